@@ -1,0 +1,594 @@
+//! The grammar as a user meets it: a known-answer table (parse, format and reparse
+//! together), every error message pinned, and properties over arbitrary values and
+//! strings.
+
+use std::ops::Range;
+
+use influxdb3_permission::{
+    Action, Actions, ParsePermissionError, Permission, PermissionSet, Resource, ResourceNames,
+    ResourceType, SystemResource, WirePermission,
+};
+use proptest::prelude::*;
+
+/// What a case must give: the canonical form, or an error kind (the `Debug` name of
+/// its variant) and span.
+enum Expect {
+    Canonical(&'static str),
+    Error(&'static str, Range<usize>),
+}
+use Expect::{Canonical, Error};
+
+fn long(n: usize, unit: &str) -> String {
+    unit.repeat(n)
+}
+
+#[allow(clippy::too_many_lines)]
+fn known_answers() -> Vec<(String, Expect)> {
+    let mut cases: Vec<(String, Expect)> = [
+        // Every permission string of the page.
+        (
+            "db:my_database:read,write",
+            Canonical("db:my_database:read,write"),
+        ),
+        ("db:my_database:read", Canonical("db:my_database:read")),
+        (
+            "db:database1,database2:read,write",
+            Canonical("db:database1,database2:read,write"),
+        ),
+        ("db:*:read,write", Canonical("db:*:read,write")),
+        ("system:health:read", Canonical("system:health:read")),
+        ("system:*:read", Canonical("system:*:read")),
+        (
+            "db:database1:read,write",
+            Canonical("db:database1:read,write"),
+        ),
+        ("db:db1,db2:read,write", Canonical("db:db1,db2:read,write")),
+        ("db:db3:read", Canonical("db:db3:read")),
+        ("db:*:read", Canonical("db:*:read")),
+        // Canonical form: action order, folding, system names lowercase.
+        ("db:db1:write,read", Canonical("db:db1:read,write")),
+        (
+            "db:a:delete,write,read,describe,create",
+            Canonical("db:a:create,describe,read,write,delete"),
+        ),
+        ("db:a,a:read,read", Canonical("db:a:read")),
+        ("db:b,a,b:read", Canonical("db:b,a:read")),
+        ("db:*,*:read", Canonical("db:*:read")),
+        ("db:x:describe", Canonical("db:x:describe")),
+        ("db:my-db:create", Canonical("db:my-db:create")),
+        ("db:x:delete", Canonical("db:x:delete")),
+        ("system:HEALTH:read", Canonical("system:health:read")),
+        ("system:Health,health:read", Canonical("system:health:read")),
+        (
+            "system:metrics,ping,ready,health:read",
+            Canonical("system:metrics,ping,ready,health:read"),
+        ),
+        ("system:health:read,read", Canonical("system:health:read")),
+        ("*:*:*", Canonical("*:*:*")),
+        // Names: Unicode letters and digits, `/`, `_`, `-`, case kept.
+        ("db:ünïcödé:read", Canonical("db:ünïcödé:read")),
+        ("db:数据库:write", Canonical("db:数据库:write")),
+        ("db:a/b_c-d:read", Canonical("db:a/b_c-d:read")),
+        ("db:ABC,abc:read", Canonical("db:ABC,abc:read")),
+        ("db:0:read", Canonical("db:0:read")),
+        ("db:٣:read", Canonical("db:٣:read")),
+        // Structure.
+        ("", Error("Empty", 0..0)),
+        ("db", Error("MissingPart", 2..2)),
+        ("db:", Error("EmptyResourceName", 3..3)),
+        ("db:a", Error("MissingPart", 4..4)),
+        ("db:a:", Error("EmptyAction", 5..5)),
+        ("db:a:read:write", Error("TooManyParts", 9..15)),
+        ("db:a:read:", Error("TooManyParts", 9..10)),
+        ("*:*:*:*", Error("TooManyParts", 5..7)),
+        ("*:*", Error("MissingPart", 3..3)),
+        ("::", Error("EmptyResourceType", 0..0)),
+        // Whitespace anywhere.
+        (" db:a:read", Error("Whitespace", 0..1)),
+        ("db:a:read ", Error("Whitespace", 9..10)),
+        ("db: a:read", Error("Whitespace", 3..4)),
+        ("db:a:read,\twrite", Error("Whitespace", 10..11)),
+        ("db:a:read\n", Error("Whitespace", 9..10)),
+        ("db:a\u{3000}b:read", Error("Whitespace", 4..7)),
+        ("db:a b:read", Error("Whitespace", 4..5)),
+        // Resource types.
+        (":a:read", Error("EmptyResourceType", 0..0)),
+        ("database:a:read", Error("UnknownResourceType", 0..8)),
+        ("DB:a:read", Error("UnknownResourceType", 0..2)),
+        ("table:a:read", Error("UnknownResourceType", 0..5)),
+        ("Cargo.toml", Error("UnknownResourceType", 0..10)),
+        ("*:*:read", Error("WildcardTypeNotAdmin", 4..8)),
+        ("*:db1:*", Error("WildcardTypeNotAdmin", 2..5)),
+        ("*::*", Error("WildcardTypeNotAdmin", 2..2)),
+        // Names.
+        ("db::read", Error("EmptyResourceName", 3..3)),
+        ("db:a,,b:read", Error("EmptyResourceName", 5..5)),
+        ("db:a,:read", Error("EmptyResourceName", 5..5)),
+        ("db:,a:read", Error("EmptyResourceName", 3..3)),
+        ("system::read", Error("EmptyResourceName", 7..7)),
+        ("db:a,*:read", Error("MixedWildcard", 5..6)),
+        ("db:*,a:read", Error("MixedWildcard", 5..6)),
+        ("system:health,*:read", Error("MixedWildcard", 14..15)),
+        ("system:*,ping:read", Error("MixedWildcard", 9..13)),
+        ("db:my.db:read", Error("InvalidNameCharacter", 5..6)),
+        ("db:my*:read", Error("InvalidNameCharacter", 5..6)),
+        ("db:a;b:read", Error("InvalidNameCharacter", 4..5)),
+        ("db:é.x:read", Error("InvalidNameCharacter", 5..6)),
+        ("db:a\u{200b}:read", Error("InvalidNameCharacter", 4..7)),
+        ("db:a\0:read", Error("InvalidNameCharacter", 4..5)),
+        ("db:Cargo.toml:read", Error("InvalidNameCharacter", 8..9)),
+        ("system:healthz:read", Error("UnknownSystemResource", 7..14)),
+        ("system:cpu:read", Error("UnknownSystemResource", 7..10)),
+        ("system:my.txt:read", Error("UnknownSystemResource", 7..13)),
+        // Actions.
+        ("db:a:*", Error("WildcardAction", 5..6)),
+        ("db:*:*", Error("WildcardAction", 5..6)),
+        ("system:*:*", Error("WildcardAction", 9..10)),
+        ("system:health:*", Error("WildcardAction", 14..15)),
+        ("db:a:read,*", Error("WildcardAction", 10..11)),
+        ("db:a:read,,write", Error("EmptyAction", 10..10)),
+        ("db:a:read,", Error("EmptyAction", 10..10)),
+        ("db:a:,read", Error("EmptyAction", 5..5)),
+        ("db:a:reed", Error("UnknownAction", 5..9)),
+        ("db:a:READ", Error("UnknownAction", 5..9)),
+        ("db:a:admin", Error("UnknownAction", 5..10)),
+        ("db:a:read\0", Error("UnknownAction", 5..10)),
+        ("db:a:read,db:b:write", Error("UnknownAction", 10..12)),
+        ("system:health:write", Error("UnknownAction", 14..19)),
+        ("system:health:describe", Error("UnknownAction", 14..22)),
+    ]
+    .into_iter()
+    .map(|(s, e)| (s.to_owned(), e))
+    .collect();
+
+    // The name limit is in bytes: 511 fit, 512 do not, however many characters.
+    let fits = format!("db:{}:read", long(511, "a"));
+    cases.push((fits.clone(), Canonical(Box::leak(fits.into_boxed_str()))));
+    cases.push((
+        format!("db:{}:read", long(512, "a")),
+        Error("NameTooLong", 3..515),
+    ));
+    cases.push((
+        format!("db:{}:read", long(256, "é")),
+        Error("NameTooLong", 3..515),
+    ));
+    let wide = format!("db:{}a:read", long(255, "é"));
+    cases.push((wide.clone(), Canonical(Box::leak(wide.into_boxed_str()))));
+    cases
+}
+
+fn kind_name(err: &ParsePermissionError) -> String {
+    let debug = format!("{:?}", err.kind());
+    debug
+        .split(|c: char| !c.is_alphanumeric())
+        .next()
+        .unwrap_or_default()
+        .to_owned()
+}
+
+#[test]
+#[allow(clippy::print_stdout)] // the count, for `--nocapture`
+fn known_answer_table() {
+    let cases = known_answers();
+    assert!(cases.len() >= 60, "{} cases", cases.len());
+    let mut failures = Vec::new();
+    for (input, expect) in &cases {
+        let got = input.parse::<Permission>();
+        match (expect, got) {
+            (Canonical(canonical), Ok(p)) => {
+                // Format, then reparse: the value and its text are both stable.
+                let shown = p.to_string();
+                if shown != *canonical {
+                    failures.push(format!("{input:?}: shown {shown:?}, want {canonical:?}"));
+                }
+                match shown.parse::<Permission>() {
+                    Ok(again) if again == p && again.to_string() == shown => {}
+                    other => failures.push(format!("{input:?}: reparse gave {other:?}")),
+                }
+            }
+            (Error(kind, span), Err(e)) => {
+                if kind_name(&e) != *kind || e.span() != *span {
+                    failures.push(format!(
+                        "{input:?}: got {} {:?}, want {kind} {span:?}",
+                        kind_name(&e),
+                        e.span()
+                    ));
+                }
+                if e.input() != input {
+                    failures.push(format!("{input:?}: error input {:?}", e.input()));
+                }
+            }
+            (Canonical(c), Err(e)) => failures.push(format!("{input:?}: want {c:?}, got\n{e}")),
+            (Error(kind, _), Ok(p)) => failures.push(format!("{input:?}: want {kind}, got {p}")),
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+    println!("known-answer cases: {}", cases.len());
+}
+
+/// Every error message, with its caret line and hint, exactly as a user reads it.
+#[test]
+#[allow(clippy::too_many_lines)] // one table
+fn error_messages_are_pinned() {
+    let cases: &[(&str, &str)] = &[
+        (
+            "",
+            "empty permission: expected `RESOURCE_TYPE:RESOURCE_NAMES:ACTIONS`\n  \n  ^",
+        ),
+        (
+            " db:a:read",
+            "whitespace is not allowed in a permission\n   db:a:read\n  ^\nhint: remove it: names and actions are separated by `,` alone",
+        ),
+        (
+            "db",
+            "missing `:RESOURCE_NAMES`: expected `RESOURCE_TYPE:RESOURCE_NAMES:ACTIONS`\n  db\n    ^",
+        ),
+        (
+            "db:a",
+            "missing `:ACTIONS`: expected `RESOURCE_TYPE:RESOURCE_NAMES:ACTIONS`\n  db:a\n      ^",
+        ),
+        (
+            "db:a:read:write",
+            "too many `:`: expected `RESOURCE_TYPE:RESOURCE_NAMES:ACTIONS`\n  db:a:read:write\n           ^^^^^^\nhint: a permission has three parts; to grant several permissions, give each one separately",
+        ),
+        (
+            ":a:read",
+            "missing resource type: expected `db` or `system`\n  :a:read\n  ^",
+        ),
+        (
+            "database:a:read",
+            "unknown resource type `database`: expected `db` or `system`\n  database:a:read\n  ^^^^^^^^\nhint: did you mean `db`?",
+        ),
+        (
+            "DB:a:read",
+            "unknown resource type `DB`: expected `db` or `system`\n  DB:a:read\n  ^^\nhint: resource types are lowercase: `db`",
+        ),
+        (
+            "systm:health:read",
+            "unknown resource type `systm`: expected `db` or `system`\n  systm:health:read\n  ^^^^^\nhint: did you mean `system`?",
+        ),
+        (
+            "Cargo.toml",
+            "unknown resource type `Cargo.toml`: expected `db` or `system`\n  Cargo.toml\n  ^^^^^^^^^^\nhint: if you typed `*`, the shell may have expanded it into file names: quote the argument, as in 'db:*:read'",
+        ),
+        (
+            "*:*:read",
+            "`*` resource type can only be set for admin token\n  *:*:read\n      ^^^^\nhint: `*:*:*` is the admin permission; for every database, write `db:*:ACTIONS`",
+        ),
+        (
+            "db::read",
+            "empty resource name: expected a name or `*`\n  db::read\n     ^",
+        ),
+        (
+            "db:my.db:read",
+            "invalid character `.` in database name: use letters, digits, `/`, `_` or `-`\n  db:my.db:read\n       ^\nhint: if you typed `*`, the shell may have expanded it into file names: quote the argument, as in 'db:*:read'",
+        ),
+        (
+            "db:my*:read",
+            "invalid character `*` in database name: use letters, digits, `/`, `_` or `-`\n  db:my*:read\n       ^\nhint: `*` stands alone and means every database; names cannot hold it",
+        ),
+        (
+            "db:a\u{1}b:read",
+            "invalid character `\\u{1}` in database name: use letters, digits, `/`, `_` or `-`\n  db:a\u{fffd}b:read\n      ^",
+        ),
+        (
+            "db:数据.库:read",
+            "invalid character `.` in database name: use letters, digits, `/`, `_` or `-`\n  db:数据.库:read\n       ^\nhint: if you typed `*`, the shell may have expanded it into file names: quote the argument, as in 'db:*:read'",
+        ),
+        (
+            "db:a,*:read",
+            "mixed wildcard (*) and resource name\n  db:a,*:read\n       ^",
+        ),
+        (
+            "system:healthz:read",
+            "unknown system resource `healthz`: expected `health`, `metrics`, `ping`, `ready` or `*`\n  system:healthz:read\n         ^^^^^^^\nhint: did you mean `health`?",
+        ),
+        (
+            "db:a:",
+            "empty action: expected `create`, `describe`, `read`, `write` or `delete`\n  db:a:\n       ^",
+        ),
+        (
+            "system:ping:",
+            "empty action: expected `read`\n  system:ping:\n              ^",
+        ),
+        (
+            "db:a:reed",
+            "unknown action `reed` for `db`: expected `create`, `describe`, `read`, `write` or `delete`\n  db:a:reed\n       ^^^^\nhint: did you mean `read`?",
+        ),
+        (
+            "db:a:WRITE",
+            "unknown action `WRITE` for `db`: expected `create`, `describe`, `read`, `write` or `delete`\n  db:a:WRITE\n       ^^^^^\nhint: actions are lowercase: `write`",
+        ),
+        (
+            "db:a:read,db:b:write",
+            "unknown action `db` for `db`: expected `create`, `describe`, `read`, `write` or `delete`\n  db:a:read,db:b:write\n            ^^\nhint: to grant several permissions, give each one separately",
+        ),
+        (
+            "system:health:write",
+            "unknown action `write` for `system`: expected `read`\n  system:health:write\n                ^^^^^\nhint: `system` permissions only grant `read`",
+        ),
+        (
+            "db:a:*",
+            "action `*` is not allowed for `db`: list the actions, from `create`, `describe`, `read`, `write` or `delete`\n  db:a:*\n       ^",
+        ),
+        (
+            "system:*:*",
+            "action `*` is not allowed for `system`: list the actions, from `read`\n  system:*:*\n           ^",
+        ),
+    ];
+    for (input, want) in cases {
+        let err = input.parse::<Permission>().unwrap_err();
+        assert_eq!(err.to_string(), *want, "for {input:?}");
+    }
+    let too_long = format!("db:{}:read", "n".repeat(512));
+    let err = too_long.parse::<Permission>().unwrap_err();
+    assert_eq!(
+        err.kind().to_string(),
+        "database name is 512 bytes long: at most 511 are allowed"
+    );
+}
+
+#[test]
+fn constructors_check_what_the_parser_checks() {
+    let rw = Actions::from([Action::Read, Action::Write]);
+    let p = Permission::databases(["b", "a", "b"], rw).unwrap();
+    assert_eq!(p.to_string(), "db:b,a:read,write");
+
+    let err = Permission::databases(["ok", "not ok"], rw).unwrap_err();
+    assert_eq!(err.input(), "not ok");
+    assert_eq!(err.span(), 3..4);
+    assert!(Permission::databases(Vec::<String>::new(), rw).is_err());
+    assert!(Permission::databases(["a"], Actions::EMPTY).is_err());
+
+    let system = Permission::system([SystemResource::Ping, SystemResource::Health]).unwrap();
+    assert_eq!(system.to_string(), "system:ping,health:read");
+    assert_eq!(Permission::all_system().to_string(), "system:*:read");
+    assert_eq!(
+        Permission::all_databases(rw).unwrap().to_string(),
+        "db:*:read,write"
+    );
+
+    let err = Permission::new(ResourceType::System, ["health"], Action::Write.into()).unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "unknown action `write` for `system`: expected `read`\n  write\n  ^^^^^\nhint: `system` permissions only grant `read`"
+    );
+    assert!(
+        Permission::new(ResourceType::Wildcard, ["*"], rw).is_err(),
+        "`*` is only the admin permission"
+    );
+    assert!(
+        Permission::new(ResourceType::Wildcard, ["*"], Actions::ALL)
+            .unwrap()
+            .is_admin()
+    );
+    // System names fold case-insensitively; `*` alone means all; mixed is refused.
+    let p = Permission::new(
+        ResourceType::System,
+        ["PING", "ping", "Health"],
+        Action::Read.into(),
+    )
+    .unwrap();
+    assert_eq!(p.to_string(), "system:ping,health:read");
+    assert_eq!(
+        Permission::new(ResourceType::Database, ["*", "*"], rw)
+            .unwrap()
+            .resource_names(),
+        &ResourceNames::All
+    );
+    let err = Permission::new(ResourceType::Database, ["a", "*"], rw).unwrap_err();
+    assert_eq!((err.input(), err.span()), ("a,*", 2..3));
+    // Many names fold through a hash set, in first-seen order.
+    let many: Vec<String> = (0..100).map(|i| format!("n{}", i % 40)).collect();
+    let p = Permission::databases(&many, rw).unwrap();
+    assert_eq!(p.database_names().count(), 40);
+    assert_eq!(p.database_names().last(), Some("n39"));
+}
+
+#[test]
+fn wire_form_matches_the_http_api() {
+    let cases = [
+        (
+            "db:db1,db2:read,write",
+            r#"{"resource_type":"db","resource_names":["db1","db2"],"actions":["read","write"]}"#,
+        ),
+        (
+            "db:*:read",
+            r#"{"resource_type":"db","resource_names":["*"],"actions":["read"]}"#,
+        ),
+        (
+            "system:health:read",
+            r#"{"resource_type":"system","resource_names":["health"],"actions":["read"]}"#,
+        ),
+        (
+            "*:*:*",
+            r#"{"resource_type":"*","resource_names":["*"],"actions":["*"]}"#,
+        ),
+    ];
+    for (text, json) in cases {
+        let p: Permission = text.parse().unwrap();
+        assert_eq!(serde_json::to_string(&p.to_wire()).unwrap(), json);
+        let back: WirePermission = serde_json::from_str(json).unwrap();
+        assert_eq!(Permission::from_wire(&back).unwrap(), p);
+    }
+    // A wire name holding a separator is one (invalid) name, not two.
+    let smuggled = WirePermission {
+        resource_type: "db".into(),
+        resource_names: vec!["a,b".into()],
+        actions: vec!["read".into()],
+    };
+    let err = Permission::from_wire(&smuggled).unwrap_err();
+    assert_eq!((err.input(), err.span()), ("a,b", 1..2));
+    let mixed = WirePermission {
+        resource_type: "db".into(),
+        resource_names: vec!["a".into(), "*".into()],
+        actions: vec!["read".into()],
+    };
+    assert!(Permission::from_wire(&mixed).is_err());
+    let empty = WirePermission {
+        resource_type: "db".into(),
+        resource_names: vec![],
+        actions: vec!["read".into()],
+    };
+    assert!(Permission::from_wire(&empty).is_err());
+}
+
+#[test]
+fn serde_uses_the_grammar_string() {
+    let list: Vec<Permission> =
+        serde_json::from_str(r#"["db:db1,db2:read,write","system:HEALTH:read"]"#).unwrap();
+    assert_eq!(
+        serde_json::to_string(&list).unwrap(),
+        r#"["db:db1,db2:read,write","system:health:read"]"#
+    );
+    let err = serde_json::from_str::<Permission>(r#""db:a:reed""#).unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "invalid permission `db:a:reed` at bytes 5..9: unknown action `reed` for `db`: expected `create`, `describe`, `read`, `write` or `delete` (hint: did you mean `read`?) at line 1 column 11"
+    );
+}
+
+#[test]
+fn error_is_a_std_error_that_crosses_threads() {
+    fn assert_error<E: std::error::Error + Send + Sync + 'static>(_: &E) {}
+    let err = "x".parse::<Permission>().unwrap_err();
+    assert_error(&err);
+    let boxed: Box<dyn std::error::Error + Send + Sync> = Box::new(err);
+    assert!(boxed.to_string().starts_with("unknown resource type `x`"));
+}
+
+#[test]
+fn many_names_fold_with_a_hash_set() {
+    // Past the linear threshold, duplicates are still folded in first-seen order.
+    let names: Vec<String> = (0..100).map(|i| format!("db{}", i % 40)).collect();
+    let p: Permission = format!("db:{}:read", names.join(",")).parse().unwrap();
+    let want: Vec<String> = (0..40).map(|i| format!("db{i}")).collect();
+    assert_eq!(p.database_names().collect::<Vec<_>>(), want);
+}
+
+// ---- properties ----
+
+fn database_name() -> impl Strategy<Value = String> {
+    // Exactly the characters `char::is_alphanumeric` accepts, plus `/ _ -`.
+    "[\\p{Alphabetic}\\p{N}/_-]{1,12}"
+}
+
+fn actions_for(ty: ResourceType) -> BoxedStrategy<Actions> {
+    match ty {
+        ResourceType::System => Just(Actions::from(Action::Read)).boxed(),
+        _ => (1u8..=31).prop_map(Actions::from_bits).boxed(),
+    }
+}
+
+fn permission() -> impl Strategy<Value = Permission> {
+    let db = (
+        prop::option::weighted(0.8, prop::collection::vec(database_name(), 1..6)),
+        actions_for(ResourceType::Database),
+    )
+        .prop_map(|(names, actions)| match names {
+            Some(names) => Permission::databases(names, actions).unwrap(),
+            None => Permission::all_databases(actions).unwrap(),
+        });
+    let system = prop::option::weighted(
+        0.7,
+        prop::collection::vec(prop::sample::select(SystemResource::ALL.to_vec()), 1..5),
+    )
+    .prop_map(|names| match names {
+        Some(names) => Permission::system(names).unwrap(),
+        None => Permission::all_system(),
+    });
+    prop_oneof![6 => db, 3 => system, 1 => Just(Permission::admin())]
+}
+
+/// Strings made of the grammar's own pieces, so that many of them parse.
+fn grammar_soup() -> impl Strategy<Value = String> {
+    let piece = prop::sample::select(vec![
+        "db", "system", "*", ":", ",", "read", "write", "create", "describe", "delete", "health",
+        "ping", "metrics", "ready", "a", "db1", "é", "数", "/", "_", "-", " ", ".", "READ", "DB",
+        "", "\0",
+    ]);
+    prop::collection::vec(piece, 0..12).prop_map(|v| v.concat())
+}
+
+fn check_accepted(s: &str) -> Result<(), TestCaseError> {
+    if let Ok(p) = s.parse::<Permission>() {
+        let shown = p.to_string();
+        let again: Permission = shown
+            .parse()
+            .map_err(|e| TestCaseError::fail(format!("{e}")))?;
+        prop_assert_eq!(&again, &p);
+        prop_assert_eq!(again.to_string(), shown);
+    }
+    Ok(())
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(2048))]
+
+    #[test]
+    fn display_then_parse_gives_the_value(p in permission()) {
+        let shown = p.to_string();
+        let parsed: Permission = shown.parse().unwrap();
+        prop_assert_eq!(&parsed, &p);
+        // A canonical string shows as itself.
+        prop_assert_eq!(parsed.to_string(), shown);
+        // The wire form and serde agree with the string.
+        prop_assert_eq!(Permission::from_wire(&p.to_wire()).unwrap(), p.clone());
+        let json = serde_json::to_string(&p).unwrap();
+        prop_assert_eq!(serde_json::from_str::<Permission>(&json).unwrap(), p);
+    }
+
+    #[test]
+    fn arbitrary_strings_never_panic(s in any::<String>()) {
+        check_accepted(&s)?;
+    }
+
+    #[test]
+    fn grammar_like_strings_reparse_to_the_same_value(s in grammar_soup()) {
+        check_accepted(&s)?;
+        if let Err(e) = s.parse::<Permission>() {
+            // The span always lies on character boundaries of the input.
+            prop_assert!(e.span().end <= s.len());
+            prop_assert!(s.is_char_boundary(e.span().start) && s.is_char_boundary(e.span().end));
+            let _ = e.to_string();
+        }
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(1024))]
+
+    #[test]
+    fn normalize_grants_exactly_the_same(
+        list in prop::collection::vec(permission(), 0..8),
+        seed in any::<u64>(),
+    ) {
+        let set: PermissionSet = list.iter().collect();
+        let normal = set.normalize();
+        let again: PermissionSet = normal.iter().collect();
+        let mut names: Vec<&str> = list.iter().flat_map(Permission::database_names).collect();
+        names.push("a_database_nobody_named");
+        for name in names {
+            prop_assert_eq!(set.granted(Resource::Database(name)), again.granted(Resource::Database(name)));
+        }
+        for r in SystemResource::ALL {
+            prop_assert_eq!(set.granted(Resource::System(r)), again.granted(Resource::System(r)));
+        }
+        // Never longer than what it came from (one `db:*`, five action groups and one
+        // `system` at most), and stable.
+        prop_assert!(normal.len() <= list.len().min(7));
+        prop_assert_eq!(again.normalize(), normal.clone());
+        // The order the permissions came in does not matter.
+        let mut shuffled = list.clone();
+        let mut state = seed | 1;
+        for i in (1..shuffled.len()).rev() {
+            state ^= state << 13; state ^= state >> 7; state ^= state << 17;
+            shuffled.swap(i, usize::try_from(state % (i as u64 + 1)).unwrap());
+        }
+        prop_assert_eq!(shuffled.iter().collect::<PermissionSet>().normalize(), normal.clone());
+        // Every permission in it is canonical.
+        for p in &normal {
+            prop_assert_eq!(&p.to_string().parse::<Permission>().unwrap(), p);
+        }
+    }
+}
