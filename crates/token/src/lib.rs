@@ -1,0 +1,39 @@
+//! InfluxDB 3 token secrets: generation, hashing as the server does it, and expiry.
+//!
+//! A token is `apiv3_` followed by 64 random bytes from the operating system in URL-safe
+//! base64 without padding: 92 characters. The server stores only the SHA-512 of the
+//! whole string, as 128 lowercase hex characters; [`Token::hash`] gives the same.
+//!
+//! # Example
+//!
+//! ```
+//! use influxdb3_token::{Expiry, SystemClock, Token};
+//!
+//! # fn main() -> Result<(), Box<dyn std::error::Error>> {
+//! let token = Token::generate()?;
+//! let hash = token.hash(); // what the server keeps
+//! let expiry = Expiry::after("7d", &SystemClock)?; // what the file or request says
+//!
+//! // The secret is read only on purpose; everywhere else it is redacted.
+//! let header = format!("Authorization: Bearer {}", token.expose_secret());
+//! assert!(!format!("{token:?}").contains(&token.expose_secret()[10..]));
+//! assert_eq!(header.len(), 22 + 92);
+//! assert_eq!(expiry.expiry_secs(), Some(7 * 86_400));
+//! # let _ = hash;
+//! # Ok(())
+//! # }
+//! ```
+//!
+//! # Errors
+//!
+//! [`TokenError`] for a token string of the wrong shape (it never contains the token),
+//! [`ExpiryError`] for a duration that cannot make an expiry: zero, under a second, or
+//! past the last instant an `i64` of milliseconds holds.
+
+#![deny(missing_docs)]
+
+mod expiry;
+mod secret;
+
+pub use expiry::{Clock, Expiry, ExpiryError, FixedClock, SystemClock, rfc3339};
+pub use secret::{PREFIX, SECRET_BYTES, TOKEN_LEN, Token, TokenError, TokenHash};

@@ -1,0 +1,328 @@
+//! The token secret and its hash.
+
+use std::fmt;
+use std::str::FromStr;
+
+use base64::Engine as _;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use sha2::{Digest, Sha512};
+use subtle::ConstantTimeEq;
+use zeroize::Zeroizing;
+
+/// Every token starts with this.
+pub const PREFIX: &str = "apiv3_";
+/// Random bytes in a generated token.
+pub const SECRET_BYTES: usize = 64;
+/// Length of a generated token: the prefix and 86 characters of URL-safe base64.
+pub const TOKEN_LEN: usize = PREFIX.len() + 86;
+/// Characters of the secret part shown by `Debug` and `Display`, at most.
+const SHOWN: usize = 4;
+
+/// What is wrong with a token string, or with the random source. The token itself never
+/// appears in the message: only positions and lengths do.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum TokenError {
+    /// The string does not start with `apiv3_`.
+    #[error("a token starts with `apiv3_`; this one does not")]
+    MissingPrefix,
+    /// Not 92 characters (strict check).
+    #[error(
+        "a token is 92 characters long (`apiv3_` and 86 of URL-safe base64); this one has {len}"
+    )]
+    Length {
+        /// The length found, in characters.
+        len: usize,
+    },
+    /// A character outside `A-Z a-z 0-9 - _` after the prefix (strict check).
+    #[error(
+        "character {position} of the token is not URL-safe base64 (`A-Z`, `a-z`, `0-9`, `-`, `_`)"
+    )]
+    Character {
+        /// 1-based position in the whole token.
+        position: usize,
+    },
+    /// The last character has bits set that 64 bytes cannot produce (strict check).
+    #[error(
+        "the token's last character does not encode 64 bytes: it was not generated as `apiv3_` and 64 random bytes"
+    )]
+    NotCanonical,
+    /// Whitespace or a control character, which cannot travel in an HTTP header
+    /// (lenient check).
+    #[error("character {position} of the token is whitespace or a control character")]
+    Unprintable {
+        /// 1-based position in the whole token.
+        position: usize,
+    },
+    /// A hash that is not 128 hex characters.
+    #[error("a token hash is 128 hexadecimal characters; this one {problem}")]
+    Hash {
+        /// What is wrong with it.
+        problem: String,
+    },
+    /// The operating system's random source failed.
+    #[error("the operating system's random source failed: {0}")]
+    Random(String),
+}
+
+/// A token: `apiv3_` and a secret.
+///
+/// The secret is read only through [`expose_secret`](Token::expose_secret) and is
+/// overwritten with zeros when the token is dropped. `Debug` and `Display` show the
+/// prefix and at most four characters of the secret. Equality runs in constant time.
+///
+/// ```
+/// use influxdb3_token::Token;
+///
+/// # fn main() -> Result<(), influxdb3_token::TokenError> {
+/// let token = Token::generate()?;
+/// assert_eq!(token.expose_secret().len(), 92);
+/// assert!(token.expose_secret().starts_with("apiv3_"));
+/// let shown = token.to_string();
+/// assert!(shown.starts_with("apiv3_") && shown.ends_with('…') && shown.chars().count() == 11);
+/// assert_eq!(token.hash().to_string().len(), 128);
+/// # Ok(())
+/// # }
+/// ```
+#[derive(Clone)]
+pub struct Token {
+    value: Zeroizing<String>,
+}
+
+impl Token {
+    /// A new token: `apiv3_` and 64 bytes from the operating system's random source, in
+    /// URL-safe base64 without padding (92 characters in all).
+    ///
+    /// # Errors
+    ///
+    /// [`TokenError::Random`] when the random source fails.
+    pub fn generate() -> Result<Token, TokenError> {
+        let mut bytes = Zeroizing::new([0u8; SECRET_BYTES]);
+        getrandom::fill(bytes.as_mut()).map_err(|e| TokenError::Random(e.to_string()))?;
+        // Exactly the room needed, so that encoding never reallocates and leaves no copy.
+        let mut value = Zeroizing::new(String::with_capacity(TOKEN_LEN));
+        value.push_str(PREFIX);
+        URL_SAFE_NO_PAD.encode_string(bytes.as_ref(), &mut value);
+        Ok(Token { value })
+    }
+
+    /// A token as this library generates it: `apiv3_`, then 86 characters of URL-safe
+    /// base64 that decode to 64 bytes.
+    ///
+    /// # Errors
+    ///
+    /// [`TokenError::MissingPrefix`], [`Length`](TokenError::Length),
+    /// [`Character`](TokenError::Character) or [`NotCanonical`](TokenError::NotCanonical).
+    pub fn parse(s: &str) -> Result<Token, TokenError> {
+        let secret = s.strip_prefix(PREFIX).ok_or(TokenError::MissingPrefix)?;
+        if let Some(i) = secret
+            .bytes()
+            .position(|b| !(b.is_ascii_alphanumeric() || b == b'-' || b == b'_'))
+        {
+            // Count characters, not bytes, so the position is what a person sees.
+            let position = PREFIX.len() + secret[..i].chars().count() + 1;
+            return Err(TokenError::Character { position });
+        }
+        if s.len() != TOKEN_LEN {
+            return Err(TokenError::Length { len: s.len() });
+        }
+        let decoded = Zeroizing::new(
+            URL_SAFE_NO_PAD
+                .decode(secret)
+                .map_err(|_| TokenError::NotCanonical)?,
+        );
+        if decoded.len() != SECRET_BYTES {
+            return Err(TokenError::NotCanonical);
+        }
+        Ok(Token {
+            value: Zeroizing::new(s.to_owned()),
+        })
+    }
+
+    /// A token as the server accepts it from a file: it starts with `apiv3_`. Whitespace
+    /// and control characters are refused too, since the token must travel in an HTTP
+    /// header.
+    ///
+    /// # Errors
+    ///
+    /// [`TokenError::MissingPrefix`] or [`TokenError::Unprintable`].
+    pub fn parse_lenient(s: &str) -> Result<Token, TokenError> {
+        if !s.starts_with(PREFIX) {
+            return Err(TokenError::MissingPrefix);
+        }
+        if let Some(i) = s.chars().position(|c| c.is_whitespace() || c.is_control()) {
+            return Err(TokenError::Unprintable { position: i + 1 });
+        }
+        Ok(Token {
+            value: Zeroizing::new(s.to_owned()),
+        })
+    }
+
+    /// The whole token, prefix included: the one way to read the secret.
+    pub fn expose_secret(&self) -> &str {
+        &self.value
+    }
+
+    /// Whether the token has the shape [`Token::parse`] requires.
+    pub fn is_well_formed(&self) -> bool {
+        Token::parse(&self.value).is_ok()
+    }
+
+    /// SHA-512 of the whole token string, as the server stores it.
+    pub fn hash(&self) -> TokenHash {
+        TokenHash::of(&self.value)
+    }
+}
+
+impl PartialEq for Token {
+    /// Constant time in the contents (the lengths may be told apart).
+    fn eq(&self, other: &Token) -> bool {
+        self.value.as_bytes().ct_eq(other.value.as_bytes()).into()
+    }
+}
+
+impl Eq for Token {}
+
+impl fmt::Display for Token {
+    /// `apiv3_` and at most four characters of the secret, then `…`.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let secret = &self.value[PREFIX.len()..];
+        // Never more than a quarter of the secret, so short hand-made tokens stay hidden.
+        let shown = SHOWN.min(secret.chars().count() / 4);
+        let end = secret
+            .char_indices()
+            .nth(shown)
+            .map_or(secret.len(), |(i, _)| i);
+        write!(f, "{PREFIX}{}…", &secret[..end])
+    }
+}
+
+impl fmt::Debug for Token {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "Token(\"{self}\")")
+    }
+}
+
+impl FromStr for Token {
+    type Err = TokenError;
+
+    /// The strict check, [`Token::parse`].
+    fn from_str(s: &str) -> Result<Token, TokenError> {
+        Token::parse(s)
+    }
+}
+
+impl serde::Serialize for Token {
+    /// Writes the whole secret: serializing a token is an explicit act (a tokens file).
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(&self.value)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Token {
+    /// Reads with the lenient check, as the server does.
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let text = Zeroizing::new(String::deserialize(deserializer)?);
+        Token::parse_lenient(&text).map_err(serde::de::Error::custom)
+    }
+}
+
+/// SHA-512 of a token string: what the server stores in place of the token. Shown as
+/// 128 lowercase hexadecimal characters; equality runs in constant time.
+///
+/// ```
+/// use influxdb3_token::TokenHash;
+///
+/// // `printf %s apiv3_test | sha512sum`
+/// let hash = TokenHash::of("apiv3_test");
+/// assert_eq!(hash.to_string().len(), 128);
+/// assert_eq!(TokenHash::from_hex(&hash.to_string()).unwrap(), hash);
+/// ```
+#[derive(Clone, Copy)]
+pub struct TokenHash([u8; 64]);
+
+impl TokenHash {
+    /// The hash of `token` (the whole string, prefix included).
+    pub fn of(token: &str) -> TokenHash {
+        TokenHash(Sha512::digest(token.as_bytes()).into())
+    }
+
+    /// A hash from its 128 hex characters (either case).
+    ///
+    /// # Errors
+    ///
+    /// [`TokenError::Hash`] when `hex` is not 128 hexadecimal characters.
+    pub fn from_hex(hex: &str) -> Result<TokenHash, TokenError> {
+        if hex.len() != 128 {
+            return Err(TokenError::Hash {
+                problem: format!("has {} characters", hex.chars().count()),
+            });
+        }
+        let mut bytes = [0u8; 64];
+        for (i, pair) in hex.as_bytes().chunks_exact(2).enumerate() {
+            let digit = |b: u8| char::from(b).to_digit(16);
+            match (digit(pair[0]), digit(pair[1])) {
+                // Both digits are below 16, so the byte fits.
+                (Some(hi), Some(lo)) => bytes[i] = u8::try_from(hi * 16 + lo).unwrap_or(0),
+                _ => {
+                    return Err(TokenError::Hash {
+                        problem: format!("has a non-hex character near position {}", 2 * i + 1),
+                    });
+                }
+            }
+        }
+        Ok(TokenHash(bytes))
+    }
+
+    /// The 64 bytes.
+    pub fn as_bytes(&self) -> &[u8; 64] {
+        &self.0
+    }
+}
+
+impl PartialEq for TokenHash {
+    fn eq(&self, other: &TokenHash) -> bool {
+        self.0.ct_eq(&other.0).into()
+    }
+}
+
+impl Eq for TokenHash {}
+
+impl std::hash::Hash for TokenHash {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        self.0.hash(state);
+    }
+}
+
+impl fmt::Display for TokenHash {
+    /// 128 lowercase hexadecimal characters.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        const HEX: &[u8; 16] = b"0123456789abcdef";
+        let mut out = [0u8; 128];
+        for (i, b) in self.0.iter().enumerate() {
+            out[2 * i] = HEX[usize::from(b >> 4)];
+            out[2 * i + 1] = HEX[usize::from(b & 0x0f)];
+        }
+        // Only ASCII hex digits were written.
+        f.write_str(std::str::from_utf8(&out).map_err(|_| fmt::Error)?)
+    }
+}
+
+impl fmt::Debug for TokenHash {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "TokenHash({self})")
+    }
+}
+
+impl serde::Serialize for TokenHash {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_str(self)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for TokenHash {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let text = String::deserialize(deserializer)?;
+        TokenHash::from_hex(&text).map_err(serde::de::Error::custom)
+    }
+}

@@ -1,0 +1,353 @@
+//! Token secrets and expiry as users meet them: known-answer hashes computed with
+//! `sha512sum`, generation, strict and lenient parsing, redaction, and expiry edges.
+
+use std::collections::HashSet;
+
+use base64::Engine as _;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use influxdb3_token::{Expiry, ExpiryError, FixedClock, Token, TokenError, TokenHash};
+use proptest::prelude::*;
+
+/// `apiv3_` and the bytes 0..64 in URL-safe base64 (computed with Python's `base64`).
+const COUNTING: &str =
+    "apiv3_AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8gISIjJCUmJygpKissLS4vMDEyMzQ1Njc4OTo7PD0-Pw";
+
+/// `printf %s TOKEN | sha512sum`, run outside this code.
+const HASH_VECTORS: [(&str, &str); 4] = [
+    (
+        "apiv3_test",
+        "a7de172f4b0dbac38a8d1c43e7613af42e711b887a22ed226bb5e1bd3287a5714582ef9cea8fa29f8a99061d142dfcb0ec393e335c07f1c81732197b1efaa92b",
+    ),
+    (
+        "apiv3_",
+        "872ef82872abdafe4293a50a0f6bcd6ed42c8ed75a0ef4ad3d3d70e2500c37367144ec3dae5e2fb2f9b9e3b9649d1439c5803dccb5f606195fb39cb15fed87b6",
+    ),
+    (
+        "apiv3_0XXXX-xxxXxXxxxXX_OxxxX",
+        "022f7e5cb069a8a9056a468c356db666e02731e24a5b7e28db42b0f54b9fe6209f3b9caa8f584df61f6acfc26985ace074637fc35846b5b227cbd5d17e28a9db",
+    ),
+    (
+        COUNTING,
+        "ec888c2387438dd0f58a566890a0aada951d6e10a932659b9952e9b593ea233ed55e1b05b0d651762372533360861ba38d36b32bed75266006ac36310885750c",
+    ),
+];
+
+#[test]
+fn hashes_match_sha512sum() {
+    for (token, want) in HASH_VECTORS {
+        assert_eq!(TokenHash::of(token).to_string(), want, "hash of {token}");
+        let parsed = Token::parse_lenient(token).unwrap();
+        assert_eq!(parsed.hash().to_string(), want);
+        assert_eq!(TokenHash::from_hex(want).unwrap(), parsed.hash());
+        assert_eq!(
+            TokenHash::from_hex(&want.to_uppercase()).unwrap(),
+            parsed.hash()
+        );
+    }
+}
+
+#[test]
+fn ten_thousand_generated_tokens_are_distinct_and_well_formed() {
+    let mut seen = HashSet::new();
+    for _ in 0..10_000 {
+        let token = Token::generate().unwrap();
+        let text = token.expose_secret();
+        assert_eq!(text.len(), 92);
+        assert!(text.starts_with("apiv3_"));
+        assert!(token.is_well_formed());
+        assert_eq!(Token::parse(text).unwrap(), token);
+        let bytes = URL_SAFE_NO_PAD.decode(&text[6..]).unwrap();
+        assert_eq!(bytes.len(), 64);
+        assert!(seen.insert(text.to_owned()), "a token repeated");
+    }
+    assert_eq!(seen.len(), 10_000);
+}
+
+#[test]
+fn strict_parse_checks_prefix_alphabet_length_and_bits() {
+    assert!(Token::parse(COUNTING).is_ok());
+    let cases: [(String, TokenError); 7] = [
+        (
+            COUNTING.replacen("apiv3_", "apiv2_", 1),
+            TokenError::MissingPrefix,
+        ),
+        (format!("x{COUNTING}"), TokenError::MissingPrefix),
+        (COUNTING[..91].to_owned(), TokenError::Length { len: 91 }),
+        (format!("{COUNTING}A"), TokenError::Length { len: 93 }),
+        (
+            COUNTING.replacen('Q', "+", 1),
+            TokenError::Character { position: 13 },
+        ),
+        (
+            format!("{COUNTING}="),
+            TokenError::Character { position: 93 },
+        ),
+        // `x` sets bits that the last of 64 bytes leaves clear.
+        (format!("{}x", &COUNTING[..91]), TokenError::NotCanonical),
+    ];
+    for (text, want) in cases {
+        let err = Token::parse(&text).unwrap_err();
+        assert_eq!(err, want, "for {text}");
+        assert!(
+            !err.to_string().contains(&text[6..]),
+            "message leaks the token"
+        );
+    }
+    assert_eq!(
+        Token::parse("apiv3_é").unwrap_err(),
+        TokenError::Character { position: 7 }
+    );
+}
+
+#[test]
+fn lenient_parse_takes_what_the_server_takes() {
+    for text in [
+        "apiv3_",
+        "apiv3_x",
+        "apiv3_hand-made.token+with/any=chars",
+        COUNTING,
+    ] {
+        let token = Token::parse_lenient(text).unwrap();
+        assert_eq!(token.expose_secret(), text);
+    }
+    assert!(!Token::parse_lenient("apiv3_x").unwrap().is_well_formed());
+    assert_eq!(
+        Token::parse_lenient("Bearer apiv3_x").unwrap_err(),
+        TokenError::MissingPrefix
+    );
+    assert_eq!(
+        Token::parse_lenient("apiv3_a b").unwrap_err(),
+        TokenError::Unprintable { position: 8 }
+    );
+    assert_eq!(
+        Token::parse_lenient("apiv3_ab\n").unwrap_err(),
+        TokenError::Unprintable { position: 9 }
+    );
+}
+
+#[test]
+fn token_error_messages_are_pinned() {
+    let cases = [
+        (
+            TokenError::MissingPrefix,
+            "a token starts with `apiv3_`; this one does not",
+        ),
+        (
+            TokenError::Length { len: 91 },
+            "a token is 92 characters long (`apiv3_` and 86 of URL-safe base64); this one has 91",
+        ),
+        (
+            TokenError::Character { position: 12 },
+            "character 12 of the token is not URL-safe base64 (`A-Z`, `a-z`, `0-9`, `-`, `_`)",
+        ),
+        (
+            TokenError::NotCanonical,
+            "the token's last character does not encode 64 bytes: it was not generated as `apiv3_` and 64 random bytes",
+        ),
+        (
+            TokenError::Unprintable { position: 8 },
+            "character 8 of the token is whitespace or a control character",
+        ),
+    ];
+    for (err, want) in cases {
+        assert_eq!(err.to_string(), want);
+    }
+    assert_eq!(
+        TokenHash::from_hex("abc").unwrap_err().to_string(),
+        "a token hash is 128 hexadecimal characters; this one has 3 characters"
+    );
+    assert_eq!(
+        TokenHash::from_hex(&"g".repeat(128))
+            .unwrap_err()
+            .to_string(),
+        "a token hash is 128 hexadecimal characters; this one has a non-hex character near position 1"
+    );
+}
+
+#[test]
+fn display_and_debug_redact() {
+    #[derive(Debug)]
+    #[allow(dead_code)] // read through `Debug` only
+    struct Holder {
+        token: Token,
+    }
+    let token = Token::parse(COUNTING).unwrap();
+    assert_eq!(token.to_string(), "apiv3_AAEC…");
+    assert_eq!(format!("{token:?}"), "Token(\"apiv3_AAEC…\")");
+    // Short hand-made tokens show no more than a quarter of their secret.
+    assert_eq!(
+        Token::parse_lenient("apiv3_abc").unwrap().to_string(),
+        "apiv3_…"
+    );
+    assert_eq!(
+        Token::parse_lenient("apiv3_abcdefgh").unwrap().to_string(),
+        "apiv3_ab…"
+    );
+    // Structs holding a token inherit the redaction.
+    let holder = format!(
+        "{:?}",
+        Holder {
+            token: token.clone()
+        }
+    );
+    assert!(!holder.contains(&COUNTING[11..]));
+}
+
+#[test]
+fn equality_and_serde() {
+    let a = Token::parse(COUNTING).unwrap();
+    let b = Token::parse_lenient(COUNTING).unwrap();
+    assert_eq!(a, b);
+    assert_ne!(a, Token::generate().unwrap());
+    // Serializing writes the secret on purpose; reading is lenient, as the server is.
+    let json = serde_json::to_string(&a).unwrap();
+    assert_eq!(json, format!("\"{COUNTING}\""));
+    let back: Token = serde_json::from_str(&json).unwrap();
+    assert_eq!(back, a);
+    let err = serde_json::from_str::<Token>("\"nope\"").unwrap_err();
+    assert!(err.to_string().starts_with("a token starts with `apiv3_`"));
+    let hash = a.hash();
+    let json = serde_json::to_string(&hash).unwrap();
+    assert_eq!(json.len(), 130);
+    assert_eq!(serde_json::from_str::<TokenHash>(&json).unwrap(), hash);
+}
+
+// ---- expiry ----
+
+const NOW: i64 = 1_756_400_061_529;
+
+fn after(text: &str, now: i64) -> Result<Expiry, ExpiryError> {
+    Expiry::after(text, &FixedClock(now))
+}
+
+#[test]
+fn expiry_at_the_edges() {
+    assert_eq!(
+        after("0s", NOW).unwrap_err(),
+        ExpiryError::Zero { input: "0s".into() }
+    );
+    assert_eq!(
+        after("999ms", NOW).unwrap_err(),
+        ExpiryError::SubSecond {
+            input: "999ms".into()
+        }
+    );
+    let one = after("1s", NOW).unwrap();
+    assert_eq!(
+        (one.expiry_secs(), one.expiry_millis()),
+        (Some(1), Some(NOW + 1000))
+    );
+    // Whole seconds: the rest of a second is dropped, as the server's unit requires.
+    assert_eq!(after("1500ms", NOW).unwrap().expiry_secs(), Some(1));
+    assert_eq!(after("1h 30m", NOW).unwrap().expiry_secs(), Some(5400));
+    assert_eq!(after("7d", NOW).unwrap().expiry_secs(), Some(604_800));
+    // humantime: a month is 30.44 days, a year 365.25 days.
+    assert_eq!(after("1M", NOW).unwrap().expiry_secs(), Some(2_630_016));
+    assert_eq!(after("1y", NOW).unwrap().expiry_secs(), Some(31_557_600));
+    assert_eq!(
+        after("1y", NOW).unwrap().expiry_millis(),
+        Some(NOW + 31_557_600_000)
+    );
+
+    // The largest lifetime that fits i64 milliseconds, and the first that does not.
+    let at_epoch = after("9223372036854775s", 0).unwrap();
+    assert_eq!(at_epoch.expiry_millis(), Some(9_223_372_036_854_775_000));
+    assert_eq!(
+        at_epoch.to_rfc3339().as_deref(),
+        Some("+292278994-08-17T07:12:55.000Z")
+    );
+    assert_eq!(
+        after("9223372036854776s", 0).unwrap_err(),
+        ExpiryError::TooLong {
+            input: "9223372036854776s".into()
+        }
+    );
+    let largest = (i64::MAX - NOW) / 1000;
+    assert!(after(&format!("{largest}s"), NOW).is_ok());
+    assert!(matches!(
+        after(&format!("{}s", largest + 1), NOW),
+        Err(ExpiryError::TooLong { .. })
+    ));
+    // Durations past u64 seconds do not parse at all.
+    assert!(matches!(
+        after("99999999999999999999999s", NOW),
+        Err(ExpiryError::Invalid { .. })
+    ));
+}
+
+#[test]
+fn expiry_from_a_file_and_rendering() {
+    let e = Expiry::from_millis(Some(NOW));
+    assert_eq!(e.expiry_millis(), Some(NOW));
+    assert_eq!(e.expiry_secs(), None);
+    assert_eq!(e.to_string(), "2025-08-28T16:54:21.529Z");
+    assert!(e.is_expired(&FixedClock(NOW)));
+    assert!(!e.is_expired(&FixedClock(NOW - 1)));
+    assert_eq!(Expiry::from_millis(None), Expiry::NEVER);
+    assert!(Expiry::NEVER.is_never());
+    assert_eq!(Expiry::NEVER.to_string(), "never");
+    assert!(!Expiry::NEVER.is_expired(&FixedClock(i64::MAX)));
+    assert_eq!(Expiry::NEVER.to_rfc3339(), None);
+}
+
+#[test]
+fn expiry_error_messages_are_pinned() {
+    let cases = [
+        (
+            after("7 dayz", NOW).unwrap_err(),
+            "invalid expiry `7 dayz`: unknown time unit \"dayz\", supported units: ns, us/µs, ms, sec, min, hours, days, weeks, months, years (and few variations); write a duration such as `1h`, `7d`, `1M` or `1y`",
+        ),
+        (
+            after("0s", NOW).unwrap_err(),
+            "expiry `0s` is zero: omit `--expiry` for a token that never expires",
+        ),
+        (
+            after("500ms", NOW).unwrap_err(),
+            "expiry `500ms` is shorter than one second, the server's unit: use at least `1s`, or omit `--expiry` for a token that never expires",
+        ),
+        (
+            after("9223372036854776s", 0).unwrap_err(),
+            "expiry `9223372036854776s` ends after the latest instant a token can hold (+292278994-08-17T07:12:55.807Z): use a shorter duration, or omit `--expiry` for a token that never expires",
+        ),
+    ];
+    for (err, want) in cases {
+        assert_eq!(err.to_string(), want);
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(2048))]
+
+    /// Whatever the secret, `Display` and `Debug` show the prefix and at most four of
+    /// its characters, never the secret itself.
+    #[test]
+    fn redaction_never_shows_the_secret(secret in "[^\\s\\p{Cc}]{5,120}") {
+        let text = format!("apiv3_{secret}");
+        let token = Token::parse_lenient(&text).unwrap();
+        for shown in [token.to_string(), format!("{token:?}")] {
+            prop_assert!(!shown.contains(&secret), "{shown} holds the secret");
+            let visible = shown.trim_start_matches("Token(\"").trim_end_matches("\")");
+            let part = visible.strip_prefix("apiv3_").unwrap().strip_suffix('…').unwrap();
+            prop_assert!(part.chars().count() <= 4);
+            prop_assert!(secret.starts_with(part));
+        }
+    }
+
+    #[test]
+    fn generated_tokens_never_show_their_secret(_n in 0u8..=255) {
+        let token = Token::generate().unwrap();
+        let secret = &token.expose_secret()[6..];
+        prop_assert!(!token.to_string().contains(&secret[4..]));
+        let debug = format!("{token:?}");
+        prop_assert!(!debug.contains(&secret[4..]));
+    }
+
+    #[test]
+    fn any_lifetime_in_range_gives_now_plus_whole_seconds(secs in 1u64..=9_223_372_036_854_775, extra_ms in 0u32..1000) {
+        let d = std::time::Duration::from_secs(secs) + std::time::Duration::from_millis(u64::from(extra_ms));
+        let e = Expiry::from_duration(d, "d", &FixedClock(0)).unwrap();
+        prop_assert_eq!(e.expiry_secs(), Some(secs));
+        prop_assert_eq!(e.expiry_millis(), Some(i64::try_from(secs).unwrap() * 1000));
+        let _ = e.to_rfc3339();
+    }
+}
