@@ -63,6 +63,7 @@
 //! ```
 
 #![deny(missing_docs)]
+#![forbid(unsafe_code)]
 
 mod action;
 mod error;
@@ -76,6 +77,6 @@ pub use error::{ErrorKind, ParsePermissionError, Part};
 pub use permission::{Permission, WirePermission};
 pub use resource::{
     MAX_DATABASE_NAME_BYTES, NameList, Names, Resource, ResourceNames, ResourceType,
-    SystemResource, is_database_name_char,
+    SystemResource, check_database_name, is_database_name_char,
 };
 pub use set::PermissionSet;

@@ -272,6 +272,25 @@ impl fmt::Display for Resource<'_> {
     }
 }
 
+/// Checks a database name as the grammar does: 1 to 511 bytes of Unicode letters and
+/// digits, `/`, `_` and `-`.
+///
+/// # Errors
+///
+/// A [`ParsePermissionError`](crate::ParsePermissionError) whose input is `name` and
+/// whose span points at the offending part.
+///
+/// ```
+/// use influxdb3_permission::check_database_name;
+///
+/// assert!(check_database_name("eu-west/cpu_2024").is_ok());
+/// let err = check_database_name("my db").unwrap_err();
+/// assert_eq!(err.span(), 2..3);
+/// ```
+pub fn check_database_name(name: &str) -> Result<(), crate::ParsePermissionError> {
+    crate::parser::database_name(name).map_err(|p| p.into_error(name))
+}
+
 /// Whether `c` may appear in a database name: Unicode alphanumeric, `/`, `_` or `-`.
 pub fn is_database_name_char(c: char) -> bool {
     c.is_alphanumeric() || matches!(c, '/' | '_' | '-')

@@ -523,7 +523,11 @@ fn check_accepted(s: &str) -> Result<(), TestCaseError> {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig::with_cases(2048))]
+    #![proptest_config(ProptestConfig {
+        // Integration tests have no lib.rs beside them to keep regressions in.
+        failure_persistence: None,
+        ..ProptestConfig::with_cases(2048)
+    })]
 
     #[test]
     fn display_then_parse_gives_the_value(p in permission()) {
@@ -556,7 +560,11 @@ proptest! {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig::with_cases(1024))]
+    #![proptest_config(ProptestConfig {
+        // Integration tests have no lib.rs beside them to keep regressions in.
+        failure_persistence: None,
+        ..ProptestConfig::with_cases(1024)
+    })]
 
     #[test]
     fn normalize_grants_exactly_the_same(

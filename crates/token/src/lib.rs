@@ -31,6 +31,7 @@
 //! past the last instant an `i64` of milliseconds holds.
 
 #![deny(missing_docs)]
+#![forbid(unsafe_code)]
 
 mod expiry;
 mod secret;

@@ -316,7 +316,11 @@ fn expiry_error_messages_are_pinned() {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig::with_cases(2048))]
+    #![proptest_config(ProptestConfig {
+        // Integration tests have no lib.rs beside them to keep regressions in.
+        failure_persistence: None,
+        ..ProptestConfig::with_cases(2048)
+    })]
 
     /// Whatever the secret, `Display` and `Debug` show the prefix and at most four of
     /// its characters, never the secret itself.

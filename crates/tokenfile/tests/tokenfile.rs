@@ -1,0 +1,704 @@
+//! Tokens files as deployments use them: real files in temporary directories, real
+//! child processes appending at once, and writers killed with SIGKILL mid-append.
+
+use std::fs;
+use std::io::{BufRead, BufReader};
+use std::os::unix::fs::{PermissionsExt, symlink};
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+use influxdb3_permission::Permission;
+use influxdb3_token::{Expiry, FixedClock, Token};
+use influxdb3_tokenfile::{
+    AddError, AdminTokenFile, Finding, TokenEntry, TokenFile, TokenFileError,
+};
+use proptest::prelude::*;
+
+const NOW: i64 = 1_756_400_061_529;
+
+/// The page's example file, byte for byte.
+const PAGE_EXAMPLE: &str = r#"{
+  "create_databases": [
+    "db1",
+    "db2",
+    "db3"
+  ],
+  "tokens": [
+    {
+      "token": "apiv3_0XXXX-xxxXxXxxxXX_OxxxX",
+      "name": "example-token",
+      "expiry_millis": 1756400061529,
+      "permissions": [
+        "db:db1,db2:read,write",
+        "db:db3:read"
+      ]
+    }
+  ]
+}
+"#;
+
+fn entry(name: &str, permissions: &[&str]) -> TokenEntry {
+    TokenEntry::new(
+        Token::generate().unwrap(),
+        name,
+        Expiry::NEVER,
+        permissions
+            .iter()
+            .map(|p| p.parse::<Permission>().unwrap())
+            .collect(),
+    )
+    .unwrap()
+}
+
+fn append(
+    path: &Path,
+    name: &str,
+    dbs: &[&str],
+) -> Result<influxdb3_tokenfile::Appended, TokenFileError> {
+    let dbs: Vec<String> = dbs.iter().map(|s| (*s).to_owned()).collect();
+    TokenFile::append(path, entry(name, &["db:db1:read"]), &dbs, &FixedClock(NOW))
+}
+
+fn mode(path: &Path) -> u32 {
+    fs::metadata(path).unwrap().permissions().mode() & 0o777
+}
+
+/// The names of the files in `dir`, sorted.
+fn listing(dir: &Path) -> Vec<String> {
+    let mut names: Vec<String> = fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    names
+}
+
+#[test]
+fn the_page_example_round_trips() {
+    let file = TokenFile::parse(PAGE_EXAMPLE).unwrap();
+    assert_eq!(file.to_json(), PAGE_EXAMPLE);
+    let token = &file.tokens()[0];
+    assert_eq!(token.name(), "example-token");
+    assert_eq!(token.expiry().expiry_millis(), Some(1_756_400_061_529));
+    assert_eq!(
+        token.token().expose_secret(),
+        "apiv3_0XXXX-xxxXxXxxxXX_OxxxX"
+    );
+    assert_eq!(token.permissions().len(), 2);
+    assert_eq!(file.create_databases().unwrap(), ["db1", "db2", "db3"]);
+}
+
+#[test]
+fn append_adds_in_upstream_key_order_and_unions_databases() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("tokens.json");
+    fs::write(&path, PAGE_EXAMPLE).unwrap();
+    let token = Token::generate().unwrap();
+    let secret = token.expose_secret().to_owned();
+    let new = TokenEntry::new(
+        token,
+        "reader",
+        Expiry::after("7d", &FixedClock(NOW)).unwrap(),
+        vec![
+            "db:db4:read".parse().unwrap(),
+            "db:db2:write,read".parse().unwrap(),
+        ],
+    )
+    .unwrap();
+    let done =
+        TokenFile::append(&path, new, &["db4".into(), "db1".into()], &FixedClock(NOW)).unwrap();
+    assert!(!done.created);
+    assert_eq!(done.tokens, 2);
+    // The page's token expires exactly now, and `fs::write` made the file 0644.
+    assert_eq!(
+        done.findings,
+        [
+            Finding::Expired {
+                token: "example-token".into(),
+                expiry_millis: NOW
+            },
+            Finding::Readable {
+                path: path.clone(),
+                mode: 0o644
+            },
+        ]
+    );
+    let text = fs::read_to_string(&path).unwrap();
+    let want_tail = format!(
+        r#"    }},
+    {{
+      "token": "{secret}",
+      "name": "reader",
+      "expiry_millis": {},
+      "permissions": [
+        "db:db4:read",
+        "db:db2:read,write"
+      ]
+    }}
+  ]
+}}
+"#,
+        NOW + 604_800_000
+    );
+    assert!(text.ends_with(&want_tail), "{text}");
+    assert!(text.starts_with(
+        "{\n  \"create_databases\": [\n    \"db1\",\n    \"db2\",\n    \"db3\",\n    \"db4\"\n  ],"
+    ));
+    // The first token is untouched.
+    let first = &PAGE_EXAMPLE
+        [PAGE_EXAMPLE.find("    {\n").unwrap()..PAGE_EXAMPLE.find("    }\n  ]").unwrap()];
+    assert!(text.contains(first), "{text}");
+}
+
+#[test]
+fn unknown_fields_survive_an_append() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("tokens.json");
+    let original = r#"{
+  "zeta": {"b": 1, "a": [1.50, 123456789012345678901234567890]},
+  "tokens": [
+    {
+      "name": "old",
+      "x-owner": "team-a",
+      "token": "apiv3_old",
+      "permissions": ["system:health:read"],
+      "z": null
+    }
+  ],
+  "alpha": true
+}"#;
+    fs::write(&path, original).unwrap();
+    append(&path, "new", &["db1"]).unwrap();
+    let text = fs::read_to_string(&path).unwrap();
+    let want_start = r#"{
+  "create_databases": [
+    "db1"
+  ],
+  "tokens": [
+    {
+      "token": "apiv3_old",
+      "name": "old",
+      "permissions": [
+        "system:health:read"
+      ],
+      "x-owner": "team-a",
+      "z": null
+    },"#;
+    assert!(text.starts_with(want_start), "{text}");
+    let want_end = r#"  ],
+  "zeta": {
+    "b": 1,
+    "a": [
+      1.50,
+      123456789012345678901234567890
+    ]
+  },
+  "alpha": true
+}
+"#;
+    assert!(text.ends_with(want_end), "{text}");
+    assert_eq!(TokenFile::load(&path).unwrap().tokens().len(), 2);
+}
+
+/// Each bad file, and the error it gives (with line and column), and it stays unchanged.
+#[test]
+fn a_file_that_does_not_load_is_never_written() {
+    let cases: &[(&str, &str)] = &[
+        (
+            "not json",
+            "is not a valid tokens file: line 1, column 2: not valid JSON: expected ident",
+        ),
+        (
+            "[]",
+            "is not a valid tokens file: line 1, column 0: invalid type: sequence, expected a permission tokens file: a JSON object with a `tokens` list",
+        ),
+        (
+            "{\"tokens\": {}}",
+            "is not a valid tokens file: line 1, column 11: invalid type: map, expected `tokens` to be a list of token objects",
+        ),
+        (
+            "{\"create_databases\": []}",
+            "is not a valid tokens file: line 1, column 24: the file has no `tokens`",
+        ),
+        (
+            "{\"tokens\": [{\"token\": \"secret123\", \"name\": \"a\", \"permissions\": []}]}",
+            "is not a valid tokens file: line 1, column 33: a token starts with `apiv3_`; this one does not",
+        ),
+        (
+            "{\"tokens\": [\n  {\"token\": \"apiv3_a\", \"name\": \"a\", \"permissions\": [\"db:a:reed\"]}\n]}",
+            "is not a valid tokens file: line 2, column 63: invalid permission `db:a:reed` at bytes 5..9: unknown action `reed` for `db`: expected `create`, `describe`, `read`, `write` or `delete` (hint: did you mean `read`?)",
+        ),
+        (
+            "{\"tokens\": [\n  {\"token\": \"apiv3_a\", \"name\": \"a\", \"permissions\": []},\n  {\"token\": \"apiv3_b\", \"name\": \"a\", \"permissions\": []}\n]}",
+            "is not a valid tokens file: line 4, column 1: token 2 is named `a` like token 1: token names are unique in a file",
+        ),
+        (
+            "{\"tokens\": [\n  {\"token\": \"apiv3_a\", \"name\": \"a\", \"permissions\": []},\n  {\"token\": \"apiv3_a\", \"name\": \"b\", \"permissions\": []}\n]}",
+            "is not a valid tokens file: line 4, column 1: token 2 (`b`) has the same token value as token 1 (`a`)",
+        ),
+        (
+            "{\"tokens\": [{\"token\": \"apiv3_a\", \"permissions\": []}]}",
+            "is not a valid tokens file: line 1, column 51: a token has no `name`",
+        ),
+        (
+            "{\"create_databases\": [\"my db\"], \"tokens\": []}",
+            "is not a valid tokens file: line 1, column 30: invalid database name `my db` in `create_databases`: invalid character ` ` in database name: use letters, digits, `/`, `_` or `-`",
+        ),
+        (
+            "{\"tokens\": [], \"tokens\": []}",
+            "is not a valid tokens file: line 1, column 23: `tokens` appears twice in one object",
+        ),
+        // An admin token file given where a permission tokens file belongs.
+        (
+            "{\"token\": \"apiv3_x\", \"name\": \"_admin\"}",
+            "is not a valid tokens file: line 1, column 38: the file has no `tokens`",
+        ),
+    ];
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("tokens.json");
+    for (content, want) in cases {
+        fs::write(&path, content).unwrap();
+        fs::set_permissions(&path, fs::Permissions::from_mode(0o640)).unwrap();
+        let err = append(&path, "new", &["db9"]).unwrap_err();
+        assert!(matches!(err, TokenFileError::Invalid { .. }), "{err:?}");
+        let shown = err.to_string();
+        assert_eq!(
+            shown,
+            format!("`{}` {want}", path.display()),
+            "for {content:?}"
+        );
+        assert!(!shown.contains("secret123"), "the error shows a secret");
+        assert_eq!(fs::read(&path).unwrap(), content.as_bytes(), "file changed");
+        assert_eq!(mode(&path), 0o640, "mode changed");
+        assert_eq!(listing(dir.path()), [".tokens.json.lock", "tokens.json"]);
+    }
+}
+
+#[test]
+fn a_name_already_in_the_file_is_a_conflict_that_changes_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("tokens.json");
+    fs::write(&path, PAGE_EXAMPLE).unwrap();
+    let err = append(&path, "example-token", &["db7"]).unwrap_err();
+    assert!(matches!(
+        &err,
+        TokenFileError::Conflict { error: AddError::NameTaken { name }, .. } if name == "example-token"
+    ));
+    assert_eq!(
+        err.to_string(),
+        format!(
+            "cannot add the token to `{}`: a token named `example-token` is already in the file: token names are unique in a file",
+            path.display()
+        )
+    );
+    assert_eq!(fs::read_to_string(&path).unwrap(), PAGE_EXAMPLE);
+
+    let err = append(&path, "other", &["not a name"]).unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        format!(
+            "cannot add the token to `{}`: invalid database name `not a name` to create: invalid character ` ` in database name: use letters, digits, `/`, `_` or `-`",
+            path.display()
+        )
+    );
+    assert_eq!(fs::read_to_string(&path).unwrap(), PAGE_EXAMPLE);
+}
+
+#[test]
+fn new_files_are_private_and_existing_modes_are_kept() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("tokens.json");
+    let done = append(&path, "a", &["db1"]).unwrap();
+    assert!(done.created);
+    assert_eq!(mode(&path), 0o600);
+    assert_eq!(mode(&dir.path().join(".tokens.json.lock")), 0o600);
+
+    // An operator's 0640 (group `influxdb` reads it) is kept, with a warning.
+    fs::set_permissions(&path, fs::Permissions::from_mode(0o640)).unwrap();
+    let done = append(&path, "b", &["db1"]).unwrap();
+    assert_eq!(mode(&path), 0o640);
+    assert_eq!(
+        done.findings,
+        [Finding::Readable {
+            path: path.clone(),
+            mode: 0o640
+        }]
+    );
+    assert_eq!(
+        done.findings[0].to_string(),
+        format!(
+            "`{}` can be read by its group or others (mode 0640) and holds secrets: `chmod 600` it",
+            path.display()
+        )
+    );
+}
+
+#[test]
+fn an_empty_file_is_a_new_file() {
+    // As `mktemp` leaves it.
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("tokens.json");
+    fs::write(&path, "").unwrap();
+    let done = append(&path, "a", &[]).unwrap();
+    assert!(done.created);
+    assert_eq!(TokenFile::load(&path).unwrap().tokens().len(), 1);
+    assert_eq!(TokenFile::load(&path).unwrap().create_databases(), None);
+}
+
+#[test]
+fn a_symlinked_target_is_written_through_and_the_link_kept() {
+    let dir = tempfile::tempdir().unwrap();
+    fs::create_dir(dir.path().join("real")).unwrap();
+    let real = dir.path().join("real/tokens.json");
+    let link = dir.path().join("tokens.json");
+    symlink("real/tokens.json", &link).unwrap();
+    // A dangling link: the file is created where it points.
+    let done = append(&link, "a", &["db1"]).unwrap();
+    assert_eq!(done.path, real);
+    append(&link, "b", &["db1"]).unwrap();
+    assert!(
+        fs::symlink_metadata(&link)
+            .unwrap()
+            .file_type()
+            .is_symlink()
+    );
+    assert_eq!(
+        fs::read_link(&link).unwrap(),
+        PathBuf::from("real/tokens.json")
+    );
+    assert_eq!(TokenFile::load(&real).unwrap().tokens().len(), 2);
+    assert_eq!(
+        listing(&dir.path().join("real")),
+        [".tokens.json.lock", "tokens.json"]
+    );
+}
+
+#[test]
+fn stale_temporary_files_are_removed_by_the_next_writer() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("tokens.json");
+    append(&path, "a", &[]).unwrap();
+    fs::write(dir.path().join(".tokens.json.tmp-999-dead-0"), "{half").unwrap();
+    fs::write(dir.path().join("other.txt"), "keep me").unwrap();
+    append(&path, "b", &[]).unwrap();
+    assert_eq!(
+        listing(dir.path()),
+        [".tokens.json.lock", "other.txt", "tokens.json"]
+    );
+}
+
+#[test]
+fn findings_warn_about_what_the_server_will_trip_on() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("tokens.json");
+    let expired = TokenEntry::new(
+        Token::generate().unwrap(),
+        "old",
+        Expiry::from_millis(Some(NOW - 1)),
+        vec!["system:*:read".parse().unwrap()],
+    )
+    .unwrap();
+    TokenFile::append(&path, expired, &[], &FixedClock(NOW)).unwrap();
+    let new = entry("new", &["db:db1,db2:read", "db:*:write"]);
+    let done = TokenFile::append(&path, new, &["db1".into()], &FixedClock(NOW)).unwrap();
+    assert_eq!(
+        done.findings,
+        [
+            Finding::UnknownDatabase {
+                token: "new".into(),
+                database: "db2".into()
+            },
+            Finding::WildcardDatabase {
+                token: "new".into()
+            },
+            Finding::Expired {
+                token: "old".into(),
+                expiry_millis: NOW - 1
+            },
+        ]
+    );
+    let shown: Vec<String> = done.findings.iter().map(ToString::to_string).collect();
+    assert_eq!(
+        shown,
+        [
+            "token `new` has a permission on database `db2`, which the file does not create: the server will not load it unless `db2` exists; add it to `create_databases`",
+            "token `new` has a `db:*` permission: some server versions look for a database named `*` when they load a tokens file",
+            "token `old` expired at 2025-08-28T16:54:21.528Z",
+        ]
+    );
+}
+
+#[test]
+fn the_admin_token_file_is_replaced_not_appended() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("admin.json");
+    let first = AdminTokenFile::new(Token::generate().unwrap(), "_admin", Expiry::NEVER).unwrap();
+    let done = first.write(&path).unwrap();
+    assert!(done.created);
+    assert_eq!(mode(&path), 0o600);
+    let text = fs::read_to_string(&path).unwrap();
+    assert_eq!(
+        text,
+        format!(
+            "{{\n  \"token\": \"{}\",\n  \"name\": \"_admin\"\n}}\n",
+            first.token().expose_secret()
+        )
+    );
+    let second = AdminTokenFile::new(
+        Token::generate().unwrap(),
+        "ops-admin",
+        Expiry::from_millis(Some(NOW)),
+    )
+    .unwrap();
+    assert!(!second.write(&path).unwrap().created);
+    let loaded = AdminTokenFile::load(&path).unwrap();
+    assert_eq!(loaded, second);
+    assert_eq!(loaded.expiry().expiry_millis(), Some(NOW));
+    assert!(
+        fs::read_to_string(&path)
+            .unwrap()
+            .contains("\"expiry_millis\": 1756400061529")
+    );
+
+    // A permission tokens file given by mistake is left alone.
+    let tokens = dir.path().join("tokens.json");
+    fs::write(&tokens, PAGE_EXAMPLE).unwrap();
+    let err = second.write(&tokens).unwrap_err();
+    assert!(matches!(err, TokenFileError::Invalid { .. }), "{err}");
+    assert_eq!(fs::read_to_string(&tokens).unwrap(), PAGE_EXAMPLE);
+}
+
+#[test]
+fn a_missing_file_does_not_load() {
+    let dir = tempfile::tempdir().unwrap();
+    let err = TokenFile::load(dir.path().join("nope.json")).unwrap_err();
+    assert!(matches!(err, TokenFileError::Read { .. }));
+    assert!(err.to_string().starts_with("cannot read `"));
+}
+
+// ---- processes ----
+
+/// Not a test: the child process of the tests below. It appends `COUNT` tokens named
+/// `PREFIX-N` to `PATH` and prints `appended NAME` after each append has returned.
+#[test]
+#[ignore = "run by other tests as a child process"]
+fn child_appender() {
+    #![allow(clippy::print_stdout)]
+    use std::io::Write;
+    let path = PathBuf::from(std::env::var("TOKENFILE_CHILD_PATH").unwrap());
+    let prefix = std::env::var("TOKENFILE_CHILD_PREFIX").unwrap();
+    let count: usize = std::env::var("TOKENFILE_CHILD_COUNT")
+        .unwrap()
+        .parse()
+        .unwrap();
+    let mut out = std::io::stdout().lock();
+    for i in 0..count {
+        let name = format!("{prefix}-{i}");
+        append(&path, &name, &["db1"]).unwrap();
+        writeln!(out, "appended {name}").unwrap();
+        out.flush().unwrap();
+    }
+}
+
+/// The name in a child's `appended NAME` line (libtest may print its own words in front
+/// of the first one).
+fn appended_name(line: &str) -> Option<String> {
+    line.split_once("appended ")
+        .map(|(_, name)| name.trim().to_owned())
+}
+
+fn spawn_appender(path: &Path, prefix: &str, count: usize) -> std::process::Child {
+    Command::new(std::env::current_exe().unwrap())
+        .args([
+            "child_appender",
+            "--exact",
+            "--ignored",
+            "--nocapture",
+            "--test-threads=1",
+        ])
+        .env("TOKENFILE_CHILD_PATH", path)
+        .env("TOKENFILE_CHILD_PREFIX", prefix)
+        .env("TOKENFILE_CHILD_COUNT", count.to_string())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap()
+}
+
+#[test]
+fn eight_processes_appending_25_tokens_each_leave_200() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("tokens.json");
+    let children: Vec<_> = (0..8)
+        .map(|p| spawn_appender(&path, &format!("p{p}"), 25))
+        .collect();
+    for child in children {
+        let out = child.wait_with_output().unwrap();
+        assert!(out.status.success());
+        let lines = String::from_utf8(out.stdout).unwrap();
+        assert_eq!(lines.lines().filter_map(appended_name).count(), 25);
+    }
+    let file = TokenFile::load(&path).unwrap();
+    assert_eq!(file.tokens().len(), 200);
+    for p in 0..8 {
+        // Each writer's tokens are in the order it appended them.
+        let mine: Vec<&str> = file
+            .tokens()
+            .iter()
+            .map(TokenEntry::name)
+            .filter(|n| n.starts_with(&format!("p{p}-")))
+            .collect();
+        let want: Vec<String> = (0..25).map(|i| format!("p{p}-{i}")).collect();
+        assert_eq!(mine, want);
+    }
+    assert_eq!(listing(dir.path()), [".tokens.json.lock", "tokens.json"]);
+}
+
+/// A cheap xorshift seeded from the clock: the kill moments differ from run to run.
+fn kill_delays(n: usize) -> Vec<Duration> {
+    let mut state = u64::from(
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .unwrap()
+            .subsec_nanos(),
+    ) | 1;
+    (0..n)
+        .map(|_| {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            Duration::from_micros(2_000 + state % 60_000)
+        })
+        .collect()
+}
+
+#[test]
+fn writers_killed_at_random_moments_never_lose_a_returned_token() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("tokens.json");
+    let mut returned: Vec<String> = Vec::new();
+    let mut killed_mid_write = 0;
+    for (round, delay) in kill_delays(50).into_iter().enumerate() {
+        let mut child = spawn_appender(&path, &format!("k{round}"), 1_000_000);
+        let stdout = child.stdout.take().unwrap();
+        let reader = std::thread::spawn(move || {
+            BufReader::new(stdout)
+                .lines()
+                .map_while(Result::ok)
+                .filter_map(|l| appended_name(&l))
+                .collect::<Vec<String>>()
+        });
+        let start = Instant::now();
+        while start.elapsed() < delay {
+            std::thread::sleep(Duration::from_millis(1));
+        }
+        child.kill().unwrap(); // SIGKILL
+        child.wait().unwrap();
+        returned.extend(reader.join().unwrap());
+        if listing(dir.path()).iter().any(|n| n.contains(".tmp-")) {
+            killed_mid_write += 1;
+        }
+        // After every kill: the file loads and holds every token whose append returned.
+        if path.exists() {
+            let file = TokenFile::load(&path).unwrap();
+            let names: std::collections::HashSet<&str> =
+                file.tokens().iter().map(TokenEntry::name).collect();
+            for name in &returned {
+                assert!(names.contains(name.as_str()), "round {round}: {name} lost");
+            }
+        } else {
+            assert!(returned.is_empty());
+        }
+        // The next append removes what the killed writer left.
+        append(&path, &format!("after-{round}"), &["db1"]).unwrap();
+        returned.push(format!("after-{round}"));
+        assert_eq!(listing(dir.path()), [".tokens.json.lock", "tokens.json"]);
+    }
+    let file = TokenFile::load(&path).unwrap();
+    assert!(file.tokens().len() >= returned.len());
+    assert!(returned.len() >= 50);
+    // Not an assertion (it depends on timing), but worth seeing with --nocapture.
+    #[allow(clippy::print_stderr)]
+    {
+        eprintln!(
+            "kill test: 50 kills, {} appends returned, {killed_mid_write} kills left a temporary file",
+            returned.len()
+        );
+    }
+}
+
+// ---- properties ----
+
+fn db_name() -> impl Strategy<Value = String> {
+    "[a-z][a-z0-9_]{0,6}"
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig {
+        // Integration tests have no lib.rs beside them to keep regressions in.
+        failure_persistence: None,
+        ..ProptestConfig::with_cases(256)
+    })]
+
+    /// Appending any sequence of distinct tokens keeps all of them in order, and
+    /// `create_databases` is the ordered union of what each append asked for.
+    #[test]
+    fn appends_keep_every_token_and_the_union_of_databases(
+        batches in prop::collection::vec(prop::collection::vec(db_name(), 0..4), 1..12)
+    ) {
+        let mut file = TokenFile::new();
+        let mut names = Vec::new();
+        let mut union: Vec<String> = Vec::new();
+        for (i, dbs) in batches.iter().enumerate() {
+            let name = format!("t{i}");
+            file.add(entry(&name, &["db:x:read"]), dbs).unwrap();
+            names.push(name);
+            for db in dbs {
+                if !union.contains(db) {
+                    union.push(db.clone());
+                }
+            }
+            // Each state survives its own JSON.
+            let again = TokenFile::parse(&file.to_json()).unwrap();
+            prop_assert_eq!(&again, &file);
+        }
+        let got: Vec<&str> = file.tokens().iter().map(TokenEntry::name).collect();
+        prop_assert_eq!(got, names.iter().map(String::as_str).collect::<Vec<_>>());
+        let want = if union.is_empty() { None } else { Some(union.as_slice()) };
+        prop_assert_eq!(file.create_databases(), want);
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig {
+        // Integration tests have no lib.rs beside them to keep regressions in.
+        failure_persistence: None,
+        ..ProptestConfig::with_cases(24)
+    })]
+
+    /// The same through real files.
+    #[test]
+    fn appends_to_a_real_file_keep_every_token(
+        batches in prop::collection::vec(prop::collection::vec(db_name(), 0..3), 1..6)
+    ) {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("tokens.json");
+        let mut union: Vec<String> = Vec::new();
+        for (i, dbs) in batches.iter().enumerate() {
+            let refs: Vec<&str> = dbs.iter().map(String::as_str).collect();
+            append(&path, &format!("t{i}"), &refs).unwrap();
+            for db in dbs {
+                if !union.contains(db) {
+                    union.push(db.clone());
+                }
+            }
+        }
+        let file = TokenFile::load(&path).unwrap();
+        let got: Vec<String> = file.tokens().iter().map(|t| t.name().to_owned()).collect();
+        let want: Vec<String> = (0..batches.len()).map(|i| format!("t{i}")).collect();
+        prop_assert_eq!(got, want);
+        let want_dbs = if union.is_empty() { None } else { Some(union.as_slice()) };
+        prop_assert_eq!(file.create_databases(), want_dbs);
+    }
+}
