@@ -1,0 +1,677 @@
+//! The client against real sockets on 127.0.0.1: the test server for the protocol's
+//! paths, TLS with certificates made at start, and raw listeners for the failures a
+//! real server cannot be asked to make (no answer, a cut answer, odd bodies).
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::{TcpListener, TcpStream};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use influxdb3_permission::Permission;
+use influxdb3_testserver::{Mode, TestServer};
+use influxdb3_token::{Expiry, SystemClock, Token, TokenHash};
+use influxdb3_token_client::{Client, ClientError};
+use influxdb3_tokenfile::{TokenEntry, TokenFile};
+use rustls_pki_types::CertificateDer;
+use rustls_pki_types::pem::PemObject;
+
+fn perms(list: &[&str]) -> Vec<Permission> {
+    list.iter().map(|p| p.parse().unwrap()).collect()
+}
+
+fn server() -> (TestServer, Token) {
+    let server = TestServer::builder()
+        .database("db1")
+        .database("db2")
+        .database("my_database")
+        .start()
+        .unwrap();
+    let admin = server.add_admin_token("ops").unwrap();
+    (server, admin)
+}
+
+fn client(server: &TestServer, admin: &Token) -> Client {
+    Client::builder(&server.url())
+        .admin_token(admin.clone())
+        .build()
+        .unwrap()
+}
+
+#[test]
+fn create_sends_exactly_the_protocol_request() {
+    let (server, admin) = server();
+    let created = client(&server, &admin)
+        .create_token(
+            "Multi-database token",
+            &perms(&["db:db1,db2:read,write", "system:health:read"]),
+            Some(604_800),
+        )
+        .unwrap();
+    assert_eq!(created.name, "Multi-database token");
+    assert!(created.token.is_well_formed());
+    assert_eq!(created.hash, TokenHash::of(created.token.expose_secret()));
+    assert!(created.expiry.is_some());
+    assert!(created.created_at.ends_with('Z'));
+
+    let requests = server.requests();
+    let req = requests.last().unwrap();
+    assert_eq!(req.method, "POST");
+    assert_eq!(req.path, "/api/v3/enterprise/configure/token");
+    assert_eq!(
+        req.header("authorization"),
+        Some(format!("Bearer {}", admin.expose_secret()).as_str())
+    );
+    assert_eq!(req.header("content-type"), Some("application/json"));
+    assert_eq!(req.header("accept"), Some("application/json"));
+    assert_eq!(
+        String::from_utf8(req.body.clone()).unwrap(),
+        r#"{"token_name":"Multi-database token","permissions":[{"resource_type":"db","resource_names":["db1","db2"],"actions":["read","write"]},{"resource_type":"system","resource_names":["health"],"actions":["read"]}],"expiry_secs":604800}"#
+    );
+
+    // One client reuses its connection.
+    let c = client(&server, &admin);
+    let before = server.connections();
+    for i in 0..5 {
+        c.create_token(&format!("reuse-{i}"), &perms(&["db:db1:read"]), None)
+            .unwrap();
+    }
+    assert_eq!(
+        server.connections() - before,
+        1,
+        "one connection for five requests"
+    );
+
+    // Without expiry: `null`, not absent.
+    client(&server, &admin)
+        .create_token("forever", &perms(&["db:*:read"]), None)
+        .unwrap();
+    let body = String::from_utf8(server.requests().last().unwrap().body.clone()).unwrap();
+    assert_eq!(
+        body,
+        r#"{"token_name":"forever","permissions":[{"resource_type":"db","resource_names":["*"],"actions":["read"]}],"expiry_secs":null}"#
+    );
+}
+
+#[test]
+fn every_status_path_of_the_server() {
+    let (server, admin) = server();
+    let c = client(&server, &admin);
+    let p = perms(&["db:db1:read"]);
+
+    // 409: a name taken.
+    c.create_token("taken", &p, None).unwrap();
+    let err = c.create_token("taken", &p, None).unwrap_err();
+    assert!(
+        matches!(&err, ClientError::NameTaken { name, message: Some(m) } if name == "taken" && m == "token name already exists, taken"),
+        "{err:?}"
+    );
+    assert_eq!(err.status(), Some(409));
+
+    // 500: a database that does not exist.
+    let err = c
+        .create_token("x", &perms(&["db:nope:read"]), None)
+        .unwrap_err();
+    assert!(
+        matches!(&err, ClientError::Server { status: 500, message: Some(m) } if m.contains("invalid resource name nope")),
+        "{err:?}"
+    );
+
+    // 401: no token, and an unknown token.
+    let anonymous = Client::builder(&server.url()).build().unwrap();
+    let err = anonymous.create_token("x", &p, None).unwrap_err();
+    assert!(
+        matches!(&err, ClientError::Unauthenticated { message: Some(m) } if m == "the request was not authenticated"),
+        "{err:?}"
+    );
+    let stranger = Client::builder(&server.url())
+        .admin_token(Token::generate().unwrap())
+        .build()
+        .unwrap();
+    let err = stranger.create_token("x", &p, None).unwrap_err();
+    assert!(
+        matches!(&err, ClientError::Unauthenticated { message: None }),
+        "{err:?}"
+    );
+
+    // 401: an expired admin token.
+    let expired = server
+        .add_token("old", &p, Expiry::from_millis(Some(1)))
+        .unwrap();
+    let err = Client::builder(&server.url())
+        .admin_token(expired)
+        .build()
+        .unwrap()
+        .create_token("x", &p, None)
+        .unwrap_err();
+    assert!(
+        matches!(err, ClientError::Unauthenticated { .. }),
+        "{err:?}"
+    );
+
+    // 403: a token that is not an admin token.
+    let reader = server.add_token("reader", &p, Expiry::NEVER).unwrap();
+    let err = Client::builder(&server.url())
+        .admin_token(reader)
+        .build()
+        .unwrap()
+        .create_token("x", &p, None)
+        .unwrap_err();
+    assert!(
+        matches!(&err, ClientError::Forbidden { message: Some(m) } if m == "the token is not an admin token"),
+        "{err:?}"
+    );
+
+    // Admin, named admin, regenerate, delete.
+    let first = c.create_admin_token().unwrap();
+    assert_eq!(first.name, "_admin");
+    assert!(matches!(
+        c.create_admin_token().unwrap_err(),
+        ClientError::NameTaken { .. }
+    ));
+    let named = c
+        .create_named_admin_token("deploy-admin", Some(3600))
+        .unwrap();
+    assert_eq!(named.name, "deploy-admin");
+    let with_first = Client::builder(&server.url())
+        .admin_token(first.token.clone())
+        .build()
+        .unwrap();
+    let second = with_first.regenerate_admin_token().unwrap();
+    assert_ne!(second.token, first.token);
+    assert!(matches!(
+        with_first.create_token("y", &p, None).unwrap_err(),
+        ClientError::Unauthenticated { .. }
+    ));
+    c.delete_token("taken").unwrap();
+    assert!(!server.has_token("taken"));
+    let err = c.delete_token("taken").unwrap_err();
+    assert!(
+        matches!(&err, ClientError::NoSuchToken { name } if name == "taken"),
+        "{err:?}"
+    );
+    let err = c.delete_token("_admin").unwrap_err();
+    assert!(matches!(err, ClientError::NotAllowed { .. }), "{err:?}");
+    // Names with spaces and slashes travel percent-encoded.
+    c.create_token("Read/write token for my_database", &p, None)
+        .unwrap();
+    c.delete_token("Read/write token for my_database").unwrap();
+    assert!(
+        server
+            .requests()
+            .last()
+            .unwrap()
+            .query
+            .contains("Read%2Fwrite%20token")
+    );
+}
+
+#[test]
+fn core_and_without_auth_servers() {
+    let core = TestServer::builder()
+        .mode(Mode::Core)
+        .database("db1")
+        .start()
+        .unwrap();
+    let admin = core.add_admin_token("ops").unwrap();
+    let err = client(&core, &admin)
+        .create_token("x", &perms(&["db:db1:read"]), None)
+        .unwrap_err();
+    assert!(
+        matches!(&err, ClientError::NotFound { message: Some(m), .. } if m == "not found"),
+        "{err:?}"
+    );
+    assert!(
+        err.to_string().contains("it may be InfluxDB 3 Core"),
+        "{err}"
+    );
+
+    let open = TestServer::builder()
+        .mode(Mode::WithoutAuth)
+        .start()
+        .unwrap();
+    let err = Client::builder(&open.url())
+        .build()
+        .unwrap()
+        .create_token("x", &perms(&["db:*:read"]), None)
+        .unwrap_err();
+    assert!(
+        matches!(&err, ClientError::NotAllowed { message: Some(m) } if m == "endpoint disabled, started without auth"),
+        "{err:?}"
+    );
+}
+
+#[test]
+fn invalid_requests_are_refused_before_anything_is_sent() {
+    let (server, admin) = server();
+    let c = client(&server, &admin);
+    let before = server.requests().len();
+    assert!(matches!(
+        c.create_token("x", &[], None),
+        Err(ClientError::InvalidRequest(_))
+    ));
+    assert!(matches!(
+        c.create_token("x", &perms(&["*:*:*"]), None),
+        Err(ClientError::InvalidRequest(_))
+    ));
+    assert_eq!(server.requests().len(), before);
+
+    for (host, reason) in [
+        (
+            "127.0.0.1:8181",
+            "it must start with `http://` or `https://`",
+        ),
+        ("http://", "it has no host"),
+        (
+            "http://h:1/x?y=1",
+            "it may hold a path prefix, but no query, fragment or spaces",
+        ),
+        (
+            "http://user:pw@h:1",
+            "pass credentials with the admin token, not in the URL",
+        ),
+    ] {
+        let err = Client::builder(host).build().unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            format!("invalid host URL `{host}`: {reason}")
+        );
+    }
+}
+
+#[test]
+fn tls_with_the_right_ca_only() {
+    let server = TestServer::builder()
+        .tls(true)
+        .database("db1")
+        .start()
+        .unwrap();
+    let admin = server.add_admin_token("ops").unwrap();
+    let p = perms(&["db:db1:read"]);
+    assert!(server.url().starts_with("https://127.0.0.1:"));
+
+    // The right CA, as PEM file.
+    let ok = Client::builder(&server.url())
+        .admin_token(admin.clone())
+        .tls_ca_file(server.ca_path().unwrap())
+        .build()
+        .unwrap();
+    ok.create_token("a", &p, None).unwrap();
+
+    // The same CA as DER, in a `.der` file.
+    let dir = tempfile::tempdir().unwrap();
+    let der = CertificateDer::from_pem_slice(server.ca_pem().unwrap().as_bytes()).unwrap();
+    let der_path = dir.path().join("ca.der");
+    std::fs::write(&der_path, der.as_ref()).unwrap();
+    Client::builder(&server.url())
+        .admin_token(admin.clone())
+        .tls_ca_file(&der_path)
+        .build()
+        .unwrap()
+        .create_token("b", &p, None)
+        .unwrap();
+
+    // No CA: Mozilla's roots do not know it.
+    let err = Client::builder(&server.url())
+        .admin_token(admin.clone())
+        .build()
+        .unwrap()
+        .create_token("c", &p, None)
+        .unwrap_err();
+    assert!(
+        matches!(&err, ClientError::Tls { reason, .. } if reason.contains("UnknownIssuer")),
+        "{err:?}"
+    );
+    assert!(!err.to_string().contains(admin.expose_secret()));
+
+    // Another server's CA.
+    let other = TestServer::builder().tls(true).start().unwrap();
+    let err = Client::builder(&server.url())
+        .admin_token(admin.clone())
+        .tls_ca_file(other.ca_path().unwrap())
+        .build()
+        .unwrap()
+        .create_token("d", &p, None)
+        .unwrap_err();
+    assert!(
+        matches!(&err, ClientError::Tls { reason, .. } if reason.contains("certificate")),
+        "{err:?}"
+    );
+
+    // No verification at all, on request.
+    Client::builder(&server.url())
+        .admin_token(admin.clone())
+        .no_verify(true)
+        .build()
+        .unwrap()
+        .create_token("e", &p, None)
+        .unwrap();
+
+    // A CA file that is not a certificate.
+    let junk = dir.path().join("junk.pem");
+    std::fs::write(&junk, "hello").unwrap();
+    let err = Client::builder(&server.url())
+        .tls_ca_file(&junk)
+        .build()
+        .unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        format!(
+            "cannot use `{}` as a CA certificate: no `BEGIN CERTIFICATE` block in it (a DER file must end in `.der`)",
+            junk.display()
+        )
+    );
+    let err = Client::builder(&server.url())
+        .tls_ca_file(dir.path().join("missing.pem"))
+        .build()
+        .unwrap_err();
+    assert!(matches!(err, ClientError::TlsCa { .. }));
+}
+
+/// How a raw server answers a request.
+type Respond = fn(&str, &mut TcpStream);
+/// What the client must make of it.
+type Expect = fn(&ClientError) -> bool;
+
+/// A raw server: answers each connection with `respond(request_text)`, counting them.
+struct Raw {
+    url: String,
+    seen: Arc<Mutex<Vec<String>>>,
+}
+
+fn raw(respond: Respond) -> Raw {
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    let seen = Arc::new(Mutex::new(Vec::new()));
+    let log = Arc::clone(&seen);
+    std::thread::spawn(move || {
+        for stream in listener.incoming() {
+            let Ok(mut stream) = stream else { return };
+            let request = read_raw_request(&stream);
+            log.lock().unwrap().push(request.clone());
+            respond(&request, &mut stream);
+        }
+    });
+    Raw { url, seen }
+}
+
+fn read_raw_request(stream: &TcpStream) -> String {
+    let mut reader = BufReader::new(stream);
+    let mut text = String::new();
+    let mut len = 0usize;
+    loop {
+        let mut line = String::new();
+        if reader.read_line(&mut line).unwrap_or(0) == 0 {
+            return text;
+        }
+        if let Some(v) = line.to_ascii_lowercase().strip_prefix("content-length:") {
+            len = v.trim().parse().unwrap_or(0);
+        }
+        text.push_str(&line);
+        if line == "\r\n" {
+            break;
+        }
+    }
+    let mut body = vec![0; len];
+    let _ = reader.read_exact(&mut body);
+    text.push_str(&String::from_utf8_lossy(&body));
+    text
+}
+
+fn reply(stream: &mut TcpStream, status: &str, content_type: Option<&str>, body: &str) {
+    let ct = content_type
+        .map(|c| format!("content-type: {c}\r\n"))
+        .unwrap_or_default();
+    let _ = write!(
+        stream,
+        "HTTP/1.1 {status}\r\n{ct}content-length: {}\r\nconnection: close\r\n\r\n{body}",
+        body.len()
+    );
+}
+
+fn admin_client(url: &str) -> Client {
+    Client::builder(url)
+        .admin_token(Token::generate().unwrap())
+        .timeout(Duration::from_secs(2))
+        .build()
+        .unwrap()
+}
+
+#[test]
+fn odd_answers_map_to_their_class() {
+    let p = perms(&["db:db1:read"]);
+    let cases: [(Respond, Expect); 5] = [
+        (
+            |_, s| {
+                reply(
+                    s,
+                    "400 Bad Request",
+                    Some("text/plain"),
+                    "serde json error: unknown field `resource_identifier`",
+                );
+            },
+            |e| matches!(e, ClientError::BadRequest { message: Some(m) } if m.starts_with("serde json error")),
+        ),
+        (
+            |_, s| {
+                reply(
+                    s,
+                    "415 Unsupported Media Type",
+                    None,
+                    "unacceptable content-type, expected: application/json",
+                );
+            },
+            |e| matches!(e, ClientError::UnsupportedMediaType { message: Some(_) }),
+        ),
+        (
+            |_, s| {
+                reply(
+                    s,
+                    "503 Service Unavailable",
+                    Some("application/json"),
+                    r#"{"error": "catalog busy"}"#,
+                );
+            },
+            |e| matches!(e, ClientError::Server { status: 503, message: Some(m) } if m == "catalog busy"),
+        ),
+        (
+            |_, s| reply(s, "302 Found", None, ""),
+            |e| {
+                matches!(
+                    e,
+                    ClientError::UnexpectedStatus {
+                        status: 302,
+                        message: None
+                    }
+                )
+            },
+        ),
+        (
+            |_, s| reply(s, "201 Created", Some("json"), "<html>proxy</html>"),
+            |e| matches!(e, ClientError::UnexpectedBody { status: 201, .. }),
+        ),
+    ];
+    for (respond, check) in cases {
+        let server = raw(respond);
+        let err = admin_client(&server.url)
+            .create_token("x", &p, None)
+            .unwrap_err();
+        assert!(check(&err), "{err:?}");
+    }
+
+    // A hash that is not the token's: refused.
+    let server = raw(|_, s| {
+        let token = Token::generate().unwrap();
+        let body = format!(
+            r#"{{"id":1,"name":"x","token":"{}","hash":"{}","created_at":"2025-01-01T00:00:00Z","expiry":null}}"#,
+            token.expose_secret(),
+            TokenHash::of("apiv3_something_else")
+        );
+        reply(s, "201 Created", Some("json"), &body);
+    });
+    let err = admin_client(&server.url)
+        .create_token("x", &p, None)
+        .unwrap_err();
+    assert!(
+        matches!(&err, ClientError::UnexpectedBody { reason, .. } if reason.contains("hash")),
+        "{err:?}"
+    );
+
+    // A host with a path prefix keeps it (for reverse proxies).
+    let server = raw(|_, s| reply(s, "404 Not Found", None, "nope"));
+    let url = format!("{}/influx/", server.url);
+    let _ = admin_client(&url).create_token("x", &p, None);
+    let request = server.seen.lock().unwrap()[0].clone();
+    assert!(
+        request.starts_with("POST /influx/api/v3/enterprise/configure/token HTTP/1.1\r\n"),
+        "{request}"
+    );
+}
+
+#[test]
+fn a_server_that_never_answers_hits_the_timeout() {
+    let server = raw(|_, s| {
+        std::thread::sleep(Duration::from_secs(10));
+        let _ = s.flush();
+    });
+    let client = Client::builder(&server.url)
+        .admin_token(Token::generate().unwrap())
+        .timeout(Duration::from_millis(800))
+        .build()
+        .unwrap();
+    let start = Instant::now();
+    let err = client
+        .create_token("x", &perms(&["db:a:read"]), None)
+        .unwrap_err();
+    assert!(start.elapsed() < Duration::from_secs(5));
+    assert!(matches!(err, ClientError::Timeout { .. }), "{err:?}");
+    assert!(
+        err.to_string().starts_with(&format!(
+            "no answer from {}/api/v3/enterprise/configure/token within 0.8s",
+            server.url
+        )),
+        "{err}"
+    );
+}
+
+#[test]
+fn a_cut_answer_is_an_error_and_the_create_is_not_retried() {
+    let server = raw(|_, s| {
+        let _ = s.write_all(
+            b"HTTP/1.1 201 Created\r\ncontent-type: json\r\ncontent-length: 400\r\n\r\n{\"id\":1,",
+        );
+        let _ = s.shutdown(std::net::Shutdown::Both);
+    });
+    let err = admin_client(&server.url)
+        .create_token("x", &perms(&["db:a:read"]), None)
+        .unwrap_err();
+    assert!(matches!(err, ClientError::Connection { .. }), "{err:?}");
+    std::thread::sleep(Duration::from_millis(200));
+    assert_eq!(
+        server.seen.lock().unwrap().len(),
+        1,
+        "the create was sent again"
+    );
+
+    // A closed port: no connection.
+    let port = TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let err = admin_client(&format!("http://127.0.0.1:{port}"))
+        .create_token("x", &perms(&["db:a:read"]), None)
+        .unwrap_err();
+    assert!(matches!(err, ClientError::Connect { .. }), "{err:?}");
+}
+
+#[test]
+fn the_admin_token_never_shows() {
+    let admin = Token::generate().unwrap();
+    let secret = admin.expose_secret().to_owned();
+    let port = TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let builder = Client::builder(&format!("http://127.0.0.1:{port}")).admin_token(admin);
+    assert!(!format!("{builder:?}").contains(&secret[8..]));
+    let client = builder.build().unwrap();
+    assert!(!format!("{client:?}").contains(&secret[8..]));
+    let err = client
+        .create_token("x", &perms(&["db:a:read"]), None)
+        .unwrap_err();
+    assert!(!err.to_string().contains(&secret[8..]));
+    assert!(!format!("{err:?}").contains(&secret[8..]));
+}
+
+/// `GET`/`POST` with a bearer token over a bare socket; gives the status.
+fn call(server: &TestServer, method: &str, target: &str, token: &Token) -> u16 {
+    let mut stream = TcpStream::connect(server.addr()).unwrap();
+    write!(
+        stream,
+        "{method} {target} HTTP/1.1\r\nhost: x\r\nauthorization: Bearer {}\r\ncontent-length: 0\r\nconnection: close\r\n\r\n",
+        token.expose_secret()
+    )
+    .unwrap();
+    let mut answer = String::new();
+    stream.read_to_string(&mut answer).unwrap();
+    answer[9..12].parse().unwrap()
+}
+
+#[test]
+fn a_token_from_a_file_is_authorized_exactly_as_its_permissions_say() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("tokens.json");
+    let token = Token::generate().unwrap();
+    let entry = TokenEntry::new(
+        token.clone(),
+        "ingest",
+        Expiry::NEVER,
+        perms(&["db:sensors:write", "system:health:read"]),
+    )
+    .unwrap();
+    TokenFile::append(
+        &path,
+        entry,
+        &["sensors".into(), "logs".into()],
+        &SystemClock,
+    )
+    .unwrap();
+    let server = TestServer::builder()
+        .permission_tokens_file(&path)
+        .start()
+        .unwrap();
+
+    assert_eq!(call(&server, "GET", "/health", &token), 200);
+    assert_eq!(call(&server, "GET", "/ping", &token), 403);
+    assert_eq!(call(&server, "GET", "/metrics", &token), 403);
+    assert_eq!(
+        call(&server, "POST", "/api/v3/write_lp?db=sensors", &token),
+        204
+    );
+    assert_eq!(
+        call(&server, "POST", "/api/v3/write_lp?db=logs", &token),
+        403
+    );
+    assert_eq!(
+        call(
+            &server,
+            "GET",
+            "/api/v3/query_sql?db=sensors&q=select%201",
+            &token
+        ),
+        403
+    );
+    assert_eq!(
+        call(&server, "GET", "/health", &Token::generate().unwrap()),
+        401
+    );
+    // It is not an admin token.
+    let err = Client::builder(&server.url())
+        .admin_token(token)
+        .build()
+        .unwrap()
+        .create_token("x", &perms(&["db:logs:read"]), None)
+        .unwrap_err();
+    assert!(matches!(err, ClientError::Forbidden { .. }));
+}

@@ -1,0 +1,486 @@
+//! An in-process HTTP/1.1 server that speaks the InfluxDB 3 Enterprise token protocol.
+//!
+//! For tests, and for trying the `influxdb3 create token` command online without an
+//! Enterprise server. It listens on 127.0.0.1, plain or TLS (a CA and a certificate for
+//! `127.0.0.1` and `localhost` are made at start; the CA is written to a file for
+//! `--tls-ca`), and answers as a real server does:
+//!
+//! - `POST /api/v3/enterprise/configure/token`: a permission token (`201` with
+//!   `content-type: json`; `409` for a taken name; `401`/`403` for a missing, unknown
+//!   or non-admin token; `415`; `400` for a body it cannot read; `500` for a permission
+//!   on a database that does not exist). In [`Mode::Core`] it answers `404`; in
+//!   [`Mode::WithoutAuth`], `405`.
+//! - `POST /api/v3/configure/token/admin`, `…/admin/regenerate`,
+//!   `…/named_admin`, `DELETE /api/v3/configure/token?token_name=NAME`.
+//! - `GET /health`, `/ping`, `/metrics` (guarded by `system` grants),
+//!   `POST /api/v3/write_lp?db=` and `GET /api/v3/query_sql?db=` (guarded by `db`
+//!   grants), `POST /api/v3/configure/database`: so that a minted token can be shown
+//!   to work, and to do exactly what its permissions say.
+//!
+//! It stores only SHA-512 hashes of tokens, and can load a permission tokens file and
+//! an admin token file at start, as `influxdb3 serve` does.
+//!
+//! # Example
+//!
+//! ```
+//! use influxdb3_testserver::TestServer;
+//!
+//! # fn main() -> Result<(), Box<dyn std::error::Error>> {
+//! let server = TestServer::builder().database("sensors").start()?;
+//! let admin = server.add_admin_token("ops")?;
+//! assert!(server.url().starts_with("http://127.0.0.1:"));
+//! # let _ = admin;
+//! # Ok(())
+//! # }
+//! ```
+
+#![deny(missing_docs)]
+#![forbid(unsafe_code)]
+
+mod http;
+mod routes;
+mod state;
+
+use std::io::{BufReader, Read, Write};
+use std::net::{SocketAddr, TcpListener, TcpStream};
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
+use std::thread::JoinHandle;
+use std::time::Duration;
+
+use influxdb3_permission::Permission;
+use influxdb3_token::{Clock, Expiry, SystemClock, Token};
+use influxdb3_tokenfile::{AdminTokenFile, TokenFile, TokenFileError};
+use rustls::pki_types::{CertificateDer, PrivateKeyDer, PrivatePkcs8KeyDer};
+
+pub use http::RecordedRequest;
+pub use routes::PERMISSION_TOKEN_PATH;
+
+use state::{CreateError, State};
+
+/// Which server to be.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Mode {
+    /// InfluxDB 3 Enterprise with authentication: every endpoint.
+    #[default]
+    Enterprise,
+    /// InfluxDB 3 Core: no permission tokens (`404` on the Enterprise endpoint).
+    Core,
+    /// A server started without authentication: token endpoints answer `405`.
+    WithoutAuth,
+}
+
+/// Why the server could not start.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum StartError {
+    /// The socket could not be bound, or a file could not be written.
+    #[error("cannot start the test server: {0}")]
+    Io(#[from] std::io::Error),
+    /// The certificates could not be made.
+    #[error("cannot make the TLS certificates: {0}")]
+    Tls(String),
+    /// A tokens file does not load.
+    #[error(transparent)]
+    File(#[from] TokenFileError),
+    /// A token from a file names a database the server does not have.
+    #[error(
+        "token `{token}` from the tokens file has a permission on database `{database}`, which does not exist"
+    )]
+    UnknownDatabase {
+        /// The token's name.
+        token: String,
+        /// The database.
+        database: String,
+    },
+    /// Two tokens have one name.
+    #[error("two tokens are named `{0}`")]
+    DuplicateName(String),
+}
+
+/// Configures a [`TestServer`].
+#[derive(Debug, Clone, Default)]
+pub struct Builder {
+    mode: Mode,
+    tls: bool,
+    port: u16,
+    databases: Vec<String>,
+    permission_tokens_file: Option<PathBuf>,
+    admin_token_file: Option<PathBuf>,
+}
+
+impl Builder {
+    /// Which server to be (default [`Mode::Enterprise`]).
+    #[must_use]
+    pub fn mode(mut self, mode: Mode) -> Builder {
+        self.mode = mode;
+        self
+    }
+
+    /// Serve HTTPS with a certificate signed by a CA made at start.
+    #[must_use]
+    pub fn tls(mut self, tls: bool) -> Builder {
+        self.tls = tls;
+        self
+    }
+
+    /// The port on 127.0.0.1 (default 0: any free port).
+    #[must_use]
+    pub fn port(mut self, port: u16) -> Builder {
+        self.port = port;
+        self
+    }
+
+    /// A database that exists from the start.
+    #[must_use]
+    pub fn database(mut self, name: &str) -> Builder {
+        self.databases.push(name.to_owned());
+        self
+    }
+
+    /// A permission tokens file to load at start (`--permission-tokens-file`).
+    #[must_use]
+    pub fn permission_tokens_file(mut self, path: impl Into<PathBuf>) -> Builder {
+        self.permission_tokens_file = Some(path.into());
+        self
+    }
+
+    /// An admin token file to load at start (`--admin-token-file`).
+    #[must_use]
+    pub fn admin_token_file(mut self, path: impl Into<PathBuf>) -> Builder {
+        self.admin_token_file = Some(path.into());
+        self
+    }
+
+    /// Loads the files, binds the socket and starts serving on a background thread.
+    ///
+    /// # Errors
+    ///
+    /// [`StartError`] when the socket cannot be bound, the certificates cannot be made,
+    /// or a file does not load or names a database that does not exist.
+    pub fn start(self) -> Result<TestServer, StartError> {
+        let mut state = State::default();
+        state.databases.extend(self.databases.iter().cloned());
+        if let Some(path) = &self.admin_token_file {
+            let admin = AdminTokenFile::load(path)?;
+            insert(
+                &mut state,
+                admin.token(),
+                admin.name(),
+                true,
+                &[Permission::admin()],
+                admin.expiry(),
+            )?;
+        }
+        if let Some(path) = &self.permission_tokens_file {
+            let file = TokenFile::load(path)?;
+            // The server creates the databases first, then loads the tokens.
+            state
+                .databases
+                .extend(file.create_databases().unwrap_or_default().iter().cloned());
+            for entry in file.tokens() {
+                insert(
+                    &mut state,
+                    entry.token(),
+                    entry.name(),
+                    false,
+                    entry.permissions(),
+                    entry.expiry(),
+                )?;
+            }
+        }
+        let listener = TcpListener::bind(("127.0.0.1", self.port))?;
+        let addr = listener.local_addr()?;
+        let tls = if self.tls {
+            Some(Tls::make(addr)?)
+        } else {
+            None
+        };
+        let shared = Arc::new(Shared {
+            mode: self.mode,
+            state: Mutex::new(state),
+            requests: Mutex::new(Vec::new()),
+            connections: AtomicUsize::new(0),
+            stop: AtomicBool::new(false),
+        });
+        let config = tls.as_ref().map(|t| Arc::clone(&t.config));
+        let acceptor = {
+            let shared = Arc::clone(&shared);
+            std::thread::Builder::new()
+                .name("influxdb3-testserver".into())
+                .spawn(move || accept_loop(&listener, &shared, config.as_ref()))?
+        };
+        Ok(TestServer {
+            addr,
+            tls,
+            shared,
+            acceptor: Some(acceptor),
+        })
+    }
+}
+
+fn insert(
+    state: &mut State,
+    token: &Token,
+    name: &str,
+    admin: bool,
+    permissions: &[Permission],
+    expiry: Expiry,
+) -> Result<(), StartError> {
+    state
+        .insert(token, name, admin, permissions, expiry.expiry_millis())
+        .map(drop)
+        .map_err(|e| match e {
+            CreateError::NameTaken(name) => StartError::DuplicateName(name),
+            CreateError::UnknownDatabase(database) => StartError::UnknownDatabase {
+                token: name.to_owned(),
+                database,
+            },
+        })
+}
+
+struct Shared {
+    mode: Mode,
+    state: Mutex<State>,
+    requests: Mutex<Vec<RecordedRequest>>,
+    connections: AtomicUsize,
+    stop: AtomicBool,
+}
+
+fn locked<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(PoisonError::into_inner)
+}
+
+/// The CA, the server's certificate, and the CA written to a file.
+struct Tls {
+    config: Arc<rustls::ServerConfig>,
+    ca_pem: String,
+    ca_path: PathBuf,
+}
+
+impl Tls {
+    fn make(addr: SocketAddr) -> Result<Tls, StartError> {
+        let err = |e: &dyn std::fmt::Display| StartError::Tls(e.to_string());
+        let ca_key = rcgen::KeyPair::generate().map_err(|e| err(&e))?;
+        let mut ca_params =
+            rcgen::CertificateParams::new(Vec::<String>::new()).map_err(|e| err(&e))?;
+        ca_params.is_ca = rcgen::IsCa::Ca(rcgen::BasicConstraints::Unconstrained);
+        ca_params
+            .distinguished_name
+            .push(rcgen::DnType::CommonName, "influxdb3-testserver CA");
+        let ca = rcgen::CertifiedIssuer::self_signed(ca_params, ca_key).map_err(|e| err(&e))?;
+        let key = rcgen::KeyPair::generate().map_err(|e| err(&e))?;
+        let mut params =
+            rcgen::CertificateParams::new(vec!["127.0.0.1".to_owned(), "localhost".to_owned()])
+                .map_err(|e| err(&e))?;
+        params
+            .distinguished_name
+            .push(rcgen::DnType::CommonName, "influxdb3-testserver");
+        let cert = params.signed_by(&key, &ca).map_err(|e| err(&e))?;
+        let provider = Arc::new(rustls::crypto::ring::default_provider());
+        let config = rustls::ServerConfig::builder_with_provider(provider)
+            .with_safe_default_protocol_versions()
+            .map_err(|e| err(&e))?
+            .with_no_client_auth()
+            .with_single_cert(
+                vec![cert.der().clone(), CertificateDer::from(ca.der().to_vec())],
+                PrivateKeyDer::Pkcs8(PrivatePkcs8KeyDer::from(key.serialize_der())),
+            )
+            .map_err(|e| err(&e))?;
+        let dir = std::env::temp_dir().join(format!(
+            "influxdb3-testserver-{}-{}",
+            std::process::id(),
+            addr.port()
+        ));
+        std::fs::create_dir_all(&dir)?;
+        let ca_path = dir.join("ca.pem");
+        let ca_pem = ca.pem();
+        std::fs::write(&ca_path, &ca_pem)?;
+        Ok(Tls {
+            config: Arc::new(config),
+            ca_pem,
+            ca_path,
+        })
+    }
+}
+
+fn accept_loop(
+    listener: &TcpListener,
+    shared: &Arc<Shared>,
+    tls: Option<&Arc<rustls::ServerConfig>>,
+) {
+    for stream in listener.incoming() {
+        if shared.stop.load(Ordering::SeqCst) {
+            return;
+        }
+        let Ok(stream) = stream else { continue };
+        shared.connections.fetch_add(1, Ordering::SeqCst);
+        let _ = stream.set_read_timeout(Some(Duration::from_secs(30)));
+        let _ = stream.set_nodelay(true);
+        let shared = Arc::clone(shared);
+        let tls = tls.cloned();
+        let _ = std::thread::Builder::new()
+            .name("influxdb3-testserver-conn".into())
+            .spawn(move || match tls {
+                Some(config) => {
+                    if let Ok(conn) = rustls::ServerConnection::new(config) {
+                        serve(&shared, rustls::StreamOwned::new(conn, stream));
+                    }
+                }
+                None => serve(&shared, stream),
+            });
+    }
+}
+
+fn serve<S: Read + Write>(shared: &Shared, stream: S) {
+    let mut reader = BufReader::new(stream);
+    loop {
+        let Ok(Some(request)) = http::read_request(&mut reader) else {
+            return;
+        };
+        let response = {
+            let mut state = locked(&shared.state);
+            routes::route(shared.mode, &mut state, &request)
+        };
+        let close = request.wants_close();
+        locked(&shared.requests).push(request);
+        if response.write(reader.get_mut(), close).is_err() || close {
+            return;
+        }
+    }
+}
+
+/// A running server; it stops when dropped.
+#[derive(Debug)]
+pub struct TestServer {
+    addr: SocketAddr,
+    tls: Option<Tls>,
+    shared: Arc<Shared>,
+    acceptor: Option<JoinHandle<()>>,
+}
+
+impl std::fmt::Debug for Tls {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Tls")
+            .field("ca_path", &self.ca_path)
+            .finish_non_exhaustive()
+    }
+}
+
+impl std::fmt::Debug for Shared {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Shared")
+            .field("mode", &self.mode)
+            .finish_non_exhaustive()
+    }
+}
+
+impl TestServer {
+    /// A server to configure.
+    pub fn builder() -> Builder {
+        Builder::default()
+    }
+
+    /// The base URL: `http://127.0.0.1:PORT` or `https://127.0.0.1:PORT`.
+    pub fn url(&self) -> String {
+        let scheme = if self.tls.is_some() { "https" } else { "http" };
+        format!("{scheme}://{}", self.addr)
+    }
+
+    /// The socket address.
+    pub fn addr(&self) -> SocketAddr {
+        self.addr
+    }
+
+    /// The CA certificate file to trust (`--tls-ca`), when serving TLS.
+    pub fn ca_path(&self) -> Option<&Path> {
+        self.tls.as_ref().map(|t| t.ca_path.as_path())
+    }
+
+    /// The CA certificate in PEM, when serving TLS.
+    pub fn ca_pem(&self) -> Option<&str> {
+        self.tls.as_ref().map(|t| t.ca_pem.as_str())
+    }
+
+    /// Every request received so far, in order.
+    pub fn requests(&self) -> Vec<RecordedRequest> {
+        locked(&self.shared.requests).clone()
+    }
+
+    /// How many connections the server has accepted.
+    pub fn connections(&self) -> usize {
+        self.shared.connections.load(Ordering::SeqCst)
+    }
+
+    /// Creates a database.
+    pub fn create_database(&self, name: &str) {
+        locked(&self.shared.state).databases.insert(name.to_owned());
+    }
+
+    /// Stores a new admin token named `name` and gives it to the caller.
+    ///
+    /// # Errors
+    ///
+    /// When the name is taken, or the random source fails.
+    pub fn add_admin_token(&self, name: &str) -> Result<Token, StartError> {
+        self.add(name, true, &[Permission::admin()], Expiry::NEVER)
+    }
+
+    /// Stores a new permission token and gives it to the caller.
+    ///
+    /// # Errors
+    ///
+    /// When the name is taken, a database does not exist, or the random source fails.
+    pub fn add_token(
+        &self,
+        name: &str,
+        permissions: &[Permission],
+        expiry: Expiry,
+    ) -> Result<Token, StartError> {
+        self.add(name, false, permissions, expiry)
+    }
+
+    fn add(
+        &self,
+        name: &str,
+        admin: bool,
+        permissions: &[Permission],
+        expiry: Expiry,
+    ) -> Result<Token, StartError> {
+        let token = Token::generate().map_err(|e| StartError::Tls(e.to_string()))?;
+        insert(
+            &mut locked(&self.shared.state),
+            &token,
+            name,
+            admin,
+            permissions,
+            expiry,
+        )?;
+        Ok(token)
+    }
+
+    /// Whether a token of this name is stored.
+    pub fn has_token(&self, name: &str) -> bool {
+        locked(&self.shared.state).has_name(name)
+    }
+
+    /// Milliseconds since the epoch by the server's clock.
+    pub fn now_millis(&self) -> i64 {
+        SystemClock.now_millis()
+    }
+}
+
+impl Drop for TestServer {
+    fn drop(&mut self) {
+        self.shared.stop.store(true, Ordering::SeqCst);
+        // Wake the accept loop so that it sees the flag.
+        let _ = TcpStream::connect_timeout(&self.addr, Duration::from_secs(1));
+        if let Some(handle) = self.acceptor.take() {
+            let _ = handle.join();
+        }
+        if let Some(dir) = self.tls.as_ref().and_then(|t| t.ca_path.parent()) {
+            let _ = std::fs::remove_dir_all(dir);
+        }
+    }
+}

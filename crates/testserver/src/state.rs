@@ -1,0 +1,140 @@
+//! What the server knows: databases, and tokens by the SHA-512 of their string.
+
+use std::collections::{HashMap, HashSet};
+
+use influxdb3_permission::{Permission, PermissionSet, Resource};
+use influxdb3_token::{Clock, SystemClock, Token, TokenHash, rfc3339};
+use serde_json::json;
+
+/// One stored token: never the token itself.
+#[derive(Debug, Clone)]
+pub(crate) struct Record {
+    pub(crate) id: u64,
+    pub(crate) name: String,
+    pub(crate) admin: bool,
+    pub(crate) permissions: PermissionSet,
+    pub(crate) expiry_millis: Option<i64>,
+    pub(crate) created_millis: i64,
+}
+
+impl Record {
+    fn expired(&self) -> bool {
+        self.expiry_millis
+            .is_some_and(|ms| ms <= SystemClock.now_millis())
+    }
+}
+
+/// Why a token cannot be stored.
+#[derive(Debug)]
+pub(crate) enum CreateError {
+    NameTaken(String),
+    UnknownDatabase(String),
+}
+
+#[derive(Debug, Default)]
+pub(crate) struct State {
+    pub(crate) databases: HashSet<String>,
+    tokens: HashMap<TokenHash, Record>,
+    names: HashMap<String, TokenHash>,
+    next_id: u64,
+}
+
+/// Who is asking.
+pub(crate) enum Caller<'a> {
+    Admin,
+    Token(&'a Record),
+}
+
+impl State {
+    /// The token holder, if `token` is known and not expired.
+    pub(crate) fn caller(&self, token: &str) -> Option<Caller<'_>> {
+        let record = self.tokens.get(&TokenHash::of(token))?;
+        if record.expired() {
+            return None;
+        }
+        Some(if record.admin {
+            Caller::Admin
+        } else {
+            Caller::Token(record)
+        })
+    }
+
+    pub(crate) fn allows(
+        caller: &Caller<'_>,
+        resource: Resource<'_>,
+        action: influxdb3_permission::Action,
+    ) -> bool {
+        match caller {
+            Caller::Admin => true,
+            Caller::Token(record) => record.permissions.allows(resource, action),
+        }
+    }
+
+    pub(crate) fn has_name(&self, name: &str) -> bool {
+        self.names.contains_key(name)
+    }
+
+    /// Stores a token (only its hash) and gives the response body the server sends.
+    pub(crate) fn insert(
+        &mut self,
+        token: &Token,
+        name: &str,
+        admin: bool,
+        permissions: &[Permission],
+        expiry_millis: Option<i64>,
+    ) -> Result<serde_json::Value, CreateError> {
+        if self.names.contains_key(name) {
+            return Err(CreateError::NameTaken(name.to_owned()));
+        }
+        for p in permissions {
+            if let Some(db) = p.database_names().find(|db| !self.databases.contains(*db)) {
+                return Err(CreateError::UnknownDatabase(db.to_owned()));
+            }
+        }
+        let hash = token.hash();
+        let now = SystemClock.now_millis();
+        let record = Record {
+            id: self.next_id,
+            name: name.to_owned(),
+            admin,
+            permissions: permissions.iter().collect(),
+            expiry_millis,
+            created_millis: now,
+        };
+        self.next_id += 1;
+        let body = json!({
+            "id": record.id,
+            "name": record.name,
+            "token": token.expose_secret(),
+            "hash": hash.to_string(),
+            "created_at": rfc3339(record.created_millis),
+            "expiry": record.expiry_millis.map(rfc3339),
+        });
+        self.names.insert(record.name.clone(), hash);
+        self.tokens.insert(hash, record);
+        Ok(body)
+    }
+
+    /// Removes the token named `name`; `false` if there is none.
+    pub(crate) fn remove(&mut self, name: &str) -> bool {
+        match self.names.remove(name) {
+            Some(hash) => {
+                self.tokens.remove(&hash);
+                true
+            }
+            None => false,
+        }
+    }
+
+    /// `expiry_secs` from now, as the server computes it (0 gives a token that has
+    /// already expired, as upstream does); `Err` when it overflows.
+    pub(crate) fn expiry_from_secs(secs: Option<u64>) -> Result<Option<i64>, ()> {
+        let Some(secs) = secs else { return Ok(None) };
+        i64::try_from(secs)
+            .ok()
+            .and_then(|s| s.checked_mul(1000))
+            .and_then(|ms| ms.checked_add(SystemClock.now_millis()))
+            .map(Some)
+            .ok_or(())
+    }
+}
