@@ -80,7 +80,7 @@ pub enum ClientError {
     },
     /// 404 on a token endpoint: the server has no permission tokens (InfluxDB 3 Core),
     /// or the URL's path prefix is wrong.
-    #[error("{url} was not found (404): this server has no permission tokens; it may be InfluxDB 3 Core{}", said(.message.as_deref()))]
+    #[error("{url} was not found (404{}): this server has no permission tokens; it may be InfluxDB 3 Core", said(.message.as_deref()))]
     NotFound {
         /// The URL.
         url: String,

@@ -1,0 +1,218 @@
+//! The command line as clap sees it: raw strings, turned into a validated plan in
+//! `plan.rs` and nowhere else.
+
+use std::ffi::OsString;
+use std::path::PathBuf;
+
+use clap::builder::FalseyValueParser;
+use clap::{ArgAction, Args, Parser, Subcommand, ValueEnum};
+
+const ABOUT: &str = "The token commands of InfluxDB 3: create permission and admin tokens, online or offline into tokens files, and delete tokens. This binary is not the database server.";
+
+const LONG_ABOUT: &str = "The token commands of InfluxDB 3: create permission and admin tokens, online or offline into tokens files, and delete tokens.
+
+This `influxdb3` implements only the token commands of InfluxDB 3 (`create token`, `delete token`). It is not the database server: `serve`, `query`, `write` and the other commands belong to the InfluxDB 3 binary itself.";
+
+const AFTER_HELP: &str = "Exit codes: 0 success, 1 other failure, 2 usage or invalid input, 3 name already taken, 4 authentication or authorization refused, 5 connection or TLS failure, 6 unusable tokens file.";
+
+/// `influxdb3`.
+#[derive(Parser, Debug)]
+#[command(
+    name = "influxdb3",
+    version,
+    about = ABOUT,
+    long_about = LONG_ABOUT,
+    after_help = AFTER_HELP,
+    disable_help_subcommand = true,
+    arg_required_else_help = true,
+    max_term_width = 100
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// The commands.
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// Create a resource: a token.
+    #[command(arg_required_else_help = true)]
+    Create {
+        #[command(subcommand)]
+        resource: CreateResource,
+    },
+    /// Delete a resource: a token.
+    #[command(arg_required_else_help = true)]
+    Delete {
+        #[command(subcommand)]
+        resource: DeleteResource,
+    },
+    /// Any other command (`serve`, say): not part of this binary.
+    #[command(external_subcommand)]
+    Other(Vec<OsString>),
+}
+
+/// What `create` creates.
+#[derive(Subcommand, Debug)]
+pub enum CreateResource {
+    /// Create a token with fine-grained permissions, or an admin token.
+    Token(Box<CreateToken>),
+    /// Any other resource (`database`, say): not part of this binary.
+    #[command(external_subcommand)]
+    Other(Vec<OsString>),
+}
+
+/// What `delete` deletes.
+#[derive(Subcommand, Debug)]
+pub enum DeleteResource {
+    /// Delete a token by name.
+    Token(DeleteToken),
+    /// Any other resource: not part of this binary.
+    #[command(external_subcommand)]
+    Other(Vec<OsString>),
+}
+
+/// Output format.
+#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq, Default)]
+pub enum Format {
+    /// Human-readable text.
+    #[default]
+    Text,
+    /// One JSON document on stdout, and nothing else.
+    Json,
+}
+
+/// How to reach the server.
+#[derive(Args, Debug)]
+pub struct Server {
+    /// The host URL of the running InfluxDB 3 Enterprise server
+    #[arg(
+        short = 'H',
+        long = "host",
+        value_name = "HOST_URL",
+        env = "INFLUXDB3_HOST_URL",
+        default_value = "http://127.0.0.1:8181"
+    )]
+    pub host: String,
+
+    /// The admin token
+    #[arg(
+        long = "token",
+        value_name = "AUTH_TOKEN",
+        env = "INFLUXDB3_AUTH_TOKEN",
+        hide_env_values = true
+    )]
+    pub token: Option<String>,
+
+    /// An optional arg to use a custom CA for testing with self-signed certs
+    #[arg(
+        long = "tls-ca",
+        value_name = "CA_CERT",
+        env = "INFLUXDB3_TLS_CA",
+        long_help = "A CA certificate (PEM, or DER if the file name ends in `.der`) to trust as well as the usual roots, for servers with self-signed or private certificates"
+    )]
+    pub tls_ca: Option<PathBuf>,
+
+    /// Do not verify the server's TLS certificate (dangerous)
+    #[arg(
+        long = "tls-no-verify",
+        env = "INFLUXDB3_TLS_NO_VERIFY",
+        action = ArgAction::SetTrue,
+        value_parser = FalseyValueParser::new(),
+        hide_short_help = true,
+        long_help = "Do not verify the server's TLS certificate. Anyone on the network path can then read the admin token: use it only against a test server"
+    )]
+    pub tls_no_verify: bool,
+}
+
+/// `influxdb3 create token`.
+#[derive(Args, Debug)]
+#[command(
+    disable_help_flag = true,
+    override_usage = "influxdb3 create token --permission <PERMISSION> --name <NAME> [OPTIONS]\n       influxdb3 create token --admin [--name <NAME>] [--regenerate] [OPTIONS]",
+    after_help = "Permissions are RESOURCE_TYPE:RESOURCE_NAMES:ACTIONS, for example `db:db1,db2:read,write` or `system:health:read`. Quote them: the shell expands `*`.",
+    after_long_help = "Permissions are RESOURCE_TYPE:RESOURCE_NAMES:ACTIONS, for example `db:db1,db2:read,write` or `system:health:read`. Quote them: the shell expands `*`.
+  db      names: `*` or database names; actions: create, describe, read, write, delete
+  system  names: `*` or health, metrics, ping, ready; actions: read
+
+Exit codes: 0 success, 1 other failure, 2 usage or invalid input, 3 name already taken, 4 authentication or authorization refused, 5 connection or TLS failure, 6 unusable tokens file."
+)]
+pub struct CreateToken {
+    /// Permissions in `RESOURCE_TYPE:RESOURCE_NAMES:ACTIONS` format--for example, `db:*:read,write`, `system:*:read`. `--permission` may be specified multiple times
+    #[arg(long = "permission", visible_alias = "permissions", value_name = "PERMISSION", action = ArgAction::Append)]
+    pub permissions: Vec<String>,
+
+    /// Name of the token
+    #[arg(long, value_name = "NAME")]
+    pub name: Option<String>,
+
+    /// Create an admin token instead of a permission token
+    #[arg(long)]
+    pub admin: bool,
+
+    /// Replace the operator admin token `_admin` with a new one (with --admin)
+    #[arg(long)]
+    pub regenerate: bool,
+
+    #[command(flatten)]
+    pub server: Server,
+
+    /// The token expiration time as a duration (for example, 1h, 7d, 1y). If not set, the token does not expire until revoked
+    #[arg(long, value_name = "DURATION")]
+    pub expiry: Option<String>,
+
+    /// Output format
+    #[arg(long, value_enum, value_name = "FORMAT", default_value_t = Format::Text)]
+    pub format: Format,
+
+    /// Write the token to --output-file instead of asking a server
+    #[arg(
+        long,
+        long_help = "Write the token to --output-file instead of asking a server: a permission tokens file for `influxdb3 serve --permission-tokens-file` (the token is appended), or with --admin an admin token file for `--admin-token-file` (replaced)"
+    )]
+    pub offline: bool,
+
+    /// Comma-separated list of database names to create when starting the server with the tokens file (with --offline)
+    #[arg(long, value_name = "DATABASE_LIST", value_delimiter = ',', action = ArgAction::Append)]
+    pub create_databases: Vec<String>,
+
+    /// File path to use for the generated tokens file (with --offline)
+    #[arg(long, value_name = "FILE")]
+    pub output_file: Option<PathBuf>,
+
+    /// Print help information
+    #[arg(short = 'h', long = "help", action = ArgAction::HelpShort)]
+    pub help: Option<bool>,
+
+    /// Print detailed help information
+    #[arg(long = "help-all", action = ArgAction::HelpLong)]
+    pub help_all: Option<bool>,
+}
+
+/// `influxdb3 delete token`.
+#[derive(Args, Debug)]
+#[command(disable_help_flag = true)]
+pub struct DeleteToken {
+    /// Name of the token to delete
+    #[arg(long = "token-name", value_name = "TOKEN_NAME")]
+    pub token_name: String,
+
+    /// Delete without asking for confirmation
+    #[arg(long, short = 'y')]
+    pub yes: bool,
+
+    #[command(flatten)]
+    pub server: Server,
+
+    /// Output format
+    #[arg(long, value_enum, value_name = "FORMAT", default_value_t = Format::Text)]
+    pub format: Format,
+
+    /// Print help information
+    #[arg(short = 'h', long = "help", action = ArgAction::HelpShort)]
+    pub help: Option<bool>,
+
+    /// Print detailed help information
+    #[arg(long = "help-all", action = ArgAction::HelpLong)]
+    pub help_all: Option<bool>,
+}

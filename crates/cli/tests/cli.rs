@@ -1,0 +1,384 @@
+//! The `influxdb3` binary as users run it: real child processes, real files, the test
+//! server on 127.0.0.1 (plain and TLS). Scenarios with pinned stdout, stderr, exit code
+//! and files are case files under `tests/cmd/`, one per scenario; the rest are here.
+
+use std::path::Path;
+
+use influxdb3_permission::Permission;
+use influxdb3_testserver::{Mode, TestServer};
+use influxdb3_token::{Expiry, Token, TokenHash};
+
+#[test]
+fn offline_cases() {
+    trycmd::TestCases::new()
+        .register_bin("influxdb3", Path::new(env!("CARGO_BIN_EXE_influxdb3")))
+        .case("tests/cmd/offline/*.toml");
+}
+
+/// The online cases run against one server with these tokens and databases.
+fn online_server(builder: influxdb3_testserver::Builder) -> (TestServer, Token) {
+    let server = builder
+        .database("my_database")
+        .database("database1")
+        .database("database2")
+        .start()
+        .unwrap();
+    let admin = server.add_admin_token("ops").unwrap();
+    let read: Vec<Permission> = vec!["db:my_database:read".parse().unwrap()];
+    server
+        .add_token("already-taken", &read, Expiry::NEVER)
+        .unwrap();
+    server.add_token("to-delete", &read, Expiry::NEVER).unwrap();
+    (server, admin)
+}
+
+#[test]
+fn online_cases() {
+    let (server, admin) = online_server(TestServer::builder());
+    server.add_admin_token("_admin").unwrap();
+    trycmd::TestCases::new()
+        .register_bin("influxdb3", Path::new(env!("CARGO_BIN_EXE_influxdb3")))
+        .env("INFLUXDB3_HOST_URL", server.url())
+        .env("INFLUXDB3_AUTH_TOKEN", admin.expose_secret())
+        .case("tests/cmd/online/*.toml")
+        .run();
+    // What the page's examples asked for is on the server.
+    for name in [
+        "Read/write token for my_database",
+        "Multi-database token",
+        "System health token",
+        "Expiring token",
+    ] {
+        assert!(server.has_token(name), "{name}");
+    }
+    assert!(!server.has_token("to-delete"));
+}
+
+#[test]
+fn cases_without_an_admin_token() {
+    let (server, _admin) = online_server(TestServer::builder());
+    trycmd::TestCases::new()
+        .register_bin("influxdb3", Path::new(env!("CARGO_BIN_EXE_influxdb3")))
+        .env("INFLUXDB3_HOST_URL", server.url())
+        .case("tests/cmd/anonymous/*.toml")
+        .run();
+}
+
+#[test]
+fn tls_cases_without_the_ca() {
+    let (server, admin) = online_server(TestServer::builder().tls(true));
+    trycmd::TestCases::new()
+        .register_bin("influxdb3", Path::new(env!("CARGO_BIN_EXE_influxdb3")))
+        .env("INFLUXDB3_HOST_URL", server.url())
+        .env("INFLUXDB3_AUTH_TOKEN", admin.expose_secret())
+        .case("tests/cmd/tls-no-ca/*.toml")
+        .run();
+    assert!(!server.has_token("no ca"));
+}
+
+#[test]
+fn core_cases() {
+    let (server, admin) = online_server(TestServer::builder().mode(Mode::Core));
+    trycmd::TestCases::new()
+        .register_bin("influxdb3", Path::new(env!("CARGO_BIN_EXE_influxdb3")))
+        .env("INFLUXDB3_HOST_URL", server.url())
+        .env("INFLUXDB3_AUTH_TOKEN", admin.expose_secret())
+        .case("tests/cmd/core/*.toml")
+        .run();
+}
+
+#[test]
+fn tls_cases() {
+    let (server, admin) = online_server(TestServer::builder().tls(true));
+    trycmd::TestCases::new()
+        .register_bin("influxdb3", Path::new(env!("CARGO_BIN_EXE_influxdb3")))
+        .env("INFLUXDB3_HOST_URL", server.url())
+        .env("INFLUXDB3_AUTH_TOKEN", admin.expose_secret())
+        .env(
+            "INFLUXDB3_TLS_CA",
+            server.ca_path().unwrap().display().to_string(),
+        )
+        .case("tests/cmd/tls/*.toml")
+        .run();
+    assert!(server.has_token("over tls"));
+}
+
+// ---- behaviour beyond pinned output ----
+
+use std::io::{Read, Write};
+use std::net::TcpStream;
+use std::os::unix::fs::PermissionsExt;
+use std::process::{Command, Output, Stdio};
+
+fn influxdb3(args: &[&str]) -> Command {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_influxdb3"));
+    cmd.args(args)
+        .env_remove("INFLUXDB3_HOST_URL")
+        .env_remove("INFLUXDB3_AUTH_TOKEN")
+        .env_remove("INFLUXDB3_TLS_CA")
+        .env_remove("INFLUXDB3_TLS_NO_VERIFY")
+        .stdin(Stdio::null());
+    cmd
+}
+
+fn text(bytes: &[u8]) -> String {
+    String::from_utf8(bytes.to_vec()).unwrap()
+}
+
+/// `GET path` with a bearer token; the status code.
+fn get(server: &TestServer, path: &str, token: &str) -> u16 {
+    let mut s = TcpStream::connect(server.addr()).unwrap();
+    write!(
+        s,
+        "GET {path} HTTP/1.1\r\nauthorization: Bearer {token}\r\nconnection: close\r\n\r\n"
+    )
+    .unwrap();
+    let mut answer = String::new();
+    s.read_to_string(&mut answer).unwrap();
+    answer[9..12].parse().unwrap()
+}
+
+#[test]
+fn a_token_minted_offline_works_once_the_server_loads_the_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("tokens.json");
+    let out = influxdb3(&[
+        "create",
+        "token",
+        "--name",
+        "health-check",
+        "--permission",
+        "system:health:read",
+        "--permission",
+        "db:metrics:write",
+        "--expiry",
+        "1y",
+        "--offline",
+        "--create-databases",
+        "metrics",
+        "--output-file",
+        file.to_str().unwrap(),
+        "--format",
+        "json",
+    ])
+    .output()
+    .unwrap();
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    // stdout holds one JSON document and nothing else.
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let token = doc["token"].as_str().unwrap().to_owned();
+    assert_eq!(
+        doc["permissions"],
+        serde_json::json!(["system:health:read", "db:metrics:write"])
+    );
+    assert_eq!(doc["output_file"], file.to_str().unwrap());
+    assert_eq!(doc["hash"], TokenHash::of(&token).to_string());
+    assert!(
+        doc["help_msg"]
+            .as_str()
+            .unwrap()
+            .ends_with(&format!("\"Authorization: Bearer {token}\""))
+    );
+    assert!(doc["expiry"].as_str().unwrap().ends_with('Z'));
+    assert_eq!(
+        std::fs::metadata(&file).unwrap().permissions().mode() & 0o777,
+        0o600
+    );
+
+    let server = TestServer::builder()
+        .permission_tokens_file(&file)
+        .start()
+        .unwrap();
+    assert_eq!(get(&server, "/health", &token), 200);
+    assert_eq!(get(&server, "/ping", &token), 403);
+    assert_eq!(get(&server, "/health", "apiv3_someone_else"), 401);
+}
+
+#[test]
+fn an_admin_token_minted_offline_administers_the_server() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("admin.json");
+    let out = influxdb3(&[
+        "create",
+        "token",
+        "--admin",
+        "--offline",
+        "--output-file",
+        file.to_str().unwrap(),
+        "--format",
+        "json",
+    ])
+    .output()
+    .unwrap();
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let admin: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let admin = admin["token"].as_str().unwrap().to_owned();
+    let server = TestServer::builder()
+        .admin_token_file(&file)
+        .database("db1")
+        .start()
+        .unwrap();
+    let out = influxdb3(&[
+        "create",
+        "token",
+        "--permission",
+        "db:db1:read",
+        "--name",
+        "r",
+        "--host",
+        &server.url(),
+        "--token",
+        &admin,
+    ])
+    .output()
+    .unwrap();
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert!(server.has_token("r"));
+}
+
+#[test]
+fn bad_input_creates_no_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("tokens.json");
+    for bad in [
+        vec!["--permission", "db:a:reed", "--name", "x"],
+        vec!["--permission", "*:*:*", "--name", "x"],
+        vec!["--permission", "db:a:read", "--name", "x", "--expiry", "0s"],
+        vec![
+            "--permission",
+            "db:a:read",
+            "--name",
+            "x",
+            "--create-databases",
+            "a b",
+        ],
+        vec!["--permission", "db:a:read"],
+    ] {
+        let mut args = vec!["create", "token"];
+        args.extend(bad);
+        args.extend(["--offline", "--output-file", file.to_str().unwrap()]);
+        let out = influxdb3(&args).output().unwrap();
+        assert_eq!(out.status.code(), Some(2), "{args:?}");
+        assert!(out.stdout.is_empty());
+        assert!(text(&out.stderr).starts_with("error: "));
+        assert!(!file.exists(), "{args:?} wrote the file");
+        assert_eq!(
+            std::fs::read_dir(dir.path()).unwrap().count(),
+            0,
+            "{args:?} left a file"
+        );
+    }
+}
+
+#[test]
+fn environment_variables_configure_the_connection() {
+    let server = TestServer::builder()
+        .tls(true)
+        .database("db1")
+        .start()
+        .unwrap();
+    let admin = server.add_admin_token("ops").unwrap();
+    let base = ["create", "token", "--permission", "db:db1:read"];
+    let run = |name: &str, env: &[(&str, &str)]| -> Output {
+        let mut args = base.to_vec();
+        args.extend(["--name", name]);
+        let mut cmd = influxdb3(&args);
+        cmd.env("INFLUXDB3_HOST_URL", server.url())
+            .env("INFLUXDB3_AUTH_TOKEN", admin.expose_secret());
+        for (k, v) in env {
+            cmd.env(k, v);
+        }
+        cmd.output().unwrap()
+    };
+    // INFLUXDB3_TLS_CA trusts the server's CA.
+    let out = run(
+        "with-ca",
+        &[(
+            "INFLUXDB3_TLS_CA",
+            server.ca_path().unwrap().to_str().unwrap(),
+        )],
+    );
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert!(text(&out.stderr).is_empty());
+    // INFLUXDB3_TLS_NO_VERIFY skips verification, with a warning.
+    let out = run("no-verify", &[("INFLUXDB3_TLS_NO_VERIFY", "true")]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert!(text(&out.stderr).starts_with("warning: --tls-no-verify: "));
+    // A falsey value keeps verification on.
+    let out = run("verify", &[("INFLUXDB3_TLS_NO_VERIFY", "false")]);
+    assert_eq!(out.status.code(), Some(5), "{}", text(&out.stderr));
+    assert!(text(&out.stderr).contains("UnknownIssuer"));
+    // Flags win over the environment.
+    let mut cmd = influxdb3(&[
+        "create",
+        "token",
+        "--permission",
+        "db:db1:read",
+        "--name",
+        "flag",
+        "--host",
+        "http://127.0.0.1:9",
+    ]);
+    cmd.env("INFLUXDB3_HOST_URL", server.url());
+    let out = cmd.output().unwrap();
+    assert_eq!(out.status.code(), Some(5), "{}", text(&out.stderr));
+    assert!(text(&out.stderr).contains("127.0.0.1:9"));
+}
+
+#[test]
+fn refusals_never_show_the_admin_token() {
+    let server = TestServer::builder().database("db1").start().unwrap();
+    let reader: Vec<Permission> = vec!["db:db1:read".parse().unwrap()];
+    let not_admin = server.add_token("reader", &reader, Expiry::NEVER).unwrap();
+    let unknown = Token::generate().unwrap();
+    for (token, code) in [(&not_admin, 4), (&unknown, 4)] {
+        let out = influxdb3(&[
+            "create",
+            "token",
+            "--permission",
+            "db:db1:read",
+            "--name",
+            "x",
+            "--host",
+            &server.url(),
+            "--token",
+            token.expose_secret(),
+        ])
+        .output()
+        .unwrap();
+        assert_eq!(out.status.code(), Some(code));
+        let stderr = text(&out.stderr);
+        assert!(!stderr.contains(&token.expose_secret()[6..]), "{stderr}");
+        assert!(out.stdout.is_empty());
+    }
+}
+
+#[test]
+fn a_reader_that_goes_away_is_not_a_failure() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("tokens.json");
+    let mut child = influxdb3(&[
+        "create",
+        "token",
+        "--permission",
+        "db:a:read",
+        "--name",
+        "x",
+        "--offline",
+        "--output-file",
+        file.to_str().unwrap(),
+    ])
+    .stdout(Stdio::piped())
+    .stderr(Stdio::piped())
+    .spawn()
+    .unwrap();
+    drop(child.stdout.take()); // the reader goes away before anything is written
+    let status = child.wait().unwrap();
+    assert_eq!(status.code(), Some(0));
+    // The token is in the file all the same.
+    assert!(
+        std::fs::read_to_string(&file)
+            .unwrap()
+            .contains("\"name\": \"x\"")
+    );
+}
