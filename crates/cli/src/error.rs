@@ -128,6 +128,12 @@ impl CliError {
             } => CliError::new(Exit::NameTaken, message)
                 .hint("choose another --name; the file was left as it was"),
             TokenFileError::Conflict { .. } => CliError::usage(message),
+            TokenFileError::NoDirectory { directory, .. } => {
+                CliError::usage(message).hint(format!(
+                    "create it first (`mkdir -p {}`), or choose another --output-file",
+                    directory.display()
+                ))
+            }
             _ => CliError::new(Exit::Failure, message),
         }
     }

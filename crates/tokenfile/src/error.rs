@@ -90,6 +90,14 @@ pub enum TokenFileError {
         /// Why.
         error: AddError,
     },
+    /// The directory the file goes in does not exist; nothing was written.
+    #[error("cannot write `{}`: the directory `{}` does not exist", path.display(), directory.display())]
+    NoDirectory {
+        /// The file.
+        path: PathBuf,
+        /// Its directory.
+        directory: PathBuf,
+    },
     /// The lock beside the file cannot be taken.
     #[error("cannot lock `{}`: {source}", path.display())]
     Lock {

@@ -65,6 +65,12 @@ pub(crate) struct Locked {
 
 pub(crate) fn lock(target: &Path) -> Result<Locked, TokenFileError> {
     let (dir, name) = split(target);
+    if !dir.is_dir() {
+        return Err(TokenFileError::NoDirectory {
+            path: target.to_path_buf(),
+            directory: dir,
+        });
+    }
     let path = dir.join(format!(".{name}.lock"));
     let file = OpenOptions::new()
         .read(true)

@@ -470,6 +470,23 @@ fn the_admin_token_file_is_replaced_not_appended() {
 }
 
 #[test]
+fn a_missing_directory_is_named() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("no/such/tokens.json");
+    let err = append(&path, "a", &[]).unwrap_err();
+    assert!(matches!(err, TokenFileError::NoDirectory { .. }));
+    assert_eq!(
+        err.to_string(),
+        format!(
+            "cannot write `{}`: the directory `{}` does not exist",
+            path.display(),
+            dir.path().join("no/such").display()
+        )
+    );
+    assert_eq!(listing(dir.path()), Vec::<String>::new());
+}
+
+#[test]
 fn a_missing_file_does_not_load() {
     let dir = tempfile::tempdir().unwrap();
     let err = TokenFile::load(dir.path().join("nope.json")).unwrap_err();
