@@ -382,3 +382,103 @@ fn a_reader_that_goes_away_is_not_a_failure() {
             .contains("\"name\": \"x\"")
     );
 }
+
+/// Runs `influxdb3 ARGS` on a pseudo-terminal (util-linux `script`), feeding `input`.
+fn on_terminal(args: &[&str], input: &str, no_color: bool) -> Output {
+    let line = std::iter::once(env!("CARGO_BIN_EXE_influxdb3").to_owned())
+        .chain(args.iter().map(|a| format!("'{a}'")))
+        .collect::<Vec<_>>()
+        .join(" ");
+    let mut cmd = Command::new("script");
+    cmd.args(["-qec", &line, "/dev/null"])
+        .env_remove("NO_COLOR")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+    if no_color {
+        cmd.env("NO_COLOR", "1");
+    }
+    let mut child = cmd
+        .spawn()
+        .expect("`script` (util-linux) runs commands on a terminal");
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(input.as_bytes())
+        .unwrap();
+    child.wait_with_output().unwrap()
+}
+
+#[test]
+fn colour_only_on_a_terminal_without_no_color() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("t.json");
+    let path = file.to_str().unwrap();
+    let args = [
+        "create",
+        "token",
+        "--permission",
+        "system:ping:read",
+        "--name",
+        "c",
+        "--offline",
+        "--output-file",
+        path,
+    ];
+    let out = on_terminal(&args, "", false);
+    assert!(out.status.success(), "{}", text(&out.stdout));
+    assert!(text(&out.stdout).contains("\x1b[1;32mNew token created successfully!\x1b[0m"));
+    std::fs::remove_file(&file).unwrap();
+    let out = on_terminal(&args, "", true);
+    assert!(out.status.success());
+    assert!(!text(&out.stdout).contains('\x1b'), "NO_COLOR is set");
+    // Not a terminal: no colour either.
+    std::fs::remove_file(&file).unwrap();
+    let out = influxdb3(&args).env_remove("NO_COLOR").output().unwrap();
+    assert!(!text(&out.stdout).contains('\x1b'));
+}
+
+#[test]
+fn delete_asks_on_a_terminal() {
+    let server = TestServer::builder().database("db1").start().unwrap();
+    let admin = server.add_admin_token("ops").unwrap();
+    let read: Vec<Permission> = vec!["db:db1:read".parse().unwrap()];
+    server.add_token("keep", &read, Expiry::NEVER).unwrap();
+    server.add_token("drop", &read, Expiry::NEVER).unwrap();
+    let url = server.url();
+    let args = |name: &'static str| {
+        [
+            "delete",
+            "token",
+            "--token-name",
+            name,
+            "--host",
+            &url,
+            "--token",
+            admin.expose_secret(),
+        ]
+        .map(str::to_owned)
+    };
+
+    let a = args("keep");
+    let out = on_terminal(
+        &a.iter().map(String::as_str).collect::<Vec<_>>(),
+        "no\n",
+        true,
+    );
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out.stdout));
+    assert!(text(&out.stdout).contains("Are you sure you want to delete token `keep`?"));
+    assert!(text(&out.stdout).contains("token `keep` was not deleted"));
+    assert!(server.has_token("keep"));
+
+    let a = args("drop");
+    let out = on_terminal(
+        &a.iter().map(String::as_str).collect::<Vec<_>>(),
+        "yes\n",
+        true,
+    );
+    assert!(out.status.success(), "{}", text(&out.stdout));
+    assert!(text(&out.stdout).contains("Token `drop` deleted successfully."));
+    assert!(!server.has_token("drop"));
+}
