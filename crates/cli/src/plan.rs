@@ -28,6 +28,13 @@ pub struct Online {
     pub no_verify: bool,
 }
 
+impl Online {
+    /// A failed request, with what to do about it.
+    pub fn error(&self, e: &influxdb3_token_client::ClientError) -> CliError {
+        CliError::from_client(e, &self.host, self.had_token)
+    }
+}
+
 /// What to do.
 #[derive(Debug)]
 pub enum Plan {

@@ -102,7 +102,7 @@ pub fn execute(plan: Plan) -> Result<Done, CliError> {
                     let created = online
                         .client
                         .create_token(&name, &permissions, expiry.expiry_secs())
-                        .map_err(|e| CliError::from_client(&e, &online.host, online.had_token))?;
+                        .map_err(|e| online.error(&e))?;
                     Minted::online(created, shown)
                 }
             };
@@ -139,8 +139,7 @@ pub fn execute(plan: Plan) -> Result<Done, CliError> {
                     } else {
                         online.client.create_admin_token()
                     };
-                    let created = result
-                        .map_err(|e| CliError::from_client(&e, &online.host, online.had_token))?;
+                    let created = result.map_err(|e| online.error(&e))?;
                     Minted::online(created, shown)
                 }
             };
@@ -159,7 +158,7 @@ pub fn execute(plan: Plan) -> Result<Done, CliError> {
             online
                 .client
                 .delete_token(&name)
-                .map_err(|e| CliError::from_client(&e, &online.host, online.had_token))?;
+                .map_err(|e| online.error(&e))?;
             (Report::Deleted(name), format)
         }
     };

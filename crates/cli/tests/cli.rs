@@ -8,11 +8,19 @@ use influxdb3_permission::Permission;
 use influxdb3_testserver::{Mode, TestServer};
 use influxdb3_token::{Expiry, Token, TokenHash};
 
+/// Runs the case files matching `glob` with these environment variables.
+fn run_cases(glob: &str, env: &[(&str, String)]) {
+    let cases = trycmd::TestCases::new();
+    cases.register_bin("influxdb3", Path::new(env!("CARGO_BIN_EXE_influxdb3")));
+    for (key, value) in env {
+        cases.env(*key, value.clone());
+    }
+    cases.case(glob).run();
+}
+
 #[test]
 fn offline_cases() {
-    trycmd::TestCases::new()
-        .register_bin("influxdb3", Path::new(env!("CARGO_BIN_EXE_influxdb3")))
-        .case("tests/cmd/offline/*.toml");
+    run_cases("tests/cmd/offline/*.toml", &[]);
 }
 
 /// The online cases run against one server with these tokens and databases.
@@ -36,12 +44,13 @@ fn online_server(builder: influxdb3_testserver::Builder) -> (TestServer, Token) 
 fn online_cases() {
     let (server, admin) = online_server(TestServer::builder());
     server.add_admin_token("_admin").unwrap();
-    trycmd::TestCases::new()
-        .register_bin("influxdb3", Path::new(env!("CARGO_BIN_EXE_influxdb3")))
-        .env("INFLUXDB3_HOST_URL", server.url())
-        .env("INFLUXDB3_AUTH_TOKEN", admin.expose_secret())
-        .case("tests/cmd/online/*.toml")
-        .run();
+    run_cases(
+        "tests/cmd/online/*.toml",
+        &[
+            ("INFLUXDB3_HOST_URL", server.url()),
+            ("INFLUXDB3_AUTH_TOKEN", admin.expose_secret().to_owned()),
+        ],
+    );
     // What the page's examples asked for is on the server.
     for name in [
         "Read/write token for my_database",
@@ -57,49 +66,51 @@ fn online_cases() {
 #[test]
 fn cases_without_an_admin_token() {
     let (server, _admin) = online_server(TestServer::builder());
-    trycmd::TestCases::new()
-        .register_bin("influxdb3", Path::new(env!("CARGO_BIN_EXE_influxdb3")))
-        .env("INFLUXDB3_HOST_URL", server.url())
-        .case("tests/cmd/anonymous/*.toml")
-        .run();
+    run_cases(
+        "tests/cmd/anonymous/*.toml",
+        &[("INFLUXDB3_HOST_URL", server.url())],
+    );
 }
 
 #[test]
 fn tls_cases_without_the_ca() {
     let (server, admin) = online_server(TestServer::builder().tls(true));
-    trycmd::TestCases::new()
-        .register_bin("influxdb3", Path::new(env!("CARGO_BIN_EXE_influxdb3")))
-        .env("INFLUXDB3_HOST_URL", server.url())
-        .env("INFLUXDB3_AUTH_TOKEN", admin.expose_secret())
-        .case("tests/cmd/tls-no-ca/*.toml")
-        .run();
+    run_cases(
+        "tests/cmd/tls-no-ca/*.toml",
+        &[
+            ("INFLUXDB3_HOST_URL", server.url()),
+            ("INFLUXDB3_AUTH_TOKEN", admin.expose_secret().to_owned()),
+        ],
+    );
     assert!(!server.has_token("no ca"));
 }
 
 #[test]
 fn core_cases() {
     let (server, admin) = online_server(TestServer::builder().mode(Mode::Core));
-    trycmd::TestCases::new()
-        .register_bin("influxdb3", Path::new(env!("CARGO_BIN_EXE_influxdb3")))
-        .env("INFLUXDB3_HOST_URL", server.url())
-        .env("INFLUXDB3_AUTH_TOKEN", admin.expose_secret())
-        .case("tests/cmd/core/*.toml")
-        .run();
+    run_cases(
+        "tests/cmd/core/*.toml",
+        &[
+            ("INFLUXDB3_HOST_URL", server.url()),
+            ("INFLUXDB3_AUTH_TOKEN", admin.expose_secret().to_owned()),
+        ],
+    );
 }
 
 #[test]
 fn tls_cases() {
     let (server, admin) = online_server(TestServer::builder().tls(true));
-    trycmd::TestCases::new()
-        .register_bin("influxdb3", Path::new(env!("CARGO_BIN_EXE_influxdb3")))
-        .env("INFLUXDB3_HOST_URL", server.url())
-        .env("INFLUXDB3_AUTH_TOKEN", admin.expose_secret())
-        .env(
-            "INFLUXDB3_TLS_CA",
-            server.ca_path().unwrap().display().to_string(),
-        )
-        .case("tests/cmd/tls/*.toml")
-        .run();
+    run_cases(
+        "tests/cmd/tls/*.toml",
+        &[
+            ("INFLUXDB3_HOST_URL", server.url()),
+            ("INFLUXDB3_AUTH_TOKEN", admin.expose_secret().to_owned()),
+            (
+                "INFLUXDB3_TLS_CA",
+                server.ca_path().unwrap().display().to_string(),
+            ),
+        ],
+    );
     assert!(server.has_token("over tls"));
 }
 
