@@ -45,7 +45,8 @@ fn workspace_target() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../target")
 }
 
-/// Prints `ours / baseline` for each pair measured in this run, with the target.
+/// Prints `ours / baseline` for each pair measured in this run, with the target
+/// (`0.0`: no target, the figure is for reading).
 pub fn report(title: &str, pairs: &[(&str, &str, &str, f64)]) {
     if !measuring() {
         return;
