@@ -103,6 +103,11 @@ impl CliError {
                 CliError::new(Exit::Failure, message)
                     .hint("the server was started without authentication, so it has no tokens")
             }
+            ClientError::NameTaken { name, .. } if name == "_admin" => {
+                CliError::new(Exit::NameTaken, message).hint(
+                    "the operator token exists already: replace it with `influxdb3 create token --admin --regenerate`, or add a named admin token with `--admin --name NAME`",
+                )
+            }
             ClientError::NameTaken { name, .. } => CliError::new(Exit::NameTaken, message).hint(format!(
                 "choose another --name, or delete the old token with `influxdb3 delete token --token-name '{name}'`"
             )),

@@ -37,6 +37,9 @@ fn online_server(builder: influxdb3_testserver::Builder) -> (TestServer, Token) 
         .add_token("already-taken", &read, Expiry::NEVER)
         .unwrap();
     server.add_token("to-delete", &read, Expiry::NEVER).unwrap();
+    server
+        .add_token("to-delete-json", &read, Expiry::NEVER)
+        .unwrap();
     (server, admin)
 }
 
