@@ -119,8 +119,7 @@ fn tls_cases() {
 
 // ---- behaviour beyond pinned output ----
 
-use std::io::{Read, Write};
-use std::net::TcpStream;
+use std::io::Write;
 use std::os::unix::fs::PermissionsExt;
 use std::process::{Command, Output, Stdio};
 
@@ -137,19 +136,6 @@ fn influxdb3(args: &[&str]) -> Command {
 
 fn text(bytes: &[u8]) -> String {
     String::from_utf8(bytes.to_vec()).unwrap()
-}
-
-/// `GET path` with a bearer token; the status code.
-fn get(server: &TestServer, path: &str, token: &str) -> u16 {
-    let mut s = TcpStream::connect(server.addr()).unwrap();
-    write!(
-        s,
-        "GET {path} HTTP/1.1\r\nauthorization: Bearer {token}\r\nconnection: close\r\n\r\n"
-    )
-    .unwrap();
-    let mut answer = String::new();
-    s.read_to_string(&mut answer).unwrap();
-    answer[9..12].parse().unwrap()
 }
 
 #[test]
@@ -203,9 +189,14 @@ fn a_token_minted_offline_works_once_the_server_loads_the_file() {
         .permission_tokens_file(&file)
         .start()
         .unwrap();
-    assert_eq!(get(&server, "/health", &token), 200);
-    assert_eq!(get(&server, "/ping", &token), 403);
-    assert_eq!(get(&server, "/health", "apiv3_someone_else"), 401);
+    assert_eq!(server.status("GET", "/health", &token).unwrap(), 200);
+    assert_eq!(server.status("GET", "/ping", &token).unwrap(), 403);
+    assert_eq!(
+        server
+            .status("GET", "/health", "apiv3_someone_else")
+            .unwrap(),
+        401
+    );
 }
 
 #[test]

@@ -604,20 +604,6 @@ fn the_admin_token_never_shows() {
     assert!(!format!("{err:?}").contains(&secret[8..]));
 }
 
-/// `GET`/`POST` with a bearer token over a bare socket; gives the status.
-fn call(server: &TestServer, method: &str, target: &str, token: &Token) -> u16 {
-    let mut stream = TcpStream::connect(server.addr()).unwrap();
-    write!(
-        stream,
-        "{method} {target} HTTP/1.1\r\nhost: x\r\nauthorization: Bearer {}\r\ncontent-length: 0\r\nconnection: close\r\n\r\n",
-        token.expose_secret()
-    )
-    .unwrap();
-    let mut answer = String::new();
-    stream.read_to_string(&mut answer).unwrap();
-    answer[9..12].parse().unwrap()
-}
-
 #[test]
 fn a_token_from_a_file_is_authorized_exactly_as_its_permissions_say() {
     let dir = tempfile::tempdir().unwrap();
@@ -642,28 +628,50 @@ fn a_token_from_a_file_is_authorized_exactly_as_its_permissions_say() {
         .start()
         .unwrap();
 
-    assert_eq!(call(&server, "GET", "/health", &token), 200);
-    assert_eq!(call(&server, "GET", "/ping", &token), 403);
-    assert_eq!(call(&server, "GET", "/metrics", &token), 403);
     assert_eq!(
-        call(&server, "POST", "/api/v3/write_lp?db=sensors", &token),
+        server
+            .status("GET", "/health", token.expose_secret())
+            .unwrap(),
+        200
+    );
+    assert_eq!(
+        server
+            .status("GET", "/ping", token.expose_secret())
+            .unwrap(),
+        403
+    );
+    assert_eq!(
+        server
+            .status("GET", "/metrics", token.expose_secret())
+            .unwrap(),
+        403
+    );
+    assert_eq!(
+        server
+            .status("POST", "/api/v3/write_lp?db=sensors", token.expose_secret())
+            .unwrap(),
         204
     );
     assert_eq!(
-        call(&server, "POST", "/api/v3/write_lp?db=logs", &token),
+        server
+            .status("POST", "/api/v3/write_lp?db=logs", token.expose_secret())
+            .unwrap(),
         403
     );
     assert_eq!(
-        call(
-            &server,
-            "GET",
-            "/api/v3/query_sql?db=sensors&q=select%201",
-            &token
-        ),
+        server
+            .status(
+                "GET",
+                "/api/v3/query_sql?db=sensors&q=select%201",
+                token.expose_secret()
+            )
+            .unwrap(),
         403
     );
     assert_eq!(
-        call(&server, "GET", "/health", &Token::generate().unwrap()),
+        server
+            .status("GET", "/health", Token::generate().unwrap().expose_secret())
+            .unwrap(),
         401
     );
     // It is not an admin token.

@@ -460,6 +460,43 @@ impl TestServer {
         Ok(token)
     }
 
+    /// Sends `METHOD TARGET` with `Authorization: Bearer TOKEN` and an empty body over
+    /// plain HTTP, and gives the whole answer as text (status line, headers, body).
+    /// For checking what a token may do; a TLS server needs a real client.
+    ///
+    /// # Errors
+    ///
+    /// When the socket fails, or the server serves TLS.
+    pub fn call(&self, method: &str, target: &str, token: &str) -> std::io::Result<String> {
+        if self.tls.is_some() {
+            return Err(std::io::Error::other(
+                "`call` speaks plain HTTP; this server serves TLS",
+            ));
+        }
+        let mut stream = TcpStream::connect(self.addr)?;
+        write!(
+            stream,
+            "{method} {target} HTTP/1.1\r\nhost: {}\r\nauthorization: Bearer {token}\r\ncontent-length: 0\r\nconnection: close\r\n\r\n",
+            self.addr
+        )?;
+        let mut answer = String::new();
+        stream.read_to_string(&mut answer)?;
+        Ok(answer)
+    }
+
+    /// The status code of [`call`](Self::call).
+    ///
+    /// # Errors
+    ///
+    /// As [`call`](Self::call), and when the answer has no status line.
+    pub fn status(&self, method: &str, target: &str, token: &str) -> std::io::Result<u16> {
+        let answer = self.call(method, target, token)?;
+        answer
+            .get(9..12)
+            .and_then(|code| code.parse().ok())
+            .ok_or_else(|| std::io::Error::other(format!("not an HTTP answer: {answer:?}")))
+    }
+
     /// Whether a token of this name is stored.
     pub fn has_token(&self, name: &str) -> bool {
         locked(&self.shared.state).has_name(name)

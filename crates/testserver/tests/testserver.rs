@@ -9,19 +9,6 @@ use influxdb3_testserver::{StartError, TestServer};
 use influxdb3_token::{Expiry, SystemClock, Token};
 use influxdb3_tokenfile::{AdminTokenFile, TokenEntry, TokenFile};
 
-fn get(server: &TestServer, path: &str, token: &Token) -> String {
-    let mut s = TcpStream::connect(server.addr()).unwrap();
-    write!(
-        s,
-        "GET {path} HTTP/1.1\r\nauthorization: Bearer {}\r\nconnection: close\r\n\r\n",
-        token.expose_secret()
-    )
-    .unwrap();
-    let mut out = String::new();
-    s.read_to_string(&mut out).unwrap();
-    out
-}
-
 #[test]
 fn files_load_databases_first_then_tokens() {
     let dir = tempfile::tempdir().unwrap();
@@ -50,10 +37,26 @@ fn files_load_databases_first_then_tokens() {
         .admin_token_file(&admin_file)
         .start()
         .unwrap();
-    assert!(get(&server, "/health", &token).starts_with("HTTP/1.1 200 OK\r\n"));
-    assert!(get(&server, "/ping", &admin).starts_with("HTTP/1.1 200 OK\r\n"));
     assert!(
-        get(&server, "/api/v3/query_sql?db=made_by_file&q=x", &token)
+        server
+            .call("GET", "/health", token.expose_secret())
+            .unwrap()
+            .starts_with("HTTP/1.1 200 OK\r\n")
+    );
+    assert!(
+        server
+            .call("GET", "/ping", admin.expose_secret())
+            .unwrap()
+            .starts_with("HTTP/1.1 200 OK\r\n")
+    );
+    assert!(
+        server
+            .call(
+                "GET",
+                "/api/v3/query_sql?db=made_by_file&q=x",
+                token.expose_secret()
+            )
+            .unwrap()
             .starts_with("HTTP/1.1 200 OK\r\n")
     );
     assert!(server.has_token("health") && server.has_token("_admin"));
