@@ -50,7 +50,7 @@ use std::thread::JoinHandle;
 use std::time::Duration;
 
 use influxdb3_permission::Permission;
-use influxdb3_token::{Clock, Expiry, SystemClock, Token};
+use influxdb3_token::{Expiry, Token};
 use influxdb3_tokenfile::{AdminTokenFile, TokenFile, TokenFileError};
 use rustls::pki_types::{CertificateDer, PrivateKeyDer, PrivatePkcs8KeyDer};
 
@@ -500,11 +500,6 @@ impl TestServer {
     /// Whether a token of this name is stored.
     pub fn has_token(&self, name: &str) -> bool {
         locked(&self.shared.state).has_name(name)
-    }
-
-    /// Milliseconds since the epoch by the server's clock.
-    pub fn now_millis(&self) -> i64 {
-        SystemClock.now_millis()
     }
 }
 

@@ -217,9 +217,25 @@ fn mint(
     permissions: &[Permission],
     expiry_millis: Option<i64>,
 ) -> Result<Response, Response> {
-    let token = Token::generate().map_err(|e| Response::text(500, &e.to_string()))?;
+    let token = new_token()?;
+    store(state, &token, name, admin, permissions, expiry_millis)
+}
+
+fn new_token() -> Result<Token, Response> {
+    Token::generate().map_err(|e| Response::text(500, &e.to_string()))
+}
+
+/// Stores the hash of `token` and answers `201` with it.
+fn store(
+    state: &mut State,
+    token: &Token,
+    name: &str,
+    admin: bool,
+    permissions: &[Permission],
+    expiry_millis: Option<i64>,
+) -> Result<Response, Response> {
     state
-        .insert(&token, name, admin, permissions, expiry_millis)
+        .insert(token, name, admin, permissions, expiry_millis)
         .map(|b| created(&b))
         .map_err(create_error)
 }
@@ -265,8 +281,17 @@ fn regenerate_admin(
     if !state.has_name(ADMIN_NAME) {
         return Err(Response::text(404, "the requested resource was not found"));
     }
+    // The new token first, so that a failing random source leaves the old one.
+    let token = new_token()?;
     state.remove(ADMIN_NAME);
-    mint(state, ADMIN_NAME, true, &[Permission::admin()], None)
+    store(
+        state,
+        &token,
+        ADMIN_NAME,
+        true,
+        &[Permission::admin()],
+        None,
+    )
 }
 
 fn create_named_admin(
