@@ -49,7 +49,7 @@ pub enum ErrorKind {
     #[error("missing resource type: expected `db` or `system`")]
     EmptyResourceType,
     /// The resource type is not `db`, `system` or `*`.
-    #[error("unknown resource type `{}`: expected `db` or `system`", found.escape_debug())]
+    #[error("unknown resource type `{}`: expected `db` or `system`", Shown(found))]
     UnknownResourceType {
         /// The type given.
         found: String,
@@ -64,7 +64,7 @@ pub enum ErrorKind {
     /// `_` or `-`.
     #[error(
         "invalid character `{}` in database name: use letters, digits, `/`, `_` or `-`",
-        found.escape_debug()
+        Shown(found.encode_utf8(&mut [0; 4]))
     )]
     InvalidNameCharacter {
         /// The character.
@@ -82,7 +82,7 @@ pub enum ErrorKind {
     /// A system name other than `health`, `metrics`, `ping` and `ready`.
     #[error(
         "unknown system resource `{}`: expected `health`, `metrics`, `ping`, `ready` or `*`",
-        found.escape_debug()
+        Shown(found)
     )]
     UnknownSystemResource {
         /// The name given.
@@ -97,7 +97,7 @@ pub enum ErrorKind {
     /// An action the resource type does not have.
     #[error(
         "unknown action `{}` for `{resource_type}`: expected {}",
-        found.escape_debug(),
+        Shown(found),
         ActionList(*resource_type)
     )]
     UnknownAction {
@@ -115,6 +115,103 @@ pub enum ErrorKind {
         /// The permission's resource type.
         resource_type: ResourceType,
     },
+}
+
+/// A value from the input inside a message: control, bidirectional and zero-width
+/// characters escaped, and cut to [`MAX_SHOWN`] characters with `…`.
+pub(crate) struct Shown<'a>(pub(crate) &'a str);
+
+/// The most characters of one value a message shows.
+const MAX_SHOWN: usize = 40;
+
+impl fmt::Display for Shown<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for (i, c) in self.0.chars().enumerate() {
+            if i == MAX_SHOWN {
+                return f.write_str("…");
+            }
+            write_char(f, c)?;
+        }
+        Ok(())
+    }
+}
+
+/// Whether a terminal would hide `c` or let it change what follows: control characters
+/// (ESC included), bidirectional controls, zero-width and other invisible characters
+/// (soft hyphen, word joiners, the byte order mark, tag characters).
+///
+/// Every message of this crate shows such characters escaped (see [`escape`]); the
+/// other crates of the workspace use the same rule for names and for whatever they
+/// show.
+///
+/// ```
+/// use influxdb3_permission::is_hidden;
+///
+/// assert!(is_hidden('\x1b') && is_hidden('\u{202e}') && is_hidden('\u{200b}'));
+/// assert!(!is_hidden('é') && !is_hidden('数') && !is_hidden(' '));
+/// ```
+pub fn is_hidden(c: char) -> bool {
+    c.is_control()
+        || matches!(
+            c,
+            '\u{00AD}'
+                | '\u{061C}'
+                | '\u{180E}'
+                | '\u{200B}'..='\u{200F}'
+                | '\u{2028}'..='\u{202E}'
+                | '\u{2060}'..='\u{2069}'
+                | '\u{FEFF}'
+                | '\u{FFF9}'..='\u{FFFB}'
+                | '\u{E0000}'..='\u{E007F}'
+        )
+}
+
+/// `text` with every [hidden](is_hidden) character escaped the way a shell's `$'…'`
+/// reads it back (`\n`, `\t`, `\r`, `\x1b`, `\u202e`, `\U000e0041`), so that what
+/// reaches a terminal is exactly what it says. Text without such characters is
+/// borrowed as it is.
+///
+/// ```
+/// use influxdb3_permission::escape;
+///
+/// assert_eq!(escape("db\x1b[31m\u{202e}"), "db\\x1b[31m\\u202e");
+/// assert_eq!(escape("数据库"), "数据库");
+/// ```
+pub fn escape(text: &str) -> std::borrow::Cow<'_, str> {
+    if !text.chars().any(is_hidden) {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len() + 8);
+    for c in text.chars() {
+        let _ = write_char(&mut out, c);
+    }
+    std::borrow::Cow::Owned(out)
+}
+
+/// `c` as shown: itself, or its escape.
+fn write_char(f: &mut impl fmt::Write, c: char) -> fmt::Result {
+    if !is_hidden(c) {
+        return f.write_char(c);
+    }
+    match c {
+        '\n' => f.write_str("\\n"),
+        '\t' => f.write_str("\\t"),
+        '\r' => f.write_str("\\r"),
+        c if u32::from(c) < 0x80 => write!(f, "\\x{:02x}", u32::from(c)),
+        c if u32::from(c) <= 0xFFFF => write!(f, "\\u{:04x}", u32::from(c)),
+        c => write!(f, "\\U{:08x}", u32::from(c)),
+    }
+}
+
+/// The width `c` takes on a terminal once shown.
+fn shown_width(c: char) -> usize {
+    if is_hidden(c) {
+        let mut s = String::new();
+        let _ = write_char(&mut s, c);
+        s.len()
+    } else {
+        unicode_width::UnicodeWidthChar::width(c).unwrap_or(0)
+    }
 }
 
 /// "`create`, `describe`, `read`, `write` or `delete`" for a type.
@@ -199,31 +296,103 @@ impl ParsePermissionError {
         self.hint.as_deref()
     }
 
-    /// The input on one line and a caret line under the span, each with `indent`
-    /// spaces in front, joined by a newline (no trailing newline).
+    /// The input on one line and a caret line under the span, both indented by two
+    /// spaces, with `label` (a flag name, say) in front of the input when given.
     ///
-    /// Control characters in the input are shown as `�` so that the carets stay
-    /// aligned.
-    pub fn snippet(&self, indent: usize) -> String {
-        let pad = " ".repeat(indent);
-        let shown: String = self
-            .input
-            .chars()
-            .map(|c| if c.is_control() { '\u{fffd}' } else { c })
-            .collect();
-        let before = self.input[..self.span.start].chars().count();
-        let width = self.input[self.span.clone()].chars().count().max(1);
-        format!(
-            "{pad}{shown}\n{pad}{}{}",
-            " ".repeat(before),
-            "^".repeat(width)
-        )
+    /// Control, bidirectional and zero-width characters are shown escaped; the carets
+    /// line up in terminal columns with wide characters; a long input is cut to about
+    /// 80 columns around the span, with `…`.
+    ///
+    /// ```
+    /// use influxdb3_permission::Permission;
+    ///
+    /// let err = "db:数据库:reed".parse::<Permission>().unwrap_err();
+    /// assert_eq!(
+    ///     err.snippet(Some("--permission")).to_string(),
+    ///     "  --permission db:数据库:reed\n                         ^^^^"
+    /// );
+    /// ```
+    pub fn snippet<'a>(&'a self, label: Option<&'a str>) -> Snippet<'a> {
+        Snippet { error: self, label }
+    }
+}
+
+/// The input and a caret line under the span: see [`ParsePermissionError::snippet`].
+#[derive(Debug, Clone, Copy)]
+pub struct Snippet<'a> {
+    error: &'a ParsePermissionError,
+    label: Option<&'a str>,
+}
+
+/// Columns of input shown before the span, at most, when the input is cut.
+const CONTEXT_BEFORE: usize = 30;
+/// Columns of input shown in all, at most.
+const WINDOW: usize = 80;
+
+impl fmt::Display for Snippet<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let input = self.error.input.as_str();
+        let span = self.error.span.clone();
+        // The window: up to CONTEXT_BEFORE columns before the span, then up to WINDOW.
+        let mut start = span.start;
+        let mut width = 0;
+        for (i, c) in input[..span.start].char_indices().rev() {
+            width += shown_width(c);
+            if width > CONTEXT_BEFORE {
+                break;
+            }
+            start = i;
+        }
+        let mut end = start;
+        let mut width = 0;
+        for (i, c) in input[start..].char_indices() {
+            width += shown_width(c);
+            if width > WINDOW {
+                break;
+            }
+            end = start + i + c.len_utf8();
+        }
+        let cut_before = start > 0;
+        let cut_after = end < input.len();
+        let mut line = String::new();
+        let mut carets = String::new();
+        if let Some(label) = self.label {
+            line.push_str(label);
+            line.push(' ');
+            carets.push_str(&" ".repeat(label.chars().count() + 1));
+        }
+        if cut_before {
+            line.push('…');
+            carets.push(' ');
+        }
+        let mut marked = 0;
+        for (i, c) in input[start..end].char_indices() {
+            let at = start + i;
+            write_char(&mut line, c)?;
+            let w = shown_width(c);
+            let mark = if span.contains(&at) { '^' } else { ' ' };
+            if at < span.start || span.contains(&at) {
+                carets.push_str(&mark.to_string().repeat(w));
+                if mark == '^' {
+                    marked += w;
+                }
+            }
+        }
+        if cut_after {
+            line.push('…');
+        }
+        if marked == 0 {
+            // An empty span (something missing), or one that starts past the window.
+            carets.push('^');
+        }
+        write!(f, "  {line}\n  {}", carets.trim_end())?;
+        Ok(())
     }
 }
 
 impl fmt::Display for ParsePermissionError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}\n{}", self.kind, self.snippet(2))?;
+        write!(f, "{}\n{}", self.kind, self.snippet(None))?;
         if let Some(hint) = &self.hint {
             write!(f, "\nhint: {hint}")?;
         }

@@ -73,7 +73,7 @@ mod resource;
 mod set;
 
 pub use action::{Action, Actions};
-pub use error::{ErrorKind, ParsePermissionError, Part};
+pub use error::{ErrorKind, ParsePermissionError, Part, Snippet, escape, is_hidden};
 pub use permission::{Permission, WirePermission};
 pub use resource::{
     MAX_DATABASE_NAME_BYTES, NameList, Names, Resource, ResourceNames, ResourceType,

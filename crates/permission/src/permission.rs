@@ -372,7 +372,7 @@ impl<'de> Deserialize<'de> for Permission {
                         .unwrap_or_default();
                     E::custom(format_args!(
                         "invalid permission `{}` at bytes {}..{}: {}{hint}",
-                        s.escape_debug(),
+                        crate::error::Shown(s),
                         e.span().start,
                         e.span().end,
                         e.kind(),

@@ -269,11 +269,11 @@ fn error_messages_are_pinned() {
         ),
         (
             "db:a\u{1}b:read",
-            "invalid character `\\u{1}` in database name: use letters, digits, `/`, `_` or `-`\n  db:a\u{fffd}b:read\n      ^",
+            "invalid character `\\x01` in database name: use letters, digits, `/`, `_` or `-`\n  db:a\\x01b:read\n      ^^^^",
         ),
         (
             "db:数据.库:read",
-            "invalid character `.` in database name: use letters, digits, `/`, `_` or `-`\n  db:数据.库:read\n       ^\nhint: if you typed `*`, the shell may have expanded it into file names: quote the argument, as in 'db:*:read'",
+            "invalid character `.` in database name: use letters, digits, `/`, `_` or `-`\n  db:数据.库:read\n         ^\nhint: if you typed `*`, the shell may have expanded it into file names: quote the argument, as in 'db:*:read'",
         ),
         (
             "db:a,*:read",
@@ -326,6 +326,53 @@ fn error_messages_are_pinned() {
         err.kind().to_string(),
         "database name is 512 bytes long: at most 511 are allowed"
     );
+}
+
+/// The snippet under a message: carets in terminal columns, hidden characters escaped,
+/// long input cut around the span.
+#[test]
+fn snippets_line_up_escape_and_stay_short() {
+    let snippet = |input: &str, label: Option<&str>| {
+        let err = input.parse::<Permission>().unwrap_err();
+        err.snippet(label).to_string()
+    };
+    // Wide characters take two columns each: the carets follow.
+    assert_eq!(
+        snippet("db:数据库:reed", Some("--permission")),
+        "  --permission db:数据库:reed\n                         ^^^^"
+    );
+    assert_eq!(
+        snippet("db:ＡＢ.x:read", None),
+        "  db:ＡＢ.x:read\n         ^"
+    );
+    // ESC, a bidirectional override and a zero-width space are shown escaped.
+    assert_eq!(
+        snippet("db:a\u{1b}[31m:read", None),
+        "  db:a\\x1b[31m:read\n      ^^^^"
+    );
+    assert_eq!(
+        snippet("db:a\u{202e}b:read", None),
+        "  db:a\\u202eb:read\n      ^^^^^^"
+    );
+    // A missing part: one caret after the input.
+    assert_eq!(snippet("db:a", None), "  db:a\n      ^");
+    // 1 MB of input: about 80 columns around the span, and the message stays short.
+    let huge = format!("db:{}:reed", vec!["a"; 300_000].join(","));
+    let err = huge.parse::<Permission>().unwrap_err();
+    let shown = err.to_string();
+    assert!(shown.len() < 400, "{} bytes", shown.len());
+    let lines: Vec<&str> = shown.lines().collect();
+    let before = &huge[huge.len() - 4 - 30..huge.len() - 4];
+    assert_eq!(lines[1], format!("  …{before}reed"));
+    assert_eq!(lines[2], format!("  {}^^^^", " ".repeat(31)));
+    let huge_name = format!("db:{}:read", "b".repeat(1 << 20));
+    let shown = huge_name.parse::<Permission>().unwrap_err().to_string();
+    assert!(shown.len() < 400, "{shown}");
+    assert!(shown.lines().nth(1).unwrap().ends_with('…'));
+    let huge_action = format!("db:a:{}", "x".repeat(1 << 20));
+    let shown = huge_action.parse::<Permission>().unwrap_err().to_string();
+    assert!(shown.len() < 400, "{} bytes", shown.len());
+    assert!(shown.starts_with(&format!("unknown action `{}…`", "x".repeat(40))));
 }
 
 #[test]
