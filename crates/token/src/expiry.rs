@@ -47,6 +47,14 @@ pub enum ExpiryError {
         /// humantime's explanation.
         reason: String,
     },
+    /// A negative duration (`-1s`): a lifetime counts forward from now.
+    #[error(
+        "expiry `{input}` is negative: a lifetime cannot be negative; write a duration such as `7d`"
+    )]
+    Negative {
+        /// The text given.
+        input: String,
+    },
     /// Zero: the token would be expired when created.
     #[error("expiry `{input}` is zero: omit `--expiry` for a token that never expires")]
     Zero {
@@ -117,6 +125,11 @@ impl Expiry {
     /// When `text` does not parse, is zero or shorter than a second, or ends past the
     /// last instant an `i64` of milliseconds can hold.
     pub fn after(text: &str, clock: &impl Clock) -> Result<Expiry, ExpiryError> {
+        if text.trim_start().starts_with('-') {
+            return Err(ExpiryError::Negative {
+                input: text.to_owned(),
+            });
+        }
         let duration = humantime::parse_duration(text).map_err(|e| ExpiryError::Invalid {
             input: text.to_owned(),
             reason: e.to_string(),

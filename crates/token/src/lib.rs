@@ -34,7 +34,9 @@
 #![forbid(unsafe_code)]
 
 mod expiry;
+mod name;
 mod secret;
 
 pub use expiry::{Clock, Expiry, ExpiryError, FixedClock, SystemClock, rfc3339};
+pub use name::{MAX_NAME_CHARS, TokenName, TokenNameError};
 pub use secret::{PREFIX, SECRET_BYTES, TOKEN_LEN, Token, TokenError, TokenHash};
