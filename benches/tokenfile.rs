@@ -15,8 +15,8 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 
 use criterion::{BatchSize, Criterion};
-use influxdb3_token::{Expiry, FixedClock, Token};
-use influxdb3_tokenfile::{TokenEntry, TokenFile};
+use influxdb3_token::{Expiry, FixedClock, Token, TokenName};
+use influxdb3_tokenfile::{TokenEntry, TokenFile, WriteOptions};
 
 /// Counts live heap bytes and their peak.
 struct Counting;
@@ -81,7 +81,7 @@ fn document(n: usize) -> String {
 fn new_entry() -> TokenEntry {
     TokenEntry::new(
         Token::generate().expect("random bytes"),
-        "the-new-one",
+        TokenName::new("the-new-one").expect("a valid name"),
         Expiry::NEVER,
         vec!["db:db1:read".parse().expect("permission")],
     )
@@ -89,8 +89,14 @@ fn new_entry() -> TokenEntry {
 }
 
 fn ours(path: &Path) {
-    let done =
-        TokenFile::append(path, new_entry(), &["db1".into()], &FixedClock(NOW)).expect("append");
+    let done = TokenFile::append(
+        path,
+        new_entry(),
+        &["db1".into()],
+        &FixedClock(NOW),
+        &WriteOptions::default(),
+    )
+    .expect("append");
     black_box(done);
 }
 
@@ -153,7 +159,14 @@ fn peak_memory(n: usize) -> (usize, usize) {
     let entry = new_entry();
     let before = LIVE.load(Ordering::Relaxed);
     PEAK.store(before, Ordering::Relaxed);
-    TokenFile::append(&path, entry, &["db1".into()], &FixedClock(NOW)).expect("append");
+    TokenFile::append(
+        &path,
+        entry,
+        &["db1".into()],
+        &FixedClock(NOW),
+        &WriteOptions::default(),
+    )
+    .expect("append");
     (PEAK.load(Ordering::Relaxed) - before, size)
 }
 

@@ -6,8 +6,8 @@ use std::process::Command;
 
 use influxdb3_permission::Permission;
 use influxdb3_testserver::{StartError, TestServer};
-use influxdb3_token::{Expiry, SystemClock, Token};
-use influxdb3_tokenfile::{AdminTokenFile, TokenEntry, TokenFile};
+use influxdb3_token::{Expiry, SystemClock, Token, TokenName};
+use influxdb3_tokenfile::{AdminTokenFile, TokenEntry, TokenFile, WriteOptions};
 
 #[test]
 fn files_load_databases_first_then_tokens() {
@@ -17,7 +17,7 @@ fn files_load_databases_first_then_tokens() {
     let token = Token::generate().unwrap();
     let entry = TokenEntry::new(
         token.clone(),
-        "health",
+        TokenName::new("health").unwrap(),
         Expiry::NEVER,
         vec![
             "db:made_by_file:read".parse::<Permission>().unwrap(),
@@ -25,11 +25,17 @@ fn files_load_databases_first_then_tokens() {
         ],
     )
     .unwrap();
-    TokenFile::append(&tokens, entry, &["made_by_file".into()], &SystemClock).unwrap();
+    TokenFile::append(
+        &tokens,
+        entry,
+        &["made_by_file".into()],
+        &SystemClock,
+        &WriteOptions::default(),
+    )
+    .unwrap();
     let admin = Token::generate().unwrap();
-    AdminTokenFile::new(admin.clone(), "_admin", Expiry::NEVER)
-        .unwrap()
-        .write(&admin_file)
+    AdminTokenFile::new(admin.clone(), TokenName::admin(), Expiry::NEVER)
+        .write(&admin_file, &WriteOptions::default())
         .unwrap();
 
     let server = TestServer::builder()
@@ -68,12 +74,12 @@ fn a_token_on_a_database_the_file_does_not_create_stops_the_start() {
     let tokens = dir.path().join("tokens.json");
     let entry = TokenEntry::new(
         Token::generate().unwrap(),
-        "orphan",
+        TokenName::new("orphan").unwrap(),
         Expiry::NEVER,
         vec!["db:nowhere:read".parse().unwrap()],
     )
     .unwrap();
-    TokenFile::append(&tokens, entry, &[], &SystemClock).unwrap();
+    TokenFile::append(&tokens, entry, &[], &SystemClock, &WriteOptions::default()).unwrap();
     let err = TestServer::builder()
         .permission_tokens_file(&tokens)
         .start()

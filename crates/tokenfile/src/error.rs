@@ -34,14 +34,6 @@ impl ParseError {
             message,
         }
     }
-
-    pub(crate) fn message(message: String) -> ParseError {
-        ParseError {
-            line: 0,
-            column: 0,
-            message,
-        }
-    }
 }
 
 impl fmt::Display for ParseError {
@@ -60,34 +52,136 @@ impl fmt::Display for ParseError {
 
 impl std::error::Error for ParseError {}
 
-/// A tokens file that cannot be read, loaded, added to or written. Secrets never appear
-/// in the messages.
+/// What stands at a path instead of a regular file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum FileKind {
+    /// A directory.
+    Directory,
+    /// A FIFO (named pipe), or the pipe behind `/dev/stdout`.
+    Fifo,
+    /// A Unix socket.
+    Socket,
+    /// A character device (a terminal, `/dev/null`).
+    CharDevice,
+    /// A block device (a disk).
+    BlockDevice,
+    /// Anything else that is not a regular file.
+    Other,
+}
+
+impl FileKind {
+    /// The kind of what `meta` describes, or `None` for a regular file.
+    pub(crate) fn of(meta: &std::fs::Metadata) -> Option<FileKind> {
+        use std::os::unix::fs::FileTypeExt;
+        let t = meta.file_type();
+        Some(if t.is_file() {
+            return None;
+        } else if t.is_dir() {
+            FileKind::Directory
+        } else if t.is_fifo() {
+            FileKind::Fifo
+        } else if t.is_socket() {
+            FileKind::Socket
+        } else if t.is_char_device() {
+            FileKind::CharDevice
+        } else if t.is_block_device() {
+            FileKind::BlockDevice
+        } else {
+            FileKind::Other
+        })
+    }
+}
+
+impl fmt::Display for FileKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            FileKind::Directory => "a directory",
+            FileKind::Fifo => "a FIFO (a pipe)",
+            FileKind::Socket => "a socket",
+            FileKind::CharDevice => "a character device",
+            FileKind::BlockDevice => "a block device",
+            FileKind::Other => "not a regular file",
+        })
+    }
+}
+
+/// A tokens file that cannot be read, loaded, added to or written. In every case the
+/// file is as it was; secrets never appear in the messages. Variants that wrap another
+/// error keep it as their [`source`](std::error::Error::source).
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum TokenFileError {
     /// The file cannot be read.
-    #[error("cannot read `{}`: {source}", path.display())]
+    #[error("cannot read `{}`", path.display())]
     Read {
         /// The file.
         path: PathBuf,
         /// Why.
+        #[source]
         source: io::Error,
     },
-    /// The file's content is not a tokens file this library understands; it was not
-    /// changed.
-    #[error("`{}` is not a valid tokens file: {error}", path.display())]
+    /// Something other than a regular file is at the path; nothing was opened for
+    /// writing.
+    #[error("`{}` is {kind}, not a regular file", path.display())]
+    NotRegular {
+        /// The path given.
+        path: PathBuf,
+        /// What is there.
+        kind: FileKind,
+    },
+    /// The path is a symbolic link to nothing; nothing is created where it points.
+    #[error("`{}` is a symbolic link to `{}`, which does not exist", path.display(), target.display())]
+    DanglingLink {
+        /// The link.
+        path: PathBuf,
+        /// Where it points.
+        target: PathBuf,
+    },
+    /// The file has other hard links, which a replacement would silently split off.
+    #[error("`{}` has {links} hard links: replacing it would leave the other names with the old content", path.display())]
+    HardLinked {
+        /// The file.
+        path: PathBuf,
+        /// How many names it has.
+        links: u64,
+    },
+    /// This process may not write the file; its permissions are honoured, not bypassed.
+    #[error("`{}` is not writable by this user", path.display())]
+    NotWritable {
+        /// The file.
+        path: PathBuf,
+        /// What opening it for writing said.
+        #[source]
+        source: io::Error,
+    },
+    /// Replacing the file would give it another owner or group, which this process
+    /// cannot keep.
+    #[error("`{}` belongs to user {uid} and group {gid}: replacing it as this user would change its owner", path.display())]
+    OwnerWouldChange {
+        /// The file.
+        path: PathBuf,
+        /// Its owner.
+        uid: u32,
+        /// Its group.
+        gid: u32,
+    },
+    /// The file's content is not a tokens file this library understands.
+    #[error("`{}` is not a valid tokens file", path.display())]
     Invalid {
         /// The file.
         path: PathBuf,
         /// What is wrong, and where.
+        #[source]
         error: ParseError,
     },
-    /// The token cannot be added; the file was not changed.
-    #[error("cannot add the token to `{}`: {error}", path.display())]
+    /// The token cannot be added.
+    #[error("cannot add the token to `{}`", path.display())]
     Conflict {
         /// The file.
         path: PathBuf,
         /// Why.
+        #[source]
         error: AddError,
     },
     /// The directory the file goes in does not exist; nothing was written.
@@ -99,19 +193,57 @@ pub enum TokenFileError {
         directory: PathBuf,
     },
     /// The lock beside the file cannot be taken.
-    #[error("cannot lock `{}`: {source}", path.display())]
+    #[error("cannot lock `{}`", path.display())]
     Lock {
         /// The lock file.
         path: PathBuf,
         /// Why.
+        #[source]
         source: io::Error,
     },
-    /// The new content cannot be written; the file is as it was.
-    #[error("cannot write `{}`: {source}", path.display())]
+    /// Another process held the lock for longer than the timeout.
+    #[error("gave up waiting for the lock on `{}` after {}s: another process holds it", path.display(), waited.as_secs_f64())]
+    LockTimeout {
+        /// The file.
+        path: PathBuf,
+        /// How long we waited.
+        waited: std::time::Duration,
+    },
+    /// The file was replaced or removed by someone who does not take the lock while it
+    /// was being written; it was left as they left it.
+    #[error("`{}` was changed by another program while this one wrote it", path.display())]
+    Changed {
+        /// The file.
+        path: PathBuf,
+    },
+    /// The new content cannot be written.
+    #[error("cannot write `{}`", path.display())]
     Write {
         /// The file (or its temporary file, or its directory).
         path: PathBuf,
         /// Why.
+        #[source]
         source: io::Error,
     },
+}
+
+impl TokenFileError {
+    /// The file the error is about.
+    pub fn path(&self) -> &std::path::Path {
+        match self {
+            TokenFileError::Read { path, .. }
+            | TokenFileError::NotRegular { path, .. }
+            | TokenFileError::DanglingLink { path, .. }
+            | TokenFileError::HardLinked { path, .. }
+            | TokenFileError::NotWritable { path, .. }
+            | TokenFileError::OwnerWouldChange { path, .. }
+            | TokenFileError::Invalid { path, .. }
+            | TokenFileError::Conflict { path, .. }
+            | TokenFileError::NoDirectory { path, .. }
+            | TokenFileError::Lock { path, .. }
+            | TokenFileError::LockTimeout { path, .. }
+            | TokenFileError::Changed { path }
+            | TokenFileError::Write { path, .. } => path,
+        }
+    }
 }

@@ -13,18 +13,19 @@
 //! ```
 //! use influxdb3_permission::Permission;
 //! use influxdb3_token::{Expiry, SystemClock, Token};
-//! use influxdb3_tokenfile::{TokenEntry, TokenFile};
+//! use influxdb3_tokenfile::{TokenEntry, TokenFile, WriteOptions};
 //!
 //! # fn main() -> Result<(), Box<dyn std::error::Error>> {
 //! # let dir = tempfile::tempdir()?;
 //! let path = dir.path().join("tokens.json");
 //! let entry = TokenEntry::new(
 //!     Token::generate()?,
-//!     "ingest",
+//!     "ingest".parse()?,
 //!     Expiry::after("30d", &SystemClock)?,
 //!     vec!["db:sensors:write".parse::<Permission>()?],
 //! )?;
-//! let appended = TokenFile::append(&path, entry, &["sensors".into()], &SystemClock)?;
+//! let options = WriteOptions::default();
+//! let appended = TokenFile::append(&path, entry, &["sensors".into()], &SystemClock, &options)?;
 //! assert!(appended.created);
 //! assert!(appended.findings.is_empty());
 //!
@@ -51,11 +52,12 @@ mod write;
 
 use std::fmt;
 use std::path::{Path, PathBuf};
+use std::time::Duration;
 
 use influxdb3_permission::{ResourceNames, ResourceType};
 use influxdb3_token::{Clock, rfc3339};
 
-pub use error::{ParseError, TokenFileError};
+pub use error::{FileKind, ParseError, TokenFileError};
 pub use model::{AddError, AdminTokenFile, TokenEntry, TokenFile};
 
 /// Something worth a warning after a successful write; the caller decides how to show it.
@@ -90,11 +92,6 @@ pub enum Finding {
         /// Its mode.
         mode: u32,
     },
-    /// The file's owner or group could not be kept when it was replaced.
-    OwnerChanged {
-        /// The file.
-        path: PathBuf,
-    },
 }
 
 impl fmt::Display for Finding {
@@ -115,11 +112,6 @@ impl fmt::Display for Finding {
             Finding::Readable { path, mode } => write!(
                 f,
                 "`{}` can be read by its group or others (mode {mode:04o}) and holds secrets: `chmod 600` it",
-                path.display()
-            ),
-            Finding::OwnerChanged { path } => write!(
-                f,
-                "the owner or group of `{}` could not be kept when it was rewritten: check that the server can still read it",
                 path.display()
             ),
         }
@@ -150,6 +142,87 @@ pub struct Written {
     pub findings: Vec<Finding>,
 }
 
+/// How a write waits for the lock on a file (`.NAME.lock` beside it).
+///
+/// ```
+/// use std::time::Duration;
+/// use influxdb3_tokenfile::WriteOptions;
+///
+/// let tell = |path: &std::path::Path| eprintln!("waiting for the lock on {}", path.display());
+/// let options = WriteOptions::default()
+///     .lock_timeout(Duration::from_secs(5))
+///     .on_lock_wait(&tell);
+/// # let _ = options;
+/// ```
+#[derive(Clone, Copy)]
+pub struct WriteOptions<'a> {
+    lock_timeout: Duration,
+    on_lock_wait: Option<&'a dyn Fn(&Path)>,
+}
+
+impl Default for WriteOptions<'_> {
+    /// Wait up to 30 seconds, silently.
+    fn default() -> Self {
+        WriteOptions {
+            lock_timeout: Duration::from_secs(30),
+            on_lock_wait: None,
+        }
+    }
+}
+
+impl fmt::Debug for WriteOptions<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("WriteOptions")
+            .field("lock_timeout", &self.lock_timeout)
+            .field("on_lock_wait", &self.on_lock_wait.is_some())
+            .finish()
+    }
+}
+
+impl<'a> WriteOptions<'a> {
+    /// How long to wait for another writer to release the lock before giving up with
+    /// [`TokenFileError::LockTimeout`].
+    #[must_use]
+    pub fn lock_timeout(mut self, timeout: Duration) -> Self {
+        self.lock_timeout = timeout;
+        self
+    }
+
+    /// Called once, with the file's path, when the lock has been held by another process
+    /// for about a second.
+    #[must_use]
+    pub fn on_lock_wait(mut self, on_wait: &'a dyn Fn(&Path)) -> Self {
+        self.on_lock_wait = Some(on_wait);
+        self
+    }
+}
+
+/// Resolves `path`, takes the lock, reads what is there and checks this process may
+/// replace it, then writes what `change` makes of it. `change` gets the file's text
+/// (`None` when it is missing or empty) and gives the new value, or an error that
+/// leaves the file untouched; `render` writes that value out.
+fn locked_write<T>(
+    path: &Path,
+    options: &WriteOptions<'_>,
+    change: impl FnOnce(&Path, Option<&str>) -> Result<T, TokenFileError>,
+    render: impl FnOnce(&T, &mut dyn std::io::Write) -> std::io::Result<()>,
+) -> Result<(PathBuf, T, write::Replaced), TokenFileError> {
+    let target = write::resolve(path)?;
+    let _lock = write::lock(&target, options)?;
+    write::remove_stale_temps(&target);
+    let existing = write::read_existing(&target)?;
+    if existing.is_some() {
+        write::check_writable(&target)?;
+    }
+    let text = existing
+        .as_ref()
+        .map(|e| e.text.as_str())
+        .filter(|t| !t.is_empty());
+    let value = change(&target, text)?;
+    let replaced = write::replace(&target, existing.as_ref(), |out| render(&value, out))?;
+    Ok((target, value, replaced))
+}
+
 impl TokenFile {
     /// Loads and checks the file at `path`.
     ///
@@ -172,27 +245,33 @@ impl TokenFile {
         entry: TokenEntry,
         create_databases: &[String],
         clock: &impl Clock,
+        options: &WriteOptions<'_>,
     ) -> Result<Appended, TokenFileError> {
-        let target = write::resolve(path.as_ref())?;
-        let _lock = write::lock(&target)?;
-        write::remove_stale_temps(&target);
-        let (mut file, created) = match write::read(&target)? {
-            Some(text) => {
-                let file = TokenFile::parse(&text).map_err(|error| TokenFileError::Invalid {
-                    path: target.clone(),
-                    error,
-                })?;
-                (file, false)
-            }
-            None => (TokenFile::new(), true),
-        };
         let name = entry.name().to_owned();
-        file.add(entry, create_databases)
-            .map_err(|error| TokenFileError::Conflict {
-                path: target.clone(),
-                error,
-            })?;
-        let replaced = write::replace(&target, |out| file.write_json(out))?;
+        let (target, (file, created), replaced) = locked_write(
+            path.as_ref(),
+            options,
+            |target, text| {
+                let (mut file, created) = match text {
+                    Some(text) => {
+                        let file =
+                            TokenFile::parse(text).map_err(|error| TokenFileError::Invalid {
+                                path: target.to_path_buf(),
+                                error,
+                            })?;
+                        (file, false)
+                    }
+                    None => (TokenFile::new(), true),
+                };
+                file.add(entry, create_databases)
+                    .map_err(|error| TokenFileError::Conflict {
+                        path: target.to_path_buf(),
+                        error,
+                    })?;
+                Ok((file, created))
+            },
+            |(file, _), out| file.write_json(out),
+        )?;
         let mut findings = file.findings(&name, clock);
         findings.extend(file_findings(&target, replaced));
         Ok(Appended {
@@ -257,17 +336,25 @@ impl AdminTokenFile {
     /// # Errors
     ///
     /// As [`TokenFileError`]; the file is then unchanged.
-    pub fn write(&self, path: impl AsRef<Path>) -> Result<Written, TokenFileError> {
-        let target = write::resolve(path.as_ref())?;
-        let _lock = write::lock(&target)?;
-        write::remove_stale_temps(&target);
-        if let Some(text) = write::read(&target)? {
-            AdminTokenFile::parse(&text).map_err(|error| TokenFileError::Invalid {
-                path: target.clone(),
-                error,
-            })?;
-        }
-        let replaced = write::replace(&target, |out| out.write_all(self.to_json().as_bytes()))?;
+    pub fn write(
+        &self,
+        path: impl AsRef<Path>,
+        options: &WriteOptions<'_>,
+    ) -> Result<Written, TokenFileError> {
+        let (target, (), replaced) = locked_write(
+            path.as_ref(),
+            options,
+            |target, text| {
+                if let Some(text) = text {
+                    AdminTokenFile::parse(text).map_err(|error| TokenFileError::Invalid {
+                        path: target.to_path_buf(),
+                        error,
+                    })?;
+                }
+                Ok(())
+            },
+            |(), out| out.write_all(self.to_json().as_bytes()),
+        )?;
         Ok(Written {
             findings: file_findings(&target, replaced),
             path: target,
@@ -281,10 +368,7 @@ fn load_with<T>(
     path: &Path,
     parse: fn(&str) -> Result<T, ParseError>,
 ) -> Result<T, TokenFileError> {
-    let text = std::fs::read_to_string(path).map_err(|source| TokenFileError::Read {
-        path: path.to_path_buf(),
-        source,
-    })?;
+    let text = write::read_regular(path)?;
     parse(&text).map_err(|error| TokenFileError::Invalid {
         path: path.to_path_buf(),
         error,
@@ -297,11 +381,6 @@ fn file_findings(target: &Path, replaced: write::Replaced) -> Vec<Finding> {
         findings.push(Finding::Readable {
             path: target.to_path_buf(),
             mode: replaced.mode,
-        });
-    }
-    if replaced.owner_changed {
-        findings.push(Finding::OwnerChanged {
-            path: target.to_path_buf(),
         });
     }
     findings

@@ -9,7 +9,7 @@ use std::fmt;
 use std::hash::{BuildHasher, RandomState};
 
 use influxdb3_permission::{Permission, check_database_name};
-use influxdb3_token::{Expiry, Token};
+use influxdb3_token::{Expiry, Token, TokenName};
 use serde::de::{self, Deserializer, MapAccess, SeqAccess, Visitor};
 use serde::ser::{SerializeMap, Serializer};
 use serde::{Deserialize, Serialize};
@@ -29,21 +29,24 @@ pub struct TokenEntry {
 }
 
 impl TokenEntry {
-    /// An entry for a new token.
+    /// An entry for a new permission token.
     ///
     /// # Errors
     ///
-    /// [`ParseError`] when `name` is empty or holds a control character.
+    /// [`AddError::ReservedName`] for `_admin`, which the server keeps for its operator
+    /// admin token: a tokens file holding it stops the server from starting.
     pub fn new(
         token: Token,
-        name: &str,
+        name: TokenName,
         expiry: Expiry,
         permissions: Vec<Permission>,
-    ) -> Result<TokenEntry, ParseError> {
-        check_token_name(name).map_err(ParseError::message)?;
+    ) -> Result<TokenEntry, AddError> {
+        if name.is_admin() {
+            return Err(AddError::ReservedName);
+        }
         Ok(TokenEntry {
             token,
-            name: name.to_owned(),
+            name: name.into_string(),
             expiry_millis: expiry.expiry_millis(),
             permissions,
             extra: None,
@@ -215,6 +218,11 @@ pub enum AddError {
         /// The name of the token already there.
         name: String,
     },
+    /// The name `_admin`, which the server keeps for its operator admin token.
+    #[error(
+        "a permission token cannot be named `_admin`: the server keeps that name for its operator admin token"
+    )]
+    ReservedName,
     /// A database to create has an invalid name.
     #[error("invalid database name `{name}` to create: {reason}")]
     InvalidDatabase {
@@ -236,22 +244,14 @@ pub struct AdminTokenFile {
 }
 
 impl AdminTokenFile {
-    /// The name the server gives its admin token.
-    pub const DEFAULT_NAME: &'static str = "_admin";
-
     /// A file for this admin token.
-    ///
-    /// # Errors
-    ///
-    /// [`ParseError`] when `name` is empty or holds a control character.
-    pub fn new(token: Token, name: &str, expiry: Expiry) -> Result<AdminTokenFile, ParseError> {
-        check_token_name(name).map_err(ParseError::message)?;
-        Ok(AdminTokenFile {
+    pub fn new(token: Token, name: TokenName, expiry: Expiry) -> AdminTokenFile {
+        AdminTokenFile {
             token,
-            name: name.to_owned(),
+            name: name.into_string(),
             expiry_millis: expiry.expiry_millis(),
             extra: Map::new(),
-        })
+        }
     }
 
     /// Reads an admin token file's text.

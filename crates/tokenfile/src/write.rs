@@ -1,43 +1,82 @@
-//! The durable write: lock, read, change, write a temporary file, fsync, rename, fsync
-//! the directory.
+//! The safe read and the durable write: what is at the path is checked before anything
+//! is opened for writing, nothing blocks, nothing but a regular file is ever read or
+//! replaced, and the lock and temporary files stay in the file's directory.
+//!
+//! The write: resolve the path, take the lock beside the target, read what is there,
+//! change it, write a temporary file, fsync, check the target is still what was read,
+//! rename, fsync the directory.
 
-use std::fs::{self, File, OpenOptions};
-use std::io::{self, BufWriter, Write};
+use std::ffi::{OsStr, OsString};
+use std::fs::{self, File, Metadata, OpenOptions};
+use std::io::{self, BufWriter, Read, Write};
+use std::os::unix::ffi::{OsStrExt, OsStringExt};
 use std::os::unix::fs::{MetadataExt, OpenOptionsExt, PermissionsExt};
 use std::path::{Path, PathBuf};
-use std::time::{SystemTime, UNIX_EPOCH};
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
-use crate::error::TokenFileError;
+use crate::WriteOptions;
+use crate::error::{FileKind, TokenFileError};
 
 /// The mode of every file we create: the files hold secrets.
 const PRIVATE: u32 = 0o600;
 /// How many symbolic links we follow before giving up.
 const MAX_LINKS: usize = 40;
+/// The longest file name most file systems take (`NAME_MAX`), in bytes.
+const NAME_MAX: usize = 255;
+/// Room left after the base of a lock or temporary file name for its suffix
+/// (`.tmp-PID-NANOS-ATTEMPT` is at most 33 bytes).
+const SUFFIX_ROOM: usize = 40;
+/// How long to wait for the lock before telling the caller.
+const TELL_AFTER: Duration = Duration::from_secs(1);
+/// Flags for every open: never block on a FIFO or a device, never follow a link that
+/// appeared after the path was resolved.
+const SAFE_FLAGS: i32 = libc::O_NONBLOCK | libc::O_NOFOLLOW | libc::O_NOCTTY;
 
-/// The file at the end of `path`'s chain of symbolic links (which need not exist yet).
+/// The regular file `path` names, with its symbolic links followed (it need not exist
+/// yet). Anything else is refused before anything is opened: a directory, a FIFO, a
+/// socket, a device, a link that leads nowhere, a file with several hard links.
 pub(crate) fn resolve(path: &Path) -> Result<PathBuf, TokenFileError> {
-    let mut current = path.to_path_buf();
-    for _ in 0..MAX_LINKS {
-        match fs::symlink_metadata(&current) {
-            Ok(meta) if meta.file_type().is_symlink() => {
-                let target = fs::read_link(&current).map_err(|source| TokenFileError::Read {
-                    path: current.clone(),
-                    source,
-                })?;
-                current = match current.parent() {
-                    Some(dir) if target.is_relative() => dir.join(target),
-                    _ => target,
-                };
-            }
-            Ok(_) => return Ok(current),
-            Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(current),
-            Err(source) => {
-                return Err(TokenFileError::Read {
-                    path: current,
-                    source,
+    // What the kernel finds there, magic links (`/dev/stdout`) included.
+    match fs::metadata(path) {
+        Ok(meta) => check_kind(path, &meta)?,
+        Err(e) if e.kind() == io::ErrorKind::NotFound => {
+            if let Ok(link) = fs::symlink_metadata(path)
+                && link.file_type().is_symlink()
+            {
+                return Err(TokenFileError::DanglingLink {
+                    path: path.to_path_buf(),
+                    target: fs::read_link(path).unwrap_or_default(),
                 });
             }
+            return Ok(path.to_path_buf());
         }
+        Err(source) => {
+            return Err(TokenFileError::Read {
+                path: path.to_path_buf(),
+                source,
+            });
+        }
+    }
+    // A regular file: follow the links by hand to the path that holds it, so that the
+    // lock and the temporary file go beside the file itself.
+    let mut current = path.to_path_buf();
+    for _ in 0..MAX_LINKS {
+        let meta = fs::symlink_metadata(&current).map_err(|source| TokenFileError::Read {
+            path: current.clone(),
+            source,
+        })?;
+        if !meta.file_type().is_symlink() {
+            check_kind(path, &meta)?;
+            return Ok(current);
+        }
+        let target = fs::read_link(&current).map_err(|source| TokenFileError::Read {
+            path: current.clone(),
+            source,
+        })?;
+        current = match current.parent() {
+            Some(dir) if target.is_relative() => dir.join(target),
+            _ => target,
+        };
     }
     Err(TokenFileError::Read {
         path: path.to_path_buf(),
@@ -45,76 +84,219 @@ pub(crate) fn resolve(path: &Path) -> Result<PathBuf, TokenFileError> {
     })
 }
 
+/// Refuses anything but a regular file with one link.
+fn check_kind(path: &Path, meta: &Metadata) -> Result<(), TokenFileError> {
+    if let Some(kind) = FileKind::of(meta) {
+        return Err(TokenFileError::NotRegular {
+            path: path.to_path_buf(),
+            kind,
+        });
+    }
+    if meta.nlink() > 1 {
+        return Err(TokenFileError::HardLinked {
+            path: path.to_path_buf(),
+            links: meta.nlink(),
+        });
+    }
+    Ok(())
+}
+
 /// The directory and file name of a resolved target.
-fn split(target: &Path) -> (PathBuf, String) {
+fn split(target: &Path) -> (PathBuf, OsString) {
     let dir = match target.parent() {
         Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
         _ => PathBuf::from("."),
     };
-    let name = target
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default();
+    let name = target.file_name().unwrap_or_default().to_os_string();
     (dir, name)
 }
 
-/// An exclusive lock on `.NAME.lock` beside the target, held until dropped.
+/// `.NAME`, the start of the lock and temporary file names beside `NAME`: cut, with a
+/// hash of the whole name, when `NAME` is so long that a suffix would not fit in the
+/// file system's limit.
+fn sidecar_base(name: &OsStr) -> OsString {
+    let bytes = name.as_bytes();
+    let mut base = vec![b'.'];
+    if 1 + bytes.len() + SUFFIX_ROOM <= NAME_MAX {
+        base.extend_from_slice(bytes);
+    } else {
+        let keep = NAME_MAX - SUFFIX_ROOM - 1 - 17;
+        // Cut on a character boundary when the name is UTF-8.
+        let mut cut = keep;
+        if let Ok(text) = std::str::from_utf8(bytes) {
+            while !text.is_char_boundary(cut) {
+                cut -= 1;
+            }
+        }
+        base.extend_from_slice(&bytes[..cut]);
+        base.extend_from_slice(format!("~{:016x}", fnv1a(bytes)).as_bytes());
+    }
+    OsString::from_vec(base)
+}
+
+/// FNV-1a, 64 bits: a stable hash for shortened names (not a secret).
+fn fnv1a(bytes: &[u8]) -> u64 {
+    bytes.iter().fold(0xcbf2_9ce4_8422_2325, |h, b| {
+        (h ^ u64::from(*b)).wrapping_mul(0x0000_0100_0000_01b3)
+    })
+}
+
+fn with_suffix(base: &OsStr, suffix: &str) -> OsString {
+    let mut name = base.to_os_string();
+    name.push(suffix);
+    name
+}
+
+/// The lock file beside `target`.
+pub(crate) fn lock_path(target: &Path) -> PathBuf {
+    let (dir, name) = split(target);
+    dir.join(with_suffix(&sidecar_base(&name), ".lock"))
+}
+
+/// An exclusive lock on the lock file beside the target, held until dropped.
 pub(crate) struct Locked {
     _file: File,
 }
 
-pub(crate) fn lock(target: &Path) -> Result<Locked, TokenFileError> {
-    let (dir, name) = split(target);
+/// Takes the lock beside `target`, waiting up to the options' timeout; tells the
+/// options' callback once when it has waited about a second.
+pub(crate) fn lock(target: &Path, options: &WriteOptions<'_>) -> Result<Locked, TokenFileError> {
+    let (dir, _) = split(target);
     if !dir.is_dir() {
         return Err(TokenFileError::NoDirectory {
             path: target.to_path_buf(),
             directory: dir,
         });
     }
-    let path = dir.join(format!(".{name}.lock"));
+    let path = lock_path(target);
+    let err = |source| TokenFileError::Lock {
+        path: path.clone(),
+        source,
+    };
     let file = OpenOptions::new()
         .read(true)
         .write(true)
         .create(true)
         .truncate(false)
         .mode(PRIVATE)
+        .custom_flags(SAFE_FLAGS)
         .open(&path)
-        .map_err(|source| TokenFileError::Lock {
-            path: path.clone(),
-            source,
+        .map_err(|e| {
+            if e.raw_os_error() == Some(libc::ELOOP) {
+                err(io::Error::other(
+                    "it is a symbolic link, which is never followed for a lock",
+                ))
+            } else {
+                err(e)
+            }
         })?;
-    file.lock()
-        .map_err(|source| TokenFileError::Lock { path, source })?;
-    Ok(Locked { _file: file })
-}
-
-fn temp_prefix(name: &str) -> String {
-    format!(".{name}.tmp-")
+    let meta = file.metadata().map_err(err)?;
+    if let Some(kind) = FileKind::of(&meta) {
+        return Err(err(io::Error::other(format!(
+            "it is {kind}, not a regular file"
+        ))));
+    }
+    let start = Instant::now();
+    let mut told = false;
+    loop {
+        match file.try_lock() {
+            Ok(()) => return Ok(Locked { _file: file }),
+            Err(fs::TryLockError::WouldBlock) => {
+                let waited = start.elapsed();
+                if waited >= options.lock_timeout {
+                    return Err(TokenFileError::LockTimeout {
+                        path: target.to_path_buf(),
+                        waited: options.lock_timeout,
+                    });
+                }
+                if !told && waited >= TELL_AFTER.min(options.lock_timeout) {
+                    told = true;
+                    if let Some(on_wait) = options.on_lock_wait {
+                        on_wait(target);
+                    }
+                }
+                std::thread::sleep(Duration::from_millis(20));
+            }
+            Err(fs::TryLockError::Error(e)) => return Err(err(e)),
+        }
+    }
 }
 
 /// Removes temporary files a killed writer left beside the target. Only called under the
 /// lock, when no other writer can have one open.
 pub(crate) fn remove_stale_temps(target: &Path) {
     let (dir, name) = split(target);
-    let prefix = temp_prefix(&name);
+    let prefix = with_suffix(&sidecar_base(&name), ".tmp-");
     let Ok(entries) = fs::read_dir(&dir) else {
         return;
     };
     for entry in entries.flatten() {
-        if entry.file_name().to_string_lossy().starts_with(&prefix) {
+        let is_ours = entry.file_name().as_bytes().starts_with(prefix.as_bytes());
+        // Only files (or links) we made: never a directory.
+        if is_ours
+            && entry
+                .file_type()
+                .is_ok_and(|t| t.is_file() || t.is_symlink())
+        {
             let _ = fs::remove_file(entry.path());
         }
     }
 }
 
-/// The target's text, or `None` when it does not exist or is empty (as `mktemp` leaves
-/// it).
-pub(crate) fn read(target: &Path) -> Result<Option<String>, TokenFileError> {
-    match fs::read_to_string(target) {
-        Ok(text) if text.is_empty() => Ok(None),
-        Ok(text) => Ok(Some(text)),
-        Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(None),
-        Err(source) => Err(TokenFileError::Read {
+/// What is at the target before a write.
+pub(crate) struct Existing {
+    /// Its text; empty for an empty file (as `mktemp` leaves it).
+    pub(crate) text: String,
+    meta: Metadata,
+}
+
+/// Reads the regular file at `path` without blocking and without following a link.
+/// `None` when it does not exist.
+pub(crate) fn read_existing(path: &Path) -> Result<Option<Existing>, TokenFileError> {
+    let err = |source| TokenFileError::Read {
+        path: path.to_path_buf(),
+        source,
+    };
+    let mut file = match OpenOptions::new()
+        .read(true)
+        .custom_flags(SAFE_FLAGS)
+        .open(path)
+    {
+        Ok(file) => file,
+        Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(None),
+        Err(e) => return Err(err(e)),
+    };
+    let meta = file.metadata().map_err(err)?;
+    check_kind(path, &meta)?;
+    let mut text = String::with_capacity(usize::try_from(meta.len()).unwrap_or(0));
+    file.read_to_string(&mut text).map_err(err)?;
+    Ok(Some(Existing { text, meta }))
+}
+
+/// Reads the regular file at `path` (links followed) without blocking: a FIFO, a
+/// device or a directory is refused before it is read.
+pub(crate) fn read_regular(path: &Path) -> Result<String, TokenFileError> {
+    let target = resolve(path)?;
+    match read_existing(&target)? {
+        Some(existing) => Ok(existing.text),
+        None => Err(TokenFileError::Read {
+            path: path.to_path_buf(),
+            source: io::Error::from_raw_os_error(libc::ENOENT),
+        }),
+    }
+}
+
+/// Refuses a file this process could not write in place: its permissions are honoured,
+/// not bypassed by renaming a new file over it.
+pub(crate) fn check_writable(target: &Path) -> Result<(), TokenFileError> {
+    match OpenOptions::new()
+        .write(true)
+        .custom_flags(SAFE_FLAGS)
+        .open(target)
+    {
+        Ok(_) => Ok(()),
+        Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(()),
+        Err(source) => Err(TokenFileError::NotWritable {
             path: target.to_path_buf(),
             source,
         }),
@@ -128,21 +310,50 @@ pub(crate) struct Replaced {
     pub(crate) created: bool,
     /// The mode the file has now.
     pub(crate) mode: u32,
-    /// Whether the owner or group of the old file could not be kept.
-    pub(crate) owner_changed: bool,
 }
 
-/// Replaces `target` (already resolved) with what `write` produces, atomically and
-/// durably: a temporary file created with mode 0600 in the same directory, written,
-/// fsynced, renamed over the target, then the directory fsynced. An existing target's
-/// mode, owner and group carry over. On any error the temporary file is removed and the
-/// target is as it was.
+/// Replaces `target` (resolved, locked, and read into `old`) with what `write`
+/// produces, atomically and durably: a temporary file created with mode 0600 in the
+/// same directory, written, given the old file's mode, owner and group, fsynced, renamed
+/// over the target, then the directory fsynced. The owner is never changed: when it
+/// cannot be kept, nothing is replaced. On any error the temporary file is removed and
+/// the target is as it was.
 pub(crate) fn replace(
     target: &Path,
+    old: Option<&Existing>,
     write: impl FnOnce(&mut dyn Write) -> io::Result<()>,
 ) -> Result<Replaced, TokenFileError> {
     let (dir, name) = split(target);
-    let old = match fs::metadata(target) {
+    let old = old.map(|o| &o.meta);
+    let (temp_path, file) = create_temp(&dir, &name)?;
+    let result = fill(&file, &temp_path, target, old, write).and_then(|()| {
+        unchanged(target, old)?;
+        fs::rename(&temp_path, target).map_err(|source| TokenFileError::Write {
+            path: target.to_path_buf(),
+            source,
+        })
+    });
+    if let Err(e) = result {
+        let _ = fs::remove_file(&temp_path);
+        return Err(e);
+    }
+    // The rename is durable once the directory is.
+    File::open(&dir)
+        .and_then(|d| d.sync_all())
+        .map_err(|source| TokenFileError::Write {
+            path: dir.clone(),
+            source,
+        })?;
+    Ok(Replaced {
+        created: old.is_none(),
+        mode: old.map_or(PRIVATE, |m| m.permissions().mode() & 0o7777),
+    })
+}
+
+/// Refuses to rename over a target that is no longer what was read (someone who does
+/// not take the lock replaced it, or put something else there).
+fn unchanged(target: &Path, old: Option<&Metadata>) -> Result<(), TokenFileError> {
+    let now = match fs::symlink_metadata(target) {
         Ok(meta) => Some(meta),
         Err(e) if e.kind() == io::ErrorKind::NotFound => None,
         Err(source) => {
@@ -152,53 +363,36 @@ pub(crate) fn replace(
             });
         }
     };
-    let (temp_path, file) = create_temp(&dir, &name)?;
-    let result = fill(&file, &temp_path, old.as_ref(), write).and_then(|owner_changed| {
-        fs::rename(&temp_path, target).map_err(|source| TokenFileError::Write {
-            path: target.to_path_buf(),
-            source,
-        })?;
-        Ok(owner_changed)
-    });
-    let owner_changed = match result {
-        Ok(owner_changed) => owner_changed,
-        Err(e) => {
-            let _ = fs::remove_file(&temp_path);
-            return Err(e);
-        }
+    let same = match (old, &now) {
+        (None, None) => true,
+        (Some(a), Some(b)) => a.dev() == b.dev() && a.ino() == b.ino(),
+        _ => false,
     };
-    // The rename is durable once the directory is.
-    File::open(&dir)
-        .and_then(|d| d.sync_all())
-        .map_err(|source| TokenFileError::Write {
-            path: dir.clone(),
-            source,
-        })?;
-    let mode = old
-        .as_ref()
-        .map_or(PRIVATE, |m| m.permissions().mode() & 0o7777);
-    Ok(Replaced {
-        created: old.is_none(),
-        mode,
-        owner_changed,
-    })
+    if same {
+        Ok(())
+    } else {
+        Err(TokenFileError::Changed {
+            path: target.to_path_buf(),
+        })
+    }
 }
 
-fn create_temp(dir: &Path, name: &str) -> Result<(PathBuf, File), TokenFileError> {
+fn create_temp(dir: &Path, name: &OsStr) -> Result<(PathBuf, File), TokenFileError> {
     let nanos = SystemTime::now()
         .duration_since(UNIX_EPOCH)
         .map_or(0, |d| d.subsec_nanos());
+    let prefix = with_suffix(&sidecar_base(name), ".tmp-");
     let mut attempt = 0u32;
     loop {
-        let path = dir.join(format!(
-            "{}{}-{nanos:x}-{attempt}",
-            temp_prefix(name),
-            std::process::id()
+        let path = dir.join(with_suffix(
+            &prefix,
+            &format!("{}-{nanos:x}-{attempt}", std::process::id()),
         ));
         match OpenOptions::new()
             .write(true)
             .create_new(true)
             .mode(PRIVATE)
+            .custom_flags(SAFE_FLAGS)
             .open(&path)
         {
             Ok(file) => return Ok((path, file)),
@@ -208,14 +402,14 @@ fn create_temp(dir: &Path, name: &str) -> Result<(PathBuf, File), TokenFileError
     }
 }
 
-/// Writes, carries the old file's mode and owner over, fsyncs. Gives whether the owner
-/// could not be kept.
+/// Writes, carries the old file's mode, owner and group over, fsyncs.
 fn fill(
     file: &File,
     temp_path: &Path,
-    old: Option<&fs::Metadata>,
+    target: &Path,
+    old: Option<&Metadata>,
     write: impl FnOnce(&mut dyn Write) -> io::Result<()>,
-) -> Result<bool, TokenFileError> {
+) -> Result<(), TokenFileError> {
     let err = |source| TokenFileError::Write {
         path: temp_path.to_path_buf(),
         source,
@@ -224,19 +418,40 @@ fn fill(
     write(&mut out).map_err(err)?;
     out.flush().map_err(err)?;
     drop(out);
-    let mut owner_changed = false;
     if let Some(old) = old {
-        file.set_permissions(fs::Permissions::from_mode(
-            old.permissions().mode() & 0o7777,
-        ))
-        .map_err(err)?;
         let ours = file.metadata().map_err(err)?;
         if (ours.uid(), ours.gid()) != (old.uid(), old.gid())
             && std::os::unix::fs::fchown(file, Some(old.uid()), Some(old.gid())).is_err()
         {
-            owner_changed = true;
+            return Err(TokenFileError::OwnerWouldChange {
+                path: target.to_path_buf(),
+                uid: old.uid(),
+                gid: old.gid(),
+            });
         }
+        // After the owner: a change of owner clears the set-id bits.
+        file.set_permissions(fs::Permissions::from_mode(
+            old.permissions().mode() & 0o7777,
+        ))
+        .map_err(err)?;
     }
-    file.sync_all().map_err(err)?;
-    Ok(owner_changed)
+    file.sync_all().map_err(err)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sidecar_names_fit_the_limit() {
+        let short = OsStr::new("tokens.json");
+        assert_eq!(sidecar_base(short), ".tokens.json");
+        let long = "é".repeat(127); // 254 bytes: `touch` takes it
+        let base = sidecar_base(OsStr::new(&long));
+        assert!(base.len() + SUFFIX_ROOM <= NAME_MAX);
+        assert!(std::str::from_utf8(base.as_bytes()).is_ok());
+        // Two long names that share their start get different bases.
+        let other = format!("{}x", "é".repeat(126));
+        assert_ne!(base, sidecar_base(OsStr::new(&other)));
+    }
 }

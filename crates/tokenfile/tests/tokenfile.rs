@@ -3,15 +3,16 @@
 
 use std::fs;
 use std::io::{BufRead, BufReader};
-use std::os::unix::fs::{PermissionsExt, symlink};
+use std::os::unix::fs::{MetadataExt, PermissionsExt, symlink};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 use influxdb3_permission::Permission;
-use influxdb3_token::{Expiry, FixedClock, Token};
+use influxdb3_token::{Expiry, FixedClock, Token, TokenName};
 use influxdb3_tokenfile::{
-    AddError, AdminTokenFile, Finding, TokenEntry, TokenFile, TokenFileError,
+    AddError, AdminTokenFile, FileKind, Finding, TokenEntry, TokenFile, TokenFileError,
+    WriteOptions,
 };
 use proptest::prelude::*;
 
@@ -41,7 +42,7 @@ const PAGE_EXAMPLE: &str = r#"{
 fn entry(name: &str, permissions: &[&str]) -> TokenEntry {
     TokenEntry::new(
         Token::generate().unwrap(),
-        name,
+        TokenName::new(name).unwrap(),
         Expiry::NEVER,
         permissions
             .iter()
@@ -57,7 +58,25 @@ fn append(
     dbs: &[&str],
 ) -> Result<influxdb3_tokenfile::Appended, TokenFileError> {
     let dbs: Vec<String> = dbs.iter().map(|s| (*s).to_owned()).collect();
-    TokenFile::append(path, entry(name, &["db:db1:read"]), &dbs, &FixedClock(NOW))
+    TokenFile::append(
+        path,
+        entry(name, &["db:db1:read"]),
+        &dbs,
+        &FixedClock(NOW),
+        &WriteOptions::default(),
+    )
+}
+
+/// The error and its causes, joined by `: `, as the command line prints them.
+fn chain(err: &dyn std::error::Error) -> String {
+    let mut shown = err.to_string();
+    let mut source = err.source();
+    while let Some(cause) = source {
+        shown.push_str(": ");
+        shown.push_str(&cause.to_string());
+        source = cause.source();
+    }
+    shown
 }
 
 fn mode(path: &Path) -> u32 {
@@ -98,7 +117,7 @@ fn append_adds_in_upstream_key_order_and_unions_databases() {
     let secret = token.expose_secret().to_owned();
     let new = TokenEntry::new(
         token,
-        "reader",
+        TokenName::new("reader").unwrap(),
         Expiry::after("7d", &FixedClock(NOW)).unwrap(),
         vec![
             "db:db4:read".parse().unwrap(),
@@ -106,8 +125,14 @@ fn append_adds_in_upstream_key_order_and_unions_databases() {
         ],
     )
     .unwrap();
-    let done =
-        TokenFile::append(&path, new, &["db4".into(), "db1".into()], &FixedClock(NOW)).unwrap();
+    let done = TokenFile::append(
+        &path,
+        new,
+        &["db4".into(), "db1".into()],
+        &FixedClock(NOW),
+        &WriteOptions::default(),
+    )
+    .unwrap();
     assert!(!done.created);
     assert_eq!(done.tokens, 2);
     // The page's token expires exactly now, and `fs::write` made the file 0644.
@@ -262,7 +287,7 @@ fn a_file_that_does_not_load_is_never_written() {
         fs::set_permissions(&path, fs::Permissions::from_mode(0o640)).unwrap();
         let err = append(&path, "new", &["db9"]).unwrap_err();
         assert!(matches!(err, TokenFileError::Invalid { .. }), "{err:?}");
-        let shown = err.to_string();
+        let shown = chain(&err);
         assert_eq!(
             shown,
             format!("`{}` {want}", path.display()),
@@ -286,7 +311,7 @@ fn a_name_already_in_the_file_is_a_conflict_that_changes_nothing() {
         TokenFileError::Conflict { error: AddError::NameTaken { name }, .. } if name == "example-token"
     ));
     assert_eq!(
-        err.to_string(),
+        chain(&err),
         format!(
             "cannot add the token to `{}`: a token named `example-token` is already in the file: token names are unique in a file",
             path.display()
@@ -296,7 +321,7 @@ fn a_name_already_in_the_file_is_a_conflict_that_changes_nothing() {
 
     let err = append(&path, "other", &["not a name"]).unwrap_err();
     assert_eq!(
-        err.to_string(),
+        chain(&err),
         format!(
             "cannot add the token to `{}`: invalid database name `not a name` to create: invalid character ` ` in database name: use letters, digits, `/`, `_` or `-`",
             path.display()
@@ -353,7 +378,22 @@ fn a_symlinked_target_is_written_through_and_the_link_kept() {
     let real = dir.path().join("real/tokens.json");
     let link = dir.path().join("tokens.json");
     symlink("real/tokens.json", &link).unwrap();
-    // A dangling link: the file is created where it points.
+    // A link to nothing: nothing is created where it points.
+    let err = append(&link, "a", &["db1"]).unwrap_err();
+    assert!(
+        matches!(err, TokenFileError::DanglingLink { .. }),
+        "{err:?}"
+    );
+    assert_eq!(
+        err.to_string(),
+        format!(
+            "`{}` is a symbolic link to `real/tokens.json`, which does not exist",
+            link.display()
+        )
+    );
+    assert_eq!(listing(&dir.path().join("real")), Vec::<String>::new());
+    // Once the file is there, it is written through the link.
+    fs::write(&real, "").unwrap();
     let done = append(&link, "a", &["db1"]).unwrap();
     assert_eq!(done.path, real);
     append(&link, "b", &["db1"]).unwrap();
@@ -372,6 +412,171 @@ fn a_symlinked_target_is_written_through_and_the_link_kept() {
         listing(&dir.path().join("real")),
         [".tokens.json.lock", "tokens.json"]
     );
+}
+
+/// Runs a command, for the special files these tests make themselves.
+fn run(program: &str, args: &[&std::ffi::OsStr]) -> bool {
+    Command::new(program)
+        .args(args)
+        .status()
+        .is_ok_and(|s| s.success())
+}
+
+#[test]
+fn only_regular_files_are_read_or_replaced() {
+    let dir = tempfile::tempdir().unwrap();
+    let fifo = dir.path().join("fifo");
+    assert!(run("mkfifo", &[fifo.as_os_str()]));
+    let sub = dir.path().join("sub");
+    fs::create_dir(&sub).unwrap();
+    let socket_path = dir.path().join("sock");
+    let _socket = std::os::unix::net::UnixListener::bind(&socket_path).unwrap();
+    let mut cases = vec![
+        (fifo.clone(), FileKind::Fifo),
+        (sub.clone(), FileKind::Directory),
+        (socket_path.clone(), FileKind::Socket),
+    ];
+    // A device node of our own (as root only): never a real `/dev` entry.
+    let device = dir.path().join("null-device");
+    if run(
+        "mknod",
+        &[device.as_os_str(), "c".as_ref(), "1".as_ref(), "3".as_ref()],
+    ) {
+        cases.push((device.clone(), FileKind::CharDevice));
+    } else {
+        #[allow(clippy::print_stderr)]
+        {
+            eprintln!("not root: the device case of this test did not run");
+        }
+    }
+    let link_to_fifo = dir.path().join("link-to-fifo");
+    symlink(&fifo, &link_to_fifo).unwrap();
+    cases.push((link_to_fifo, FileKind::Fifo));
+    for (path, kind) in cases {
+        let before = fs::symlink_metadata(&path).unwrap();
+        let err = append(&path, "a", &[]).unwrap_err();
+        assert!(
+            matches!(&err, TokenFileError::NotRegular { kind: k, .. } if *k == kind),
+            "{}: {err:?}",
+            path.display()
+        );
+        assert_eq!(
+            err.to_string(),
+            format!("`{}` is {kind}, not a regular file", path.display())
+        );
+        let admin = AdminTokenFile::new(
+            Token::generate().unwrap(),
+            TokenName::admin(),
+            Expiry::NEVER,
+        )
+        .write(&path, &WriteOptions::default())
+        .unwrap_err();
+        assert!(matches!(admin, TokenFileError::NotRegular { .. }));
+        let load = TokenFile::load(&path).unwrap_err();
+        assert!(matches!(load, TokenFileError::NotRegular { .. }));
+        let after = fs::symlink_metadata(&path).unwrap();
+        assert_eq!(
+            (before.file_type(), before.ino()),
+            (after.file_type(), after.ino())
+        );
+    }
+    // Nothing was created beside them: no lock, no temporary file.
+    assert_eq!(
+        listing(dir.path()),
+        ["fifo", "link-to-fifo", "null-device", "sock", "sub"]
+            .into_iter()
+            .filter(|n| *n != "null-device" || device.exists())
+            .collect::<Vec<_>>()
+    );
+}
+
+#[test]
+fn a_file_with_other_hard_links_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("tokens.json");
+    append(&path, "a", &[]).unwrap();
+    fs::hard_link(&path, dir.path().join("backup.json")).unwrap();
+    let before = fs::read(&path).unwrap();
+    let err = append(&path, "b", &[]).unwrap_err();
+    assert!(
+        matches!(err, TokenFileError::HardLinked { links: 2, .. }),
+        "{err:?}"
+    );
+    assert_eq!(
+        err.to_string(),
+        format!(
+            "`{}` has 2 hard links: replacing it would leave the other names with the old content",
+            path.display()
+        )
+    );
+    assert_eq!(fs::read(&path).unwrap(), before);
+}
+
+#[test]
+fn the_lock_file_is_never_followed_and_waits_are_told_and_bounded() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("tokens.json");
+    // A lock file that is a link elsewhere: refused, and nothing created there.
+    let elsewhere = dir.path().join("elsewhere");
+    symlink(&elsewhere, dir.path().join(".tokens.json.lock")).unwrap();
+    let err = append(&path, "a", &[]).unwrap_err();
+    assert!(matches!(err, TokenFileError::Lock { .. }), "{err:?}");
+    assert!(chain(&err).contains("symbolic link"), "{}", chain(&err));
+    assert!(!elsewhere.exists() && !path.exists());
+    fs::remove_file(dir.path().join(".tokens.json.lock")).unwrap();
+
+    // Another holder: told once after about a second, given up on after the timeout.
+    append(&path, "a", &[]).unwrap();
+    let held = fs::File::open(dir.path().join(".tokens.json.lock")).unwrap();
+    held.lock().unwrap();
+    let told = std::cell::Cell::new(0);
+    let tell = |p: &Path| {
+        assert_eq!(p, path);
+        told.set(told.get() + 1);
+    };
+    let options = WriteOptions::default()
+        .lock_timeout(Duration::from_millis(1500))
+        .on_lock_wait(&tell);
+    let start = Instant::now();
+    let err = TokenFile::append(
+        &path,
+        entry("b", &["db:db1:read"]),
+        &[],
+        &FixedClock(NOW),
+        &options,
+    )
+    .unwrap_err();
+    let waited = start.elapsed();
+    assert!(matches!(err, TokenFileError::LockTimeout { .. }), "{err:?}");
+    assert_eq!(told.get(), 1);
+    assert!(waited >= Duration::from_millis(1500), "{waited:?}");
+    assert!(waited < Duration::from_secs(5), "{waited:?}");
+    drop(held);
+    assert_eq!(TokenFile::load(&path).unwrap().tokens().len(), 1);
+}
+
+#[test]
+fn any_name_touch_accepts_works() {
+    let dir = tempfile::tempdir().unwrap();
+    for name in [
+        "x".repeat(255),
+        "é".repeat(127),
+        format!("{}.json", "a".repeat(250)),
+    ] {
+        let path = dir.path().join(&name);
+        assert!(run("touch", &[path.as_os_str()]), "touch {name}");
+        append(&path, "a", &["db1"]).unwrap();
+        append(&path, "b", &["db1"]).unwrap();
+        assert_eq!(TokenFile::load(&path).unwrap().tokens().len(), 2);
+        fs::remove_file(&path).unwrap();
+    }
+    // Only the lock files are left, one per name, each within the limit.
+    for lock in listing(dir.path()) {
+        assert!(
+            Path::new(&lock).extension().is_some_and(|e| e == "lock") && lock.len() <= 255,
+            "{lock}"
+        );
+    }
 }
 
 #[test]
@@ -394,14 +599,28 @@ fn findings_warn_about_what_the_server_will_trip_on() {
     let path = dir.path().join("tokens.json");
     let expired = TokenEntry::new(
         Token::generate().unwrap(),
-        "old",
+        TokenName::new("old").unwrap(),
         Expiry::from_millis(Some(NOW - 1)),
         vec!["system:*:read".parse().unwrap()],
     )
     .unwrap();
-    TokenFile::append(&path, expired, &[], &FixedClock(NOW)).unwrap();
+    TokenFile::append(
+        &path,
+        expired,
+        &[],
+        &FixedClock(NOW),
+        &WriteOptions::default(),
+    )
+    .unwrap();
     let new = entry("new", &["db:db1,db2:read", "db:*:write"]);
-    let done = TokenFile::append(&path, new, &["db1".into()], &FixedClock(NOW)).unwrap();
+    let done = TokenFile::append(
+        &path,
+        new,
+        &["db1".into()],
+        &FixedClock(NOW),
+        &WriteOptions::default(),
+    )
+    .unwrap();
     assert_eq!(
         done.findings,
         [
@@ -433,8 +652,12 @@ fn findings_warn_about_what_the_server_will_trip_on() {
 fn the_admin_token_file_is_replaced_not_appended() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("admin.json");
-    let first = AdminTokenFile::new(Token::generate().unwrap(), "_admin", Expiry::NEVER).unwrap();
-    let done = first.write(&path).unwrap();
+    let first = AdminTokenFile::new(
+        Token::generate().unwrap(),
+        TokenName::admin(),
+        Expiry::NEVER,
+    );
+    let done = first.write(&path, &WriteOptions::default()).unwrap();
     assert!(done.created);
     assert_eq!(mode(&path), 0o600);
     let text = fs::read_to_string(&path).unwrap();
@@ -447,11 +670,15 @@ fn the_admin_token_file_is_replaced_not_appended() {
     );
     let second = AdminTokenFile::new(
         Token::generate().unwrap(),
-        "ops-admin",
+        TokenName::new("ops-admin").unwrap(),
         Expiry::from_millis(Some(NOW)),
-    )
-    .unwrap();
-    assert!(!second.write(&path).unwrap().created);
+    );
+    assert!(
+        !second
+            .write(&path, &WriteOptions::default())
+            .unwrap()
+            .created
+    );
     let loaded = AdminTokenFile::load(&path).unwrap();
     assert_eq!(loaded, second);
     assert_eq!(loaded.expiry().expiry_millis(), Some(NOW));
@@ -464,7 +691,7 @@ fn the_admin_token_file_is_replaced_not_appended() {
     // A permission tokens file given by mistake is left alone.
     let tokens = dir.path().join("tokens.json");
     fs::write(&tokens, PAGE_EXAMPLE).unwrap();
-    let err = second.write(&tokens).unwrap_err();
+    let err = second.write(&tokens, &WriteOptions::default()).unwrap_err();
     assert!(matches!(err, TokenFileError::Invalid { .. }), "{err}");
     assert_eq!(fs::read_to_string(&tokens).unwrap(), PAGE_EXAMPLE);
 }
@@ -491,7 +718,8 @@ fn a_missing_file_does_not_load() {
     let dir = tempfile::tempdir().unwrap();
     let err = TokenFile::load(dir.path().join("nope.json")).unwrap_err();
     assert!(matches!(err, TokenFileError::Read { .. }));
-    assert!(err.to_string().starts_with("cannot read `"));
+    assert!(chain(&err).starts_with("cannot read `"));
+    assert!(chain(&err).ends_with("No such file or directory (os error 2)"));
 }
 
 // ---- processes ----
