@@ -10,13 +10,17 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use criterion::Criterion;
 use influxdb3_permission::Permission;
 use influxdb3_testserver::TestServer;
-use influxdb3_token::Token;
+use influxdb3_token::{Token, TokenName};
 use influxdb3_token_client::Client;
 
 static NEXT: AtomicU64 = AtomicU64::new(0);
 
 fn name() -> String {
     format!("bench-{}", NEXT.fetch_add(1, Ordering::Relaxed))
+}
+
+fn token_name() -> TokenName {
+    TokenName::new(&name()).expect("a valid name")
 }
 
 /// The request the client sends, by hand.
@@ -60,7 +64,7 @@ fn round_trip(c: &mut Criterion) {
         .start()
         .expect("server");
     let admin = server.add_admin_token("bench").expect("admin");
-    let client = Client::builder(&server.url())
+    let client = Client::builder(server.url().parse().expect("the server's URL"))
         .admin_token(admin.clone())
         .build()
         .expect("client");
@@ -70,7 +74,7 @@ fn round_trip(c: &mut Criterion) {
 
     // Check what is timed: both create a token.
     let created = client
-        .create_token(&name(), &permissions, None)
+        .create_token(&token_name(), &permissions, None)
         .expect("create");
     assert!(created.token.is_well_formed());
     assert_eq!(bare(&mut stream, &admin), 201);
@@ -80,7 +84,7 @@ fn round_trip(c: &mut Criterion) {
         b.iter(|| {
             black_box(
                 client
-                    .create_token(&name(), &permissions, None)
+                    .create_token(&token_name(), &permissions, None)
                     .expect("create"),
             )
         });

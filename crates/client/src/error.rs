@@ -1,64 +1,81 @@
-//! One error for every way a request can fail, each with the server's message.
+//! One error for every way a request can fail, classified once, here: nobody downstream
+//! needs to read the server's text to know what happened.
 
 use std::path::PathBuf;
 use std::time::Duration;
 
-/// A request that failed, by failure class. The admin token never appears in it.
+use crate::HostUrlError;
+
+/// A request that failed, by failure class. The admin token never appears in it, and
+/// every text that came from the server has had its tokens (`apiv3_…`) replaced by
+/// `apiv3_***`.
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum ClientError {
-    /// The host URL is not `http://HOST[:PORT][/PREFIX]` or `https://…`.
-    #[error("invalid host URL `{host}`: {reason}")]
+    /// The host URL cannot be used; nothing connected.
+    #[error("invalid host URL `{host}`")]
     InvalidHost {
         /// The URL given.
         host: String,
         /// What is wrong with it.
-        reason: String,
+        #[source]
+        source: HostUrlError,
     },
-    /// The CA certificate file cannot be read or holds no certificate.
-    #[error("cannot use `{}` as a CA certificate: {reason}", path.display())]
+    /// The CA certificate cannot be used.
+    #[error("cannot use {} as a CA certificate", origin.as_ref().map_or_else(|| "the given bytes".to_owned(), |p| format!("`{}`", p.display())))]
     TlsCa {
-        /// The file.
-        path: PathBuf,
-        /// Why.
-        reason: String,
+        /// The file, when it came from one.
+        origin: Option<PathBuf>,
+        /// What is wrong with it.
+        #[source]
+        source: CaError,
     },
-    /// The request cannot be made as asked (checked before anything is sent).
-    #[error("{0}")]
-    InvalidRequest(String),
-    /// No connection: refused, host not found, network unreachable.
-    #[error("cannot connect to {url}: {reason}")]
+    /// The request cannot be made as asked; nothing was sent.
+    #[error("the request cannot be made")]
+    InvalidRequest(#[source] RequestError),
+    /// No connection: refused, host not found, network unreachable. Nothing was sent.
+    #[error("cannot connect to {url}")]
     Connect {
         /// The URL.
         url: String,
-        /// Why.
-        reason: String,
+        /// What the system said.
+        #[source]
+        source: std::io::Error,
     },
-    /// The TLS handshake failed; `reason` names the certificate problem.
-    #[error("TLS with {url} failed: {reason}")]
+    /// The TLS handshake failed. Nothing was sent.
+    #[error("TLS with {url} failed: {kind}")]
     Tls {
         /// The URL.
         url: String,
+        /// What kind of failure.
+        kind: TlsFailure,
         /// What TLS said.
-        reason: String,
+        #[source]
+        source: std::io::Error,
     },
     /// No answer in time.
-    #[error("no answer from {url} within {}s ({phase})", after.as_secs_f64())]
+    #[error("no answer from {url} within {}s while {phase}", after.as_secs_f64())]
     Timeout {
         /// The URL.
         url: String,
-        /// The limit that passed.
-        after: Duration,
         /// What was under way.
-        phase: String,
+        phase: Phase,
+        /// The limit that passed (the connect timeout while connecting).
+        after: Duration,
     },
     /// The connection broke, or the answer was not HTTP.
-    #[error("the connection to {url} failed: {reason}")]
+    #[error("the connection to {url} failed{}", if *.not_http { ": the answer was not HTTP" } else { "" })]
     Connection {
         /// The URL.
         url: String,
-        /// Why.
-        reason: String,
+        /// Whether the whole request had been sent when it broke.
+        sent: bool,
+        /// Whether the server answered with something other than HTTP (a TLS port
+        /// asked over `http://`, say).
+        not_http: bool,
+        /// What broke.
+        #[source]
+        source: std::io::Error,
     },
     /// 400: the server could not read the request.
     #[error("the server refused the request as malformed (400){}", said(.message.as_deref()))]
@@ -72,8 +89,8 @@ pub enum ClientError {
         /// The server's message.
         message: Option<String>,
     },
-    /// 403: the token is valid but not an admin token.
-    #[error("the token is not an admin token (403){}", said(.message.as_deref()))]
+    /// 403: the token is valid but may not do this.
+    #[error("the token is valid but may not do this (403){}", said(.message.as_deref()))]
     Forbidden {
         /// The server's message.
         message: Option<String>,
@@ -93,8 +110,14 @@ pub enum ClientError {
         /// The name.
         name: String,
     },
-    /// 405: the server runs without authentication, or refuses this deletion.
-    #[error("the server refused the request (405){}", said(.message.as_deref()))]
+    /// 405: the server runs without authentication, so it has no tokens.
+    #[error("the server runs without authentication, so it has no tokens (405){}", said(.message.as_deref()))]
+    WithoutAuth {
+        /// The server's message.
+        message: Option<String>,
+    },
+    /// 405 for anything else (deleting `_admin`, say).
+    #[error("the server does not allow this (405){}", said(.message.as_deref()))]
     NotAllowed {
         /// The server's message.
         message: Option<String>,
@@ -113,7 +136,17 @@ pub enum ClientError {
         /// The server's message.
         message: Option<String>,
     },
-    /// 5xx: the server rejected the request (an unknown database, say).
+    /// 500 naming a database that does not exist (`invalid resource name DB`).
+    #[error("database `{database}` does not exist on the server ({status}){}", said(.message.as_deref()))]
+    UnknownDatabase {
+        /// The status code.
+        status: u16,
+        /// The database.
+        database: String,
+        /// The server's message.
+        message: Option<String>,
+    },
+    /// Another 5xx.
     #[error("the server failed to handle the request ({status}){}", said(.message.as_deref()))]
     Server {
         /// The status code.
@@ -129,19 +162,135 @@ pub enum ClientError {
         /// The server's message.
         message: Option<String>,
     },
-    /// A success whose body is not what the protocol says.
-    #[error("the server's answer ({status}) could not be read: {reason}")]
+    /// The server created the token (it answered `status`) but its answer cannot be
+    /// used: the token exists on the server under `name`, and nobody has seen it.
+    #[error("the server created token `{name}` ({status}) but its answer cannot be used")]
+    CreatedButUnreadable {
+        /// The token's name.
+        name: String,
+        /// The status code.
+        status: u16,
+        /// What is wrong with the answer.
+        #[source]
+        problem: BodyProblem,
+    },
+    /// A success whose body is not what the protocol says, for a request that creates
+    /// nothing (a query).
+    #[error("the server's answer ({status}) cannot be used")]
     UnexpectedBody {
         /// The status code.
         status: u16,
         /// What is wrong with it.
-        reason: String,
+        #[source]
+        problem: BodyProblem,
     },
 }
 
 /// `: MESSAGE` when the server said something.
 fn said(message: Option<&str>) -> String {
     message.map(|m| format!(": {m}")).unwrap_or_default()
+}
+
+/// A request refused before anything was sent.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum RequestError {
+    /// A permission token needs at least one permission.
+    #[error("a permission token needs at least one permission")]
+    NoPermissions,
+    /// `*:*:*` in a permission token's list.
+    #[error("`*:*:*` is the admin permission: create an admin token instead")]
+    AdminPermission,
+    /// A permission token named `_admin`.
+    #[error(
+        "a permission token cannot be named `_admin`: the server keeps that name for its operator admin token"
+    )]
+    ReservedName,
+}
+
+/// What kind of TLS failure.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum TlsFailure {
+    /// The server's certificate is not signed by a trusted CA.
+    UnknownIssuer,
+    /// The certificate is not for this host name.
+    WrongName,
+    /// The certificate has expired or is not valid yet.
+    Expired,
+    /// The server did not answer with TLS: the port speaks plain HTTP.
+    NotTls,
+    /// Anything else.
+    Other,
+}
+
+impl std::fmt::Display for TlsFailure {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            TlsFailure::UnknownIssuer => "the server's certificate is not signed by a trusted CA",
+            TlsFailure::WrongName => "the server's certificate is not for this host name",
+            TlsFailure::Expired => "the server's certificate has expired or is not valid yet",
+            TlsFailure::NotTls => "the server does not speak TLS on this port",
+            TlsFailure::Other => "the handshake failed",
+        })
+    }
+}
+
+/// What was under way when a limit passed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum Phase {
+    /// Resolving the host name or connecting (TLS included): nothing was sent.
+    Connect,
+    /// Sending the request.
+    Send,
+    /// Waiting for or reading the answer: the request was sent.
+    Receive,
+}
+
+impl std::fmt::Display for Phase {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            Phase::Connect => "connecting",
+            Phase::Send => "sending the request",
+            Phase::Receive => "waiting for the answer",
+        })
+    }
+}
+
+/// Why a CA certificate cannot be used.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum CaError {
+    /// The file cannot be read.
+    #[error("it cannot be read")]
+    Read(#[source] std::io::Error),
+    /// It looks like PEM but does not parse.
+    #[error("it is not valid PEM")]
+    Pem(#[source] rustls_pki_types::pem::Error),
+    /// It holds no certificate (neither a PEM `BEGIN CERTIFICATE` block nor DER).
+    #[error(
+        "it holds no certificate: neither a PEM `BEGIN CERTIFICATE` block nor a DER certificate"
+    )]
+    NoCertificate,
+}
+
+/// What is wrong with a success answer.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum BodyProblem {
+    /// Not the JSON object the protocol says.
+    #[error("it is not the expected JSON object")]
+    Json(#[source] serde_json::Error),
+    /// The token in it is not a token.
+    #[error("its token is not a token")]
+    Token(#[source] influxdb3_token::TokenError),
+    /// The hash in it is not a hash.
+    #[error("its hash is not a SHA-512 hash")]
+    Hash(#[source] influxdb3_token::TokenError),
+    /// The hash is not the SHA-512 of the token.
+    #[error("the hash it holds is not the SHA-512 of its token")]
+    HashMismatch,
 }
 
 impl ClientError {
@@ -152,13 +301,30 @@ impl ClientError {
             ClientError::Unauthenticated { .. } => 401,
             ClientError::Forbidden { .. } => 403,
             ClientError::NotFound { .. } | ClientError::NoSuchToken { .. } => 404,
-            ClientError::NotAllowed { .. } => 405,
+            ClientError::NotAllowed { .. } | ClientError::WithoutAuth { .. } => 405,
             ClientError::NameTaken { .. } => 409,
             ClientError::UnsupportedMediaType { .. } => 415,
             ClientError::Server { status, .. }
+            | ClientError::UnknownDatabase { status, .. }
             | ClientError::UnexpectedStatus { status, .. }
+            | ClientError::CreatedButUnreadable { status, .. }
             | ClientError::UnexpectedBody { status, .. } => *status,
             _ => return None,
         })
+    }
+
+    /// Whether the whole request reached the server, so that it may have acted on it
+    /// (a create may or may not have created the token).
+    pub fn request_sent(&self) -> bool {
+        match self {
+            ClientError::InvalidHost { .. }
+            | ClientError::TlsCa { .. }
+            | ClientError::InvalidRequest(_)
+            | ClientError::Connect { .. }
+            | ClientError::Tls { .. } => false,
+            ClientError::Timeout { phase, .. } => *phase == Phase::Receive,
+            ClientError::Connection { sent, .. } => *sent,
+            _ => true,
+        }
     }
 }

@@ -4,7 +4,8 @@
 //! token, trusted roots, timeouts) and creates permission tokens, admin tokens and named
 //! admin tokens, regenerates the admin token and deletes tokens. Every failure is a
 //! [`ClientError`] of its class, with the server's message; the admin token never
-//! appears in an error or in `Debug`. A create is never retried on its own.
+//! appears in an error or in `Debug`, and tokens in the server's text are replaced by
+//! `apiv3_***`. A create is never retried on its own.
 //!
 //! # Example
 //!
@@ -17,9 +18,9 @@
 //! # let server = TestServer::builder().database("sensors").start()?;
 //! # let admin = server.add_admin_token("ops")?;
 //! # let url = server.url();
-//! let client = Client::builder(&url).admin_token(admin).build()?;
+//! let client = Client::builder(url.parse()?).admin_token(admin).build()?;
 //! let created = client.create_token(
-//!     "ingest",
+//!     &"ingest".parse()?,
 //!     &["db:sensors:write".parse::<Permission>()?],
 //!     Some(7 * 86_400),
 //! )?;
@@ -34,19 +35,21 @@
 #![forbid(unsafe_code)]
 
 mod error;
+mod host;
 
 use std::fmt::{self, Write as _};
 use std::path::PathBuf;
 use std::time::Duration;
 
 use influxdb3_permission::{Permission, WirePermission};
-use influxdb3_token::{Token, TokenHash};
+use influxdb3_token::{Token, TokenHash, TokenName};
 use rustls_pki_types::CertificateDer;
 use rustls_pki_types::pem::PemObject;
 use serde::{Deserialize, Serialize};
 use ureq::tls::{Certificate, RootCerts, TlsConfig};
 
-pub use error::ClientError;
+pub use error::{BodyProblem, CaError, ClientError, Phase, RequestError, TlsFailure};
+pub use host::{HostUrl, HostUrlError};
 
 /// The default host, as the `influxdb3` command has it.
 pub const DEFAULT_HOST: &str = "http://127.0.0.1:8181";
@@ -56,6 +59,8 @@ const ADMIN_PATH: &str = "/api/v3/configure/token/admin";
 const REGENERATE_PATH: &str = "/api/v3/configure/token/admin/regenerate";
 const NAMED_ADMIN_PATH: &str = "/api/v3/configure/token/named_admin";
 const TOKEN_PATH: &str = "/api/v3/configure/token";
+/// The longest server message kept in an error, in characters.
+const MAX_MESSAGE: usize = 500;
 
 /// A token the server created.
 #[derive(Debug, Clone, PartialEq)]
@@ -78,13 +83,13 @@ pub struct CreatedToken {
 #[derive(Debug, Clone)]
 enum Ca {
     File(PathBuf),
-    Pem(Vec<u8>),
+    Bytes(Vec<u8>),
 }
 
 /// Configures a [`Client`].
 #[derive(Clone)]
 pub struct ClientBuilder {
-    host: String,
+    host: HostUrl,
     token: Option<Token>,
     ca: Option<Ca>,
     no_verify: bool,
@@ -113,18 +118,19 @@ impl ClientBuilder {
         self
     }
 
-    /// Trust the CA certificate(s) in this file as well as Mozilla's roots: PEM, or DER
-    /// when the name ends in `.der`.
+    /// Trust the CA certificate(s) in this file as well as Mozilla's roots: PEM or DER,
+    /// told apart by the content.
     #[must_use]
     pub fn tls_ca_file(mut self, path: impl Into<PathBuf>) -> ClientBuilder {
         self.ca = Some(Ca::File(path.into()));
         self
     }
 
-    /// Trust the CA certificate(s) in this PEM text as well as Mozilla's roots.
+    /// Trust the CA certificate(s) in these bytes (PEM or DER, told apart by the
+    /// content) as well as Mozilla's roots.
     #[must_use]
-    pub fn tls_ca_pem(mut self, pem: impl Into<Vec<u8>>) -> ClientBuilder {
-        self.ca = Some(Ca::Pem(pem.into()));
+    pub fn tls_ca_bytes(mut self, bytes: impl Into<Vec<u8>>) -> ClientBuilder {
+        self.ca = Some(Ca::Bytes(bytes.into()));
         self
     }
 
@@ -136,7 +142,7 @@ impl ClientBuilder {
         self
     }
 
-    /// How long to wait for a connection (default 10 s).
+    /// How long to wait for a connection, TLS handshake included (default 10 s).
     #[must_use]
     pub fn connect_timeout(mut self, timeout: Duration) -> ClientBuilder {
         self.connect_timeout = timeout;
@@ -156,10 +162,8 @@ impl ClientBuilder {
     ///
     /// # Errors
     ///
-    /// [`ClientError::InvalidHost`] for a URL that is not `http(s)://HOST…`,
-    /// [`ClientError::TlsCa`] for a CA file that cannot be read or holds no certificate.
+    /// [`ClientError::TlsCa`] for a CA that cannot be read or holds no certificate.
     pub fn build(self) -> Result<Client, ClientError> {
-        let base = check_host(&self.host)?;
         let mut tls = TlsConfig::builder().disable_verification(self.no_verify);
         if let Some(ca) = &self.ca {
             let mut roots: Vec<Certificate<'static>> = webpki_root_certs::TLS_SERVER_ROOT_CERTS
@@ -188,67 +192,50 @@ impl ClientBuilder {
             .build();
         Ok(Client {
             agent: ureq::Agent::new_with_config(config),
-            base,
+            base: self.host,
             token: self.token,
             timeout: self.timeout,
+            connect_timeout: self.connect_timeout,
         })
     }
 }
 
-/// `scheme://authority[/prefix]` without a trailing `/`.
-fn check_host(host: &str) -> Result<String, ClientError> {
-    let bad = |reason: &str| ClientError::InvalidHost {
-        host: host.to_owned(),
-        reason: reason.to_owned(),
-    };
-    let rest = host
-        .strip_prefix("http://")
-        .or_else(|| host.strip_prefix("https://"))
-        .ok_or_else(|| bad("it must start with `http://` or `https://`"))?;
-    let authority = rest.split('/').next().unwrap_or_default();
-    if authority.is_empty() {
-        return Err(bad("it has no host"));
-    }
-    if host.contains(['?', '#']) || host.chars().any(|c| c.is_whitespace() || c.is_control()) {
-        return Err(bad(
-            "it may hold a path prefix, but no query, fragment or spaces",
-        ));
-    }
-    if authority.contains('@') {
-        return Err(bad("pass credentials with the admin token, not in the URL"));
-    }
-    Ok(host.trim_end_matches('/').to_owned())
-}
-
+/// The certificates of a CA file or its bytes: PEM when the text holds a `-----BEGIN`
+/// line, else one DER certificate (an ASN.1 sequence).
 fn read_ca(ca: &Ca) -> Result<Vec<Certificate<'static>>, ClientError> {
-    let (path, bytes) = match ca {
+    let origin = match ca {
+        Ca::File(path) => Some(path.clone()),
+        Ca::Bytes(_) => None,
+    };
+    let err = |source| ClientError::TlsCa {
+        origin: origin.clone(),
+        source,
+    };
+    let bytes = match ca {
         Ca::File(path) => {
-            let bytes = std::fs::read(path).map_err(|e| ClientError::TlsCa {
-                path: path.clone(),
-                reason: e.to_string(),
-            })?;
-            (path.clone(), bytes)
+            // A FIFO or a device would block or never end: refuse before reading.
+            let meta = std::fs::metadata(path).map_err(|e| err(CaError::Read(e)))?;
+            if !meta.is_file() {
+                return Err(err(CaError::Read(std::io::Error::other(
+                    "it is not a regular file",
+                ))));
+            }
+            std::fs::read(path).map_err(|e| err(CaError::Read(e)))?
         }
-        Ca::Pem(bytes) => (PathBuf::from("<PEM text>"), bytes.clone()),
+        Ca::Bytes(bytes) => bytes.clone(),
     };
-    let err = |reason: String| ClientError::TlsCa {
-        path: path.clone(),
-        reason,
-    };
-    let is_der = path
-        .extension()
-        .is_some_and(|e| e.eq_ignore_ascii_case("der"));
-    let certs: Vec<CertificateDer<'static>> = if is_der {
-        vec![CertificateDer::from(bytes)]
-    } else {
+    let is_pem = bytes.windows(10).any(|w| w == b"-----BEGIN");
+    let certs: Vec<CertificateDer<'static>> = if is_pem {
         CertificateDer::pem_slice_iter(&bytes)
             .collect::<Result<_, _>>()
-            .map_err(|e| err(format!("not a PEM certificate: {e}")))?
+            .map_err(|e| err(CaError::Pem(e)))?
+    } else if bytes.first() == Some(&0x30) {
+        vec![CertificateDer::from(bytes)]
+    } else {
+        Vec::new()
     };
     if certs.is_empty() {
-        return Err(err(
-            "no `BEGIN CERTIFICATE` block in it (a DER file must end in `.der`)".to_owned(),
-        ));
+        return Err(err(CaError::NoCertificate));
     }
     Ok(certs
         .iter()
@@ -259,9 +246,10 @@ fn read_ca(ca: &Ca) -> Result<Vec<Certificate<'static>>, ClientError> {
 /// A client for one server. Cheap to share by reference; connections are reused.
 pub struct Client {
     agent: ureq::Agent,
-    base: String,
+    base: HostUrl,
     token: Option<Token>,
     timeout: Duration,
+    connect_timeout: Duration,
 }
 
 impl fmt::Debug for Client {
@@ -303,10 +291,10 @@ struct Answer {
 }
 
 impl Client {
-    /// A client for the server at `host` (`http(s)://HOST[:PORT][/PREFIX]`).
-    pub fn builder(host: &str) -> ClientBuilder {
+    /// A client for the server at `host`.
+    pub fn builder(host: HostUrl) -> ClientBuilder {
         ClientBuilder {
-            host: host.to_owned(),
+            host,
             token: None,
             ca: None,
             no_verify: false,
@@ -317,7 +305,7 @@ impl Client {
 
     /// The base URL, path prefix included, without a trailing `/`.
     pub fn base_url(&self) -> &str {
-        &self.base
+        self.base.as_str()
     }
 
     /// Creates a permission token (`POST /api/v3/enterprise/configure/token`).
@@ -325,33 +313,33 @@ impl Client {
     ///
     /// # Errors
     ///
-    /// [`ClientError::InvalidRequest`] for no permissions or the admin permission
-    /// (nothing is sent), otherwise the request's failure class; [`ClientError::NameTaken`]
-    /// for a taken name, [`ClientError::NotFound`] for a server without permission
-    /// tokens.
+    /// [`ClientError::InvalidRequest`] for no permissions, the admin permission or the
+    /// name `_admin` (nothing is sent), otherwise the request's failure class;
+    /// [`ClientError::NameTaken`] for a taken name, [`ClientError::NotFound`] for a
+    /// server without permission tokens.
     pub fn create_token(
         &self,
-        name: &str,
+        name: &TokenName,
         permissions: &[Permission],
         expiry_secs: Option<u64>,
     ) -> Result<CreatedToken, ClientError> {
+        let refuse = |e| Err(ClientError::InvalidRequest(e));
         if permissions.is_empty() {
-            return Err(ClientError::InvalidRequest(
-                "a permission token needs at least one permission".to_owned(),
-            ));
+            return refuse(RequestError::NoPermissions);
         }
         if permissions.iter().any(Permission::is_admin) {
-            return Err(ClientError::InvalidRequest(
-                "`*:*:*` is the admin permission: create an admin token instead".to_owned(),
-            ));
+            return refuse(RequestError::AdminPermission);
+        }
+        if name.is_admin() {
+            return refuse(RequestError::ReservedName);
         }
         let body = CreateBody {
-            token_name: name,
+            token_name: name.as_str(),
             permissions: permissions.iter().map(Permission::to_wire).collect(),
             expiry_secs,
         };
         let answer = self.post(PERMISSION_TOKEN_PATH, Some(&body), true)?;
-        self.created(&answer, name, PERMISSION_TOKEN_PATH)
+        self.created(&answer, name.as_str(), PERMISSION_TOKEN_PATH)
     }
 
     /// Creates the operator admin token `_admin` (`POST /api/v3/configure/token/admin`,
@@ -382,15 +370,15 @@ impl Client {
     /// The request's failure class; [`ClientError::NameTaken`] for a taken name.
     pub fn create_named_admin_token(
         &self,
-        name: &str,
+        name: &TokenName,
         expiry_secs: Option<u64>,
     ) -> Result<CreatedToken, ClientError> {
         let body = NamedAdminBody {
-            token_name: name,
+            token_name: name.as_str(),
             expiry_secs,
         };
         let answer = self.post(NAMED_ADMIN_PATH, Some(&body), true)?;
-        self.created(&answer, name, NAMED_ADMIN_PATH)
+        self.created(&answer, name.as_str(), NAMED_ADMIN_PATH)
     }
 
     /// Deletes the token named `name` (`DELETE /api/v3/configure/token?token_name=`).
@@ -409,12 +397,12 @@ impl Client {
         let answer = self.answer(&url, request.call())?;
         match answer.status {
             200..=299 => Ok(()),
-            404 if server_message(&answer.body).as_deref() != Some("not found") => {
+            404 if self.message(&answer.body).as_deref() != Some("not found") => {
                 Err(ClientError::NoSuchToken {
                     name: name.to_owned(),
                 })
             }
-            _ => Err(failure(&answer, &url, name)),
+            _ => Err(self.failure(&answer, &url, name)),
         }
     }
 
@@ -431,9 +419,8 @@ impl Client {
         }
         let result = match body {
             Some(body) => {
-                let bytes = serde_json::to_vec(body).map_err(|e| {
-                    ClientError::InvalidRequest(format!("cannot write the request: {e}"))
-                })?;
+                // Our own request types always serialize.
+                let bytes = serde_json::to_vec(body).unwrap_or_default();
                 request
                     .header("Content-Type", "application/json")
                     .send(&bytes[..])
@@ -465,21 +452,22 @@ impl Client {
         path: &str,
     ) -> Result<CreatedToken, ClientError> {
         if answer.status != 201 && answer.status != 200 {
-            return Err(failure(answer, &format!("{}{path}", self.base), name));
+            return Err(self.failure(answer, &format!("{}{path}", self.base), name));
         }
-        let bad = |reason: String| ClientError::UnexpectedBody {
+        // From here on the token exists on the server.
+        let unreadable = |problem| ClientError::CreatedButUnreadable {
+            name: name.to_owned(),
             status: answer.status,
-            reason,
+            problem,
         };
         // Servers answer with `content-type: json`; the body decides, not the header.
-        let body: CreatedBody = serde_json::from_str(&answer.body)
-            .map_err(|e| bad(format!("not the created-token object: {e}")))?;
-        let token = Token::parse_lenient(&body.token).map_err(|e| bad(e.to_string()))?;
-        let hash = TokenHash::from_hex(&body.hash).map_err(|e| bad(e.to_string()))?;
+        let body: CreatedBody =
+            serde_json::from_str(&answer.body).map_err(|e| unreadable(BodyProblem::Json(e)))?;
+        let token =
+            Token::parse_lenient(&body.token).map_err(|e| unreadable(BodyProblem::Token(e)))?;
+        let hash = TokenHash::from_hex(&body.hash).map_err(|e| unreadable(BodyProblem::Hash(e)))?;
         if hash != token.hash() {
-            return Err(bad(
-                "the hash the server sent is not the SHA-512 of the token".to_owned(),
-            ));
+            return Err(unreadable(BodyProblem::HashMismatch));
         }
         Ok(CreatedToken {
             id: body.id,
@@ -491,117 +479,211 @@ impl Client {
         })
     }
 
-    fn classify(&self, url: &str, error: ureq::Error) -> ClientError {
-        let url = url.to_owned();
-        match error {
-            ureq::Error::Timeout(phase) => ClientError::Timeout {
-                url,
-                after: self.timeout,
-                phase: phase.to_string(),
+    /// Text from the server with every token in it replaced, the admin token first.
+    fn scrub(&self, text: &str) -> String {
+        let text = match &self.token {
+            Some(admin) => text.replace(admin.expose_secret(), "apiv3_***"),
+            None => text.to_owned(),
+        };
+        scrub_tokens(&text)
+    }
+
+    /// The server's message: the `error` of a JSON object, or the trimmed text; scrubbed
+    /// and cut to a readable length.
+    fn message(&self, body: &str) -> Option<String> {
+        let text = body.trim();
+        if text.is_empty() {
+            return None;
+        }
+        let raw = match serde_json::from_str::<serde_json::Value>(text) {
+            Ok(serde_json::Value::Object(map)) => match map.get("error") {
+                Some(serde_json::Value::String(message)) => message.clone(),
+                _ => text.to_owned(),
             },
-            ureq::Error::HostNotFound => ClientError::Connect {
-                url,
-                reason: "host not found".to_owned(),
+            _ => text.to_owned(),
+        };
+        let clean = self.scrub(&raw);
+        let mut message: String = clean.chars().take(MAX_MESSAGE).collect();
+        if message.len() < clean.len() {
+            message.push('…');
+        }
+        Some(message)
+    }
+
+    /// The failure class of a non-success answer.
+    fn failure(&self, answer: &Answer, url: &str, name: &str) -> ClientError {
+        let message = self.message(&answer.body);
+        match answer.status {
+            400 => ClientError::BadRequest { message },
+            401 => ClientError::Unauthenticated { message },
+            403 => ClientError::Forbidden { message },
+            404 => ClientError::NotFound {
+                url: url.to_owned(),
+                message,
             },
-            ureq::Error::ConnectionFailed => ClientError::Connect {
-                url,
-                reason: "the connection failed".to_owned(),
+            405 if message
+                .as_deref()
+                .is_some_and(|m| m.contains("started without auth")) =>
+            {
+                ClientError::WithoutAuth { message }
+            }
+            405 => ClientError::NotAllowed { message },
+            409 => ClientError::NameTaken {
+                name: name.to_owned(),
+                message,
             },
-            ureq::Error::Rustls(e) => ClientError::Tls {
-                url,
-                reason: e.to_string(),
-            },
-            ureq::Error::Tls(e) => ClientError::Tls {
-                url,
-                reason: e.to_owned(),
-            },
-            ureq::Error::BadUri(reason) => ClientError::InvalidHost { host: url, reason },
-            ureq::Error::Io(e) => {
-                if let Some(tls) = e
-                    .get_ref()
-                    .and_then(|inner| inner.downcast_ref::<rustls::Error>())
-                {
-                    return ClientError::Tls {
-                        url,
-                        reason: tls.to_string(),
-                    };
-                }
-                match e.kind() {
-                    std::io::ErrorKind::ConnectionRefused
-                    | std::io::ErrorKind::AddrNotAvailable
-                    | std::io::ErrorKind::NetworkUnreachable
-                    | std::io::ErrorKind::HostUnreachable => ClientError::Connect {
-                        url,
-                        reason: e.to_string(),
+            415 => ClientError::UnsupportedMediaType { message },
+            status @ 500..=599 => {
+                let database = message.as_deref().and_then(|m| {
+                    m.split_once("invalid resource name ")
+                        .map(|(_, db)| db.trim().to_owned())
+                });
+                match database {
+                    Some(database) => ClientError::UnknownDatabase {
+                        status,
+                        database,
+                        message,
                     },
-                    std::io::ErrorKind::TimedOut | std::io::ErrorKind::WouldBlock => {
-                        ClientError::Timeout {
-                            url,
-                            after: self.timeout,
-                            phase: e.to_string(),
-                        }
-                    }
-                    std::io::ErrorKind::UnexpectedEof => ClientError::Connection {
-                        url,
-                        reason: "the server closed the connection before the answer was complete"
-                            .to_owned(),
-                    },
-                    _ => ClientError::Connection {
-                        url,
-                        reason: e.to_string(),
-                    },
+                    None => ClientError::Server { status, message },
                 }
             }
-            other => ClientError::Connection {
+            status => ClientError::UnexpectedStatus { status, message },
+        }
+    }
+
+    fn classify(&self, url: &str, error: ureq::Error) -> ClientError {
+        use std::io::ErrorKind as K;
+        let url = url.to_owned();
+        let connect = |source| ClientError::Connect {
+            url: url.clone(),
+            source,
+        };
+        let broken = |sent: bool, not_http: bool, source| ClientError::Connection {
+            url: url.clone(),
+            sent,
+            not_http,
+            source,
+        };
+        match error {
+            ureq::Error::Timeout(timeout) => {
+                use ureq::Timeout as T;
+                let phase = match timeout {
+                    T::Resolve | T::Connect => Phase::Connect,
+                    T::SendRequest | T::SendBody | T::PerWrite => Phase::Send,
+                    _ => Phase::Receive,
+                };
+                let after = if phase == Phase::Connect {
+                    self.connect_timeout
+                } else {
+                    self.timeout
+                };
+                ClientError::Timeout { url, phase, after }
+            }
+            ureq::Error::HostNotFound => connect(std::io::Error::new(
+                std::io::ErrorKind::NotFound,
+                "the host name was not found",
+            )),
+            ureq::Error::ConnectionFailed => connect(std::io::Error::other("no connection")),
+            ureq::Error::Rustls(e) => tls_failure(url, e),
+            ureq::Error::Tls(e) => ClientError::Tls {
                 url,
-                reason: other.to_string(),
+                kind: TlsFailure::Other,
+                source: std::io::Error::other(e),
             },
+            ureq::Error::Protocol(e) => broken(
+                true,
+                true,
+                std::io::Error::other(self.scrub(&e.to_string())),
+            ),
+            ureq::Error::Io(e) => {
+                if e.get_ref()
+                    .is_some_and(|inner| inner.downcast_ref::<rustls::Error>().is_some())
+                {
+                    let rustls = e
+                        .into_inner()
+                        .and_then(|inner| inner.downcast::<rustls::Error>().ok());
+                    if let Some(rustls) = rustls {
+                        return tls_failure(url, *rustls);
+                    }
+                    return broken(false, false, std::io::Error::other("TLS failed"));
+                }
+                match e.kind() {
+                    K::ConnectionRefused
+                    | K::AddrNotAvailable
+                    | K::NetworkUnreachable
+                    | K::HostUnreachable
+                    | K::NotFound => connect(e),
+                    K::TimedOut | K::WouldBlock => ClientError::Timeout {
+                        url,
+                        phase: Phase::Receive,
+                        after: self.timeout,
+                    },
+                    K::UnexpectedEof => broken(
+                        true,
+                        false,
+                        std::io::Error::new(
+                            K::UnexpectedEof,
+                            "the server closed the connection before the answer was complete",
+                        ),
+                    ),
+                    _ => broken(true, false, e),
+                }
+            }
+            other => broken(
+                true,
+                false,
+                std::io::Error::other(self.scrub(&other.to_string())),
+            ),
         }
     }
 }
 
+/// The class of a TLS failure.
+fn tls_failure(url: String, error: rustls::Error) -> ClientError {
+    use rustls::CertificateError as C;
+    let kind = match &error {
+        // A CA with the same name that did not sign it fails its signature check.
+        rustls::Error::InvalidCertificate(C::UnknownIssuer | C::BadSignature) => {
+            TlsFailure::UnknownIssuer
+        }
+        rustls::Error::InvalidCertificate(
+            C::NotValidForName | C::NotValidForNameContext { .. },
+        ) => TlsFailure::WrongName,
+        rustls::Error::InvalidCertificate(
+            C::Expired | C::ExpiredContext { .. } | C::NotValidYet | C::NotValidYetContext { .. },
+        ) => TlsFailure::Expired,
+        rustls::Error::InvalidMessage(_) | rustls::Error::PeerSentOversizedRecord => {
+            TlsFailure::NotTls
+        }
+        _ => TlsFailure::Other,
+    };
+    ClientError::Tls {
+        url,
+        kind,
+        source: std::io::Error::other(error),
+    }
+}
+
+/// `apiv3_` and what follows it, in any text, replaced by `apiv3_***`.
+fn scrub_tokens(text: &str) -> String {
+    const PREFIX: &str = "apiv3_";
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(at) = rest.find(PREFIX) {
+        out.push_str(&rest[..at]);
+        out.push_str("apiv3_***");
+        let after = &rest[at + PREFIX.len()..];
+        let end = after
+            .find(|c: char| !(c.is_ascii_alphanumeric() || c == '-' || c == '_'))
+            .unwrap_or(after.len());
+        rest = &after[end..];
+    }
+    out.push_str(rest);
+    out
+}
+
 fn bearer(token: &Token) -> String {
     format!("Bearer {}", token.expose_secret())
-}
-
-/// The server's message: the `error` of a JSON object, or the trimmed text.
-fn server_message(body: &str) -> Option<String> {
-    let text = body.trim();
-    if text.is_empty() {
-        return None;
-    }
-    if let Ok(serde_json::Value::Object(map)) = serde_json::from_str::<serde_json::Value>(text)
-        && let Some(serde_json::Value::String(message)) = map.get("error")
-    {
-        return Some(message.clone());
-    }
-    let mut message: String = text.chars().take(500).collect();
-    if message.len() < text.len() {
-        message.push('…');
-    }
-    Some(message)
-}
-
-/// The failure class of a non-success answer.
-fn failure(answer: &Answer, url: &str, name: &str) -> ClientError {
-    let message = server_message(&answer.body);
-    match answer.status {
-        400 => ClientError::BadRequest { message },
-        401 => ClientError::Unauthenticated { message },
-        403 => ClientError::Forbidden { message },
-        404 => ClientError::NotFound {
-            url: url.to_owned(),
-            message,
-        },
-        405 => ClientError::NotAllowed { message },
-        409 => ClientError::NameTaken {
-            name: name.to_owned(),
-            message,
-        },
-        415 => ClientError::UnsupportedMediaType { message },
-        status @ 500..=599 => ClientError::Server { status, message },
-        status => ClientError::UnexpectedStatus { status, message },
-    }
 }
 
 /// Percent-encodes a query value (everything but unreserved characters).
@@ -615,4 +697,20 @@ fn encode(value: &str) -> String {
         }
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tokens_in_server_text_are_scrubbed() {
+        assert_eq!(
+            scrub_tokens("got apiv3_abc-DEF_123, and apiv3_x."),
+            "got apiv3_***, and apiv3_***."
+        );
+        assert_eq!(scrub_tokens("apiv3_"), "apiv3_***");
+        assert_eq!(scrub_tokens("no token"), "no token");
+        assert_eq!(scrub_tokens("é apiv3_é"), "é apiv3_***é");
+    }
 }

@@ -9,11 +9,19 @@ use std::time::{Duration, Instant};
 
 use influxdb3_permission::Permission;
 use influxdb3_testserver::{Mode, TestServer};
-use influxdb3_token::{Expiry, SystemClock, Token, TokenHash};
-use influxdb3_token_client::{Client, ClientError};
-use influxdb3_tokenfile::{TokenEntry, TokenFile};
+use influxdb3_token::{Expiry, SystemClock, Token, TokenHash, TokenName};
+use influxdb3_token_client::{BodyProblem, Client, ClientError, HostUrl, Phase, TlsFailure};
+use influxdb3_tokenfile::{TokenEntry, TokenFile, WriteOptions};
 use rustls_pki_types::CertificateDer;
 use rustls_pki_types::pem::PemObject;
+
+fn host(url: &str) -> HostUrl {
+    url.parse().unwrap()
+}
+
+fn name(text: &str) -> TokenName {
+    TokenName::new(text).unwrap()
+}
 
 fn perms(list: &[&str]) -> Vec<Permission> {
     list.iter().map(|p| p.parse().unwrap()).collect()
@@ -31,7 +39,7 @@ fn server() -> (TestServer, Token) {
 }
 
 fn client(server: &TestServer, admin: &Token) -> Client {
-    Client::builder(&server.url())
+    Client::builder(host(&server.url()))
         .admin_token(admin.clone())
         .build()
         .unwrap()
@@ -42,7 +50,7 @@ fn create_sends_exactly_the_protocol_request() {
     let (server, admin) = server();
     let created = client(&server, &admin)
         .create_token(
-            "Multi-database token",
+            &name("Multi-database token"),
             &perms(&["db:db1,db2:read,write", "system:health:read"]),
             Some(604_800),
         )
@@ -72,7 +80,7 @@ fn create_sends_exactly_the_protocol_request() {
     let c = client(&server, &admin);
     let before = server.connections();
     for i in 0..5 {
-        c.create_token(&format!("reuse-{i}"), &perms(&["db:db1:read"]), None)
+        c.create_token(&name(&format!("reuse-{i}")), &perms(&["db:db1:read"]), None)
             .unwrap();
     }
     assert_eq!(
@@ -83,7 +91,7 @@ fn create_sends_exactly_the_protocol_request() {
 
     // Without expiry: `null`, not absent.
     client(&server, &admin)
-        .create_token("forever", &perms(&["db:*:read"]), None)
+        .create_token(&name("forever"), &perms(&["db:*:read"]), None)
         .unwrap();
     let body = String::from_utf8(server.requests().last().unwrap().body.clone()).unwrap();
     assert_eq!(
@@ -99,8 +107,8 @@ fn every_status_path_of_the_server() {
     let p = perms(&["db:db1:read"]);
 
     // 409: a name taken.
-    c.create_token("taken", &p, None).unwrap();
-    let err = c.create_token("taken", &p, None).unwrap_err();
+    c.create_token(&name("taken"), &p, None).unwrap();
+    let err = c.create_token(&name("taken"), &p, None).unwrap_err();
     assert!(
         matches!(&err, ClientError::NameTaken { name, message: Some(m) } if name == "taken" && m == "token name already exists, taken"),
         "{err:?}"
@@ -109,25 +117,25 @@ fn every_status_path_of_the_server() {
 
     // 500: a database that does not exist.
     let err = c
-        .create_token("x", &perms(&["db:nope:read"]), None)
+        .create_token(&name("x"), &perms(&["db:nope:read"]), None)
         .unwrap_err();
     assert!(
-        matches!(&err, ClientError::Server { status: 500, message: Some(m) } if m.contains("invalid resource name nope")),
+        matches!(&err, ClientError::UnknownDatabase { status: 500, database, .. } if database == "nope"),
         "{err:?}"
     );
 
     // 401: no token, and an unknown token.
-    let anonymous = Client::builder(&server.url()).build().unwrap();
-    let err = anonymous.create_token("x", &p, None).unwrap_err();
+    let anonymous = Client::builder(host(&server.url())).build().unwrap();
+    let err = anonymous.create_token(&name("x"), &p, None).unwrap_err();
     assert!(
         matches!(&err, ClientError::Unauthenticated { message: Some(m) } if m == "the request was not authenticated"),
         "{err:?}"
     );
-    let stranger = Client::builder(&server.url())
+    let stranger = Client::builder(host(&server.url()))
         .admin_token(Token::generate().unwrap())
         .build()
         .unwrap();
-    let err = stranger.create_token("x", &p, None).unwrap_err();
+    let err = stranger.create_token(&name("x"), &p, None).unwrap_err();
     assert!(
         matches!(&err, ClientError::Unauthenticated { message: None }),
         "{err:?}"
@@ -137,11 +145,11 @@ fn every_status_path_of_the_server() {
     let expired = server
         .add_token("old", &p, Expiry::from_millis(Some(1)))
         .unwrap();
-    let err = Client::builder(&server.url())
+    let err = Client::builder(host(&server.url()))
         .admin_token(expired)
         .build()
         .unwrap()
-        .create_token("x", &p, None)
+        .create_token(&name("x"), &p, None)
         .unwrap_err();
     assert!(
         matches!(err, ClientError::Unauthenticated { .. }),
@@ -150,11 +158,11 @@ fn every_status_path_of_the_server() {
 
     // 403: a token that is not an admin token.
     let reader = server.add_token("reader", &p, Expiry::NEVER).unwrap();
-    let err = Client::builder(&server.url())
+    let err = Client::builder(host(&server.url()))
         .admin_token(reader)
         .build()
         .unwrap()
-        .create_token("x", &p, None)
+        .create_token(&name("x"), &p, None)
         .unwrap_err();
     assert!(
         matches!(&err, ClientError::Forbidden { message: Some(m) } if m == "the token is not an admin token"),
@@ -169,17 +177,17 @@ fn every_status_path_of_the_server() {
         ClientError::NameTaken { .. }
     ));
     let named = c
-        .create_named_admin_token("deploy-admin", Some(3600))
+        .create_named_admin_token(&name("deploy-admin"), Some(3600))
         .unwrap();
     assert_eq!(named.name, "deploy-admin");
-    let with_first = Client::builder(&server.url())
+    let with_first = Client::builder(host(&server.url()))
         .admin_token(first.token.clone())
         .build()
         .unwrap();
     let second = with_first.regenerate_admin_token().unwrap();
     assert_ne!(second.token, first.token);
     assert!(matches!(
-        with_first.create_token("y", &p, None).unwrap_err(),
+        with_first.create_token(&name("y"), &p, None).unwrap_err(),
         ClientError::Unauthenticated { .. }
     ));
     c.delete_token("taken").unwrap();
@@ -192,7 +200,7 @@ fn every_status_path_of_the_server() {
     let err = c.delete_token("_admin").unwrap_err();
     assert!(matches!(err, ClientError::NotAllowed { .. }), "{err:?}");
     // Names with spaces and slashes travel percent-encoded.
-    c.create_token("Read/write token for my_database", &p, None)
+    c.create_token(&name("Read/write token for my_database"), &p, None)
         .unwrap();
     c.delete_token("Read/write token for my_database").unwrap();
     assert!(
@@ -214,7 +222,7 @@ fn core_and_without_auth_servers() {
         .unwrap();
     let admin = core.add_admin_token("ops").unwrap();
     let err = client(&core, &admin)
-        .create_token("x", &perms(&["db:db1:read"]), None)
+        .create_token(&name("x"), &perms(&["db:db1:read"]), None)
         .unwrap_err();
     assert!(
         matches!(&err, ClientError::NotFound { message: Some(m), .. } if m == "not found"),
@@ -229,13 +237,13 @@ fn core_and_without_auth_servers() {
         .mode(Mode::WithoutAuth)
         .start()
         .unwrap();
-    let err = Client::builder(&open.url())
+    let err = Client::builder(host(&open.url()))
         .build()
         .unwrap()
-        .create_token("x", &perms(&["db:*:read"]), None)
+        .create_token(&name("x"), &perms(&["db:*:read"]), None)
         .unwrap_err();
     assert!(
-        matches!(&err, ClientError::NotAllowed { message: Some(m) } if m == "endpoint disabled, started without auth"),
+        matches!(&err, ClientError::WithoutAuth { message: Some(m) } if m == "endpoint disabled, started without auth"),
         "{err:?}"
     );
 }
@@ -246,36 +254,23 @@ fn invalid_requests_are_refused_before_anything_is_sent() {
     let c = client(&server, &admin);
     let before = server.requests().len();
     assert!(matches!(
-        c.create_token("x", &[], None),
+        c.create_token(&name("x"), &[], None),
         Err(ClientError::InvalidRequest(_))
     ));
     assert!(matches!(
-        c.create_token("x", &perms(&["*:*:*"]), None),
+        c.create_token(&name("x"), &perms(&["*:*:*"]), None),
         Err(ClientError::InvalidRequest(_))
     ));
     assert_eq!(server.requests().len(), before);
 
-    for (host, reason) in [
-        (
-            "127.0.0.1:8181",
-            "it must start with `http://` or `https://`",
-        ),
-        ("http://", "it has no host"),
-        (
-            "http://h:1/x?y=1",
-            "it may hold a path prefix, but no query, fragment or spaces",
-        ),
-        (
-            "http://user:pw@h:1",
-            "pass credentials with the admin token, not in the URL",
-        ),
-    ] {
-        let err = Client::builder(host).build().unwrap_err();
-        assert_eq!(
-            err.to_string(),
-            format!("invalid host URL `{host}`: {reason}")
-        );
-    }
+    // A permission token cannot take the operator's name.
+    assert!(matches!(
+        c.create_token(&TokenName::admin(), &perms(&["db:db1:read"]), None),
+        Err(ClientError::InvalidRequest(
+            influxdb3_token_client::RequestError::ReservedName
+        ))
+    ));
+    assert_eq!(server.requests().len(), before);
 }
 
 #[test]
@@ -290,77 +285,99 @@ fn tls_with_the_right_ca_only() {
     assert!(server.url().starts_with("https://127.0.0.1:"));
 
     // The right CA, as PEM file.
-    let ok = Client::builder(&server.url())
+    let ok = Client::builder(host(&server.url()))
         .admin_token(admin.clone())
         .tls_ca_file(server.ca_path().unwrap())
         .build()
         .unwrap();
-    ok.create_token("a", &p, None).unwrap();
+    ok.create_token(&name("a"), &p, None).unwrap();
 
-    // The same CA as DER, in a `.der` file.
+    // The same CA as DER, told apart by its content, whatever the file is called.
     let dir = tempfile::tempdir().unwrap();
     let der = CertificateDer::from_pem_slice(server.ca_pem().unwrap().as_bytes()).unwrap();
-    let der_path = dir.path().join("ca.der");
+    let der_path = dir.path().join("ca.pem");
     std::fs::write(&der_path, der.as_ref()).unwrap();
-    Client::builder(&server.url())
+    Client::builder(host(&server.url()))
         .admin_token(admin.clone())
         .tls_ca_file(&der_path)
         .build()
         .unwrap()
-        .create_token("b", &p, None)
+        .create_token(&name("b"), &p, None)
         .unwrap();
 
     // No CA: Mozilla's roots do not know it.
-    let err = Client::builder(&server.url())
+    let err = Client::builder(host(&server.url()))
         .admin_token(admin.clone())
         .build()
         .unwrap()
-        .create_token("c", &p, None)
+        .create_token(&name("c"), &p, None)
         .unwrap_err();
     assert!(
-        matches!(&err, ClientError::Tls { reason, .. } if reason.contains("UnknownIssuer")),
+        matches!(
+            &err,
+            ClientError::Tls {
+                kind: TlsFailure::UnknownIssuer,
+                ..
+            }
+        ),
         "{err:?}"
     );
     assert!(!err.to_string().contains(admin.expose_secret()));
 
     // Another server's CA.
     let other = TestServer::builder().tls(true).start().unwrap();
-    let err = Client::builder(&server.url())
+    let err = Client::builder(host(&server.url()))
         .admin_token(admin.clone())
         .tls_ca_file(other.ca_path().unwrap())
         .build()
         .unwrap()
-        .create_token("d", &p, None)
+        .create_token(&name("d"), &p, None)
         .unwrap_err();
     assert!(
-        matches!(&err, ClientError::Tls { reason, .. } if reason.contains("certificate")),
+        matches!(
+            &err,
+            ClientError::Tls {
+                kind: TlsFailure::UnknownIssuer,
+                ..
+            }
+        ),
         "{err:?}"
     );
 
     // No verification at all, on request.
-    Client::builder(&server.url())
+    Client::builder(host(&server.url()))
         .admin_token(admin.clone())
         .no_verify(true)
         .build()
         .unwrap()
-        .create_token("e", &p, None)
+        .create_token(&name("e"), &p, None)
         .unwrap();
 
     // A CA file that is not a certificate.
     let junk = dir.path().join("junk.pem");
     std::fs::write(&junk, "hello").unwrap();
-    let err = Client::builder(&server.url())
+    let err = Client::builder(host(&server.url()))
         .tls_ca_file(&junk)
         .build()
         .unwrap_err();
     assert_eq!(
-        err.to_string(),
+        chain(&err),
         format!(
-            "cannot use `{}` as a CA certificate: no `BEGIN CERTIFICATE` block in it (a DER file must end in `.der`)",
+            "cannot use `{}` as a CA certificate: it holds no certificate: neither a PEM `BEGIN CERTIFICATE` block nor a DER certificate",
             junk.display()
         )
     );
-    let err = Client::builder(&server.url())
+    // A directory (or a FIFO) is refused before it is read.
+    let err = Client::builder(host(&server.url()))
+        .tls_ca_file(dir.path())
+        .build()
+        .unwrap_err();
+    assert!(
+        chain(&err).ends_with("it cannot be read: it is not a regular file"),
+        "{}",
+        chain(&err)
+    );
+    let err = Client::builder(host(&server.url()))
         .tls_ca_file(dir.path().join("missing.pem"))
         .build()
         .unwrap_err();
@@ -429,7 +446,7 @@ fn reply(stream: &mut TcpStream, status: &str, content_type: Option<&str>, body:
 }
 
 fn admin_client(url: &str) -> Client {
-    Client::builder(url)
+    Client::builder(host(url))
         .admin_token(Token::generate().unwrap())
         .timeout(Duration::from_secs(2))
         .build()
@@ -487,13 +504,13 @@ fn odd_answers_map_to_their_class() {
         ),
         (
             |_, s| reply(s, "201 Created", Some("json"), "<html>proxy</html>"),
-            |e| matches!(e, ClientError::UnexpectedBody { status: 201, .. }),
+            |e| matches!(e, ClientError::CreatedButUnreadable { status: 201, name, problem: BodyProblem::Json(_) } if name == "x"),
         ),
     ];
     for (respond, check) in cases {
         let server = raw(respond);
         let err = admin_client(&server.url)
-            .create_token("x", &p, None)
+            .create_token(&name("x"), &p, None)
             .unwrap_err();
         assert!(check(&err), "{err:?}");
     }
@@ -509,17 +526,23 @@ fn odd_answers_map_to_their_class() {
         reply(s, "201 Created", Some("json"), &body);
     });
     let err = admin_client(&server.url)
-        .create_token("x", &p, None)
+        .create_token(&name("x"), &p, None)
         .unwrap_err();
     assert!(
-        matches!(&err, ClientError::UnexpectedBody { reason, .. } if reason.contains("hash")),
+        matches!(
+            &err,
+            ClientError::CreatedButUnreadable {
+                problem: BodyProblem::HashMismatch,
+                ..
+            }
+        ),
         "{err:?}"
     );
 
     // A host with a path prefix keeps it (for reverse proxies).
     let server = raw(|_, s| reply(s, "404 Not Found", None, "nope"));
     let url = format!("{}/influx/", server.url);
-    let _ = admin_client(&url).create_token("x", &p, None);
+    let _ = admin_client(&url).create_token(&name("x"), &p, None);
     let request = server.seen.lock().unwrap()[0].clone();
     assert!(
         request.starts_with("POST /influx/api/v3/enterprise/configure/token HTTP/1.1\r\n"),
@@ -533,23 +556,33 @@ fn a_server_that_never_answers_hits_the_timeout() {
         std::thread::sleep(Duration::from_secs(10));
         let _ = s.flush();
     });
-    let client = Client::builder(&server.url)
+    let client = Client::builder(host(&server.url))
         .admin_token(Token::generate().unwrap())
         .timeout(Duration::from_millis(800))
         .build()
         .unwrap();
     let start = Instant::now();
     let err = client
-        .create_token("x", &perms(&["db:a:read"]), None)
+        .create_token(&name("x"), &perms(&["db:a:read"]), None)
         .unwrap_err();
     assert!(start.elapsed() < Duration::from_secs(5));
-    assert!(matches!(err, ClientError::Timeout { .. }), "{err:?}");
     assert!(
-        err.to_string().starts_with(&format!(
-            "no answer from {}/api/v3/enterprise/configure/token within 0.8s",
+        matches!(
+            err,
+            ClientError::Timeout {
+                phase: Phase::Receive,
+                ..
+            }
+        ),
+        "{err:?}"
+    );
+    assert!(err.request_sent());
+    assert_eq!(
+        err.to_string(),
+        format!(
+            "no answer from {}/api/v3/enterprise/configure/token within 0.8s while waiting for the answer",
             server.url
-        )),
-        "{err}"
+        )
     );
 }
 
@@ -562,9 +595,13 @@ fn a_cut_answer_is_an_error_and_the_create_is_not_retried() {
         let _ = s.shutdown(std::net::Shutdown::Both);
     });
     let err = admin_client(&server.url)
-        .create_token("x", &perms(&["db:a:read"]), None)
+        .create_token(&name("x"), &perms(&["db:a:read"]), None)
         .unwrap_err();
-    assert!(matches!(err, ClientError::Connection { .. }), "{err:?}");
+    assert!(
+        matches!(err, ClientError::Connection { sent: true, .. }),
+        "{err:?}"
+    );
+    assert!(err.request_sent());
     std::thread::sleep(Duration::from_millis(200));
     assert_eq!(
         server.seen.lock().unwrap().len(),
@@ -579,9 +616,88 @@ fn a_cut_answer_is_an_error_and_the_create_is_not_retried() {
         .unwrap()
         .port();
     let err = admin_client(&format!("http://127.0.0.1:{port}"))
-        .create_token("x", &perms(&["db:a:read"]), None)
+        .create_token(&name("x"), &perms(&["db:a:read"]), None)
         .unwrap_err();
     assert!(matches!(err, ClientError::Connect { .. }), "{err:?}");
+    assert!(!err.request_sent());
+}
+
+/// The error and its causes, joined by `: `, as the command line prints them.
+fn chain(err: &dyn std::error::Error) -> String {
+    let mut shown = err.to_string();
+    let mut source = err.source();
+    while let Some(cause) = source {
+        shown.push_str(": ");
+        shown.push_str(&cause.to_string());
+        source = cause.source();
+    }
+    shown
+}
+
+#[test]
+fn tokens_in_server_answers_are_scrubbed() {
+    // A server (or a proxy) that echoes the request in its error body.
+    let server = raw(|request, s| {
+        let body = format!(
+            "{{\"error\": \"bad request: {}\"}}",
+            request.replace(['\r', '\n', '"'], " ")
+        );
+        reply(s, "400 Bad Request", Some("application/json"), &body);
+    });
+    let admin = Token::generate().unwrap();
+    let err = Client::builder(host(&server.url))
+        .admin_token(admin.clone())
+        .build()
+        .unwrap()
+        .create_token(&name("x"), &perms(&["db:a:read"]), None)
+        .unwrap_err();
+    let shown = chain(&err);
+    assert!(shown.contains("Bearer apiv3_***"), "{shown}");
+    assert!(!shown.contains(&admin.expose_secret()[6..]), "{shown}");
+    assert!(!format!("{err:?}").contains(&admin.expose_secret()[6..]));
+
+    // Any other token in an answer too.
+    let server = raw(|_, s| {
+        reply(
+            s,
+            "500 Internal Server Error",
+            None,
+            "leaked apiv3_c2VjcmV0LXRva2Vu here",
+        );
+    });
+    let err = admin_client(&server.url)
+        .create_token(&name("x"), &perms(&["db:a:read"]), None)
+        .unwrap_err();
+    assert!(
+        matches!(&err, ClientError::Server { message: Some(m), .. } if m == "leaked apiv3_*** here"),
+        "{err:?}"
+    );
+}
+
+#[test]
+fn tls_to_a_plain_http_port_is_named_as_such() {
+    // A plain HTTP server answers a TLS hello with an HTTP 400, as hyper does.
+    let server = raw(|_, s| reply(s, "400 Bad Request", None, ""));
+    let url = server.url.replace("http://", "https://");
+    let err = admin_client(&url)
+        .create_token(&name("x"), &perms(&["db:a:read"]), None)
+        .unwrap_err();
+    assert!(
+        matches!(
+            err,
+            ClientError::Tls {
+                kind: TlsFailure::NotTls,
+                ..
+            }
+        ),
+        "{err:?}"
+    );
+    assert!(!err.request_sent());
+    assert!(
+        err.to_string()
+            .ends_with("the server does not speak TLS on this port"),
+        "{err}"
+    );
 }
 
 #[test]
@@ -593,12 +709,12 @@ fn the_admin_token_never_shows() {
         .local_addr()
         .unwrap()
         .port();
-    let builder = Client::builder(&format!("http://127.0.0.1:{port}")).admin_token(admin);
+    let builder = Client::builder(host(&format!("http://127.0.0.1:{port}"))).admin_token(admin);
     assert!(!format!("{builder:?}").contains(&secret[8..]));
     let client = builder.build().unwrap();
     assert!(!format!("{client:?}").contains(&secret[8..]));
     let err = client
-        .create_token("x", &perms(&["db:a:read"]), None)
+        .create_token(&name("x"), &perms(&["db:a:read"]), None)
         .unwrap_err();
     assert!(!err.to_string().contains(&secret[8..]));
     assert!(!format!("{err:?}").contains(&secret[8..]));
@@ -611,7 +727,7 @@ fn a_token_from_a_file_is_authorized_exactly_as_its_permissions_say() {
     let token = Token::generate().unwrap();
     let entry = TokenEntry::new(
         token.clone(),
-        "ingest",
+        TokenName::new("ingest").unwrap(),
         Expiry::NEVER,
         perms(&["db:sensors:write", "system:health:read"]),
     )
@@ -621,6 +737,7 @@ fn a_token_from_a_file_is_authorized_exactly_as_its_permissions_say() {
         entry,
         &["sensors".into(), "logs".into()],
         &SystemClock,
+        &WriteOptions::default(),
     )
     .unwrap();
     let server = TestServer::builder()
@@ -675,11 +792,11 @@ fn a_token_from_a_file_is_authorized_exactly_as_its_permissions_say() {
         401
     );
     // It is not an admin token.
-    let err = Client::builder(&server.url())
+    let err = Client::builder(host(&server.url()))
         .admin_token(token)
         .build()
         .unwrap()
-        .create_token("x", &perms(&["db:logs:read"]), None)
+        .create_token(&name("x"), &perms(&["db:logs:read"]), None)
         .unwrap_err();
     assert!(matches!(err, ClientError::Forbidden { .. }));
 }

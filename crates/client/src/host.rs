@@ -1,0 +1,177 @@
+//! The server's URL, parsed by a real URL parser and checked before anything connects.
+
+use std::fmt;
+use std::str::FromStr;
+
+/// Why a host URL cannot be used. Nothing has connected anywhere.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum HostUrlError {
+    /// The URL parser refused it (an invalid or out-of-range port, a malformed IPv6
+    /// literal, no host, …).
+    #[error("it is not a valid URL")]
+    Parse(#[source] url::ParseError),
+    /// Not `http://` or `https://`.
+    #[error("the scheme is `{0}`: use `http://` or `https://`")]
+    Scheme(String),
+    /// `host:` with nothing after the colon.
+    #[error("the port after `:` is empty")]
+    EmptyPort,
+    /// Port 0, which no server listens on.
+    #[error("port 0 cannot be connected to")]
+    PortZero,
+    /// `user:password@` in the URL.
+    #[error("it holds credentials: give the admin token with the token options, never in the URL")]
+    Credentials,
+    /// A query (`?`) or a fragment (`#`).
+    #[error("it may hold a path prefix, but no query (`?`) or fragment (`#`)")]
+    QueryOrFragment,
+    /// Whitespace or a control character, which the parser would silently drop.
+    #[error("character {position} is whitespace or a control character")]
+    Whitespace {
+        /// 1-based position, in characters.
+        position: usize,
+    },
+}
+
+/// The base URL of a server: `http(s)://HOST[:PORT][/PREFIX]`, checked by the `url`
+/// crate (WHATWG parsing) and then for what makes no sense for a server: credentials, an
+/// empty port or port 0, a query or a fragment. A path prefix is kept, for servers behind
+/// a reverse proxy.
+///
+/// ```
+/// use influxdb3_token_client::{HostUrl, HostUrlError};
+///
+/// let host: HostUrl = "https://db.example.com:8181/influx/".parse().unwrap();
+/// assert_eq!(host.as_str(), "https://db.example.com:8181/influx");
+/// assert!(host.is_https());
+/// assert!(matches!("http://127.0.0.1:abc".parse::<HostUrl>(), Err(HostUrlError::Parse(_))));
+/// assert_eq!("http://127.0.0.1:".parse::<HostUrl>(), Err(HostUrlError::EmptyPort));
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct HostUrl {
+    /// Serialized by the parser, without a trailing `/`.
+    base: String,
+    https: bool,
+}
+
+impl HostUrl {
+    /// Parses and checks `text`.
+    ///
+    /// # Errors
+    ///
+    /// [`HostUrlError`] saying what is wrong.
+    pub fn parse(text: &str) -> Result<HostUrl, HostUrlError> {
+        if let Some(i) = text
+            .chars()
+            .position(|c| c.is_whitespace() || c.is_control())
+        {
+            return Err(HostUrlError::Whitespace { position: i + 1 });
+        }
+        let url = url::Url::parse(text).map_err(HostUrlError::Parse)?;
+        let https = match url.scheme() {
+            "http" => false,
+            "https" => true,
+            other => return Err(HostUrlError::Scheme(other.to_owned())),
+        };
+        if !url.username().is_empty() || url.password().is_some() {
+            return Err(HostUrlError::Credentials);
+        }
+        if url.query().is_some() || url.fragment().is_some() {
+            return Err(HostUrlError::QueryOrFragment);
+        }
+        // WHATWG parsing takes `host:` as the default port; a person who typed the colon
+        // meant a port.
+        let authority = text
+            .split_once("://")
+            .map_or("", |(_, rest)| rest)
+            .split(['/', '?', '#'])
+            .next()
+            .unwrap_or_default();
+        if authority.ends_with(':') {
+            return Err(HostUrlError::EmptyPort);
+        }
+        if url.port() == Some(0) {
+            return Err(HostUrlError::PortZero);
+        }
+        Ok(HostUrl {
+            base: url.as_str().trim_end_matches('/').to_owned(),
+            https,
+        })
+    }
+
+    /// The URL, path prefix included, without a trailing `/`.
+    pub fn as_str(&self) -> &str {
+        &self.base
+    }
+
+    /// Whether the URL is `https://`.
+    pub fn is_https(&self) -> bool {
+        self.https
+    }
+}
+
+impl FromStr for HostUrl {
+    type Err = HostUrlError;
+
+    fn from_str(s: &str) -> Result<HostUrl, HostUrlError> {
+        HostUrl::parse(s)
+    }
+}
+
+impl fmt::Display for HostUrl {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.base)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn hosts_are_checked_before_anything_connects() {
+        for (text, want) in [
+            ("http://127.0.0.1:8181", "http://127.0.0.1:8181"),
+            ("http://127.0.0.1:8181/", "http://127.0.0.1:8181"),
+            ("https://h/prefix/", "https://h/prefix"),
+            ("http://[::1]:8181", "http://[::1]:8181"),
+            ("HTTP://Example.COM:80/A", "http://example.com/A"),
+        ] {
+            assert_eq!(HostUrl::parse(text).unwrap().as_str(), want, "{text}");
+        }
+        let parse = |t: &str| HostUrl::parse(t).unwrap_err();
+        for bad in [
+            "http://127.0.0.1:abc",
+            "http://127.0.0.1:99999",
+            "http://127.0.0.1:65536",
+            "http://[::1",
+            "http://",
+            "127.0.0.1:8181",
+        ] {
+            assert!(matches!(parse(bad), HostUrlError::Parse(_)), "{bad}");
+        }
+        assert_eq!(parse("http://127.0.0.1:"), HostUrlError::EmptyPort);
+        assert_eq!(parse("http://127.0.0.1:/x"), HostUrlError::EmptyPort);
+        assert_eq!(parse("http://h:0"), HostUrlError::PortZero);
+        assert_eq!(parse("http://u:p@h"), HostUrlError::Credentials);
+        assert_eq!(parse("http://u@h"), HostUrlError::Credentials);
+        assert_eq!(parse("http://h/?q"), HostUrlError::QueryOrFragment);
+        assert_eq!(parse("http://h/#f"), HostUrlError::QueryOrFragment);
+        assert_eq!(
+            parse("http://h\t:80"),
+            HostUrlError::Whitespace { position: 9 }
+        );
+        assert_eq!(parse("ftp://h"), HostUrlError::Scheme("ftp".into()));
+        assert_eq!(
+            parse("http://127.0.0.1:abc").to_string(),
+            "it is not a valid URL"
+        );
+        assert_eq!(
+            std::error::Error::source(&parse("http://127.0.0.1:abc"))
+                .unwrap()
+                .to_string(),
+            "invalid port number"
+        );
+    }
+}
