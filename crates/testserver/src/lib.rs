@@ -336,8 +336,14 @@ fn accept_loop(
 fn serve<S: Read + Write>(shared: &Shared, stream: S) {
     let mut reader = BufReader::new(stream);
     loop {
-        let Ok(Some(request)) = http::read_request(&mut reader) else {
-            return;
+        let request = match http::read_request(&mut reader) {
+            Ok(Some(request)) => request,
+            Ok(None) => return,
+            // Not HTTP (a TLS hello on the plain port, say): 400 and close, as hyper does.
+            Err(_) => {
+                let _ = http::Response::text(400, "bad request").write(reader.get_mut(), true);
+                return;
+            }
         };
         let response = {
             let mut state = locked(&shared.state);
