@@ -4,7 +4,6 @@
 use std::ffi::OsString;
 use std::path::PathBuf;
 
-use clap::builder::FalseyValueParser;
 use clap::{ArgAction, Args, Parser, Subcommand, ValueEnum};
 
 const ABOUT: &str = "The token commands of InfluxDB 3: create permission and admin tokens, online or offline into tokens files, and delete tokens. This binary is not the database server.";
@@ -14,6 +13,8 @@ const LONG_ABOUT: &str = "The token commands of InfluxDB 3: create permission an
 This `influxdb3` implements only the token commands of InfluxDB 3 (`create token`, `delete token`). It is not the database server: `serve`, `query`, `write` and the other commands belong to the InfluxDB 3 binary itself.";
 
 const AFTER_HELP: &str = "Exit codes: 0 success, 1 other failure, 2 usage or invalid input, 3 name already taken, 4 authentication or authorization refused, 5 connection or TLS failure, 6 unusable tokens file.";
+
+const BOOL_HELP: &str = "Do not verify the server's TLS certificate. Anyone on the network path can then read the admin token: use it only against a test server. Takes true/false, 1/0, yes/no or on/off from the environment";
 
 /// `influxdb3`.
 #[derive(Parser, Debug)]
@@ -91,6 +92,7 @@ pub struct Server {
         long = "host",
         value_name = "HOST_URL",
         env = "INFLUXDB3_HOST_URL",
+        hide_env_values = true,
         default_value = "http://127.0.0.1:8181"
     )]
     pub host: String,
@@ -109,7 +111,7 @@ pub struct Server {
         long = "tls-ca",
         value_name = "CA_CERT",
         env = "INFLUXDB3_TLS_CA",
-        long_help = "A CA certificate (PEM, or DER if the file name ends in `.der`) to trust as well as the usual roots, for servers with self-signed or private certificates"
+        long_help = "A CA certificate (PEM or DER, told apart by the content) to trust as well as the usual roots, for servers with self-signed or private certificates"
     )]
     pub tls_ca: Option<PathBuf>,
 
@@ -117,15 +119,18 @@ pub struct Server {
     #[arg(
         long = "tls-no-verify",
         env = "INFLUXDB3_TLS_NO_VERIFY",
-        action = ArgAction::SetTrue,
-        value_parser = FalseyValueParser::new(),
+        value_name = "BOOL",
+        num_args = 0..=1,
+        require_equals = true,
+        default_missing_value = "true",
         hide_short_help = true,
-        long_help = "Do not verify the server's TLS certificate. Anyone on the network path can then read the admin token: use it only against a test server"
+        long_help = BOOL_HELP
     )]
-    pub tls_no_verify: bool,
+    pub tls_no_verify: Option<String>,
 }
 
 /// `influxdb3 create token`.
+#[allow(clippy::struct_excessive_bools)] // flags, as clap gives them
 #[derive(Args, Debug)]
 #[command(
     disable_help_flag = true,
@@ -150,15 +155,19 @@ pub struct CreateToken {
     #[arg(long)]
     pub admin: bool,
 
-    /// Replace the operator admin token `_admin` with a new one (with --admin)
+    /// Replace the operator admin token `_admin` with a new one (with --admin); asks first
     #[arg(long)]
     pub regenerate: bool,
+
+    /// With --regenerate: do not ask for confirmation
+    #[arg(long, short = 'y')]
+    pub yes: bool,
 
     #[command(flatten)]
     pub server: Server,
 
     /// The token expiration time as a duration (for example, 1h, 7d, 1y). If not set, the token does not expire until revoked
-    #[arg(long, value_name = "DURATION")]
+    #[arg(long, value_name = "DURATION", allow_hyphen_values = true)]
     pub expiry: Option<String>,
 
     /// Output format
@@ -179,6 +188,15 @@ pub struct CreateToken {
     /// File path to use for the generated tokens file (with --offline)
     #[arg(long, value_name = "FILE")]
     pub output_file: Option<PathBuf>,
+
+    /// How long to wait for another writer's lock on --output-file (with --offline)
+    #[arg(
+        long,
+        value_name = "DURATION",
+        default_value = "30s",
+        long_help = "How long to wait for another writer to release the lock on --output-file (`.FILE.lock` beside it) before giving up with exit code 6"
+    )]
+    pub lock_timeout: String,
 
     /// Print help information
     #[arg(short = 'h', long = "help", action = ArgAction::HelpShort)]

@@ -11,36 +11,43 @@
 
 mod args;
 mod error;
+mod output;
 mod plan;
+pub mod render;
 mod run;
 
 use std::ffi::OsString;
-use std::io::{IsTerminal, Write};
 use std::process::ExitCode;
 
-use clap::Parser;
+use clap::{CommandFactory, FromArgMatches};
 
 use args::{Cli, Command, CreateResource, DeleteResource};
-use error::{CliError, Exit};
-use run::Style;
+pub use error::CliError;
+use error::Exit;
+use render::{Paint, quote};
 
 /// Runs the command line in `args` (the program name first) and gives the exit code.
 pub fn main_with(args: impl IntoIterator<Item = OsString>) -> ExitCode {
-    let cli = match Cli::try_parse_from(args) {
-        Ok(cli) => cli,
-        Err(e) => {
-            // Help and version go to stdout with 0; usage errors to stderr with 2.
-            let _ = e.print();
-            return ExitCode::from(u8::try_from(e.exit_code()).unwrap_or(2));
-        }
+    let matches = match Cli::command().try_get_matches_from(args) {
+        Ok(m) => m,
+        Err(e) => return clap_error(&e),
     };
+    let cli = match Cli::from_arg_matches(&matches) {
+        Ok(cli) => cli,
+        Err(e) => return clap_error(&e),
+    };
+    // The matches of the leaf command, for where each value came from.
+    let mut leaf = &matches;
+    while let Some((_, sub)) = leaf.subcommand() {
+        leaf = sub;
+    }
     let planned = match cli.command {
         Command::Create {
             resource: CreateResource::Token(args),
-        } => plan::create(*args),
+        } => plan::create(*args, leaf),
         Command::Delete {
             resource: DeleteResource::Token(args),
-        } => plan::delete(args),
+        } => plan::delete(args, leaf),
         Command::Create {
             resource: CreateResource::Other(words),
         } => Err(not_ours("create ", &words)),
@@ -51,38 +58,69 @@ pub fn main_with(args: impl IntoIterator<Item = OsString>) -> ExitCode {
     };
     match planned.and_then(run::execute) {
         Ok(done) => {
-            let warn = Style::for_stream(std::io::stderr().is_terminal());
             for w in &done.warnings {
-                report_line(&format!("{}: {w}", warn.paint("1;33", "warning")));
+                output::warn(w);
             }
             let out = match done.format {
-                args::Format::Text => run::text(
-                    &done.report,
-                    Style::for_stream(std::io::stdout().is_terminal()),
-                ),
-                args::Format::Json => run::json(&done.report),
+                args::Format::Text => run::text(&done.report, Paint::On),
+                args::Format::Json => render::escape_json(&run::json(&done.report)),
             };
-            let mut stdout = std::io::stdout().lock();
-            match stdout
-                .write_all(out.as_bytes())
-                .and_then(|()| stdout.flush())
-            {
+            match output::stdout(&out) {
                 // A reader that went away (`| head`) is not a failure.
                 Ok(()) => ExitCode::SUCCESS,
                 Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,
                 Err(e) => {
-                    report(&CliError::new(
-                        Exit::Failure,
-                        format!("cannot write the output: {e}"),
-                    ));
-                    Exit::Failure.into()
+                    let err = unshown(&done.report, &e);
+                    output::error(&err);
+                    err.code.into()
                 }
             }
         }
         Err(e) => {
-            report(&e);
+            output::error(&e);
             e.code.into()
         }
+    }
+}
+
+/// Help and version go to stdout with 0; usage errors to stderr with 2. Printing
+/// never panics (`clap` reports a failed write, which is ignored).
+fn clap_error(e: &clap::Error) -> ExitCode {
+    let _ = e.print();
+    ExitCode::from(u8::try_from(e.exit_code()).unwrap_or(2))
+}
+
+/// A token was made but its secret could not be written to stdout.
+fn unshown(report: &run::Report, e: &std::io::Error) -> CliError {
+    match report {
+        run::Report::Minted(m) => {
+            let name = quote(&m.name);
+            let (message, hint) = match &m.output_file {
+                Some(path) => (
+                    format!(
+                        "token {name} was saved to {}, but it could not be shown: cannot write to stdout: {e}",
+                        render::quote_path(path)
+                    ),
+                    format!(
+                        "nobody has seen its secret: remove the entry named {name} from the file, and create it again"
+                    ),
+                ),
+                None => (
+                    format!(
+                        "token {name} was created on the server, but it could not be shown: cannot write to stdout: {e}"
+                    ),
+                    format!(
+                        "token {name} now exists on the server and nobody has its secret: delete it with `influxdb3 delete token --token-name {name}` and create it again"
+                    ),
+                ),
+            };
+            CliError::new(Exit::Failure, "stdout", message).hint(hint)
+        }
+        run::Report::Deleted(_) => CliError::new(
+            Exit::Failure,
+            "stdout",
+            format!("the token was deleted, but cannot write to stdout: {e}"),
+        ),
     }
 }
 
@@ -92,26 +130,11 @@ fn not_ours(prefix: &str, words: &[OsString]) -> CliError {
         .first()
         .map(|w| w.to_string_lossy().into_owned())
         .unwrap_or_default();
+    let command = render::escape(&render::elide(&command, 40));
     CliError::usage(format!(
         "`influxdb3 {prefix}{command}` is not a command of this binary: it implements the token commands of InfluxDB 3 (`create token`, `delete token`) and is not the database server"
     ))
     .hint(format!(
         "run `{prefix}{command}` with the InfluxDB 3 server's own `influxdb3` binary"
     ))
-}
-
-fn report(e: &CliError) {
-    let style = Style::for_stream(std::io::stderr().is_terminal());
-    report_line(&format!("{}: {}", style.paint("1;31", "error"), e.message));
-    if let Some(detail) = &e.detail {
-        report_line(detail);
-    }
-    if let Some(hint) = &e.hint {
-        report_line(&format!("{}: {hint}", style.paint("1;36", "hint")));
-    }
-}
-
-#[allow(clippy::print_stderr)] // the CLI's one place to write to stderr
-fn report_line(line: &str) {
-    eprintln!("{line}");
 }

@@ -1,13 +1,18 @@
-//! Flags turned into a validated plan, in one place, before any side effect.
+//! Flags turned into a validated plan, in one place, before any side effect: nothing is
+//! sent, read for writing or written until the whole command line has been checked.
 
 use std::path::PathBuf;
+use std::time::Duration;
 
+use clap::ArgMatches;
+use clap::parser::ValueSource;
 use influxdb3_permission::{Permission, check_database_name};
-use influxdb3_token::{Expiry, SystemClock, Token};
-use influxdb3_token_client::Client;
+use influxdb3_token::{Expiry, SystemClock, Token, TokenName};
+use influxdb3_token_client::{Client, ClientError, DEFAULT_HOST, HostUrl};
 
 use crate::args::{CreateToken, DeleteToken, Format, Server};
-use crate::error::CliError;
+use crate::error::{Action, CliError, Request};
+use crate::render::quote;
 
 /// Where a new token goes.
 #[derive(Debug)]
@@ -16,6 +21,7 @@ pub enum Target {
     Offline {
         output_file: PathBuf,
         create_databases: Vec<String>,
+        lock_timeout: Duration,
     },
 }
 
@@ -23,15 +29,25 @@ pub enum Target {
 #[derive(Debug)]
 pub struct Online {
     pub client: Client,
-    pub host: String,
+    pub host: HostUrl,
     pub had_token: bool,
-    pub no_verify: bool,
+    /// A warning to show before the request (`--tls-no-verify` on an https host).
+    pub warning: Option<String>,
 }
 
 impl Online {
     /// A failed request, with what to do about it.
-    pub fn error(&self, e: &influxdb3_token_client::ClientError) -> CliError {
-        CliError::from_client(e, &self.host, self.had_token)
+    pub fn error(&self, e: &ClientError, action: Action, name: &str) -> CliError {
+        CliError::from_client(
+            e,
+            &Request {
+                action,
+                name,
+                host: self.host.as_str(),
+                https: self.host.is_https(),
+                had_token: self.had_token,
+            },
+        )
     }
 }
 
@@ -39,21 +55,22 @@ impl Online {
 #[derive(Debug)]
 pub enum Plan {
     Permission {
-        name: String,
+        name: TokenName,
         permissions: Vec<Permission>,
         expiry: Expiry,
         target: Target,
         format: Format,
     },
     Admin {
-        name: Option<String>,
+        name: Option<TokenName>,
         regenerate: bool,
+        yes: bool,
         expiry: Expiry,
         target: Target,
         format: Format,
     },
     Delete {
-        name: String,
+        name: TokenName,
         yes: bool,
         online: Online,
         format: Format,
@@ -62,23 +79,36 @@ pub enum Plan {
 
 const PERMISSION_EXAMPLE: &str = "for example --permission 'db:my_database:read,write'";
 
-pub fn create(args: CreateToken) -> Result<Plan, CliError> {
+/// Whether the flag `id` was given on the command line (not taken from the environment
+/// or a default).
+fn on_command_line(m: &ArgMatches, id: &str) -> bool {
+    m.value_source(id) == Some(ValueSource::CommandLine)
+}
+
+/// A token name from `--flag`.
+fn token_name(flag: &str, text: &str) -> Result<TokenName, CliError> {
+    TokenName::new(text).map_err(|e| {
+        CliError::usage(format!("invalid {flag} {}: {e}", quote(text))).kind("invalid_name")
+    })
+}
+
+pub fn create(args: CreateToken, m: &ArgMatches) -> Result<Plan, CliError> {
     let CreateToken {
         permissions,
         name,
         admin,
         regenerate,
+        yes,
         server,
         expiry,
         format,
         offline,
         create_databases,
         output_file,
+        lock_timeout,
         ..
     } = args;
-    if let Some(name) = &name {
-        check_name(name)?;
-    }
+    let name = name.map(|n| token_name("--name", &n)).transpose()?;
     if admin {
         if !permissions.is_empty() {
             return Err(CliError::usage("--permission cannot be used with --admin")
@@ -116,98 +146,83 @@ pub fn create(args: CreateToken) -> Result<Plan, CliError> {
             );
         }
     }
+    if yes && !regenerate {
+        return Err(CliError::usage("--yes goes with --admin --regenerate"));
+    }
     let permissions = permissions
         .iter()
         .map(|p| parse_permission(p))
         .collect::<Result<Vec<_>, _>>()?;
-    if !admin && name.is_none() {
-        return Err(CliError::usage("a permission token needs --name")
-            .hint("for example --name 'Read/write token for my_database'"));
-    }
-    let expiry = match &expiry {
-        Some(text) => {
-            Expiry::after(text, &SystemClock).map_err(|e| CliError::usage(e.to_string()))?
+    // What kind of token, with what a permission token needs.
+    let kind = match (admin, name) {
+        (true, name) => Kind::Admin(name),
+        (false, Some(name)) => Kind::Permission(name, permissions),
+        (false, None) => {
+            return Err(CliError::usage("a permission token needs --name")
+                .hint("for example --name 'Read/write token for my_database'"));
         }
+    };
+    let expiry = match &expiry {
+        Some(text) => Expiry::after(text, &SystemClock)
+            .map_err(|e| CliError::usage(e.to_string()).kind("invalid_expiry"))?,
         None => Expiry::NEVER,
     };
-    let target = target(server, offline, output_file, create_databases)?;
-    Ok(if admin {
-        Plan::Admin {
+    let target = target(
+        server,
+        m,
+        offline,
+        output_file,
+        create_databases,
+        &lock_timeout,
+    )?;
+    Ok(match kind {
+        Kind::Admin(name) => Plan::Admin {
             name,
             regenerate,
+            yes,
             expiry,
             target,
             format,
-        }
-    } else {
-        Plan::Permission {
-            name: name.unwrap_or_default(),
+        },
+        Kind::Permission(name, permissions) => Plan::Permission {
+            name,
             permissions,
             expiry,
             target,
             format,
-        }
+        },
     })
 }
 
-pub fn delete(args: DeleteToken) -> Result<Plan, CliError> {
-    check_name(&args.token_name)?;
-    Ok(Plan::Delete {
-        name: args.token_name,
-        yes: args.yes,
-        online: online(args.server)?,
-        format: args.format,
-    })
-}
-
-fn check_name(name: &str) -> Result<(), CliError> {
-    if name.is_empty() {
-        return Err(CliError::usage("a token name cannot be empty"));
-    }
-    if name.chars().any(char::is_control) {
-        return Err(CliError::usage(format!(
-            "the token name `{}` holds a control character",
-            name.escape_debug()
-        )));
-    }
-    Ok(())
-}
-
-/// A `--permission` value, with the grammar's error rendered under the argument.
-fn parse_permission(text: &str) -> Result<Permission, CliError> {
-    const FLAG: &str = "  --permission ";
-    match text.parse::<Permission>() {
-        Ok(p) if p.is_admin() => Err(CliError::usage(
-            "`*:*:*` is the admin permission: a permission token cannot have it",
-        )
-        .hint("create an admin token with `influxdb3 create token --admin`")),
-        Ok(p) => Ok(p),
-        Err(e) => {
-            let snippet = e.snippet(0);
-            let (line, carets) = snippet.split_once('\n').unwrap_or((&snippet, ""));
-            let pad = " ".repeat(FLAG.len());
-            let mut err = CliError::usage(format!(
-                "invalid --permission `{}`: {}",
-                text.escape_debug(),
-                e.kind()
-            ))
-            .detail(format!("{FLAG}{line}\n{pad}{carets}"));
-            err.hint = e.hint().map(str::to_owned);
-            if err.hint.is_none() && text.contains(char::is_whitespace) {
-                err.hint = Some("quote each permission as one argument, with no spaces".to_owned());
-            }
-            Err(err)
-        }
-    }
-}
-
+/// Where the token goes: the file (with the flags that mean nothing offline refused), or
+/// a configured client.
 fn target(
     server: Server,
+    m: &ArgMatches,
     offline: bool,
     output_file: Option<PathBuf>,
     create_databases: Vec<String>,
+    lock_timeout: &str,
 ) -> Result<Target, CliError> {
-    if offline {
+    Ok(if offline {
+        let given: Vec<&str> = [
+            ("host", "--host"),
+            ("token", "--token"),
+            ("tls_ca", "--tls-ca"),
+            ("tls_no_verify", "--tls-no-verify"),
+        ]
+        .into_iter()
+        .filter(|(id, _)| on_command_line(m, id))
+        .map(|(_, flag)| flag)
+        .collect();
+        if !given.is_empty() {
+            return Err(CliError::usage(format!(
+                "{} {} nothing with --offline, which writes a file and talks to no server",
+                given.join(", "),
+                if given.len() == 1 { "means" } else { "mean" }
+            ))
+            .hint("drop them, or drop --offline to create the token on a server"));
+        }
         let Some(output_file) = output_file else {
             return Err(CliError::usage(
                 "--offline writes the token to a file: --output-file is required",
@@ -217,53 +232,149 @@ fn target(
         for db in &create_databases {
             check_database_name(db).map_err(|e| {
                 CliError::usage(format!(
-                    "invalid database name `{}` in --create-databases: {}",
-                    db.escape_debug(),
+                    "invalid database name {} in --create-databases: {}",
+                    quote(db),
                     e.kind()
                 ))
+                .kind("invalid_database")
                 .hint("--create-databases takes names separated by commas, as in `db1,db2`")
             })?;
         }
-        return Ok(Target::Offline {
+        let lock_timeout = humantime::parse_duration(lock_timeout).map_err(|e| {
+            CliError::usage(format!(
+                "invalid --lock-timeout {}: {e}",
+                quote(lock_timeout)
+            ))
+        })?;
+        Target::Offline {
             output_file,
             create_databases,
-        });
-    }
-    if output_file.is_some() {
-        return Err(CliError::usage("--output-file goes with --offline")
-            .hint("add --offline to write the token to the file instead of asking a server"));
-    }
-    if !create_databases.is_empty() {
-        return Err(CliError::usage("--create-databases goes with --offline")
-            .hint("online, create databases on the server before creating the token"));
-    }
-    online(server).map(Target::Online)
+            lock_timeout,
+        }
+    } else {
+        if output_file.is_some() {
+            return Err(CliError::usage("--output-file goes with --offline")
+                .hint("add --offline to write the token to the file instead of asking a server"));
+        }
+        if !create_databases.is_empty() {
+            return Err(CliError::usage("--create-databases goes with --offline")
+                .hint("online, create databases on the server before creating the token"));
+        }
+        if on_command_line(m, "lock_timeout") {
+            return Err(CliError::usage("--lock-timeout goes with --offline"));
+        }
+        Target::Online(online(server, m)?)
+    })
 }
 
-fn online(server: Server) -> Result<Online, CliError> {
+/// What `create token` makes.
+enum Kind {
+    Admin(Option<TokenName>),
+    Permission(TokenName, Vec<Permission>),
+}
+
+pub fn delete(args: DeleteToken, m: &ArgMatches) -> Result<Plan, CliError> {
+    let name = token_name("--token-name", &args.token_name)?;
+    Ok(Plan::Delete {
+        name,
+        yes: args.yes,
+        online: online(args.server, m)?,
+        format: args.format,
+    })
+}
+
+/// A `--permission` value, with the grammar's error rendered under the flag.
+fn parse_permission(text: &str) -> Result<Permission, CliError> {
+    match text.parse::<Permission>() {
+        Ok(p) if p.is_admin() => Err(CliError::usage(
+            "`*:*:*` is the admin permission: a permission token cannot have it",
+        )
+        .kind("invalid_permission")
+        .hint("create an admin token with `influxdb3 create token --admin`")),
+        Ok(p) => Ok(p),
+        Err(e) => {
+            let mut err = CliError::permission("--permission", &e);
+            if err.hint.is_none() && text.contains(char::is_whitespace) {
+                err.hint = Some("quote each permission as one argument, with no spaces".to_owned());
+            }
+            Err(err)
+        }
+    }
+}
+
+/// The value of `id`, with an empty environment variable counted as unset.
+fn value<'a>(m: &ArgMatches, id: &str, value: Option<&'a str>) -> Option<&'a str> {
+    match value {
+        Some("") if m.value_source(id) == Some(ValueSource::EnvVariable) => None,
+        other => other,
+    }
+}
+
+/// `true`/`false` as a flag's value or an environment variable: `true`, `1`, `yes`,
+/// `on` and their opposites, in any case; anything else is refused.
+fn boolean(flag: &str, text: &str) -> Result<bool, CliError> {
+    match text.to_ascii_lowercase().as_str() {
+        "true" | "1" | "yes" | "on" => Ok(true),
+        "false" | "0" | "no" | "off" => Ok(false),
+        _ => Err(CliError::usage(format!(
+            "invalid value {} for {flag}: use true/false, 1/0, yes/no or on/off",
+            quote(text)
+        ))),
+    }
+}
+
+fn online(server: Server, m: &ArgMatches) -> Result<Online, CliError> {
     let Server {
         host,
         token,
         tls_ca,
         tls_no_verify,
     } = server;
-    let mut builder = Client::builder(&host).no_verify(tls_no_verify);
+    let host_text = value(m, "host", Some(&host)).unwrap_or(DEFAULT_HOST);
+    let host = HostUrl::parse(host_text).map_err(|e| {
+        CliError::usage(format!(
+            "invalid --host {}: {}",
+            quote(host_text),
+            crate::error::chain(&e)
+        ))
+        .kind("invalid_host")
+        .hint("the host is `http(s)://HOST:PORT`, as in `http://127.0.0.1:8181`, with an optional path prefix")
+    })?;
+    let no_verify = match value(m, "tls_no_verify", tls_no_verify.as_deref()) {
+        Some(text) => boolean("--tls-no-verify (INFLUXDB3_TLS_NO_VERIFY)", text)?,
+        None => false,
+    };
+    let mut builder = Client::builder(host.clone()).no_verify(no_verify);
+    let token = value(m, "token", token.as_deref());
     let had_token = token.is_some();
     if let Some(token) = token {
-        let token = Token::parse_lenient(&token)
-            .map_err(|e| CliError::usage(format!("the --token value is not a token: {e}")))?;
+        let token = Token::parse_lenient(token)
+            .map_err(|e| CliError::usage(format!("the admin token given is not a token: {e}")))?;
         builder = builder.admin_token(token);
     }
+    let tls_ca = tls_ca.filter(|p| !(p.as_os_str().is_empty()));
     if let Some(ca) = tls_ca {
         builder = builder.tls_ca_file(ca);
     }
-    let client = builder
-        .build()
-        .map_err(|e| CliError::from_client(&e, &host, had_token))?;
+    let client = builder.build().map_err(|e| {
+        CliError::from_client(
+            &e,
+            &Request {
+                action: Action::Create,
+                name: "",
+                host: host.as_str(),
+                https: host.is_https(),
+                had_token,
+            },
+        )
+    })?;
+    let warning = (no_verify && host.is_https()).then(|| {
+        "--tls-no-verify: the server's certificate is not checked, so anyone on the network path can read the admin token".to_owned()
+    });
     Ok(Online {
         client,
         host,
         had_token,
-        no_verify: tls_no_verify,
+        warning,
     })
 }

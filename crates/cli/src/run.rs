@@ -4,14 +4,16 @@ use std::io::{BufRead, IsTerminal};
 use std::path::{Path, PathBuf};
 
 use influxdb3_permission::Permission;
-use influxdb3_token::{Expiry, SystemClock, Token, TokenHash};
+use influxdb3_token::{Expiry, SystemClock, Token, TokenHash, TokenName};
 use influxdb3_token_client::CreatedToken;
-use influxdb3_tokenfile::{AdminTokenFile, Finding, TokenEntry, TokenFile};
+use influxdb3_tokenfile::{AdminTokenFile, Finding, TokenEntry, TokenFile, WriteOptions};
 use serde_json::json;
 
 use crate::args::Format;
-use crate::error::{CliError, Exit};
+use crate::error::{Action, CliError, Exit};
+use crate::output;
 use crate::plan::{Online, Plan, Target};
+use crate::render::{Paint, quote, quote_list, quote_path};
 
 /// What a successful command has to say.
 pub struct Done {
@@ -29,13 +31,13 @@ pub enum Report {
 /// A token just made, online or offline.
 pub struct Minted {
     token: Token,
-    name: String,
+    pub name: String,
     hash: TokenHash,
     permissions: Vec<String>,
     expiry: Option<String>,
     id: Option<u64>,
     created_at: Option<String>,
-    output_file: Option<PathBuf>,
+    pub output_file: Option<PathBuf>,
 }
 
 impl Minted {
@@ -72,6 +74,14 @@ impl Minted {
     }
 }
 
+/// Tells the user, once, that another process holds the lock.
+fn tell_lock_wait(path: &Path) {
+    output::warn(&format!(
+        "waiting for the lock on {} (held by another process)",
+        quote_path(path)
+    ));
+}
+
 pub fn execute(plan: Plan) -> Result<Done, CliError> {
     let mut warnings = Vec::new();
     let (report, format) = match plan {
@@ -81,70 +91,34 @@ pub fn execute(plan: Plan) -> Result<Done, CliError> {
             expiry,
             target,
             format,
-        } => {
-            let shown: Vec<String> = permissions.iter().map(ToString::to_string).collect();
-            let minted = match target {
-                Target::Offline {
-                    output_file,
-                    create_databases,
-                } => {
-                    let token = new_token()?;
-                    let entry = TokenEntry::new(token.clone(), &name, expiry, permissions)
-                        .map_err(|e| CliError::usage(e.to_string()))?;
-                    let done =
-                        TokenFile::append(&output_file, entry, &create_databases, &SystemClock)
-                            .map_err(|e| CliError::from_file(&e))?;
-                    warnings.extend(done.findings.iter().map(finding));
-                    Minted::offline(token, &name, shown, expiry, &output_file)
-                }
-                Target::Online(online) => {
-                    warn_no_verify(&online, &mut warnings);
-                    let created = online
-                        .client
-                        .create_token(&name, &permissions, expiry.expiry_secs())
-                        .map_err(|e| online.error(&e))?;
-                    Minted::online(created, shown)
-                }
-            };
-            (Report::Minted(minted), format)
-        }
+        } => (
+            Report::Minted(permission_token(
+                &name,
+                permissions,
+                expiry,
+                target,
+                &mut warnings,
+            )?),
+            format,
+        ),
         Plan::Admin {
             name,
             regenerate,
+            yes,
             expiry,
             target,
             format,
-        } => {
-            let shown = vec![Permission::admin().to_string()];
-            let minted = match target {
-                Target::Offline { output_file, .. } => {
-                    let token = new_token()?;
-                    let name = name.as_deref().unwrap_or(AdminTokenFile::DEFAULT_NAME);
-                    let file = AdminTokenFile::new(token.clone(), name, expiry)
-                        .map_err(|e| CliError::usage(e.to_string()))?;
-                    let done = file
-                        .write(&output_file)
-                        .map_err(|e| CliError::from_file(&e))?;
-                    warnings.extend(done.findings.iter().map(ToString::to_string));
-                    Minted::offline(token, name, shown, expiry, &output_file)
-                }
-                Target::Online(online) => {
-                    warn_no_verify(&online, &mut warnings);
-                    let result = if regenerate {
-                        online.client.regenerate_admin_token()
-                    } else if let Some(name) = &name {
-                        online
-                            .client
-                            .create_named_admin_token(name, expiry.expiry_secs())
-                    } else {
-                        online.client.create_admin_token()
-                    };
-                    let created = result.map_err(|e| online.error(&e))?;
-                    Minted::online(created, shown)
-                }
-            };
-            (Report::Minted(minted), format)
-        }
+        } => (
+            Report::Minted(admin_token(
+                name,
+                regenerate,
+                yes,
+                expiry,
+                target,
+                &mut warnings,
+            )?),
+            format,
+        ),
         Plan::Delete {
             name,
             yes,
@@ -152,14 +126,19 @@ pub fn execute(plan: Plan) -> Result<Done, CliError> {
             format,
         } => {
             if !yes {
-                confirm(&name)?;
+                confirm(
+                    &format!(
+                        "Are you sure you want to delete token {}?",
+                        quote(name.as_str())
+                    ),
+                    &format!("token {} was not deleted", quote(name.as_str())),
+                    "--token-name",
+                )?;
             }
-            warn_no_verify(&online, &mut warnings);
-            online
-                .client
-                .delete_token(&name)
-                .map_err(|e| online.error(&e))?;
-            (Report::Deleted(name), format)
+            warnings.extend(online.warning.iter().cloned());
+            show_warnings(&mut warnings);
+            delete(&online, &name)?;
+            (Report::Deleted(name.as_str().to_owned()), format)
         }
     };
     Ok(Done {
@@ -169,97 +148,247 @@ pub fn execute(plan: Plan) -> Result<Done, CliError> {
     })
 }
 
-/// A tokens-file finding, in the command line's terms.
-fn finding(f: &Finding) -> String {
-    match f {
-        Finding::UnknownDatabase { token, database } => format!(
-            "token `{token}` has a permission on database `{database}`, which the file does not create: the server will not load the file unless `{database}` exists; add `--create-databases {database}`"
-        ),
-        other => other.to_string(),
+/// Write options that tell the user when another process holds the lock.
+fn write_options(lock_timeout: std::time::Duration) -> WriteOptions<'static> {
+    WriteOptions::default()
+        .lock_timeout(lock_timeout)
+        .on_lock_wait(&tell_lock_wait)
+}
+
+fn permission_token(
+    name: &TokenName,
+    permissions: Vec<Permission>,
+    expiry: Expiry,
+    target: Target,
+    warnings: &mut Vec<String>,
+) -> Result<Minted, CliError> {
+    let shown: Vec<String> = permissions.iter().map(ToString::to_string).collect();
+    match target {
+        Target::Offline {
+            output_file,
+            create_databases,
+            lock_timeout,
+        } => {
+            let token = new_token()?;
+            let entry = TokenEntry::new(token.clone(), name.clone(), expiry, permissions).map_err(
+                |error| {
+                    CliError::from_file(&influxdb3_tokenfile::TokenFileError::Conflict {
+                        path: output_file.clone(),
+                        error,
+                    })
+                },
+            )?;
+            let done = TokenFile::append(
+                &output_file,
+                entry,
+                &create_databases,
+                &SystemClock,
+                &write_options(lock_timeout),
+            )
+            .map_err(|e| CliError::from_file(&e))?;
+            warnings.extend(findings(&done.findings));
+            Ok(Minted::offline(
+                token,
+                name.as_str(),
+                shown,
+                expiry,
+                &output_file,
+            ))
+        }
+        Target::Online(online) => {
+            warnings.extend(online.warning.iter().cloned());
+            show_warnings(warnings);
+            let created = online
+                .client
+                .create_token(name, &permissions, expiry.expiry_secs())
+                .map_err(|e| online.error(&e, Action::Create, name.as_str()))?;
+            Ok(Minted::online(created, shown))
+        }
     }
+}
+
+fn admin_token(
+    name: Option<TokenName>,
+    regenerate: bool,
+    yes: bool,
+    expiry: Expiry,
+    target: Target,
+    warnings: &mut Vec<String>,
+) -> Result<Minted, CliError> {
+    let shown = vec![Permission::admin().to_string()];
+    match target {
+        Target::Offline {
+            output_file,
+            lock_timeout,
+            ..
+        } => {
+            let token = new_token()?;
+            let name = name.unwrap_or_else(TokenName::admin);
+            let file = AdminTokenFile::new(token.clone(), name.clone(), expiry);
+            let done = file
+                .write(&output_file, &write_options(lock_timeout))
+                .map_err(|e| CliError::from_file(&e))?;
+            warnings.extend(findings(&done.findings));
+            Ok(Minted::offline(
+                token,
+                name.as_str(),
+                shown,
+                expiry,
+                &output_file,
+            ))
+        }
+        Target::Online(online) => {
+            if regenerate && !yes {
+                confirm(
+                    "Are you sure you want to regenerate the operator token `_admin`? The current one stops working at once.",
+                    "the `_admin` token was not regenerated",
+                    "--admin --regenerate",
+                )?;
+            }
+            warnings.extend(online.warning.iter().cloned());
+            show_warnings(warnings);
+            let (result, action, shown_name) = if regenerate {
+                (
+                    online.client.regenerate_admin_token(),
+                    Action::Regenerate,
+                    "_admin",
+                )
+            } else if let Some(name) = &name {
+                (
+                    online
+                        .client
+                        .create_named_admin_token(name, expiry.expiry_secs()),
+                    Action::Create,
+                    name.as_str(),
+                )
+            } else {
+                (online.client.create_admin_token(), Action::Create, "_admin")
+            };
+            let created = result.map_err(|e| online.error(&e, action, shown_name))?;
+            Ok(Minted::online(created, shown))
+        }
+    }
+}
+
+fn delete(online: &Online, name: &TokenName) -> Result<(), CliError> {
+    online
+        .client
+        .delete_token(name.as_str())
+        .map_err(|e| online.error(&e, Action::Delete, name.as_str()))
+}
+
+/// Warnings that must show before a request is sent (it may take a while, or fail).
+fn show_warnings(warnings: &mut Vec<String>) {
+    for w in warnings.drain(..) {
+        output::warn(&w);
+    }
+}
+
+/// Tokens-file findings in the command line's terms, many of one kind in one line.
+fn findings(findings: &[Finding]) -> Vec<String> {
+    /// How many names a line shows before it counts the rest.
+    const SHOW: usize = 3;
+    let mut lines = Vec::new();
+    let mut unknown: Vec<(&str, &str)> = Vec::new();
+    let mut expired: Vec<&str> = Vec::new();
+    for f in findings {
+        match f {
+            Finding::UnknownDatabase { token, database } => unknown.push((token, database)),
+            Finding::Expired { token, .. } => expired.push(token),
+            other => lines.push(other.to_string()),
+        }
+    }
+    if let Some((token, _)) = unknown.first() {
+        let dbs: Vec<&str> = unknown.iter().map(|(_, db)| *db).collect();
+        let (them, it_exists, it) = if dbs.len() == 1 {
+            ("database", "it exists", "it")
+        } else {
+            ("databases", "they exist", "them")
+        };
+        lines.insert(
+            0,
+            format!(
+                "token {} has a permission on {} {them} that the file does not create ({}): the server will not load the file unless {it_exists}; add {it} with --create-databases",
+                quote(token),
+                dbs.len(),
+                quote_list(dbs.iter().copied(), SHOW)
+            ),
+        );
+    }
+    if !expired.is_empty() {
+        lines.push(format!(
+            "{} {} in the file {} expired: {}",
+            expired.len(),
+            if expired.len() == 1 {
+                "token"
+            } else {
+                "tokens"
+            },
+            if expired.len() == 1 { "has" } else { "have" },
+            quote_list(expired.iter().copied(), SHOW)
+        ));
+    }
+    lines
 }
 
 fn new_token() -> Result<Token, CliError> {
-    Token::generate().map_err(|e| CliError::new(Exit::Failure, e.to_string()))
+    Token::generate().map_err(|e| CliError::new(Exit::Failure, "random", e.to_string()))
 }
 
-fn warn_no_verify(online: &Online, warnings: &mut Vec<String>) {
-    if online.no_verify {
-        warnings.push(
-            "--tls-no-verify: the server's certificate is not checked, so anyone on the network path can read the admin token".to_owned(),
-        );
-    }
-}
-
-/// Asks on a terminal; refuses to wait on anything else.
-fn confirm(name: &str) -> Result<(), CliError> {
+/// Asks on a terminal; refuses to wait on anything else. Only `yes` confirms.
+fn confirm(question: &str, declined: &str, flag: &str) -> Result<(), CliError> {
     let stdin = std::io::stdin();
     if !stdin.is_terminal() {
         return Err(CliError::usage(format!(
-            "deleting token `{name}` asks for confirmation, and stdin is not a terminal"
+            "{} asks for confirmation, and stdin is not a terminal: nothing was sent",
+            if flag == "--token-name" {
+                "deleting a token"
+            } else {
+                "regenerating the `_admin` token"
+            }
         ))
-        .hint("pass --yes to delete without asking"));
+        .kind("confirmation_needed")
+        .hint("pass --yes to go ahead without asking"));
     }
-    #[allow(clippy::print_stderr)] // the question, on the terminal
-    {
-        eprint!("Are you sure you want to delete token `{name}`? Enter 'yes' to confirm: ");
-    }
+    output::prompt(&format!("{question} Enter 'yes' to confirm: "));
     let mut answer = String::new();
     stdin
         .lock()
         .read_line(&mut answer)
-        .map_err(|e| CliError::new(Exit::Failure, format!("cannot read the answer: {e}")))?;
-    if matches!(answer.trim(), "yes" | "y") {
+        .map_err(|e| CliError::new(Exit::Failure, "io", format!("cannot read the answer: {e}")))?;
+    if answer.trim() == "yes" {
         Ok(())
     } else {
         Err(CliError::new(
             Exit::Failure,
-            format!("token `{name}` was not deleted: the deletion was not confirmed"),
+            "not_confirmed",
+            format!("{declined}: the answer was not `yes`"),
         ))
     }
 }
 
-/// ANSI styling, on or off.
-#[derive(Clone, Copy)]
-pub struct Style {
-    pub on: bool,
-}
-
-impl Style {
-    /// On when the stream is a terminal and `NO_COLOR` is unset or empty.
-    pub fn for_stream(is_terminal: bool) -> Style {
-        let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
-        Style {
-            on: is_terminal && !no_color,
-        }
-    }
-
-    pub fn paint(self, code: &str, text: &str) -> String {
-        if self.on {
-            format!("\x1b[{code}m{text}\x1b[0m")
-        } else {
-            text.to_owned()
-        }
-    }
-}
-
 /// The text upstream prints, with `Token saved to:` first offline.
-pub fn text(report: &Report, style: Style) -> String {
+pub fn text(report: &Report, paint: Paint) -> String {
     match report {
         Report::Minted(m) => {
             let token = m.token.expose_secret();
             let saved = m
                 .output_file
                 .as_ref()
-                .map(|path| format!("Token saved to: {}\n", path.display()))
+                .map(|path| {
+                    format!(
+                        "Token saved to: {}\n",
+                        crate::render::escape(&path.to_string_lossy())
+                    )
+                })
                 .unwrap_or_default();
             format!(
                 "{saved}\n{}\n\nToken: {token}\nHTTP Requests Header: Authorization: Bearer {token}\n\n{} Store this token securely, as it will not be shown again.\n\n",
-                style.paint("1;32", "New token created successfully!"),
-                style.paint("1;33", "IMPORTANT:"),
+                paint.success("New token created successfully!"),
+                paint.important("IMPORTANT:"),
             )
         }
-        Report::Deleted(name) => format!("Token `{name}` deleted successfully.\n"),
+        Report::Deleted(name) => format!("Token {} deleted successfully.\n", quote(name)),
     }
 }
 
