@@ -479,35 +479,14 @@ impl Client {
         })
     }
 
-    /// Text from the server with every token in it replaced, the admin token first.
-    fn scrub(&self, text: &str) -> String {
-        let text = match &self.token {
-            Some(admin) => text.replace(admin.expose_secret(), "apiv3_***"),
-            None => text.to_owned(),
-        };
-        scrub_tokens(&text)
+    /// The server's message in an error body, scrubbed of this client's admin token.
+    fn message(&self, body: &str) -> Option<String> {
+        server_message(body, self.token.as_ref())
     }
 
-    /// The server's message: the `error` of a JSON object, or the trimmed text; scrubbed
-    /// and cut to a readable length.
-    fn message(&self, body: &str) -> Option<String> {
-        let text = body.trim();
-        if text.is_empty() {
-            return None;
-        }
-        let raw = match serde_json::from_str::<serde_json::Value>(text) {
-            Ok(serde_json::Value::Object(map)) => match map.get("error") {
-                Some(serde_json::Value::String(message)) => message.clone(),
-                _ => text.to_owned(),
-            },
-            _ => text.to_owned(),
-        };
-        let clean = self.scrub(&raw);
-        let mut message: String = clean.chars().take(MAX_MESSAGE).collect();
-        if message.len() < clean.len() {
-            message.push('…');
-        }
-        Some(message)
+    /// Text from the server, scrubbed of this client's admin token and other tokens.
+    fn scrub(&self, text: &str) -> String {
+        scrub(text, self.token.as_ref())
     }
 
     /// The failure class of a non-success answer.
@@ -661,6 +640,48 @@ fn tls_failure(url: String, error: rustls::Error) -> ClientError {
         url,
         kind,
         source: std::io::Error::other(error),
+    }
+}
+
+/// The message of an error answer as this client reports it: the `error` of a JSON
+/// object, or the trimmed text; with `admin` and every `apiv3_…` token replaced by
+/// `apiv3_***`, and cut to 500 characters with `…`. `None` for an empty body.
+///
+/// ```
+/// use influxdb3_token_client::server_message;
+///
+/// assert_eq!(
+///     server_message(r#"{"error": "bad token apiv3_c2VjcmV0"}"#, None).as_deref(),
+///     Some("bad token apiv3_***")
+/// );
+/// assert_eq!(server_message("  ", None), None);
+/// ```
+pub fn server_message(body: &str, admin: Option<&Token>) -> Option<String> {
+    let text = body.trim();
+    if text.is_empty() {
+        return None;
+    }
+    let raw = match serde_json::from_str::<serde_json::Value>(text) {
+        Ok(serde_json::Value::Object(map)) => match map.get("error") {
+            Some(serde_json::Value::String(message)) => message.clone(),
+            _ => text.to_owned(),
+        },
+        _ => text.to_owned(),
+    };
+    let clean = scrub(&raw, admin);
+    let mut message: String = clean.chars().take(MAX_MESSAGE).collect();
+    if message.len() < clean.len() {
+        message.push('…');
+    }
+    Some(message)
+}
+
+/// `text` with the admin token replaced first (it may hold characters that end the
+/// scan for `apiv3_` tokens), then every token.
+fn scrub(text: &str, admin: Option<&Token>) -> String {
+    match admin {
+        Some(admin) => scrub_tokens(&text.replace(admin.expose_secret(), "apiv3_")),
+        None => scrub_tokens(text),
     }
 }
 

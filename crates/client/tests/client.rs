@@ -2,13 +2,12 @@
 //! paths, TLS with certificates made at start, and raw listeners for the failures a
 //! real server cannot be asked to make (no answer, a cut answer, odd bodies).
 
-use std::io::{BufRead, BufReader, Read, Write};
-use std::net::{TcpListener, TcpStream};
-use std::sync::{Arc, Mutex};
+use std::io::Write;
+use std::net::TcpListener;
 use std::time::{Duration, Instant};
 
 use influxdb3_permission::Permission;
-use influxdb3_testserver::{Mode, TestServer};
+use influxdb3_testserver::{Mode, ScriptedServer, TestServer, reply};
 use influxdb3_token::{Expiry, SystemClock, Token, TokenHash, TokenName};
 use influxdb3_token_client::{BodyProblem, Client, ClientError, HostUrl, Phase, TlsFailure};
 use influxdb3_tokenfile::{TokenEntry, TokenFile, WriteOptions};
@@ -385,64 +384,12 @@ fn tls_with_the_right_ca_only() {
 }
 
 /// How a raw server answers a request.
-type Respond = fn(&str, &mut TcpStream);
+type Respond = influxdb3_testserver::Script;
 /// What the client must make of it.
 type Expect = fn(&ClientError) -> bool;
 
-/// A raw server: answers each connection with `respond(request_text)`, counting them.
-struct Raw {
-    url: String,
-    seen: Arc<Mutex<Vec<String>>>,
-}
-
-fn raw(respond: Respond) -> Raw {
-    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
-    let url = format!("http://{}", listener.local_addr().unwrap());
-    let seen = Arc::new(Mutex::new(Vec::new()));
-    let log = Arc::clone(&seen);
-    std::thread::spawn(move || {
-        for stream in listener.incoming() {
-            let Ok(mut stream) = stream else { return };
-            let request = read_raw_request(&stream);
-            log.lock().unwrap().push(request.clone());
-            respond(&request, &mut stream);
-        }
-    });
-    Raw { url, seen }
-}
-
-fn read_raw_request(stream: &TcpStream) -> String {
-    let mut reader = BufReader::new(stream);
-    let mut text = String::new();
-    let mut len = 0usize;
-    loop {
-        let mut line = String::new();
-        if reader.read_line(&mut line).unwrap_or(0) == 0 {
-            return text;
-        }
-        if let Some(v) = line.to_ascii_lowercase().strip_prefix("content-length:") {
-            len = v.trim().parse().unwrap_or(0);
-        }
-        text.push_str(&line);
-        if line == "\r\n" {
-            break;
-        }
-    }
-    let mut body = vec![0; len];
-    let _ = reader.read_exact(&mut body);
-    text.push_str(&String::from_utf8_lossy(&body));
-    text
-}
-
-fn reply(stream: &mut TcpStream, status: &str, content_type: Option<&str>, body: &str) {
-    let ct = content_type
-        .map(|c| format!("content-type: {c}\r\n"))
-        .unwrap_or_default();
-    let _ = write!(
-        stream,
-        "HTTP/1.1 {status}\r\n{ct}content-length: {}\r\nconnection: close\r\n\r\n{body}",
-        body.len()
-    );
+fn raw(respond: Respond) -> ScriptedServer {
+    ScriptedServer::start(respond).unwrap()
 }
 
 fn admin_client(url: &str) -> Client {
@@ -509,7 +456,7 @@ fn odd_answers_map_to_their_class() {
     ];
     for (respond, check) in cases {
         let server = raw(respond);
-        let err = admin_client(&server.url)
+        let err = admin_client(server.url())
             .create_token(&name("x"), &p, None)
             .unwrap_err();
         assert!(check(&err), "{err:?}");
@@ -525,7 +472,7 @@ fn odd_answers_map_to_their_class() {
         );
         reply(s, "201 Created", Some("json"), &body);
     });
-    let err = admin_client(&server.url)
+    let err = admin_client(server.url())
         .create_token(&name("x"), &p, None)
         .unwrap_err();
     assert!(
@@ -541,9 +488,9 @@ fn odd_answers_map_to_their_class() {
 
     // A host with a path prefix keeps it (for reverse proxies).
     let server = raw(|_, s| reply(s, "404 Not Found", None, "nope"));
-    let url = format!("{}/influx/", server.url);
+    let url = format!("{}/influx/", server.url());
     let _ = admin_client(&url).create_token(&name("x"), &p, None);
-    let request = server.seen.lock().unwrap()[0].clone();
+    let request = server.requests()[0].clone();
     assert!(
         request.starts_with("POST /influx/api/v3/enterprise/configure/token HTTP/1.1\r\n"),
         "{request}"
@@ -556,7 +503,7 @@ fn a_server_that_never_answers_hits_the_timeout() {
         std::thread::sleep(Duration::from_secs(10));
         let _ = s.flush();
     });
-    let client = Client::builder(host(&server.url))
+    let client = Client::builder(host(server.url()))
         .admin_token(Token::generate().unwrap())
         .timeout(Duration::from_millis(800))
         .build()
@@ -581,7 +528,7 @@ fn a_server_that_never_answers_hits_the_timeout() {
         err.to_string(),
         format!(
             "no answer from {}/api/v3/enterprise/configure/token within 0.8s while waiting for the answer",
-            server.url
+            server.url()
         )
     );
 }
@@ -594,7 +541,7 @@ fn a_cut_answer_is_an_error_and_the_create_is_not_retried() {
         );
         let _ = s.shutdown(std::net::Shutdown::Both);
     });
-    let err = admin_client(&server.url)
+    let err = admin_client(server.url())
         .create_token(&name("x"), &perms(&["db:a:read"]), None)
         .unwrap_err();
     assert!(
@@ -603,11 +550,7 @@ fn a_cut_answer_is_an_error_and_the_create_is_not_retried() {
     );
     assert!(err.request_sent());
     std::thread::sleep(Duration::from_millis(200));
-    assert_eq!(
-        server.seen.lock().unwrap().len(),
-        1,
-        "the create was sent again"
-    );
+    assert_eq!(server.requests().len(), 1, "the create was sent again");
 
     // A closed port: no connection.
     let port = TcpListener::bind("127.0.0.1:0")
@@ -645,7 +588,7 @@ fn tokens_in_server_answers_are_scrubbed() {
         reply(s, "400 Bad Request", Some("application/json"), &body);
     });
     let admin = Token::generate().unwrap();
-    let err = Client::builder(host(&server.url))
+    let err = Client::builder(host(server.url()))
         .admin_token(admin.clone())
         .build()
         .unwrap()
@@ -665,7 +608,7 @@ fn tokens_in_server_answers_are_scrubbed() {
             "leaked apiv3_c2VjcmV0LXRva2Vu here",
         );
     });
-    let err = admin_client(&server.url)
+    let err = admin_client(server.url())
         .create_token(&name("x"), &perms(&["db:a:read"]), None)
         .unwrap_err();
     assert!(
@@ -678,7 +621,7 @@ fn tokens_in_server_answers_are_scrubbed() {
 fn tls_to_a_plain_http_port_is_named_as_such() {
     // A plain HTTP server answers a TLS hello with an HTTP 400, as hyper does.
     let server = raw(|_, s| reply(s, "400 Bad Request", None, ""));
-    let url = server.url.replace("http://", "https://");
+    let url = server.url().replace("http://", "https://");
     let err = admin_client(&url)
         .create_token(&name("x"), &perms(&["db:a:read"]), None)
         .unwrap_err();

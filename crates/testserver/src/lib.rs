@@ -39,6 +39,7 @@
 
 mod http;
 mod routes;
+mod scripted;
 mod state;
 
 use std::io::{BufReader, Read, Write};
@@ -56,6 +57,7 @@ use rustls::pki_types::{CertificateDer, PrivateKeyDer, PrivatePkcs8KeyDer};
 
 pub use http::RecordedRequest;
 pub use routes::PERMISSION_TOKEN_PATH;
+pub use scripted::{Script, ScriptedServer, reply};
 
 use state::{CreateError, State};
 
