@@ -208,6 +208,9 @@ fn locked_write<T>(
     render: impl FnOnce(&T, &mut dyn std::io::Write) -> std::io::Result<()>,
 ) -> Result<(PathBuf, T, write::Replaced), TokenFileError> {
     let target = write::resolve(path)?;
+    // Refused before the lock is taken, so that the user hears why (and nothing is
+    // created beside a file they may not change).
+    write::check_writable(&target)?;
     let _lock = write::lock(&target, options)?;
     write::remove_stale_temps(&target);
     let existing = write::read_existing(&target)?;

@@ -19,6 +19,9 @@ use crate::error::{FileKind, TokenFileError};
 
 /// The mode of every file we create: the files hold secrets.
 const PRIVATE: u32 = 0o600;
+/// The lock file's mode: it holds nothing, and every user who may write the tokens
+/// file must be able to open it to take the lock.
+const LOCK_MODE: u32 = 0o644;
 /// How many symbolic links we follow before giving up.
 const MAX_LINKS: usize = 40;
 /// The longest file name most file systems take (`NAME_MAX`), in bytes.
@@ -173,23 +176,15 @@ pub(crate) fn lock(target: &Path, options: &WriteOptions<'_>) -> Result<Locked, 
         path: path.clone(),
         source,
     };
-    let file = OpenOptions::new()
-        .read(true)
-        .write(true)
-        .create(true)
-        .truncate(false)
-        .mode(PRIVATE)
-        .custom_flags(SAFE_FLAGS)
-        .open(&path)
-        .map_err(|e| {
-            if e.raw_os_error() == Some(libc::ELOOP) {
-                err(io::Error::other(
-                    "it is a symbolic link, which is never followed for a lock",
-                ))
-            } else {
-                err(e)
-            }
-        })?;
+    let file = open_lock(&path).map_err(|e| {
+        if e.raw_os_error() == Some(libc::ELOOP) {
+            err(io::Error::other(
+                "it is a symbolic link, which is never followed for a lock",
+            ))
+        } else {
+            err(e)
+        }
+    })?;
     let meta = file.metadata().map_err(err)?;
     if let Some(kind) = FileKind::of(&meta) {
         return Err(err(io::Error::other(format!(
@@ -219,6 +214,34 @@ pub(crate) fn lock(target: &Path, options: &WriteOptions<'_>) -> Result<Locked, 
             }
             Err(fs::TryLockError::Error(e)) => return Err(err(e)),
         }
+    }
+}
+
+/// Opens the lock file for reading (`flock` needs no more), creating it when missing:
+/// mode 0644, since it holds nothing and every user who may write the tokens file must
+/// be able to take its lock.
+fn open_lock(path: &Path) -> io::Result<File> {
+    let read = || {
+        OpenOptions::new()
+            .read(true)
+            .custom_flags(SAFE_FLAGS)
+            .open(path)
+    };
+    match read() {
+        Err(e) if e.kind() == io::ErrorKind::NotFound => {
+            match OpenOptions::new()
+                .write(true)
+                .create_new(true)
+                .mode(LOCK_MODE)
+                .custom_flags(SAFE_FLAGS)
+                .open(path)
+            {
+                Ok(_) => read(),
+                Err(e) if e.kind() == io::ErrorKind::AlreadyExists => read(),
+                Err(e) => Err(e),
+            }
+        }
+        other => other,
     }
 }
 

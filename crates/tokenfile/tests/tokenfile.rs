@@ -337,7 +337,8 @@ fn new_files_are_private_and_existing_modes_are_kept() {
     let done = append(&path, "a", &["db1"]).unwrap();
     assert!(done.created);
     assert_eq!(mode(&path), 0o600);
-    assert_eq!(mode(&dir.path().join(".tokens.json.lock")), 0o600);
+    // The lock holds nothing; every user who may write the file may take it.
+    assert_eq!(mode(&dir.path().join(".tokens.json.lock")), 0o644);
 
     // An operator's 0640 (group `influxdb` reads it) is kept, with a warning.
     fs::set_permissions(&path, fs::Permissions::from_mode(0o640)).unwrap();
