@@ -138,3 +138,47 @@ fn not_ours(prefix: &str, words: &[OsString]) -> CliError {
         "run `{prefix}{command}` with the InfluxDB 3 server's own `influxdb3` binary"
     ))
 }
+
+/// Entry points for the fuzz target `cli_render`: arbitrary text through the same paths
+/// as the binary's messages. Not an API.
+#[doc(hidden)]
+pub mod fuzzing {
+    use std::path::PathBuf;
+
+    use influxdb3_token_client::{ClientError, server_message};
+    use influxdb3_tokenfile::{FileKind, TokenFileError};
+
+    use crate::error::{Action, CliError, Request};
+    use crate::render::{self, Paint};
+
+    /// The message stderr would show for `text` as a `--permission`, a `--name`, a
+    /// server's error body, or a file path (`what` picks), or `None` when `text` is
+    /// valid there.
+    pub fn message(what: u8, text: &str) -> Option<String> {
+        let err = match what % 4 {
+            0 => CliError::permission(
+                "--permission",
+                &text.parse::<influxdb3_permission::Permission>().err()?,
+            ),
+            1 => crate::plan::token_name("--name", text).err()?,
+            2 => CliError::from_client(
+                &ClientError::Server {
+                    status: 500,
+                    message: server_message(text, None),
+                },
+                &Request {
+                    action: Action::Create,
+                    name: text,
+                    host: "http://127.0.0.1:8181",
+                    https: false,
+                    had_token: true,
+                },
+            ),
+            _ => CliError::from_file(&TokenFileError::NotRegular {
+                path: PathBuf::from(text),
+                kind: FileKind::Fifo,
+            }),
+        };
+        Some(render::error(&err, Paint::Off))
+    }
+}

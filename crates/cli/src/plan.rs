@@ -86,7 +86,7 @@ fn on_command_line(m: &ArgMatches, id: &str) -> bool {
 }
 
 /// A token name from `--flag`.
-fn token_name(flag: &str, text: &str) -> Result<TokenName, CliError> {
+pub(crate) fn token_name(flag: &str, text: &str) -> Result<TokenName, CliError> {
     TokenName::new(text).map_err(|e| {
         CliError::usage(format!("invalid {flag} {}: {e}", quote(text))).kind("invalid_name")
     })
@@ -310,6 +310,19 @@ fn value<'a>(m: &ArgMatches, id: &str, value: Option<&'a str>) -> Option<&'a str
     }
 }
 
+/// `text` with anything between `://` and an `@` of its authority shown as `***`: a
+/// host URL that holds credentials is refused, and its password is not repeated.
+fn without_credentials(text: &str) -> String {
+    let Some((scheme, rest)) = text.split_once("://") else {
+        return text.to_owned();
+    };
+    let authority_end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
+    match rest[..authority_end].rfind('@') {
+        Some(at) => format!("{scheme}://***{}", &rest[at..]),
+        None => text.to_owned(),
+    }
+}
+
 /// `true`/`false` as a flag's value or an environment variable: `true`, `1`, `yes`,
 /// `on` and their opposites, in any case; anything else is refused.
 fn boolean(flag: &str, text: &str) -> Result<bool, CliError> {
@@ -334,7 +347,7 @@ fn online(server: Server, m: &ArgMatches) -> Result<Online, CliError> {
     let host = HostUrl::parse(host_text).map_err(|e| {
         CliError::usage(format!(
             "invalid --host {}: {}",
-            quote(host_text),
+            quote(&without_credentials(host_text)),
             crate::error::chain(&e)
         ))
         .kind("invalid_host")

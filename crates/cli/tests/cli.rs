@@ -396,6 +396,11 @@ fn on_terminal(args: &[&str], input: &str, no_color: bool) -> Output {
         .join(" ");
     let mut cmd = Command::new("script");
     cmd.args(["-qec", &line, "/dev/null"])
+        // anstream colours a terminal whose TERM says it can (CI may set none).
+        .env("TERM", "xterm-256color")
+        .env_remove("CI")
+        .env_remove("CLICOLOR")
+        .env_remove("CLICOLOR_FORCE")
         .env_remove("NO_COLOR")
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())

@@ -1,0 +1,1259 @@
+//! The `influxdb3` binary under hostile input, as a user who wants to turn it against
+//! the person running it would try: special files, permissions, links and locks; host
+//! URLs and servers that echo secrets or send escape sequences; closed and full
+//! streams; huge input; names that hide characters; prompts and flags that mean
+//! nothing. Real child processes throughout.
+//!
+//! Special files are made here, in temporary directories (`mkfifo`, and `mknod` as
+//! root): no test names a real `/dev` entry. Tests about ownership and modes run the
+//! binary as `nobody` through `setpriv` when the suite runs as root, and say so in
+//! their output when they cannot.
+
+use std::fs;
+use std::io::Write;
+use std::net::TcpListener;
+use std::os::unix::fs::{MetadataExt, PermissionsExt, symlink};
+use std::path::Path;
+use std::process::{Command, Output, Stdio};
+use std::time::{Duration, Instant};
+
+use influxdb3_permission::{Permission, is_hidden};
+use influxdb3_testserver::{ScriptedServer, TestServer, reply};
+use influxdb3_token::{Expiry, Token, TokenHash};
+use rustls_pki_types::CertificateDer;
+use rustls_pki_types::pem::PemObject;
+
+/// The binary under test: this build's, or another one named by `INFLUXDB3_BIN` (to
+/// show that an older build fails these tests).
+fn bin() -> String {
+    std::env::var("INFLUXDB3_BIN").unwrap_or_else(|_| env!("CARGO_BIN_EXE_influxdb3").to_owned())
+}
+/// `nobody` on Debian.
+const NOBODY: u32 = 65_534;
+
+/// The binary with none of our variables from the test's environment.
+fn influxdb3(args: &[&str]) -> Command {
+    let mut cmd = Command::new(bin());
+    cmd.args(args);
+    clean_env(&mut cmd);
+    cmd
+}
+
+fn clean_env(cmd: &mut Command) {
+    for var in [
+        "INFLUXDB3_HOST_URL",
+        "INFLUXDB3_AUTH_TOKEN",
+        "INFLUXDB3_TLS_CA",
+        "INFLUXDB3_TLS_NO_VERIFY",
+        "NO_COLOR",
+        "CLICOLOR",
+        "CLICOLOR_FORCE",
+        "CI",
+    ] {
+        cmd.env_remove(var);
+    }
+    cmd.stdin(Stdio::null());
+}
+
+/// Runs `cmd`; a run that takes longer than `limit` is killed and fails the test (a
+/// hang on a FIFO, say).
+fn run_within(cmd: &mut Command, limit: Duration) -> Output {
+    let mut child = cmd
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let start = Instant::now();
+    loop {
+        if child.try_wait().unwrap().is_some() {
+            return child.wait_with_output().unwrap();
+        }
+        if start.elapsed() > limit {
+            let _ = child.kill();
+            let out = child.wait_with_output().unwrap();
+            panic!(
+                "{cmd:?} hung for {limit:?}; stderr: {}",
+                String::from_utf8_lossy(&out.stderr)
+            );
+        }
+        std::thread::sleep(Duration::from_millis(10));
+    }
+}
+
+fn run(cmd: &mut Command) -> Output {
+    run_within(cmd, Duration::from_secs(20))
+}
+
+fn text(bytes: &[u8]) -> String {
+    String::from_utf8(bytes.to_vec()).unwrap()
+}
+
+/// stderr of a run, checked: no raw hidden character (a newline ends a line), and no
+/// panic.
+fn stderr(out: &Output) -> String {
+    let shown = text(&out.stderr);
+    if let Some(c) = shown.chars().find(|c| *c != '\n' && is_hidden(*c)) {
+        panic!("raw {c:?} on stderr: {shown:?}");
+    }
+    assert_ne!(out.status.code(), Some(101), "panicked: {shown}");
+    shown
+}
+
+fn is_root() -> bool {
+    fs::metadata("/proc/self").is_ok_and(|m| m.uid() == 0)
+}
+
+/// Says, in the test's output, what could not be tested here.
+#[allow(clippy::print_stderr)]
+fn could_not(what: &str) {
+    eprintln!("NOT TESTED here: {what}");
+}
+
+/// A temporary directory that `nobody` may use.
+fn shared_dir() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    fs::set_permissions(dir.path(), fs::Permissions::from_mode(0o777)).unwrap();
+    dir
+}
+
+/// Makes a device node of our own (as root only): `c MAJOR MINOR`.
+fn mknod(path: &Path, major: u32, minor: u32) -> bool {
+    Command::new("mknod")
+        .arg(path)
+        .args(["c", &major.to_string(), &minor.to_string()])
+        .stderr(Stdio::null())
+        .status()
+        .is_ok_and(|s| s.success())
+}
+
+fn mkfifo(path: &Path) {
+    assert!(Command::new("mkfifo").arg(path).status().unwrap().success());
+}
+
+/// An offline create into `file`.
+fn offline(file: &Path, name: &str) -> Command {
+    influxdb3(&[
+        "create",
+        "token",
+        "--permission",
+        "db:db1:read",
+        "--name",
+        name,
+        "--offline",
+        "--output-file",
+        file.to_str().unwrap(),
+    ])
+}
+
+fn listing(dir: &Path) -> Vec<String> {
+    let mut names: Vec<String> = fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    names
+}
+
+// ---- files ----
+
+#[test]
+fn special_files_are_refused_with_exit_6_and_never_replaced() {
+    let dir = tempfile::tempdir().unwrap();
+    let fifo = dir.path().join("fifo");
+    mkfifo(&fifo);
+    let sub = dir.path().join("a-directory");
+    fs::create_dir(&sub).unwrap();
+    let sock = dir.path().join("sock");
+    let _listener = std::os::unix::net::UnixListener::bind(&sock).unwrap();
+    let mut cases = vec![
+        (fifo.clone(), "a FIFO (a pipe)"),
+        (sub, "a directory"),
+        (sock, "a socket"),
+    ];
+    let device = dir.path().join("null-device");
+    if mknod(&device, 1, 3) {
+        cases.push((device.clone(), "a character device"));
+        let to_device = dir.path().join("link-to-device");
+        symlink(&device, &to_device).unwrap();
+        cases.push((to_device, "a character device"));
+    } else {
+        could_not("a device node as --output-file (mknod needs root)");
+    }
+    let to_fifo = dir.path().join("link-to-fifo");
+    symlink(&fifo, &to_fifo).unwrap();
+    cases.push((to_fifo, "a FIFO (a pipe)"));
+    let before = listing(dir.path());
+    for (path, kind) in &cases {
+        let meta = fs::symlink_metadata(path).unwrap();
+        for admin in [false, true] {
+            let mut cmd = if admin {
+                influxdb3(&[
+                    "create",
+                    "token",
+                    "--admin",
+                    "--offline",
+                    "--output-file",
+                    path.to_str().unwrap(),
+                ])
+            } else {
+                offline(path, "x")
+            };
+            // A FIFO with no writer would block an open for reading forever.
+            let out = run_within(&mut cmd, Duration::from_secs(10));
+            let err = stderr(&out);
+            assert_eq!(out.status.code(), Some(6), "{}: {err}", path.display());
+            assert!(
+                err.starts_with(&format!(
+                    "error: '{}' is {kind}, not a regular file\n",
+                    path.display()
+                )),
+                "{err}"
+            );
+            assert!(out.stdout.is_empty());
+        }
+        let after = fs::symlink_metadata(path).unwrap();
+        assert_eq!((meta.ino(), meta.mode()), (after.ino(), after.mode()));
+    }
+    // Nothing was created beside them: no lock file, no temporary file.
+    assert_eq!(listing(dir.path()), before);
+}
+
+#[test]
+fn a_pipe_behind_proc_self_fd_is_named_as_a_pipe() {
+    // What `/dev/stdout` resolves to when stdout is a pipe: named for what it is, not
+    // reported as a lock failure in /proc.
+    let out = run(&mut offline(Path::new("/proc/self/fd/1"), "x"));
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(6), "{err}");
+    assert!(
+        err.starts_with("error: '/proc/self/fd/1' is a FIFO (a pipe), not a regular file"),
+        "{err}"
+    );
+    assert!(!err.contains("lock"), "{err}");
+}
+
+/// Runs `args` as `nobody` (through `setpriv` when root); `None` when this cannot be
+/// done here.
+fn as_nobody(args: &[&str]) -> Option<Output> {
+    if !is_root() {
+        return None;
+    }
+    let mut cmd = Command::new("setpriv");
+    cmd.args([
+        &format!("--reuid={NOBODY}"),
+        &format!("--regid={NOBODY}"),
+        "--clear-groups",
+        &bin(),
+    ])
+    .args(args);
+    clean_env(&mut cmd);
+    Some(run(&mut cmd))
+}
+
+#[test]
+fn file_permissions_and_owners_are_honoured_for_an_unprivileged_user() {
+    if !is_root() {
+        could_not("ownership as another user (runs as root, through setpriv)");
+        return;
+    }
+    let dir = shared_dir();
+    let create = |file: &Path| {
+        vec![
+            "create".to_owned(),
+            "token".to_owned(),
+            "--permission".to_owned(),
+            "db:db1:read".to_owned(),
+            "--name".to_owned(),
+            "new".to_owned(),
+            "--offline".to_owned(),
+            "--output-file".to_owned(),
+            file.to_str().unwrap().to_owned(),
+        ]
+    };
+    let seed = |file: &Path, uid: u32, gid: u32, mode: u32| {
+        let out = run(&mut offline(file, "seed"));
+        assert!(out.status.success(), "{}", text(&out.stderr));
+        std::os::unix::fs::chown(file, Some(uid), Some(gid)).unwrap();
+        fs::set_permissions(file, fs::Permissions::from_mode(mode)).unwrap();
+        fs::read(file).unwrap()
+    };
+    let cases: &[(&str, u32, u32, u32, &str)] = &[
+        // nobody's own file, read-only: the mode is honoured, not bypassed by rename.
+        (
+            "own-0400.json",
+            NOBODY,
+            NOBODY,
+            0o400,
+            "is not writable by this user",
+        ),
+        // root's file, readable by all: not nobody's to replace.
+        (
+            "root-0644.json",
+            0,
+            0,
+            0o644,
+            "is not writable by this user",
+        ),
+        // root's file that nobody's group may write: a rename would make it nobody's.
+        (
+            "root-group-0660.json",
+            0,
+            NOBODY,
+            0o660,
+            "replacing it as this user would change its owner",
+        ),
+    ];
+    for (name, uid, gid, mode, want) in cases {
+        let file = dir.path().join(name);
+        let before = seed(&file, *uid, *gid, *mode);
+        let args = create(&file);
+        let out = as_nobody(&args.iter().map(String::as_str).collect::<Vec<_>>()).unwrap();
+        let err = stderr(&out);
+        assert_eq!(out.status.code(), Some(6), "{name}: {err}");
+        assert!(err.contains(want), "{name}: {err}");
+        assert_eq!(fs::read(&file).unwrap(), before, "{name} changed");
+        let meta = fs::metadata(&file).unwrap();
+        assert_eq!(
+            (meta.uid(), meta.gid(), meta.mode() & 0o7777),
+            (*uid, *gid, *mode)
+        );
+    }
+    // nobody's own writable file: appended, and still nobody's with its mode.
+    let file = dir.path().join("own-0600.json");
+    seed(&file, NOBODY, NOBODY, 0o600);
+    let args = create(&file);
+    let out = as_nobody(&args.iter().map(String::as_str).collect::<Vec<_>>()).unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    let meta = fs::metadata(&file).unwrap();
+    assert_eq!(
+        (meta.uid(), meta.gid(), meta.mode() & 0o777),
+        (NOBODY, NOBODY, 0o600)
+    );
+    assert!(text(&fs::read(&file).unwrap()).contains("\"name\": \"new\""));
+}
+
+#[test]
+fn hard_links_and_dangling_links_are_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("tokens.json");
+    assert!(run(&mut offline(&file, "a")).status.success());
+    fs::hard_link(&file, dir.path().join("backup.json")).unwrap();
+    let before = fs::read(&file).unwrap();
+    let out = run(&mut offline(&file, "b"));
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(6), "{err}");
+    assert!(
+        err.contains(
+            "has 2 hard links: replacing it would leave its other names with the old tokens"
+        ),
+        "{err}"
+    );
+    assert_eq!(fs::read(&file).unwrap(), before);
+
+    let link = dir.path().join("link.json");
+    symlink(dir.path().join("elsewhere/tokens.json"), &link).unwrap();
+    fs::create_dir(dir.path().join("elsewhere")).unwrap();
+    let out = run(&mut offline(&link, "c"));
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(6), "{err}");
+    assert!(err.contains("is a symbolic link to"), "{err}");
+    assert!(listing(&dir.path().join("elsewhere")).is_empty());
+}
+
+#[test]
+fn the_lock_file_is_never_followed_nor_created_elsewhere() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("tokens.json");
+    let elsewhere = dir.path().join("elsewhere.txt");
+    symlink(&elsewhere, dir.path().join(".tokens.json.lock")).unwrap();
+    let out = run(&mut offline(&file, "a"));
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(6), "{err}");
+    assert!(
+        err.contains("symbolic link, which is never followed for a lock"),
+        "{err}"
+    );
+    assert!(!elsewhere.exists() && !file.exists());
+}
+
+#[test]
+fn a_held_lock_is_announced_and_given_up_on() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("tokens.json");
+    assert!(run(&mut offline(&file, "a")).status.success());
+    let held = fs::File::open(dir.path().join(".tokens.json.lock")).unwrap();
+    held.lock().unwrap();
+    let start = Instant::now();
+    let mut cmd = offline(&file, "b");
+    cmd.args(["--lock-timeout", "2s"]);
+    let out = run(&mut cmd);
+    let waited = start.elapsed();
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(6), "{err}");
+    assert_eq!(
+        err.lines().next().unwrap(),
+        format!(
+            "warning: waiting for the lock on '{}' (held by another process)",
+            file.display()
+        )
+    );
+    assert!(err.contains("gave up waiting for the lock on"), "{err}");
+    assert!(waited >= Duration::from_secs(2), "{waited:?}");
+
+    // Released while it waits: it goes on.
+    let mut cmd = offline(&file, "c");
+    cmd.stdout(Stdio::piped()).stderr(Stdio::piped());
+    let child = cmd.spawn().unwrap();
+    std::thread::sleep(Duration::from_millis(1500));
+    drop(held);
+    let out = child.wait_with_output().unwrap();
+    let err = stderr(&out);
+    assert!(out.status.success(), "{err}");
+    assert!(err.contains("waiting for the lock on"), "{err}");
+    assert!(text(&fs::read(&file).unwrap()).contains("\"name\": \"c\""));
+}
+
+#[test]
+fn any_name_touch_accepts_works_as_output_file() {
+    let dir = tempfile::tempdir().unwrap();
+    for name in ["t".repeat(255), "数".repeat(85)] {
+        let file = dir.path().join(&name);
+        assert!(Command::new("touch").arg(&file).status().unwrap().success());
+        let out = run(&mut offline(&file, "a"));
+        assert!(out.status.success(), "{}", stderr(&out));
+        let out = run(&mut offline(&file, "b"));
+        assert!(out.status.success(), "{}", stderr(&out));
+    }
+}
+
+// ---- network ----
+
+#[test]
+fn bad_host_urls_are_refused_before_any_connection() {
+    // The port an unparsed `:abc` used to fall back to: watched when it can be bound.
+    let port_80 = TcpListener::bind("127.0.0.1:80").ok();
+    if port_80.is_none() {
+        could_not("that nothing connects to 127.0.0.1:80 (the port cannot be bound here)");
+    }
+    let cases: &[(&str, &str)] = &[
+        (
+            "http://127.0.0.1:abc",
+            "it is not a valid URL: invalid port number",
+        ),
+        ("http://127.0.0.1:", "the port after `:` is empty"),
+        ("http://127.0.0.1:99999", "invalid port number"),
+        ("http://127.0.0.1:65536", "invalid port number"),
+        ("http://[::1", "invalid IPv6 address"),
+        ("http://admin:secret@127.0.0.1:8181", "it holds credentials"),
+        ("http://127.0.0.1:0", "port 0 cannot be connected to"),
+        ("127.0.0.1:8181", "relative URL without a base"),
+    ];
+    for (host, reason) in cases {
+        let token = Token::generate().unwrap();
+        let out = run(&mut influxdb3(&[
+            "create",
+            "token",
+            "--permission",
+            "db:db1:read",
+            "--name",
+            "x",
+            "--host",
+            host,
+            "--token",
+            token.expose_secret(),
+        ]));
+        let err = stderr(&out);
+        assert_eq!(out.status.code(), Some(2), "{host}: {err}");
+        assert!(err.starts_with("error: invalid --host "), "{err}");
+        assert!(err.contains(reason), "{host}: {err}");
+        assert!(!err.contains("secret"), "the password is repeated: {err}");
+    }
+    if let Some(listener) = port_80 {
+        listener.set_nonblocking(true).unwrap();
+        assert!(listener.accept().is_err(), "something connected to port 80");
+    }
+}
+
+#[test]
+fn secrets_in_server_answers_never_show() {
+    // A proxy that echoes the request, headers and all, in its error.
+    let echo = ScriptedServer::start(|request, stream| {
+        let body = format!("you sent: {request}\u{1b}[2J\u{1b}]0;owned\u{7}");
+        reply(stream, "502 Bad Gateway", Some("text/plain"), &body);
+    })
+    .unwrap();
+    let admin = Token::generate().unwrap();
+    let out = run(&mut influxdb3(&[
+        "create",
+        "token",
+        "--permission",
+        "db:db1:read",
+        "--name",
+        "x",
+        "--host",
+        echo.url(),
+        "--token",
+        admin.expose_secret(),
+    ]));
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(echo.requests()[0].contains(admin.expose_secret()));
+    assert!(!err.contains(&admin.expose_secret()[6..]), "{err}");
+    assert!(
+        err.contains("authorization: Bearer apiv3_***\\r\\n"),
+        "{err}"
+    );
+    // The escape sequences it sent are shown escaped.
+    assert!(err.contains("\\x1b[2J\\x1b]0;owned\\x07"), "{err}");
+
+    // A token of someone else's in a body.
+    let leak = ScriptedServer::start(|_, stream| {
+        reply(
+            stream,
+            "500 Internal Server Error",
+            None,
+            "failed for apiv3_c29tZW9uZS1lbHNl",
+        );
+    })
+    .unwrap();
+    let out = run(&mut influxdb3(&[
+        "delete",
+        "token",
+        "--token-name",
+        "x",
+        "--yes",
+        "--host",
+        leak.url(),
+        "--token",
+        admin.expose_secret(),
+    ]));
+    let err = stderr(&out);
+    assert!(err.contains("failed for apiv3_***"), "{err}");
+    assert!(!err.contains("c29tZW9uZS1lbHNl"), "{err}");
+}
+
+#[test]
+fn help_all_hides_the_values_of_secret_variables() {
+    let mut cmd = influxdb3(&["create", "token", "--help-all"]);
+    cmd.env("INFLUXDB3_AUTH_TOKEN", "apiv3_very-secret")
+        .env("INFLUXDB3_HOST_URL", "http://user:hunter2@db.example.com");
+    let out = run(&mut cmd);
+    assert!(out.status.success());
+    let help = text(&out.stdout);
+    assert!(help.contains("[env: INFLUXDB3_AUTH_TOKEN]"), "{help}");
+    assert!(help.contains("[env: INFLUXDB3_HOST_URL]"), "{help}");
+    assert!(
+        !help.contains("very-secret") && !help.contains("hunter2"),
+        "{help}"
+    );
+}
+
+/// Creates (or deletes) against `url` with a fresh admin token.
+fn online(url: &str, delete: bool) -> Output {
+    let admin = Token::generate().unwrap();
+    let args: Vec<&str> = if delete {
+        vec!["delete", "token", "--token-name", "x", "--yes"]
+    } else {
+        vec![
+            "create",
+            "token",
+            "--permission",
+            "db:db1:read",
+            "--name",
+            "x",
+        ]
+    };
+    let mut cmd = influxdb3(&args);
+    cmd.args(["--host", url, "--token", admin.expose_secret()]);
+    run(&mut cmd)
+}
+
+#[test]
+fn hints_say_what_happened() {
+    // Nothing listens: nothing was sent.
+    let port = TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let out = online(&format!("http://127.0.0.1:{port}"), false);
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(5), "{err}");
+    assert!(err.contains("hint: nothing was sent."), "{err}");
+    assert!(!err.contains("may or may not"), "{err}");
+
+    // The request went out and the answer was cut: a create may have happened.
+    let cut = ScriptedServer::start(|_, stream| {
+        let _ = stream.write_all(b"HTTP/1.1 201 Created\r\ncontent-length: 90\r\n\r\n{\"id\"");
+        let _ = stream.shutdown(std::net::Shutdown::Both);
+    })
+    .unwrap();
+    let err = stderr(&online(cut.url(), false));
+    assert!(
+        err.contains("hint: the request was sent, so token 'x' may or may not have been created"),
+        "{err}"
+    );
+    let err = stderr(&online(cut.url(), true));
+    assert!(
+        err.contains("hint: the request was sent, so token 'x' may or may not have been deleted"),
+        "{err}"
+    );
+
+    // TLS to a plain HTTP port: named as such.
+    let plain =
+        ScriptedServer::start(|_, stream| reply(stream, "400 Bad Request", None, "")).unwrap();
+    let out = online(&plain.url().replace("http://", "https://"), false);
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(5), "{err}");
+    assert!(
+        err.contains("the server does not speak TLS on this port"),
+        "{err}"
+    );
+    assert!(err.contains("use an http:// host"), "{err}");
+
+    // 201 with a hash that is not the token's: the token exists, unseen.
+    let liar = ScriptedServer::start(|_, stream| {
+        let token = Token::generate().unwrap();
+        let body = format!(
+            r#"{{"id":7,"name":"x","token":"{}","hash":"{}","created_at":"2026-01-01T00:00:00Z","expiry":null}}"#,
+            token.expose_secret(),
+            TokenHash::of("apiv3_other")
+        );
+        reply(stream, "201 Created", Some("json"), &body);
+    })
+    .unwrap();
+    let out = online(liar.url(), false);
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(err.contains("the server created token 'x' (201) but its answer cannot be used: the hash it holds is not the SHA-512 of its token"), "{err}");
+    assert!(err.contains("hint: token 'x' now exists on the server and nobody has its secret: delete it with `influxdb3 delete token --token-name 'x'`"), "{err}");
+}
+
+/// A device of our own that fails every write with ENOSPC (`/dev/full`'s numbers).
+fn full_device(dir: &Path) -> Option<fs::File> {
+    let path = dir.join("full");
+    if !mknod(&path, 1, 7) {
+        could_not("writes to a full stream (mknod needs root)");
+        return None;
+    }
+    Some(fs::OpenOptions::new().write(true).open(path).unwrap())
+}
+
+#[test]
+fn a_secret_that_cannot_be_shown_says_where_the_token_is() {
+    let dir = tempfile::tempdir().unwrap();
+    let Some(full) = full_device(dir.path()) else {
+        return;
+    };
+    let server = TestServer::builder().database("db1").start().unwrap();
+    let admin = server.add_admin_token("ops").unwrap();
+    let mut cmd = influxdb3(&[
+        "create",
+        "token",
+        "--permission",
+        "db:db1:read",
+        "--name",
+        "unseen",
+        "--host",
+        &server.url(),
+        "--token",
+        admin.expose_secret(),
+    ]);
+    cmd.stdout(full);
+    let out = cmd.stderr(Stdio::piped()).output().unwrap();
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(
+        err.contains("token 'unseen' was created on the server, but it could not be shown"),
+        "{err}"
+    );
+    assert!(
+        err.contains("delete it with `influxdb3 delete token --token-name 'unseen'`"),
+        "{err}"
+    );
+    assert!(server.has_token("unseen"));
+}
+
+// ---- terminal and streams ----
+
+#[test]
+fn raw_control_characters_never_reach_the_terminal() {
+    let dir = tempfile::tempdir().unwrap();
+    let nasty = "a\u{1b}[31mred\u{202e}evil\u{200b}\u{7}";
+    // In a permission, a name, a path, a database: every stderr is checked by stderr().
+    let missing = dir.path().join(nasty).join("tokens.json");
+    for args in [
+        vec!["--permission", &*format!("db:{nasty}:read"), "--name", "x"],
+        vec!["--permission", "db:db1:read", "--name", nasty],
+        vec!["--permission", &*format!("db:db1:{nasty}"), "--name", "x"],
+        vec![
+            "--permission",
+            "db:db1:read",
+            "--name",
+            "x",
+            "--create-databases",
+            nasty,
+        ],
+    ] {
+        let mut cmd = influxdb3(&["create", "token"]);
+        cmd.args(&args)
+            .args(["--offline", "--output-file", missing.to_str().unwrap()]);
+        let out = run(&mut cmd);
+        assert_eq!(out.status.code(), Some(2), "{args:?}");
+        let err = stderr(&out);
+        assert!(err.contains("\\x1b[31m"), "{err}");
+    }
+    let out = run(&mut offline(&missing, "x"));
+    let err = stderr(&out);
+    assert!(
+        err.contains("$'"),
+        "a path with hidden characters is $'…' quoted: {err}"
+    );
+    assert!(err.contains("\\u202e"), "{err}");
+    // An unknown command.
+    let out = run(&mut influxdb3(&[nasty]));
+    stderr(&out);
+}
+
+/// The first `'…'` or `$'…'` value on a line, as a shell reads it back.
+fn unquote_with_sh(quoted: &str) -> String {
+    let out = Command::new("bash")
+        .args(["-c", &format!("printf %s {quoted}")])
+        .output()
+        .unwrap();
+    text(&out.stdout)
+}
+
+#[test]
+fn quoted_values_paste_back_into_a_shell() {
+    let dir = tempfile::tempdir().unwrap();
+    let odd = dir.path().join("it's a dir").join("my \"tokens\".json");
+    let out = run(&mut offline(&odd, "x"));
+    let err = stderr(&out);
+    let first = err.lines().next().unwrap();
+    let quoted = first
+        .strip_prefix("error: cannot write ")
+        .and_then(|rest| rest.split(": the directory ").next())
+        .unwrap();
+    assert_eq!(unquote_with_sh(quoted), odd.to_str().unwrap(), "{first}");
+
+    let file = dir.path().join("tokens.json");
+    assert!(run(&mut offline(&file, "Bob's \"token\"")).status.success());
+    let out = run(&mut offline(&file, "Bob's \"token\""));
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(3), "{err}");
+    let quoted = err
+        .strip_prefix("error: a token named ")
+        .and_then(|rest| rest.split(" is already in ").next())
+        .unwrap();
+    assert_eq!(unquote_with_sh(quoted), "Bob's \"token\"");
+}
+
+#[test]
+fn a_full_or_closed_stderr_never_panics() {
+    let dir = tempfile::tempdir().unwrap();
+    let Some(full) = full_device(dir.path()) else {
+        return;
+    };
+    // A usage error with nowhere to say it: still exit 2, not a panic.
+    let mut cmd = influxdb3(&[
+        "create",
+        "token",
+        "--permission",
+        "db:a:reed",
+        "--name",
+        "x",
+    ]);
+    let out = cmd
+        .stderr(full.try_clone().unwrap())
+        .stdout(Stdio::piped())
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    // A success whose warnings cannot be written: still exit 0, and the file written.
+    let file = dir.path().join("tokens.json");
+    let mut cmd = offline(&file, "x");
+    let out = cmd.stderr(full).stdout(Stdio::piped()).output().unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    assert!(text(&out.stdout).contains("New token created successfully!"));
+    assert!(file.exists());
+    // A closed stderr.
+    let mut cmd = offline(&dir.path().join("other.json"), "y");
+    let mut child = cmd
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    drop(child.stderr.take());
+    assert_eq!(child.wait().unwrap().code(), Some(0));
+}
+
+#[test]
+fn huge_input_gives_short_messages() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("tokens.json");
+    // The longest argument Linux passes (128 KiB) as a permission.
+    let huge = format!("db:{}:read", "a".repeat(120_000));
+    let mut cmd = influxdb3(&["create", "token", "--permission", &huge, "--name", "x"]);
+    cmd.args(["--offline", "--output-file", file.to_str().unwrap()]);
+    let out = run(&mut cmd);
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(err.len() < 2048, "{} bytes", err.len());
+    // A 1 MB permission and a 1 MB name in a tokens file being appended to.
+    let bad = dir.path().join("bad.json");
+    for (name, permission) in [
+        (
+            "a".to_owned(),
+            format!("db:{}:reed", vec!["d"; 500_000].join(",")),
+        ),
+        ("n".repeat(1 << 20), "db:db1:write\u{1b}".to_owned()),
+    ] {
+        let file_text = serde_json::json!({
+            "tokens": [{"token": "apiv3_x", "name": name, "permissions": [permission]}]
+        });
+        fs::write(&bad, file_text.to_string()).unwrap();
+        let out = run(&mut offline(&bad, "x"));
+        let err = stderr(&out);
+        assert_eq!(out.status.code(), Some(6), "{err}");
+        assert!(err.len() < 2048, "{} bytes", err.len());
+    }
+    // 20,000 databases, none of them created by the file: one warning line.
+    let names: Vec<String> = (0..20_000).map(|i| format!("d{i}")).collect();
+    let permission = format!("db:{}:read", names.join(","));
+    let mut cmd = influxdb3(&[
+        "create",
+        "token",
+        "--permission",
+        &permission,
+        "--name",
+        "x",
+    ]);
+    cmd.args(["--offline", "--output-file", file.to_str().unwrap()]);
+    let out = run(&mut cmd);
+    let err = stderr(&out);
+    assert!(out.status.success(), "{err}");
+    assert!(err.len() < 2048, "{} bytes", err.len());
+    assert!(
+        err.contains("a permission on 20000 databases that the file does not create ('d0', 'd1', 'd2' and 19997 more)"),
+        "{err}"
+    );
+    // A 120 KB name.
+    let name = "n".repeat(120_000);
+    let out = run(&mut offline(&dir.path().join("t2.json"), &name));
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(err.len() < 2048, "{} bytes", err.len());
+}
+
+#[test]
+fn carets_line_up_under_wide_characters() {
+    let out = run(&mut influxdb3(&[
+        "create",
+        "token",
+        "--permission",
+        "db:数据库:reed",
+        "--name",
+        "x",
+        "--offline",
+        "--output-file",
+        "t.json",
+    ]));
+    let err = stderr(&out);
+    let lines: Vec<&str> = err.lines().collect();
+    assert_eq!(lines[1], "  --permission db:数据库:reed");
+    assert_eq!(lines[2], "                         ^^^^");
+}
+
+/// Runs `influxdb3 ARGS` on a pseudo-terminal (util-linux `script`), feeding `input`,
+/// with `env` set.
+fn on_terminal(args: &[&str], input: &str, env: &[(&str, &str)]) -> Output {
+    let line = std::iter::once(bin())
+        .chain(
+            args.iter()
+                .map(|a| format!("'{}'", a.replace('\'', "'\\''"))),
+        )
+        .collect::<Vec<_>>()
+        .join(" ");
+    let mut cmd = Command::new("script");
+    cmd.args(["-qec", &line, "/dev/null"]);
+    clean_env(&mut cmd);
+    cmd.env("TERM", "xterm-256color");
+    for (k, v) in env {
+        cmd.env(k, v);
+    }
+    let mut child = cmd
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("`script` (util-linux) runs commands on a terminal");
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(input.as_bytes())
+        .unwrap();
+    child.wait_with_output().unwrap()
+}
+
+#[test]
+fn colour_follows_no_color_clicolor_and_term() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("t.json");
+    let path = file.to_str().unwrap();
+    let args = [
+        "create",
+        "token",
+        "--permission",
+        "db:a:reed",
+        "--name",
+        "c",
+        "--offline",
+        "--output-file",
+        path,
+    ];
+    let coloured = |out: &Output| text(&out.stdout).contains("\u{1b}[");
+    assert!(
+        coloured(&on_terminal(&args, "", &[])),
+        "a terminal shows colour"
+    );
+    for env in [("NO_COLOR", "1"), ("CLICOLOR", "0"), ("TERM", "dumb")] {
+        assert!(!coloured(&on_terminal(&args, "", &[env])), "{env:?}");
+    }
+    // Not a terminal: no colour, unless CLICOLOR_FORCE asks for it.
+    let out = run(&mut influxdb3(&args));
+    assert!(!text(&out.stderr).contains('\u{1b}'));
+    let mut cmd = influxdb3(&args);
+    cmd.env("CLICOLOR_FORCE", "1");
+    let out = cmd.output().unwrap();
+    assert!(text(&out.stderr).contains("\u{1b}["), "CLICOLOR_FORCE");
+}
+
+// ---- inputs ----
+
+#[test]
+fn regenerate_asks_like_delete_and_takes_only_yes() {
+    let server = TestServer::builder().start().unwrap();
+    let admin = server.add_admin_token("_admin").unwrap();
+    let url = server.url();
+    let args = [
+        "create",
+        "token",
+        "--admin",
+        "--regenerate",
+        "--host",
+        &url,
+        "--token",
+        admin.expose_secret(),
+    ];
+    // No terminal, no --yes: refused, nothing sent.
+    let before = server.requests().len();
+    let out = run(&mut influxdb3(&args));
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert!(err.contains("pass --yes"), "{err}");
+    assert_eq!(server.requests().len(), before);
+    // `y` is not `yes`.
+    let out = on_terminal(&args, "y\n", &[("NO_COLOR", "1")]);
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out.stdout));
+    assert!(text(&out.stdout).contains("Enter 'yes' to confirm"));
+    assert!(text(&out.stdout).contains("the `_admin` token was not regenerated"));
+    assert_eq!(server.requests().len(), before);
+    // `yes` goes ahead; so does --yes.
+    let out = on_terminal(&args, "yes\n", &[("NO_COLOR", "1")]);
+    assert!(out.status.success(), "{}", text(&out.stdout));
+    assert_eq!(server.requests().len(), before + 1);
+    let new_admin = text(&out.stdout)
+        .lines()
+        .find_map(|l| l.strip_prefix("Token: "))
+        .unwrap()
+        .trim()
+        .to_owned();
+    let out = run(&mut influxdb3(&[
+        "create",
+        "token",
+        "--admin",
+        "--regenerate",
+        "--yes",
+        "--host",
+        &url,
+        "--token",
+        &new_admin,
+    ]));
+    assert!(out.status.success(), "{}", stderr(&out));
+}
+
+#[test]
+fn delete_takes_only_yes() {
+    let server = TestServer::builder().database("db1").start().unwrap();
+    let admin = server.add_admin_token("ops").unwrap();
+    let read: Vec<Permission> = vec!["db:db1:read".parse().unwrap()];
+    server.add_token("keep", &read, Expiry::NEVER).unwrap();
+    let url = server.url();
+    let args = [
+        "delete",
+        "token",
+        "--token-name",
+        "keep",
+        "--host",
+        &url,
+        "--token",
+        admin.expose_secret(),
+    ];
+    for answer in ["y\n", "YES\n", "\n"] {
+        let out = on_terminal(&args, answer, &[("NO_COLOR", "1")]);
+        assert_eq!(out.status.code(), Some(1), "{answer:?}");
+        assert!(server.has_token("keep"), "{answer:?}");
+    }
+}
+
+#[test]
+fn admin_is_reserved_for_permission_tokens() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("tokens.json");
+    let out = run(&mut offline(&file, "_admin"));
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert!(
+        err.contains("a permission token cannot be named `_admin`"),
+        "{err}"
+    );
+    assert!(listing(dir.path()).is_empty(), "{:?}", listing(dir.path()));
+
+    let server = TestServer::builder().database("db1").start().unwrap();
+    let admin = server.add_admin_token("ops").unwrap();
+    let before = server.requests().len();
+    let out = run(&mut influxdb3(&[
+        "create",
+        "token",
+        "--permission",
+        "db:db1:read",
+        "--name",
+        "_admin",
+        "--host",
+        &server.url(),
+        "--token",
+        admin.expose_secret(),
+    ]));
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert_eq!(server.requests().len(), before, "a request was sent");
+}
+
+#[test]
+fn token_names_are_checked_with_the_offending_position() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("tokens.json");
+    let long = "n".repeat(257);
+    let cases: &[(&str, &str)] = &[
+        ("", "a token name cannot be empty"),
+        ("   ", "a token name cannot be only whitespace"),
+        (" lead", "cannot start or end with whitespace (character 1)"),
+        (
+            "trail ",
+            "cannot start or end with whitespace (character 6)",
+        ),
+        (
+            "ab\u{1b}c",
+            "character 3 of the token name is a control character (U+001B)",
+        ),
+        (
+            "ab\u{202e}c",
+            "character 3 of the token name is a bidirectional control (U+202E)",
+        ),
+        (
+            "ab\u{200b}c",
+            "character 3 of the token name is a zero-width character (U+200B)",
+        ),
+        (
+            &long,
+            "a token name is at most 256 characters; this one has 257",
+        ),
+    ];
+    for (name, want) in cases {
+        let out = run(&mut offline(&file, name));
+        let err = stderr(&out);
+        assert_eq!(out.status.code(), Some(2), "{name:?}: {err}");
+        assert!(err.contains(want), "{name:?}: {err}");
+    }
+    assert!(!file.exists());
+}
+
+#[test]
+fn boolean_variables_are_strict_and_empty_means_unset() {
+    let server = TestServer::builder()
+        .tls(true)
+        .database("db1")
+        .start()
+        .unwrap();
+    let admin = server.add_admin_token("ops").unwrap();
+    let create = |name: &str, value: Option<&str>| {
+        let mut cmd = influxdb3(&[
+            "create",
+            "token",
+            "--permission",
+            "db:db1:read",
+            "--name",
+            name,
+            "--host",
+            &server.url(),
+            "--token",
+            admin.expose_secret(),
+        ]);
+        if let Some(v) = value {
+            cmd.env("INFLUXDB3_TLS_NO_VERIFY", v);
+        }
+        run(&mut cmd)
+    };
+    let out = create("a", Some("maybe"));
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert!(
+        err.contains("use true/false, 1/0, yes/no or on/off"),
+        "{err}"
+    );
+    for yes in ["yes", "ON", "1", "true"] {
+        let out = create(&format!("b-{yes}"), Some(yes));
+        let err = stderr(&out);
+        assert!(out.status.success(), "{yes}: {err}");
+        assert!(err.starts_with("warning: --tls-no-verify"), "{err}");
+    }
+    // Empty: unset, so verification is on (and this CA is unknown).
+    let out = create("c", Some(""));
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(5), "{err}");
+    assert!(!err.contains("warning"), "{err}");
+    // An empty INFLUXDB3_AUTH_TOKEN or INFLUXDB3_HOST_URL is unset too.
+    let mut cmd = influxdb3(&[
+        "create",
+        "token",
+        "--permission",
+        "db:db1:read",
+        "--name",
+        "d",
+    ]);
+    cmd.env("INFLUXDB3_AUTH_TOKEN", "")
+        .env("INFLUXDB3_HOST_URL", "");
+    let out = run(&mut cmd);
+    let err = stderr(&out);
+    assert!(
+        err.contains("http://127.0.0.1:8181"),
+        "the default host: {err}"
+    );
+    assert!(!err.contains("not a token"), "{err}");
+
+    // On an http:// host, --tls-no-verify has nothing to turn off: no warning.
+    let plain = TestServer::builder().database("db1").start().unwrap();
+    let plain_admin = plain.add_admin_token("ops").unwrap();
+    let out = run(&mut influxdb3(&[
+        "create",
+        "token",
+        "--permission",
+        "db:db1:read",
+        "--name",
+        "e",
+        "--host",
+        &plain.url(),
+        "--token",
+        plain_admin.expose_secret(),
+        "--tls-no-verify",
+    ]));
+    let err = stderr(&out);
+    assert!(out.status.success(), "{err}");
+    assert!(err.is_empty(), "{err}");
+}
+
+#[test]
+fn server_flags_mean_nothing_offline_but_their_variables_are_ignored() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("tokens.json");
+    for flags in [
+        vec!["--token", "apiv3_x"],
+        vec!["--host", "http://127.0.0.1:8181"],
+        vec!["--tls-ca", "ca.pem"],
+        vec!["--tls-no-verify"],
+    ] {
+        let mut cmd = offline(&file, "x");
+        cmd.args(&flags);
+        let out = run(&mut cmd);
+        let err = stderr(&out);
+        assert_eq!(out.status.code(), Some(2), "{flags:?}: {err}");
+        assert!(
+            err.contains(&format!("{} means nothing with --offline", flags[0])),
+            "{err}"
+        );
+        assert!(!file.exists());
+    }
+    let mut cmd = offline(&file, "x");
+    cmd.env("INFLUXDB3_AUTH_TOKEN", "apiv3_x")
+        .env("INFLUXDB3_HOST_URL", "not a url")
+        .env("INFLUXDB3_TLS_CA", "missing.pem")
+        .env("INFLUXDB3_TLS_NO_VERIFY", "maybe");
+    let out = run(&mut cmd);
+    assert!(out.status.success(), "{}", stderr(&out));
+}
+
+#[test]
+fn a_der_ca_is_told_by_its_content_not_its_name() {
+    let server = TestServer::builder()
+        .tls(true)
+        .database("db1")
+        .start()
+        .unwrap();
+    let admin = server.add_admin_token("ops").unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let der = CertificateDer::from_pem_slice(server.ca_pem().unwrap().as_bytes()).unwrap();
+    let ca = dir.path().join("ca.pem"); // DER, whatever the name says
+    fs::write(&ca, der.as_ref()).unwrap();
+    let out = run(&mut influxdb3(&[
+        "create",
+        "token",
+        "--permission",
+        "db:db1:read",
+        "--name",
+        "der",
+        "--host",
+        &server.url(),
+        "--token",
+        admin.expose_secret(),
+        "--tls-ca",
+        ca.to_str().unwrap(),
+    ]));
+    assert!(out.status.success(), "{}", stderr(&out));
+    // A FIFO as CA: refused before it is read, no hang.
+    let fifo = dir.path().join("ca-fifo");
+    mkfifo(&fifo);
+    let out = run_within(
+        &mut influxdb3(&[
+            "create",
+            "token",
+            "--permission",
+            "db:db1:read",
+            "--name",
+            "fifo",
+            "--host",
+            &server.url(),
+            "--token",
+            admin.expose_secret(),
+            "--tls-ca",
+            fifo.to_str().unwrap(),
+        ]),
+        Duration::from_secs(10),
+    );
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+}
+
+#[test]
+fn a_negative_expiry_is_named() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("tokens.json");
+    for expiry in [vec!["--expiry", "-1s"], vec!["--expiry=-1s"]] {
+        let mut cmd = offline(&file, "x");
+        cmd.args(&expiry);
+        let out = run(&mut cmd);
+        let err = stderr(&out);
+        assert_eq!(out.status.code(), Some(2), "{err}");
+        assert!(err.contains("a lifetime cannot be negative"), "{err}");
+    }
+    assert!(!file.exists());
+}
