@@ -1,11 +1,15 @@
-//! Actions and sets of actions.
+//! Actions, and non-empty sets of them.
 
 use std::fmt;
+use std::ops::BitOr;
+use std::str::FromStr;
+
+use crate::error::{ErrorKind, ParsePermissionError, hints};
 
 /// One action a permission can grant.
 ///
 /// The order of the variants is the canonical order of actions in a permission string:
-/// `create,describe,read,write,delete`.
+/// `create,describe,read,write,delete`. `Display` and `FromStr` use the lowercase name.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Action {
     /// `create`: create a database (`db` only).
@@ -20,18 +24,16 @@ pub enum Action {
     Delete,
 }
 
-impl Action {
-    /// Every action, in canonical order.
-    pub const ALL: [Action; 5] = [
-        Action::Create,
-        Action::Describe,
-        Action::Read,
-        Action::Write,
-        Action::Delete,
-    ];
+const ALL: [Action; 5] = [
+    Action::Create,
+    Action::Describe,
+    Action::Read,
+    Action::Write,
+    Action::Delete,
+];
 
-    /// The action's name as written in a permission string.
-    pub const fn as_str(self) -> &'static str {
+impl Action {
+    pub(crate) const fn as_str(self) -> &'static str {
         match self {
             Action::Create => "create",
             Action::Describe => "describe",
@@ -41,20 +43,33 @@ impl Action {
         }
     }
 
-    /// The action named `name` (exact, lowercase), if there is one.
-    pub fn from_name(name: &str) -> Option<Action> {
-        Some(match name {
-            "create" => Action::Create,
-            "describe" => Action::Describe,
-            "read" => Action::Read,
-            "write" => Action::Write,
-            "delete" => Action::Delete,
-            _ => return None,
-        })
+    /// The action of this exact (lowercase) name.
+    pub(crate) fn named(name: &str) -> Option<Action> {
+        ALL.into_iter().find(|a| a.as_str() == name)
     }
 
     const fn bit(self) -> u8 {
         1 << self as u8
+    }
+
+    /// The action a token names in a permission of the given type: `system` grants only
+    /// `read`.
+    pub(crate) fn for_type(token: &str, system: bool) -> Result<Action, ParsePermissionError> {
+        let resource_type = if system { "system" } else { "db" };
+        let whole = |kind, hint| ParsePermissionError::new(token, 0..token.len(), kind, hint);
+        if token == "*" {
+            return Err(whole(ErrorKind::WildcardAction { resource_type }, None));
+        }
+        match Action::named(token) {
+            Some(action) if !system || action == Action::Read => Ok(action),
+            _ => Err(whole(
+                ErrorKind::UnknownAction {
+                    found: token.to_owned(),
+                    resource_type,
+                },
+                hints::action(token, system),
+            )),
+        }
     }
 }
 
@@ -64,34 +79,44 @@ impl fmt::Display for Action {
     }
 }
 
-/// A set of [`Action`]s, iterated and displayed in canonical order.
+impl FromStr for Action {
+    type Err = ParsePermissionError;
+
+    /// The action named `s`, exactly (lowercase).
+    fn from_str(s: &str) -> Result<Action, ParsePermissionError> {
+        Action::named(s).ok_or_else(|| {
+            ParsePermissionError::new(
+                s,
+                0..s.len(),
+                ErrorKind::UnknownAction {
+                    found: s.to_owned(),
+                    resource_type: "db",
+                },
+                hints::action(s, false),
+            )
+        })
+    }
+}
+
+/// A non-empty set of [`Action`]s, iterated and displayed in canonical order.
 ///
 /// ```
 /// use influxdb3_permission::{Action, Actions};
 ///
-/// let rw = Actions::from([Action::Write, Action::Read]);
+/// let rw = Actions::new([Action::Write, Action::Read]).unwrap();
 /// assert_eq!(rw.to_string(), "read,write");
-/// assert!(rw.contains(Action::Read));
-/// assert!(rw.contains_all(Actions::from(Action::Write)));
-/// assert!(!rw.contains(Action::Delete));
+/// assert!(rw.contains(Action::Read) && !rw.contains(Action::Delete));
+/// assert_eq!((rw | Action::Delete).to_string(), "read,write,delete");
+/// assert!(Actions::new([]).is_none());
 /// ```
-#[derive(Clone, Copy, PartialEq, Eq, Hash, Default)]
+#[derive(Clone, Copy, PartialEq, Eq, Hash)]
 pub struct Actions(u8);
 
 impl Actions {
-    /// No action.
-    pub const EMPTY: Actions = Actions(0);
-    /// Every action.
-    pub const ALL: Actions = Actions(0b1_1111);
-
-    /// Whether the set holds no action.
-    pub const fn is_empty(self) -> bool {
-        self.0 == 0
-    }
-
-    /// How many actions the set holds.
-    pub const fn len(self) -> usize {
-        self.0.count_ones() as usize
+    /// The set of `actions`, or `None` when there are none.
+    pub fn new(actions: impl IntoIterator<Item = Action>) -> Option<Actions> {
+        let bits = actions.into_iter().fold(0, |bits, a| bits | a.bit());
+        (bits != 0).then_some(Actions(bits))
     }
 
     /// Whether `action` is in the set.
@@ -99,73 +124,49 @@ impl Actions {
         self.0 & action.bit() != 0
     }
 
-    /// Whether every action of `other` is in the set.
-    pub const fn contains_all(self, other: Actions) -> bool {
-        self.0 & other.0 == other.0
-    }
-
-    /// The set with `action` added.
-    #[must_use]
-    pub const fn with(self, action: Action) -> Actions {
-        Actions(self.0 | action.bit())
-    }
-
-    /// The actions in either set.
-    #[must_use]
-    pub const fn union(self, other: Actions) -> Actions {
-        Actions(self.0 | other.0)
-    }
-
-    /// The actions of `self` that are not in `other`.
-    #[must_use]
-    pub const fn difference(self, other: Actions) -> Actions {
-        Actions(self.0 & !other.0)
-    }
-
     /// The actions in canonical order.
     pub fn iter(self) -> impl Iterator<Item = Action> {
-        Action::ALL.into_iter().filter(move |a| self.contains(*a))
+        ALL.into_iter().filter(move |a| self.contains(*a))
     }
 
-    /// The set as a bit mask (bit `n` is the `n`th action of [`Action::ALL`]).
-    pub const fn bits(self) -> u8 {
+    /// Every action.
+    pub(crate) const ALL: Actions = Actions(0b1_1111);
+
+    pub(crate) const fn bits(self) -> u8 {
         self.0
     }
 
-    /// The set of a bit mask; bits above the fifth are ignored.
-    pub const fn from_bits(bits: u8) -> Actions {
-        Actions(bits & Actions::ALL.0)
-    }
-
-    pub(crate) fn insert(&mut self, action: Action) {
-        self.0 |= action.bit();
+    /// The set of bits, if any is set.
+    pub(crate) const fn from_bits(bits: u8) -> Option<Actions> {
+        let bits = bits & Actions::ALL.0;
+        if bits == 0 { None } else { Some(Actions(bits)) }
     }
 }
 
 impl From<Action> for Actions {
-    fn from(action: Action) -> Self {
+    fn from(action: Action) -> Actions {
         Actions(action.bit())
     }
 }
 
-impl<const N: usize> From<[Action; N]> for Actions {
-    fn from(actions: [Action; N]) -> Self {
-        actions.into_iter().collect()
+impl BitOr for Actions {
+    type Output = Actions;
+
+    fn bitor(self, other: Actions) -> Actions {
+        Actions(self.0 | other.0)
     }
 }
 
-impl FromIterator<Action> for Actions {
-    fn from_iter<I: IntoIterator<Item = Action>>(iter: I) -> Self {
-        let mut set = Actions::EMPTY;
-        for action in iter {
-            set.insert(action);
-        }
-        set
+impl BitOr<Action> for Actions {
+    type Output = Actions;
+
+    fn bitor(self, other: Action) -> Actions {
+        Actions(self.0 | other.bit())
     }
 }
 
 impl fmt::Display for Actions {
-    /// The actions joined by `,` in canonical order (empty for the empty set).
+    /// The actions joined by `,` in canonical order.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         for (i, action) in self.iter().enumerate() {
             if i > 0 {
@@ -189,28 +190,24 @@ mod tests {
 
     #[test]
     fn canonical_order_and_set_operations() {
-        let set: Actions = [Action::Delete, Action::Create, Action::Read].into();
+        let set = Actions::new([Action::Delete, Action::Create, Action::Read]).unwrap();
         assert_eq!(set.to_string(), "create,read,delete");
-        assert_eq!(set.len(), 3);
-        assert_eq!(
-            set.difference(Action::Read.into()).to_string(),
-            "create,delete"
-        );
         assert_eq!(
             Actions::ALL.to_string(),
             "create,describe,read,write,delete"
         );
-        assert_eq!(Actions::from_bits(0xff), Actions::ALL);
-        assert!(Actions::EMPTY.is_empty());
+        assert_eq!(Actions::from_bits(0xff), Some(Actions::ALL));
+        assert_eq!(Actions::from_bits(0xe0), None);
         assert_eq!(format!("{:?}", Actions::from(Action::Read)), "{Read}");
     }
 
     #[test]
     fn names_round_trip() {
-        for action in Action::ALL {
-            assert_eq!(Action::from_name(action.as_str()), Some(action));
+        for action in ALL {
+            assert_eq!(action.to_string().parse::<Action>().unwrap(), action);
         }
-        assert_eq!(Action::from_name("READ"), None);
-        assert_eq!(Action::from_name("*"), None);
+        assert!("READ".parse::<Action>().is_err());
+        assert!(Action::for_type("write", true).is_err());
+        assert_eq!(Action::for_type("read", true).unwrap(), Action::Read);
     }
 }

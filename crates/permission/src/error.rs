@@ -1,120 +1,153 @@
-//! The public parse error: what went wrong, where, and what to do about it.
+//! The public parse error: what went wrong, where, and what to do about it; and the
+//! one rule for showing untrusted text.
 
 use std::fmt;
 use std::ops::Range;
 
-use crate::{Action, ResourceType, SystemResource};
-
-/// The part of `RESOURCE_TYPE:RESOURCE_NAMES:ACTIONS` that is missing.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum Part {
-    /// `RESOURCE_NAMES`.
-    ResourceNames,
-    /// `ACTIONS`.
-    Actions,
-}
-
-impl fmt::Display for Part {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(match self {
-            Part::ResourceNames => "RESOURCE_NAMES",
-            Part::Actions => "ACTIONS",
-        })
-    }
-}
-
 /// What is wrong with a permission.
 ///
 /// Each variant's `Display` is one lowercase sentence; values taken from the input are
-/// shown between backticks with control characters escaped.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, thiserror::Error)]
+/// shown between backticks with hidden characters escaped, cut at 40 characters.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ErrorKind {
     /// The input is empty.
-    #[error("empty permission: expected `RESOURCE_TYPE:RESOURCE_NAMES:ACTIONS`")]
     Empty,
     /// The input holds whitespace (which the server never accepts).
-    #[error("whitespace is not allowed in a permission")]
     Whitespace,
-    /// A `:` and the part after it are missing.
-    #[error("missing `:{part}`: expected `RESOURCE_TYPE:RESOURCE_NAMES:ACTIONS`")]
-    MissingPart {
-        /// The missing part.
-        part: Part,
-    },
+    /// `:RESOURCE_NAMES` is missing (`db`).
+    MissingNames,
+    /// `:ACTIONS` is missing (`db:a`).
+    MissingActions,
     /// More than three parts.
-    #[error("too many `:`: expected `RESOURCE_TYPE:RESOURCE_NAMES:ACTIONS`")]
     TooManyParts,
-    /// The resource type is empty (`:db1:read`).
-    #[error("missing resource type: expected `db` or `system`")]
-    EmptyResourceType,
-    /// The resource type is not `db`, `system` or `*`.
-    #[error("unknown resource type `{}`: expected `db` or `system`", Shown(found))]
+    /// The resource type is not `db`, `system` or `*` (or is empty).
     UnknownResourceType {
         /// The type given.
         found: String,
     },
     /// The `*` resource type outside the admin permission `*:*:*`.
-    #[error("`*` resource type can only be set for admin token")]
     WildcardTypeNotAdmin,
-    /// An empty name (`db::read`, `db:a,,b:read`, `db:a,:read`).
-    #[error("empty resource name: expected a name or `*`")]
+    /// An empty name (`db::read`, `db:a,,b:read`).
     EmptyResourceName,
     /// A database name holds a character other than a Unicode letter or digit, `/`,
     /// `_` or `-`.
-    #[error(
-        "invalid character `{}` in database name: use letters, digits, `/`, `_` or `-`",
-        Shown(found.encode_utf8(&mut [0; 4]))
-    )]
     InvalidNameCharacter {
         /// The character.
         found: char,
     },
     /// A database name longer than 511 bytes.
-    #[error("database name is {bytes} bytes long: at most 511 are allowed")]
     NameTooLong {
         /// The name's length in bytes.
         bytes: usize,
     },
     /// `*` together with names (`db:a,*:read`).
-    #[error("mixed wildcard (*) and resource name")]
     MixedWildcard,
     /// A system name other than `health`, `metrics`, `ping` and `ready`.
-    #[error(
-        "unknown system resource `{}`: expected `health`, `metrics`, `ping`, `ready` or `*`",
-        Shown(found)
-    )]
     UnknownSystemResource {
         /// The name given.
         found: String,
     },
-    /// An empty action (`db:a:`, `db:a:read,`).
-    #[error("empty action: expected {}", ActionList(*resource_type))]
-    EmptyAction {
-        /// The permission's resource type.
-        resource_type: ResourceType,
-    },
-    /// An action the resource type does not have.
-    #[error(
-        "unknown action `{}` for `{resource_type}`: expected {}",
-        Shown(found),
-        ActionList(*resource_type)
-    )]
+    /// An action the resource type does not have (or an empty one).
     UnknownAction {
         /// The action given.
         found: String,
-        /// The permission's resource type.
-        resource_type: ResourceType,
+        /// `db` or `system`.
+        resource_type: &'static str,
     },
     /// The action `*` on `db` or `system`, which servers no longer accept.
-    #[error(
-        "action `*` is not allowed for `{resource_type}`: list the actions, from {}",
-        ActionList(*resource_type)
-    )]
     WildcardAction {
-        /// The permission's resource type.
-        resource_type: ResourceType,
+        /// `db` or `system`.
+        resource_type: &'static str,
     },
+}
+
+const SHAPE: &str = "expected `RESOURCE_TYPE:RESOURCE_NAMES:ACTIONS`";
+
+impl fmt::Display for ErrorKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            ErrorKind::Empty => write!(f, "empty permission: {SHAPE}"),
+            ErrorKind::Whitespace => f.write_str("whitespace is not allowed in a permission"),
+            ErrorKind::MissingNames => write!(f, "missing `:RESOURCE_NAMES`: {SHAPE}"),
+            ErrorKind::MissingActions => write!(f, "missing `:ACTIONS`: {SHAPE}"),
+            ErrorKind::TooManyParts => write!(f, "too many `:`: {SHAPE}"),
+            ErrorKind::UnknownResourceType { found } if found.is_empty() => {
+                f.write_str("missing resource type: expected `db` or `system`")
+            }
+            ErrorKind::UnknownResourceType { found } => write!(
+                f,
+                "unknown resource type `{}`: expected `db` or `system`",
+                Shown(found)
+            ),
+            ErrorKind::WildcardTypeNotAdmin => {
+                f.write_str("`*` resource type can only be set for admin token")
+            }
+            ErrorKind::EmptyResourceName => {
+                f.write_str("empty resource name: expected a name or `*`")
+            }
+            ErrorKind::InvalidNameCharacter { found } => write!(
+                f,
+                "invalid character `{}` in database name: use letters, digits, `/`, `_` or `-`",
+                Shown(found.encode_utf8(&mut [0; 4]))
+            ),
+            ErrorKind::NameTooLong { bytes } => write!(
+                f,
+                "database name is {bytes} bytes long: at most 511 are allowed"
+            ),
+            ErrorKind::MixedWildcard => f.write_str("mixed wildcard (*) and resource name"),
+            ErrorKind::UnknownSystemResource { found } => write!(
+                f,
+                "unknown system resource `{}`: expected `health`, `metrics`, `ping`, `ready` or `*`",
+                Shown(found)
+            ),
+            ErrorKind::UnknownAction {
+                found,
+                resource_type,
+            } if found.is_empty() => {
+                write!(f, "empty action: expected {}", ActionList(resource_type))
+            }
+            ErrorKind::UnknownAction {
+                found,
+                resource_type,
+            } => write!(
+                f,
+                "unknown action `{}` for `{resource_type}`: expected {}",
+                Shown(found),
+                ActionList(resource_type)
+            ),
+            ErrorKind::WildcardAction { resource_type } => write!(
+                f,
+                "action `*` is not allowed for `{resource_type}`: list the actions, from {}",
+                ActionList(resource_type)
+            ),
+        }
+    }
+}
+
+/// A serde visitor that parses a string with `parse`, so that the deserializer places
+/// the error (`serde_json` adds its line and column).
+pub(crate) struct ParsingVisitor<F> {
+    expecting: &'static str,
+    parse: F,
+}
+
+impl<F> ParsingVisitor<F> {
+    pub(crate) fn new(expecting: &'static str, parse: F) -> Self {
+        ParsingVisitor { expecting, parse }
+    }
+}
+
+impl<T, F: FnOnce(&str) -> Result<T, String>> serde::de::Visitor<'_> for ParsingVisitor<F> {
+    type Value = T;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.expecting)
+    }
+
+    fn visit_str<E: serde::de::Error>(self, text: &str) -> Result<T, E> {
+        (self.parse)(text).map_err(E::custom)
+    }
 }
 
 /// A value from the input inside a message: control, bidirectional and zero-width
@@ -214,19 +247,16 @@ fn shown_width(c: char) -> usize {
     }
 }
 
-/// "`create`, `describe`, `read`, `write` or `delete`" for a type.
-struct ActionList(ResourceType);
+/// "`create`, `describe`, `read`, `write` or `delete`" for `db`, "`read`" for `system`.
+struct ActionList<'a>(&'a str);
 
-impl fmt::Display for ActionList {
+impl fmt::Display for ActionList<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let actions: Vec<Action> = self.0.valid_actions().iter().collect();
-        for (i, action) in actions.iter().enumerate() {
-            if i > 0 {
-                f.write_str(if i + 1 == actions.len() { " or " } else { ", " })?;
-            }
-            write!(f, "`{action}`")?;
-        }
-        Ok(())
+        f.write_str(if self.0 == "system" {
+            "`read`"
+        } else {
+            "`create`, `describe`, `read`, `write` or `delete`"
+        })
     }
 }
 
@@ -274,8 +304,22 @@ impl ParsePermissionError {
         }
     }
 
-    /// The text that failed: the whole permission string, or the one value (a name, an
-    /// action) that a constructor refused.
+    /// The same error, as part of `outer`, where the input starts at byte `offset`.
+    pub(crate) fn within(self, outer: &str, offset: usize) -> ParsePermissionError {
+        ParsePermissionError {
+            input: outer.to_owned(),
+            span: self.span.start + offset..self.span.end + offset,
+            kind: self.kind,
+            hint: self.hint,
+        }
+    }
+
+    pub(crate) fn into_parts(self) -> (Range<usize>, ErrorKind, Option<String>) {
+        (self.span, self.kind, self.hint)
+    }
+
+    /// The text that failed: the whole permission string, or the one value (a database
+    /// name, say) that a constructor refused.
     pub fn input(&self) -> &str {
         &self.input
     }
@@ -296,30 +340,32 @@ impl ParsePermissionError {
         self.hint.as_deref()
     }
 
-    /// The input on one line and a caret line under the span, both indented by two
-    /// spaces, with `label` (a flag name, say) in front of the input when given.
+    /// The message, the input with a caret line under the span, and the hint, as
+    /// `Display` shows them; with `label` (a flag's name, say) in front of the input.
     ///
-    /// Control, bidirectional and zero-width characters are shown escaped; the carets
-    /// line up in terminal columns with wide characters; a long input is cut to about
-    /// 80 columns around the span, with `…`.
+    /// Hidden characters are shown escaped; the carets line up in terminal columns with
+    /// wide characters; a long input is cut to about 80 columns around the span, with
+    /// `…`.
     ///
     /// ```
     /// use influxdb3_permission::Permission;
     ///
     /// let err = "db:数据库:reed".parse::<Permission>().unwrap_err();
     /// assert_eq!(
-    ///     err.snippet(Some("--permission")).to_string(),
-    ///     "  --permission db:数据库:reed\n                         ^^^^"
+    ///     err.render(Some("--permission")).to_string(),
+    ///     "unknown action `reed` for `db`: expected `create`, `describe`, `read`, `write` or `delete`\n\
+    ///      \x20 --permission db:数据库:reed\n\
+    ///      \x20                        ^^^^\n\
+    ///      hint: did you mean `read`?"
     /// );
     /// ```
-    pub fn snippet<'a>(&'a self, label: Option<&'a str>) -> Snippet<'a> {
-        Snippet { error: self, label }
+    pub fn render<'a>(&'a self, label: Option<&'a str>) -> impl fmt::Display + 'a {
+        Rendered { error: self, label }
     }
 }
 
-/// The input and a caret line under the span: see [`ParsePermissionError::snippet`].
-#[derive(Debug, Clone, Copy)]
-pub struct Snippet<'a> {
+/// The rendering of [`ParsePermissionError::render`].
+struct Rendered<'a> {
     error: &'a ParsePermissionError,
     label: Option<&'a str>,
 }
@@ -329,8 +375,9 @@ const CONTEXT_BEFORE: usize = 30;
 /// Columns of input shown in all, at most.
 const WINDOW: usize = 80;
 
-impl fmt::Display for Snippet<'_> {
+impl fmt::Display for Rendered<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        writeln!(f, "{}", self.error.kind)?;
         let input = self.error.input.as_str();
         let span = self.error.span.clone();
         // The window: up to CONTEXT_BEFORE columns before the span, then up to WINDOW.
@@ -386,17 +433,17 @@ impl fmt::Display for Snippet<'_> {
             carets.push('^');
         }
         write!(f, "  {line}\n  {}", carets.trim_end())?;
+        if let Some(hint) = &self.error.hint {
+            write!(f, "\nhint: {hint}")?;
+        }
         Ok(())
     }
 }
 
 impl fmt::Display for ParsePermissionError {
+    /// [`render`](Self::render) without a label.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}\n{}", self.kind, self.snippet(None))?;
-        if let Some(hint) = &self.hint {
-            write!(f, "\nhint: {hint}")?;
-        }
-        Ok(())
+        self.render(None).fmt(f)
     }
 }
 
@@ -404,13 +451,15 @@ impl std::error::Error for ParsePermissionError {}
 
 /// Hints: the closest known word, and advice for common slips.
 pub(crate) mod hints {
-    use super::{Action, ActionList, ResourceType, SystemResource};
+    use crate::{Action, SystemResource};
 
     /// The hint for a `*` the shell may have replaced by file names.
-    pub(crate) const SHELL_GLOB: &str = "if you typed `*`, the shell may have expanded it into file names: quote the argument, as in 'db:*:read'";
+    const SHELL_GLOB: &str = "if you typed `*`, the shell may have expanded it into file names: quote the argument, as in 'db:*:read'";
+
+    const ACTIONS: [&str; 5] = ["create", "describe", "read", "write", "delete"];
 
     /// `did you mean `x`?` for the candidate closest to `found`, if it is close.
-    pub(crate) fn did_you_mean<'a>(
+    fn did_you_mean<'a>(
         found: &str,
         candidates: impl IntoIterator<Item = &'a str>,
     ) -> Option<String> {
@@ -426,8 +475,8 @@ pub(crate) mod hints {
     /// Hint for a resource type that is not `db`, `system` or `*`.
     pub(crate) fn resource_type(found: &str) -> Option<String> {
         let lower = found.to_lowercase();
-        if let Some(ty) = ResourceType::from_name(&lower) {
-            return Some(format!("resource types are lowercase: `{ty}`"));
+        if matches!(lower.as_str(), "db" | "system") {
+            return Some(format!("resource types are lowercase: `{lower}`"));
         }
         if matches!(lower.as_str(), "database" | "databases" | "dbs") {
             return Some("did you mean `db`?".to_owned());
@@ -438,24 +487,47 @@ pub(crate) mod hints {
         did_you_mean(found, ["db", "system"])
     }
 
+    /// Hint for the `*` resource type outside `*:*:*`.
+    pub(crate) const ADMIN_ONLY: &str =
+        "`*:*:*` is the admin permission; for every database, write `db:*:ACTIONS`";
+
+    /// Hint for a character a database name cannot hold.
+    pub(crate) fn name_character(found: char) -> Option<String> {
+        match found {
+            '.' => Some(SHELL_GLOB.to_owned()),
+            '*' => {
+                Some("`*` stands alone and means every database; names cannot hold it".to_owned())
+            }
+            _ => None,
+        }
+    }
+
     /// Hint for an action the type does not have.
-    pub(crate) fn action(found: &str, resource_type: ResourceType) -> Option<String> {
-        let valid = resource_type.valid_actions();
-        if let Some(action) = Action::from_name(&found.to_lowercase()) {
-            return Some(if valid.contains(action) {
+    pub(crate) fn action(found: &str, system: bool) -> Option<String> {
+        let lower = found.to_lowercase();
+        if let Some(action) = Action::named(&lower) {
+            return Some(if !system || action == Action::Read {
                 format!("actions are lowercase: `{action}`")
             } else {
-                format!(
-                    "`{resource_type}` permissions only grant {}",
-                    ActionList(resource_type)
-                )
+                "`system` permissions only grant `read`".to_owned()
             });
         }
-        if ResourceType::from_name(found).is_some() {
+        if matches!(found, "db" | "system" | "*") {
             return Some("to grant several permissions, give each one separately".to_owned());
         }
-        did_you_mean(found, valid.iter().map(Action::as_str))
+        if system {
+            did_you_mean(found, ["read"])
+        } else {
+            did_you_mean(found, ACTIONS)
+        }
     }
+
+    /// Hint for whitespace in a permission.
+    pub(crate) const WHITESPACE: &str = "remove it: names and actions are separated by `,` alone";
+
+    /// Hint for more than three parts.
+    pub(crate) const TOO_MANY_PARTS: &str =
+        "a permission has three parts; to grant several permissions, give each one separately";
 
     /// Hint for an unknown system name.
     pub(crate) fn system_resource(found: &str) -> Option<String> {

@@ -2,53 +2,49 @@
 //!
 //! A permission is written `RESOURCE_TYPE:RESOURCE_NAMES:ACTIONS`, as in
 //! `db:db1,db2:read,write` or `system:health:read`. This crate accepts exactly what an
-//! InfluxDB 3 Enterprise server accepts, writes it back in canonical form, converts it to
-//! and from the HTTP wire object, and answers "may this token do that?".
+//! InfluxDB 3 Enterprise server accepts, into a [`Permission`] shaped as the grammar is
+//! (admin, database, system) that cannot hold a wrong value; writes it back in canonical
+//! form; carries it to and from the HTTP wire object; and answers "may this token do
+//! that?" with a [`PermissionSet`].
 //!
 //! # Example
 //!
-//! Parse, display and convert to the wire form:
+//! Parse a request and check it against a token's permissions:
 //!
 //! ```
-//! use influxdb3_permission::{Action, Permission, ResourceType};
+//! use influxdb3_permission::{Action, Permission, PermissionSet, Resource};
 //!
-//! # fn main() -> Result<(), Box<dyn std::error::Error>> {
-//! let p: Permission = "db:db1,db2:write,read".parse()?;
-//! assert_eq!(p.resource_type(), ResourceType::Database);
-//! assert_eq!(p.database_names().collect::<Vec<_>>(), ["db1", "db2"]);
-//! assert_eq!(p.to_string(), "db:db1,db2:read,write");
-//!
-//! let wire = serde_json::to_string(&p.to_wire())?;
-//! assert_eq!(
-//!     wire,
-//!     r#"{"resource_type":"db","resource_names":["db1","db2"],"actions":["read","write"]}"#
-//! );
-//!
-//! let health: Permission = "system:HEALTH:read".parse()?;
-//! assert_eq!(health.to_string(), "system:health:read");
-//! assert_eq!(health.resource_names().as_list().unwrap().as_str(), "health");
-//! # Ok(())
-//! # }
-//! ```
-//!
-//! Check what a token may do:
-//!
-//! ```
-//! use influxdb3_permission::{Action, PermissionSet, Resource};
-//!
-//! # fn main() -> Result<(), influxdb3_permission::ParsePermissionError> {
-//! let token = PermissionSet::parse(["db:sensors:read,write", "db:*:read"])?;
+//! let token: PermissionSet = ["db:sensors:read,write", "db:*:read"]
+//!     .iter()
+//!     .map(|p| p.parse::<Permission>())
+//!     .collect::<Result<_, _>>()?;
 //! assert!(token.allows(Resource::Database("sensors"), Action::Write));
 //! assert!(token.allows(Resource::Database("anything"), Action::Read));
 //! assert!(!token.allows(Resource::Database("anything"), Action::Write));
-//! # Ok(())
-//! # }
+//! assert!(token.covers(&"db:sensors:write".parse()?));
+//! # Ok::<(), influxdb3_permission::ParsePermissionError>(())
+//! ```
+//!
+//! Canonical form and the wire form:
+//!
+//! ```
+//! use influxdb3_permission::Permission;
+//!
+//! let p: Permission = "db:db1,db2:write,read".parse()?;
+//! assert_eq!(p.to_string(), "db:db1,db2:read,write");
+//! assert_eq!(
+//!     serde_json::to_string(&p.wire())?,
+//!     r#"{"resource_type":"db","resource_names":["db1","db2"],"actions":["read","write"]}"#
+//! );
+//! assert_eq!("system:HEALTH:read".parse::<Permission>()?.to_string(), "system:health:read");
+//! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 //!
 //! # Errors
 //!
 //! [`ParsePermissionError`] says what is wrong ([`ErrorKind`]), where (a byte span of the
-//! input) and, where it can, what to do:
+//! input) and, where it can, what to do; its `Display` shows the input with a caret
+//! under the span:
 //!
 //! ```
 //! use influxdb3_permission::{ErrorKind, Permission};
@@ -58,8 +54,9 @@
 //! assert_eq!(err.span(), 5..6);
 //! assert_eq!(err.to_string(), "mixed wildcard (*) and resource name\n  db:a,*:read\n       ^");
 //!
-//! // `*:*:*` is the admin permission: it parses, and callers decide whether to refuse it.
-//! assert!("*:*:*".parse::<Permission>().unwrap().is_admin());
+//! // `*:*:*` is the admin permission: it parses; a permission token's grants refuse it.
+//! assert_eq!("*:*:*".parse::<Permission>()?, Permission::Admin);
+//! # Ok::<(), influxdb3_permission::ParsePermissionError>(())
 //! ```
 
 #![deny(missing_docs)]
@@ -67,16 +64,13 @@
 
 mod action;
 mod error;
+mod name;
 mod parser;
 mod permission;
-mod resource;
 mod set;
 
 pub use action::{Action, Actions};
-pub use error::{ErrorKind, ParsePermissionError, Part, Snippet, escape, is_hidden};
-pub use permission::{Permission, WirePermission};
-pub use resource::{
-    MAX_DATABASE_NAME_BYTES, NameList, Names, Resource, ResourceNames, ResourceType,
-    SystemResource, check_database_name, is_database_name_char,
-};
-pub use set::PermissionSet;
+pub use error::{ErrorKind, ParsePermissionError, escape, is_hidden};
+pub use name::{DatabaseName, Names, Scope, SystemResource};
+pub use permission::Permission;
+pub use set::{Grants, GrantsError, PermissionSet, Resource};

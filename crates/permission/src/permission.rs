@@ -3,331 +3,101 @@
 use std::fmt;
 use std::str::FromStr;
 
+use serde::ser::SerializeStruct;
 use serde::{Deserialize, Serialize};
 
-use crate::error::{ErrorKind, ParsePermissionError};
-use crate::parser;
-use std::collections::HashSet;
+use crate::error::{ParsePermissionError, Shown};
+use crate::{Action, Actions, DatabaseName, Names, Scope, SystemResource};
 
-use crate::resource::{NameList, Names};
-use crate::{Action, Actions, ResourceNames, ResourceType, SystemResource};
-
-/// One permission: a resource type, the names it covers and the actions it grants.
+/// One permission, shaped as the grammar `RESOURCE_TYPE:RESOURCE_NAMES:ACTIONS` is:
+/// the admin permission `*:*:*`, actions on databases, or read access to system
+/// endpoints. Every value is valid; there is nothing to check after construction.
 ///
-/// Its string form is `RESOURCE_TYPE:RESOURCE_NAMES:ACTIONS`. [`FromStr`] accepts what an
-/// InfluxDB 3 Enterprise server accepts; [`Display`](fmt::Display) writes the canonical
-/// form (names in first-seen order without duplicates, actions in the order
-/// `create,describe,read,write,delete`, system names lowercase), which parses back to
-/// the same value.
+/// [`FromStr`] accepts what an InfluxDB 3 Enterprise server accepts; [`Display`]
+/// writes the canonical form (names in first-seen order without duplicates, actions in
+/// the order `create,describe,read,write,delete`, system names lowercase), which parses
+/// back to the same value. Serde uses the string form.
 ///
 /// ```
-/// use influxdb3_permission::{Action, Permission, ResourceType};
+/// use influxdb3_permission::{Action, Actions, DatabaseName, Names, Permission, Scope};
 ///
-/// # fn main() -> Result<(), influxdb3_permission::ParsePermissionError> {
 /// let p: Permission = "db:db1,db2,db1:write,read".parse()?;
-/// assert_eq!(p.resource_type(), ResourceType::Database);
-/// assert!(p.actions().contains(Action::Write));
 /// assert_eq!(p.to_string(), "db:db1,db2:read,write");
-/// # Ok(())
-/// # }
+///
+/// // The same permission, built in code.
+/// let names = Names::new([DatabaseName::new("db1")?, DatabaseName::new("db2")?]).unwrap();
+/// let actions = Actions::new([Action::Read, Action::Write]).unwrap();
+/// assert_eq!(p, Permission::Database { names: Scope::Only(names), actions });
+/// # Ok::<(), influxdb3_permission::ParsePermissionError>(())
 /// ```
 ///
-/// The values are always valid: the constructors check what the parser checks. The
-/// admin permission `*:*:*` parses to [`Permission::admin`]; callers that mint
-/// permission tokens refuse it with [`is_admin`](Permission::is_admin).
+/// [`Display`]: fmt::Display
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub struct Permission {
-    resource_type: ResourceType,
-    names: ResourceNames,
-    actions: Actions,
+pub enum Permission {
+    /// `*:*:*`: every action on every resource. Only admin tokens have it.
+    Admin,
+    /// `db:NAMES:ACTIONS`.
+    Database {
+        /// The databases: `*`, or these names.
+        names: Scope<DatabaseName>,
+        /// What may be done to them.
+        actions: Actions,
+    },
+    /// `system:NAMES:read`: `read` is the only action on system endpoints.
+    System(Scope<SystemResource>),
 }
 
 impl Permission {
-    /// The admin permission `*:*:*`: every action on every resource.
-    pub fn admin() -> Permission {
-        Permission {
-            resource_type: ResourceType::Wildcard,
-            names: ResourceNames::All,
-            actions: Actions::ALL,
-        }
-    }
-
-    /// A permission from its three parts, checked as the parser checks them: `names`
-    /// is `["*"]` for every resource of the type, or names (duplicates folded, system
-    /// names lowercased). This is the shape of the HTTP wire object.
-    ///
-    /// # Errors
-    ///
-    /// When the parts do not make a valid permission (see [`ErrorKind`]): an empty list,
-    /// `*` mixed with names, an invalid name, no action, an action the type does not
-    /// have. The type `*` is valid only as `*:*:*` with every action. The error's input
-    /// is the offending name, or the names joined by `,`.
+    /// The wire form the server's token endpoints carry, for serializing:
+    /// `{"resource_type":"db","resource_names":["db1"],"actions":["read"]}`, with `*`
+    /// written `["*"]` (and the admin permission's actions `["*"]`). It borrows the
+    /// permission; nothing is copied.
     ///
     /// ```
-    /// use influxdb3_permission::{Action, Actions, Permission, ResourceType};
+    /// use influxdb3_permission::Permission;
     ///
-    /// # fn main() -> Result<(), influxdb3_permission::ParsePermissionError> {
-    /// let rw = Actions::from([Action::Read, Action::Write]);
-    /// let p = Permission::new(ResourceType::Database, ["sensors", "logs"], rw)?;
-    /// assert_eq!(p.to_string(), "db:sensors,logs:read,write");
-    /// let all = Permission::new(ResourceType::Database, ["*"], rw)?;
-    /// assert_eq!(all.to_string(), "db:*:read,write");
-    /// let err = Permission::new(ResourceType::Database, ["ok", "not ok"], rw).unwrap_err();
-    /// assert_eq!((err.input(), err.span()), ("not ok", 3..4));
-    /// # Ok(())
-    /// # }
+    /// let p: Permission = "db:db1,db2:read,write".parse()?;
+    /// assert_eq!(
+    ///     serde_json::to_string(&p.wire())?,
+    ///     r#"{"resource_type":"db","resource_names":["db1","db2"],"actions":["read","write"]}"#
+    /// );
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
-    pub fn new<I, S>(
-        resource_type: ResourceType,
-        names: I,
-        actions: Actions,
-    ) -> Result<Permission, ParsePermissionError>
-    where
-        I: IntoIterator<Item = S>,
-        S: AsRef<str>,
-    {
-        /// Past this many names, duplicates are found with a hash set.
-        const LINEAR_DEDUP: usize = 32;
-        let names: Vec<S> = names.into_iter().collect();
-        let names: Vec<&str> = names.iter().map(AsRef::as_ref).collect();
-        let joined = || names.join(",");
-        if resource_type == ResourceType::Wildcard {
-            if names == ["*"] && actions == Actions::ALL {
-                return Ok(Permission::admin());
-            }
-            let input = joined();
-            return Err(ParsePermissionError::new(
-                &input,
-                0..input.len(),
-                ErrorKind::WildcardTypeNotAdmin,
-                None,
-            ));
-        }
-        if names.is_empty() {
-            return Err(empty_list());
-        }
-        if let Some(star) = names.iter().position(|n| *n == "*") {
-            if let Some(other) = names.iter().position(|n| *n != "*") {
-                let input = joined();
-                let at: usize = names[..star.max(other)].iter().map(|n| n.len() + 1).sum();
-                let len = names[star.max(other)].len();
-                return Err(ParsePermissionError::new(
-                    &input,
-                    at..at + len,
-                    ErrorKind::MixedWildcard,
-                    None,
-                ));
-            }
-            Permission::check_actions(resource_type, actions)?;
-            return Ok(Permission::from_parts(
-                resource_type,
-                ResourceNames::All,
-                actions,
-            ));
-        }
-        let mut list = NameList::with_capacity(names.iter().map(|n| n.len() + 1).sum());
-        let mut seen: HashSet<&str> = HashSet::new();
-        for name in &names {
-            let name: &str = if resource_type == ResourceType::System {
-                parser::system_name(name)
-                    .map_err(|p| p.into_error(name))?
-                    .as_str()
-            } else {
-                parser::database_name(name).map_err(|p| p.into_error(name))?;
-                name
-            };
-            let new = if names.len() > LINEAR_DEDUP {
-                seen.insert(name)
-            } else {
-                !list.contains(name)
-            };
-            if new {
-                list.push_new(name);
-            }
-        }
-        Permission::check_actions(resource_type, actions)?;
-        Ok(Permission::from_parts(
-            resource_type,
-            ResourceNames::Names(list),
-            actions,
-        ))
+    pub fn wire(&self) -> impl Serialize + '_ {
+        Wire(self)
     }
 
-    /// A `db` permission on the databases `names`: [`Permission::new`] with the type
-    /// `db`.
+    /// Reads a permission in its wire form (with `#[serde(deserialize_with = …)]`, say),
+    /// checking each field as the string form is checked: a name that holds a `,` is one
+    /// invalid name, not two.
+    ///
+    /// ```
+    /// use influxdb3_permission::Permission;
+    ///
+    /// let json = r#"{"resource_type":"system","resource_names":["health"],"actions":["read"]}"#;
+    /// let p = Permission::deserialize_wire(&mut serde_json::Deserializer::from_str(json))?;
+    /// assert_eq!(p.to_string(), "system:health:read");
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     ///
     /// # Errors
     ///
-    /// As [`Permission::new`].
-    pub fn databases<I, S>(names: I, actions: Actions) -> Result<Permission, ParsePermissionError>
-    where
-        I: IntoIterator<Item = S>,
-        S: AsRef<str>,
-    {
-        Permission::new(ResourceType::Database, names, actions)
+    /// The deserializer's error, with the field and value that do not check.
+    pub fn deserialize_wire<'de, D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Permission, D::Error> {
+        let wire = OwnedWire::deserialize(deserializer)?;
+        wire.check().map_err(serde::de::Error::custom)
     }
-
-    /// A `db:*` permission: `actions` on every database, including those created later.
-    ///
-    /// # Errors
-    ///
-    /// When `actions` is empty.
-    pub fn all_databases(actions: Actions) -> Result<Permission, ParsePermissionError> {
-        Permission::new(ResourceType::Database, ["*"], actions)
-    }
-
-    /// A `system` permission (`read`) on these system endpoints.
-    ///
-    /// # Errors
-    ///
-    /// When `resources` is empty.
-    pub fn system<I>(resources: I) -> Result<Permission, ParsePermissionError>
-    where
-        I: IntoIterator<Item = SystemResource>,
-    {
-        let mut list: Vec<SystemResource> = Vec::new();
-        for r in resources {
-            if !list.contains(&r) {
-                list.push(r);
-            }
-        }
-        if list.is_empty() {
-            return Err(empty_list());
-        }
-        Ok(Permission::from_parts(
-            ResourceType::System,
-            ResourceNames::Names(parser::system_list(&list)),
-            Action::Read.into(),
-        ))
-    }
-
-    /// `system:*:read`: every system endpoint.
-    pub fn all_system() -> Permission {
-        Permission::from_parts(
-            ResourceType::System,
-            ResourceNames::All,
-            Action::Read.into(),
-        )
-    }
-
-    /// Checks the actions are not empty and fit the type.
-    fn check_actions(
-        resource_type: ResourceType,
-        actions: Actions,
-    ) -> Result<(), ParsePermissionError> {
-        if actions.is_empty() {
-            return Err(ParsePermissionError::new(
-                "",
-                0..0,
-                ErrorKind::EmptyAction { resource_type },
-                None,
-            ));
-        }
-        let extra = actions.difference(resource_type.valid_actions());
-        if let Some(action) = extra.iter().next() {
-            // The parser's check refuses it too, with the same message and hint.
-            let name = action.as_str();
-            parser::action(name, resource_type).map_err(|p| p.into_error(name))?;
-        }
-        Ok(())
-    }
-
-    /// Assembles already checked parts.
-    pub(crate) fn from_parts(
-        resource_type: ResourceType,
-        names: ResourceNames,
-        actions: Actions,
-    ) -> Permission {
-        Permission {
-            resource_type,
-            names,
-            actions,
-        }
-    }
-
-    /// The resource type.
-    pub fn resource_type(&self) -> ResourceType {
-        self.resource_type
-    }
-
-    /// The names: `*` or a list.
-    pub fn resource_names(&self) -> &ResourceNames {
-        &self.names
-    }
-
-    /// The actions granted (every action for the admin permission).
-    pub fn actions(&self) -> Actions {
-        self.actions
-    }
-
-    /// Whether this is the admin permission `*:*:*`.
-    pub fn is_admin(&self) -> bool {
-        self.resource_type == ResourceType::Wildcard
-    }
-
-    /// The databases this permission names (none for `db:*`, `system` and admin).
-    pub fn database_names(&self) -> Names<'_> {
-        match (&self.resource_type, &self.names) {
-            (ResourceType::Database, ResourceNames::Names(names)) => names.iter(),
-            _ => Names::empty(),
-        }
-    }
-
-    /// The wire form sent to and received from the server's token endpoints.
-    pub fn to_wire(&self) -> WirePermission {
-        let resource_names = match &self.names {
-            ResourceNames::All => vec!["*".to_owned()],
-            ResourceNames::Names(names) => names.iter().map(str::to_owned).collect(),
-        };
-        let actions = if self.is_admin() {
-            vec!["*".to_owned()]
-        } else {
-            self.actions.iter().map(|a| a.as_str().to_owned()).collect()
-        };
-        WirePermission {
-            resource_type: self.resource_type.as_str().to_owned(),
-            resource_names,
-            actions,
-        }
-    }
-
-    /// The permission of a wire object, checked as a string would be.
-    ///
-    /// # Errors
-    ///
-    /// When a field does not validate; the error's input is that one value.
-    pub fn from_wire(wire: &WirePermission) -> Result<Permission, ParsePermissionError> {
-        let ty = &wire.resource_type;
-        let resource_type = parser::resource_type(ty).map_err(|p| p.into_error(ty))?;
-        if resource_type == ResourceType::Wildcard {
-            // Only the admin permission: `["*"]` names and `["*"]` actions.
-            let actions = if wire.actions == ["*"] {
-                Actions::ALL
-            } else {
-                Actions::EMPTY
-            };
-            return Permission::new(resource_type, &wire.resource_names, actions);
-        }
-        let mut actions = Actions::EMPTY;
-        for action in &wire.actions {
-            actions
-                .insert(parser::action(action, resource_type).map_err(|p| p.into_error(action))?);
-        }
-        Permission::new(resource_type, &wire.resource_names, actions)
-    }
-}
-
-/// The error for a permission with no names.
-fn empty_list() -> ParsePermissionError {
-    ParsePermissionError::new("", 0..0, ErrorKind::EmptyResourceName, None)
 }
 
 impl fmt::Display for Permission {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        if self.is_admin() {
-            return f.write_str("*:*:*");
+        match self {
+            Permission::Admin => f.write_str("*:*:*"),
+            Permission::Database { names, actions } => write!(f, "db:{names}:{actions}"),
+            Permission::System(names) => write!(f, "system:{names}:read"),
         }
-        write!(f, "{}:{}:{}", self.resource_type, self.names, self.actions)
     }
 }
 
@@ -336,15 +106,7 @@ impl FromStr for Permission {
 
     /// Parses `RESOURCE_TYPE:RESOURCE_NAMES:ACTIONS`.
     fn from_str(s: &str) -> Result<Permission, ParsePermissionError> {
-        parser::parse(s)
-    }
-}
-
-impl TryFrom<&str> for Permission {
-    type Error = ParsePermissionError;
-
-    fn try_from(s: &str) -> Result<Permission, ParsePermissionError> {
-        parser::parse(s)
+        crate::parser::parse(s)
     }
 }
 
@@ -356,76 +118,140 @@ impl Serialize for Permission {
 }
 
 impl<'de> Deserialize<'de> for Permission {
-    /// From the grammar string.
+    /// From the grammar string; the error names the value, the byte span and what is
+    /// wrong.
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl serde::de::Visitor<'_> for Visitor {
-            type Value = Permission;
-            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str("a permission string such as `db:db1:read,write`")
-            }
-            fn visit_str<E: serde::de::Error>(self, s: &str) -> Result<Permission, E> {
-                s.parse::<Permission>().map_err(|e| {
+        deserializer.deserialize_str(crate::error::ParsingVisitor::new(
+            "a permission string such as `db:db1:read,write`",
+            |text: &str| {
+                text.parse::<Permission>().map_err(|e| {
                     let hint = e
                         .hint()
                         .map(|h| format!(" (hint: {h})"))
                         .unwrap_or_default();
-                    E::custom(format_args!(
+                    format!(
                         "invalid permission `{}` at bytes {}..{}: {}{hint}",
-                        crate::error::Shown(s),
+                        Shown(text),
                         e.span().start,
                         e.span().end,
                         e.kind(),
-                    ))
+                    )
                 })
+            },
+        ))
+    }
+}
+
+/// The borrowing wire serializer of [`Permission::wire`].
+struct Wire<'a>(&'a Permission);
+
+impl Serialize for Wire<'_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        /// `["*"]`, or the names.
+        struct List<'a, T>(&'a Scope<T>);
+        impl<T: fmt::Display> Serialize for List<'_, T> {
+            fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+                match self.0 {
+                    Scope::All => s.collect_seq(["*"]),
+                    Scope::Only(names) => s.collect_seq(names.iter().map(Collected)),
+                }
             }
         }
-        deserializer.deserialize_str(Visitor)
+        /// A `Display` value as a JSON string.
+        struct Collected<T>(T);
+        impl<T: fmt::Display> Serialize for Collected<T> {
+            fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+                s.collect_str(&self.0)
+            }
+        }
+        let mut wire = serializer.serialize_struct("Permission", 3)?;
+        match self.0 {
+            Permission::Admin => {
+                wire.serialize_field("resource_type", "*")?;
+                wire.serialize_field("resource_names", &["*"])?;
+                wire.serialize_field("actions", &["*"])?;
+            }
+            Permission::Database { names, actions } => {
+                wire.serialize_field("resource_type", "db")?;
+                wire.serialize_field("resource_names", &List(names))?;
+                let actions: Vec<Collected<Action>> = actions.iter().map(Collected).collect();
+                wire.serialize_field("actions", &actions)?;
+            }
+            Permission::System(names) => {
+                wire.serialize_field("resource_type", "system")?;
+                wire.serialize_field("resource_names", &List(names))?;
+                wire.serialize_field("actions", &["read"])?;
+            }
+        }
+        wire.end()
     }
 }
 
-/// A permission as the HTTP API carries it:
-/// `{"resource_type":"db","resource_names":["db1"],"actions":["read"]}`.
-///
-/// `*` is written `["*"]` in `resource_names` (and in `actions` for the admin
-/// permission only).
-///
-/// ```
-/// use influxdb3_permission::Permission;
-///
-/// # fn main() -> Result<(), Box<dyn std::error::Error>> {
-/// let p: Permission = "db:db1,db2:read,write".parse()?;
-/// let json = serde_json::to_string(&p.to_wire())?;
-/// assert_eq!(
-///     json,
-///     r#"{"resource_type":"db","resource_names":["db1","db2"],"actions":["read","write"]}"#
-/// );
-/// assert_eq!(Permission::from_wire(&serde_json::from_str(&json)?)?, p);
-/// # Ok(())
-/// # }
-/// ```
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
-pub struct WirePermission {
-    /// `db`, `system` or `*`.
-    pub resource_type: String,
-    /// The names, or `["*"]`.
-    pub resource_names: Vec<String>,
-    /// The action names.
-    pub actions: Vec<String>,
+/// The wire form as it arrives, before it is checked.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct OwnedWire {
+    resource_type: String,
+    resource_names: Vec<String>,
+    actions: Vec<String>,
 }
 
-impl From<&Permission> for WirePermission {
-    fn from(p: &Permission) -> Self {
-        p.to_wire()
+impl OwnedWire {
+    fn check(&self) -> Result<Permission, String> {
+        let only_star = |list: &[String]| list.len() == 1 && list[0] == "*";
+        match self.resource_type.as_str() {
+            "*" if only_star(&self.resource_names) && only_star(&self.actions) => {
+                Ok(Permission::Admin)
+            }
+            "*" => Err("the `*` resource type can only be set for an admin token".to_owned()),
+            "db" => Ok(Permission::Database {
+                names: self.scope(DatabaseName::new)?,
+                actions: self.actions(false)?,
+            }),
+            "system" => {
+                self.actions(true)?;
+                Ok(Permission::System(
+                    self.scope(str::parse::<SystemResource>)?,
+                ))
+            }
+            other => Err(format!("unknown resource type `{}`", Shown(other))),
+        }
+    }
+
+    /// `["*"]`, or names that `name` checks one by one.
+    fn scope<T: Eq + std::hash::Hash + Clone>(
+        &self,
+        name: impl Fn(&str) -> Result<T, ParsePermissionError>,
+    ) -> Result<Scope<T>, String> {
+        let names = &self.resource_names;
+        if names.len() == 1 && names[0] == "*" {
+            return Ok(Scope::All);
+        }
+        if names.iter().any(|n| n == "*") {
+            return Err("mixed wildcard (*) and resource name".to_owned());
+        }
+        let checked = names
+            .iter()
+            .map(|n| name(n).map_err(|e| invalid("resource name", &e)))
+            .collect::<Result<Vec<T>, String>>()?;
+        Names::new(checked)
+            .map(Scope::Only)
+            .ok_or_else(|| "no resource names".to_owned())
+    }
+
+    fn actions(&self, system: bool) -> Result<Actions, String> {
+        let checked = self
+            .actions
+            .iter()
+            .map(|a| Action::for_type(a, system).map_err(|e| invalid("action", &e)))
+            .collect::<Result<Vec<Action>, String>>()?;
+        Actions::new(checked).ok_or_else(|| "no actions".to_owned())
     }
 }
 
-impl TryFrom<&WirePermission> for Permission {
-    type Error = ParsePermissionError;
-
-    fn try_from(wire: &WirePermission) -> Result<Self, Self::Error> {
-        Permission::from_wire(wire)
-    }
+/// `invalid FIELD `VALUE`: WHAT`.
+fn invalid(field: &str, e: &ParsePermissionError) -> String {
+    format!("invalid {field} `{}`: {}", Shown(e.input()), e.kind())
 }
 
 #[cfg(feature = "arbitrary")]
@@ -435,35 +261,45 @@ impl<'a> arbitrary::Arbitrary<'a> for Permission {
         const CHARS: &[char] = &[
             'a', 'b', 'z', 'A', 'Z', '0', '9', '/', '_', '-', 'é', 'ß', 'Ж', '数', '٣',
         ];
-        match u.int_in_range(0u8..=9)? {
-            0 => Ok(Permission::admin()),
-            1..=3 => Ok(Permission::all_system()),
-            4 => {
-                let n = u.int_in_range(1..=4)?;
-                let mut picks = Vec::with_capacity(n);
-                for _ in 0..n {
-                    picks.push(*u.choose(&SystemResource::ALL)?);
+        Ok(match u.int_in_range(0u8..=9)? {
+            0 => Permission::Admin,
+            1..=3 => {
+                if u.ratio(1u8, 3)? {
+                    Permission::System(Scope::All)
+                } else {
+                    let n = u.int_in_range(1..=4)?;
+                    let mut picks = Vec::with_capacity(n);
+                    for _ in 0..n {
+                        picks.push(*u.choose(&SystemResource::ALL)?);
+                    }
+                    Permission::System(Scope::Only(
+                        Names::new(picks).ok_or(arbitrary::Error::IncorrectFormat)?,
+                    ))
                 }
-                Permission::system(picks).map_err(|_| arbitrary::Error::IncorrectFormat)
             }
             _ => {
-                let actions = Actions::from_bits(u.int_in_range(1u8..=31)?);
-                if u.ratio(1u8, 4)? {
-                    return Permission::all_databases(actions)
-                        .map_err(|_| arbitrary::Error::IncorrectFormat);
-                }
-                let count = u.int_in_range(1usize..=6)?;
-                let mut names = Vec::with_capacity(count);
-                for _ in 0..count {
-                    let len = u.int_in_range(1usize..=12)?;
-                    let mut name = String::new();
-                    for _ in 0..len {
-                        name.push(*u.choose(CHARS)?);
+                let actions = Actions::from_bits(u.int_in_range(1u8..=31)?)
+                    .ok_or(arbitrary::Error::IncorrectFormat)?;
+                let names = if u.ratio(1u8, 4)? {
+                    Scope::All
+                } else {
+                    let count = u.int_in_range(1usize..=6)?;
+                    let mut names = Vec::with_capacity(count);
+                    for _ in 0..count {
+                        let len = u.int_in_range(1usize..=12)?;
+                        let mut name = String::new();
+                        for _ in 0..len {
+                            name.push(*u.choose(CHARS)?);
+                        }
+                        names.push(
+                            DatabaseName::new(&name)
+                                .map_err(|_| arbitrary::Error::IncorrectFormat)?,
+                        );
                     }
-                    names.push(name);
-                }
-                Permission::databases(names, actions).map_err(|_| arbitrary::Error::IncorrectFormat)
+                    Scope::Only(Names::new(names).ok_or(arbitrary::Error::IncorrectFormat)?)
+                };
+                Permission::Database { names, actions }
             }
-        }
+        })
     }
 }

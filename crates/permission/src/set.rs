@@ -1,330 +1,382 @@
-//! The permissions of one token, and the question "may it do this?".
+//! What a token may do: its permissions indexed for checks, and the grants of a
+//! permission token.
 
 use std::collections::HashMap;
+use std::fmt;
+use std::ops::Deref;
 
-use crate::parser::system_list;
-use crate::resource::NameList;
-use crate::{Action, Actions, Permission, Resource, ResourceNames, ResourceType, SystemResource};
+use crate::{Action, Actions, DatabaseName, Names, Permission, Scope, SystemResource};
+
+/// A resource that a request wants to act on, for [`PermissionSet::allows`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Resource<'a> {
+    /// The database of this name (case-sensitive).
+    Database(&'a str),
+    /// A system endpoint.
+    System(SystemResource),
+}
+
+impl fmt::Display for Resource<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Resource::Database(name) => write!(f, "db:{name}"),
+            Resource::System(resource) => write!(f, "system:{resource}"),
+        }
+    }
+}
 
 /// The permissions of one token, indexed for authorization checks.
 ///
-/// A request for some actions on a resource is allowed when the union of the token's
-/// grants for that exact resource, for `TYPE:*` and for `*:*:*` holds every requested
-/// action. [`allows`](Self::allows) answers with two hash look-ups at most, whatever the
-/// number of permissions.
+/// A request for an action on a resource is allowed when a permission grants it on that
+/// exact resource, on every resource of the type (`db:*`, `system:*`), or on everything
+/// (`*:*:*`). [`allows`](Self::allows) answers with at most one hash look-up, whatever
+/// the number of permissions; [`granting`](Self::granting) names the permission that
+/// decided. Two sets are equal when they grant the same, however they were written.
 ///
 /// ```
-/// use influxdb3_permission::{Action, PermissionSet, Resource, SystemResource};
+/// use influxdb3_permission::{Action, Permission, PermissionSet, Resource, SystemResource};
 ///
-/// # fn main() -> Result<(), influxdb3_permission::ParsePermissionError> {
-/// let token = PermissionSet::parse(["db:sensors:write", "db:*:read", "system:health:read"])?;
-/// assert!(token.allows(Resource::Database("sensors"), [Action::Read, Action::Write]));
+/// let token: PermissionSet = ["db:sensors:write", "db:*:read", "system:health:read"]
+///     .iter()
+///     .map(|p| p.parse::<Permission>())
+///     .collect::<Result<_, _>>()?;
+/// assert!(token.allows(Resource::Database("sensors"), Action::Write));
 /// assert!(token.allows(Resource::Database("created_later"), Action::Read));
 /// assert!(!token.allows(Resource::Database("logs"), Action::Write));
 /// assert!(token.allows(Resource::System(SystemResource::Health), Action::Read));
-/// assert!(!token.allows(Resource::System(SystemResource::Metrics), Action::Read));
-/// # Ok(())
-/// # }
+/// assert_eq!(
+///     token.granting(Resource::Database("logs"), Action::Read).map(ToString::to_string),
+///     Some("db:*:read".to_owned())
+/// );
+/// assert!(token.covers(&"db:a,b:read".parse()?));
+/// # Ok::<(), influxdb3_permission::ParsePermissionError>(())
 /// ```
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default)]
 pub struct PermissionSet {
+    /// The permissions as given, in order, for [`granting`](Self::granting).
+    permissions: Vec<Permission>,
     admin: bool,
-    all_databases: Actions,
-    all_system: Actions,
-    /// Database grants in first-seen order, and where each name sits.
-    databases: Vec<(String, Actions)>,
-    index: HashMap<String, usize>,
-    /// System grants by [`SystemResource::index`].
-    system: [Actions; 4],
+    all_databases: u8,
+    all_system: bool,
+    /// What each named database is granted, and by which permissions.
+    databases: HashMap<DatabaseName, (u8, Vec<usize>)>,
+    /// Which system endpoints are granted `read`.
+    system: [bool; 4],
 }
 
 impl PermissionSet {
-    /// An empty set: it allows nothing.
-    pub fn new() -> PermissionSet {
-        PermissionSet::default()
-    }
-
-    /// A set of permissions parsed from strings.
-    ///
-    /// # Errors
-    ///
-    /// The first string that does not parse.
-    pub fn parse<I, S>(permissions: I) -> Result<PermissionSet, crate::ParsePermissionError>
-    where
-        I: IntoIterator<Item = S>,
-        S: AsRef<str>,
-    {
-        let mut set = PermissionSet::new();
-        for p in permissions {
-            set.insert(&p.as_ref().parse()?);
-        }
-        Ok(set)
-    }
-
     /// Adds the grants of `permission`.
-    pub fn insert(&mut self, permission: &Permission) {
-        let actions = permission.actions();
-        match (permission.resource_type(), permission.resource_names()) {
-            (ResourceType::Wildcard, _) => self.admin = true,
-            (ResourceType::Database, ResourceNames::All) => {
-                self.all_databases = self.all_databases.union(actions);
-            }
-            (ResourceType::System, ResourceNames::All) => {
-                self.all_system = self.all_system.union(actions);
-            }
-            (ResourceType::Database, ResourceNames::Names(names)) => {
+    fn insert(&mut self, permission: Permission) {
+        let at = self.permissions.len();
+        match &permission {
+            Permission::Admin => self.admin = true,
+            Permission::Database {
+                names: Scope::All,
+                actions,
+            } => self.all_databases |= actions.bits(),
+            Permission::Database {
+                names: Scope::Only(names),
+                actions,
+            } => {
                 for name in names {
-                    if let Some(&i) = self.index.get(name) {
-                        self.databases[i].1 = self.databases[i].1.union(actions);
-                    } else {
-                        self.index.insert(name.to_owned(), self.databases.len());
-                        self.databases.push((name.to_owned(), actions));
-                    }
+                    let entry = self.databases.entry(name.clone()).or_default();
+                    entry.0 |= actions.bits();
+                    entry.1.push(at);
                 }
             }
-            (ResourceType::System, ResourceNames::Names(names)) => {
-                for resource in names.iter().filter_map(SystemResource::from_name) {
-                    let slot = &mut self.system[resource.index()];
-                    *slot = slot.union(actions);
+            Permission::System(Scope::All) => self.all_system = true,
+            Permission::System(Scope::Only(names)) => {
+                for r in names {
+                    self.system[*r as usize] = true;
                 }
             }
         }
+        self.permissions.push(permission);
     }
 
-    /// Whether the set holds the admin permission `*:*:*`.
-    pub fn is_admin(&self) -> bool {
-        self.admin
-    }
-
-    /// Every action granted on `resource`.
-    pub fn granted(&self, resource: Resource<'_>) -> Actions {
+    /// The actions granted on `resource`, as bits.
+    fn granted(&self, resource: Resource<'_>) -> u8 {
         if self.admin {
-            return Actions::ALL;
+            return Actions::ALL.bits();
         }
         match resource {
             Resource::Database(name) => {
-                let exact = self
-                    .index
-                    .get(name)
-                    .map_or(Actions::EMPTY, |&i| self.databases[i].1);
-                exact.union(self.all_databases)
+                self.databases.get(name).map_or(0, |(bits, _)| *bits) | self.all_databases
             }
-            Resource::System(r) => self.system[r.index()].union(self.all_system),
+            Resource::System(r) => {
+                if self.all_system || self.system[r as usize] {
+                    Actions::from(Action::Read).bits()
+                } else {
+                    0
+                }
+            }
         }
     }
 
-    /// Whether every action of `actions` is granted on `resource`.
-    ///
-    /// A request for no action at all is refused: it is a caller's mistake, and
-    /// allowing it would make that mistake grant access.
-    pub fn allows(&self, resource: Resource<'_>, actions: impl Into<Actions>) -> bool {
-        let actions = actions.into();
-        !actions.is_empty() && self.granted(resource).contains_all(actions)
+    /// Whether `action` is granted on `resource`.
+    pub fn allows(&self, resource: Resource<'_>, action: Action) -> bool {
+        self.granted(resource) & Actions::from(action).bits() != 0
     }
 
-    /// The smallest list of permissions, in canonical form, that grants exactly what
-    /// this set grants.
-    ///
-    /// `*:*:*` alone if the set holds it; otherwise `db:*` first (if granted), then
-    /// database names grouped into as few permissions as possible (grants already
-    /// covered by `db:*` left out), then `system`. The result depends only on what the
-    /// set grants, not on how or in which order it was built: two sets that grant the
-    /// same have equal normal forms, and normalizing a normal form gives it back. Names
-    /// are in byte order, and groups are ordered by their first name.
-    ///
-    /// ```
-    /// use influxdb3_permission::PermissionSet;
-    ///
-    /// # fn main() -> Result<(), influxdb3_permission::ParsePermissionError> {
-    /// let set = PermissionSet::parse([
-    ///     "db:a:read", "db:b:read", "db:a:write", "db:*:write", "system:ping:read",
-    /// ])?;
-    /// let list: Vec<String> = set.normalize().iter().map(ToString::to_string).collect();
-    /// assert_eq!(list, ["db:*:write", "db:a,b:read", "system:ping:read"]);
-    /// # Ok(())
-    /// # }
-    /// ```
-    pub fn normalize(&self) -> Vec<Permission> {
+    /// The first permission, in the order given, that grants `action` on `resource`:
+    /// why [`allows`](Self::allows) said yes. `None` when it is not granted.
+    pub fn granting(&self, resource: Resource<'_>, action: Action) -> Option<&Permission> {
+        if !self.allows(resource, action) {
+            return None;
+        }
+        self.permissions
+            .iter()
+            .find(|p| grants(p, resource, action))
+    }
+
+    /// Whether the set grants everything `permission` grants.
+    pub fn covers(&self, permission: &Permission) -> bool {
         if self.admin {
-            return vec![Permission::admin()];
+            return true;
+        }
+        match permission {
+            Permission::Admin => false,
+            Permission::Database {
+                names: Scope::All,
+                actions,
+            } => self.all_databases & actions.bits() == actions.bits(),
+            Permission::Database {
+                names: Scope::Only(names),
+                actions,
+            } => names
+                .iter()
+                .all(|n| self.granted(Resource::Database(n)) & actions.bits() == actions.bits()),
+            Permission::System(Scope::All) => self.all_system,
+            Permission::System(Scope::Only(names)) => names
+                .iter()
+                .all(|r| self.allows(Resource::System(*r), Action::Read)),
+        }
+    }
+
+    /// What this set grants that `other` does not, as canonical permissions: `*:*:*`
+    /// alone when only this set is admin; otherwise actions on `db:*`, then named
+    /// databases grouped by the actions they gain (a database counts only the actions
+    /// that `db:*` does not already report), then system endpoints. Empty when `other`
+    /// grants at least as much. `new.beyond(&old)` is what a change widened,
+    /// `old.beyond(&new)` what it narrowed.
+    ///
+    /// ```
+    /// use influxdb3_permission::{Permission, PermissionSet};
+    ///
+    /// let set = |list: &[&str]| -> PermissionSet {
+    ///     list.iter().map(|p| p.parse::<Permission>().unwrap()).collect()
+    /// };
+    /// let old = set(&["db:a,b:read"]);
+    /// let new = set(&["db:a:read", "db:b:read,write", "db:c:write"]);
+    /// let widened: Vec<String> = new.beyond(&old).iter().map(ToString::to_string).collect();
+    /// assert_eq!(widened, ["db:b,c:write"]);
+    /// assert!(old.beyond(&new).is_empty());
+    /// assert!(set(&["db:a:read", "db:b:read"]).beyond(&set(&["db:a,b:read"])).is_empty());
+    /// ```
+    pub fn beyond(&self, other: &PermissionSet) -> Vec<Permission> {
+        if other.admin {
+            return Vec::new();
+        }
+        if self.admin {
+            return vec![Permission::Admin];
         }
         let mut out = Vec::new();
-        if !self.all_databases.is_empty() {
-            out.push(Permission::from_parts(
-                ResourceType::Database,
-                ResourceNames::All,
-                self.all_databases,
-            ));
-        }
-        let mut residual: Vec<(&str, Actions)> = self
-            .databases
-            .iter()
-            .map(|(name, actions)| (name.as_str(), actions.difference(self.all_databases)))
-            .filter(|(_, actions)| !actions.is_empty())
-            .collect();
-        residual.sort_unstable_by(|a, b| a.0.cmp(b.0));
-        for (actions, names) in cover(&residual) {
-            out.push(Permission::from_parts(
-                ResourceType::Database,
-                ResourceNames::Names(names),
+        let all_gain = self.all_databases & !other.all_databases;
+        if let Some(actions) = Actions::from_bits(all_gain) {
+            out.push(Permission::Database {
+                names: Scope::All,
                 actions,
-            ));
+            });
         }
-        let read = Actions::from(Action::Read);
-        if self.all_system.contains_all(read) {
-            out.push(Permission::all_system());
-        } else if self.system.iter().any(|a| a.contains(Action::Read)) {
-            let granted: Vec<SystemResource> = SystemResource::ALL
-                .into_iter()
-                .filter(|r| self.system[r.index()].contains(Action::Read))
-                .collect();
-            out.push(Permission::from_parts(
-                ResourceType::System,
-                ResourceNames::Names(system_list(&granted)),
-                read,
-            ));
+        // Named databases, grouped by what they gain, in the order the set names them.
+        let mut groups: Vec<(u8, Vec<DatabaseName>)> = Vec::new();
+        for name in self.named_databases() {
+            let gain = self.granted(Resource::Database(name))
+                & !other.granted(Resource::Database(name))
+                & !all_gain;
+            if gain == 0 {
+                continue;
+            }
+            match groups.iter_mut().find(|(bits, _)| *bits == gain) {
+                Some((_, names)) => names.push(name.clone()),
+                None => groups.push((gain, vec![name.clone()])),
+            }
+        }
+        for (bits, names) in groups {
+            if let (Some(actions), Some(names)) = (Actions::from_bits(bits), Names::new(names)) {
+                out.push(Permission::Database {
+                    names: Scope::Only(names),
+                    actions,
+                });
+            }
+        }
+        if self.all_system && !other.all_system {
+            out.push(Permission::System(Scope::All));
+        } else if !self.all_system {
+            let gained = SystemResource::ALL.into_iter().filter(|r| {
+                self.allows(Resource::System(*r), Action::Read)
+                    && !other.allows(Resource::System(*r), Action::Read)
+            });
+            if let Some(names) = Names::new(gained) {
+                out.push(Permission::System(Scope::Only(names)));
+            }
         }
         out
     }
+
+    /// The databases the permissions name, in the order they first appear.
+    fn named_databases(&self) -> impl Iterator<Item = &DatabaseName> {
+        let mut seen = std::collections::HashSet::new();
+        self.permissions
+            .iter()
+            .filter_map(|p| match p {
+                Permission::Database {
+                    names: Scope::Only(names),
+                    ..
+                } => Some(names.iter()),
+                _ => None,
+            })
+            .flatten()
+            .filter(move |n| seen.insert(*n))
+    }
 }
+
+/// Whether `permission` alone grants `action` on `resource`.
+fn grants(permission: &Permission, resource: Resource<'_>, action: Action) -> bool {
+    match (permission, resource) {
+        (Permission::Admin, _) => true,
+        (Permission::Database { names, actions }, Resource::Database(name)) => {
+            actions.contains(action)
+                && match names {
+                    Scope::All => true,
+                    Scope::Only(names) => names.iter().any(|n| &**n == name),
+                }
+        }
+        (Permission::System(names), Resource::System(r)) => {
+            action == Action::Read
+                && match names {
+                    Scope::All => true,
+                    Scope::Only(names) => names.contains(&r),
+                }
+        }
+        _ => false,
+    }
+}
+
+impl PartialEq for PermissionSet {
+    /// Equal when both grant the same actions on the same resources.
+    fn eq(&self, other: &PermissionSet) -> bool {
+        if self.admin || other.admin {
+            return self.admin == other.admin;
+        }
+        let system = |s: &PermissionSet| {
+            SystemResource::ALL.map(|r| s.allows(Resource::System(r), Action::Read))
+        };
+        self.all_databases == other.all_databases
+            && self.all_system == other.all_system
+            && system(self) == system(other)
+            && self
+                .databases
+                .keys()
+                .chain(other.databases.keys())
+                .all(|n| {
+                    self.granted(Resource::Database(n)) == other.granted(Resource::Database(n))
+                })
+    }
+}
+
+impl Eq for PermissionSet {}
 
 impl FromIterator<Permission> for PermissionSet {
     fn from_iter<I: IntoIterator<Item = Permission>>(iter: I) -> Self {
-        let mut set = PermissionSet::new();
-        for p in iter {
-            set.insert(&p);
-        }
+        let mut set = PermissionSet::default();
+        set.extend(iter);
         set
     }
 }
 
 impl<'a> FromIterator<&'a Permission> for PermissionSet {
     fn from_iter<I: IntoIterator<Item = &'a Permission>>(iter: I) -> Self {
-        let mut set = PermissionSet::new();
-        for p in iter {
-            set.insert(p);
-        }
-        set
+        iter.into_iter().cloned().collect()
     }
 }
 
 impl Extend<Permission> for PermissionSet {
     fn extend<I: IntoIterator<Item = Permission>>(&mut self, iter: I) {
         for p in iter {
-            self.insert(&p);
+            self.insert(p);
         }
     }
 }
 
-/// Groups names with their action sets into as few `(actions, names)` permissions as
-/// possible, so that the union of the groups a name is in equals its set.
+/// The grants of a permission token: at least one permission, none of them the admin
+/// permission `*:*:*`. What the token client and the tokens-file crate take, checked
+/// once. It derefs to the permissions in the order given.
 ///
-/// With five actions there are at most 31 distinct sets, and five groups always do
-/// (one per action), so the smallest family of action sets is found by trying families
-/// of size 1, 2, … drawn from the subsets of the sets that occur. Ties go to the family
-/// that uses the occurring sets themselves. `residual` is sorted by name; the result
-/// depends only on its contents.
-fn cover(residual: &[(&str, Actions)]) -> Vec<(Actions, NameList)> {
-    // Distinct sets, ordered by their bits.
-    let mut sets: Vec<Actions> = residual.iter().map(|(_, a)| *a).collect();
-    sets.sort_unstable_by_key(|a| a.bits());
-    sets.dedup();
-    if sets.is_empty() {
-        return Vec::new();
-    }
-    // Candidate groups: the sets themselves, then every other subset of one of them.
-    let mut candidates = sets.clone();
-    for bits in 1..=Actions::ALL.bits() {
-        let s = Actions::from_bits(bits);
-        if !candidates.contains(&s) && sets.iter().any(|t| t.contains_all(s)) {
-            candidates.push(s);
-        }
-    }
-    let covers = |family: &[Actions]| {
-        sets.iter().all(|t| {
-            family
-                .iter()
-                .filter(|s| t.contains_all(**s))
-                .fold(Actions::EMPTY, |u, s| u.union(*s))
-                == *t
-        })
-    };
-    let max = sets.len().min(Action::ALL.len());
-    let family = (1..=max)
-        .find_map(|k| first_combination(&candidates, k, &covers))
-        .unwrap_or_else(|| sets.clone());
+/// ```
+/// use influxdb3_permission::{Grants, GrantsError, Permission};
+///
+/// let grants = Grants::try_from(vec!["db:sensors:write".parse::<Permission>()?])?;
+/// assert_eq!(grants.len(), 1);
+/// assert_eq!(Grants::try_from(vec![]).unwrap_err(), GrantsError::Empty);
+/// assert_eq!(Grants::try_from(vec![Permission::Admin]).unwrap_err(), GrantsError::Admin);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct Grants(Vec<Permission>);
 
-    // Which groups each distinct set uses: larger groups first, skipping one whose
-    // actions the groups already kept grant.
-    let mut by_size: Vec<usize> = (0..family.len()).collect();
-    by_size.sort_by_key(|&i| std::cmp::Reverse(family[i].len()));
-    let uses = |t: Actions| -> Vec<usize> {
-        let mut kept = Vec::new();
-        let mut granted = Actions::EMPTY;
-        for &i in &by_size {
-            let s = family[i];
-            if t.contains_all(s) && !granted.contains_all(s) {
-                granted = granted.union(s);
-                kept.push(i);
-            }
-        }
-        kept
-    };
-    let mut groups: Vec<(Actions, NameList)> = family
-        .iter()
-        .map(|s| (*s, NameList::with_capacity(0)))
-        .collect();
-    let mut first_seen: Vec<usize> = vec![usize::MAX; family.len()];
-    for (position, (name, t)) in residual.iter().enumerate() {
-        for i in uses(*t) {
-            // Names in `residual` are distinct.
-            groups[i].1.push_new(name);
-            first_seen[i] = first_seen[i].min(position);
-        }
-    }
-    let mut order: Vec<usize> = (0..groups.len())
-        .filter(|&i| !groups[i].1.is_empty())
-        .collect();
-    order.sort_by_key(|&i| first_seen[i]);
-    let mut slots: Vec<Option<(Actions, NameList)>> = groups.into_iter().map(Some).collect();
-    order.into_iter().filter_map(|i| slots[i].take()).collect()
+/// Why a list of permissions cannot be a permission token's grants.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, thiserror::Error)]
+#[non_exhaustive]
+pub enum GrantsError {
+    /// No permission at all.
+    #[error("a permission token needs at least one permission")]
+    Empty,
+    /// `*:*:*`, which only admin tokens have.
+    #[error("`*:*:*` is the admin permission: a permission token cannot have it")]
+    Admin,
 }
 
-/// The first `k`-combination of `candidates` (in lexicographic order of positions)
-/// that `accept` takes.
-fn first_combination(
-    candidates: &[Actions],
-    k: usize,
-    accept: &impl Fn(&[Actions]) -> bool,
-) -> Option<Vec<Actions>> {
-    let n = candidates.len();
-    if k > n {
-        return None;
+impl TryFrom<Vec<Permission>> for Grants {
+    type Error = GrantsError;
+
+    fn try_from(permissions: Vec<Permission>) -> Result<Grants, GrantsError> {
+        if permissions.is_empty() {
+            return Err(GrantsError::Empty);
+        }
+        if permissions.contains(&Permission::Admin) {
+            return Err(GrantsError::Admin);
+        }
+        Ok(Grants(permissions))
     }
-    let mut idx: Vec<usize> = (0..k).collect();
-    let mut family = vec![Actions::EMPTY; k];
-    loop {
-        for (slot, &i) in family.iter_mut().zip(&idx) {
-            *slot = candidates[i];
-        }
-        if accept(&family) {
-            return Some(family);
-        }
-        // Advance to the next combination.
-        let mut pos = k;
-        loop {
-            if pos == 0 {
-                return None;
-            }
-            pos -= 1;
-            if idx[pos] < n - k + pos {
-                break;
-            }
-        }
-        idx[pos] += 1;
-        for j in pos + 1..k {
-            idx[j] = idx[j - 1] + 1;
-        }
+}
+
+impl Deref for Grants {
+    type Target = [Permission];
+
+    fn deref(&self) -> &[Permission] {
+        &self.0
+    }
+}
+
+impl<'a> IntoIterator for &'a Grants {
+    type Item = &'a Permission;
+    type IntoIter = std::slice::Iter<'a, Permission>;
+
+    fn into_iter(self) -> Self::IntoIter {
+        self.0.iter()
+    }
+}
+
+impl From<Grants> for Vec<Permission> {
+    fn from(grants: Grants) -> Vec<Permission> {
+        grants.0
+    }
+}
+
+impl From<&Grants> for PermissionSet {
+    fn from(grants: &Grants) -> PermissionSet {
+        grants.iter().collect()
     }
 }
 
@@ -332,70 +384,67 @@ fn first_combination(
 mod tests {
     use super::*;
 
-    fn normalized(list: &[&str]) -> Vec<String> {
-        let set = PermissionSet::parse(list).unwrap();
-        set.normalize().iter().map(ToString::to_string).collect()
+    fn set(list: &[&str]) -> PermissionSet {
+        list.iter()
+            .map(|p| p.parse::<Permission>().unwrap())
+            .collect()
     }
 
     #[test]
-    fn normalize_finds_fewer_permissions_than_grouping_by_set() {
-        // a:{read,write}, b:{read}, c:{write}: grouping by set needs three, two do.
+    fn admin_allows_everything() {
+        let admin = set(&["*:*:*"]);
+        assert!(admin.allows(Resource::Database("x"), Action::Delete));
+        assert!(!PermissionSet::default().allows(Resource::Database("x"), Action::Read));
+        assert!(admin.covers(&Permission::Admin));
+    }
+
+    #[test]
+    fn grants_add_up_and_names_are_case_sensitive() {
+        let s = set(&["db:a:read", "db:a:write", "db:*:delete"]);
+        for action in [Action::Read, Action::Write, Action::Delete] {
+            assert!(s.allows(Resource::Database("a"), action));
+        }
+        assert!(!s.allows(Resource::Database("A"), Action::Read));
         assert_eq!(
-            normalized(&["db:a:read,write", "db:b:read", "db:c:write"]),
-            ["db:a,b:read", "db:a,c:write"]
+            s.granting(Resource::Database("a"), Action::Delete),
+            Some(&"db:*:delete".parse().unwrap())
+        );
+        assert_eq!(
+            s.granting(Resource::Database("a"), Action::Write),
+            Some(&"db:a:write".parse().unwrap())
         );
     }
 
     #[test]
-    fn normalize_keeps_whole_sets_on_a_tie() {
+    fn equality_is_on_what_is_granted() {
+        assert_eq!(set(&["db:a,b:read"]), set(&["db:b:read", "db:a:read"]));
+        assert_eq!(set(&["db:*:read", "db:a:read"]), set(&["db:*:read"]));
+        assert_ne!(set(&["db:a:read"]), set(&["db:a:write"]));
         assert_eq!(
-            normalized(&["db:a:read,write", "db:b:read"]),
-            ["db:a:read,write", "db:b:read"]
+            set(&["system:health,ping:read"]),
+            set(&["system:ping:read", "system:HEALTH:read"])
         );
-        // The same grants given in another order normalize the same.
-        assert_eq!(
-            normalized(&["db:b:read", "db:a:write", "db:a:read"]),
-            ["db:a:read,write", "db:b:read"]
-        );
+        assert_eq!(set(&["*:*:*", "db:a:read"]), set(&["*:*:*"]));
     }
 
     #[test]
-    fn normalize_drops_what_wildcards_cover() {
+    fn beyond_reports_by_database_and_action() {
         assert_eq!(
-            normalized(&["db:a:read", "db:*:read,write"]),
-            ["db:*:read,write"]
+            set(&["db:*:read", "db:a:read,write"])
+                .beyond(&set(&["db:a:read"]))
+                .iter()
+                .map(ToString::to_string)
+                .collect::<Vec<_>>(),
+            ["db:*:read", "db:a:write"]
         );
         assert_eq!(
-            normalized(&["system:health:read", "system:*:read", "system:ping:read"]),
-            ["system:*:read"]
+            set(&["system:*:read"]).beyond(&set(&["system:ping:read"])),
+            [Permission::System(Scope::All)]
         );
-        assert_eq!(normalized(&["db:a:read", "*:*:*"]), ["*:*:*"]);
-        assert!(normalized(&[]).is_empty());
-    }
-
-    #[test]
-    fn admin_allows_everything_and_empty_requests_nothing() {
-        let set = PermissionSet::parse(["*:*:*"]).unwrap();
-        assert!(set.is_admin());
-        assert!(set.allows(Resource::Database("x"), Actions::ALL));
-        assert!(!set.allows(Resource::Database("x"), Actions::EMPTY));
-        assert!(!PermissionSet::new().allows(Resource::Database("x"), Action::Read));
-    }
-
-    #[test]
-    fn grants_add_up_across_permissions() {
-        let set = PermissionSet::parse(["db:a:read", "db:a:write", "db:*:delete"]).unwrap();
         assert_eq!(
-            set.granted(Resource::Database("a")).to_string(),
-            "read,write,delete"
+            set(&["*:*:*"]).beyond(&set(&["db:a:read"])),
+            [Permission::Admin]
         );
-        assert!(set.allows(
-            Resource::Database("a"),
-            [Action::Read, Action::Write, Action::Delete]
-        ));
-        assert!(
-            !set.allows(Resource::Database("A"), Action::Read),
-            "names are case-sensitive"
-        );
+        assert!(set(&["db:a:read"]).beyond(&set(&["*:*:*"])).is_empty());
     }
 }

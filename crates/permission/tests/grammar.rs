@@ -5,8 +5,8 @@
 use std::ops::Range;
 
 use influxdb3_permission::{
-    Action, Actions, ParsePermissionError, Permission, PermissionSet, Resource, ResourceNames,
-    ResourceType, SystemResource, WirePermission,
+    Action, Actions, DatabaseName, Grants, Names, ParsePermissionError, Permission, PermissionSet,
+    Resource, Scope, SystemResource,
 };
 use proptest::prelude::*;
 
@@ -74,15 +74,15 @@ fn known_answers() -> Vec<(String, Expect)> {
         ("db:٣:read", Canonical("db:٣:read")),
         // Structure.
         ("", Error("Empty", 0..0)),
-        ("db", Error("MissingPart", 2..2)),
+        ("db", Error("MissingNames", 2..2)),
         ("db:", Error("EmptyResourceName", 3..3)),
-        ("db:a", Error("MissingPart", 4..4)),
-        ("db:a:", Error("EmptyAction", 5..5)),
+        ("db:a", Error("MissingActions", 4..4)),
+        ("db:a:", Error("UnknownAction", 5..5)),
         ("db:a:read:write", Error("TooManyParts", 9..15)),
         ("db:a:read:", Error("TooManyParts", 9..10)),
         ("*:*:*:*", Error("TooManyParts", 5..7)),
-        ("*:*", Error("MissingPart", 3..3)),
-        ("::", Error("EmptyResourceType", 0..0)),
+        ("*:*", Error("MissingActions", 3..3)),
+        ("::", Error("UnknownResourceType", 0..0)),
         // Whitespace anywhere.
         (" db:a:read", Error("Whitespace", 0..1)),
         ("db:a:read ", Error("Whitespace", 9..10)),
@@ -92,7 +92,7 @@ fn known_answers() -> Vec<(String, Expect)> {
         ("db:a\u{3000}b:read", Error("Whitespace", 4..7)),
         ("db:a b:read", Error("Whitespace", 4..5)),
         // Resource types.
-        (":a:read", Error("EmptyResourceType", 0..0)),
+        (":a:read", Error("UnknownResourceType", 0..0)),
         ("database:a:read", Error("UnknownResourceType", 0..8)),
         ("DB:a:read", Error("UnknownResourceType", 0..2)),
         ("table:a:read", Error("UnknownResourceType", 0..5)),
@@ -126,9 +126,9 @@ fn known_answers() -> Vec<(String, Expect)> {
         ("system:*:*", Error("WildcardAction", 9..10)),
         ("system:health:*", Error("WildcardAction", 14..15)),
         ("db:a:read,*", Error("WildcardAction", 10..11)),
-        ("db:a:read,,write", Error("EmptyAction", 10..10)),
-        ("db:a:read,", Error("EmptyAction", 10..10)),
-        ("db:a:,read", Error("EmptyAction", 5..5)),
+        ("db:a:read,,write", Error("UnknownAction", 10..10)),
+        ("db:a:read,", Error("UnknownAction", 10..10)),
+        ("db:a:,read", Error("UnknownAction", 5..5)),
         ("db:a:reed", Error("UnknownAction", 5..9)),
         ("db:a:READ", Error("UnknownAction", 5..9)),
         ("db:a:admin", Error("UnknownAction", 5..10)),
@@ -334,7 +334,9 @@ fn error_messages_are_pinned() {
 fn snippets_line_up_escape_and_stay_short() {
     let snippet = |input: &str, label: Option<&str>| {
         let err = input.parse::<Permission>().unwrap_err();
-        err.snippet(label).to_string()
+        // The two lines under the message: the input and the carets.
+        let shown = err.render(label).to_string();
+        shown.lines().skip(1).take(2).collect::<Vec<_>>().join("\n")
     };
     // Wide characters take two columns each: the carets follow.
     assert_eq!(
@@ -375,61 +377,38 @@ fn snippets_line_up_escape_and_stay_short() {
     assert!(shown.starts_with(&format!("unknown action `{}…`", "x".repeat(40))));
 }
 
+fn db(name: &str) -> DatabaseName {
+    DatabaseName::new(name).unwrap()
+}
+
+fn actions(list: &[Action]) -> Actions {
+    Actions::new(list.iter().copied()).unwrap()
+}
+
 #[test]
-fn constructors_check_what_the_parser_checks() {
-    let rw = Actions::from([Action::Read, Action::Write]);
-    let p = Permission::databases(["b", "a", "b"], rw).unwrap();
+fn values_built_in_code_are_the_parsed_ones() {
+    let rw = actions(&[Action::Read, Action::Write]);
+    let p = Permission::Database {
+        names: Scope::Only(Names::new([db("b"), db("a"), db("b")]).unwrap()),
+        actions: rw,
+    };
     assert_eq!(p.to_string(), "db:b,a:read,write");
-
-    let err = Permission::databases(["ok", "not ok"], rw).unwrap_err();
-    assert_eq!(err.input(), "not ok");
-    assert_eq!(err.span(), 3..4);
-    assert!(Permission::databases(Vec::<String>::new(), rw).is_err());
-    assert!(Permission::databases(["a"], Actions::EMPTY).is_err());
-
-    let system = Permission::system([SystemResource::Ping, SystemResource::Health]).unwrap();
+    assert_eq!(p, "db:b,a,b:write,read".parse().unwrap());
+    let err = DatabaseName::new("not ok").unwrap_err();
+    assert_eq!((err.input(), err.span()), ("not ok", 3..4));
+    assert!(Names::<DatabaseName>::new([]).is_none());
+    assert!(Actions::new([]).is_none());
+    let system = Permission::System(Scope::Only(
+        Names::new([SystemResource::Ping, SystemResource::Health]).unwrap(),
+    ));
     assert_eq!(system.to_string(), "system:ping,health:read");
-    assert_eq!(Permission::all_system().to_string(), "system:*:read");
-    assert_eq!(
-        Permission::all_databases(rw).unwrap().to_string(),
-        "db:*:read,write"
-    );
-
-    let err = Permission::new(ResourceType::System, ["health"], Action::Write.into()).unwrap_err();
-    assert_eq!(
-        err.to_string(),
-        "unknown action `write` for `system`: expected `read`\n  write\n  ^^^^^\nhint: `system` permissions only grant `read`"
-    );
-    assert!(
-        Permission::new(ResourceType::Wildcard, ["*"], rw).is_err(),
-        "`*` is only the admin permission"
-    );
-    assert!(
-        Permission::new(ResourceType::Wildcard, ["*"], Actions::ALL)
-            .unwrap()
-            .is_admin()
-    );
-    // System names fold case-insensitively; `*` alone means all; mixed is refused.
-    let p = Permission::new(
-        ResourceType::System,
-        ["PING", "ping", "Health"],
-        Action::Read.into(),
-    )
-    .unwrap();
-    assert_eq!(p.to_string(), "system:ping,health:read");
-    assert_eq!(
-        Permission::new(ResourceType::Database, ["*", "*"], rw)
-            .unwrap()
-            .resource_names(),
-        &ResourceNames::All
-    );
-    let err = Permission::new(ResourceType::Database, ["a", "*"], rw).unwrap_err();
-    assert_eq!((err.input(), err.span()), ("a,*", 2..3));
-    // Many names fold through a hash set, in first-seen order.
-    let many: Vec<String> = (0..100).map(|i| format!("n{}", i % 40)).collect();
-    let p = Permission::databases(&many, rw).unwrap();
-    assert_eq!(p.database_names().count(), 40);
-    assert_eq!(p.database_names().last(), Some("n39"));
+    assert_eq!(Permission::System(Scope::All).to_string(), "system:*:read");
+    let all = Permission::Database {
+        names: Scope::All,
+        actions: rw,
+    };
+    assert_eq!(all.to_string(), "db:*:read,write");
+    assert_eq!(Permission::Admin.to_string(), "*:*:*");
 }
 
 #[test]
@@ -454,30 +433,29 @@ fn wire_form_matches_the_http_api() {
     ];
     for (text, json) in cases {
         let p: Permission = text.parse().unwrap();
-        assert_eq!(serde_json::to_string(&p.to_wire()).unwrap(), json);
-        let back: WirePermission = serde_json::from_str(json).unwrap();
-        assert_eq!(Permission::from_wire(&back).unwrap(), p);
+        assert_eq!(serde_json::to_string(&p.wire()).unwrap(), json);
+        assert_eq!(wire(json).unwrap(), p);
     }
     // A wire name holding a separator is one (invalid) name, not two.
-    let smuggled = WirePermission {
-        resource_type: "db".into(),
-        resource_names: vec!["a,b".into()],
-        actions: vec!["read".into()],
-    };
-    let err = Permission::from_wire(&smuggled).unwrap_err();
-    assert_eq!((err.input(), err.span()), ("a,b", 1..2));
-    let mixed = WirePermission {
-        resource_type: "db".into(),
-        resource_names: vec!["a".into(), "*".into()],
-        actions: vec!["read".into()],
-    };
-    assert!(Permission::from_wire(&mixed).is_err());
-    let empty = WirePermission {
-        resource_type: "db".into(),
-        resource_names: vec![],
-        actions: vec!["read".into()],
-    };
-    assert!(Permission::from_wire(&empty).is_err());
+    let err =
+        wire(r#"{"resource_type":"db","resource_names":["a,b"],"actions":["read"]}"#).unwrap_err();
+    assert!(err.contains("invalid resource name `a,b`"), "{err}");
+    for bad in [
+        r#"{"resource_type":"db","resource_names":["a","*"],"actions":["read"]}"#,
+        r#"{"resource_type":"db","resource_names":[],"actions":["read"]}"#,
+        r#"{"resource_type":"db","resource_names":["a"],"actions":[]}"#,
+        r#"{"resource_type":"db","resource_names":["a"],"actions":["*"]}"#,
+        r#"{"resource_type":"system","resource_names":["health"],"actions":["write"]}"#,
+        r#"{"resource_type":"*","resource_names":["*"],"actions":["read"]}"#,
+        r#"{"resource_type":"table","resource_names":["a"],"actions":["read"]}"#,
+    ] {
+        assert!(wire(bad).is_err(), "{bad}");
+    }
+}
+
+fn wire(json: &str) -> Result<Permission, String> {
+    Permission::deserialize_wire(&mut serde_json::Deserializer::from_str(json))
+        .map_err(|e| e.to_string())
 }
 
 #[test]
@@ -505,12 +483,29 @@ fn error_is_a_std_error_that_crosses_threads() {
 }
 
 #[test]
-fn many_names_fold_with_a_hash_set() {
-    // Past the linear threshold, duplicates are still folded in first-seen order.
+fn many_names_fold_in_first_seen_order() {
     let names: Vec<String> = (0..100).map(|i| format!("db{}", i % 40)).collect();
     let p: Permission = format!("db:{}:read", names.join(",")).parse().unwrap();
     let want: Vec<String> = (0..40).map(|i| format!("db{i}")).collect();
-    assert_eq!(p.database_names().collect::<Vec<_>>(), want);
+    let Permission::Database {
+        names: Scope::Only(got),
+        ..
+    } = p
+    else {
+        panic!("{p}")
+    };
+    assert_eq!(
+        got.iter().map(ToString::to_string).collect::<Vec<_>>(),
+        want
+    );
+}
+
+#[test]
+fn grants_refuse_nothing_and_admin() {
+    let p: Permission = "db:a:read".parse().unwrap();
+    assert_eq!(Grants::try_from(vec![p.clone()]).unwrap()[0], p);
+    assert!(Grants::try_from(vec![]).is_err());
+    assert!(Grants::try_from(vec![p, Permission::Admin]).is_err());
 }
 
 // ---- properties ----
@@ -520,31 +515,44 @@ fn database_name() -> impl Strategy<Value = String> {
     "[\\p{Alphabetic}\\p{N}/_-]{1,12}"
 }
 
-fn actions_for(ty: ResourceType) -> BoxedStrategy<Actions> {
-    match ty {
-        ResourceType::System => Just(Actions::from(Action::Read)).boxed(),
-        _ => (1u8..=31).prop_map(Actions::from_bits).boxed(),
-    }
-}
-
 fn permission() -> impl Strategy<Value = Permission> {
     let db = (
         prop::option::weighted(0.8, prop::collection::vec(database_name(), 1..6)),
-        actions_for(ResourceType::Database),
+        prop::collection::vec(
+            prop::sample::select(vec![
+                Action::Create,
+                Action::Describe,
+                Action::Read,
+                Action::Write,
+                Action::Delete,
+            ]),
+            1..4,
+        ),
     )
-        .prop_map(|(names, actions)| match names {
-            Some(names) => Permission::databases(names, actions).unwrap(),
-            None => Permission::all_databases(actions).unwrap(),
+        .prop_map(|(names, actions)| Permission::Database {
+            names: match names {
+                Some(names) => Scope::Only(Names::new(names.iter().map(|n| db(n))).unwrap()),
+                None => Scope::All,
+            },
+            actions: Actions::new(actions).unwrap(),
         });
     let system = prop::option::weighted(
         0.7,
-        prop::collection::vec(prop::sample::select(SystemResource::ALL.to_vec()), 1..5),
+        prop::collection::vec(
+            prop::sample::select(vec![
+                SystemResource::Health,
+                SystemResource::Metrics,
+                SystemResource::Ping,
+                SystemResource::Ready,
+            ]),
+            1..5,
+        ),
     )
     .prop_map(|names| match names {
-        Some(names) => Permission::system(names).unwrap(),
-        None => Permission::all_system(),
+        Some(names) => Permission::System(Scope::Only(Names::new(names).unwrap())),
+        None => Permission::System(Scope::All),
     });
-    prop_oneof![6 => db, 3 => system, 1 => Just(Permission::admin())]
+    prop_oneof![6 => db, 3 => system, 1 => Just(Permission::Admin)]
 }
 
 /// Strings made of the grammar's own pieces, so that many of them parse.
@@ -569,6 +577,61 @@ fn check_accepted(s: &str) -> Result<(), TestCaseError> {
     Ok(())
 }
 
+/// Every database the permissions name, and one nobody named.
+fn probes(list: &[Permission]) -> Vec<String> {
+    let mut names: Vec<String> = list
+        .iter()
+        .filter_map(|p| match p {
+            Permission::Database {
+                names: Scope::Only(names),
+                ..
+            } => Some(names.iter().map(ToString::to_string).collect::<Vec<_>>()),
+            _ => None,
+        })
+        .flatten()
+        .collect();
+    names.push("a_database_nobody_named".to_owned());
+    names
+}
+
+const ACTIONS: [Action; 5] = [
+    Action::Create,
+    Action::Describe,
+    Action::Read,
+    Action::Write,
+    Action::Delete,
+];
+const SYSTEM: [SystemResource; 4] = [
+    SystemResource::Health,
+    SystemResource::Metrics,
+    SystemResource::Ping,
+    SystemResource::Ready,
+];
+
+/// Whether two sets answer every probe the same: each named database and one nobody
+/// named, each system endpoint, and the wildcards (`db:*`, `system:*` and `*:*:*` also
+/// cover what is created later).
+fn same_answers(a: &PermissionSet, b: &PermissionSet, names: &[String]) -> bool {
+    let wildcards: Vec<Permission> = ["system:*:read", "*:*:*"]
+        .iter()
+        .map(|p| p.parse().unwrap())
+        .chain(ACTIONS.iter().map(|x| Permission::Database {
+            names: Scope::All,
+            actions: Actions::from(*x),
+        }))
+        .collect();
+    wildcards.iter().all(|w| a.covers(w) == b.covers(w))
+        && names.iter().all(|n| {
+            ACTIONS
+                .iter()
+                .all(|x| a.allows(Resource::Database(n), *x) == b.allows(Resource::Database(n), *x))
+        })
+        && SYSTEM.iter().all(|r| {
+            a.allows(Resource::System(*r), Action::Read)
+                == b.allows(Resource::System(*r), Action::Read)
+        })
+}
+
 proptest! {
     #![proptest_config(ProptestConfig {
         // Integration tests have no lib.rs beside them to keep regressions in.
@@ -584,7 +647,8 @@ proptest! {
         // A canonical string shows as itself.
         prop_assert_eq!(parsed.to_string(), shown);
         // The wire form and serde agree with the string.
-        prop_assert_eq!(Permission::from_wire(&p.to_wire()).unwrap(), p.clone());
+        let json = serde_json::to_string(&p.wire()).unwrap();
+        prop_assert_eq!(wire(&json).unwrap(), p.clone());
         let json = serde_json::to_string(&p).unwrap();
         prop_assert_eq!(serde_json::from_str::<Permission>(&json).unwrap(), p);
     }
@@ -613,37 +677,44 @@ proptest! {
         ..ProptestConfig::with_cases(1024)
     })]
 
+    /// Sets are equal exactly when they answer every request the same, whatever the order
+    /// and shape of their permissions; `covers` and `beyond` agree with `allows`.
     #[test]
-    fn normalize_grants_exactly_the_same(
-        list in prop::collection::vec(permission(), 0..8),
-        seed in any::<u64>(),
+    fn sets_compare_by_what_they_grant(
+        a in prop::collection::vec(permission(), 0..6),
+        b in prop::collection::vec(permission(), 0..6),
     ) {
-        let set: PermissionSet = list.iter().collect();
-        let normal = set.normalize();
-        let again: PermissionSet = normal.iter().collect();
-        let mut names: Vec<&str> = list.iter().flat_map(Permission::database_names).collect();
-        names.push("a_database_nobody_named");
-        for name in names {
-            prop_assert_eq!(set.granted(Resource::Database(name)), again.granted(Resource::Database(name)));
+        let sa: PermissionSet = a.iter().collect();
+        let sb: PermissionSet = b.iter().collect();
+        let mut names = probes(&a);
+        names.extend(probes(&b));
+        prop_assert_eq!(sa == sb, same_answers(&sa, &sb, &names));
+        let reversed: PermissionSet = a.iter().rev().collect();
+        prop_assert_eq!(&reversed, &sa);
+        // A set covers each of its permissions, and what it grants beyond another is
+        // exactly what that other does not cover.
+        for p in &a {
+            prop_assert!(sa.covers(p));
         }
-        for r in SystemResource::ALL {
-            prop_assert_eq!(set.granted(Resource::System(r)), again.granted(Resource::System(r)));
+        let beyond = sa.beyond(&sb);
+        prop_assert_eq!(beyond.is_empty(), a.iter().all(|p| sb.covers(p)));
+        for p in &beyond {
+            prop_assert!(sa.covers(p) && !sb.covers(p));
         }
-        // Never longer than what it came from (one `db:*`, five action groups and one
-        // `system` at most), and stable.
-        prop_assert!(normal.len() <= list.len().min(7));
-        prop_assert_eq!(again.normalize(), normal.clone());
-        // The order the permissions came in does not matter.
-        let mut shuffled = list.clone();
-        let mut state = seed | 1;
-        for i in (1..shuffled.len()).rev() {
-            state ^= state << 13; state ^= state >> 7; state ^= state << 17;
-            shuffled.swap(i, usize::try_from(state % (i as u64 + 1)).unwrap());
+        // The other set with what this one grants beyond it covers this one.
+        let joined: PermissionSet = b.iter().chain(beyond.iter()).collect();
+        for p in &a {
+            prop_assert!(joined.covers(p), "{} not covered", p);
         }
-        prop_assert_eq!(shuffled.iter().collect::<PermissionSet>().normalize(), normal.clone());
-        // Every permission in it is canonical.
-        for p in &normal {
-            prop_assert_eq!(&p.to_string().parse::<Permission>().unwrap(), p);
+        // The grant that decided grants it.
+        for n in &names {
+            for x in ACTIONS {
+                let decided = sa.granting(Resource::Database(n), x);
+                prop_assert_eq!(decided.is_some(), sa.allows(Resource::Database(n), x));
+                if let Some(p) = decided {
+                    prop_assert!(PermissionSet::from_iter([p.clone()]).allows(Resource::Database(n), x));
+                }
+            }
         }
     }
 }
