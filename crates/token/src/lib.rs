@@ -7,19 +7,20 @@
 //! # Example
 //!
 //! ```
-//! use influxdb3_token::{Expiry, SystemClock, Token};
+//! use influxdb3_token::{Lifetime, Timestamp, Token};
 //!
 //! # fn main() -> Result<(), Box<dyn std::error::Error>> {
 //! let token = Token::generate()?;
 //! let hash = token.hash(); // what the server keeps
-//! let expiry = Expiry::after("7d", &SystemClock)?; // what the file or request says
+//! let lifetime: Lifetime = "7d".parse()?;
+//! let expiry = lifetime.ends(Timestamp::now())?; // what a tokens file holds
 //!
 //! // The secret is read only on purpose; everywhere else it is redacted.
 //! let header = format!("Authorization: Bearer {}", token.expose_secret());
 //! assert!(!format!("{token:?}").contains(&token.expose_secret()[10..]));
 //! assert_eq!(header.len(), 22 + 92);
-//! assert_eq!(expiry.expiry_secs(), Some(7 * 86_400));
-//! # let _ = hash;
+//! assert_eq!(lifetime.secs(), 7 * 86_400); // what an HTTP request says
+//! # let _ = (hash, expiry);
 //! # Ok(())
 //! # }
 //! ```
@@ -27,8 +28,9 @@
 //! # Errors
 //!
 //! [`TokenError`] for a token string of the wrong shape (it never contains the token),
-//! [`ExpiryError`] for a duration that cannot make an expiry: zero, under a second, or
-//! past the last instant an `i64` of milliseconds holds.
+//! [`LifetimeError`] for a duration that cannot be a lifetime: zero, under a second,
+//! negative, or ending past the last instant an `i64` of milliseconds holds;
+//! [`TokenNameError`] for a name a listing could not show as it is.
 
 #![deny(missing_docs)]
 #![forbid(unsafe_code)]
@@ -37,6 +39,6 @@ mod expiry;
 mod name;
 mod secret;
 
-pub use expiry::{Clock, Expiry, ExpiryError, FixedClock, SystemClock, rfc3339};
+pub use expiry::{Lifetime, LifetimeError, Timestamp};
 pub use name::{MAX_NAME_CHARS, TokenName, TokenNameError};
 pub use secret::{PREFIX, SECRET_BYTES, TOKEN_LEN, Token, TokenError, TokenHash};

@@ -54,15 +54,21 @@ pub enum TokenError {
         /// 1-based position in the whole token.
         position: usize,
     },
-    /// A hash that is not 128 hex characters.
-    #[error("a token hash is 128 hexadecimal characters; this one {problem}")]
-    Hash {
-        /// What is wrong with it.
-        problem: String,
+    /// A hash that is not 128 characters long.
+    #[error("a token hash is 128 hexadecimal characters; this one has {len}")]
+    HashLength {
+        /// Its length in characters.
+        len: usize,
+    },
+    /// A hash with a character that is not a hexadecimal digit.
+    #[error("character {position} of the token hash is not a hexadecimal digit")]
+    HashCharacter {
+        /// 1-based position.
+        position: usize,
     },
     /// The operating system's random source failed.
-    #[error("the operating system's random source failed: {0}")]
-    Random(String),
+    #[error("the operating system's random source failed")]
+    Random(#[source] getrandom::Error),
 }
 
 /// A token: `apiv3_` and a secret.
@@ -98,7 +104,7 @@ impl Token {
     /// [`TokenError::Random`] when the random source fails.
     pub fn generate() -> Result<Token, TokenError> {
         let mut bytes = Zeroizing::new([0u8; SECRET_BYTES]);
-        getrandom::fill(bytes.as_mut()).map_err(|e| TokenError::Random(e.to_string()))?;
+        getrandom::fill(bytes.as_mut()).map_err(TokenError::Random)?;
         // Exactly the room needed, so that encoding never reallocates and leaves no copy.
         let mut value = Zeroizing::new(String::with_capacity(TOKEN_LEN));
         value.push_str(PREFIX);
@@ -251,25 +257,23 @@ impl TokenHash {
     ///
     /// # Errors
     ///
-    /// [`TokenError::Hash`] when `hex` is not 128 hexadecimal characters.
+    /// [`TokenError::HashLength`] or [`TokenError::HashCharacter`] when `hex` is not
+    /// 128 hexadecimal characters.
     pub fn from_hex(hex: &str) -> Result<TokenHash, TokenError> {
         if hex.len() != 128 {
-            return Err(TokenError::Hash {
-                problem: format!("has {} characters", hex.chars().count()),
+            return Err(TokenError::HashLength {
+                len: hex.chars().count(),
             });
         }
         let mut bytes = [0u8; 64];
         for (i, pair) in hex.as_bytes().chunks_exact(2).enumerate() {
             let digit = |b: u8| char::from(b).to_digit(16);
-            match (digit(pair[0]), digit(pair[1])) {
-                // Both digits are below 16, so the byte fits.
-                (Some(hi), Some(lo)) => bytes[i] = u8::try_from(hi * 16 + lo).unwrap_or(0),
-                _ => {
-                    return Err(TokenError::Hash {
-                        problem: format!("has a non-hex character near position {}", 2 * i + 1),
-                    });
-                }
-            }
+            let (Some(hi), Some(lo)) = (digit(pair[0]), digit(pair[1])) else {
+                let position = 2 * i + 1 + usize::from(pair[0].is_ascii_hexdigit());
+                return Err(TokenError::HashCharacter { position });
+            };
+            // Both digits are below 16, so the byte fits.
+            bytes[i] = u8::try_from(hi * 16 + lo).unwrap_or(0);
         }
         Ok(TokenHash(bytes))
     }

@@ -5,7 +5,9 @@ use std::collections::HashSet;
 
 use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
-use influxdb3_token::{Expiry, ExpiryError, FixedClock, Token, TokenError, TokenHash};
+use std::time::Duration;
+
+use influxdb3_token::{Lifetime, LifetimeError, Timestamp, Token, TokenError, TokenHash};
 use proptest::prelude::*;
 
 /// `apiv3_` and the bytes 0..64 in URL-safe base64 (computed with Python's `base64`).
@@ -154,13 +156,19 @@ fn token_error_messages_are_pinned() {
     }
     assert_eq!(
         TokenHash::from_hex("abc").unwrap_err().to_string(),
-        "a token hash is 128 hexadecimal characters; this one has 3 characters"
+        "a token hash is 128 hexadecimal characters; this one has 3"
     );
     assert_eq!(
-        TokenHash::from_hex(&"g".repeat(128))
-            .unwrap_err()
-            .to_string(),
-        "a token hash is 128 hexadecimal characters; this one has a non-hex character near position 1"
+        TokenHash::from_hex(&"g".repeat(128)).unwrap_err(),
+        TokenError::HashCharacter { position: 1 }
+    );
+    assert_eq!(
+        TokenHash::from_hex(&format!("a{}", "g".repeat(127))).unwrap_err(),
+        TokenError::HashCharacter { position: 2 }
+    );
+    assert_eq!(
+        TokenError::HashCharacter { position: 2 }.to_string(),
+        "character 2 of the token hash is not a hexadecimal digit"
     );
 }
 
@@ -212,106 +220,99 @@ fn equality_and_serde() {
     assert_eq!(serde_json::from_str::<TokenHash>(&json).unwrap(), hash);
 }
 
-// ---- expiry ----
+// ---- lifetimes and instants ----
 
-const NOW: i64 = 1_756_400_061_529;
+const NOW: Timestamp = Timestamp::from_millis(1_756_400_061_529);
 
-fn after(text: &str, now: i64) -> Result<Expiry, ExpiryError> {
-    Expiry::after(text, &FixedClock(now))
+fn lifetime(text: &str) -> Result<Lifetime, LifetimeError> {
+    text.parse()
 }
 
 #[test]
-fn expiry_at_the_edges() {
+fn lifetimes_at_the_edges() {
+    assert_eq!(lifetime("0s").unwrap_err(), LifetimeError::Zero);
+    assert_eq!(lifetime("999ms").unwrap_err(), LifetimeError::SubSecond);
     assert_eq!(
-        after("0s", NOW).unwrap_err(),
-        ExpiryError::Zero { input: "0s".into() }
-    );
-    assert_eq!(
-        after("999ms", NOW).unwrap_err(),
-        ExpiryError::SubSecond {
-            input: "999ms".into()
+        lifetime("-1s").unwrap_err(),
+        LifetimeError::Negative {
+            input: "-1s".into()
         }
     );
-    let one = after("1s", NOW).unwrap();
-    assert_eq!(
-        (one.expiry_secs(), one.expiry_millis()),
-        (Some(1), Some(NOW + 1000))
-    );
+    let one = lifetime("1s").unwrap();
+    assert_eq!(one.secs(), 1);
+    assert_eq!(one.ends(NOW).unwrap().millis(), NOW.millis() + 1000);
     // Whole seconds: the rest of a second is dropped, as the server's unit requires.
-    assert_eq!(after("1500ms", NOW).unwrap().expiry_secs(), Some(1));
-    assert_eq!(after("1h 30m", NOW).unwrap().expiry_secs(), Some(5400));
-    assert_eq!(after("7d", NOW).unwrap().expiry_secs(), Some(604_800));
+    assert_eq!(lifetime("1500ms").unwrap().secs(), 1);
+    assert_eq!(lifetime("1h 30m").unwrap().secs(), 5400);
+    assert_eq!(lifetime("7d").unwrap().secs(), 604_800);
     // humantime: a month is 30.44 days, a year 365.25 days.
-    assert_eq!(after("1M", NOW).unwrap().expiry_secs(), Some(2_630_016));
-    assert_eq!(after("1y", NOW).unwrap().expiry_secs(), Some(31_557_600));
+    assert_eq!(lifetime("1M").unwrap().secs(), 2_630_016);
+    assert_eq!(lifetime("1y").unwrap().secs(), 31_557_600);
     assert_eq!(
-        after("1y", NOW).unwrap().expiry_millis(),
-        Some(NOW + 31_557_600_000)
+        lifetime("1y").unwrap().ends(NOW).unwrap().millis(),
+        NOW.millis() + 31_557_600_000
     );
 
     // The largest lifetime that fits i64 milliseconds, and the first that does not.
-    let at_epoch = after("9223372036854775s", 0).unwrap();
-    assert_eq!(at_epoch.expiry_millis(), Some(9_223_372_036_854_775_000));
+    let epoch = Timestamp::from_millis(0);
+    let at_epoch = lifetime("9223372036854775s").unwrap().ends(epoch).unwrap();
+    assert_eq!(at_epoch.millis(), 9_223_372_036_854_775_000);
+    assert_eq!(at_epoch.to_string(), "+292278994-08-17T07:12:55.000Z");
     assert_eq!(
-        at_epoch.to_rfc3339().as_deref(),
-        Some("+292278994-08-17T07:12:55.000Z")
+        lifetime("9223372036854776s").unwrap_err(),
+        LifetimeError::TooLong
     );
-    assert_eq!(
-        after("9223372036854776s", 0).unwrap_err(),
-        ExpiryError::TooLong {
-            input: "9223372036854776s".into()
-        }
-    );
-    let largest = (i64::MAX - NOW) / 1000;
-    assert!(after(&format!("{largest}s"), NOW).is_ok());
-    assert!(matches!(
-        after(&format!("{}s", largest + 1), NOW),
-        Err(ExpiryError::TooLong { .. })
-    ));
+    let largest = u64::try_from((i64::MAX - NOW.millis()) / 1000).unwrap();
+    let fits = Lifetime::from_duration(Duration::from_secs(largest)).unwrap();
+    assert!(fits.ends(NOW).is_ok());
+    let past = Lifetime::from_duration(Duration::from_secs(largest + 1)).unwrap();
+    assert_eq!(past.ends(NOW), Err(LifetimeError::TooLong));
     // Durations past u64 seconds do not parse at all.
     assert!(matches!(
-        after("99999999999999999999999s", NOW),
-        Err(ExpiryError::Invalid { .. })
+        lifetime("99999999999999999999999s"),
+        Err(LifetimeError::Invalid { .. })
     ));
 }
 
 #[test]
-fn expiry_from_a_file_and_rendering() {
-    let e = Expiry::from_millis(Some(NOW));
-    assert_eq!(e.expiry_millis(), Some(NOW));
-    assert_eq!(e.expiry_secs(), None);
-    assert_eq!(e.to_string(), "2025-08-28T16:54:21.529Z");
-    assert!(e.is_expired(&FixedClock(NOW)));
-    assert!(!e.is_expired(&FixedClock(NOW - 1)));
-    assert_eq!(Expiry::from_millis(None), Expiry::NEVER);
-    assert!(Expiry::NEVER.is_never());
-    assert_eq!(Expiry::NEVER.to_string(), "never");
-    assert!(!Expiry::NEVER.is_expired(&FixedClock(i64::MAX)));
-    assert_eq!(Expiry::NEVER.to_rfc3339(), None);
+fn instants_order_and_render() {
+    assert_eq!(NOW.to_string(), "2025-08-28T16:54:21.529Z");
+    assert!(Timestamp::from_millis(NOW.millis() - 1) < NOW);
+    assert_eq!(lifetime("7d").unwrap().to_string(), "7days");
 }
 
 #[test]
-fn expiry_error_messages_are_pinned() {
+fn lifetime_error_messages_are_pinned() {
+    let invalid = lifetime("7 dayz").unwrap_err();
+    assert_eq!(
+        invalid.to_string(),
+        "`7 dayz` is not a duration such as `1h`, `7d`, `1M` or `1y`"
+    );
+    assert_eq!(
+        std::error::Error::source(&invalid).unwrap().to_string(),
+        "unknown time unit \"dayz\", supported units: ns, us/µs, ms, sec, min, hours, days, weeks, months, years (and few variations)"
+    );
     let cases = [
         (
-            after("7 dayz", NOW).unwrap_err(),
-            "invalid expiry `7 dayz`: unknown time unit \"dayz\", supported units: ns, us/µs, ms, sec, min, hours, days, weeks, months, years (and few variations); write a duration such as `1h`, `7d`, `1M` or `1y`",
+            LifetimeError::Zero,
+            "a lifetime of zero would make a token that has expired already",
         ),
         (
-            after("0s", NOW).unwrap_err(),
-            "expiry `0s` is zero: omit `--expiry` for a token that never expires",
+            LifetimeError::SubSecond,
+            "a lifetime is counted in whole seconds, the server's unit: it must be at least one second",
         ),
         (
-            after("500ms", NOW).unwrap_err(),
-            "expiry `500ms` is shorter than one second, the server's unit: use at least `1s`, or omit `--expiry` for a token that never expires",
+            LifetimeError::TooLong,
+            "the lifetime ends after the latest instant a token can hold (+292278994-08-17T07:12:55.807Z)",
         ),
         (
-            after("9223372036854776s", 0).unwrap_err(),
-            "expiry `9223372036854776s` ends after the latest instant a token can hold (+292278994-08-17T07:12:55.807Z): use a shorter duration, or omit `--expiry` for a token that never expires",
+            lifetime("-1s").unwrap_err(),
+            "`-1s` is negative: a lifetime cannot be negative",
         ),
     ];
     for (err, want) in cases {
         assert_eq!(err.to_string(), want);
+        assert!(!err.to_string().contains("--"), "no command-line wording");
     }
 }
 
@@ -348,10 +349,11 @@ proptest! {
 
     #[test]
     fn any_lifetime_in_range_gives_now_plus_whole_seconds(secs in 1u64..=9_223_372_036_854_775, extra_ms in 0u32..1000) {
-        let d = std::time::Duration::from_secs(secs) + std::time::Duration::from_millis(u64::from(extra_ms));
-        let e = Expiry::from_duration(d, "d", &FixedClock(0)).unwrap();
-        prop_assert_eq!(e.expiry_secs(), Some(secs));
-        prop_assert_eq!(e.expiry_millis(), Some(i64::try_from(secs).unwrap() * 1000));
-        let _ = e.to_rfc3339();
+        let d = Duration::from_secs(secs) + Duration::from_millis(u64::from(extra_ms));
+        let lifetime = Lifetime::from_duration(d).unwrap();
+        prop_assert_eq!(lifetime.secs(), secs);
+        let end = lifetime.ends(Timestamp::from_millis(0)).unwrap();
+        prop_assert_eq!(end.millis(), i64::try_from(secs).unwrap() * 1000);
+        let _ = end.to_string();
     }
 }
