@@ -11,26 +11,22 @@
 //! # Example
 //!
 //! ```
-//! use influxdb3_permission::Permission;
-//! use influxdb3_token::{Expiry, SystemClock, Token};
+//! use influxdb3_permission::Grants;
+//! use influxdb3_token::{Lifetime, Timestamp, Token};
 //! use influxdb3_tokenfile::{TokenEntry, TokenFile, WriteOptions};
 //!
 //! # fn main() -> Result<(), Box<dyn std::error::Error>> {
 //! # let dir = tempfile::tempdir()?;
 //! let path = dir.path().join("tokens.json");
-//! let entry = TokenEntry::new(
-//!     Token::generate()?,
-//!     "ingest".parse()?,
-//!     Expiry::after("30d", &SystemClock)?,
-//!     vec!["db:sensors:write".parse::<Permission>()?],
-//! )?;
-//! let options = WriteOptions::default();
-//! let appended = TokenFile::append(&path, entry, &["sensors".into()], &SystemClock, &options)?;
+//! let expiry = "30d".parse::<Lifetime>()?.ends(Timestamp::now())?;
+//! let grants = Grants::try_from(vec!["db:sensors:write".parse()?])?;
+//! let entry = TokenEntry::new(Token::generate()?, "ingest".parse()?, Some(expiry), grants)?;
+//! let appended = TokenFile::append(&path, entry, &["sensors".parse()?], &WriteOptions::default())?;
 //! assert!(appended.created);
-//! assert!(appended.findings.is_empty());
 //!
-//! let file = TokenFile::load(&path)?;
-//! assert_eq!(file.create_databases(), Some(&["sensors".to_owned()][..]));
+//! let mut text = String::new();
+//! let file = TokenFile::load(&path, &mut text)?;
+//! assert_eq!(file.create_databases().unwrap()[0].to_string(), "sensors");
 //! assert_eq!(file.tokens()[0].name(), "ingest");
 //! # Ok(())
 //! # }
@@ -38,10 +34,10 @@
 //!
 //! # Errors
 //!
-//! [`TokenFileError`] says which file and what went wrong: it cannot be read, it does
-//! not load ([`ParseError`] with line and column), the token cannot be added
-//! ([`AddError`]: a name already there), the lock or the write failed. In every case
-//! the file is as it was.
+//! [`TokenFileError`] says which file and what went wrong: it is not a regular file, it
+//! cannot be read or written, it does not load ([`ParseError`] with line and column),
+//! the token cannot be added ([`AddError`]: a name already there), the lock cannot be
+//! taken. In every case the file is as it was.
 
 #![deny(missing_docs)]
 #![forbid(unsafe_code)]
@@ -54,36 +50,36 @@ use std::fmt;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-use influxdb3_permission::{ResourceNames, ResourceType};
-use influxdb3_token::{Clock, rfc3339};
+use influxdb3_permission::DatabaseName;
+use influxdb3_token::Timestamp;
 
 pub use error::{FileKind, ParseError, TokenFileError};
-pub use model::{AddError, AdminTokenFile, TokenEntry, TokenFile};
+pub use model::{AddError, AdminTokenFile, TokenEntry, TokenFile, TokenRecord};
 
-/// Something worth a warning after a successful write; the caller decides how to show it.
+/// Something worth a warning; the caller decides how to show it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum Finding {
-    /// The new token has a permission on a database the file does not create: the
-    /// server refuses to load it unless the database already exists.
+    /// A token has a permission on a database the file does not create: the server
+    /// refuses to load the file unless the database already exists.
     UnknownDatabase {
         /// The token's name.
         token: String,
         /// The database.
-        database: String,
+        database: DatabaseName,
     },
-    /// The new token has a `db:*` permission; some server versions look for a database
+    /// A token has a `db:*` permission; some server versions look for a database
     /// literally named `*` when they load a file.
     WildcardDatabase {
         /// The token's name.
         token: String,
     },
-    /// A token in the file has already expired.
+    /// A token in the file has expired.
     Expired {
         /// The token's name.
         token: String,
         /// When it expired.
-        expiry_millis: i64,
+        at: Timestamp,
     },
     /// The file can be read by its group or by others, and it holds secrets.
     Readable {
@@ -99,46 +95,33 @@ impl fmt::Display for Finding {
         match self {
             Finding::UnknownDatabase { token, database } => write!(
                 f,
-                "token `{token}` has a permission on database `{database}`, which the file does not create: the server will not load it unless `{database}` exists; add it to `create_databases`"
+                "token `{token}` has a permission on database `{database}`, which the file does not create: the server will not load it unless `{database}` exists"
             ),
             Finding::WildcardDatabase { token } => write!(
                 f,
                 "token `{token}` has a `db:*` permission: some server versions look for a database named `*` when they load a tokens file"
             ),
-            Finding::Expired {
-                token,
-                expiry_millis,
-            } => write!(f, "token `{token}` expired at {}", rfc3339(*expiry_millis)),
+            Finding::Expired { token, at } => write!(f, "token `{token}` expired at {at}"),
             Finding::Readable { path, mode } => write!(
                 f,
-                "`{}` can be read by its group or others (mode {mode:04o}) and holds secrets: `chmod 600` it",
+                "`{}` can be read by its group or others (mode {mode:04o}) and holds secrets",
                 path.display()
             ),
         }
     }
 }
 
-/// What [`TokenFile::append`] did.
+/// What a write did.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Appended {
+#[non_exhaustive]
+pub struct Written {
     /// The file written: the given path with its symbolic links followed.
     pub path: PathBuf,
     /// Whether the file was created (it did not exist, or was empty).
     pub created: bool,
-    /// How many tokens the file holds now.
+    /// How many tokens the file holds now (1 for an admin token file).
     pub tokens: usize,
-    /// Warnings for the caller to show.
-    pub findings: Vec<Finding>,
-}
-
-/// What [`AdminTokenFile::write`] did.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Written {
-    /// The file written: the given path with its symbolic links followed.
-    pub path: PathBuf,
-    /// Whether the file was created.
-    pub created: bool,
-    /// Warnings for the caller to show.
+    /// Warnings about the file itself (its mode).
     pub findings: Vec<Finding>,
 }
 
@@ -197,16 +180,15 @@ impl<'a> WriteOptions<'a> {
     }
 }
 
-/// Resolves `path`, takes the lock, reads what is there and checks this process may
-/// replace it, then writes what `change` makes of it. `change` gets the file's text
-/// (`None` when it is missing or empty) and gives the new value, or an error that
-/// leaves the file untouched; `render` writes that value out.
+/// Resolves `path`, checks this process may replace what is there, takes the lock,
+/// reads the file, and writes what `change` makes of it. `change` gets the file's text
+/// (`None` when it is missing or empty) and gives a value and the new content, or an
+/// error that leaves the file untouched.
 fn locked_write<T>(
     path: &Path,
     options: &WriteOptions<'_>,
-    change: impl FnOnce(&Path, Option<&str>) -> Result<T, TokenFileError>,
-    render: impl FnOnce(&T, &mut dyn std::io::Write) -> std::io::Result<()>,
-) -> Result<(PathBuf, T, write::Replaced), TokenFileError> {
+    change: impl FnOnce(&Path, Option<&str>) -> Result<(T, Vec<u8>), TokenFileError>,
+) -> Result<(T, Written), TokenFileError> {
     let target = write::resolve(path)?;
     // Refused before the lock is taken, so that the user hears why (and nothing is
     // created beside a file they may not change).
@@ -214,125 +196,114 @@ fn locked_write<T>(
     let _lock = write::lock(&target, options)?;
     write::remove_stale_temps(&target);
     let existing = write::read_existing(&target)?;
-    if existing.is_some() {
-        write::check_writable(&target)?;
-    }
     let text = existing
         .as_ref()
         .map(|e| e.text.as_str())
         .filter(|t| !t.is_empty());
-    let value = change(&target, text)?;
-    let replaced = write::replace(&target, existing.as_ref(), |out| render(&value, out))?;
-    Ok((target, value, replaced))
+    let created = text.is_none();
+    let (value, content) = change(&target, text)?;
+    let replaced = write::replace(&target, existing.as_ref(), |out| out.write_all(&content))?;
+    let written = Written {
+        findings: file_findings(&target, replaced),
+        path: target,
+        created,
+        tokens: 0,
+    };
+    Ok((value, written))
 }
 
-impl TokenFile {
-    /// Loads and checks the file at `path`.
+/// Reads the regular file at `path` (links followed) without blocking: a FIFO, a
+/// device or a directory is refused before it is read.
+///
+/// # Errors
+///
+/// [`TokenFileError::NotRegular`], [`TokenFileError::DanglingLink`],
+/// [`TokenFileError::HardLinked`] or [`TokenFileError::Read`].
+pub fn read(path: impl AsRef<Path>) -> Result<String, TokenFileError> {
+    write::read_regular(path.as_ref())
+}
+
+impl TokenFile<'_> {
+    /// Reads and checks the file at `path` into `text`; the file borrows from it.
     ///
     /// # Errors
     ///
-    /// [`TokenFileError::Read`] when it cannot be read (or does not exist),
-    /// [`TokenFileError::Invalid`] when it does not load.
-    pub fn load(path: impl AsRef<Path>) -> Result<TokenFile, TokenFileError> {
-        load_with(path.as_ref(), TokenFile::parse)
+    /// The refusals of [`read`], and [`TokenFileError::Invalid`] when it does not load.
+    pub fn load(
+        path: impl AsRef<Path>,
+        text: &mut String,
+    ) -> Result<TokenFile<'_>, TokenFileError> {
+        load_with(path.as_ref(), text, TokenFile::parse)
+    }
+
+    /// Changes the file at `path` (created if missing or empty) with `change`, under the
+    /// lock, atomically and durably; nothing is written when `change` fails.
+    ///
+    /// # Errors
+    ///
+    /// As [`TokenFileError`], and [`TokenFileError::Conflict`] for an [`AddError`] of
+    /// `change`; the file is then unchanged.
+    pub fn update<T>(
+        path: impl AsRef<Path>,
+        options: &WriteOptions<'_>,
+        change: impl FnOnce(&mut TokenFile<'_>) -> Result<T, AddError>,
+    ) -> Result<(T, Written), TokenFileError> {
+        let ((value, tokens), mut written) =
+            locked_write(path.as_ref(), options, |target, text| {
+                let mut file = match text {
+                    Some(text) => {
+                        TokenFile::parse(text).map_err(|error| TokenFileError::Invalid {
+                            path: target.to_path_buf(),
+                            error,
+                        })?
+                    }
+                    None => TokenFile::new(),
+                };
+                let value = change(&mut file).map_err(|error| TokenFileError::Conflict {
+                    path: target.to_path_buf(),
+                    error,
+                })?;
+                let mut content = Vec::with_capacity(text.map_or(4096, |t| t.len() + 4096));
+                // Writing to memory cannot fail.
+                let _ = file.write_json(&mut content);
+                Ok(((value, file.tokens().len()), content))
+            })?;
+        written.tokens = tokens;
+        Ok((value, written))
     }
 
     /// Appends `entry` to the file at `path` (created if missing or empty) and adds
-    /// `create_databases` to its list, under the lock, atomically and durably.
+    /// `create_databases` to its list: [`update`](Self::update) with
+    /// [`add`](Self::add).
     ///
     /// # Errors
     ///
-    /// As [`TokenFileError`]; the file is then unchanged.
+    /// As [`update`](Self::update); the file is then unchanged.
     pub fn append(
         path: impl AsRef<Path>,
-        entry: TokenEntry,
-        create_databases: &[String],
-        clock: &impl Clock,
+        entry: TokenEntry<'static>,
+        create_databases: &[DatabaseName],
         options: &WriteOptions<'_>,
-    ) -> Result<Appended, TokenFileError> {
-        let name = entry.name().to_owned();
-        let (target, (file, created), replaced) = locked_write(
-            path.as_ref(),
-            options,
-            |target, text| {
-                let (mut file, created) = match text {
-                    Some(text) => {
-                        let file =
-                            TokenFile::parse(text).map_err(|error| TokenFileError::Invalid {
-                                path: target.to_path_buf(),
-                                error,
-                            })?;
-                        (file, false)
-                    }
-                    None => (TokenFile::new(), true),
-                };
-                file.add(entry, create_databases)
-                    .map_err(|error| TokenFileError::Conflict {
-                        path: target.to_path_buf(),
-                        error,
-                    })?;
-                Ok((file, created))
-            },
-            |(file, _), out| file.write_json(out),
-        )?;
-        let mut findings = file.findings(&name, clock);
-        findings.extend(file_findings(&target, replaced));
-        Ok(Appended {
-            path: target,
-            created,
-            tokens: file.tokens().len(),
-            findings,
-        })
-    }
-
-    /// Warnings about the token named `name` and about expired tokens.
-    fn findings(&self, name: &str, clock: &impl Clock) -> Vec<Finding> {
-        let mut findings = Vec::new();
-        let creates = self.create_databases().unwrap_or_default();
-        if let Some(entry) = self.tokens().iter().find(|t| t.name() == name) {
-            for p in entry.permissions() {
-                if p.resource_type() != ResourceType::Database {
-                    continue;
-                }
-                match p.resource_names() {
-                    ResourceNames::All => findings.push(Finding::WildcardDatabase {
-                        token: name.to_owned(),
-                    }),
-                    ResourceNames::Names(names) => {
-                        for db in names.iter().filter(|db| !creates.iter().any(|c| c == db)) {
-                            findings.push(Finding::UnknownDatabase {
-                                token: name.to_owned(),
-                                database: db.to_owned(),
-                            });
-                        }
-                    }
-                }
-            }
-        }
-        for entry in self.tokens() {
-            if entry.expiry().is_expired(clock) {
-                findings.push(Finding::Expired {
-                    token: entry.name().to_owned(),
-                    expiry_millis: entry.expiry().expiry_millis().unwrap_or_default(),
-                });
-            }
-        }
-        findings
+    ) -> Result<Written, TokenFileError> {
+        TokenFile::update(path, options, |file| file.add(entry, create_databases)).map(|((), w)| w)
     }
 }
 
-impl AdminTokenFile {
-    /// Loads the admin token file at `path`.
+impl AdminTokenFile<'_> {
+    /// Reads the admin token file at `path` into `text`; the file borrows from it.
     ///
     /// # Errors
     ///
-    /// [`TokenFileError::Read`] or [`TokenFileError::Invalid`].
-    pub fn load(path: impl AsRef<Path>) -> Result<AdminTokenFile, TokenFileError> {
-        load_with(path.as_ref(), AdminTokenFile::parse)
+    /// The refusals of [`read`], and [`TokenFileError::Invalid`] when it does not load.
+    pub fn load(
+        path: impl AsRef<Path>,
+        text: &mut String,
+    ) -> Result<AdminTokenFile<'_>, TokenFileError> {
+        load_with(path.as_ref(), text, AdminTokenFile::parse)
     }
 
     /// Writes this admin token to `path`, replacing the admin token file there, with the
-    /// same lock and durable write as [`TokenFile::append`]. A file at `path` that is not
+    /// same lock and durable write as [`TokenFile::update`]. A file at `path` that is not
     /// an admin token file (a permission tokens file given by mistake, say) is left
     /// alone.
     ///
@@ -344,35 +315,28 @@ impl AdminTokenFile {
         path: impl AsRef<Path>,
         options: &WriteOptions<'_>,
     ) -> Result<Written, TokenFileError> {
-        let (target, (), replaced) = locked_write(
-            path.as_ref(),
-            options,
-            |target, text| {
-                if let Some(text) = text {
-                    AdminTokenFile::parse(text).map_err(|error| TokenFileError::Invalid {
-                        path: target.to_path_buf(),
-                        error,
-                    })?;
-                }
-                Ok(())
-            },
-            |(), out| out.write_all(self.to_json().as_bytes()),
-        )?;
-        Ok(Written {
-            findings: file_findings(&target, replaced),
-            path: target,
-            created: replaced.created,
-        })
+        let ((), mut written) = locked_write(path.as_ref(), options, |target, text| {
+            if let Some(text) = text {
+                AdminTokenFile::parse(text).map_err(|error| TokenFileError::Invalid {
+                    path: target.to_path_buf(),
+                    error,
+                })?;
+            }
+            Ok(((), self.to_json().into_bytes()))
+        })?;
+        written.tokens = 1;
+        Ok(written)
     }
 }
 
-/// Reads `path` and parses it with `parse`, naming the file in the error.
-fn load_with<T>(
+/// Reads `path` into `text` and parses it with `parse`, naming the file in the error.
+fn load_with<'t, T>(
     path: &Path,
-    parse: fn(&str) -> Result<T, ParseError>,
+    text: &'t mut String,
+    parse: fn(&'t str) -> Result<T, ParseError>,
 ) -> Result<T, TokenFileError> {
-    let text = write::read_regular(path)?;
-    parse(&text).map_err(|error| TokenFileError::Invalid {
+    *text = read(path)?;
+    parse(text).map_err(|error| TokenFileError::Invalid {
         path: path.to_path_buf(),
         error,
     })

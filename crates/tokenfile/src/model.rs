@@ -1,34 +1,146 @@
 //! The two files as values, and their JSON.
 //!
-//! Deserialization is written by hand (no `#[serde(flatten)]`) so that every error,
-//! including a duplicate name found half-way through the list, carries `serde_json`'s
-//! line and column, and so that unknown fields keep their order and values.
+//! A file is parsed into typed records that borrow from its text: names without escapes
+//! are not copied, and fields this library does not know are kept as their raw JSON
+//! text, in their order, and written back byte for byte. Deserialization is written by
+//! hand so that every error, a duplicate name found half-way through the list included,
+//! carries `serde_json`'s line and column.
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 use std::fmt;
 use std::hash::{BuildHasher, RandomState};
+use std::io::{self, Write};
 
-use influxdb3_permission::{Permission, check_database_name};
-use influxdb3_token::{Expiry, Token, TokenName};
+use influxdb3_permission::{DatabaseName, Grants, Permission, Scope};
+use influxdb3_token::{Timestamp, Token, TokenName};
 use serde::de::{self, Deserializer, MapAccess, SeqAccess, Visitor};
 use serde::ser::{SerializeMap, Serializer};
 use serde::{Deserialize, Serialize};
-use serde_json::{Map, Value};
+use serde_json::value::RawValue;
 
+use crate::Finding;
 use crate::error::ParseError;
 
-/// One token of a permission tokens file.
-#[derive(Debug, Clone, PartialEq)]
-pub struct TokenEntry {
-    token: Token,
-    name: String,
-    expiry_millis: Option<i64>,
-    permissions: Vec<Permission>,
-    /// Boxed: nearly every file has none, and a file can hold 100,000 entries.
-    extra: Option<Box<Map<String, Value>>>,
+/// Fields this library does not know, as raw JSON in their order.
+#[derive(Debug, Clone, Default)]
+struct Extra<'a>(Vec<(Cow<'a, str>, Cow<'a, RawValue>)>);
+
+impl Extra<'_> {
+    fn into_owned(self) -> Extra<'static> {
+        Extra(
+            self.0
+                .into_iter()
+                .map(|(k, v)| (Cow::Owned(k.into_owned()), Cow::Owned(v.into_owned())))
+                .collect(),
+        )
+    }
+
+    fn serialize_into<M: SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        for (k, v) in &self.0 {
+            map.serialize_entry(k, v)?;
+        }
+        Ok(())
+    }
 }
 
-impl TokenEntry {
+impl PartialEq for Extra<'_> {
+    /// The same keys, in the same order, with the same JSON text.
+    fn eq(&self, other: &Self) -> bool {
+        self.0.len() == other.0.len()
+            && self
+                .0
+                .iter()
+                .zip(&other.0)
+                .all(|((k1, v1), (k2, v2))| k1 == k2 && v1.get() == v2.get())
+    }
+}
+
+/// What a permission entry and an admin token file share: the token, its name, when it
+/// expires, and the fields this library does not know.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TokenRecord<'a> {
+    token: Token,
+    name: Cow<'a, str>,
+    expiry: Option<Timestamp>,
+    extra: Extra<'a>,
+}
+
+impl TokenRecord<'_> {
+    fn new(token: Token, name: TokenName, expiry: Option<Timestamp>) -> TokenRecord<'static> {
+        TokenRecord {
+            token,
+            name: Cow::Owned(name.into_string()),
+            expiry,
+            extra: Extra::default(),
+        }
+    }
+
+    fn into_owned(self) -> TokenRecord<'static> {
+        TokenRecord {
+            token: self.token,
+            name: Cow::Owned(self.name.into_owned()),
+            expiry: self.expiry,
+            extra: self.extra.into_owned(),
+        }
+    }
+
+    /// The token.
+    pub fn token(&self) -> &Token {
+        &self.token
+    }
+
+    /// The token's name.
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+
+    /// When it expires (`expiry_millis`); `None` for never.
+    pub fn expiry(&self) -> Option<Timestamp> {
+        self.expiry
+    }
+
+    /// Whether it has expired at `now`.
+    pub fn is_expired(&self, now: Timestamp) -> bool {
+        self.expiry.is_some_and(|at| at <= now)
+    }
+
+    /// The names of the fields this library does not know, in their order (their values
+    /// are written back as they were).
+    pub fn extra_fields(&self) -> impl Iterator<Item = &str> {
+        self.extra.0.iter().map(|(k, _)| k.as_ref())
+    }
+
+    /// The shared fields, then the `permissions` of an entry, then the unknown ones.
+    fn serialize_with<S: Serializer>(
+        &self,
+        serializer: S,
+        permissions: Option<&[Permission]>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("token", &self.token)?;
+        map.serialize_entry("name", &self.name)?;
+        if let Some(at) = self.expiry {
+            map.serialize_entry("expiry_millis", &at.millis())?;
+        }
+        if let Some(permissions) = permissions {
+            map.serialize_entry("permissions", permissions)?;
+        }
+        self.extra.serialize_into(&mut map)?;
+        map.end()
+    }
+}
+
+/// One token of a permission tokens file.
+///
+/// It derefs to its [`TokenRecord`] (token, name, expiry).
+#[derive(Debug, Clone, PartialEq)]
+pub struct TokenEntry<'a> {
+    record: TokenRecord<'a>,
+    permissions: Vec<Permission>,
+}
+
+impl TokenEntry<'_> {
     /// An entry for a new permission token.
     ///
     /// # Errors
@@ -38,44 +150,38 @@ impl TokenEntry {
     pub fn new(
         token: Token,
         name: TokenName,
-        expiry: Expiry,
-        permissions: Vec<Permission>,
-    ) -> Result<TokenEntry, AddError> {
+        expiry: Option<Timestamp>,
+        grants: Grants,
+    ) -> Result<TokenEntry<'static>, AddError> {
         if name.is_admin() {
             return Err(AddError::ReservedName);
         }
         Ok(TokenEntry {
-            token,
-            name: name.into_string(),
-            expiry_millis: expiry.expiry_millis(),
-            permissions,
-            extra: None,
+            record: TokenRecord::new(token, name, expiry),
+            permissions: grants.into(),
         })
     }
 
-    /// The token.
-    pub fn token(&self) -> &Token {
-        &self.token
+    /// The same entry, owning all it holds (to add it to another file).
+    pub fn into_owned(self) -> TokenEntry<'static> {
+        TokenEntry {
+            record: self.record.into_owned(),
+            permissions: self.permissions,
+        }
     }
 
-    /// The token's name, unique in its file.
-    pub fn name(&self) -> &str {
-        &self.name
-    }
-
-    /// When it expires.
-    pub fn expiry(&self) -> Expiry {
-        Expiry::from_millis(self.expiry_millis)
-    }
-
-    /// Its permissions.
+    /// Its permissions, as the file lists them (a file may hold no permission, or
+    /// `*:*:*`: the server loads it; `tokens lint` reports it).
     pub fn permissions(&self) -> &[Permission] {
         &self.permissions
     }
+}
 
-    /// Fields this library does not know, as they were in the file.
-    pub fn extra(&self) -> Option<&Map<String, Value>> {
-        self.extra.as_deref()
+impl<'a> std::ops::Deref for TokenEntry<'a> {
+    type Target = TokenRecord<'a>;
+
+    fn deref(&self) -> &TokenRecord<'a> {
+        &self.record
     }
 }
 
@@ -84,7 +190,6 @@ impl TokenEntry {
 /// ```
 /// use influxdb3_tokenfile::TokenFile;
 ///
-/// # fn main() -> Result<(), Box<dyn std::error::Error>> {
 /// let text = r#"{
 ///   "create_databases": [
 ///     "db1",
@@ -107,23 +212,23 @@ impl TokenEntry {
 /// let file = TokenFile::parse(text)?;
 /// assert_eq!(file.tokens()[0].name(), "example-token");
 /// assert_eq!(file.to_json(), text);
-/// # Ok(())
-/// # }
+/// # Ok::<(), influxdb3_tokenfile::ParseError>(())
 /// ```
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct TokenFile {
-    create_databases: Option<Vec<String>>,
-    tokens: Vec<TokenEntry>,
-    extra: Map<String, Value>,
+pub struct TokenFile<'a> {
+    create_databases: Option<Vec<DatabaseName>>,
+    tokens: Vec<TokenEntry<'a>>,
+    extra: Extra<'a>,
 }
 
-impl TokenFile {
+impl<'a> TokenFile<'a> {
     /// An empty file: no databases to create, no tokens.
-    pub fn new() -> TokenFile {
+    pub fn new() -> TokenFile<'static> {
         TokenFile::default()
     }
 
-    /// Reads a file's text, checking every token, name and permission.
+    /// Reads a file's text, checking every token, name and permission; the result
+    /// borrows from `text`.
     ///
     /// # Errors
     ///
@@ -131,14 +236,17 @@ impl TokenFile {
     /// object, `tokens` missing or not a list, a token without `apiv3_`, a permission
     /// that does not parse, a database name that is not valid, a name or a token value
     /// that repeats.
-    pub fn parse(text: &str) -> Result<TokenFile, ParseError> {
+    pub fn parse(text: &'a str) -> Result<TokenFile<'a>, ParseError> {
         serde_json::from_str(text).map_err(|e| ParseError::from_json(&e))
     }
 
     /// Pretty-printed JSON (2-space indent) with a trailing newline; known keys in
     /// upstream's order, then unknown ones as they were.
     pub fn to_json(&self) -> String {
-        pretty_string(self)
+        let mut out = Vec::new();
+        // Writing to memory cannot fail, and serde_json writes UTF-8 only.
+        let _ = self.write_json(&mut out);
+        String::from_utf8(out).unwrap_or_default()
     }
 
     /// Writes [`to_json`](Self::to_json) to `writer`.
@@ -146,24 +254,25 @@ impl TokenFile {
     /// # Errors
     ///
     /// When the writer fails.
-    pub fn write_json(&self, writer: impl std::io::Write) -> std::io::Result<()> {
-        write_pretty(self, writer)
+    pub fn write_json(&self, mut writer: impl Write) -> io::Result<()> {
+        serde_json::to_writer_pretty(&mut writer, self).map_err(io::Error::from)?;
+        writer.write_all(b"\n")
     }
 
     /// The databases the server creates before loading the tokens; `None` when the file
     /// has no `create_databases` key.
-    pub fn create_databases(&self) -> Option<&[String]> {
+    pub fn create_databases(&self) -> Option<&[DatabaseName]> {
         self.create_databases.as_deref()
     }
 
     /// The tokens, in file order.
-    pub fn tokens(&self) -> &[TokenEntry] {
+    pub fn tokens(&self) -> &[TokenEntry<'a>] {
         &self.tokens
     }
 
-    /// Top-level fields this library does not know, as they were.
-    pub fn extra(&self) -> &Map<String, Value> {
-        &self.extra
+    /// The token named `name`.
+    pub fn get(&self, name: &str) -> Option<&TokenEntry<'a>> {
+        self.tokens.iter().find(|t| t.name() == name)
     }
 
     /// Adds `entry` and the databases in `create_databases` (set union, first-seen
@@ -171,34 +280,79 @@ impl TokenFile {
     ///
     /// # Errors
     ///
-    /// [`AddError`] when the name or the token value is already in the file, or a
-    /// database name is not valid; the file is then unchanged.
-    pub fn add(&mut self, entry: TokenEntry, create_databases: &[String]) -> Result<(), AddError> {
-        for db in create_databases {
-            check_database_name(db).map_err(|e| AddError::InvalidDatabase {
-                name: db.clone(),
-                reason: e.kind().to_string(),
-            })?;
-        }
-        if self.tokens.iter().any(|t| t.name == entry.name) {
-            return Err(AddError::NameTaken { name: entry.name });
+    /// [`AddError`] when the name or the token value is already in the file; the file
+    /// is then unchanged.
+    pub fn add(
+        &mut self,
+        entry: TokenEntry<'a>,
+        create_databases: &[DatabaseName],
+    ) -> Result<(), AddError> {
+        if self.get(entry.name()).is_some() {
+            return Err(AddError::NameTaken {
+                name: entry.name().to_owned(),
+            });
         }
         // Token equality runs in constant time.
         if let Some(t) = self.tokens.iter().find(|t| t.token == entry.token) {
             return Err(AddError::TokenTaken {
-                name: t.name.clone(),
+                name: t.name().to_owned(),
             });
         }
-        if !create_databases.is_empty() {
-            let list = self.create_databases.get_or_insert_with(Vec::new);
-            for db in create_databases {
-                if !list.contains(db) {
-                    list.push(db.clone());
+        self.add_databases(create_databases);
+        self.tokens.push(entry);
+        Ok(())
+    }
+
+    /// Adds databases to `create_databases` (set union, first-seen order).
+    pub(crate) fn add_databases(&mut self, create_databases: &[DatabaseName]) {
+        if create_databases.is_empty() {
+            return;
+        }
+        let list = self.create_databases.get_or_insert_with(Vec::new);
+        for db in create_databases {
+            if !list.contains(db) {
+                list.push(db.clone());
+            }
+        }
+    }
+
+    /// What deserves a warning about the token named `name` (databases the file does
+    /// not create, `db:*`), and about every token that has expired at `now`.
+    pub fn findings(&self, name: &str, now: Timestamp) -> Vec<Finding> {
+        let mut findings = Vec::new();
+        let creates = self.create_databases().unwrap_or_default();
+        if let Some(entry) = self.get(name) {
+            for p in entry.permissions() {
+                match p {
+                    Permission::Database {
+                        names: Scope::All, ..
+                    } => findings.push(Finding::WildcardDatabase {
+                        token: name.to_owned(),
+                    }),
+                    Permission::Database {
+                        names: Scope::Only(names),
+                        ..
+                    } => {
+                        for db in names.iter().filter(|db| !creates.contains(db)) {
+                            findings.push(Finding::UnknownDatabase {
+                                token: name.to_owned(),
+                                database: db.clone(),
+                            });
+                        }
+                    }
+                    _ => {}
                 }
             }
         }
-        self.tokens.push(entry);
-        Ok(())
+        for entry in &self.tokens {
+            if let Some(at) = entry.expiry().filter(|_| entry.is_expired(now)) {
+                findings.push(Finding::Expired {
+                    token: entry.name().to_owned(),
+                    at,
+                });
+            }
+        }
+        findings
     }
 }
 
@@ -223,188 +377,175 @@ pub enum AddError {
         "a permission token cannot be named `_admin`: the server keeps that name for its operator admin token"
     )]
     ReservedName,
-    /// A database to create has an invalid name.
-    #[error("invalid database name `{name}` to create: {reason}")]
-    InvalidDatabase {
-        /// The name.
-        name: String,
-        /// What is wrong with it.
-        reason: String,
-    },
 }
 
 /// An admin token file, as `influxdb3 serve --admin-token-file` loads it:
-/// `{"token":"apiv3_…","name":"_admin","expiry_millis":…}`.
+/// `{"token":"apiv3_…","name":"_admin","expiry_millis":…}`. It derefs to its
+/// [`TokenRecord`].
 #[derive(Debug, Clone, PartialEq)]
-pub struct AdminTokenFile {
-    token: Token,
-    name: String,
-    expiry_millis: Option<i64>,
-    extra: Map<String, Value>,
-}
+pub struct AdminTokenFile<'a>(TokenRecord<'a>);
 
-impl AdminTokenFile {
+impl<'a> AdminTokenFile<'a> {
     /// A file for this admin token.
-    pub fn new(token: Token, name: TokenName, expiry: Expiry) -> AdminTokenFile {
-        AdminTokenFile {
-            token,
-            name: name.into_string(),
-            expiry_millis: expiry.expiry_millis(),
-            extra: Map::new(),
-        }
+    pub fn new(
+        token: Token,
+        name: TokenName,
+        expiry: Option<Timestamp>,
+    ) -> AdminTokenFile<'static> {
+        AdminTokenFile(TokenRecord::new(token, name, expiry))
     }
 
-    /// Reads an admin token file's text.
+    /// Reads an admin token file's text; the result borrows from `text`.
     ///
     /// # Errors
     ///
     /// [`ParseError`] with the line, the column and what is wrong.
-    pub fn parse(text: &str) -> Result<AdminTokenFile, ParseError> {
+    pub fn parse(text: &'a str) -> Result<AdminTokenFile<'a>, ParseError> {
         serde_json::from_str(text).map_err(|e| ParseError::from_json(&e))
     }
 
     /// Pretty-printed JSON with a trailing newline.
     pub fn to_json(&self) -> String {
-        pretty_string(self)
-    }
-
-    /// The token.
-    pub fn token(&self) -> &Token {
-        &self.token
-    }
-
-    /// The token's name.
-    pub fn name(&self) -> &str {
-        &self.name
-    }
-
-    /// When it expires.
-    pub fn expiry(&self) -> Expiry {
-        Expiry::from_millis(self.expiry_millis)
+        let mut out = serde_json::to_string_pretty(self).unwrap_or_default();
+        out.push('\n');
+        out
     }
 }
 
-/// Pretty JSON with a trailing newline, in memory (which cannot fail to be written;
-/// `serde_json` writes UTF-8 only).
-fn pretty_string(value: &impl Serialize) -> String {
-    let mut out = Vec::new();
-    let _ = write_pretty(value, &mut out);
-    String::from_utf8(out).unwrap_or_default()
-}
+impl<'a> std::ops::Deref for AdminTokenFile<'a> {
+    type Target = TokenRecord<'a>;
 
-fn write_pretty(value: &impl Serialize, mut writer: impl std::io::Write) -> std::io::Result<()> {
-    serde_json::to_writer_pretty(&mut writer, value).map_err(std::io::Error::from)?;
-    writer.write_all(b"\n")
-}
-
-/// A token name: not empty, no control characters (it is printed and sent in JSON).
-fn check_token_name(name: &str) -> Result<(), String> {
-    if name.is_empty() {
-        return Err("a token name cannot be empty".to_owned());
+    fn deref(&self) -> &TokenRecord<'a> {
+        &self.0
     }
-    if name.chars().any(char::is_control) {
-        return Err(format!(
-            "token name `{}` holds a control character",
-            name.escape_debug()
-        ));
-    }
-    Ok(())
 }
 
 // ---- serialization ----
 
-impl Serialize for TokenEntry {
+impl Serialize for TokenEntry<'_> {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("token", &self.token)?;
-        map.serialize_entry("name", &self.name)?;
-        if let Some(ms) = self.expiry_millis {
-            map.serialize_entry("expiry_millis", &ms)?;
-        }
-        map.serialize_entry("permissions", &self.permissions)?;
-        for (k, v) in self.extra.iter().flat_map(|m| m.iter()) {
-            map.serialize_entry(k, v)?;
-        }
-        map.end()
+        self.record
+            .serialize_with(serializer, Some(&self.permissions))
     }
 }
 
-impl Serialize for TokenFile {
+impl Serialize for AdminTokenFile<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.0.serialize_with(serializer, None)
+    }
+}
+
+impl Serialize for TokenFile<'_> {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let mut map = serializer.serialize_map(None)?;
         if let Some(dbs) = &self.create_databases {
             map.serialize_entry("create_databases", dbs)?;
         }
         map.serialize_entry("tokens", &self.tokens)?;
-        for (k, v) in &self.extra {
-            map.serialize_entry(k, v)?;
-        }
-        map.end()
-    }
-}
-
-impl Serialize for AdminTokenFile {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("token", &self.token)?;
-        map.serialize_entry("name", &self.name)?;
-        if let Some(ms) = self.expiry_millis {
-            map.serialize_entry("expiry_millis", &ms)?;
-        }
-        for (k, v) in &self.extra {
-            map.serialize_entry(k, v)?;
-        }
+        self.extra.serialize_into(&mut map)?;
         map.end()
     }
 }
 
 // ---- deserialization ----
 
-/// The fields of one token object, read in any order; the rest kept in `extra`.
-struct EntryFields {
-    token: Option<Token>,
-    name: Option<String>,
-    expiry_millis: Option<i64>,
-    permissions: Option<Vec<Permission>>,
-    extra: Map<String, Value>,
+/// A string borrowed from the text when it holds no escape.
+struct Text<'a>(Cow<'a, str>);
+
+impl<'de> Deserialize<'de> for Text<'de> {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = Text<'de>;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a string")
+            }
+            fn visit_borrowed_str<E: de::Error>(self, s: &'de str) -> Result<Text<'de>, E> {
+                Ok(Text(Cow::Borrowed(s)))
+            }
+            fn visit_str<E: de::Error>(self, s: &str) -> Result<Text<'de>, E> {
+                Ok(Text(Cow::Owned(s.to_owned())))
+            }
+        }
+        deserializer.deserialize_str(V)
+    }
 }
 
-impl EntryFields {
-    fn read<'de, A: MapAccess<'de>>(
-        mut map: A,
-        with_permissions: bool,
-    ) -> Result<EntryFields, A::Error> {
-        let mut f = EntryFields {
+/// A name as a file may hold it: not empty, no control character. (Stricter rules are
+/// [`TokenName`]'s, for new tokens, and `tokens lint`'s.)
+fn check_name<E: de::Error>(name: &str) -> Result<(), E> {
+    if name.is_empty() {
+        return Err(E::custom("a token name cannot be empty"));
+    }
+    if name.chars().any(char::is_control) {
+        return Err(E::custom(format_args!(
+            "token name `{}` holds a control character",
+            influxdb3_permission::escape(name)
+        )));
+    }
+    Ok(())
+}
+
+/// The fields of one token object, read in any order; the rest kept in `extra`.
+struct Fields<'a> {
+    token: Option<Token>,
+    name: Option<Cow<'a, str>>,
+    expiry: Option<Timestamp>,
+    permissions: Option<Vec<Permission>>,
+    extra: Extra<'a>,
+}
+
+impl<'de> Fields<'de> {
+    fn read<A: MapAccess<'de>>(mut map: A, with_permissions: bool) -> Result<Self, A::Error> {
+        let mut f = Fields {
             token: None,
             name: None,
-            expiry_millis: None,
+            expiry: None,
             permissions: None,
-            extra: Map::new(),
+            extra: Extra::default(),
         };
-        while let Some(key) = map.next_key::<String>()? {
-            match key.as_str() {
+        while let Some(Text(key)) = map.next_key::<Text<'de>>()? {
+            match key.as_ref() {
                 "token" => {
                     once(f.token.is_some(), "token")?;
                     f.token = Some(map.next_value()?);
                 }
                 "name" => {
                     once(f.name.is_some(), "name")?;
-                    let name: String = map.next_value()?;
-                    check_token_name(&name).map_err(de::Error::custom)?;
+                    let Text(name) = map.next_value()?;
+                    check_name(&name)?;
                     f.name = Some(name);
                 }
-                "expiry_millis" => f.expiry_millis = map.next_value()?,
+                "expiry_millis" => {
+                    once(f.expiry.is_some(), "expiry_millis")?;
+                    f.expiry = map.next_value::<Option<i64>>()?.map(Timestamp::from_millis);
+                }
                 "permissions" if with_permissions => {
                     once(f.permissions.is_some(), "permissions")?;
                     f.permissions = Some(map.next_value()?);
                 }
                 _ => {
-                    let value: Value = map.next_value()?;
-                    f.extra.insert(key, value);
+                    let value: &'de RawValue = map.next_value()?;
+                    f.extra.0.push((key, Cow::Borrowed(value)));
                 }
             }
         }
         Ok(f)
+    }
+
+    fn record<E: de::Error>(
+        self,
+        what: &str,
+    ) -> Result<(TokenRecord<'de>, Option<Vec<Permission>>), E> {
+        Ok((
+            TokenRecord {
+                token: self.token.ok_or_else(|| missing(what, "token"))?,
+                name: self.name.ok_or_else(|| missing(what, "name"))?,
+                expiry: self.expiry,
+                extra: self.extra,
+            },
+            self.permissions,
+        ))
     }
 }
 
@@ -422,24 +563,19 @@ fn missing<E: de::Error>(what: &str, key: &str) -> E {
     E::custom(format_args!("{what} has no `{key}`"))
 }
 
-impl<'de> Deserialize<'de> for TokenEntry {
+impl<'de> Deserialize<'de> for TokenEntry<'de> {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         struct V;
         impl<'de> Visitor<'de> for V {
-            type Value = TokenEntry;
+            type Value = TokenEntry<'de>;
             fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
                 f.write_str("a token object with `token`, `name` and `permissions`")
             }
-            fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<TokenEntry, A::Error> {
-                let f = EntryFields::read(map, true)?;
+            fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<TokenEntry<'de>, A::Error> {
+                let (record, permissions) = Fields::read(map, true)?.record("a token")?;
                 Ok(TokenEntry {
-                    token: f.token.ok_or_else(|| missing("a token", "token"))?,
-                    name: f.name.ok_or_else(|| missing("a token", "name"))?,
-                    expiry_millis: f.expiry_millis,
-                    permissions: f
-                        .permissions
-                        .ok_or_else(|| missing("a token", "permissions"))?,
-                    extra: (!f.extra.is_empty()).then(|| Box::new(f.extra)),
+                    record,
+                    permissions: permissions.ok_or_else(|| missing("a token", "permissions"))?,
                 })
             }
         }
@@ -447,26 +583,17 @@ impl<'de> Deserialize<'de> for TokenEntry {
     }
 }
 
-impl<'de> Deserialize<'de> for AdminTokenFile {
+impl<'de> Deserialize<'de> for AdminTokenFile<'de> {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         struct V;
         impl<'de> Visitor<'de> for V {
-            type Value = AdminTokenFile;
+            type Value = AdminTokenFile<'de>;
             fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
                 f.write_str("an admin token file: a JSON object with `token` and `name`")
             }
-            fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<AdminTokenFile, A::Error> {
-                let f = EntryFields::read(map, false)?;
-                Ok(AdminTokenFile {
-                    token: f
-                        .token
-                        .ok_or_else(|| missing("the admin token file", "token"))?,
-                    name: f
-                        .name
-                        .ok_or_else(|| missing("the admin token file", "name"))?,
-                    expiry_millis: f.expiry_millis,
-                    extra: f.extra,
-                })
+            fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<AdminTokenFile<'de>, A::Error> {
+                let (record, _) = Fields::read(map, false)?.record("the admin token file")?;
+                Ok(AdminTokenFile(record))
             }
         }
         deserializer.deserialize_map(V)
@@ -475,32 +602,33 @@ impl<'de> Deserialize<'de> for AdminTokenFile {
 
 /// The `tokens` list: names and token values unique, checked as each entry is read so
 /// that the error points at the repeat.
-struct TokenList(Vec<TokenEntry>);
+struct TokenList<'a>(Vec<TokenEntry<'a>>);
 
-impl<'de> Deserialize<'de> for TokenList {
+impl<'de> Deserialize<'de> for TokenList<'de> {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         struct V;
         impl<'de> Visitor<'de> for V {
-            type Value = TokenList;
+            type Value = TokenList<'de>;
             fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
                 f.write_str("`tokens` to be a list of token objects")
             }
-            fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<TokenList, A::Error> {
+            fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<TokenList<'de>, A::Error> {
                 // Fingerprints (keyed SipHash) of names and token values point at the
                 // tokens that have them; a hit is confirmed by comparing the strings.
                 let keys = RandomState::new();
-                let mut tokens: Vec<TokenEntry> = Vec::with_capacity(seq.size_hint().unwrap_or(0));
+                let mut tokens: Vec<TokenEntry<'de>> =
+                    Vec::with_capacity(seq.size_hint().unwrap_or(0));
                 let mut names: HashMap<u64, usize> = HashMap::new();
                 let mut values: HashMap<u64, usize> = HashMap::new();
-                while let Some(entry) = seq.next_element::<TokenEntry>()? {
+                while let Some(entry) = seq.next_element::<TokenEntry<'de>>()? {
                     let n = tokens.len() + 1;
-                    let same_name = |t: &TokenEntry| t.name == entry.name;
+                    let same_name = |t: &TokenEntry<'_>| t.name() == entry.name();
                     if let Some(first) =
-                        first_with(&tokens, &mut names, keys.hash_one(&entry.name), same_name)
+                        first_with(&tokens, &mut names, keys.hash_one(entry.name()), same_name)
                     {
                         return Err(de::Error::custom(format_args!(
                             "token {n} is named `{}` like token {}: token names are unique in a file",
-                            entry.name,
+                            influxdb3_permission::escape(entry.name()),
                             first + 1
                         )));
                     }
@@ -510,9 +638,9 @@ impl<'de> Deserialize<'de> for TokenList {
                     {
                         return Err(de::Error::custom(format_args!(
                             "token {n} (`{}`) has the same token value as token {} (`{}`)",
-                            entry.name,
+                            influxdb3_permission::escape(entry.name()),
                             first + 1,
-                            tokens[first].name
+                            influxdb3_permission::escape(tokens[first].name())
                         )));
                     }
                     tokens.push(entry);
@@ -529,10 +657,10 @@ impl<'de> Deserialize<'de> for TokenList {
 /// with one fingerprint (about one chance in 2^64) fall back to a scan, so the answer is
 /// always exact.
 fn first_with(
-    tokens: &[TokenEntry],
+    tokens: &[TokenEntry<'_>],
     seen: &mut HashMap<u64, usize>,
     fingerprint: u64,
-    same: impl Fn(&TokenEntry) -> bool,
+    same: impl Fn(&TokenEntry<'_>) -> bool,
 ) -> Option<usize> {
     match seen.entry(fingerprint) {
         std::collections::hash_map::Entry::Occupied(first) => {
@@ -550,50 +678,60 @@ fn first_with(
     }
 }
 
-/// `create_databases`: valid database names.
-struct DatabaseList(Vec<String>);
+/// `create_databases`: valid database names (each checked, with its value named).
+struct DatabaseList(Vec<DatabaseName>);
 
 impl<'de> Deserialize<'de> for DatabaseList {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let names = Vec::<String>::deserialize(deserializer)?;
-        for name in &names {
-            check_database_name(name).map_err(|e| {
-                de::Error::custom(format_args!(
-                    "invalid database name `{}` in `create_databases`: {}",
-                    name.escape_debug(),
-                    e.kind()
-                ))
-            })?;
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = DatabaseList;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("`create_databases` to be a list of database names")
+            }
+            fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<DatabaseList, A::Error> {
+                let mut names = Vec::with_capacity(seq.size_hint().unwrap_or(0));
+                while let Some(Text(name)) = seq.next_element::<Text<'de>>()? {
+                    names.push(DatabaseName::new(&name).map_err(|e| {
+                        de::Error::custom(format_args!(
+                            "invalid database name `{}` in `create_databases`: {}",
+                            influxdb3_permission::escape(&name),
+                            e.kind()
+                        ))
+                    })?);
+                }
+                Ok(DatabaseList(names))
+            }
         }
-        Ok(DatabaseList(names))
+        deserializer.deserialize_seq(V)
     }
 }
 
-impl<'de> Deserialize<'de> for TokenFile {
+impl<'de> Deserialize<'de> for TokenFile<'de> {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         struct V;
         impl<'de> Visitor<'de> for V {
-            type Value = TokenFile;
+            type Value = TokenFile<'de>;
             fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
                 f.write_str("a permission tokens file: a JSON object with a `tokens` list")
             }
-            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<TokenFile, A::Error> {
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<TokenFile<'de>, A::Error> {
                 let mut create_databases = None;
                 let mut tokens = None;
-                let mut extra = Map::new();
-                while let Some(key) = map.next_key::<String>()? {
-                    match key.as_str() {
+                let mut extra = Extra::default();
+                while let Some(Text(key)) = map.next_key::<Text<'de>>()? {
+                    match key.as_ref() {
                         "create_databases" => {
                             once(create_databases.is_some(), "create_databases")?;
                             create_databases = Some(map.next_value::<DatabaseList>()?.0);
                         }
                         "tokens" => {
                             once(tokens.is_some(), "tokens")?;
-                            tokens = Some(map.next_value::<TokenList>()?.0);
+                            tokens = Some(map.next_value::<TokenList<'de>>()?.0);
                         }
                         _ => {
-                            let value: Value = map.next_value()?;
-                            extra.insert(key, value);
+                            let value: &'de RawValue = map.next_value()?;
+                            extra.0.push((key, Cow::Borrowed(value)));
                         }
                     }
                 }

@@ -329,8 +329,6 @@ pub(crate) fn check_writable(target: &Path) -> Result<(), TokenFileError> {
 /// What [`replace`] did beside writing.
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct Replaced {
-    /// Whether the target did not exist before.
-    pub(crate) created: bool,
     /// The mode the file has now.
     pub(crate) mode: u32,
 }
@@ -368,7 +366,6 @@ pub(crate) fn replace(
             source,
         })?;
     Ok(Replaced {
-        created: old.is_none(),
         mode: old.map_or(PRIVATE, |m| m.permissions().mode() & 0o7777),
     })
 }
