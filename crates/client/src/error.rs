@@ -195,12 +195,6 @@ fn said(message: Option<&str>) -> String {
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
 pub enum RequestError {
-    /// A permission token needs at least one permission.
-    #[error("a permission token needs at least one permission")]
-    NoPermissions,
-    /// `*:*:*` in a permission token's list.
-    #[error("`*:*:*` is the admin permission: create an admin token instead")]
-    AdminPermission,
     /// A permission token named `_admin`.
     #[error(
         "a permission token cannot be named `_admin`: the server keeps that name for its operator admin token"

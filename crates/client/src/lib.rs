@@ -10,7 +10,7 @@
 //! # Example
 //!
 //! ```
-//! use influxdb3_permission::Permission;
+//! use influxdb3_permission::{Grants, Permission};
 //! use influxdb3_testserver::TestServer;
 //! use influxdb3_token_client::Client;
 //!
@@ -19,11 +19,8 @@
 //! # let admin = server.add_admin_token("ops")?;
 //! # let url = server.url();
 //! let client = Client::builder(url.parse()?).admin_token(admin).build()?;
-//! let created = client.create_token(
-//!     &"ingest".parse()?,
-//!     &["db:sensors:write".parse::<Permission>()?],
-//!     Some(7 * 86_400),
-//! )?;
+//! let grants = Grants::try_from(vec!["db:sensors:write".parse::<Permission>()?])?;
+//! let created = client.create_token(&"ingest".parse()?, &grants, Some("7d".parse()?))?;
 //! assert_eq!(created.name, "ingest");
 //! assert_eq!(created.hash, created.token.hash()); // checked by the client too
 //! println!("Authorization: Bearer {}", created.token.expose_secret());
@@ -41,8 +38,8 @@ use std::fmt::{self, Write as _};
 use std::path::PathBuf;
 use std::time::Duration;
 
-use influxdb3_permission::{Permission, WirePermission};
-use influxdb3_token::{Token, TokenHash, TokenName};
+use influxdb3_permission::{Grants, Permission};
+use influxdb3_token::{Lifetime, Token, TokenHash, TokenName};
 use rustls_pki_types::CertificateDer;
 use rustls_pki_types::pem::PemObject;
 use serde::{Deserialize, Serialize};
@@ -264,8 +261,17 @@ impl fmt::Debug for Client {
 #[derive(Serialize)]
 struct CreateBody<'a> {
     token_name: &'a str,
-    permissions: Vec<WirePermission>,
+    permissions: WireList<'a>,
     expiry_secs: Option<u64>,
+}
+
+/// Permissions in their wire form, borrowed.
+struct WireList<'a>(&'a [Permission]);
+
+impl Serialize for WireList<'_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_seq(self.0.iter().map(Permission::wire))
+    }
 }
 
 #[derive(Serialize)]
@@ -308,35 +314,27 @@ impl Client {
         self.base.as_str()
     }
 
-    /// Creates a permission token (`POST /api/v3/enterprise/configure/token`).
-    /// `expiry_secs` is the lifetime in seconds, `None` for a token that never expires.
+    /// Creates a permission token (`POST /api/v3/enterprise/configure/token`) with these
+    /// grants, living `lifetime` (`None`: it never expires).
     ///
     /// # Errors
     ///
-    /// [`ClientError::InvalidRequest`] for no permissions, the admin permission or the
-    /// name `_admin` (nothing is sent), otherwise the request's failure class;
-    /// [`ClientError::NameTaken`] for a taken name, [`ClientError::NotFound`] for a
-    /// server without permission tokens.
+    /// [`ClientError::InvalidRequest`] for the name `_admin` (nothing is sent), otherwise
+    /// the request's failure class; [`ClientError::NameTaken`] for a taken name,
+    /// [`ClientError::NotFound`] for a server without permission tokens.
     pub fn create_token(
         &self,
         name: &TokenName,
-        permissions: &[Permission],
-        expiry_secs: Option<u64>,
+        grants: &Grants,
+        lifetime: Option<Lifetime>,
     ) -> Result<CreatedToken, ClientError> {
-        let refuse = |e| Err(ClientError::InvalidRequest(e));
-        if permissions.is_empty() {
-            return refuse(RequestError::NoPermissions);
-        }
-        if permissions.iter().any(Permission::is_admin) {
-            return refuse(RequestError::AdminPermission);
-        }
         if name.is_admin() {
-            return refuse(RequestError::ReservedName);
+            return Err(ClientError::InvalidRequest(RequestError::ReservedName));
         }
         let body = CreateBody {
             token_name: name.as_str(),
-            permissions: permissions.iter().map(Permission::to_wire).collect(),
-            expiry_secs,
+            permissions: WireList(grants),
+            expiry_secs: lifetime.map(Lifetime::secs),
         };
         let answer = self.post(PERMISSION_TOKEN_PATH, Some(&body), true)?;
         self.created(&answer, name.as_str(), PERMISSION_TOKEN_PATH)
@@ -363,7 +361,7 @@ impl Client {
         self.created(&answer, "_admin", REGENERATE_PATH)
     }
 
-    /// Creates a named admin token.
+    /// Creates a named admin token, living `lifetime` (`None`: it never expires).
     ///
     /// # Errors
     ///
@@ -371,11 +369,11 @@ impl Client {
     pub fn create_named_admin_token(
         &self,
         name: &TokenName,
-        expiry_secs: Option<u64>,
+        lifetime: Option<Lifetime>,
     ) -> Result<CreatedToken, ClientError> {
         let body = NamedAdminBody {
             token_name: name.as_str(),
-            expiry_secs,
+            expiry_secs: lifetime.map(Lifetime::secs),
         };
         let answer = self.post(NAMED_ADMIN_PATH, Some(&body), true)?;
         self.created(&answer, name.as_str(), NAMED_ADMIN_PATH)

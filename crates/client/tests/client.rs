@@ -6,9 +6,9 @@ use std::io::Write;
 use std::net::TcpListener;
 use std::time::{Duration, Instant};
 
-use influxdb3_permission::Permission;
+use influxdb3_permission::{DatabaseName, Grants, Permission};
 use influxdb3_testserver::{Mode, ScriptedServer, TestServer, reply};
-use influxdb3_token::{Expiry, SystemClock, Token, TokenHash, TokenName};
+use influxdb3_token::{Lifetime, Timestamp, Token, TokenHash, TokenName};
 use influxdb3_token_client::{BodyProblem, Client, ClientError, HostUrl, Phase, TlsFailure};
 use influxdb3_tokenfile::{TokenEntry, TokenFile, WriteOptions};
 use rustls_pki_types::CertificateDer;
@@ -22,8 +22,17 @@ fn name(text: &str) -> TokenName {
     TokenName::new(text).unwrap()
 }
 
-fn perms(list: &[&str]) -> Vec<Permission> {
-    list.iter().map(|p| p.parse().unwrap()).collect()
+fn perms(list: &[&str]) -> Grants {
+    Grants::try_from(
+        list.iter()
+            .map(|p| p.parse::<Permission>().unwrap())
+            .collect::<Vec<_>>(),
+    )
+    .unwrap()
+}
+
+fn lifetime(text: &str) -> Lifetime {
+    text.parse().unwrap()
 }
 
 fn server() -> (TestServer, Token) {
@@ -51,7 +60,7 @@ fn create_sends_exactly_the_protocol_request() {
         .create_token(
             &name("Multi-database token"),
             &perms(&["db:db1,db2:read,write", "system:health:read"]),
-            Some(604_800),
+            Some(lifetime("7d")),
         )
         .unwrap();
     assert_eq!(created.name, "Multi-database token");
@@ -142,7 +151,7 @@ fn every_status_path_of_the_server() {
 
     // 401: an expired admin token.
     let expired = server
-        .add_token("old", &p, Expiry::from_millis(Some(1)))
+        .add_token("old", &p, Some(Timestamp::from_millis(1)))
         .unwrap();
     let err = Client::builder(host(&server.url()))
         .admin_token(expired)
@@ -156,7 +165,7 @@ fn every_status_path_of_the_server() {
     );
 
     // 403: a token that is not an admin token.
-    let reader = server.add_token("reader", &p, Expiry::NEVER).unwrap();
+    let reader = server.add_token("reader", &p, None).unwrap();
     let err = Client::builder(host(&server.url()))
         .admin_token(reader)
         .build()
@@ -176,7 +185,7 @@ fn every_status_path_of_the_server() {
         ClientError::NameTaken { .. }
     ));
     let named = c
-        .create_named_admin_token(&name("deploy-admin"), Some(3600))
+        .create_named_admin_token(&name("deploy-admin"), Some(lifetime("1h")))
         .unwrap();
     assert_eq!(named.name, "deploy-admin");
     let with_first = Client::builder(host(&server.url()))
@@ -252,16 +261,6 @@ fn invalid_requests_are_refused_before_anything_is_sent() {
     let (server, admin) = server();
     let c = client(&server, &admin);
     let before = server.requests().len();
-    assert!(matches!(
-        c.create_token(&name("x"), &[], None),
-        Err(ClientError::InvalidRequest(_))
-    ));
-    assert!(matches!(
-        c.create_token(&name("x"), &perms(&["*:*:*"]), None),
-        Err(ClientError::InvalidRequest(_))
-    ));
-    assert_eq!(server.requests().len(), before);
-
     // A permission token cannot take the operator's name.
     assert!(matches!(
         c.create_token(&TokenName::admin(), &perms(&["db:db1:read"]), None),
@@ -671,18 +670,12 @@ fn a_token_from_a_file_is_authorized_exactly_as_its_permissions_say() {
     let entry = TokenEntry::new(
         token.clone(),
         TokenName::new("ingest").unwrap(),
-        Expiry::NEVER,
+        None,
         perms(&["db:sensors:write", "system:health:read"]),
     )
     .unwrap();
-    TokenFile::append(
-        &path,
-        entry,
-        &["sensors".into(), "logs".into()],
-        &SystemClock,
-        &WriteOptions::default(),
-    )
-    .unwrap();
+    let dbs = ["sensors", "logs"].map(|d| DatabaseName::new(d).unwrap());
+    TokenFile::append(&path, entry, &dbs, &WriteOptions::default()).unwrap();
     let server = TestServer::builder()
         .permission_tokens_file(&path)
         .start()

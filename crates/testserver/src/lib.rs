@@ -51,7 +51,7 @@ use std::thread::JoinHandle;
 use std::time::Duration;
 
 use influxdb3_permission::Permission;
-use influxdb3_token::{Expiry, Token};
+use influxdb3_token::{Timestamp, Token, TokenError};
 use influxdb3_tokenfile::{AdminTokenFile, TokenFile, TokenFileError};
 use rustls::pki_types::{CertificateDer, PrivateKeyDer, PrivatePkcs8KeyDer};
 
@@ -81,8 +81,14 @@ pub enum StartError {
     #[error("cannot start the test server: {0}")]
     Io(#[from] std::io::Error),
     /// The certificates could not be made.
-    #[error("cannot make the TLS certificates: {0}")]
-    Tls(String),
+    #[error("cannot make the TLS certificates")]
+    Certificates(#[source] rcgen::Error),
+    /// The TLS configuration could not be made.
+    #[error("cannot configure TLS")]
+    Tls(#[source] rustls::Error),
+    /// The random source failed.
+    #[error("cannot make a token")]
+    Random(#[source] TokenError),
     /// A tokens file does not load.
     #[error(transparent)]
     File(#[from] TokenFileError),
@@ -165,22 +171,27 @@ impl Builder {
         let mut state = State::default();
         state.databases.extend(self.databases.iter().cloned());
         if let Some(path) = &self.admin_token_file {
-            let admin = AdminTokenFile::load(path)?;
+            let mut text = String::new();
+            let admin = AdminTokenFile::load(path, &mut text)?;
             insert(
                 &mut state,
                 admin.token(),
                 admin.name(),
                 true,
-                &[Permission::admin()],
+                &[Permission::Admin],
                 admin.expiry(),
             )?;
         }
         if let Some(path) = &self.permission_tokens_file {
-            let file = TokenFile::load(path)?;
+            let mut text = String::new();
+            let file = TokenFile::load(path, &mut text)?;
             // The server creates the databases first, then loads the tokens.
-            state
-                .databases
-                .extend(file.create_databases().unwrap_or_default().iter().cloned());
+            state.databases.extend(
+                file.create_databases()
+                    .unwrap_or_default()
+                    .iter()
+                    .map(ToString::to_string),
+            );
             for entry in file.tokens() {
                 insert(
                     &mut state,
@@ -228,10 +239,10 @@ fn insert(
     name: &str,
     admin: bool,
     permissions: &[Permission],
-    expiry: Expiry,
+    expiry: Option<Timestamp>,
 ) -> Result<(), StartError> {
     state
-        .insert(token, name, admin, permissions, expiry.expiry_millis())
+        .insert(token, name, admin, permissions, expiry)
         .map(drop)
         .map_err(|e| match e {
             CreateError::NameTaken(name) => StartError::DuplicateName(name),
@@ -263,33 +274,32 @@ struct Tls {
 
 impl Tls {
     fn make(addr: SocketAddr) -> Result<Tls, StartError> {
-        let err = |e: &dyn std::fmt::Display| StartError::Tls(e.to_string());
-        let ca_key = rcgen::KeyPair::generate().map_err(|e| err(&e))?;
-        let mut ca_params =
-            rcgen::CertificateParams::new(Vec::<String>::new()).map_err(|e| err(&e))?;
+        let err = StartError::Certificates;
+        let ca_key = rcgen::KeyPair::generate().map_err(err)?;
+        let mut ca_params = rcgen::CertificateParams::new(Vec::<String>::new()).map_err(err)?;
         ca_params.is_ca = rcgen::IsCa::Ca(rcgen::BasicConstraints::Unconstrained);
         ca_params
             .distinguished_name
             .push(rcgen::DnType::CommonName, "influxdb3-testserver CA");
-        let ca = rcgen::CertifiedIssuer::self_signed(ca_params, ca_key).map_err(|e| err(&e))?;
-        let key = rcgen::KeyPair::generate().map_err(|e| err(&e))?;
+        let ca = rcgen::CertifiedIssuer::self_signed(ca_params, ca_key).map_err(err)?;
+        let key = rcgen::KeyPair::generate().map_err(err)?;
         let mut params =
             rcgen::CertificateParams::new(vec!["127.0.0.1".to_owned(), "localhost".to_owned()])
-                .map_err(|e| err(&e))?;
+                .map_err(err)?;
         params
             .distinguished_name
             .push(rcgen::DnType::CommonName, "influxdb3-testserver");
-        let cert = params.signed_by(&key, &ca).map_err(|e| err(&e))?;
+        let cert = params.signed_by(&key, &ca).map_err(err)?;
         let provider = Arc::new(rustls::crypto::ring::default_provider());
         let config = rustls::ServerConfig::builder_with_provider(provider)
             .with_safe_default_protocol_versions()
-            .map_err(|e| err(&e))?
+            .map_err(StartError::Tls)?
             .with_no_client_auth()
             .with_single_cert(
                 vec![cert.der().clone(), CertificateDer::from(ca.der().to_vec())],
                 PrivateKeyDer::Pkcs8(PrivatePkcs8KeyDer::from(key.serialize_der())),
             )
-            .map_err(|e| err(&e))?;
+            .map_err(StartError::Tls)?;
         let dir = std::env::temp_dir().join(format!(
             "influxdb3-testserver-{}-{}",
             std::process::id(),
@@ -432,7 +442,7 @@ impl TestServer {
     ///
     /// When the name is taken, or the random source fails.
     pub fn add_admin_token(&self, name: &str) -> Result<Token, StartError> {
-        self.add(name, true, &[Permission::admin()], Expiry::NEVER)
+        self.add(name, true, &[Permission::Admin], None)
     }
 
     /// Stores a new permission token and gives it to the caller.
@@ -444,7 +454,7 @@ impl TestServer {
         &self,
         name: &str,
         permissions: &[Permission],
-        expiry: Expiry,
+        expiry: Option<Timestamp>,
     ) -> Result<Token, StartError> {
         self.add(name, false, permissions, expiry)
     }
@@ -454,9 +464,9 @@ impl TestServer {
         name: &str,
         admin: bool,
         permissions: &[Permission],
-        expiry: Expiry,
+        expiry: Option<Timestamp>,
     ) -> Result<Token, StartError> {
-        let token = Token::generate().map_err(|e| StartError::Tls(e.to_string()))?;
+        let token = Token::generate().map_err(StartError::Random)?;
         insert(
             &mut locked(&self.shared.state),
             &token,

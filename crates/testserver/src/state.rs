@@ -2,8 +2,8 @@
 
 use std::collections::{HashMap, HashSet};
 
-use influxdb3_permission::{Permission, PermissionSet, Resource};
-use influxdb3_token::{Clock, SystemClock, Token, TokenHash, rfc3339};
+use influxdb3_permission::{Permission, PermissionSet, Resource, Scope};
+use influxdb3_token::{Timestamp, Token, TokenHash};
 use serde_json::json;
 
 /// One stored token: never the token itself.
@@ -13,14 +13,13 @@ pub(crate) struct Record {
     pub(crate) name: String,
     pub(crate) admin: bool,
     pub(crate) permissions: PermissionSet,
-    pub(crate) expiry_millis: Option<i64>,
-    pub(crate) created_millis: i64,
+    pub(crate) expiry: Option<Timestamp>,
+    pub(crate) created: Timestamp,
 }
 
 impl Record {
     fn expired(&self) -> bool {
-        self.expiry_millis
-            .is_some_and(|ms| ms <= SystemClock.now_millis())
+        self.expiry.is_some_and(|at| at <= Timestamp::now())
     }
 }
 
@@ -81,25 +80,29 @@ impl State {
         name: &str,
         admin: bool,
         permissions: &[Permission],
-        expiry_millis: Option<i64>,
+        expiry: Option<Timestamp>,
     ) -> Result<serde_json::Value, CreateError> {
         if self.names.contains_key(name) {
             return Err(CreateError::NameTaken(name.to_owned()));
         }
         for p in permissions {
-            if let Some(db) = p.database_names().find(|db| !self.databases.contains(*db)) {
-                return Err(CreateError::UnknownDatabase(db.to_owned()));
+            if let Permission::Database {
+                names: Scope::Only(names),
+                ..
+            } = p
+                && let Some(db) = names.iter().find(|db| !self.databases.contains(&***db))
+            {
+                return Err(CreateError::UnknownDatabase(db.to_string()));
             }
         }
         let hash = token.hash();
-        let now = SystemClock.now_millis();
         let record = Record {
             id: self.next_id,
             name: name.to_owned(),
             admin,
             permissions: permissions.iter().collect(),
-            expiry_millis,
-            created_millis: now,
+            expiry,
+            created: Timestamp::now(),
         };
         self.next_id += 1;
         let body = json!({
@@ -107,8 +110,8 @@ impl State {
             "name": record.name,
             "token": token.expose_secret(),
             "hash": hash.to_string(),
-            "created_at": rfc3339(record.created_millis),
-            "expiry": record.expiry_millis.map(rfc3339),
+            "created_at": record.created.to_string(),
+            "expiry": record.expiry.map(|at| at.to_string()),
         });
         self.names.insert(record.name.clone(), hash);
         self.tokens.insert(hash, record);
@@ -128,13 +131,13 @@ impl State {
 
     /// `expiry_secs` from now, as the server computes it (0 gives a token that has
     /// already expired, as upstream does); `Err` when it overflows.
-    pub(crate) fn expiry_from_secs(secs: Option<u64>) -> Result<Option<i64>, ()> {
+    pub(crate) fn expiry_from_secs(secs: Option<u64>) -> Result<Option<Timestamp>, ()> {
         let Some(secs) = secs else { return Ok(None) };
         i64::try_from(secs)
             .ok()
             .and_then(|s| s.checked_mul(1000))
-            .and_then(|ms| ms.checked_add(SystemClock.now_millis()))
-            .map(Some)
+            .and_then(|ms| ms.checked_add(Timestamp::now().millis()))
+            .map(|ms| Some(Timestamp::from_millis(ms)))
             .ok_or(())
     }
 }

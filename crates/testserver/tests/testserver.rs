@@ -4,10 +4,19 @@ use std::io::{Read, Write};
 use std::net::TcpStream;
 use std::process::Command;
 
-use influxdb3_permission::Permission;
+use influxdb3_permission::{DatabaseName, Grants, Permission};
 use influxdb3_testserver::{StartError, TestServer};
-use influxdb3_token::{Expiry, SystemClock, Token, TokenName};
+use influxdb3_token::{Token, TokenName};
 use influxdb3_tokenfile::{AdminTokenFile, TokenEntry, TokenFile, WriteOptions};
+
+fn grants(list: &[&str]) -> Grants {
+    Grants::try_from(
+        list.iter()
+            .map(|p| p.parse::<Permission>().unwrap())
+            .collect::<Vec<_>>(),
+    )
+    .unwrap()
+}
 
 #[test]
 fn files_load_databases_first_then_tokens() {
@@ -18,23 +27,14 @@ fn files_load_databases_first_then_tokens() {
     let entry = TokenEntry::new(
         token.clone(),
         TokenName::new("health").unwrap(),
-        Expiry::NEVER,
-        vec![
-            "db:made_by_file:read".parse::<Permission>().unwrap(),
-            "system:*:read".parse().unwrap(),
-        ],
+        None,
+        grants(&["db:made_by_file:read", "system:*:read"]),
     )
     .unwrap();
-    TokenFile::append(
-        &tokens,
-        entry,
-        &["made_by_file".into()],
-        &SystemClock,
-        &WriteOptions::default(),
-    )
-    .unwrap();
+    let created = [DatabaseName::new("made_by_file").unwrap()];
+    TokenFile::append(&tokens, entry, &created, &WriteOptions::default()).unwrap();
     let admin = Token::generate().unwrap();
-    AdminTokenFile::new(admin.clone(), TokenName::admin(), Expiry::NEVER)
+    AdminTokenFile::new(admin.clone(), TokenName::admin(), None)
         .write(&admin_file, &WriteOptions::default())
         .unwrap();
 
@@ -75,11 +75,11 @@ fn a_token_on_a_database_the_file_does_not_create_stops_the_start() {
     let entry = TokenEntry::new(
         Token::generate().unwrap(),
         TokenName::new("orphan").unwrap(),
-        Expiry::NEVER,
-        vec!["db:nowhere:read".parse().unwrap()],
+        None,
+        grants(&["db:nowhere:read"]),
     )
     .unwrap();
-    TokenFile::append(&tokens, entry, &[], &SystemClock, &WriteOptions::default()).unwrap();
+    TokenFile::append(&tokens, entry, &[], &WriteOptions::default()).unwrap();
     let err = TestServer::builder()
         .permission_tokens_file(&tokens)
         .start()
