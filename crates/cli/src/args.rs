@@ -28,14 +28,14 @@ const BOOL_HELP: &str = "Do not verify the server's TLS certificate. Anyone on t
     arg_required_else_help = true,
     max_term_width = 100
 )]
-pub struct Cli {
+pub(crate) struct Cli {
     #[command(subcommand)]
-    pub command: Command,
+    pub(crate) command: Command,
 }
 
 /// The commands.
 #[derive(Subcommand, Debug)]
-pub enum Command {
+pub(crate) enum Command {
     /// Create a resource: a token.
     #[command(arg_required_else_help = true)]
     Create {
@@ -55,7 +55,7 @@ pub enum Command {
 
 /// What `create` creates.
 #[derive(Subcommand, Debug)]
-pub enum CreateResource {
+pub(crate) enum CreateResource {
     /// Create a token with fine-grained permissions, or an admin token.
     Token(Box<CreateToken>),
     /// Any other resource (`database`, say): not part of this binary.
@@ -65,7 +65,7 @@ pub enum CreateResource {
 
 /// What `delete` deletes.
 #[derive(Subcommand, Debug)]
-pub enum DeleteResource {
+pub(crate) enum DeleteResource {
     /// Delete a token by name.
     Token(DeleteToken),
     /// Any other resource: not part of this binary.
@@ -75,7 +75,7 @@ pub enum DeleteResource {
 
 /// Output format.
 #[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq, Default)]
-pub enum Format {
+pub(crate) enum Format {
     /// Human-readable text.
     #[default]
     Text,
@@ -85,7 +85,7 @@ pub enum Format {
 
 /// How to reach the server.
 #[derive(Args, Debug)]
-pub struct Server {
+pub(crate) struct Server {
     /// The host URL of the running InfluxDB 3 Enterprise server
     #[arg(
         short = 'H',
@@ -95,7 +95,7 @@ pub struct Server {
         hide_env_values = true,
         default_value = "http://127.0.0.1:8181"
     )]
-    pub host: String,
+    pub(crate) host: String,
 
     /// The admin token
     #[arg(
@@ -104,7 +104,7 @@ pub struct Server {
         env = "INFLUXDB3_AUTH_TOKEN",
         hide_env_values = true
     )]
-    pub token: Option<String>,
+    pub(crate) token: Option<String>,
 
     /// An optional arg to use a custom CA for testing with self-signed certs
     #[arg(
@@ -113,7 +113,7 @@ pub struct Server {
         env = "INFLUXDB3_TLS_CA",
         long_help = "A CA certificate (PEM or DER, told apart by the content) to trust as well as the usual roots, for servers with self-signed or private certificates"
     )]
-    pub tls_ca: Option<PathBuf>,
+    pub(crate) tls_ca: Option<PathBuf>,
 
     /// Do not verify the server's TLS certificate (dangerous)
     #[arg(
@@ -126,7 +126,7 @@ pub struct Server {
         hide_short_help = true,
         long_help = BOOL_HELP
     )]
-    pub tls_no_verify: Option<String>,
+    pub(crate) tls_no_verify: Option<String>,
 }
 
 /// `influxdb3 create token`.
@@ -142,52 +142,52 @@ pub struct Server {
 
 Exit codes: 0 success, 1 other failure, 2 usage or invalid input, 3 name already taken, 4 authentication or authorization refused, 5 connection or TLS failure, 6 unusable tokens file."
 )]
-pub struct CreateToken {
+pub(crate) struct CreateToken {
     /// Permissions in `RESOURCE_TYPE:RESOURCE_NAMES:ACTIONS` format--for example, `db:*:read,write`, `system:*:read`. `--permission` may be specified multiple times
     #[arg(long = "permission", visible_alias = "permissions", value_name = "PERMISSION", action = ArgAction::Append)]
-    pub permissions: Vec<String>,
+    pub(crate) permissions: Vec<String>,
 
     /// Name of the token
     #[arg(long, value_name = "NAME")]
-    pub name: Option<String>,
+    pub(crate) name: Option<String>,
 
     /// Create an admin token instead of a permission token
     #[arg(long)]
-    pub admin: bool,
+    pub(crate) admin: bool,
 
     /// Replace the operator admin token `_admin` with a new one (with --admin); asks first
     #[arg(long)]
-    pub regenerate: bool,
+    pub(crate) regenerate: bool,
 
     /// With --regenerate: do not ask for confirmation
     #[arg(long, short = 'y')]
-    pub yes: bool,
+    pub(crate) yes: bool,
 
     #[command(flatten)]
-    pub server: Server,
+    pub(crate) server: Server,
 
     /// The token expiration time as a duration (for example, 1h, 7d, 1y). If not set, the token does not expire until revoked
     #[arg(long, value_name = "DURATION", allow_hyphen_values = true)]
-    pub expiry: Option<String>,
+    pub(crate) expiry: Option<String>,
 
     /// Output format
     #[arg(long, value_enum, value_name = "FORMAT", default_value_t = Format::Text)]
-    pub format: Format,
+    pub(crate) format: Format,
 
     /// Write the token to --output-file instead of asking a server
     #[arg(
         long,
         long_help = "Write the token to --output-file instead of asking a server: a permission tokens file for `influxdb3 serve --permission-tokens-file` (the token is appended), or with --admin an admin token file for `--admin-token-file` (replaced)"
     )]
-    pub offline: bool,
+    pub(crate) offline: bool,
 
     /// Comma-separated list of database names to create when starting the server with the tokens file (with --offline)
     #[arg(long, value_name = "DATABASE_LIST", value_delimiter = ',', action = ArgAction::Append)]
-    pub create_databases: Vec<String>,
+    pub(crate) create_databases: Vec<String>,
 
     /// File path to use for the generated tokens file (with --offline)
     #[arg(long, value_name = "FILE")]
-    pub output_file: Option<PathBuf>,
+    pub(crate) output_file: Option<PathBuf>,
 
     /// How long to wait for another writer's lock on --output-file (with --offline)
     #[arg(
@@ -196,41 +196,41 @@ pub struct CreateToken {
         default_value = "30s",
         long_help = "How long to wait for another writer to release the lock on --output-file (`.FILE.lock` beside it) before giving up with exit code 6"
     )]
-    pub lock_timeout: String,
+    pub(crate) lock_timeout: String,
 
     /// Print help information
     #[arg(short = 'h', long = "help", action = ArgAction::HelpShort)]
-    pub help: Option<bool>,
+    pub(crate) help: Option<bool>,
 
     /// Print detailed help information
     #[arg(long = "help-all", action = ArgAction::HelpLong)]
-    pub help_all: Option<bool>,
+    pub(crate) help_all: Option<bool>,
 }
 
 /// `influxdb3 delete token`.
 #[derive(Args, Debug)]
 #[command(disable_help_flag = true)]
-pub struct DeleteToken {
+pub(crate) struct DeleteToken {
     /// Name of the token to delete
     #[arg(long = "token-name", value_name = "TOKEN_NAME")]
-    pub token_name: String,
+    pub(crate) token_name: String,
 
     /// Delete without asking for confirmation
     #[arg(long, short = 'y')]
-    pub yes: bool,
+    pub(crate) yes: bool,
 
     #[command(flatten)]
-    pub server: Server,
+    pub(crate) server: Server,
 
     /// Output format
     #[arg(long, value_enum, value_name = "FORMAT", default_value_t = Format::Text)]
-    pub format: Format,
+    pub(crate) format: Format,
 
     /// Print help information
     #[arg(short = 'h', long = "help", action = ArgAction::HelpShort)]
-    pub help: Option<bool>,
+    pub(crate) help: Option<bool>,
 
     /// Print detailed help information
     #[arg(long = "help-all", action = ArgAction::HelpLong)]
-    pub help_all: Option<bool>,
+    pub(crate) help_all: Option<bool>,
 }

@@ -12,7 +12,7 @@ use crate::render::{quote, quote_path};
 
 /// The exit codes, as `--help` and the README document them.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Exit {
+pub(crate) enum Exit {
     /// 1: any other failure.
     Failure = 1,
     /// 2: usage or invalid input; nothing was sent or written.
@@ -36,17 +36,17 @@ impl From<Exit> for ExitCode {
 /// A failure as the user reads it.
 #[derive(Debug, Clone)]
 pub struct CliError {
-    pub code: Exit,
+    pub(crate) code: Exit,
     /// A stable name for the failure (`invalid_permission`, `name_taken`, …).
-    pub kind: &'static str,
-    pub message: String,
+    pub(crate) kind: &'static str,
+    pub(crate) message: String,
     /// Lines shown under the message (the input with a caret under the bad part).
-    pub snippet: Option<String>,
-    pub hint: Option<String>,
+    pub(crate) snippet: Option<String>,
+    pub(crate) hint: Option<String>,
 }
 
 impl CliError {
-    pub fn new(code: Exit, kind: &'static str, message: impl Into<String>) -> CliError {
+    pub(crate) fn new(code: Exit, kind: &'static str, message: impl Into<String>) -> CliError {
         CliError {
             code,
             kind,
@@ -56,34 +56,44 @@ impl CliError {
         }
     }
 
-    pub fn usage(message: impl Into<String>) -> CliError {
+    pub(crate) fn usage(message: impl Into<String>) -> CliError {
         CliError::new(Exit::Usage, "usage", message)
     }
 
     #[must_use]
-    pub fn hint(mut self, hint: impl Into<String>) -> CliError {
+    pub(crate) fn hint(mut self, hint: impl Into<String>) -> CliError {
         self.hint = Some(hint.into());
         self
     }
 
     #[must_use]
-    pub fn kind(mut self, kind: &'static str) -> CliError {
+    pub(crate) fn kind(mut self, kind: &'static str) -> CliError {
         self.kind = kind;
         self
     }
 
     /// A bad `--permission` value, with the grammar's snippet under the flag.
-    pub fn permission(flag: &str, e: &ParsePermissionError) -> CliError {
+    pub(crate) fn permission(flag: &str, e: &ParsePermissionError) -> CliError {
         let mut err =
             CliError::usage(format!("invalid {flag}: {}", e.kind())).kind("invalid_permission");
-        err.snippet = Some(e.snippet(Some(flag)).to_string());
+        // The grammar's renderer, with the flag as label: the message line is ours, the
+        // input and carets under it are the renderer's, the hint is its own field.
+        let rendered = e.render(Some(flag)).to_string();
+        err.snippet = Some(
+            rendered
+                .lines()
+                .skip(1)
+                .take(2)
+                .collect::<Vec<_>>()
+                .join("\n"),
+        );
         err.hint = e.hint().map(str::to_owned);
         err
     }
 
     /// A tokens file that could not be used; it is as it was.
     #[allow(clippy::too_many_lines)] // one table: a message and a hint per variant
-    pub fn from_file(e: &TokenFileError) -> CliError {
+    pub(crate) fn from_file(e: &TokenFileError) -> CliError {
         let file = |code, kind, message: String| CliError::new(code, kind, message);
         let unchanged = "the file was left as it was";
         match e {
@@ -161,10 +171,6 @@ impl CliError {
                         quote(name)
                     ),
                 ),
-                AddError::InvalidDatabase { name, reason } => CliError::usage(format!(
-                    "invalid database name {} to create: {reason}",
-                    quote(name)
-                )),
                 _ => file(Exit::Failure, "conflict", error.to_string()),
             },
             TokenFileError::NoDirectory { path, directory } => CliError::usage(format!(
@@ -214,7 +220,7 @@ impl CliError {
     /// A failed request, with what to do about it. `action` says what was asked, for
     /// the hints about a request that may or may not have been carried out.
     #[allow(clippy::too_many_lines)] // one table: a message and a hint per variant
-    pub fn from_client(e: &ClientError, request: &Request<'_>) -> CliError {
+    pub(crate) fn from_client(e: &ClientError, request: &Request<'_>) -> CliError {
         let message = chain(e);
         let sent_hint = || {
             let (what, check) = match request.action {
@@ -354,23 +360,23 @@ impl CliError {
 
 /// What a request asked, for the hints about its failure.
 #[derive(Debug, Clone, Copy)]
-pub struct Request<'a> {
-    pub action: Action,
-    pub name: &'a str,
-    pub host: &'a str,
-    pub https: bool,
-    pub had_token: bool,
+pub(crate) struct Request<'a> {
+    pub(crate) action: Action,
+    pub(crate) name: &'a str,
+    pub(crate) host: &'a str,
+    pub(crate) https: bool,
+    pub(crate) had_token: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Action {
+pub(crate) enum Action {
     Create,
     Delete,
     Regenerate,
 }
 
 /// An error and its causes, joined by `: `.
-pub fn chain(e: &dyn std::error::Error) -> String {
+pub(crate) fn chain(e: &dyn std::error::Error) -> String {
     let mut shown = e.to_string();
     let mut source = e.source();
     while let Some(cause) = source {

@@ -16,17 +16,17 @@ fn stderr(text: &str) {
 }
 
 /// `warning: TEXT` on stderr.
-pub fn warn(text: &str) {
+pub(crate) fn warn(text: &str) {
     stderr(&render::warning(text, Paint::On));
 }
 
 /// The error, its snippet and its hint on stderr.
-pub fn error(e: &CliError) {
+pub(crate) fn error(e: &CliError) {
     stderr(&render::error(e, Paint::On));
 }
 
 /// A question on stderr, without a newline.
-pub fn prompt(question: &str) {
+pub(crate) fn prompt(question: &str) {
     stderr(&render::line(question));
 }
 
@@ -35,7 +35,7 @@ pub fn prompt(question: &str) {
 /// # Errors
 ///
 /// When stdout cannot take it: closed (`EPIPE`), full, or gone.
-pub fn stdout(text: &str) -> std::io::Result<()> {
+pub(crate) fn stdout(text: &str) -> std::io::Result<()> {
     let mut out = anstream::stdout().lock();
     out.write_all(text.as_bytes())?;
     out.flush()

@@ -6,8 +6,8 @@ use std::time::Duration;
 
 use clap::ArgMatches;
 use clap::parser::ValueSource;
-use influxdb3_permission::{Permission, check_database_name};
-use influxdb3_token::{Expiry, SystemClock, Token, TokenName};
+use influxdb3_permission::{DatabaseName, Grants, GrantsError, Permission};
+use influxdb3_token::{Lifetime, Token, TokenName};
 use influxdb3_token_client::{Client, ClientError, DEFAULT_HOST, HostUrl};
 
 use crate::args::{CreateToken, DeleteToken, Format, Server};
@@ -16,28 +16,28 @@ use crate::render::quote;
 
 /// Where a new token goes.
 #[derive(Debug)]
-pub enum Target {
+pub(crate) enum Target {
     Online(Online),
     Offline {
         output_file: PathBuf,
-        create_databases: Vec<String>,
+        create_databases: Vec<DatabaseName>,
         lock_timeout: Duration,
     },
 }
 
 /// A configured client and what to say about it.
 #[derive(Debug)]
-pub struct Online {
-    pub client: Client,
-    pub host: HostUrl,
-    pub had_token: bool,
+pub(crate) struct Online {
+    pub(crate) client: Client,
+    pub(crate) host: HostUrl,
+    pub(crate) had_token: bool,
     /// A warning to show before the request (`--tls-no-verify` on an https host).
-    pub warning: Option<String>,
+    pub(crate) warning: Option<String>,
 }
 
 impl Online {
     /// A failed request, with what to do about it.
-    pub fn error(&self, e: &ClientError, action: Action, name: &str) -> CliError {
+    pub(crate) fn error(&self, e: &ClientError, action: Action, name: &str) -> CliError {
         CliError::from_client(
             e,
             &Request {
@@ -53,11 +53,11 @@ impl Online {
 
 /// What to do.
 #[derive(Debug)]
-pub enum Plan {
+pub(crate) enum Plan {
     Permission {
         name: TokenName,
-        permissions: Vec<Permission>,
-        expiry: Expiry,
+        grants: Grants,
+        lifetime: Option<Lifetime>,
         target: Target,
         format: Format,
     },
@@ -65,7 +65,7 @@ pub enum Plan {
         name: Option<TokenName>,
         regenerate: bool,
         yes: bool,
-        expiry: Expiry,
+        lifetime: Option<Lifetime>,
         target: Target,
         format: Format,
     },
@@ -92,7 +92,7 @@ pub(crate) fn token_name(flag: &str, text: &str) -> Result<TokenName, CliError> 
     })
 }
 
-pub fn create(args: CreateToken, m: &ArgMatches) -> Result<Plan, CliError> {
+pub(crate) fn create(args: CreateToken, m: &ArgMatches) -> Result<Plan, CliError> {
     let CreateToken {
         permissions,
         name,
@@ -109,43 +109,15 @@ pub fn create(args: CreateToken, m: &ArgMatches) -> Result<Plan, CliError> {
         ..
     } = args;
     let name = name.map(|n| token_name("--name", &n)).transpose()?;
-    if admin {
-        if !permissions.is_empty() {
-            return Err(CliError::usage("--permission cannot be used with --admin")
-                .hint("an admin token has every permission; drop --admin to create a permission token"));
-        }
-        if !create_databases.is_empty() {
-            return Err(CliError::usage(
-                "--create-databases goes with permission tokens, not --admin",
-            ));
-        }
-        if regenerate && offline {
-            return Err(CliError::usage("--regenerate asks a server for a new `_admin` token; it cannot be used with --offline")
-                .hint("offline, write a new admin token file with `--admin --offline --output-file FILE`"));
-        }
-        if regenerate && name.is_some() {
-            return Err(CliError::usage(
-                "--regenerate replaces the `_admin` token: it takes no --name",
-            ));
-        }
-        if !offline && expiry.is_some() && name.is_none() {
-            return Err(CliError::usage(
-                "online, --expiry with --admin needs --name: the `_admin` token never expires",
-            )
-            .hint("add --name NAME to create a named admin token that expires"));
-        }
-    } else {
-        if regenerate {
-            return Err(CliError::usage("--regenerate goes with --admin"));
-        }
-        if permissions.is_empty() {
-            return Err(
-                CliError::usage("a permission token needs at least one --permission").hint(
-                    format!("{PERMISSION_EXAMPLE}; or create an admin token with --admin"),
-                ),
-            );
-        }
-    }
+    combinations(&Combination {
+        admin,
+        regenerate,
+        offline,
+        named: name.is_some(),
+        permissions: !permissions.is_empty(),
+        create_databases: !create_databases.is_empty(),
+        expiry: expiry.is_some(),
+    })?;
     if yes && !regenerate {
         return Err(CliError::usage("--yes goes with --admin --regenerate"));
     }
@@ -156,23 +128,27 @@ pub fn create(args: CreateToken, m: &ArgMatches) -> Result<Plan, CliError> {
     // What kind of token, with what a permission token needs.
     let kind = match (admin, name) {
         (true, name) => Kind::Admin(name),
-        (false, Some(name)) => Kind::Permission(name, permissions),
+        (false, Some(name)) => Kind::Permission(name, grants(permissions)?),
         (false, None) => {
             return Err(CliError::usage("a permission token needs --name")
                 .hint("for example --name 'Read/write token for my_database'"));
         }
     };
-    let expiry = match &expiry {
-        Some(text) => Expiry::after(text, &SystemClock)
-            .map_err(|e| CliError::usage(e.to_string()).kind("invalid_expiry"))?,
-        None => Expiry::NEVER,
-    };
+    let lifetime = expiry
+        .map(|text| {
+            text.parse::<Lifetime>().map_err(|e| {
+                CliError::usage(format!("invalid --expiry: {}", crate::error::chain(&e)))
+                    .kind("invalid_expiry")
+                    .hint("write a duration such as `1h`, `7d`, `1M` or `1y`; without --expiry the token never expires")
+            })
+        })
+        .transpose()?;
     let target = target(
         server,
         m,
         offline,
         output_file,
-        create_databases,
+        &create_databases,
         &lock_timeout,
     )?;
     Ok(match kind {
@@ -180,14 +156,14 @@ pub fn create(args: CreateToken, m: &ArgMatches) -> Result<Plan, CliError> {
             name,
             regenerate,
             yes,
-            expiry,
+            lifetime,
             target,
             format,
         },
-        Kind::Permission(name, permissions) => Plan::Permission {
+        Kind::Permission(name, grants) => Plan::Permission {
             name,
-            permissions,
-            expiry,
+            grants,
+            lifetime,
             target,
             format,
         },
@@ -201,7 +177,7 @@ fn target(
     m: &ArgMatches,
     offline: bool,
     output_file: Option<PathBuf>,
-    create_databases: Vec<String>,
+    create_databases: &[String],
     lock_timeout: &str,
 ) -> Result<Target, CliError> {
     Ok(if offline {
@@ -229,17 +205,20 @@ fn target(
             )
             .hint("add --output-file path/to/tokens.json"));
         };
-        for db in &create_databases {
-            check_database_name(db).map_err(|e| {
-                CliError::usage(format!(
-                    "invalid database name {} in --create-databases: {}",
-                    quote(db),
-                    e.kind()
-                ))
-                .kind("invalid_database")
-                .hint("--create-databases takes names separated by commas, as in `db1,db2`")
-            })?;
-        }
+        let create_databases = create_databases
+            .iter()
+            .map(|db| {
+                DatabaseName::new(db).map_err(|e| {
+                    CliError::usage(format!(
+                        "invalid database name {} in --create-databases: {}",
+                        quote(db),
+                        e.kind()
+                    ))
+                    .kind("invalid_database")
+                    .hint("--create-databases takes names separated by commas, as in `db1,db2`")
+                })
+            })
+            .collect::<Result<Vec<_>, _>>()?;
         let lock_timeout = humantime::parse_duration(lock_timeout).map_err(|e| {
             CliError::usage(format!(
                 "invalid --lock-timeout {}: {e}",
@@ -267,13 +246,67 @@ fn target(
     })
 }
 
+/// Which flags `create token` was given, for the checks of their combinations.
+#[allow(clippy::struct_excessive_bools)] // one flag each
+struct Combination {
+    admin: bool,
+    regenerate: bool,
+    offline: bool,
+    named: bool,
+    permissions: bool,
+    create_databases: bool,
+    expiry: bool,
+}
+
+/// Refuses the combinations of flags that make no sense.
+fn combinations(c: &Combination) -> Result<(), CliError> {
+    if c.admin {
+        if c.permissions {
+            return Err(CliError::usage("--permission cannot be used with --admin")
+                .hint("an admin token has every permission; drop --admin to create a permission token"));
+        }
+        if c.create_databases {
+            return Err(CliError::usage(
+                "--create-databases goes with permission tokens, not --admin",
+            ));
+        }
+        if c.regenerate && c.offline {
+            return Err(CliError::usage("--regenerate asks a server for a new `_admin` token; it cannot be used with --offline")
+                .hint("offline, write a new admin token file with `--admin --offline --output-file FILE`"));
+        }
+        if c.regenerate && c.named {
+            return Err(CliError::usage(
+                "--regenerate replaces the `_admin` token: it takes no --name",
+            ));
+        }
+        if !c.offline && c.expiry && !c.named {
+            return Err(CliError::usage(
+                "online, --expiry with --admin needs --name: the `_admin` token never expires",
+            )
+            .hint("add --name NAME to create a named admin token that expires"));
+        }
+    } else {
+        if c.regenerate {
+            return Err(CliError::usage("--regenerate goes with --admin"));
+        }
+        if !c.permissions {
+            return Err(
+                CliError::usage("a permission token needs at least one --permission").hint(
+                    format!("{PERMISSION_EXAMPLE}; or create an admin token with --admin"),
+                ),
+            );
+        }
+    }
+    Ok(())
+}
+
 /// What `create token` makes.
 enum Kind {
     Admin(Option<TokenName>),
-    Permission(TokenName, Vec<Permission>),
+    Permission(TokenName, Grants),
 }
 
-pub fn delete(args: DeleteToken, m: &ArgMatches) -> Result<Plan, CliError> {
+pub(crate) fn delete(args: DeleteToken, m: &ArgMatches) -> Result<Plan, CliError> {
     let name = token_name("--token-name", &args.token_name)?;
     Ok(Plan::Delete {
         name,
@@ -285,21 +318,21 @@ pub fn delete(args: DeleteToken, m: &ArgMatches) -> Result<Plan, CliError> {
 
 /// A `--permission` value, with the grammar's error rendered under the flag.
 fn parse_permission(text: &str) -> Result<Permission, CliError> {
-    match text.parse::<Permission>() {
-        Ok(p) if p.is_admin() => Err(CliError::usage(
-            "`*:*:*` is the admin permission: a permission token cannot have it",
-        )
-        .kind("invalid_permission")
-        .hint("create an admin token with `influxdb3 create token --admin`")),
-        Ok(p) => Ok(p),
-        Err(e) => {
-            let mut err = CliError::permission("--permission", &e);
-            if err.hint.is_none() && text.contains(char::is_whitespace) {
-                err.hint = Some("quote each permission as one argument, with no spaces".to_owned());
+    text.parse::<Permission>()
+        .map_err(|e| CliError::permission("--permission", &e))
+}
+
+/// The `--permission` values as a permission token's grants.
+fn grants(permissions: Vec<Permission>) -> Result<Grants, CliError> {
+    Grants::try_from(permissions).map_err(|e| {
+        let err = CliError::usage(e.to_string()).kind("invalid_permission");
+        match e {
+            GrantsError::Admin => {
+                err.hint("create an admin token with `influxdb3 create token --admin`")
             }
-            Err(err)
+            _ => err.hint(PERMISSION_EXAMPLE),
         }
-    }
+    })
 }
 
 /// The value of `id`, with an empty environment variable counted as unset.

@@ -3,8 +3,8 @@
 use std::io::{BufRead, IsTerminal};
 use std::path::{Path, PathBuf};
 
-use influxdb3_permission::Permission;
-use influxdb3_token::{Expiry, SystemClock, Token, TokenHash, TokenName};
+use influxdb3_permission::{Grants, Permission};
+use influxdb3_token::{Lifetime, Timestamp, Token, TokenHash, TokenName};
 use influxdb3_token_client::CreatedToken;
 use influxdb3_tokenfile::{AdminTokenFile, Finding, TokenEntry, TokenFile, WriteOptions};
 use serde_json::json;
@@ -16,28 +16,28 @@ use crate::plan::{Online, Plan, Target};
 use crate::render::{Paint, quote, quote_list, quote_path};
 
 /// What a successful command has to say.
-pub struct Done {
+pub(crate) struct Done {
     /// Warnings for stderr, without the `warning: ` prefix.
-    pub warnings: Vec<String>,
-    pub report: Report,
-    pub format: Format,
+    pub(crate) warnings: Vec<String>,
+    pub(crate) report: Report,
+    pub(crate) format: Format,
 }
 
-pub enum Report {
+pub(crate) enum Report {
     Minted(Minted),
     Deleted(String),
 }
 
 /// A token just made, online or offline.
-pub struct Minted {
+pub(crate) struct Minted {
     token: Token,
-    pub name: String,
+    pub(crate) name: String,
     hash: TokenHash,
     permissions: Vec<String>,
     expiry: Option<String>,
     id: Option<u64>,
     created_at: Option<String>,
-    pub output_file: Option<PathBuf>,
+    pub(crate) output_file: Option<PathBuf>,
 }
 
 impl Minted {
@@ -58,7 +58,7 @@ impl Minted {
         token: Token,
         name: &str,
         permissions: Vec<String>,
-        expiry: Expiry,
+        expiry: Option<Timestamp>,
         path: &Path,
     ) -> Minted {
         Minted {
@@ -66,7 +66,7 @@ impl Minted {
             token,
             name: name.to_owned(),
             permissions,
-            expiry: expiry.to_rfc3339(),
+            expiry: expiry.map(|at| at.to_string()),
             id: None,
             created_at: None,
             output_file: Some(path.to_path_buf()),
@@ -82,20 +82,20 @@ fn tell_lock_wait(path: &Path) {
     ));
 }
 
-pub fn execute(plan: Plan) -> Result<Done, CliError> {
+pub(crate) fn execute(plan: Plan) -> Result<Done, CliError> {
     let mut warnings = Vec::new();
     let (report, format) = match plan {
         Plan::Permission {
             name,
-            permissions,
-            expiry,
+            grants,
+            lifetime,
             target,
             format,
         } => (
             Report::Minted(permission_token(
                 &name,
-                permissions,
-                expiry,
+                grants,
+                lifetime,
                 target,
                 &mut warnings,
             )?),
@@ -105,7 +105,7 @@ pub fn execute(plan: Plan) -> Result<Done, CliError> {
             name,
             regenerate,
             yes,
-            expiry,
+            lifetime,
             target,
             format,
         } => (
@@ -113,7 +113,7 @@ pub fn execute(plan: Plan) -> Result<Done, CliError> {
                 name,
                 regenerate,
                 yes,
-                expiry,
+                lifetime,
                 target,
                 &mut warnings,
             )?),
@@ -155,38 +155,45 @@ fn write_options(lock_timeout: std::time::Duration) -> WriteOptions<'static> {
         .on_lock_wait(&tell_lock_wait)
 }
 
+/// When a token made now with `lifetime` expires.
+fn expiry(lifetime: Option<Lifetime>, now: Timestamp) -> Result<Option<Timestamp>, CliError> {
+    lifetime
+        .map(|l| l.ends(now))
+        .transpose()
+        .map_err(|e| CliError::usage(format!("invalid --expiry: {e}")).kind("invalid_expiry"))
+}
+
 fn permission_token(
     name: &TokenName,
-    permissions: Vec<Permission>,
-    expiry: Expiry,
+    grants: Grants,
+    lifetime: Option<Lifetime>,
     target: Target,
     warnings: &mut Vec<String>,
 ) -> Result<Minted, CliError> {
-    let shown: Vec<String> = permissions.iter().map(ToString::to_string).collect();
+    let shown: Vec<String> = grants.iter().map(ToString::to_string).collect();
     match target {
         Target::Offline {
             output_file,
             create_databases,
             lock_timeout,
         } => {
+            let now = Timestamp::now();
+            let expiry = expiry(lifetime, now)?;
             let token = new_token()?;
-            let entry = TokenEntry::new(token.clone(), name.clone(), expiry, permissions).map_err(
-                |error| {
+            let entry =
+                TokenEntry::new(token.clone(), name.clone(), expiry, grants).map_err(|error| {
                     CliError::from_file(&influxdb3_tokenfile::TokenFileError::Conflict {
                         path: output_file.clone(),
                         error,
                     })
-                },
-            )?;
-            let done = TokenFile::append(
-                &output_file,
-                entry,
-                &create_databases,
-                &SystemClock,
-                &write_options(lock_timeout),
-            )
-            .map_err(|e| CliError::from_file(&e))?;
-            warnings.extend(findings(&done.findings));
+                })?;
+            let (findings, written) =
+                TokenFile::update(&output_file, &write_options(lock_timeout), |file| {
+                    file.add(entry, &create_databases)?;
+                    Ok(file.findings(name.as_str(), now))
+                })
+                .map_err(|e| CliError::from_file(&e))?;
+            warnings.extend(found(findings.iter().chain(&written.findings)));
             Ok(Minted::offline(
                 token,
                 name.as_str(),
@@ -200,7 +207,7 @@ fn permission_token(
             show_warnings(warnings);
             let created = online
                 .client
-                .create_token(name, &permissions, expiry.expiry_secs())
+                .create_token(name, &grants, lifetime)
                 .map_err(|e| online.error(&e, Action::Create, name.as_str()))?;
             Ok(Minted::online(created, shown))
         }
@@ -211,24 +218,25 @@ fn admin_token(
     name: Option<TokenName>,
     regenerate: bool,
     yes: bool,
-    expiry: Expiry,
+    lifetime: Option<Lifetime>,
     target: Target,
     warnings: &mut Vec<String>,
 ) -> Result<Minted, CliError> {
-    let shown = vec![Permission::admin().to_string()];
+    let shown = vec![Permission::Admin.to_string()];
     match target {
         Target::Offline {
             output_file,
             lock_timeout,
             ..
         } => {
+            let expiry = expiry(lifetime, Timestamp::now())?;
             let token = new_token()?;
             let name = name.unwrap_or_else(TokenName::admin);
             let file = AdminTokenFile::new(token.clone(), name.clone(), expiry);
             let done = file
                 .write(&output_file, &write_options(lock_timeout))
                 .map_err(|e| CliError::from_file(&e))?;
-            warnings.extend(findings(&done.findings));
+            warnings.extend(found(&done.findings));
             Ok(Minted::offline(
                 token,
                 name.as_str(),
@@ -255,9 +263,7 @@ fn admin_token(
                 )
             } else if let Some(name) = &name {
                 (
-                    online
-                        .client
-                        .create_named_admin_token(name, expiry.expiry_secs()),
+                    online.client.create_named_admin_token(name, lifetime),
                     Action::Create,
                     name.as_str(),
                 )
@@ -285,7 +291,7 @@ fn show_warnings(warnings: &mut Vec<String>) {
 }
 
 /// Tokens-file findings in the command line's terms, many of one kind in one line.
-fn findings(findings: &[Finding]) -> Vec<String> {
+fn found<'a>(findings: impl IntoIterator<Item = &'a Finding>) -> Vec<String> {
     /// How many names a line shows before it counts the rest.
     const SHOW: usize = 3;
     let mut lines = Vec::new();
@@ -295,6 +301,14 @@ fn findings(findings: &[Finding]) -> Vec<String> {
         match f {
             Finding::UnknownDatabase { token, database } => unknown.push((token, database)),
             Finding::Expired { token, .. } => expired.push(token),
+            Finding::Readable { path, mode } => lines.push(format!(
+                "{} can be read by its group or others (mode {mode:04o}) and holds secrets: `chmod 600` it",
+                quote_path(path)
+            )),
+            Finding::WildcardDatabase { token } => lines.push(format!(
+                "token {} has a `db:*` permission: some server versions look for a database named `*` when they load a tokens file",
+                quote(token)
+            )),
             other => lines.push(other.to_string()),
         }
     }
@@ -368,7 +382,7 @@ fn confirm(question: &str, declined: &str, flag: &str) -> Result<(), CliError> {
 }
 
 /// The text upstream prints, with `Token saved to:` first offline.
-pub fn text(report: &Report, paint: Paint) -> String {
+pub(crate) fn text(report: &Report, paint: Paint) -> String {
     match report {
         Report::Minted(m) => {
             let token = m.token.expose_secret();
@@ -393,7 +407,7 @@ pub fn text(report: &Report, paint: Paint) -> String {
 }
 
 /// One JSON document: upstream's `token` and `help_msg`, then ours.
-pub fn json(report: &Report) -> String {
+pub(crate) fn json(report: &Report) -> String {
     let value = match report {
         Report::Minted(m) => {
             let token = m.token.expose_secret();

@@ -6,7 +6,7 @@ use std::path::Path;
 
 use influxdb3_permission::Permission;
 use influxdb3_testserver::{Mode, TestServer};
-use influxdb3_token::{Expiry, Token, TokenHash};
+use influxdb3_token::{Token, TokenHash};
 
 /// Runs the case files matching `glob` with these environment variables.
 fn run_cases(glob: &str, env: &[(&str, String)]) {
@@ -33,13 +33,9 @@ fn online_server(builder: influxdb3_testserver::Builder) -> (TestServer, Token) 
         .unwrap();
     let admin = server.add_admin_token("ops").unwrap();
     let read: Vec<Permission> = vec!["db:my_database:read".parse().unwrap()];
-    server
-        .add_token("already-taken", &read, Expiry::NEVER)
-        .unwrap();
-    server.add_token("to-delete", &read, Expiry::NEVER).unwrap();
-    server
-        .add_token("to-delete-json", &read, Expiry::NEVER)
-        .unwrap();
+    server.add_token("already-taken", &read, None).unwrap();
+    server.add_token("to-delete", &read, None).unwrap();
+    server.add_token("to-delete-json", &read, None).unwrap();
     (server, admin)
 }
 
@@ -334,7 +330,7 @@ fn environment_variables_configure_the_connection() {
 fn refusals_never_show_the_admin_token() {
     let server = TestServer::builder().database("db1").start().unwrap();
     let reader: Vec<Permission> = vec!["db:db1:read".parse().unwrap()];
-    let not_admin = server.add_token("reader", &reader, Expiry::NEVER).unwrap();
+    let not_admin = server.add_token("reader", &reader, None).unwrap();
     let unknown = Token::generate().unwrap();
     for (token, code) in [(&not_admin, 4), (&unknown, 4)] {
         let out = influxdb3(&[
@@ -458,8 +454,8 @@ fn delete_asks_on_a_terminal() {
     let server = TestServer::builder().database("db1").start().unwrap();
     let admin = server.add_admin_token("ops").unwrap();
     let read: Vec<Permission> = vec!["db:db1:read".parse().unwrap()];
-    server.add_token("keep", &read, Expiry::NEVER).unwrap();
-    server.add_token("drop", &read, Expiry::NEVER).unwrap();
+    server.add_token("keep", &read, None).unwrap();
+    server.add_token("drop", &read, None).unwrap();
     let url = server.url();
     let args = |name: &'static str| {
         [

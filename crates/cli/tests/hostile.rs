@@ -19,7 +19,7 @@ use std::time::{Duration, Instant};
 
 use influxdb3_permission::{Permission, is_hidden};
 use influxdb3_testserver::{ScriptedServer, TestServer, reply};
-use influxdb3_token::{Expiry, Token, TokenHash};
+use influxdb3_token::{Token, TokenHash};
 use rustls_pki_types::CertificateDer;
 use rustls_pki_types::pem::PemObject;
 
@@ -989,7 +989,7 @@ fn delete_takes_only_yes() {
     let server = TestServer::builder().database("db1").start().unwrap();
     let admin = server.add_admin_token("ops").unwrap();
     let read: Vec<Permission> = vec!["db:db1:read".parse().unwrap()];
-    server.add_token("keep", &read, Expiry::NEVER).unwrap();
+    server.add_token("keep", &read, None).unwrap();
     let url = server.url();
     let args = [
         "delete",
