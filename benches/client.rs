@@ -8,7 +8,7 @@ use std::net::TcpStream;
 use std::sync::atomic::{AtomicU64, Ordering};
 
 use criterion::Criterion;
-use influxdb3_permission::Permission;
+use influxdb3_permission::{Grants, Permission};
 use influxdb3_testserver::TestServer;
 use influxdb3_token::{Token, TokenName};
 use influxdb3_token_client::Client;
@@ -68,7 +68,12 @@ fn round_trip(c: &mut Criterion) {
         .admin_token(admin.clone())
         .build()
         .expect("client");
-    let permissions: Vec<Permission> = vec!["db:db1:read,write".parse().expect("permission")];
+    let permissions = Grants::try_from(vec![
+        "db:db1:read,write"
+            .parse::<Permission>()
+            .expect("permission"),
+    ])
+    .expect("grants");
     let mut stream = BufReader::new(TcpStream::connect(server.addr()).expect("connect"));
     stream.get_ref().set_nodelay(true).expect("nodelay");
 

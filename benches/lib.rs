@@ -56,13 +56,15 @@ pub fn report(title: &str, pairs: &[(&str, &str, &str, f64)]) {
         match (mean_ns(group, ours), mean_ns(group, baseline)) {
             (Some(a), Some(b)) => {
                 let ratio = a / b;
-                let verdict = if ratio <= *target {
-                    "ok"
+                let verdict = if *target == 0.0 {
+                    "(no target)".to_owned()
+                } else if ratio <= *target {
+                    format!("(target <= {target}) ok")
                 } else {
-                    "OVER TARGET"
+                    format!("(target <= {target}) OVER TARGET")
                 };
                 println!(
-                    "  {group}: {ours} {a:.1} ns / {baseline} {b:.1} ns = {ratio:.3} (target <= {target}) {verdict}"
+                    "  {group}: {ours} {a:.1} ns / {baseline} {b:.1} ns = {ratio:.3} {verdict}"
                 );
             }
             _ => println!("  {group}: {ours} / {baseline}: not measured in this run"),

@@ -1,56 +1,17 @@
 //! `influxdb3 create token --offline` as a whole process, against the floor of what it
-//! must do: a minimal Rust program that writes one small file durably (temporary file,
-//! fsync, rename, directory fsync), compiled here with the release profile's settings
-//! and run the same way, in the same run. Also reports the binary's size.
+//! must do: a minimal program that writes one small file durably (temporary file,
+//! fsync, rename, directory fsync). Both are binaries of this package, built by cargo
+//! with the bench profile (the release settings), and run the same way in the same run.
+//! Also reports the binary's size.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::Command;
 
 use criterion::{BatchSize, Criterion};
 
-const FLOOR: &str = r#"
-use std::io::Write;
-fn main() {
-    let target = std::path::PathBuf::from(std::env::args().nth(1).expect("path"));
-    let dir = target.parent().expect("dir").to_path_buf();
-    let temp = dir.join(".floor.tmp");
-    let mut f = std::fs::OpenOptions::new().write(true).create_new(true).open(&temp).expect("temp");
-    f.write_all(&[b'x'; 300]).expect("write");
-    f.sync_all().expect("fsync");
-    drop(f);
-    std::fs::rename(&temp, &target).expect("rename");
-    std::fs::File::open(&dir).expect("dir").sync_all().expect("dir fsync");
-}
-"#;
-
-/// Compiles the floor program with the settings of `[profile.release]`.
-fn build_floor(dir: &Path) -> PathBuf {
-    let src = dir.join("floor.rs");
-    std::fs::write(&src, FLOOR).expect("source");
-    let exe = dir.join("floor");
-    let rustc = std::env::var("RUSTC").unwrap_or_else(|_| "rustc".into());
-    let status = Command::new(rustc)
-        .args([
-            "--edition",
-            "2024",
-            "-C",
-            "opt-level=3",
-            "-C",
-            "codegen-units=4",
-            "-C",
-            "strip=debuginfo",
-            "-o",
-        ])
-        .arg(&exe)
-        .arg(&src)
-        .status()
-        .expect("rustc");
-    assert!(status.success(), "the floor program does not compile");
-    exe
-}
-
-fn offline_create(c: &mut Criterion, work: &Path, floor: &Path) {
-    let ours = env!("CARGO_BIN_EXE_influxdb3");
+fn offline_create(c: &mut Criterion, work: &Path) {
+    let ours = env!("CARGO_BIN_EXE_influxdb3-measured");
+    let floor = env!("CARGO_BIN_EXE_durable-write-floor");
     let tokens = work.join("tokens.json");
     let floor_out = work.join("floor.json");
     let run_ours = || {
@@ -109,21 +70,18 @@ fn offline_create(c: &mut Criterion, work: &Path, floor: &Path) {
 #[allow(clippy::print_stdout, clippy::cast_precision_loss)]
 fn main() {
     let work = tempfile::tempdir().expect("temp dir");
-    let floor = build_floor(work.path());
     let mut c = influxdb3_benches::criterion();
-    offline_create(&mut c, work.path(), &floor);
+    offline_create(&mut c, work.path());
     c.final_summary();
     influxdb3_benches::report(
         "cli",
         &[("offline_create", "influxdb3", "durable_write_floor", 1.5)],
     );
     if influxdb3_benches::measuring() {
-        let size = std::fs::metadata(env!("CARGO_BIN_EXE_influxdb3"))
-            .expect("binary")
-            .len();
+        let binary = env!("CARGO_BIN_EXE_influxdb3-measured");
+        let size = std::fs::metadata(binary).expect("binary").len();
         println!(
-            "  influxdb3 binary ({}): {:.2} MiB",
-            env!("CARGO_BIN_EXE_influxdb3"),
+            "  influxdb3 binary (as {binary}): {:.2} MiB",
             size as f64 / 1_048_576.0
         );
     }

@@ -1,5 +1,6 @@
 //! Text → value → text: whatever parses shows in canonical form and reparses to the
-//! same value; whatever fails has a span inside the input on character boundaries.
+//! same value (also through the wire form); whatever fails has a span inside the input
+//! on character boundaries, and renders.
 #![no_main]
 
 use influxdb3_permission::Permission;
@@ -15,14 +16,17 @@ fuzz_target!(|data: &[u8]| {
             let again: Permission = shown.parse().expect("a displayed permission parses");
             assert_eq!(again, p);
             assert_eq!(again.to_string(), shown, "display is canonical");
-            assert_eq!(Permission::from_wire(&p.to_wire()).expect("wire round trip"), p);
+            let wire = serde_json::to_string(&p.wire()).expect("wire form");
+            let back = Permission::deserialize_wire(&mut serde_json::Deserializer::from_str(&wire))
+                .expect("wire round trip");
+            assert_eq!(back, p);
         }
         Err(e) => {
             let span = e.span();
             assert!(span.start <= span.end && span.end <= text.len());
             assert!(text.is_char_boundary(span.start) && text.is_char_boundary(span.end));
             assert_eq!(e.input(), text);
-            let _ = e.to_string();
+            let _ = e.render(Some("--permission")).to_string();
         }
     }
 });

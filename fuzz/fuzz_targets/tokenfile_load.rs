@@ -16,7 +16,8 @@ fuzz_target!(|data: &[u8]| {
         assert_eq!(again.to_json(), json, "writing is stable");
     }
     if let Ok(admin) = AdminTokenFile::parse(text) {
-        let again = AdminTokenFile::parse(&admin.to_json()).expect("written JSON loads");
+        let json = admin.to_json();
+        let again = AdminTokenFile::parse(&json).expect("written JSON loads");
         assert_eq!(again, admin);
     }
 });
