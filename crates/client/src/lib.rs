@@ -184,7 +184,7 @@ impl ClientBuilder {
             .timeout_send_body(Some(self.timeout))
             .timeout_recv_response(Some(self.timeout))
             .timeout_recv_body(Some(self.timeout))
-            .user_agent(concat!("influxdb3-tokens/", env!("CARGO_PKG_VERSION")))
+            .user_agent(USER_AGENT)
             .tls_config(tls.build())
             .build();
         Ok(Client {
@@ -290,6 +290,110 @@ struct CreatedBody {
     expiry: Option<String>,
 }
 
+/// A request of the token protocol: what [`Client::prepare`] shows and the other
+/// methods send.
+#[derive(Debug, Clone, Copy)]
+#[non_exhaustive]
+pub enum TokenRequest<'a> {
+    /// Create a permission token.
+    Create {
+        /// Its name.
+        name: &'a TokenName,
+        /// Its permissions.
+        grants: &'a Grants,
+        /// Its lifetime; `None`: it never expires.
+        lifetime: Option<Lifetime>,
+    },
+    /// Create the operator admin token `_admin`.
+    Admin,
+    /// Replace the operator admin token.
+    Regenerate,
+    /// Create a named admin token.
+    NamedAdmin {
+        /// Its name.
+        name: &'a TokenName,
+        /// Its lifetime; `None`: it never expires.
+        lifetime: Option<Lifetime>,
+    },
+    /// Delete a token.
+    Delete {
+        /// Its name.
+        name: &'a TokenName,
+    },
+}
+
+impl TokenRequest<'_> {
+    /// The name of the token the request is about.
+    fn name(&self) -> &str {
+        match self {
+            TokenRequest::Create { name, .. }
+            | TokenRequest::NamedAdmin { name, .. }
+            | TokenRequest::Delete { name } => name.as_str(),
+            TokenRequest::Admin | TokenRequest::Regenerate => "_admin",
+        }
+    }
+}
+
+/// A request as the client sends it, built by [`Client::prepare`]. `Display` shows it
+/// as HTTP text, with the admin token as `Bearer ***`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PreparedRequest {
+    method: &'static str,
+    url: String,
+    authorization: bool,
+    body: Option<String>,
+}
+
+impl PreparedRequest {
+    /// `POST` or `DELETE`.
+    pub fn method(&self) -> &str {
+        self.method
+    }
+
+    /// The whole URL, path prefix and query included.
+    pub fn url(&self) -> &str {
+        &self.url
+    }
+
+    /// The headers sent, the admin token shown as `Bearer ***`.
+    pub fn headers(&self) -> Vec<(&'static str, &'static str)> {
+        let mut headers = vec![("Accept", "application/json"), ("User-Agent", USER_AGENT)];
+        if self.authorization {
+            headers.push(("Authorization", "Bearer ***"));
+        }
+        if self.body.is_some() {
+            headers.push(("Content-Type", "application/json"));
+        }
+        headers
+    }
+
+    /// The JSON body, if there is one.
+    pub fn body(&self) -> Option<&str> {
+        self.body.as_deref()
+    }
+}
+
+impl fmt::Display for PreparedRequest {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        writeln!(f, "{} {}", self.method, self.url)?;
+        for (name, value) in self.headers() {
+            writeln!(f, "{name}: {value}")?;
+        }
+        if let Some(body) = &self.body {
+            write!(f, "\n{body}\n")?;
+        }
+        Ok(())
+    }
+}
+
+/// The `User-Agent` of every request.
+const USER_AGENT: &str = concat!("influxdb3-tokens/", env!("CARGO_PKG_VERSION"));
+
+/// A request body as JSON (our own types always serialize).
+fn json(body: &impl Serialize) -> String {
+    serde_json::to_string(body).unwrap_or_default()
+}
+
 /// What a request answered.
 struct Answer {
     status: u16,
@@ -328,16 +432,11 @@ impl Client {
         grants: &Grants,
         lifetime: Option<Lifetime>,
     ) -> Result<CreatedToken, ClientError> {
-        if name.is_admin() {
-            return Err(ClientError::InvalidRequest(RequestError::ReservedName));
-        }
-        let body = CreateBody {
-            token_name: name.as_str(),
-            permissions: WireList(grants),
-            expiry_secs: lifetime.map(Lifetime::secs),
-        };
-        let answer = self.post(PERMISSION_TOKEN_PATH, Some(&body), true)?;
-        self.created(&answer, name.as_str(), PERMISSION_TOKEN_PATH)
+        self.created(&TokenRequest::Create {
+            name,
+            grants,
+            lifetime,
+        })
     }
 
     /// Creates the operator admin token `_admin` (`POST /api/v3/configure/token/admin`,
@@ -347,8 +446,7 @@ impl Client {
     ///
     /// The request's failure class; [`ClientError::NameTaken`] when `_admin` exists.
     pub fn create_admin_token(&self) -> Result<CreatedToken, ClientError> {
-        let answer = self.post::<()>(ADMIN_PATH, None, false)?;
-        self.created(&answer, "_admin", ADMIN_PATH)
+        self.created(&TokenRequest::Admin)
     }
 
     /// Replaces the operator admin token with a new one (authenticated with the current).
@@ -357,8 +455,7 @@ impl Client {
     ///
     /// The request's failure class.
     pub fn regenerate_admin_token(&self) -> Result<CreatedToken, ClientError> {
-        let answer = self.post::<()>(REGENERATE_PATH, None, true)?;
-        self.created(&answer, "_admin", REGENERATE_PATH)
+        self.created(&TokenRequest::Regenerate)
     }
 
     /// Creates a named admin token, living `lifetime` (`None`: it never expires).
@@ -371,12 +468,7 @@ impl Client {
         name: &TokenName,
         lifetime: Option<Lifetime>,
     ) -> Result<CreatedToken, ClientError> {
-        let body = NamedAdminBody {
-            token_name: name.as_str(),
-            expiry_secs: lifetime.map(Lifetime::secs),
-        };
-        let answer = self.post(NAMED_ADMIN_PATH, Some(&body), true)?;
-        self.created(&answer, name.as_str(), NAMED_ADMIN_PATH)
+        self.created(&TokenRequest::NamedAdmin { name, lifetime })
     }
 
     /// Deletes the token named `name` (`DELETE /api/v3/configure/token?token_name=`).
@@ -385,56 +477,111 @@ impl Client {
     ///
     /// [`ClientError::NoSuchToken`] when there is none, [`ClientError::NotAllowed`] for
     /// `_admin`, otherwise the request's failure class.
-    pub fn delete_token(&self, name: &str) -> Result<(), ClientError> {
-        let url = format!("{}{TOKEN_PATH}?token_name={}", self.base, encode(name));
-        let request = self.agent.delete(&url).header("Accept", "application/json");
-        let request = match &self.token {
-            Some(t) => request.header("Authorization", bearer(t)),
-            None => request,
-        };
-        let answer = self.answer(&url, request.call())?;
+    pub fn delete_token(&self, name: &TokenName) -> Result<(), ClientError> {
+        let request = self.prepare(&TokenRequest::Delete { name })?;
+        let answer = self.send(&request)?;
         match answer.status {
             200..=299 => Ok(()),
             404 if self.message(&answer.body).as_deref() != Some("not found") => {
                 Err(ClientError::NoSuchToken {
-                    name: name.to_owned(),
+                    name: name.as_str().to_owned(),
                 })
             }
-            _ => Err(self.failure(&answer, &url, name)),
+            _ => Err(self.failure(&answer, &request.url, name.as_str())),
         }
     }
 
-    fn post<B: Serialize>(
-        &self,
-        path: &str,
-        body: Option<&B>,
-        auth: bool,
-    ) -> Result<Answer, ClientError> {
-        let url = format!("{}{path}", self.base);
-        let mut request = self.agent.post(&url).header("Accept", "application/json");
-        if let Some(t) = self.token.as_ref().filter(|_| auth) {
-            request = request.header("Authorization", bearer(t));
-        }
-        let result = match body {
-            Some(body) => {
-                // Our own request types always serialize.
-                let bytes = serde_json::to_vec(body).unwrap_or_default();
-                request
-                    .header("Content-Type", "application/json")
-                    .send(&bytes[..])
+    /// The request `what` would send, without sending it: for a dry run. Nothing
+    /// connects.
+    ///
+    /// ```
+    /// use influxdb3_permission::Grants;
+    /// use influxdb3_token::Token;
+    /// use influxdb3_token_client::{Client, TokenRequest};
+    ///
+    /// let client = Client::builder("http://127.0.0.1:8181".parse()?)
+    ///     .admin_token(Token::generate()?)
+    ///     .build()?;
+    /// let grants = Grants::try_from(vec!["db:sensors:write".parse()?])?;
+    /// let name = "ingest".parse()?;
+    /// let request = client.prepare(&TokenRequest::Create { name: &name, grants: &grants, lifetime: None })?;
+    /// assert_eq!(request.url(), "http://127.0.0.1:8181/api/v3/enterprise/configure/token");
+    /// assert!(request.to_string().contains("Authorization: Bearer ***\n"));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    ///
+    /// # Errors
+    ///
+    /// [`ClientError::InvalidRequest`] for a permission token named `_admin`.
+    pub fn prepare(&self, what: &TokenRequest<'_>) -> Result<PreparedRequest, ClientError> {
+        let (method, path, body, auth) = match what {
+            TokenRequest::Create {
+                name,
+                grants,
+                lifetime,
+            } => {
+                if name.is_admin() {
+                    return Err(ClientError::InvalidRequest(RequestError::ReservedName));
+                }
+                let body = CreateBody {
+                    token_name: name.as_str(),
+                    permissions: WireList(grants),
+                    expiry_secs: lifetime.map(Lifetime::secs),
+                };
+                (
+                    "POST",
+                    PERMISSION_TOKEN_PATH.to_owned(),
+                    Some(json(&body)),
+                    true,
+                )
             }
-            None => request.send_empty(),
+            TokenRequest::Admin => ("POST", ADMIN_PATH.to_owned(), None, false),
+            TokenRequest::Regenerate => ("POST", REGENERATE_PATH.to_owned(), None, true),
+            TokenRequest::NamedAdmin { name, lifetime } => {
+                let body = NamedAdminBody {
+                    token_name: name.as_str(),
+                    expiry_secs: lifetime.map(Lifetime::secs),
+                };
+                ("POST", NAMED_ADMIN_PATH.to_owned(), Some(json(&body)), true)
+            }
+            TokenRequest::Delete { name } => (
+                "DELETE",
+                format!("{TOKEN_PATH}?token_name={}", encode(name.as_str())),
+                None,
+                true,
+            ),
         };
-        self.answer(&url, result)
+        Ok(PreparedRequest {
+            method,
+            url: format!("{}{path}", self.base),
+            authorization: auth && self.token.is_some(),
+            body,
+        })
     }
 
-    /// Reads the whole answer, or classifies the failure.
-    fn answer(
-        &self,
-        url: &str,
-        result: Result<ureq::http::Response<ureq::Body>, ureq::Error>,
-    ) -> Result<Answer, ClientError> {
-        let mut response = result.map_err(|e| self.classify(url, e))?;
+    /// Sends `request` as prepared (the admin token in its header when it says so).
+    fn send(&self, request: &PreparedRequest) -> Result<Answer, ClientError> {
+        let url = request.url.as_str();
+        let mut builder = ureq::http::Request::builder()
+            .method(request.method)
+            .uri(url)
+            .header("Accept", "application/json")
+            .header("User-Agent", USER_AGENT);
+        if let Some(t) = self.token.as_ref().filter(|_| request.authorization) {
+            builder = builder.header("Authorization", bearer(t));
+        }
+        let result = match &request.body {
+            Some(body) => builder
+                .header("Content-Type", "application/json")
+                .body(body.clone().into_bytes())
+                .map_err(|e| self.classify(url, ureq::Error::Http(e)))
+                .and_then(|r| self.agent.run(r).map_err(|e| self.classify(url, e))),
+            None => builder
+                .body(Vec::new())
+                .map_err(|e| self.classify(url, ureq::Error::Http(e)))
+                .and_then(|r| self.agent.run(r).map_err(|e| self.classify(url, e))),
+        };
+        let mut response = result?;
         let status = response.status().as_u16();
         let body = response
             .body_mut()
@@ -443,14 +590,13 @@ impl Client {
         Ok(Answer { status, body })
     }
 
-    fn created(
-        &self,
-        answer: &Answer,
-        name: &str,
-        path: &str,
-    ) -> Result<CreatedToken, ClientError> {
+    /// Sends a request that creates a token, and reads the token it answers.
+    fn created(&self, what: &TokenRequest<'_>) -> Result<CreatedToken, ClientError> {
+        let request = self.prepare(what)?;
+        let answer = &self.send(&request)?;
+        let name = what.name();
         if answer.status != 201 && answer.status != 200 {
-            return Err(self.failure(answer, &format!("{}{path}", self.base), name));
+            return Err(self.failure(answer, &request.url, name));
         }
         // From here on the token exists on the server.
         let unreadable = |problem| ClientError::CreatedButUnreadable {

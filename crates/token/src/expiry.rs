@@ -39,6 +39,32 @@ impl Timestamp {
     }
 }
 
+impl FromStr for Timestamp {
+    type Err = TimestampError;
+
+    /// RFC 3339 in UTC (`2027-01-01T00:00:00Z`, fractions of a second allowed).
+    fn from_str(text: &str) -> Result<Timestamp, TimestampError> {
+        let err = |source| TimestampError {
+            input: text.to_owned(),
+            source,
+        };
+        let at = humantime::parse_rfc3339(text).map_err(err)?;
+        Ok(Timestamp(match at.duration_since(UNIX_EPOCH) {
+            Ok(d) => i64::try_from(d.as_millis()).unwrap_or(i64::MAX),
+            Err(e) => i64::try_from(e.duration().as_millis()).map_or(i64::MIN, |ms| -ms),
+        }))
+    }
+}
+
+/// A text that is not an RFC 3339 instant in UTC.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+#[error("`{input}` is not an RFC 3339 instant in UTC such as `2027-01-01T00:00:00Z`")]
+pub struct TimestampError {
+    input: String,
+    #[source]
+    source: humantime::TimestampError,
+}
+
 impl fmt::Display for Timestamp {
     /// RFC 3339, UTC, with milliseconds.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -104,6 +130,9 @@ pub enum LifetimeError {
         "a lifetime is counted in whole seconds, the server's unit: it must be at least one second"
     )]
     SubSecond,
+    /// An instant that is not in the future.
+    #[error("the instant has passed: a token cannot expire before it is created")]
+    Past,
     /// Ends after the last instant an `i64` of milliseconds can hold
     /// (`+292278994-08-17T07:12:55.807Z`).
     #[error(
@@ -199,6 +228,67 @@ impl fmt::Display for Lifetime {
             "{}",
             humantime::format_duration(Duration::from_secs(self.0))
         )
+    }
+}
+
+/// When a new token expires, as its creator asked: never, a lifetime after its creation,
+/// or at an instant. A server takes a lifetime (`expiry_secs`); a tokens file an
+/// instant (`expiry_millis`); each is worked out from the other with a `now`.
+///
+/// ```
+/// use influxdb3_token::{Expiry, Timestamp};
+///
+/// let now = Timestamp::from_millis(1_756_400_061_529);
+/// let week = Expiry::After("7d".parse()?);
+/// assert_eq!(week.ends(now)?.map(|t| t.to_string()).as_deref(), Some("2025-09-04T16:54:21.529Z"));
+/// let new_year = Expiry::At("2026-01-01T00:00:00Z".parse()?);
+/// assert_eq!(new_year.lifetime(now)?.map(|l| l.secs()), Some(10_825_539));
+/// assert_eq!(Expiry::Never.ends(now)?, None);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Expiry {
+    /// The token never expires.
+    Never,
+    /// It expires this long after it is created.
+    After(Lifetime),
+    /// It expires at this instant.
+    At(Timestamp),
+}
+
+impl Expiry {
+    /// The instant a token created at `now` expires; `None` for never.
+    ///
+    /// # Errors
+    ///
+    /// [`LifetimeError::TooLong`] for a lifetime that ends past the last instant an
+    /// `i64` of milliseconds holds; [`LifetimeError::Past`] for an instant not after
+    /// `now`.
+    pub fn ends(self, now: Timestamp) -> Result<Option<Timestamp>, LifetimeError> {
+        match self {
+            Expiry::Never => Ok(None),
+            Expiry::After(lifetime) => lifetime.ends(now).map(Some),
+            Expiry::At(at) if at <= now => Err(LifetimeError::Past),
+            Expiry::At(at) => Ok(Some(at)),
+        }
+    }
+
+    /// The lifetime of a token created at `now`, in whole seconds (an instant is
+    /// reached within the second it falls in); `None` for never.
+    ///
+    /// # Errors
+    ///
+    /// [`LifetimeError::Past`] for an instant not after `now`.
+    pub fn lifetime(self, now: Timestamp) -> Result<Option<Lifetime>, LifetimeError> {
+        match self {
+            Expiry::Never => Ok(None),
+            Expiry::After(lifetime) => Ok(Some(lifetime)),
+            Expiry::At(at) if at <= now => Err(LifetimeError::Past),
+            Expiry::At(at) => {
+                let millis = at.0.abs_diff(now.0);
+                Lifetime::from_duration(Duration::from_secs(millis.div_ceil(1000))).map(Some)
+            }
+        }
     }
 }
 

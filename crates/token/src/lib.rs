@@ -39,6 +39,6 @@ mod expiry;
 mod name;
 mod secret;
 
-pub use expiry::{Lifetime, LifetimeError, Timestamp};
+pub use expiry::{Expiry, Lifetime, LifetimeError, Timestamp, TimestampError};
 pub use name::{MAX_NAME_CHARS, TokenName, TokenNameError};
 pub use secret::{PREFIX, SECRET_BYTES, TOKEN_LEN, Token, TokenError, TokenHash};

@@ -111,12 +111,24 @@ impl fmt::Display for Finding {
     }
 }
 
+/// What a change of [`TokenFile::update`] did to the file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Edit<T> {
+    /// The file is to be written.
+    Changed(T),
+    /// Nothing changed: the file is not written (nor created).
+    Unchanged(T),
+}
+
 /// What a write did.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct Written {
-    /// The file written: the given path with its symbolic links followed.
+    /// The file: the given path with its symbolic links followed.
     pub path: PathBuf,
+    /// Whether the file was written (not when a change left it as it was); in a dry
+    /// run, whether it would have been.
+    pub changed: bool,
     /// Whether the file was created (it did not exist, or was empty).
     pub created: bool,
     /// How many tokens the file holds now (1 for an admin token file).
@@ -141,6 +153,7 @@ pub struct Written {
 pub struct WriteOptions<'a> {
     lock_timeout: Duration,
     on_lock_wait: Option<&'a dyn Fn(&Path)>,
+    dry_run: bool,
 }
 
 impl Default for WriteOptions<'_> {
@@ -149,6 +162,7 @@ impl Default for WriteOptions<'_> {
         WriteOptions {
             lock_timeout: Duration::from_secs(30),
             on_lock_wait: None,
+            dry_run: false,
         }
     }
 }
@@ -158,6 +172,7 @@ impl fmt::Debug for WriteOptions<'_> {
         f.debug_struct("WriteOptions")
             .field("lock_timeout", &self.lock_timeout)
             .field("on_lock_wait", &self.on_lock_wait.is_some())
+            .field("dry_run", &self.dry_run)
             .finish()
     }
 }
@@ -168,6 +183,15 @@ impl<'a> WriteOptions<'a> {
     #[must_use]
     pub fn lock_timeout(mut self, timeout: Duration) -> Self {
         self.lock_timeout = timeout;
+        self
+    }
+
+    /// Do everything a write does (resolve the path, check what is there and that it may
+    /// be replaced, read and parse it, apply the change) but take no lock and write
+    /// nothing; [`Written::changed`] then says whether the file would have been written.
+    #[must_use]
+    pub fn dry_run(mut self, dry_run: bool) -> Self {
+        self.dry_run = dry_run;
         self
     }
 
@@ -182,31 +206,57 @@ impl<'a> WriteOptions<'a> {
 
 /// Resolves `path`, checks this process may replace what is there, takes the lock,
 /// reads the file, and writes what `change` makes of it. `change` gets the file's text
-/// (`None` when it is missing or empty) and gives a value and the new content, or an
-/// error that leaves the file untouched.
+/// (`None` when it is missing or empty) and gives a value and the new content (`None`:
+/// leave the file as it is), or an error that leaves the file untouched.
 fn locked_write<T>(
     path: &Path,
     options: &WriteOptions<'_>,
-    change: impl FnOnce(&Path, Option<&str>) -> Result<(T, Vec<u8>), TokenFileError>,
+    change: impl FnOnce(&Path, Option<&str>) -> Result<(T, Option<Vec<u8>>), TokenFileError>,
 ) -> Result<(T, Written), TokenFileError> {
     let target = write::resolve(path)?;
     // Refused before the lock is taken, so that the user hears why (and nothing is
     // created beside a file they may not change).
     write::check_writable(&target)?;
-    let _lock = write::lock(&target, options)?;
-    write::remove_stale_temps(&target);
+    let _lock = if options.dry_run {
+        write::check_directory(&target)?;
+        None
+    } else {
+        let lock = write::lock(&target, options)?;
+        write::remove_stale_temps(&target);
+        Some(lock)
+    };
     let existing = write::read_existing(&target)?;
     let text = existing
         .as_ref()
         .map(|e| e.text.as_str())
         .filter(|t| !t.is_empty());
-    let created = text.is_none();
     let (value, content) = change(&target, text)?;
+    if options.dry_run {
+        let written = Written {
+            path: target,
+            changed: content.is_some(),
+            created: text.is_none() && content.is_some(),
+            tokens: 0,
+            findings: Vec::new(),
+        };
+        return Ok((value, written));
+    }
+    let Some(content) = content else {
+        let written = Written {
+            path: target,
+            changed: false,
+            created: false,
+            tokens: 0,
+            findings: Vec::new(),
+        };
+        return Ok((value, written));
+    };
     let replaced = write::replace(&target, existing.as_ref(), |out| out.write_all(&content))?;
     let written = Written {
         findings: file_findings(&target, replaced),
         path: target,
-        created,
+        changed: true,
+        created: text.is_none(),
         tokens: 0,
     };
     Ok((value, written))
@@ -237,7 +287,8 @@ impl TokenFile<'_> {
     }
 
     /// Changes the file at `path` (created if missing or empty) with `change`, under the
-    /// lock, atomically and durably; nothing is written when `change` fails.
+    /// lock, atomically and durably. Nothing is written when `change` fails or says
+    /// [`Edit::Unchanged`].
     ///
     /// # Errors
     ///
@@ -246,7 +297,7 @@ impl TokenFile<'_> {
     pub fn update<T>(
         path: impl AsRef<Path>,
         options: &WriteOptions<'_>,
-        change: impl FnOnce(&mut TokenFile<'_>) -> Result<T, AddError>,
+        change: impl FnOnce(&mut TokenFile<'_>) -> Result<Edit<T>, AddError>,
     ) -> Result<(T, Written), TokenFileError> {
         let ((value, tokens), mut written) =
             locked_write(path.as_ref(), options, |target, text| {
@@ -259,14 +310,20 @@ impl TokenFile<'_> {
                     }
                     None => TokenFile::new(),
                 };
-                let value = change(&mut file).map_err(|error| TokenFileError::Conflict {
+                let edit = change(&mut file).map_err(|error| TokenFileError::Conflict {
                     path: target.to_path_buf(),
                     error,
                 })?;
-                let mut content = Vec::with_capacity(text.map_or(4096, |t| t.len() + 4096));
-                // Writing to memory cannot fail.
-                let _ = file.write_json(&mut content);
-                Ok(((value, file.tokens().len()), content))
+                let tokens = file.tokens().len();
+                match edit {
+                    Edit::Unchanged(value) => Ok(((value, tokens), None)),
+                    Edit::Changed(value) => {
+                        let mut content = Vec::with_capacity(text.map_or(4096, |t| t.len() + 4096));
+                        // Writing to memory cannot fail.
+                        let _ = file.write_json(&mut content);
+                        Ok(((value, tokens), Some(content)))
+                    }
+                }
             })?;
         written.tokens = tokens;
         Ok((value, written))
@@ -285,7 +342,10 @@ impl TokenFile<'_> {
         create_databases: &[DatabaseName],
         options: &WriteOptions<'_>,
     ) -> Result<Written, TokenFileError> {
-        TokenFile::update(path, options, |file| file.add(entry, create_databases)).map(|((), w)| w)
+        TokenFile::update(path, options, |file| {
+            file.add(entry, create_databases).map(Edit::Changed)
+        })
+        .map(|((), w)| w)
     }
 }
 
@@ -322,7 +382,7 @@ impl AdminTokenFile<'_> {
                     error,
                 })?;
             }
-            Ok(((), self.to_json().into_bytes()))
+            Ok(((), Some(self.to_json().into_bytes())))
         })?;
         written.tokens = 1;
         Ok(written)

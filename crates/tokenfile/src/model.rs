@@ -303,6 +303,38 @@ impl<'a> TokenFile<'a> {
         Ok(())
     }
 
+    /// Puts `entry` in the place of the token of the same name, which keeps its position
+    /// and the fields this library does not know, and gives the old entry back; adds it
+    /// at the end when there is none. `create_databases` are added as by
+    /// [`add`](Self::add).
+    ///
+    /// # Errors
+    ///
+    /// [`AddError::TokenTaken`] when another token has the new token's value; the file
+    /// is then unchanged.
+    pub fn replace(
+        &mut self,
+        mut entry: TokenEntry<'a>,
+        create_databases: &[DatabaseName],
+    ) -> Result<Option<TokenEntry<'a>>, AddError> {
+        if let Some(t) = self
+            .tokens
+            .iter()
+            .find(|t| t.token == entry.token && t.name() != entry.name())
+        {
+            return Err(AddError::TokenTaken {
+                name: t.name().to_owned(),
+            });
+        }
+        let Some(at) = self.tokens.iter().position(|t| t.name() == entry.name()) else {
+            self.add(entry, create_databases)?;
+            return Ok(None);
+        };
+        self.add_databases(create_databases);
+        entry.record.extra = std::mem::take(&mut self.tokens[at].record.extra);
+        Ok(Some(std::mem::replace(&mut self.tokens[at], entry)))
+    }
+
     /// Adds databases to `create_databases` (set union, first-seen order).
     pub(crate) fn add_databases(&mut self, create_databases: &[DatabaseName]) {
         if create_databases.is_empty() {

@@ -164,13 +164,7 @@ pub(crate) struct Locked {
 /// Takes the lock beside `target`, waiting up to the options' timeout; tells the
 /// options' callback once when it has waited about a second.
 pub(crate) fn lock(target: &Path, options: &WriteOptions<'_>) -> Result<Locked, TokenFileError> {
-    let (dir, _) = split(target);
-    if !dir.is_dir() {
-        return Err(TokenFileError::NoDirectory {
-            path: target.to_path_buf(),
-            directory: dir,
-        });
-    }
+    check_directory(target)?;
     let path = lock_path(target);
     let err = |source| TokenFileError::Lock {
         path: path.clone(),
@@ -214,6 +208,19 @@ pub(crate) fn lock(target: &Path, options: &WriteOptions<'_>) -> Result<Locked, 
             }
             Err(fs::TryLockError::Error(e)) => return Err(err(e)),
         }
+    }
+}
+
+/// Refuses a target whose directory does not exist.
+pub(crate) fn check_directory(target: &Path) -> Result<(), TokenFileError> {
+    let (dir, _) = split(target);
+    if dir.is_dir() {
+        Ok(())
+    } else {
+        Err(TokenFileError::NoDirectory {
+            path: target.to_path_buf(),
+            directory: dir,
+        })
     }
 }
 

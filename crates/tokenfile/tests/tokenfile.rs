@@ -12,7 +12,7 @@ use influxdb3_permission::Permission;
 use influxdb3_permission::{DatabaseName, Grants};
 use influxdb3_token::{Lifetime, Timestamp, Token, TokenName};
 use influxdb3_tokenfile::{
-    AddError, AdminTokenFile, FileKind, Finding, TokenEntry, TokenFile, TokenFileError,
+    AddError, AdminTokenFile, Edit, FileKind, Finding, TokenEntry, TokenFile, TokenFileError,
     WriteOptions, Written,
 };
 use proptest::prelude::*;
@@ -146,7 +146,9 @@ fn append_adds_in_upstream_key_order_and_unions_databases() {
     .unwrap();
     let (expired, done) = TokenFile::update(&path, &WriteOptions::default(), |file| {
         file.add(new, &dbs(&["db4", "db1"]))?;
-        Ok(file.findings("reader", Timestamp::from_millis(NOW)))
+        Ok(Edit::Changed(
+            file.findings("reader", Timestamp::from_millis(NOW)),
+        ))
     })
     .unwrap();
     assert!(!done.created);
@@ -363,6 +365,68 @@ fn new_files_are_private_and_existing_modes_are_kept() {
             "`{}` can be read by its group or others (mode 0640) and holds secrets",
             path.display()
         )
+    );
+}
+
+#[test]
+fn a_change_that_changes_nothing_writes_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("tokens.json");
+    // Not even the file is created.
+    let (found, written) = TokenFile::update(&path, &WriteOptions::default(), |file| {
+        Ok(Edit::Unchanged(file.get("x").is_some()))
+    })
+    .unwrap();
+    assert!(!found && !written.changed && !written.created);
+    assert!(!path.exists());
+    // A file as a person left it (not in our layout) stays byte for byte.
+    let hand_made = PAGE_EXAMPLE.replace("  ", "\t");
+    fs::write(&path, &hand_made).unwrap();
+    let (found, written) = TokenFile::update(&path, &WriteOptions::default(), |file| {
+        Ok(Edit::Unchanged(file.get("example-token").is_some()))
+    })
+    .unwrap();
+    assert!(found && !written.changed);
+    assert_eq!(fs::read_to_string(&path).unwrap(), hand_made);
+}
+
+#[test]
+fn a_replaced_token_keeps_its_place_and_unknown_fields() {
+    let text = r#"{
+  "tokens": [
+    {"token": "apiv3_a", "name": "a", "permissions": ["db:x:read"], "x-owner": "team-a"},
+    {"token": "apiv3_b", "name": "b", "permissions": ["db:x:read"]}
+  ]
+}"#;
+    let mut file = TokenFile::parse(text).unwrap();
+    let new = entry("a", &["db:y:write"]);
+    let secret = new.token().expose_secret().to_owned();
+    let old = file.replace(new, &dbs(&["y"])).unwrap().unwrap();
+    assert_eq!(old.token().expose_secret(), "apiv3_a");
+    let names: Vec<&str> = file.tokens().iter().map(|t| t.name()).collect();
+    assert_eq!(names, ["a", "b"]);
+    let a = file.get("a").unwrap();
+    assert_eq!(a.token().expose_secret(), secret);
+    assert_eq!(a.permissions()[0].to_string(), "db:y:write");
+    assert_eq!(a.extra_fields().collect::<Vec<_>>(), ["x-owner"]);
+    assert_eq!(file.create_databases().unwrap(), dbs(&["y"]));
+    // Without a token of that name, it is added; a value another token has is refused.
+    assert!(
+        file.replace(entry("c", &["db:x:read"]), &[])
+            .unwrap()
+            .is_none()
+    );
+    assert_eq!(file.tokens().len(), 3);
+    let b_again = TokenEntry::new(
+        Token::parse_lenient("apiv3_b").unwrap(),
+        TokenName::new("a").unwrap(),
+        None,
+        grants(&["db:x:read"]),
+    )
+    .unwrap();
+    assert_eq!(
+        file.replace(b_again, &[]).unwrap_err(),
+        AddError::TokenTaken { name: "b".into() }
     );
 }
 
@@ -604,7 +668,9 @@ fn findings_warn_about_what_the_server_will_trip_on() {
     let new = entry("new", &["db:db1,db2:read", "db:*:write"]);
     let (findings, _) = TokenFile::update(&path, &WriteOptions::default(), |file| {
         file.add(new, &dbs(&["db1"]))?;
-        Ok(file.findings("new", Timestamp::from_millis(NOW)))
+        Ok(Edit::Changed(
+            file.findings("new", Timestamp::from_millis(NOW)),
+        ))
     })
     .unwrap();
     assert_eq!(
