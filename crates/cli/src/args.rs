@@ -4,7 +4,10 @@
 use std::ffi::OsString;
 use std::path::PathBuf;
 
-use clap::{ArgAction, Args, Parser, Subcommand, ValueEnum};
+use clap::{ArgAction, Args, Parser, Subcommand, ValueEnum, ValueHint};
+use clap_complete::engine::ArgValueCompleter;
+
+use crate::complete;
 
 const ABOUT: &str = "The token commands of InfluxDB 3: create permission and admin tokens, online or offline into tokens files, and delete tokens. This binary is not the database server.";
 
@@ -12,9 +15,13 @@ const LONG_ABOUT: &str = "The token commands of InfluxDB 3: create permission an
 
 This `influxdb3` implements only the token commands of InfluxDB 3 (`create token`, `delete token`). It is not the database server: `serve`, `query`, `write` and the other commands belong to the InfluxDB 3 binary itself.";
 
-const AFTER_HELP: &str = "Exit codes: 0 success, 1 other failure, 2 usage or invalid input, 3 name already taken, 4 authentication or authorization refused, 5 connection or TLS failure, 6 unusable tokens file.";
+pub(crate) const EXIT_CODES: &str = "Exit codes: 0 success, 1 other failure, 2 usage or invalid input, 3 name already taken, 4 authentication or authorization refused, 5 connection or TLS failure, 6 unusable tokens file.";
 
 const BOOL_HELP: &str = "Do not verify the server's TLS certificate. Anyone on the network path can then read the admin token: use it only against a test server. Takes true/false, 1/0, yes/no or on/off from the environment";
+
+const TOKEN_HELP: &str = "The admin token, or `-` to read it from standard input. A token given on the command line can be read by every user of the machine (`ps`): prefer --token -, --token-file or INFLUXDB3_AUTH_TOKEN_FILE";
+
+const TOKEN_FILE_HELP: &str = "A file whose first line is the admin token (a Docker secret, say); it must not be readable by its group or others";
 
 /// `influxdb3`.
 #[derive(Parser, Debug)]
@@ -23,7 +30,7 @@ const BOOL_HELP: &str = "Do not verify the server's TLS certificate. Anyone on t
     version,
     about = ABOUT,
     long_about = LONG_ABOUT,
-    after_help = AFTER_HELP,
+    after_help = EXIT_CODES,
     disable_help_subcommand = true,
     arg_required_else_help = true,
     max_term_width = 100
@@ -48,9 +55,37 @@ pub(crate) enum Command {
         #[command(subcommand)]
         resource: DeleteResource,
     },
+    /// Print a shell completion script (bash, zsh, fish, powershell, elvish).
+    #[command(
+        long_about = "Print a shell completion script. It asks this binary for candidates as you type, so that completion knows the permission grammar: resource types, `*`, system names, and actions after the second `:`.\n\n  bash:  source <(influxdb3 completions bash)\n  zsh:   source <(influxdb3 completions zsh)\n  fish:  influxdb3 completions fish | source"
+    )]
+    Completions {
+        /// The shell.
+        #[arg(value_enum)]
+        shell: Shell,
+    },
+    /// Print the manual page (roff), or write every page to a directory.
+    Man {
+        /// The command whose page to print (`create token`); none for the main page.
+        command: Vec<String>,
+        /// Write every page (`influxdb3.1`, `influxdb3-create-token.1`, …) to this
+        /// directory instead.
+        #[arg(long, value_name = "DIR", value_hint = ValueHint::DirPath)]
+        out_dir: Option<PathBuf>,
+    },
     /// Any other command (`serve`, say): not part of this binary.
     #[command(external_subcommand)]
     Other(Vec<OsString>),
+}
+
+/// The shells `completions` writes for.
+#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Shell {
+    Bash,
+    Zsh,
+    Fish,
+    Powershell,
+    Elvish,
 }
 
 /// What `create` creates.
@@ -73,14 +108,28 @@ pub(crate) enum DeleteResource {
     Other(Vec<OsString>),
 }
 
-/// Output format.
+/// Output format of commands that report.
 #[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq, Default)]
 pub(crate) enum Format {
     /// Human-readable text.
     #[default]
     Text,
-    /// One JSON document on stdout, and nothing else.
+    /// One JSON document on stdout, and nothing else; errors as one JSON object on
+    /// stderr.
     Json,
+}
+
+/// Output format of `create token`.
+#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq, Default)]
+pub(crate) enum CreateFormat {
+    /// Human-readable text.
+    #[default]
+    Text,
+    /// One JSON document on stdout, and nothing else; errors as one JSON object on
+    /// stderr.
+    Json,
+    /// The token and a newline, and nothing else.
+    Token,
 }
 
 /// How to reach the server.
@@ -93,7 +142,8 @@ pub(crate) struct Server {
         value_name = "HOST_URL",
         env = "INFLUXDB3_HOST_URL",
         hide_env_values = true,
-        default_value = "http://127.0.0.1:8181"
+        default_value = "http://127.0.0.1:8181",
+        value_hint = ValueHint::Url
     )]
     pub(crate) host: String,
 
@@ -102,16 +152,28 @@ pub(crate) struct Server {
         long = "token",
         value_name = "AUTH_TOKEN",
         env = "INFLUXDB3_AUTH_TOKEN",
-        hide_env_values = true
+        hide_env_values = true,
+        long_help = TOKEN_HELP
     )]
     pub(crate) token: Option<String>,
+
+    /// A file holding the admin token (first line)
+    #[arg(
+        long = "token-file",
+        value_name = "FILE",
+        env = "INFLUXDB3_AUTH_TOKEN_FILE",
+        long_help = TOKEN_FILE_HELP,
+        value_hint = ValueHint::FilePath
+    )]
+    pub(crate) token_file: Option<PathBuf>,
 
     /// An optional arg to use a custom CA for testing with self-signed certs
     #[arg(
         long = "tls-ca",
         value_name = "CA_CERT",
         env = "INFLUXDB3_TLS_CA",
-        long_help = "A CA certificate (PEM or DER, told apart by the content) to trust as well as the usual roots, for servers with self-signed or private certificates"
+        long_help = "A CA certificate (PEM or DER, told apart by the content) to trust as well as the usual roots, for servers with self-signed or private certificates",
+        value_hint = ValueHint::FilePath
     )]
     pub(crate) tls_ca: Option<PathBuf>,
 
@@ -144,7 +206,13 @@ Exit codes: 0 success, 1 other failure, 2 usage or invalid input, 3 name already
 )]
 pub(crate) struct CreateToken {
     /// Permissions in `RESOURCE_TYPE:RESOURCE_NAMES:ACTIONS` format--for example, `db:*:read,write`, `system:*:read`. `--permission` may be specified multiple times
-    #[arg(long = "permission", visible_alias = "permissions", value_name = "PERMISSION", action = ArgAction::Append)]
+    #[arg(
+        long = "permission",
+        visible_alias = "permissions",
+        value_name = "PERMISSION",
+        action = ArgAction::Append,
+        add = ArgValueCompleter::new(complete::permission)
+    )]
     pub(crate) permissions: Vec<String>,
 
     /// Name of the token
@@ -170,9 +238,38 @@ pub(crate) struct CreateToken {
     #[arg(long, value_name = "DURATION", allow_hyphen_values = true)]
     pub(crate) expiry: Option<String>,
 
+    /// When the token expires, as an RFC 3339 instant in UTC (instead of --expiry)
+    #[arg(long, value_name = "RFC3339")]
+    pub(crate) expires_at: Option<String>,
+
+    /// Refuse a token that lives longer than this, or never expires (a CI policy)
+    #[arg(long, value_name = "DURATION", env = "INFLUXDB3_MAX_EXPIRY")]
+    pub(crate) max_expiry: Option<String>,
+
     /// Output format
-    #[arg(long, value_enum, value_name = "FORMAT", default_value_t = Format::Text)]
-    pub(crate) format: Format,
+    #[arg(long, value_enum, value_name = "FORMAT", default_value_t = CreateFormat::Text)]
+    pub(crate) format: CreateFormat,
+
+    /// Show what would be sent or written, and do nothing
+    #[arg(
+        long,
+        long_help = "Show what would be done, and do nothing: online, the exact request (method, URL, headers with the admin token as `Bearer ***`, body); offline, the entry that would be written (its token as `apiv3_***`) and the file, after loading and checking the file as a real run would. Nothing is sent, written or locked"
+    )]
+    pub(crate) dry_run: bool,
+
+    /// When a token of this name exists, change nothing and succeed
+    #[arg(
+        long,
+        long_help = "When a token of this name exists already (in the file offline; on the server online), change nothing, print nothing on stdout, say so on stderr, and exit 0: a provisioning script can run again"
+    )]
+    pub(crate) if_not_exists: bool,
+
+    /// Offline: give the token of this name a new secret and these permissions and expiry
+    #[arg(
+        long,
+        long_help = "Offline: the token of this name gets a new secret and the given permissions and expiry, in the same place in the file (its unknown fields kept); the new secret is printed as for a create. Without a token of that name it is created"
+    )]
+    pub(crate) replace: bool,
 
     /// Write the token to --output-file instead of asking a server
     #[arg(
@@ -186,7 +283,7 @@ pub(crate) struct CreateToken {
     pub(crate) create_databases: Vec<String>,
 
     /// File path to use for the generated tokens file (with --offline)
-    #[arg(long, value_name = "FILE")]
+    #[arg(long, value_name = "FILE", value_hint = ValueHint::FilePath)]
     pub(crate) output_file: Option<PathBuf>,
 
     /// How long to wait for another writer's lock on --output-file (with --offline)
@@ -218,6 +315,10 @@ pub(crate) struct DeleteToken {
     /// Delete without asking for confirmation
     #[arg(long, short = 'y')]
     pub(crate) yes: bool,
+
+    /// Show the request that would be sent, and send nothing
+    #[arg(long)]
+    pub(crate) dry_run: bool,
 
     #[command(flatten)]
     pub(crate) server: Server,

@@ -40,9 +40,19 @@ pub struct CliError {
     /// A stable name for the failure (`invalid_permission`, `name_taken`, …).
     pub(crate) kind: &'static str,
     pub(crate) message: String,
-    /// Lines shown under the message (the input with a caret under the bad part).
-    pub(crate) snippet: Option<String>,
     pub(crate) hint: Option<String>,
+    /// Where in an input the error is (a permission's).
+    pub(crate) at: Option<Box<At>>,
+}
+
+/// The input that failed and where: for the lines under the message, and for the JSON
+/// form of the error.
+#[derive(Debug, Clone)]
+pub(crate) struct At {
+    /// The input with a caret line under the bad part.
+    pub(crate) snippet: String,
+    pub(crate) input: String,
+    pub(crate) span: std::ops::Range<usize>,
 }
 
 impl CliError {
@@ -51,8 +61,8 @@ impl CliError {
             code,
             kind,
             message: message.into(),
-            snippet: None,
             hint: None,
+            at: None,
         }
     }
 
@@ -79,15 +89,17 @@ impl CliError {
         // The grammar's renderer, with the flag as label: the message line is ours, the
         // input and carets under it are the renderer's, the hint is its own field.
         let rendered = e.render(Some(flag)).to_string();
-        err.snippet = Some(
-            rendered
+        err.hint = e.hint().map(str::to_owned);
+        err.at = Some(Box::new(At {
+            snippet: rendered
                 .lines()
                 .skip(1)
                 .take(2)
                 .collect::<Vec<_>>()
                 .join("\n"),
-        );
-        err.hint = e.hint().map(str::to_owned);
+            input: e.input().to_owned(),
+            span: e.span(),
+        }));
         err
     }
 

@@ -10,7 +10,9 @@
 #![forbid(unsafe_code)]
 
 mod args;
+mod complete;
 mod error;
+mod man;
 mod output;
 mod plan;
 pub mod render;
@@ -28,7 +30,13 @@ use render::{Paint, quote};
 
 /// Runs the command line in `args` (the program name first) and gives the exit code.
 pub fn main_with(args: impl IntoIterator<Item = OsString>) -> ExitCode {
-    let matches = match Cli::command().try_get_matches_from(args) {
+    // Asked by a shell for completions (`COMPLETE=bash influxdb3 …`): answer and exit.
+    clap_complete::CompleteEnv::with_factory(Cli::command)
+        .var(complete::VAR)
+        .complete();
+    let args: Vec<OsString> = args.into_iter().collect();
+    output::set_json(json_format(&args));
+    let matches = match Cli::command().try_get_matches_from(&args) {
         Ok(m) => m,
         Err(e) => return clap_error(&e),
     };
@@ -48,6 +56,8 @@ pub fn main_with(args: impl IntoIterator<Item = OsString>) -> ExitCode {
         Command::Delete {
             resource: DeleteResource::Token(args),
         } => plan::delete(args, leaf),
+        Command::Completions { shell } => return completions(shell),
+        Command::Man { command, out_dir } => return man::run(&command, out_dir.as_deref()),
         Command::Create {
             resource: CreateResource::Other(words),
         } => Err(not_ours("create ", &words)),
@@ -61,9 +71,11 @@ pub fn main_with(args: impl IntoIterator<Item = OsString>) -> ExitCode {
             for w in &done.warnings {
                 output::warn(w);
             }
-            let out = match done.format {
-                args::Format::Text => run::text(&done.report, Paint::On),
-                args::Format::Json => render::escape_json(&run::json(&done.report)),
+            if let Some(note) = run::note(&done.report) {
+                output::note(&note);
+            }
+            let Some(out) = run::stdout(&done.report, done.format, Paint::On) else {
+                return ExitCode::SUCCESS;
             };
             match output::stdout(&out) {
                 // A reader that went away (`| head`) is not a failure.
@@ -83,11 +95,49 @@ pub fn main_with(args: impl IntoIterator<Item = OsString>) -> ExitCode {
     }
 }
 
-/// Help and version go to stdout with 0; usage errors to stderr with 2. Printing
-/// never panics (`clap` reports a failed write, which is ignored).
+/// Whether the command line asks for `--format json`, so that even an error of the
+/// command line itself is reported as JSON.
+fn json_format(args: &[OsString]) -> bool {
+    args.windows(2)
+        .any(|w| w[0] == "--format" && w[1] == "json")
+        || args.iter().any(|a| a == "--format=json")
+}
+
+/// `influxdb3 completions SHELL`.
+fn completions(shell: args::Shell) -> ExitCode {
+    let mut out = Vec::new();
+    // Writing to memory cannot fail.
+    let _ = complete::registration(shell, &mut out);
+    match output::stdout(&String::from_utf8_lossy(&out)) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,
+        Err(e) => {
+            output::error(&CliError::new(
+                Exit::Failure,
+                "stdout",
+                format!("cannot write to stdout: {e}"),
+            ));
+            Exit::Failure.into()
+        }
+    }
+}
+
+/// Help and version go to stdout with 0; usage errors to stderr with 2 (as JSON with
+/// `--format json`). Printing never panics (a failed write is ignored).
 fn clap_error(e: &clap::Error) -> ExitCode {
-    let _ = e.print();
-    ExitCode::from(u8::try_from(e.exit_code()).unwrap_or(2))
+    let code = u8::try_from(e.exit_code()).unwrap_or(2);
+    if e.use_stderr() && output::json() {
+        let shown = e.render().to_string();
+        let message = shown
+            .lines()
+            .next()
+            .unwrap_or_default()
+            .trim_start_matches("error: ");
+        output::error(&CliError::new(Exit::Usage, "usage", message));
+    } else {
+        let _ = e.print();
+    }
+    ExitCode::from(code)
 }
 
 /// A token was made but its secret could not be written to stdout.
@@ -120,6 +170,11 @@ fn unshown(report: &run::Report, e: &std::io::Error) -> CliError {
             Exit::Failure,
             "stdout",
             format!("the token was deleted, but cannot write to stdout: {e}"),
+        ),
+        run::Report::Exists { .. } | run::Report::DryRun(_) => CliError::new(
+            Exit::Failure,
+            "stdout",
+            format!("cannot write to stdout: {e}"),
         ),
     }
 }

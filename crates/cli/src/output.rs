@@ -4,9 +4,21 @@
 //! `TERM=dumb`, and strips styling where the stream is not a terminal.
 
 use std::io::Write;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use crate::error::CliError;
 use crate::render::{self, Paint};
+
+/// Whether stderr speaks JSON (`--format json`): one object per error or warning.
+static JSON: AtomicBool = AtomicBool::new(false);
+
+pub(crate) fn set_json(on: bool) {
+    JSON.store(on, Ordering::Relaxed);
+}
+
+pub(crate) fn json() -> bool {
+    JSON.load(Ordering::Relaxed)
+}
 
 /// Writes `text` to stderr; a failure (a closed or full stderr) is ignored.
 fn stderr(text: &str) {
@@ -15,14 +27,31 @@ fn stderr(text: &str) {
     let _ = err.flush();
 }
 
-/// `warning: TEXT` on stderr.
+/// `warning: TEXT` on stderr (`{"warning": TEXT}` in JSON).
 pub(crate) fn warn(text: &str) {
-    stderr(&render::warning(text, Paint::On));
+    if json() {
+        stderr(&render::json_line("warning", text));
+    } else {
+        stderr(&render::warning(text, Paint::On));
+    }
 }
 
-/// The error, its snippet and its hint on stderr.
+/// `note: TEXT` on stderr (`{"note": TEXT}` in JSON).
+pub(crate) fn note(text: &str) {
+    if json() {
+        stderr(&render::json_line("note", text));
+    } else {
+        stderr(&render::note(text, Paint::On));
+    }
+}
+
+/// The error, its snippet and its hint on stderr; one JSON object in JSON.
 pub(crate) fn error(e: &CliError) {
-    stderr(&render::error(e, Paint::On));
+    if json() {
+        stderr(&render::error_json(e));
+    } else {
+        stderr(&render::error(e, Paint::On));
+    }
 }
 
 /// A question on stderr, without a newline.

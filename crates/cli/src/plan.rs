@@ -1,18 +1,19 @@
 //! Flags turned into a validated plan, in one place, before any side effect: nothing is
 //! sent, read for writing or written until the whole command line has been checked.
 
+use std::os::unix::fs::PermissionsExt;
 use std::path::PathBuf;
 use std::time::Duration;
 
 use clap::ArgMatches;
 use clap::parser::ValueSource;
 use influxdb3_permission::{DatabaseName, Grants, GrantsError, Permission};
-use influxdb3_token::{Lifetime, Token, TokenName};
+use influxdb3_token::{Expiry, Lifetime, Timestamp, Token, TokenName};
 use influxdb3_token_client::{Client, ClientError, DEFAULT_HOST, HostUrl};
 
-use crate::args::{CreateToken, DeleteToken, Format, Server};
-use crate::error::{Action, CliError, Request};
-use crate::render::quote;
+use crate::args::{CreateFormat, CreateToken, DeleteToken, Format, Server};
+use crate::error::{Action, CliError, Request, chain};
+use crate::render::{quote, quote_path};
 
 /// Where a new token goes.
 #[derive(Debug)]
@@ -31,8 +32,9 @@ pub(crate) struct Online {
     pub(crate) client: Client,
     pub(crate) host: HostUrl,
     pub(crate) had_token: bool,
-    /// A warning to show before the request (`--tls-no-verify` on an https host).
-    pub(crate) warning: Option<String>,
+    /// Warnings to show before the request (`--tls-no-verify` on an https host, a token
+    /// on the command line).
+    pub(crate) warnings: Vec<String>,
 }
 
 impl Online {
@@ -51,29 +53,45 @@ impl Online {
     }
 }
 
+/// What to do when a token of the name exists already.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Mode {
+    /// Fail (exit 3).
+    Create,
+    /// Change nothing and succeed.
+    IfNotExists,
+    /// Give it a new secret and the new grants (offline).
+    Replace,
+}
+
 /// What to do.
 #[derive(Debug)]
 pub(crate) enum Plan {
     Permission {
         name: TokenName,
         grants: Grants,
-        lifetime: Option<Lifetime>,
+        expiry: Expiry,
         target: Target,
-        format: Format,
+        format: CreateFormat,
+        mode: Mode,
+        dry_run: bool,
     },
     Admin {
         name: Option<TokenName>,
         regenerate: bool,
         yes: bool,
-        lifetime: Option<Lifetime>,
+        expiry: Expiry,
         target: Target,
-        format: Format,
+        format: CreateFormat,
+        mode: Mode,
+        dry_run: bool,
     },
     Delete {
         name: TokenName,
         yes: bool,
         online: Online,
         format: Format,
+        dry_run: bool,
     },
 }
 
@@ -101,7 +119,12 @@ pub(crate) fn create(args: CreateToken, m: &ArgMatches) -> Result<Plan, CliError
         yes,
         server,
         expiry,
+        expires_at,
+        max_expiry,
         format,
+        dry_run,
+        if_not_exists,
+        replace,
         offline,
         create_databases,
         output_file,
@@ -109,17 +132,25 @@ pub(crate) fn create(args: CreateToken, m: &ArgMatches) -> Result<Plan, CliError
         ..
     } = args;
     let name = name.map(|n| token_name("--name", &n)).transpose()?;
-    combinations(&Combination {
+    let given = Combination {
         admin,
         regenerate,
         offline,
         named: name.is_some(),
         permissions: !permissions.is_empty(),
         create_databases: !create_databases.is_empty(),
-        expiry: expiry.is_some(),
-    })?;
+        expiry: expiry.is_some() || expires_at.is_some(),
+    };
+    combinations(&given)?;
     if yes && !regenerate {
         return Err(CliError::usage("--yes goes with --admin --regenerate"));
+    }
+    let mode = mode(if_not_exists, replace, &given)?;
+    if dry_run && format == CreateFormat::Token {
+        return Err(
+            CliError::usage("--format token prints a new token, and a dry run makes none")
+                .hint("use --format text or --format json with --dry-run"),
+        );
     }
     let permissions = permissions
         .iter()
@@ -134,15 +165,13 @@ pub(crate) fn create(args: CreateToken, m: &ArgMatches) -> Result<Plan, CliError
                 .hint("for example --name 'Read/write token for my_database'"));
         }
     };
-    let lifetime = expiry
-        .map(|text| {
-            text.parse::<Lifetime>().map_err(|e| {
-                CliError::usage(format!("invalid --expiry: {}", crate::error::chain(&e)))
-                    .kind("invalid_expiry")
-                    .hint("write a duration such as `1h`, `7d`, `1M` or `1y`; without --expiry the token never expires")
-            })
-        })
-        .transpose()?;
+    let expiry = expiry_of(expiry.as_deref(), expires_at.as_deref())?;
+    // The operator token `_admin` never expires.
+    let effective = match &kind {
+        Kind::Admin(None) if !offline => Expiry::Never,
+        _ => expiry,
+    };
+    max_expiry_policy(m, max_expiry.as_deref(), effective)?;
     let target = target(
         server,
         m,
@@ -156,18 +185,108 @@ pub(crate) fn create(args: CreateToken, m: &ArgMatches) -> Result<Plan, CliError
             name,
             regenerate,
             yes,
-            lifetime,
+            expiry,
             target,
             format,
+            mode,
+            dry_run,
         },
         Kind::Permission(name, grants) => Plan::Permission {
             name,
             grants,
-            lifetime,
+            expiry,
             target,
             format,
+            mode,
+            dry_run,
         },
     })
+}
+
+/// What to do with a token of the name that exists: `--if-not-exists`, `--replace`.
+fn mode(if_not_exists: bool, replace: bool, given: &Combination) -> Result<Mode, CliError> {
+    Ok(match (if_not_exists, replace) {
+        (true, true) => {
+            return Err(CliError::usage(
+                "--if-not-exists keeps a token that exists and --replace changes it: give one of them",
+            ));
+        }
+        (true, false) => Mode::IfNotExists,
+        (false, true) if !given.offline => {
+            return Err(CliError::usage(
+                "--replace changes a token in a tokens file (with --offline): a server cannot change a token in place",
+            )
+            .hint("online, delete the token and create it again, or use `tokens apply --recreate`"));
+        }
+        (false, true) if given.admin => {
+            return Err(CliError::usage(
+                "--replace is for permission tokens: --admin --offline always replaces the admin token file",
+            ));
+        }
+        (false, true) => Mode::Replace,
+        (false, false) => Mode::Create,
+    })
+}
+
+/// `--expiry` or `--expires-at` (not both), checked.
+fn expiry_of(expiry: Option<&str>, expires_at: Option<&str>) -> Result<Expiry, CliError> {
+    match (expiry, expires_at) {
+        (Some(_), Some(_)) => Err(CliError::usage(
+            "--expiry and --expires-at both say when the token expires: give one of them",
+        )),
+        (Some(text), None) => text.parse::<Lifetime>().map(Expiry::After).map_err(|e| {
+            CliError::usage(format!("invalid --expiry: {}", chain(&e)))
+                .kind("invalid_expiry")
+                .hint("write a duration such as `1h`, `7d`, `1M` or `1y`; without --expiry the token never expires")
+        }),
+        (None, Some(text)) => {
+            let at: Timestamp = text.parse().map_err(|e| {
+                CliError::usage(format!("invalid --expires-at: {}", chain(&e)))
+                    .kind("invalid_expiry")
+            })?;
+            if at <= Timestamp::now() {
+                return Err(CliError::usage(format!(
+                    "invalid --expires-at: {at} has passed: a token cannot expire before it is created"
+                ))
+                .kind("invalid_expiry"));
+            }
+            Ok(Expiry::At(at))
+        }
+        (None, None) => Ok(Expiry::Never),
+    }
+}
+
+/// `--max-expiry` (or `INFLUXDB3_MAX_EXPIRY`), when given, applied to `expiry`.
+fn max_expiry_policy(m: &ArgMatches, max: Option<&str>, expiry: Expiry) -> Result<(), CliError> {
+    let Some(text) = value(m, "max_expiry", max) else {
+        return Ok(());
+    };
+    let max = text.parse::<Lifetime>().map_err(|e| {
+        CliError::usage(format!(
+            "invalid --max-expiry (INFLUXDB3_MAX_EXPIRY): {}",
+            chain(&e)
+        ))
+    })?;
+    within_policy(expiry, max, Timestamp::now())
+}
+
+/// Refuses a token that would live longer than `max`, or forever.
+fn within_policy(expiry: Expiry, max: Lifetime, now: Timestamp) -> Result<(), CliError> {
+    let refused = |what: String| {
+        CliError::usage(format!(
+            "{what}, and --max-expiry (INFLUXDB3_MAX_EXPIRY) allows at most {max}"
+        ))
+        .kind("expiry_policy")
+        .hint(format!("give --expiry {max} or less"))
+    };
+    match expiry.lifetime(now) {
+        Ok(None) => Err(refused("the token would never expire".to_owned())),
+        Ok(Some(lifetime)) if lifetime > max => {
+            Err(refused(format!("the token would live {lifetime}")))
+        }
+        Ok(Some(_)) => Ok(()),
+        Err(e) => Err(CliError::usage(format!("invalid --expires-at: {e}"))),
+    }
 }
 
 /// Where the token goes: the file (with the flags that mean nothing offline refused), or
@@ -184,6 +303,7 @@ fn target(
         let given: Vec<&str> = [
             ("host", "--host"),
             ("token", "--token"),
+            ("token_file", "--token-file"),
             ("tls_ca", "--tls-ca"),
             ("tls_no_verify", "--tls-no-verify"),
         ]
@@ -313,6 +433,7 @@ pub(crate) fn delete(args: DeleteToken, m: &ArgMatches) -> Result<Plan, CliError
         yes: args.yes,
         online: online(args.server, m)?,
         format: args.format,
+        dry_run: args.dry_run,
     })
 }
 
@@ -369,37 +490,147 @@ fn boolean(flag: &str, text: &str) -> Result<bool, CliError> {
     }
 }
 
+/// Where the admin token came from.
+enum Source {
+    /// `--token VALUE` on the command line, where every user can read it.
+    Literal(String),
+    /// `--token -`.
+    Stdin,
+    /// `--token-file` or `INFLUXDB3_AUTH_TOKEN_FILE`.
+    File(PathBuf),
+    /// `INFLUXDB3_AUTH_TOKEN`.
+    Environment(String),
+}
+
+/// The one source of the admin token: a flag wins over a variable; two flags, or two
+/// variables, are a usage error naming both.
+fn token_source(server: &Server, m: &ArgMatches) -> Result<Option<Source>, CliError> {
+    let token = value(m, "token", server.token.as_deref());
+    let file = server
+        .token_file
+        .as_ref()
+        .filter(|p| !p.as_os_str().is_empty());
+    let from = |id| m.value_source(id);
+    let flags: Vec<&str> = [("token", "--token"), ("token_file", "--token-file")]
+        .into_iter()
+        .filter(|(id, _)| from(id) == Some(ValueSource::CommandLine))
+        .map(|(_, flag)| flag)
+        .collect();
+    let both = |a: &str, b: &str| {
+        CliError::usage(format!(
+            "the admin token is given twice, by {a} and by {b}: give it once"
+        ))
+        .kind("token_twice")
+    };
+    if let [a, b] = flags.as_slice() {
+        return Err(both(a, b));
+    }
+    let pick = |id: &str| -> Option<Source> {
+        match id {
+            "token" => token.map(|t| match (t, from("token")) {
+                ("-", Some(ValueSource::CommandLine)) => Source::Stdin,
+                (t, Some(ValueSource::CommandLine)) => Source::Literal(t.to_owned()),
+                (t, _) => Source::Environment(t.to_owned()),
+            }),
+            _ => file.map(|p| Source::File(p.clone())),
+        }
+    };
+    if let [flag] = flags.as_slice() {
+        return Ok(pick(if *flag == "--token" {
+            "token"
+        } else {
+            "token_file"
+        }));
+    }
+    match (pick("token"), pick("token_file")) {
+        (Some(_), Some(_)) => Err(both("INFLUXDB3_AUTH_TOKEN", "INFLUXDB3_AUTH_TOKEN_FILE")),
+        (one, None) | (None, one) => Ok(one),
+    }
+}
+
+/// The admin token from its source, and a warning when it was on the command line.
+fn admin_token(
+    server: &Server,
+    m: &ArgMatches,
+) -> Result<(Option<Token>, Option<String>), CliError> {
+    let not_a_token = |from: &str, e: influxdb3_token::TokenError| {
+        CliError::usage(format!("the admin token {from} is not a token: {e}")).kind("invalid_token")
+    };
+    Ok(match token_source(server, m)? {
+        None => (None, None),
+        Some(Source::Literal(text)) => (
+            Some(Token::parse_lenient(&text).map_err(|e| not_a_token("given with --token", e))?),
+            Some("the admin token was given on the command line, where every user of this machine can read it (`ps`): pass it with --token-file FILE, --token - (standard input) or INFLUXDB3_AUTH_TOKEN_FILE".to_owned()),
+        ),
+        Some(Source::Environment(text)) => (
+            Some(Token::parse_lenient(&text).map_err(|e| not_a_token("in INFLUXDB3_AUTH_TOKEN", e))?),
+            None,
+        ),
+        Some(Source::Stdin) => {
+            let mut line = String::new();
+            std::io::stdin().read_line(&mut line).map_err(|e| {
+                CliError::usage(format!("cannot read the admin token from standard input: {e}"))
+            })?;
+            let line = line.trim_end_matches(['\n', '\r']);
+            (
+                Some(Token::parse_lenient(line).map_err(|e| not_a_token("read from standard input", e))?),
+                None,
+            )
+        }
+        Some(Source::File(path)) => (Some(token_from_file(&path)?), None),
+    })
+}
+
+/// The first line of a token file that only its owner may read.
+fn token_from_file(path: &std::path::Path) -> Result<Token, CliError> {
+    let file = |message: String| CliError::usage(message).kind("token_file");
+    let text = influxdb3_tokenfile::read(path).map_err(|e| {
+        file(format!(
+            "cannot use {} as the admin token file: {}",
+            quote_path(path),
+            chain(&e)
+        ))
+    })?;
+    let mode = std::fs::metadata(path).map_or(0, |m| m.permissions().mode());
+    if mode & 0o044 != 0 {
+        return Err(file(format!(
+            "{} holds the admin token and can be read by its group or others (mode {:04o})",
+            quote_path(path),
+            mode & 0o7777
+        ))
+        .hint(format!("chmod 600 {}", quote_path(path))));
+    }
+    let line = text.lines().next().unwrap_or_default();
+    Token::parse_lenient(line).map_err(|e| {
+        file(format!(
+            "the first line of {} is not a token: {e}",
+            quote_path(path)
+        ))
+    })
+}
+
 fn online(server: Server, m: &ArgMatches) -> Result<Online, CliError> {
-    let Server {
-        host,
-        token,
-        tls_ca,
-        tls_no_verify,
-    } = server;
-    let host_text = value(m, "host", Some(&host)).unwrap_or(DEFAULT_HOST);
+    let host_text = value(m, "host", Some(&server.host)).unwrap_or(DEFAULT_HOST);
     let host = HostUrl::parse(host_text).map_err(|e| {
         CliError::usage(format!(
             "invalid --host {}: {}",
             quote(&without_credentials(host_text)),
-            crate::error::chain(&e)
+            chain(&e)
         ))
         .kind("invalid_host")
         .hint("the host is `http(s)://HOST:PORT`, as in `http://127.0.0.1:8181`, with an optional path prefix")
     })?;
-    let no_verify = match value(m, "tls_no_verify", tls_no_verify.as_deref()) {
+    let no_verify = match value(m, "tls_no_verify", server.tls_no_verify.as_deref()) {
         Some(text) => boolean("--tls-no-verify (INFLUXDB3_TLS_NO_VERIFY)", text)?,
         None => false,
     };
-    let mut builder = Client::builder(host.clone()).no_verify(no_verify);
-    let token = value(m, "token", token.as_deref());
+    let (token, token_warning) = admin_token(&server, m)?;
     let had_token = token.is_some();
+    let mut builder = Client::builder(host.clone()).no_verify(no_verify);
     if let Some(token) = token {
-        let token = Token::parse_lenient(token)
-            .map_err(|e| CliError::usage(format!("the admin token given is not a token: {e}")))?;
         builder = builder.admin_token(token);
     }
-    let tls_ca = tls_ca.filter(|p| !(p.as_os_str().is_empty()));
-    if let Some(ca) = tls_ca {
+    if let Some(ca) = server.tls_ca.filter(|p| !(p.as_os_str().is_empty())) {
         builder = builder.tls_ca_file(ca);
     }
     let client = builder.build().map_err(|e| {
@@ -414,13 +645,14 @@ fn online(server: Server, m: &ArgMatches) -> Result<Online, CliError> {
             },
         )
     })?;
-    let warning = (no_verify && host.is_https()).then(|| {
-        "--tls-no-verify: the server's certificate is not checked, so anyone on the network path can read the admin token".to_owned()
-    });
+    let mut warnings: Vec<String> = token_warning.into_iter().collect();
+    if no_verify && host.is_https() {
+        warnings.push("--tls-no-verify: the server's certificate is not checked, so anyone on the network path can read the admin token".to_owned());
+    }
     Ok(Online {
         client,
         host,
         had_token,
-        warning,
+        warnings,
     })
 }

@@ -25,6 +25,12 @@ pub fn escape(text: &str) -> String {
     influxdb3_permission::escape(text).into_owned()
 }
 
+/// `text` escaped line by line: its own line breaks stay, every other hidden character
+/// is escaped.
+pub fn escape_lines(text: &str) -> String {
+    text.split('\n').map(escape).collect::<Vec<_>>().join("\n")
+}
+
 /// `text` cut to `max` characters, keeping its start and end around `…`.
 pub fn elide(text: &str, max: usize) -> String {
     let count = text.chars().count();
@@ -106,6 +112,11 @@ impl Paint {
         self.label(anstyle::AnsiColor::Yellow.on_default().bold(), "warning")
     }
 
+    /// `note` in bold.
+    pub fn note(self) -> String {
+        self.label(anstyle::Style::new().bold(), "note")
+    }
+
     /// `hint` in bold cyan.
     pub fn hint(self) -> String {
         self.label(anstyle::AnsiColor::Cyan.on_default().bold(), "hint")
@@ -153,8 +164,8 @@ pub fn line(text: &str) -> String {
 /// An error as stderr shows it: `error: MESSAGE`, the snippet lines, `hint: HINT`.
 pub fn error(e: &CliError, paint: Paint) -> String {
     let mut out = format!("{}: {}\n", paint.error(), line(&e.message));
-    if let Some(snippet) = &e.snippet {
-        for l in snippet.lines() {
+    if let Some(at) = &e.at {
+        for l in at.snippet.lines() {
             out.push_str(&line(l));
             out.push('\n');
         }
@@ -168,6 +179,40 @@ pub fn error(e: &CliError, paint: Paint) -> String {
 /// A warning as stderr shows it.
 pub fn warning(text: &str, paint: Paint) -> String {
     format!("{}: {}\n", paint.warning(), line(text))
+}
+
+/// A note as stderr shows it.
+pub fn note(text: &str, paint: Paint) -> String {
+    format!("{}: {}\n", paint.note(), line(text))
+}
+
+/// `{"KEY": "TEXT"}` and a newline: a warning or note in JSON.
+pub fn json_line(key: &str, text: &str) -> String {
+    let mut map = serde_json::Map::new();
+    map.insert(
+        key.to_owned(),
+        serde_json::Value::String(elide(text, MAX_LINE)),
+    );
+    format!(
+        "{}\n",
+        escape_json(&serde_json::Value::Object(map).to_string())
+    )
+}
+
+/// An error as one JSON object on one line: `{"error": {"code", "kind", "message",
+/// "hint", "span", "input"}}`.
+pub fn error_json(e: &CliError) -> String {
+    let value = serde_json::json!({
+        "error": {
+            "code": e.code as u8,
+            "kind": e.kind,
+            "message": elide(&e.message, MAX_LINE),
+            "hint": e.hint,
+            "span": e.at.as_ref().map(|at| [at.span.start, at.span.end]),
+            "input": e.at.as_ref().map(|at| &at.input),
+        }
+    });
+    format!("{}\n", escape_json(&value.to_string()))
 }
 
 #[cfg(test)]

@@ -4,28 +4,51 @@ use std::io::{BufRead, IsTerminal};
 use std::path::{Path, PathBuf};
 
 use influxdb3_permission::{Grants, Permission};
-use influxdb3_token::{Lifetime, Timestamp, Token, TokenHash, TokenName};
-use influxdb3_token_client::CreatedToken;
-use influxdb3_tokenfile::{AdminTokenFile, Finding, TokenEntry, TokenFile, WriteOptions};
-use serde_json::json;
+use influxdb3_token::{Expiry, Timestamp, Token, TokenHash, TokenName};
+use influxdb3_token_client::{ClientError, CreatedToken, PreparedRequest, TokenRequest};
+use influxdb3_tokenfile::{
+    AdminTokenFile, Edit, Finding, TokenEntry, TokenFile, TokenFileError, WriteOptions,
+};
+use serde_json::{Value, json};
 
-use crate::args::Format;
+use crate::args::CreateFormat;
 use crate::error::{Action, CliError, Exit};
 use crate::output;
-use crate::plan::{Online, Plan, Target};
-use crate::render::{Paint, quote, quote_list, quote_path};
+use crate::plan::{Mode, Online, Plan, Target};
+use crate::render::{Paint, escape, escape_lines, quote, quote_list, quote_path};
 
 /// What a successful command has to say.
 pub(crate) struct Done {
     /// Warnings for stderr, without the `warning: ` prefix.
     pub(crate) warnings: Vec<String>,
     pub(crate) report: Report,
-    pub(crate) format: Format,
+    pub(crate) format: CreateFormat,
 }
 
 pub(crate) enum Report {
     Minted(Minted),
     Deleted(String),
+    /// `--if-not-exists` found the token: nothing on stdout, a note on stderr.
+    Exists {
+        name: String,
+        place: String,
+    },
+    DryRun(DryRun),
+}
+
+/// What a dry run would have done.
+pub(crate) enum DryRun {
+    /// The request that would have been sent.
+    Request(PreparedRequest),
+    /// What would have been written to a file.
+    File {
+        path: PathBuf,
+        /// `append`, `replace`, `write` (an admin token file), or `nothing`.
+        action: &'static str,
+        /// The record that would be written, its token as `apiv3_***`.
+        entry: Value,
+        create_databases: Vec<String>,
+    },
 }
 
 /// A token just made, online or offline.
@@ -38,6 +61,7 @@ pub(crate) struct Minted {
     id: Option<u64>,
     created_at: Option<String>,
     pub(crate) output_file: Option<PathBuf>,
+    replaced: bool,
 }
 
 impl Minted {
@@ -51,6 +75,7 @@ impl Minted {
             created_at: Some(created.created_at),
             output_file: None,
             token: created.token,
+            replaced: false,
         }
     }
 
@@ -70,6 +95,7 @@ impl Minted {
             id: None,
             created_at: None,
             output_file: Some(path.to_path_buf()),
+            replaced: false,
         }
     }
 }
@@ -88,57 +114,56 @@ pub(crate) fn execute(plan: Plan) -> Result<Done, CliError> {
         Plan::Permission {
             name,
             grants,
-            lifetime,
+            expiry,
             target,
             format,
-        } => (
-            Report::Minted(permission_token(
-                &name,
-                grants,
-                lifetime,
-                target,
-                &mut warnings,
-            )?),
-            format,
-        ),
+            mode,
+            dry_run,
+        } => {
+            let ask = Ask {
+                expiry,
+                mode,
+                dry_run,
+            };
+            (
+                permission_token(&name, grants, ask, target, &mut warnings)?,
+                format,
+            )
+        }
         Plan::Admin {
             name,
             regenerate,
             yes,
-            lifetime,
+            expiry,
             target,
             format,
-        } => (
-            Report::Minted(admin_token(
+            mode,
+            dry_run,
+        } => {
+            let ask = Ask {
+                expiry,
+                mode,
+                dry_run,
+            };
+            let admin = AdminAsk {
                 name,
                 regenerate,
                 yes,
-                lifetime,
-                target,
-                &mut warnings,
-            )?),
-            format,
-        ),
+            };
+            (admin_token(admin, ask, target, &mut warnings)?, format)
+        }
         Plan::Delete {
             name,
             yes,
             online,
             format,
+            dry_run,
         } => {
-            if !yes {
-                confirm(
-                    &format!(
-                        "Are you sure you want to delete token {}?",
-                        quote(name.as_str())
-                    ),
-                    &format!("token {} was not deleted", quote(name.as_str())),
-                    "--token-name",
-                )?;
-            }
-            warnings.extend(online.warning.iter().cloned());
-            show_warnings(&mut warnings);
-            delete(&online, &name)?;
-            (Report::Deleted(name.as_str().to_owned()), format)
+            let format = match format {
+                crate::args::Format::Json => CreateFormat::Json,
+                crate::args::Format::Text => CreateFormat::Text,
+            };
+            (delete(&online, &name, yes, dry_run, &mut warnings)?, format)
         }
     };
     Ok(Done {
@@ -148,139 +173,316 @@ pub(crate) fn execute(plan: Plan) -> Result<Done, CliError> {
     })
 }
 
+/// When, how and whether to create.
+#[derive(Clone, Copy)]
+struct Ask {
+    expiry: Expiry,
+    mode: Mode,
+    dry_run: bool,
+}
+
+/// What kind of admin token.
+struct AdminAsk {
+    name: Option<TokenName>,
+    regenerate: bool,
+    yes: bool,
+}
+
 /// Write options that tell the user when another process holds the lock.
-fn write_options(lock_timeout: std::time::Duration) -> WriteOptions<'static> {
+fn write_options(lock_timeout: std::time::Duration, dry_run: bool) -> WriteOptions<'static> {
     WriteOptions::default()
         .lock_timeout(lock_timeout)
         .on_lock_wait(&tell_lock_wait)
+        .dry_run(dry_run)
 }
 
-/// When a token made now with `lifetime` expires.
-fn expiry(lifetime: Option<Lifetime>, now: Timestamp) -> Result<Option<Timestamp>, CliError> {
-    lifetime
-        .map(|l| l.ends(now))
-        .transpose()
-        .map_err(|e| CliError::usage(format!("invalid --expiry: {e}")).kind("invalid_expiry"))
+/// When a token made at `now` expires.
+fn ends(expiry: Expiry, now: Timestamp) -> Result<Option<Timestamp>, CliError> {
+    expiry
+        .ends(now)
+        .map_err(|e| CliError::usage(format!("invalid expiry: {e}")).kind("invalid_expiry"))
+}
+
+/// How long a token made now lives, for a server.
+fn lifetime(expiry: Expiry) -> Result<Option<influxdb3_token::Lifetime>, CliError> {
+    expiry
+        .lifetime(Timestamp::now())
+        .map_err(|e| CliError::usage(format!("invalid expiry: {e}")).kind("invalid_expiry"))
+}
+
+/// A record as a dry run shows it: the token as `apiv3_***`.
+fn redacted(record: &impl serde::Serialize) -> Value {
+    let mut value = serde_json::to_value(record).unwrap_or(Value::Null);
+    if let Some(token) = value.get_mut("token") {
+        *token = json!("apiv3_***");
+    }
+    value
+}
+
+/// What happened to the file, offline.
+enum Outcome {
+    Added(Vec<Finding>),
+    Replaced(Vec<Finding>),
+    Exists,
 }
 
 fn permission_token(
     name: &TokenName,
     grants: Grants,
-    lifetime: Option<Lifetime>,
+    ask: Ask,
     target: Target,
     warnings: &mut Vec<String>,
-) -> Result<Minted, CliError> {
+) -> Result<Report, CliError> {
     let shown: Vec<String> = grants.iter().map(ToString::to_string).collect();
-    match target {
+    let online = match target {
+        Target::Online(online) => online,
         Target::Offline {
             output_file,
             create_databases,
             lock_timeout,
         } => {
             let now = Timestamp::now();
-            let expiry = expiry(lifetime, now)?;
+            let expiry = ends(ask.expiry, now)?;
             let token = new_token()?;
             let entry =
                 TokenEntry::new(token.clone(), name.clone(), expiry, grants).map_err(|error| {
-                    CliError::from_file(&influxdb3_tokenfile::TokenFileError::Conflict {
+                    CliError::from_file(&TokenFileError::Conflict {
                         path: output_file.clone(),
                         error,
                     })
                 })?;
-            let (findings, written) =
-                TokenFile::update(&output_file, &write_options(lock_timeout), |file| {
-                    file.add(entry, &create_databases)?;
-                    Ok(file.findings(name.as_str(), now))
+            let shown_entry = redacted(&entry);
+            let options = write_options(lock_timeout, ask.dry_run);
+            let (outcome, written) = TokenFile::update(&output_file, &options, |file| {
+                let exists = file.get(name.as_str()).is_some();
+                Ok(match ask.mode {
+                    Mode::IfNotExists if exists => Edit::Unchanged(Outcome::Exists),
+                    Mode::Replace => {
+                        file.replace(entry, &create_databases)?;
+                        let findings = file.findings(name.as_str(), now);
+                        Edit::Changed(if exists {
+                            Outcome::Replaced(findings)
+                        } else {
+                            Outcome::Added(findings)
+                        })
+                    }
+                    _ => {
+                        file.add(entry, &create_databases)?;
+                        Edit::Changed(Outcome::Added(file.findings(name.as_str(), now)))
+                    }
                 })
-                .map_err(|e| CliError::from_file(&e))?;
+            })
+            .map_err(|e| CliError::from_file(&e))?;
+            if ask.dry_run {
+                let action = match outcome {
+                    Outcome::Exists => "nothing",
+                    Outcome::Replaced(_) => "replace",
+                    Outcome::Added(_) => "append",
+                };
+                return Ok(Report::DryRun(DryRun::File {
+                    path: written.path,
+                    action,
+                    entry: shown_entry,
+                    create_databases: create_databases.iter().map(ToString::to_string).collect(),
+                }));
+            }
+            let (findings, replaced) = match outcome {
+                Outcome::Exists => {
+                    return Ok(Report::Exists {
+                        name: name.as_str().to_owned(),
+                        place: quote_path(&written.path),
+                    });
+                }
+                Outcome::Added(findings) => (findings, false),
+                Outcome::Replaced(findings) => (findings, true),
+            };
             warnings.extend(found(findings.iter().chain(&written.findings)));
-            Ok(Minted::offline(
-                token,
-                name.as_str(),
-                shown,
-                expiry,
-                &output_file,
-            ))
+            let mut minted = Minted::offline(token, name.as_str(), shown, expiry, &output_file);
+            minted.replaced = replaced;
+            return Ok(Report::Minted(minted));
         }
-        Target::Online(online) => {
-            warnings.extend(online.warning.iter().cloned());
-            show_warnings(warnings);
-            let created = online
-                .client
-                .create_token(name, &grants, lifetime)
-                .map_err(|e| online.error(&e, Action::Create, name.as_str()))?;
-            Ok(Minted::online(created, shown))
+    };
+    let request = TokenRequest::Create {
+        name,
+        grants: &grants,
+        lifetime: lifetime(ask.expiry)?,
+    };
+    send(&online, &request, &ask, name.as_str(), shown, warnings)
+}
+
+/// Sends a request that creates a token (or shows it, in a dry run).
+fn send(
+    online: &Online,
+    request: &TokenRequest<'_>,
+    ask: &Ask,
+    name: &str,
+    shown: Vec<String>,
+    warnings: &mut Vec<String>,
+) -> Result<Report, CliError> {
+    let action = match request {
+        TokenRequest::Regenerate => Action::Regenerate,
+        _ => Action::Create,
+    };
+    if ask.dry_run {
+        let prepared = online
+            .client
+            .prepare(request)
+            .map_err(|e| online.error(&e, action, name))?;
+        warnings.extend(online.warnings.iter().cloned());
+        return Ok(Report::DryRun(DryRun::Request(prepared)));
+    }
+    warnings.extend(online.warnings.iter().cloned());
+    show_warnings(warnings);
+    let result = match request {
+        TokenRequest::Create {
+            name,
+            grants,
+            lifetime,
+        } => online.client.create_token(name, grants, *lifetime),
+        TokenRequest::NamedAdmin { name, lifetime } => {
+            online.client.create_named_admin_token(name, *lifetime)
         }
+        TokenRequest::Regenerate => online.client.regenerate_admin_token(),
+        _ => online.client.create_admin_token(),
+    };
+    match result {
+        Ok(created) => Ok(Report::Minted(Minted::online(created, shown))),
+        Err(ClientError::NameTaken { .. }) if ask.mode == Mode::IfNotExists => Ok(Report::Exists {
+            name: name.to_owned(),
+            place: "the server".to_owned(),
+        }),
+        Err(e) => Err(online.error(&e, action, name)),
     }
 }
 
 fn admin_token(
-    name: Option<TokenName>,
-    regenerate: bool,
-    yes: bool,
-    lifetime: Option<Lifetime>,
+    admin: AdminAsk,
+    ask: Ask,
     target: Target,
     warnings: &mut Vec<String>,
-) -> Result<Minted, CliError> {
+) -> Result<Report, CliError> {
     let shown = vec![Permission::Admin.to_string()];
-    match target {
+    let online = match target {
+        Target::Online(online) => online,
         Target::Offline {
             output_file,
             lock_timeout,
             ..
         } => {
-            let expiry = expiry(lifetime, Timestamp::now())?;
+            let expiry = ends(ask.expiry, Timestamp::now())?;
             let token = new_token()?;
-            let name = name.unwrap_or_else(TokenName::admin);
+            let name = admin.name.unwrap_or_else(TokenName::admin);
             let file = AdminTokenFile::new(token.clone(), name.clone(), expiry);
-            let done = file
-                .write(&output_file, &write_options(lock_timeout))
+            if ask.mode == Mode::IfNotExists && admin_file_exists(&output_file)? {
+                if ask.dry_run {
+                    return Ok(Report::DryRun(DryRun::File {
+                        path: output_file,
+                        action: "nothing",
+                        entry: redacted(&file),
+                        create_databases: Vec::new(),
+                    }));
+                }
+                return Ok(Report::Exists {
+                    name: name.as_str().to_owned(),
+                    place: quote_path(&output_file),
+                });
+            }
+            let written = file
+                .write(&output_file, &write_options(lock_timeout, ask.dry_run))
                 .map_err(|e| CliError::from_file(&e))?;
-            warnings.extend(found(&done.findings));
-            Ok(Minted::offline(
+            if ask.dry_run {
+                return Ok(Report::DryRun(DryRun::File {
+                    path: written.path,
+                    action: "write",
+                    entry: redacted(&file),
+                    create_databases: Vec::new(),
+                }));
+            }
+            warnings.extend(found(&written.findings));
+            return Ok(Report::Minted(Minted::offline(
                 token,
                 name.as_str(),
                 shown,
                 expiry,
                 &output_file,
-            ))
+            )));
         }
-        Target::Online(online) => {
-            if regenerate && !yes {
-                confirm(
-                    "Are you sure you want to regenerate the operator token `_admin`? The current one stops working at once.",
-                    "the `_admin` token was not regenerated",
-                    "--admin --regenerate",
-                )?;
-            }
-            warnings.extend(online.warning.iter().cloned());
-            show_warnings(warnings);
-            let (result, action, shown_name) = if regenerate {
-                (
-                    online.client.regenerate_admin_token(),
-                    Action::Regenerate,
-                    "_admin",
-                )
-            } else if let Some(name) = &name {
-                (
-                    online.client.create_named_admin_token(name, lifetime),
-                    Action::Create,
-                    name.as_str(),
-                )
-            } else {
-                (online.client.create_admin_token(), Action::Create, "_admin")
-            };
-            let created = result.map_err(|e| online.error(&e, action, shown_name))?;
-            Ok(Minted::online(created, shown))
-        }
+    };
+    if admin.regenerate && !admin.yes && !ask.dry_run {
+        confirm(
+            "Are you sure you want to regenerate the operator token `_admin`? The current one stops working at once.",
+            "the `_admin` token was not regenerated",
+            "--admin --regenerate",
+        )?;
     }
+    let request = if admin.regenerate {
+        TokenRequest::Regenerate
+    } else if let Some(name) = &admin.name {
+        TokenRequest::NamedAdmin {
+            name,
+            lifetime: lifetime(ask.expiry)?,
+        }
+    } else {
+        TokenRequest::Admin
+    };
+    let name = admin.name.as_ref().map_or("_admin", TokenName::as_str);
+    send(&online, &request, &ask, name, shown, warnings)
 }
 
-fn delete(online: &Online, name: &TokenName) -> Result<(), CliError> {
+/// Whether an admin token file is at `path` (read as a write reads it: a missing or
+/// empty file is none; anything that is not an admin token file is an error).
+fn admin_file_exists(path: &Path) -> Result<bool, CliError> {
+    let text = match influxdb3_tokenfile::read(path) {
+        Ok(text) => text,
+        Err(TokenFileError::Read { source, .. })
+            if source.kind() == std::io::ErrorKind::NotFound =>
+        {
+            return Ok(false);
+        }
+        Err(e) => return Err(CliError::from_file(&e)),
+    };
+    if text.is_empty() {
+        return Ok(false);
+    }
+    AdminTokenFile::parse(&text).map(|_| true).map_err(|error| {
+        CliError::from_file(&TokenFileError::Invalid {
+            path: path.to_path_buf(),
+            error,
+        })
+    })
+}
+
+fn delete(
+    online: &Online,
+    name: &TokenName,
+    yes: bool,
+    dry_run: bool,
+    warnings: &mut Vec<String>,
+) -> Result<Report, CliError> {
+    warnings.extend(online.warnings.iter().cloned());
+    if dry_run {
+        let prepared = online
+            .client
+            .prepare(&TokenRequest::Delete { name })
+            .map_err(|e| online.error(&e, Action::Delete, name.as_str()))?;
+        return Ok(Report::DryRun(DryRun::Request(prepared)));
+    }
+    if !yes {
+        confirm(
+            &format!(
+                "Are you sure you want to delete token {}?",
+                quote(name.as_str())
+            ),
+            &format!("token {} was not deleted", quote(name.as_str())),
+            "--token-name",
+        )?;
+    }
+    show_warnings(warnings);
     online
         .client
-        .delete_token(name.as_str())
-        .map_err(|e| online.error(&e, Action::Delete, name.as_str()))
+        .delete_token(name)
+        .map_err(|e| online.error(&e, Action::Delete, name.as_str()))?;
+    Ok(Report::Deleted(name.as_str().to_owned()))
 }
 
 /// Warnings that must show before a request is sent (it may take a while, or fail).
@@ -291,15 +493,17 @@ fn show_warnings(warnings: &mut Vec<String>) {
 }
 
 /// Tokens-file findings in the command line's terms, many of one kind in one line.
-fn found<'a>(findings: impl IntoIterator<Item = &'a Finding>) -> Vec<String> {
+pub(crate) fn found<'a>(findings: impl IntoIterator<Item = &'a Finding>) -> Vec<String> {
     /// How many names a line shows before it counts the rest.
     const SHOW: usize = 3;
     let mut lines = Vec::new();
-    let mut unknown: Vec<(&str, &str)> = Vec::new();
+    let mut unknown: Vec<(&str, String)> = Vec::new();
     let mut expired: Vec<&str> = Vec::new();
     for f in findings {
         match f {
-            Finding::UnknownDatabase { token, database } => unknown.push((token, database)),
+            Finding::UnknownDatabase { token, database } => {
+                unknown.push((token, database.to_string()));
+            }
             Finding::Expired { token, .. } => expired.push(token),
             Finding::Readable { path, mode } => lines.push(format!(
                 "{} can be read by its group or others (mode {mode:04o}) and holds secrets: `chmod 600` it",
@@ -313,7 +517,7 @@ fn found<'a>(findings: impl IntoIterator<Item = &'a Finding>) -> Vec<String> {
         }
     }
     if let Some((token, _)) = unknown.first() {
-        let dbs: Vec<&str> = unknown.iter().map(|(_, db)| *db).collect();
+        let dbs: Vec<&str> = unknown.iter().map(|(_, db)| db.as_str()).collect();
         let (them, it_exists, it) = if dbs.len() == 1 {
             ("database", "it exists", "it")
         } else {
@@ -346,7 +550,7 @@ fn found<'a>(findings: impl IntoIterator<Item = &'a Finding>) -> Vec<String> {
 }
 
 fn new_token() -> Result<Token, CliError> {
-    Token::generate().map_err(|e| CliError::new(Exit::Failure, "random", e.to_string()))
+    Token::generate().map_err(|e| CliError::new(Exit::Failure, "random", crate::error::chain(&e)))
 }
 
 /// Asks on a terminal; refuses to wait on anything else. Only `yes` confirms.
@@ -381,33 +585,87 @@ fn confirm(question: &str, declined: &str, flag: &str) -> Result<(), CliError> {
     }
 }
 
+/// What goes on stdout, in the chosen format; `None` for nothing at all.
+pub(crate) fn stdout(report: &Report, format: CreateFormat, paint: Paint) -> Option<String> {
+    match (report, format) {
+        (Report::Exists { .. }, _) => None,
+        (_, CreateFormat::Json) => Some(crate::render::escape_json(&json(report))),
+        (Report::Minted(m), CreateFormat::Token) => Some(format!("{}\n", m.token.expose_secret())),
+        _ => Some(text(report, paint)),
+    }
+}
+
+/// A note for stderr, for what prints nothing on stdout.
+pub(crate) fn note(report: &Report) -> Option<String> {
+    match report {
+        Report::Exists { name, place } => Some(format!(
+            "token {} already exists in {place}; nothing was changed (--if-not-exists)",
+            quote(name)
+        )),
+        _ => None,
+    }
+}
+
 /// The text upstream prints, with `Token saved to:` first offline.
-pub(crate) fn text(report: &Report, paint: Paint) -> String {
+fn text(report: &Report, paint: Paint) -> String {
     match report {
         Report::Minted(m) => {
             let token = m.token.expose_secret();
             let saved = m
                 .output_file
                 .as_ref()
-                .map(|path| {
-                    format!(
-                        "Token saved to: {}\n",
-                        crate::render::escape(&path.to_string_lossy())
-                    )
-                })
+                .map(|path| format!("Token saved to: {}\n", escape(&path.to_string_lossy())))
                 .unwrap_or_default();
             format!(
                 "{saved}\n{}\n\nToken: {token}\nHTTP Requests Header: Authorization: Bearer {token}\n\n{} Store this token securely, as it will not be shown again.\n\n",
-                paint.success("New token created successfully!"),
+                paint.success(if m.replaced {
+                    "Token replaced successfully!"
+                } else {
+                    "New token created successfully!"
+                }),
                 paint.important("IMPORTANT:"),
             )
         }
         Report::Deleted(name) => format!("Token {} deleted successfully.\n", quote(name)),
+        Report::Exists { .. } => String::new(),
+        Report::DryRun(DryRun::Request(request)) => format!(
+            "Dry run: nothing was sent. The request would be:\n\n{}",
+            escape_lines(&request.to_string())
+        ),
+        Report::DryRun(DryRun::File {
+            path,
+            action,
+            entry,
+            create_databases,
+        }) => {
+            let what = match *action {
+                "nothing" => {
+                    return format!(
+                        "Dry run: a token named {} is already in {}: nothing would change.\n",
+                        quote(entry["name"].as_str().unwrap_or_default()),
+                        quote_path(path)
+                    );
+                }
+                "replace" => "would replace the token of that name in",
+                "write" => "would be written to",
+                _ => "would be appended to",
+            };
+            let databases = if create_databases.is_empty() {
+                String::new()
+            } else {
+                format!("\nDatabases to create: {}\n", create_databases.join(", "))
+            };
+            format!(
+                "Dry run: nothing was written. This entry {what} {}:\n\n{}\n{databases}",
+                quote_path(path),
+                escape_lines(&serde_json::to_string_pretty(entry).unwrap_or_default())
+            )
+        }
     }
 }
 
 /// One JSON document: upstream's `token` and `help_msg`, then ours.
-pub(crate) fn json(report: &Report) -> String {
+fn json(report: &Report) -> String {
     let value = match report {
         Report::Minted(m) => {
             let token = m.token.expose_secret();
@@ -426,9 +684,44 @@ pub(crate) fn json(report: &Report) -> String {
             if let Some(path) = &m.output_file {
                 doc["output_file"] = json!(path.display().to_string());
             }
+            if m.replaced {
+                doc["replaced"] = json!(true);
+            }
             doc
         }
         Report::Deleted(name) => json!({ "token_name": name, "deleted": true }),
+        Report::Exists { name, .. } => json!({ "token_name": name, "exists": true }),
+        Report::DryRun(DryRun::Request(request)) => {
+            let headers: serde_json::Map<String, Value> = request
+                .headers()
+                .into_iter()
+                .map(|(k, v)| (k.to_owned(), json!(v)))
+                .collect();
+            let body = request
+                .body()
+                .map(|b| serde_json::from_str::<Value>(b).unwrap_or_else(|_| json!(b)));
+            json!({
+                "dry_run": true,
+                "request": {
+                    "method": request.method(),
+                    "url": request.url(),
+                    "headers": headers,
+                    "body": body,
+                }
+            })
+        }
+        Report::DryRun(DryRun::File {
+            path,
+            action,
+            entry,
+            create_databases,
+        }) => json!({
+            "dry_run": true,
+            "output_file": path.display().to_string(),
+            "action": action,
+            "entry": entry,
+            "create_databases": create_databases,
+        }),
     };
     let mut out = serde_json::to_string_pretty(&value).unwrap_or_default();
     out.push('\n');

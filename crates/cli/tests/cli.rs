@@ -4,6 +4,9 @@
 
 use std::path::Path;
 
+mod common;
+
+use common::{influxdb3, on_terminal, text};
 use influxdb3_permission::Permission;
 use influxdb3_testserver::{Mode, TestServer};
 use influxdb3_token::{Token, TokenHash};
@@ -115,24 +118,8 @@ fn tls_cases() {
 
 // ---- behaviour beyond pinned output ----
 
-use std::io::Write;
 use std::os::unix::fs::PermissionsExt;
-use std::process::{Command, Output, Stdio};
-
-fn influxdb3(args: &[&str]) -> Command {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_influxdb3"));
-    cmd.args(args)
-        .env_remove("INFLUXDB3_HOST_URL")
-        .env_remove("INFLUXDB3_AUTH_TOKEN")
-        .env_remove("INFLUXDB3_TLS_CA")
-        .env_remove("INFLUXDB3_TLS_NO_VERIFY")
-        .stdin(Stdio::null());
-    cmd
-}
-
-fn text(bytes: &[u8]) -> String {
-    String::from_utf8(bytes.to_vec()).unwrap()
-}
+use std::process::{Output, Stdio};
 
 #[test]
 fn a_token_minted_offline_works_once_the_server_loads_the_file() {
@@ -384,38 +371,6 @@ fn a_reader_that_goes_away_is_not_a_failure() {
     );
 }
 
-/// Runs `influxdb3 ARGS` on a pseudo-terminal (util-linux `script`), feeding `input`.
-fn on_terminal(args: &[&str], input: &str, no_color: bool) -> Output {
-    let line = std::iter::once(env!("CARGO_BIN_EXE_influxdb3").to_owned())
-        .chain(args.iter().map(|a| format!("'{a}'")))
-        .collect::<Vec<_>>()
-        .join(" ");
-    let mut cmd = Command::new("script");
-    cmd.args(["-qec", &line, "/dev/null"])
-        // anstream colours a terminal whose TERM says it can (CI may set none).
-        .env("TERM", "xterm-256color")
-        .env_remove("CI")
-        .env_remove("CLICOLOR")
-        .env_remove("CLICOLOR_FORCE")
-        .env_remove("NO_COLOR")
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped());
-    if no_color {
-        cmd.env("NO_COLOR", "1");
-    }
-    let mut child = cmd
-        .spawn()
-        .expect("`script` (util-linux) runs commands on a terminal");
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(input.as_bytes())
-        .unwrap();
-    child.wait_with_output().unwrap()
-}
-
 #[test]
 fn colour_only_on_a_terminal_without_no_color() {
     let dir = tempfile::tempdir().unwrap();
@@ -432,7 +387,7 @@ fn colour_only_on_a_terminal_without_no_color() {
         "--output-file",
         path,
     ];
-    let out = on_terminal(&args, "", false);
+    let out = on_terminal(&args, "", &[]);
     assert!(out.status.success(), "{}", text(&out.stdout));
     let shown = text(&out.stdout);
     assert!(
@@ -440,7 +395,7 @@ fn colour_only_on_a_terminal_without_no_color() {
         "{shown:?}"
     );
     std::fs::remove_file(&file).unwrap();
-    let out = on_terminal(&args, "", true);
+    let out = on_terminal(&args, "", &[("NO_COLOR", "1")]);
     assert!(out.status.success());
     assert!(!text(&out.stdout).contains('\x1b'), "NO_COLOR is set");
     // Not a terminal: no colour either.
@@ -475,7 +430,7 @@ fn delete_asks_on_a_terminal() {
     let out = on_terminal(
         &a.iter().map(String::as_str).collect::<Vec<_>>(),
         "no\n",
-        true,
+        &[("NO_COLOR", "1")],
     );
     assert_eq!(out.status.code(), Some(1), "{}", text(&out.stdout));
     assert!(text(&out.stdout).contains("Are you sure you want to delete token 'keep'?"));
@@ -486,7 +441,7 @@ fn delete_asks_on_a_terminal() {
     let out = on_terminal(
         &a.iter().map(String::as_str).collect::<Vec<_>>(),
         "yes\n",
-        true,
+        &[("NO_COLOR", "1")],
     );
     assert!(out.status.success(), "{}", text(&out.stdout));
     assert!(text(&out.stdout).contains("Token 'drop' deleted successfully."));

@@ -17,43 +17,17 @@ use std::path::Path;
 use std::process::{Command, Output, Stdio};
 use std::time::{Duration, Instant};
 
+mod common;
+
+use common::{bin, clean_env, influxdb3, listing, on_terminal, text};
 use influxdb3_permission::{Permission, is_hidden};
 use influxdb3_testserver::{ScriptedServer, TestServer, reply};
 use influxdb3_token::{Token, TokenHash};
 use rustls_pki_types::CertificateDer;
 use rustls_pki_types::pem::PemObject;
 
-/// The binary under test: this build's, or another one named by `INFLUXDB3_BIN` (to
-/// show that an older build fails these tests).
-fn bin() -> String {
-    std::env::var("INFLUXDB3_BIN").unwrap_or_else(|_| env!("CARGO_BIN_EXE_influxdb3").to_owned())
-}
 /// `nobody` on Debian.
 const NOBODY: u32 = 65_534;
-
-/// The binary with none of our variables from the test's environment.
-fn influxdb3(args: &[&str]) -> Command {
-    let mut cmd = Command::new(bin());
-    cmd.args(args);
-    clean_env(&mut cmd);
-    cmd
-}
-
-fn clean_env(cmd: &mut Command) {
-    for var in [
-        "INFLUXDB3_HOST_URL",
-        "INFLUXDB3_AUTH_TOKEN",
-        "INFLUXDB3_TLS_CA",
-        "INFLUXDB3_TLS_NO_VERIFY",
-        "NO_COLOR",
-        "CLICOLOR",
-        "CLICOLOR_FORCE",
-        "CI",
-    ] {
-        cmd.env_remove(var);
-    }
-    cmd.stdin(Stdio::null());
-}
 
 /// Runs `cmd`; a run that takes longer than `limit` is killed and fails the test (a
 /// hang on a FIFO, say).
@@ -80,12 +54,9 @@ fn run_within(cmd: &mut Command, limit: Duration) -> Output {
     }
 }
 
+/// Runs `cmd`, failing the test if it hangs.
 fn run(cmd: &mut Command) -> Output {
     run_within(cmd, Duration::from_secs(20))
-}
-
-fn text(bytes: &[u8]) -> String {
-    String::from_utf8(bytes.to_vec()).unwrap()
 }
 
 /// stderr of a run, checked: no raw hidden character (a newline ends a line), and no
@@ -143,15 +114,6 @@ fn offline(file: &Path, name: &str) -> Command {
         "--output-file",
         file.to_str().unwrap(),
     ])
-}
-
-fn listing(dir: &Path) -> Vec<String> {
-    let mut names: Vec<String> = fs::read_dir(dir)
-        .unwrap()
-        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-        .collect();
-    names.sort();
-    names
 }
 
 // ---- files ----
@@ -865,38 +827,6 @@ fn carets_line_up_under_wide_characters() {
     assert_eq!(lines[2], "                         ^^^^");
 }
 
-/// Runs `influxdb3 ARGS` on a pseudo-terminal (util-linux `script`), feeding `input`,
-/// with `env` set.
-fn on_terminal(args: &[&str], input: &str, env: &[(&str, &str)]) -> Output {
-    let line = std::iter::once(bin())
-        .chain(
-            args.iter()
-                .map(|a| format!("'{}'", a.replace('\'', "'\\''"))),
-        )
-        .collect::<Vec<_>>()
-        .join(" ");
-    let mut cmd = Command::new("script");
-    cmd.args(["-qec", &line, "/dev/null"]);
-    clean_env(&mut cmd);
-    cmd.env("TERM", "xterm-256color");
-    for (k, v) in env {
-        cmd.env(k, v);
-    }
-    let mut child = cmd
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("`script` (util-linux) runs commands on a terminal");
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(input.as_bytes())
-        .unwrap();
-    child.wait_with_output().unwrap()
-}
-
 #[test]
 fn colour_follows_no_color_clicolor_and_term() {
     let dir = tempfile::tempdir().unwrap();
@@ -1097,9 +1027,8 @@ fn boolean_variables_are_strict_and_empty_means_unset() {
             name,
             "--host",
             &server.url(),
-            "--token",
-            admin.expose_secret(),
         ]);
+        cmd.env("INFLUXDB3_AUTH_TOKEN", admin.expose_secret());
         if let Some(v) = value {
             cmd.env("INFLUXDB3_TLS_NO_VERIFY", v);
         }
@@ -1145,7 +1074,7 @@ fn boolean_variables_are_strict_and_empty_means_unset() {
     // On an http:// host, --tls-no-verify has nothing to turn off: no warning.
     let plain = TestServer::builder().database("db1").start().unwrap();
     let plain_admin = plain.add_admin_token("ops").unwrap();
-    let out = run(&mut influxdb3(&[
+    let mut cmd = influxdb3(&[
         "create",
         "token",
         "--permission",
@@ -1154,10 +1083,10 @@ fn boolean_variables_are_strict_and_empty_means_unset() {
         "e",
         "--host",
         &plain.url(),
-        "--token",
-        plain_admin.expose_secret(),
         "--tls-no-verify",
-    ]));
+    ]);
+    cmd.env("INFLUXDB3_AUTH_TOKEN", plain_admin.expose_secret());
+    let out = run(&mut cmd);
     let err = stderr(&out);
     assert!(out.status.success(), "{err}");
     assert!(err.is_empty(), "{err}");

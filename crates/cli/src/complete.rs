@@ -1,0 +1,132 @@
+//! Shell completion: the registration scripts (`clap_complete`'s dynamic engine, which asks
+//! this binary for candidates as the user types) and the completer of `--permission`,
+//! which knows the grammar.
+
+use std::ffi::OsStr;
+use std::io::Write;
+
+use clap_complete::engine::CompletionCandidate;
+use clap_complete::env::{Bash, Elvish, EnvCompleter, Fish, Powershell, Zsh};
+
+use crate::args::Shell;
+
+/// The environment variable that asks the binary for completions.
+pub(crate) const VAR: &str = "COMPLETE";
+
+/// Writes the script that registers completion for `shell`.
+pub(crate) fn registration(shell: Shell, out: &mut dyn Write) -> std::io::Result<()> {
+    let shell: &dyn EnvCompleter = match shell {
+        Shell::Bash => &Bash,
+        Shell::Zsh => &Zsh,
+        Shell::Fish => &Fish,
+        Shell::Powershell => &Powershell,
+        Shell::Elvish => &Elvish,
+    };
+    shell.write_registration(VAR, "influxdb3", "influxdb3", "influxdb3", out)
+}
+
+const DB_ACTIONS: [&str; 5] = ["create", "describe", "read", "write", "delete"];
+const SYSTEM_NAMES: [&str; 4] = ["health", "metrics", "ping", "ready"];
+
+/// Candidates for a `--permission` value being typed: the resource type, then `*` or
+/// (for `system`) the endpoints, then the actions the type has, each completing the
+/// last item of a `,` list.
+pub(crate) fn permission(current: &OsStr) -> Vec<CompletionCandidate> {
+    let Some(current) = current.to_str() else {
+        return Vec::new();
+    };
+    let parts: Vec<&str> = current.split(':').collect();
+    let words: Vec<String> = match parts.as_slice() {
+        [ty] => ["db:", "system:"]
+            .iter()
+            .filter(|w| w.starts_with(ty))
+            .map(|w| (*w).to_owned())
+            .collect(),
+        [ty, names] => {
+            let choices: Vec<&str> = match *ty {
+                "db" if names.is_empty() => vec!["*"],
+                "system" => std::iter::once("*").chain(SYSTEM_NAMES).collect(),
+                // Database names are the user's: nothing to offer.
+                _ => vec![],
+            };
+            let mut words = last_item(&format!("{ty}:"), names, &choices, ":");
+            // A database name the user typed: move on to the actions.
+            if *ty == "db" && !names.is_empty() && !names.ends_with(',') {
+                words.push(format!("{current}:"));
+            }
+            words
+        }
+        [ty, names, actions] => {
+            let choices: &[&str] = match *ty {
+                "db" => &DB_ACTIONS,
+                "system" => &["read"],
+                _ => &[],
+            };
+            last_item(&format!("{ty}:{names}:"), actions, choices, "")
+        }
+        _ => Vec::new(),
+    };
+    words.into_iter().map(CompletionCandidate::new).collect()
+}
+
+/// `prefix` + the list `typed` with its last item completed from `choices` (items
+/// already in the list left out), each followed by `then`.
+fn last_item(prefix: &str, typed: &str, choices: &[&str], then: &str) -> Vec<String> {
+    let (done, last) = typed.rsplit_once(',').map_or(("", typed), |(d, l)| (d, l));
+    let done_items: Vec<&str> = done.split(',').filter(|i| !i.is_empty()).collect();
+    let head = if done.is_empty() {
+        prefix.to_owned()
+    } else {
+        format!("{prefix}{done},")
+    };
+    choices
+        .iter()
+        .filter(|c| c.starts_with(last) && !done_items.contains(c))
+        // `*` stands alone.
+        .filter(|c| **c != "*" || done.is_empty())
+        .map(|c| format!("{head}{c}{then}"))
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn complete(text: &str) -> Vec<String> {
+        permission(OsStr::new(text))
+            .iter()
+            .map(|c| c.get_value().to_string_lossy().into_owned())
+            .collect()
+    }
+
+    #[test]
+    fn the_grammar_guides_each_part() {
+        assert_eq!(complete(""), ["db:", "system:"]);
+        assert_eq!(complete("s"), ["system:"]);
+        assert_eq!(complete("db:"), ["db:*:"]);
+        assert_eq!(complete("db:sensors"), ["db:sensors:"]);
+        assert_eq!(
+            complete("system:"),
+            [
+                "system:*:",
+                "system:health:",
+                "system:metrics:",
+                "system:ping:",
+                "system:ready:"
+            ]
+        );
+        assert_eq!(complete("system:health,p"), ["system:health,ping:"]);
+        assert_eq!(complete("db:sensors:r"), ["db:sensors:read"]);
+        assert_eq!(
+            complete("db:sensors:read,"),
+            [
+                "db:sensors:read,create",
+                "db:sensors:read,describe",
+                "db:sensors:read,write",
+                "db:sensors:read,delete"
+            ]
+        );
+        assert_eq!(complete("system:*:"), ["system:*:read"]);
+        assert!(complete("db:a:read:").is_empty());
+    }
+}

@@ -1,0 +1,103 @@
+//! `influxdb3 man`: manual pages made by `clap_mangen` from the same definitions as
+//! `--help`, printed or written to a directory (`doc/man` holds them, and a test keeps
+//! them current).
+
+use std::path::Path;
+use std::process::ExitCode;
+
+use clap::{Command, CommandFactory};
+
+use crate::args::Cli;
+use crate::error::{CliError, Exit};
+use crate::output;
+use crate::render::{quote, quote_path};
+
+/// Every page: the command path and the command, `influxdb3` first.
+fn pages() -> Vec<(Vec<String>, Command)> {
+    fn walk(path: &[String], cmd: &Command, out: &mut Vec<(Vec<String>, Command)>) {
+        out.push((path.to_vec(), cmd.clone()));
+        for sub in cmd.get_subcommands().filter(|s| !s.is_hide_set()) {
+            let mut next = path.to_vec();
+            next.push(sub.get_name().to_owned());
+            walk(&next, sub, out);
+        }
+    }
+    let mut out = Vec::new();
+    walk(&[], &Cli::command(), &mut out);
+    out
+}
+
+/// The file name of a page: `influxdb3-create-token.1`.
+fn file_name(path: &[String]) -> String {
+    std::iter::once("influxdb3")
+        .chain(path.iter().map(String::as_str))
+        .collect::<Vec<_>>()
+        .join("-")
+        + ".1"
+}
+
+/// The page of the command at `path`, in roff.
+fn render(path: &[String], cmd: Command) -> Vec<u8> {
+    let title = file_name(path).trim_end_matches(".1").to_owned();
+    let bin = std::iter::once("influxdb3")
+        .chain(path.iter().map(String::as_str))
+        .collect::<Vec<_>>()
+        .join(" ");
+    let cmd = cmd
+        .name(title)
+        .bin_name(bin)
+        .version(env!("CARGO_PKG_VERSION"));
+    let mut out = Vec::new();
+    // Rendering to memory cannot fail.
+    let _ = clap_mangen::Man::new(cmd).render(&mut out);
+    out
+}
+
+/// `influxdb3 man [COMMAND…] [--out-dir DIR]`.
+pub(crate) fn run(command: &[String], out_dir: Option<&Path>) -> ExitCode {
+    let result = match out_dir {
+        Some(dir) => write_all(dir),
+        None => print(command),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            output::error(&e);
+            e.code.into()
+        }
+    }
+}
+
+fn print(command: &[String]) -> Result<(), CliError> {
+    let Some((path, cmd)) = pages().into_iter().find(|(p, _)| p == command) else {
+        return Err(CliError::usage(format!(
+            "there is no command {}",
+            quote(&command.join(" "))
+        ))
+        .hint("`influxdb3 man` prints the main page; `influxdb3 man create token` that of `create token`"));
+    };
+    let page = String::from_utf8_lossy(&render(&path, cmd)).into_owned();
+    match output::stdout(&page) {
+        Ok(()) => Ok(()),
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+        Err(e) => Err(CliError::new(
+            Exit::Failure,
+            "stdout",
+            format!("cannot write to stdout: {e}"),
+        )),
+    }
+}
+
+fn write_all(dir: &Path) -> Result<(), CliError> {
+    for (path, cmd) in pages() {
+        let file = dir.join(file_name(&path));
+        std::fs::write(&file, render(&path, cmd)).map_err(|e| {
+            CliError::new(
+                Exit::Failure,
+                "write_failed",
+                format!("cannot write {}: {e}", quote_path(&file)),
+            )
+        })?;
+    }
+    Ok(())
+}
