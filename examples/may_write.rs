@@ -21,7 +21,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let token = tokens
         .get(&name)
         .ok_or("no token of that name in the file")?;
-    let set: PermissionSet = token.permissions().iter().collect();
+    let set: PermissionSet = token.grants();
     match set.granting(Resource::Database(&database), Action::Write) {
         Some(grant) => println!("allowed, by {grant}"),
         None => println!("denied"),

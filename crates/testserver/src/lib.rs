@@ -198,7 +198,7 @@ impl Builder {
                     entry.token(),
                     entry.name(),
                     false,
-                    entry.permissions(),
+                    &entry.permissions().collect::<Vec<_>>(),
                     entry.expiry(),
                 )?;
             }

@@ -42,18 +42,23 @@
 #![deny(missing_docs)]
 #![forbid(unsafe_code)]
 
+mod compare;
 mod error;
+mod lint;
 mod model;
 mod write;
 
 use std::fmt;
+use std::io;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use influxdb3_permission::DatabaseName;
 use influxdb3_token::Timestamp;
 
+pub use compare::{Added, Changed, Conflict, FileDiff, MergeError};
 pub use error::{FileKind, ParseError, TokenFileError};
+pub use lint::{Code, Lint, Severity, lint, lint_file};
 pub use model::{AddError, AdminTokenFile, TokenEntry, TokenFile, TokenRecord};
 
 /// Something worth a warning; the caller decides how to show it.
@@ -204,14 +209,38 @@ impl<'a> WriteOptions<'a> {
     }
 }
 
+/// Where a change puts the new content of the file: written straight to the temporary
+/// file (no copy of the whole document in memory), fsynced and renamed over the target.
+struct Sink<'s> {
+    target: &'s Path,
+    existing: Option<&'s write::Existing>,
+    dry_run: bool,
+    changed: bool,
+    replaced: Option<write::Replaced>,
+}
+
+impl Sink<'_> {
+    /// Replaces the file with what `content` writes (in a dry run, notes that it would).
+    fn write(
+        &mut self,
+        content: impl FnOnce(&mut dyn io::Write) -> io::Result<()>,
+    ) -> Result<(), TokenFileError> {
+        self.changed = true;
+        if !self.dry_run {
+            self.replaced = Some(write::replace(self.target, self.existing, content)?);
+        }
+        Ok(())
+    }
+}
+
 /// Resolves `path`, checks this process may replace what is there, takes the lock,
-/// reads the file, and writes what `change` makes of it. `change` gets the file's text
-/// (`None` when it is missing or empty) and gives a value and the new content (`None`:
-/// leave the file as it is), or an error that leaves the file untouched.
+/// reads the file, and runs `change` on its text (`None` when it is missing or empty).
+/// `change` writes the new content through the [`Sink`], or leaves the file as it is;
+/// an error of `change` leaves the file untouched.
 fn locked_write<T>(
     path: &Path,
     options: &WriteOptions<'_>,
-    change: impl FnOnce(&Path, Option<&str>) -> Result<(T, Option<Vec<u8>>), TokenFileError>,
+    change: impl FnOnce(&Path, Option<&str>, &mut Sink<'_>) -> Result<T, TokenFileError>,
 ) -> Result<(T, Written), TokenFileError> {
     let target = write::resolve(path)?;
     // Refused before the lock is taken, so that the user hears why (and nothing is
@@ -230,34 +259,21 @@ fn locked_write<T>(
         .as_ref()
         .map(|e| e.text.as_str())
         .filter(|t| !t.is_empty());
-    let (value, content) = change(&target, text)?;
-    if options.dry_run {
-        let written = Written {
-            path: target,
-            changed: content.is_some(),
-            created: text.is_none() && content.is_some(),
-            tokens: 0,
-            findings: Vec::new(),
-        };
-        return Ok((value, written));
-    }
-    let Some(content) = content else {
-        let written = Written {
-            path: target,
-            changed: false,
-            created: false,
-            tokens: 0,
-            findings: Vec::new(),
-        };
-        return Ok((value, written));
+    let mut sink = Sink {
+        target: &target,
+        existing: existing.as_ref(),
+        dry_run: options.dry_run,
+        changed: false,
+        replaced: None,
     };
-    let replaced = write::replace(&target, existing.as_ref(), |out| out.write_all(&content))?;
+    let value = change(&target, text, &mut sink)?;
+    let (changed, replaced) = (sink.changed, sink.replaced);
     let written = Written {
-        findings: file_findings(&target, replaced),
-        path: target,
-        changed: true,
-        created: text.is_none(),
+        findings: replaced.map_or_else(Vec::new, |r| file_findings(&target, r)),
+        changed,
+        created: text.is_none() && changed,
         tokens: 0,
+        path: target,
     };
     Ok((value, written))
 }
@@ -300,7 +316,7 @@ impl TokenFile<'_> {
         change: impl FnOnce(&mut TokenFile<'_>) -> Result<Edit<T>, AddError>,
     ) -> Result<(T, Written), TokenFileError> {
         let ((value, tokens), mut written) =
-            locked_write(path.as_ref(), options, |target, text| {
+            locked_write(path.as_ref(), options, |target, text, sink| {
                 let mut file = match text {
                     Some(text) => {
                         TokenFile::parse(text).map_err(|error| TokenFileError::Invalid {
@@ -315,15 +331,14 @@ impl TokenFile<'_> {
                     error,
                 })?;
                 let tokens = file.tokens().len();
-                match edit {
-                    Edit::Unchanged(value) => Ok(((value, tokens), None)),
+                let value = match edit {
+                    Edit::Unchanged(value) => value,
                     Edit::Changed(value) => {
-                        let mut content = Vec::with_capacity(text.map_or(4096, |t| t.len() + 4096));
-                        // Writing to memory cannot fail.
-                        let _ = file.write_json(&mut content);
-                        Ok(((value, tokens), Some(content)))
+                        sink.write(|out| file.write_json(out))?;
+                        value
                     }
-                }
+                };
+                Ok((value, tokens))
             })?;
         written.tokens = tokens;
         Ok((value, written))
@@ -375,14 +390,14 @@ impl AdminTokenFile<'_> {
         path: impl AsRef<Path>,
         options: &WriteOptions<'_>,
     ) -> Result<Written, TokenFileError> {
-        let ((), mut written) = locked_write(path.as_ref(), options, |target, text| {
+        let ((), mut written) = locked_write(path.as_ref(), options, |target, text, sink| {
             if let Some(text) = text {
                 AdminTokenFile::parse(text).map_err(|error| TokenFileError::Invalid {
                     path: target.to_path_buf(),
                     error,
                 })?;
             }
-            Ok(((), Some(self.to_json().into_bytes())))
+            sink.write(|out| out.write_all(self.to_json().as_bytes()))
         })?;
         written.tokens = 1;
         Ok(written)

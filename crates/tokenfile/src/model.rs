@@ -7,14 +7,14 @@
 //! carries `serde_json`'s line and column.
 
 use std::borrow::Cow;
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::fmt;
 use std::hash::{BuildHasher, RandomState};
 use std::io::{self, Write};
 
-use influxdb3_permission::{DatabaseName, Grants, Permission, Scope};
+use influxdb3_permission::{DatabaseName, Grants, Permission, PermissionSet, Scope};
 use influxdb3_token::{Timestamp, Token, TokenName};
-use serde::de::{self, Deserializer, MapAccess, SeqAccess, Visitor};
+use serde::de::{self, DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor};
 use serde::ser::{SerializeMap, Serializer};
 use serde::{Deserialize, Serialize};
 use serde_json::value::RawValue;
@@ -24,7 +24,7 @@ use crate::error::ParseError;
 
 /// Fields this library does not know, as raw JSON in their order.
 #[derive(Debug, Clone, Default)]
-struct Extra<'a>(Vec<(Cow<'a, str>, Cow<'a, RawValue>)>);
+pub(crate) struct Extra<'a>(pub(crate) Vec<(Cow<'a, str>, Cow<'a, RawValue>)>);
 
 impl Extra<'_> {
     fn into_owned(self) -> Extra<'static> {
@@ -115,7 +115,7 @@ impl TokenRecord<'_> {
     fn serialize_with<S: Serializer>(
         &self,
         serializer: S,
-        permissions: Option<&[Permission]>,
+        permissions: Option<&[Cow<'_, str>]>,
     ) -> Result<S::Ok, S::Error> {
         let mut map = serializer.serialize_map(None)?;
         map.serialize_entry("token", &self.token)?;
@@ -133,11 +133,13 @@ impl TokenRecord<'_> {
 
 /// One token of a permission tokens file.
 ///
-/// It derefs to its [`TokenRecord`] (token, name, expiry).
+/// It derefs to its [`TokenRecord`] (token, name, expiry). Its permissions are kept as
+/// the file writes them, each checked against the grammar when the file was read, and
+/// written back unchanged; [`permissions`](Self::permissions) parses them.
 #[derive(Debug, Clone, PartialEq)]
 pub struct TokenEntry<'a> {
     record: TokenRecord<'a>,
-    permissions: Vec<Permission>,
+    permissions: Vec<Cow<'a, str>>,
 }
 
 impl TokenEntry<'_> {
@@ -158,7 +160,10 @@ impl TokenEntry<'_> {
         }
         Ok(TokenEntry {
             record: TokenRecord::new(token, name, expiry),
-            permissions: grants.into(),
+            permissions: Vec::from(grants)
+                .into_iter()
+                .map(|p| Cow::Owned(p.to_string()))
+                .collect(),
         })
     }
 
@@ -166,14 +171,31 @@ impl TokenEntry<'_> {
     pub fn into_owned(self) -> TokenEntry<'static> {
         TokenEntry {
             record: self.record.into_owned(),
-            permissions: self.permissions,
+            permissions: self
+                .permissions
+                .into_iter()
+                .map(|p| Cow::Owned(p.into_owned()))
+                .collect(),
         }
     }
 
-    /// Its permissions, as the file lists them (a file may hold no permission, or
-    /// `*:*:*`: the server loads it; `tokens lint` reports it).
-    pub fn permissions(&self) -> &[Permission] {
-        &self.permissions
+    /// Its permissions, in file order (a file may hold no permission, or `*:*:*`: the
+    /// server loads it; `tokens lint` reports it).
+    pub fn permissions(&self) -> impl Iterator<Item = Permission> + '_ {
+        // Each was checked when the file was read or the entry made, so none is
+        // skipped; were one to fail, it would grant nothing rather than panic.
+        self.permissions.iter().filter_map(|p| p.parse().ok())
+    }
+
+    /// Its permissions as the file writes them (each one valid).
+    pub fn permission_texts(&self) -> impl ExactSizeIterator<Item = &str> {
+        self.permissions.iter().map(AsRef::as_ref)
+    }
+
+    /// What it may do: its permissions as a set, to ask
+    /// [`allows`](PermissionSet::allows).
+    pub fn grants(&self) -> PermissionSet {
+        self.permissions().collect()
     }
 }
 
@@ -216,9 +238,9 @@ impl<'a> std::ops::Deref for TokenEntry<'a> {
 /// ```
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct TokenFile<'a> {
-    create_databases: Option<Vec<DatabaseName>>,
-    tokens: Vec<TokenEntry<'a>>,
-    extra: Extra<'a>,
+    pub(crate) create_databases: Option<Vec<DatabaseName>>,
+    pub(crate) tokens: Vec<TokenEntry<'a>>,
+    pub(crate) extra: Extra<'a>,
 }
 
 impl<'a> TokenFile<'a> {
@@ -333,6 +355,37 @@ impl<'a> TokenFile<'a> {
         self.add_databases(create_databases);
         entry.record.extra = std::mem::take(&mut self.tokens[at].record.extra);
         Ok(Some(std::mem::replace(&mut self.tokens[at], entry)))
+    }
+
+    /// Takes the token named `name` out of the file, and gives it back.
+    pub fn remove(&mut self, name: &str) -> Option<TokenEntry<'a>> {
+        let at = self.tokens.iter().position(|t| t.name() == name)?;
+        Some(self.tokens.remove(at))
+    }
+
+    /// Gives the token named `name` a new value, keeping its name, permissions, expiry,
+    /// place and unknown fields; gives the old value back (`None`: no token of that
+    /// name, and nothing changed).
+    ///
+    /// # Errors
+    ///
+    /// [`AddError::TokenTaken`] when another token has the new value; the file is then
+    /// unchanged.
+    pub fn rotate(&mut self, name: &str, token: Token) -> Result<Option<Token>, AddError> {
+        if let Some(t) = self
+            .tokens
+            .iter()
+            .find(|t| t.token == token && t.name() != name)
+        {
+            return Err(AddError::TokenTaken {
+                name: t.name().to_owned(),
+            });
+        }
+        Ok(self
+            .tokens
+            .iter_mut()
+            .find(|t| t.name() == name)
+            .map(|t| std::mem::replace(&mut t.record.token, token)))
     }
 
     /// Adds databases to `create_databases` (set union, first-seen order).
@@ -457,7 +510,7 @@ impl<'a> std::ops::Deref for AdminTokenFile<'a> {
 impl Serialize for TokenEntry<'_> {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.record
-            .serialize_with(serializer, Some(&self.permissions))
+            .serialize_with(serializer, Some(self.permissions.as_slice()))
     }
 }
 
@@ -518,17 +571,109 @@ fn check_name<E: de::Error>(name: &str) -> Result<(), E> {
     Ok(())
 }
 
+/// Permission strings already checked in one file: a file that scripts wrote repeats a
+/// few, and each is parsed once.
+#[derive(Default)]
+struct Checked<'de>(HashSet<&'de str>);
+
+/// A token's `permissions`: a list of strings, each one checked against the grammar.
+struct PermissionList<'s, 'de>(&'s mut Checked<'de>);
+
+impl<'de> DeserializeSeed<'de> for PermissionList<'_, 'de> {
+    type Value = Vec<Cow<'de, str>>;
+
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Self::Value, D::Error> {
+        deserializer.deserialize_seq(self)
+    }
+}
+
+impl<'de> Visitor<'de> for PermissionList<'_, 'de> {
+    type Value = Vec<Cow<'de, str>>;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("`permissions` to be a list of permission strings")
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
+        let mut list = Vec::with_capacity(seq.size_hint().unwrap_or(2));
+        while let Some(text) = seq.next_element_seed(PermissionText(&mut *self.0))? {
+            list.push(text);
+        }
+        Ok(list)
+    }
+}
+
+/// One permission string, checked as it is read (so that an error points at it).
+struct PermissionText<'s, 'de>(&'s mut Checked<'de>);
+
+impl<'de> DeserializeSeed<'de> for PermissionText<'_, 'de> {
+    type Value = Cow<'de, str>;
+
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Self::Value, D::Error> {
+        // Checked in the visitor, so that the error has the string's place.
+        deserializer.deserialize_str(self)
+    }
+}
+
+impl<'de> Visitor<'de> for PermissionText<'_, 'de> {
+    type Value = Cow<'de, str>;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a permission string such as `db:db1:read,write`")
+    }
+
+    fn visit_borrowed_str<E: de::Error>(self, text: &'de str) -> Result<Self::Value, E> {
+        if !self.0.0.contains(text) {
+            check_permission(text)?;
+            self.0.0.insert(text);
+        }
+        Ok(Cow::Borrowed(text))
+    }
+
+    fn visit_str<E: de::Error>(self, text: &str) -> Result<Self::Value, E> {
+        check_permission(text)?;
+        Ok(Cow::Owned(text.to_owned()))
+    }
+}
+
+fn check_permission<E: de::Error>(text: &str) -> Result<(), E> {
+    match text.parse::<Permission>() {
+        Ok(_) => Ok(()),
+        Err(e) => {
+            let hint = e
+                .hint()
+                .map(|h| format!(" (hint: {h})"))
+                .unwrap_or_default();
+            Err(E::custom(format_args!(
+                "invalid permission `{}` at bytes {}..{}: {}{hint}",
+                influxdb3_permission::escape(text),
+                e.span().start,
+                e.span().end,
+                e.kind(),
+            )))
+        }
+    }
+}
+
+/// Permission strings, as a file writes them.
+type Texts<'a> = Vec<Cow<'a, str>>;
+
 /// The fields of one token object, read in any order; the rest kept in `extra`.
 struct Fields<'a> {
     token: Option<Token>,
     name: Option<Cow<'a, str>>,
     expiry: Option<Timestamp>,
-    permissions: Option<Vec<Permission>>,
+    permissions: Option<Vec<Cow<'a, str>>>,
     extra: Extra<'a>,
 }
 
 impl<'de> Fields<'de> {
-    fn read<A: MapAccess<'de>>(mut map: A, with_permissions: bool) -> Result<Self, A::Error> {
+    /// Reads one object; `checked` is `Some` for a permission token (which has
+    /// `permissions`), `None` for the admin token file.
+    fn read<A: MapAccess<'de>>(
+        mut map: A,
+        mut checked: Option<&mut Checked<'de>>,
+    ) -> Result<Self, A::Error> {
         let mut f = Fields {
             token: None,
             name: None,
@@ -552,9 +697,11 @@ impl<'de> Fields<'de> {
                     once(f.expiry.is_some(), "expiry_millis")?;
                     f.expiry = map.next_value::<Option<i64>>()?.map(Timestamp::from_millis);
                 }
-                "permissions" if with_permissions => {
+                "permissions" if checked.is_some() => {
                     once(f.permissions.is_some(), "permissions")?;
-                    f.permissions = Some(map.next_value()?);
+                    if let Some(checked) = checked.as_deref_mut() {
+                        f.permissions = Some(map.next_value_seed(PermissionList(checked))?);
+                    }
                 }
                 _ => {
                     let value: &'de RawValue = map.next_value()?;
@@ -565,10 +712,7 @@ impl<'de> Fields<'de> {
         Ok(f)
     }
 
-    fn record<E: de::Error>(
-        self,
-        what: &str,
-    ) -> Result<(TokenRecord<'de>, Option<Vec<Permission>>), E> {
+    fn record<E: de::Error>(self, what: &str) -> Result<(TokenRecord<'de>, Option<Texts<'de>>), E> {
         Ok((
             TokenRecord {
                 token: self.token.ok_or_else(|| missing(what, "token"))?,
@@ -595,23 +739,30 @@ fn missing<E: de::Error>(what: &str, key: &str) -> E {
     E::custom(format_args!("{what} has no `{key}`"))
 }
 
-impl<'de> Deserialize<'de> for TokenEntry<'de> {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct V;
-        impl<'de> Visitor<'de> for V {
-            type Value = TokenEntry<'de>;
-            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str("a token object with `token`, `name` and `permissions`")
-            }
-            fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<TokenEntry<'de>, A::Error> {
-                let (record, permissions) = Fields::read(map, true)?.record("a token")?;
-                Ok(TokenEntry {
-                    record,
-                    permissions: permissions.ok_or_else(|| missing("a token", "permissions"))?,
-                })
-            }
-        }
-        deserializer.deserialize_map(V)
+/// One token object of the `tokens` list.
+struct EntrySeed<'s, 'de>(&'s mut Checked<'de>);
+
+impl<'de> DeserializeSeed<'de> for EntrySeed<'_, 'de> {
+    type Value = TokenEntry<'de>;
+
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Self::Value, D::Error> {
+        deserializer.deserialize_map(self)
+    }
+}
+
+impl<'de> Visitor<'de> for EntrySeed<'_, 'de> {
+    type Value = TokenEntry<'de>;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a token object with `token`, `name` and `permissions`")
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<TokenEntry<'de>, A::Error> {
+        let (record, permissions) = Fields::read(map, Some(self.0))?.record("a token")?;
+        Ok(TokenEntry {
+            record,
+            permissions: permissions.ok_or_else(|| missing("a token", "permissions"))?,
+        })
     }
 }
 
@@ -624,7 +775,7 @@ impl<'de> Deserialize<'de> for AdminTokenFile<'de> {
                 f.write_str("an admin token file: a JSON object with `token` and `name`")
             }
             fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<AdminTokenFile<'de>, A::Error> {
-                let (record, _) = Fields::read(map, false)?.record("the admin token file")?;
+                let (record, _) = Fields::read(map, None)?.record("the admin token file")?;
                 Ok(AdminTokenFile(record))
             }
         }
@@ -652,7 +803,8 @@ impl<'de> Deserialize<'de> for TokenList<'de> {
                     Vec::with_capacity(seq.size_hint().unwrap_or(0));
                 let mut names: HashMap<u64, usize> = HashMap::new();
                 let mut values: HashMap<u64, usize> = HashMap::new();
-                while let Some(entry) = seq.next_element::<TokenEntry<'de>>()? {
+                let mut checked = Checked::default();
+                while let Some(entry) = seq.next_element_seed(EntrySeed(&mut checked))? {
                     let n = tokens.len() + 1;
                     let same_name = |t: &TokenEntry<'_>| t.name() == entry.name();
                     if let Some(first) =

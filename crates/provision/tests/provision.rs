@@ -1,0 +1,308 @@
+//! The manifest's checks (with their places) and the plan's decisions.
+
+use influxdb3_permission::{Permission, PermissionSet};
+use influxdb3_provision::{Current, Manifest, PlanOptions, Step, plan};
+use influxdb3_token::{Expiry, Timestamp};
+
+const NOW: i64 = 1_756_400_061_529;
+
+fn now() -> Timestamp {
+    Timestamp::from_millis(NOW)
+}
+
+fn set(list: &[&str]) -> PermissionSet {
+    list.iter()
+        .map(|p| p.parse::<Permission>().unwrap())
+        .collect()
+}
+
+fn error(text: &str) -> (usize, usize, String) {
+    let e = text.parse::<Manifest>().unwrap_err();
+    (e.line, e.column, e.message)
+}
+
+const MANIFEST: &str = r#"
+create_databases = ["metrics", "logs"]
+
+[[token]]
+name = "telegraf"
+permissions = ["db:metrics:write"]
+expiry = "90d"
+
+[[token]]
+name = "grafana"
+permissions = ["db:metrics,logs:read"]
+expires_at = "2027-01-01T00:00:00Z"
+
+[[token]]
+name = "probe"
+permissions = ["system:health:read"]
+"#;
+
+#[test]
+fn reads_the_example() {
+    let m: Manifest = MANIFEST.parse().unwrap();
+    let dbs: Vec<String> = m
+        .create_databases()
+        .iter()
+        .map(ToString::to_string)
+        .collect();
+    assert_eq!(dbs, ["metrics", "logs"]);
+    assert_eq!(m.tokens().len(), 3);
+    assert_eq!(
+        m.tokens()[0].expiry(),
+        Expiry::After("90d".parse().unwrap())
+    );
+    assert_eq!(
+        m.tokens()[1].expiry(),
+        Expiry::At("2027-01-01T00:00:00Z".parse().unwrap())
+    );
+    assert_eq!(m.tokens()[2].expiry(), Expiry::Never);
+}
+
+#[test]
+fn a_toml_date_time_is_an_instant_too() {
+    let m: Manifest = "[[token]]\nname = \"a\"\npermissions = [\"db:a:read\"]\nexpires_at = 2027-01-01T00:00:00Z\n"
+        .parse()
+        .unwrap();
+    assert_eq!(
+        m.tokens()[0].expiry(),
+        Expiry::At("2027-01-01T00:00:00Z".parse().unwrap())
+    );
+}
+
+#[test]
+fn errors_have_line_and_column() {
+    // TOML syntax.
+    let (line, column, _) = error("[[token]\nname = \"a\"\n");
+    assert_eq!((line, column), (1, 9));
+    // An unknown key, named.
+    let (line, _, message) = error("[[token]]\nname = \"a\"\npermission = [\"db:a:read\"]\n");
+    assert_eq!(line, 3);
+    assert!(message.contains("permission"), "{message}");
+    // A bad action: the column of the bad part.
+    let (line, column, message) =
+        error("[[token]]\nname = \"a\"\npermissions = [\"db:a:read\", \"db:b:wrte\"]\n");
+    assert_eq!((line, column), (3, 35));
+    assert!(message.contains("unknown action"), "{message}");
+    // The second of two tokens with one name.
+    let (line, column, message) = error(
+        "[[token]]\nname = \"a\"\npermissions = [\"db:a:read\"]\n[[token]]\nname = \"a\"\npermissions = [\"db:a:read\"]\n",
+    );
+    assert_eq!((line, column), (5, 8));
+    assert!(message.contains("already in the manifest"), "{message}");
+    // `_admin`, `*:*:*`, no permission, both expiries, bad expiry, bad database.
+    assert!(
+        error("[[token]]\nname = \"_admin\"\npermissions = [\"db:a:read\"]\n")
+            .2
+            .contains("_admin")
+    );
+    assert!(
+        error("[[token]]\nname = \"a\"\npermissions = [\"*:*:*\"]\n")
+            .2
+            .contains("admin permission")
+    );
+    assert_eq!(error("[[token]]\nname = \"a\"\npermissions = []\n").0, 3);
+    assert_eq!(
+        error("[[token]]\nname = \"a\"\npermissions = [\"db:a:read\"]\nexpiry = \"1d\"\nexpires_at = \"2027-01-01T00:00:00Z\"\n").0,
+        5
+    );
+    assert!(
+        error("[[token]]\nname = \"a\"\npermissions = [\"db:a:read\"]\nexpiry = \"soon\"\n")
+            .2
+            .contains("`soon`")
+    );
+    assert_eq!(error("create_databases = [\"ok\", \"bad name\"]\n").0, 1);
+    // A name that `create token --name` refuses.
+    assert_eq!(
+        error("[[token]]\nname = \"\"\npermissions = [\"db:a:read\"]\n").0,
+        2
+    );
+}
+
+#[test]
+fn an_empty_set_of_tokens_gets_everything_created() {
+    let m: Manifest = MANIFEST.parse().unwrap();
+    let p = plan(&m, &[], now(), PlanOptions::default()).unwrap();
+    assert_eq!(p.steps.len(), 3);
+    assert!(p.changes());
+    let Step::Create { expiry, .. } = &p.steps[0] else {
+        panic!("{:?}", p.steps[0])
+    };
+    assert_eq!(*expiry, Some(Timestamp::from_millis(NOW + 90 * 86_400_000)));
+}
+
+/// What the tokens are after the plan is carried out, as a file would hold them.
+fn carry_out(
+    p: &influxdb3_provision::Plan,
+    current: &mut Vec<(String, PermissionSet, Option<Timestamp>)>,
+) {
+    for step in &p.steps {
+        match step {
+            Step::Create {
+                name,
+                grants,
+                expiry,
+            } => {
+                current.push((name.as_str().to_owned(), grants.into(), *expiry));
+            }
+            Step::Update(d) => {
+                let t = current.iter_mut().find(|t| t.0 == d.name.as_str()).unwrap();
+                t.1 = (&d.grants).into();
+                t.2 = d.expiry;
+            }
+            Step::Delete { name } => current.retain(|t| &t.0 != name),
+            _ => {}
+        }
+    }
+}
+
+fn currents(list: &[(String, PermissionSet, Option<Timestamp>)]) -> Vec<Current<'_>> {
+    list.iter()
+        .map(|(n, g, e)| Current::new(n, g.clone(), *e))
+        .collect()
+}
+
+#[test]
+fn a_second_apply_changes_nothing() {
+    let m: Manifest = MANIFEST.parse().unwrap();
+    let mut tokens = Vec::new();
+    let first = plan(&m, &currents(&tokens), now(), PlanOptions::default()).unwrap();
+    carry_out(&first, &mut tokens);
+    assert_eq!(tokens.len(), 3);
+    // Later: the lifetime is not compared again, the instant and "never" are.
+    let later = Timestamp::from_millis(NOW + 86_400_000);
+    let second = plan(
+        &m,
+        &currents(&tokens),
+        later,
+        PlanOptions::default().prune(true).update(true),
+    )
+    .unwrap();
+    assert!(!second.changes(), "{:?}", second.steps);
+    assert!(
+        second
+            .steps
+            .iter()
+            .all(|s| matches!(s, Step::Keep { expired: false, .. }))
+    );
+}
+
+#[test]
+fn equivalent_grants_written_differently_are_kept() {
+    let m: Manifest = MANIFEST.parse().unwrap();
+    let tokens = vec![(
+        "grafana".to_owned(),
+        set(&["db:logs:read", "db:metrics:read", "db:logs:read"]),
+        Some("2027-01-01T00:00:00Z".parse().unwrap()),
+    )];
+    let p = plan(&m, &currents(&tokens), now(), PlanOptions::default()).unwrap();
+    assert!(matches!(&p.steps[1], Step::Keep { name, .. } if name.as_str() == "grafana"));
+}
+
+#[test]
+fn drift_is_reported_and_applied_only_with_update() {
+    let m: Manifest = MANIFEST.parse().unwrap();
+    let tokens = vec![
+        (
+            "telegraf".to_owned(),
+            set(&["db:metrics:write", "db:logs:write"]),
+            None,
+        ),
+        ("grafana".to_owned(), set(&["db:metrics:read"]), None),
+    ];
+    let p = plan(&m, &currents(&tokens), now(), PlanOptions::default()).unwrap();
+    let Step::Drift(t) = &p.steps[0] else {
+        panic!("{:?}", p.steps[0])
+    };
+    assert!(t.widened.is_empty());
+    assert_eq!(t.narrowed[0].to_string(), "db:logs:write");
+    assert_eq!(
+        t.expiry, None,
+        "a lifetime is not compared: the expiry stays"
+    );
+    let Step::Drift(g) = &p.steps[1] else {
+        panic!("{:?}", p.steps[1])
+    };
+    assert_eq!(g.widened[0].to_string(), "db:logs:read");
+    assert_eq!(
+        g.expiry_change,
+        Some((None, Some("2027-01-01T00:00:00Z".parse().unwrap())))
+    );
+    // Drift alone is no change; with --update it is.
+    assert_eq!(
+        p.steps
+            .iter()
+            .filter(|s| matches!(s, Step::Create { .. }))
+            .count(),
+        1
+    );
+    let updated = plan(
+        &m,
+        &currents(&tokens),
+        now(),
+        PlanOptions::default().update(true),
+    )
+    .unwrap();
+    assert!(matches!(&updated.steps[0], Step::Update(_)));
+    let mut after = tokens.clone();
+    carry_out(&updated, &mut after);
+    let again = plan(&m, &currents(&after), now(), PlanOptions::default()).unwrap();
+    assert!(!again.changes(), "{:?}", again.steps);
+}
+
+#[test]
+fn prune_deletes_what_the_manifest_does_not_list() {
+    let m: Manifest = MANIFEST.parse().unwrap();
+    let tokens = vec![
+        ("old".to_owned(), set(&["db:x:read"]), None),
+        ("probe".to_owned(), set(&["system:health:read"]), None),
+    ];
+    let kept = plan(&m, &currents(&tokens), now(), PlanOptions::default()).unwrap();
+    assert!(
+        kept.steps
+            .iter()
+            .any(|s| matches!(s, Step::Unlisted { name } if name == "old"))
+    );
+    let pruned = plan(
+        &m,
+        &currents(&tokens),
+        now(),
+        PlanOptions::default().prune(true),
+    )
+    .unwrap();
+    assert!(
+        pruned
+            .steps
+            .iter()
+            .any(|s| matches!(s, Step::Delete { name } if name == "old"))
+    );
+    let mut after = tokens.clone();
+    carry_out(&pruned, &mut after);
+    let names: Vec<&str> = after.iter().map(|t| t.0.as_str()).collect();
+    assert_eq!(names, ["probe", "telegraf", "grafana"]);
+}
+
+#[test]
+fn an_instant_that_has_passed_cannot_be_created() {
+    let m: Manifest = "[[token]]\nname = \"a\"\npermissions = [\"db:a:read\"]\nexpires_at = \"2020-01-01T00:00:00Z\"\n"
+        .parse()
+        .unwrap();
+    let e = plan(&m, &[], now(), PlanOptions::default()).unwrap_err();
+    assert_eq!(e.name.as_str(), "a");
+    assert!(e.to_string().contains("has passed"), "{e}");
+}
+
+#[test]
+fn expired_tokens_are_kept_and_flagged() {
+    let m: Manifest = "[[token]]\nname = \"a\"\npermissions = [\"db:a:read\"]\nexpiry = \"1d\"\n"
+        .parse()
+        .unwrap();
+    let tokens = vec![(
+        "a".to_owned(),
+        set(&["db:a:read"]),
+        Some(Timestamp::from_millis(NOW - 1)),
+    )];
+    let p = plan(&m, &currents(&tokens), now(), PlanOptions::default()).unwrap();
+    assert!(matches!(&p.steps[0], Step::Keep { expired: true, .. }));
+}

@@ -1,0 +1,250 @@
+//! Two files compared token by token, and several files merged into one.
+
+use std::collections::HashMap;
+
+use influxdb3_permission::{DatabaseName, Permission};
+use influxdb3_token::Timestamp;
+
+use crate::model::{TokenEntry, TokenFile};
+
+/// What changed from one tokens file to another, by token name. Grants are compared by
+/// what they allow ([`PermissionSet::beyond`]), not by their text: `db:a,b:read` and
+/// `db:a:read` + `db:b:read` are the same.
+///
+/// ```
+/// use influxdb3_tokenfile::{FileDiff, TokenFile};
+///
+/// let old = TokenFile::parse(r#"{"tokens": [
+///   {"token": "apiv3_a", "name": "t", "permissions": ["db:a,b:read"]}]}"#)?;
+/// let new = TokenFile::parse(r#"{"tokens": [
+///   {"token": "apiv3_a", "name": "t", "permissions": ["db:b:read", "db:a:read,write"]}]}"#)?;
+/// let diff = FileDiff::between(&old, &new);
+/// assert_eq!(diff.changed[0].widened[0].to_string(), "db:a:write");
+/// assert!(diff.changed[0].narrowed.is_empty());
+/// assert!(diff.widens());
+/// # Ok::<(), influxdb3_tokenfile::ParseError>(())
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+#[non_exhaustive]
+pub struct FileDiff {
+    /// Tokens only in the new file, in its order.
+    pub added: Vec<Added>,
+    /// Names of tokens only in the old file, in its order.
+    pub removed: Vec<String>,
+    /// Tokens in both that differ, in the new file's order.
+    pub changed: Vec<Changed>,
+    /// Databases the new file creates and the old one did not.
+    pub databases_added: Vec<DatabaseName>,
+    /// Databases the old file created and the new one does not.
+    pub databases_removed: Vec<DatabaseName>,
+}
+
+/// A token only in the new file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct Added {
+    /// Its name.
+    pub name: String,
+    /// Its permissions.
+    pub permissions: Vec<Permission>,
+    /// When it expires.
+    pub expiry: Option<Timestamp>,
+}
+
+/// A token in both files that differs.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct Changed {
+    /// Its name.
+    pub name: String,
+    /// What it may do now and could not before, by database and action.
+    pub widened: Vec<Permission>,
+    /// What it could do before and may not now.
+    pub narrowed: Vec<Permission>,
+    /// The old and new expiry, when they differ.
+    pub expiry: Option<(Option<Timestamp>, Option<Timestamp>)>,
+    /// Whether its secret changed (told by comparing the values; never shown).
+    pub secret_rotated: bool,
+}
+
+impl Changed {
+    /// Whether its expiry moved later, or went away.
+    pub fn expiry_extended(&self) -> bool {
+        match self.expiry {
+            Some((Some(_), None)) => true,
+            Some((Some(old), Some(new))) => new > old,
+            _ => false,
+        }
+    }
+}
+
+impl FileDiff {
+    /// The differences from `old` to `new`.
+    pub fn between(old: &TokenFile<'_>, new: &TokenFile<'_>) -> FileDiff {
+        let olds: HashMap<&str, &TokenEntry<'_>> =
+            old.tokens().iter().map(|t| (t.name(), t)).collect();
+        let news: HashMap<&str, &TokenEntry<'_>> =
+            new.tokens().iter().map(|t| (t.name(), t)).collect();
+        let mut diff = FileDiff::default();
+        for entry in new.tokens() {
+            let Some(before) = olds.get(entry.name()) else {
+                diff.added.push(Added {
+                    name: entry.name().to_owned(),
+                    permissions: entry.permissions().collect(),
+                    expiry: entry.expiry(),
+                });
+                continue;
+            };
+            let (was, is) = (before.grants(), entry.grants());
+            let changed = Changed {
+                name: entry.name().to_owned(),
+                widened: is.beyond(&was),
+                narrowed: was.beyond(&is),
+                expiry: (before.expiry() != entry.expiry())
+                    .then(|| (before.expiry(), entry.expiry())),
+                secret_rotated: before.token() != entry.token(),
+            };
+            if !changed.widened.is_empty()
+                || !changed.narrowed.is_empty()
+                || changed.expiry.is_some()
+                || changed.secret_rotated
+            {
+                diff.changed.push(changed);
+            }
+        }
+        diff.removed = old
+            .tokens()
+            .iter()
+            .filter(|t| !news.contains_key(t.name()))
+            .map(|t| t.name().to_owned())
+            .collect();
+        let (was, is) = (
+            old.create_databases().unwrap_or_default(),
+            new.create_databases().unwrap_or_default(),
+        );
+        diff.databases_added = is.iter().filter(|d| !was.contains(d)).cloned().collect();
+        diff.databases_removed = was.iter().filter(|d| !is.contains(d)).cloned().collect();
+        diff
+    }
+
+    /// Whether nothing changed.
+    pub fn is_empty(&self) -> bool {
+        self.added.is_empty()
+            && self.removed.is_empty()
+            && self.changed.is_empty()
+            && self.databases_added.is_empty()
+            && self.databases_removed.is_empty()
+    }
+
+    /// Whether any access was gained: a token added, a token that may do more, or one
+    /// whose expiry moved later or went away.
+    pub fn widens(&self) -> bool {
+        !self.added.is_empty()
+            || self
+                .changed
+                .iter()
+                .any(|c| !c.widened.is_empty() || c.expiry_extended())
+    }
+}
+
+/// Why files cannot be merged: every conflict found, by name.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{} conflicting tokens", conflicts.len())]
+#[non_exhaustive]
+pub struct MergeError {
+    /// The conflicts, in the order found.
+    pub conflicts: Vec<Conflict>,
+}
+
+/// Two files that disagree about a token.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Conflict {
+    /// Two files have a token of this name that differs (value, grants or expiry).
+    Name {
+        /// The name.
+        name: String,
+        /// The files (0-based, in the order given) that disagree.
+        files: (usize, usize),
+    },
+    /// Two files have one token value under two names.
+    Value {
+        /// The name it has in the first file.
+        first: String,
+        /// The name it has in the second.
+        second: String,
+        /// The files (0-based).
+        files: (usize, usize),
+    },
+}
+
+impl TokenFile<'_> {
+    /// Several files combined into one: `create_databases` united in first-seen order,
+    /// tokens in order, a token that is the same in several files (name, value, grants
+    /// and expiry) kept once, and unknown top-level fields of the first file that has
+    /// them.
+    ///
+    /// # Errors
+    ///
+    /// [`MergeError`], listing every name used for two different tokens and every value
+    /// used under two names.
+    pub fn merge<'a>(
+        files: impl IntoIterator<Item = TokenFile<'a>>,
+    ) -> Result<TokenFile<'a>, MergeError> {
+        let mut out = TokenFile::new();
+        // Where each name and value was first seen: the file, the index in `out`.
+        let mut names: HashMap<String, (usize, usize)> = HashMap::new();
+        let mut values: HashMap<String, (usize, usize)> = HashMap::new();
+        let mut conflicts = Vec::new();
+        for (f, file) in files.into_iter().enumerate() {
+            let TokenFile {
+                create_databases,
+                tokens,
+                extra,
+            } = file;
+            out.add_databases(create_databases.as_deref().unwrap_or_default());
+            for (key, value) in extra.0 {
+                if !out.extra.0.iter().any(|(k, _)| *k == key) {
+                    out.extra.0.push((key, value));
+                }
+            }
+            for entry in tokens {
+                let value = entry.token().expose_secret();
+                match (names.get(entry.name()), values.get(value)) {
+                    (Some(&(first, at)), _) => {
+                        if !same(&out.tokens[at], &entry) {
+                            conflicts.push(Conflict::Name {
+                                name: entry.name().to_owned(),
+                                files: (first, f),
+                            });
+                        }
+                    }
+                    (None, Some(&(first, at))) => conflicts.push(Conflict::Value {
+                        first: out.tokens[at].name().to_owned(),
+                        second: entry.name().to_owned(),
+                        files: (first, f),
+                    }),
+                    (None, None) => {
+                        let at = out.tokens.len();
+                        names.insert(entry.name().to_owned(), (f, at));
+                        values.insert(value.to_owned(), (f, at));
+                        out.tokens.push(entry);
+                    }
+                }
+            }
+        }
+        if conflicts.is_empty() {
+            Ok(out)
+        } else {
+            Err(MergeError { conflicts })
+        }
+    }
+}
+
+/// The same token: name, value, what it grants and when it expires.
+fn same(a: &TokenEntry<'_>, b: &TokenEntry<'_>) -> bool {
+    a.name() == b.name()
+        && a.token() == b.token()
+        && a.expiry() == b.expiry()
+        && a.grants() == b.grants()
+}

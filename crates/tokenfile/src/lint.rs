@@ -1,0 +1,757 @@
+//! Everything wrong or risky in a permission tokens file, reported instead of refused:
+//! the loader for `tokens lint`, which reads files that [`TokenFile::parse`] will not.
+//!
+//! The text is walked as raw JSON values (`serde_json`'s [`RawValue`], which borrows
+//! from the text), so that every finding has the line of the value it is about.
+//!
+//! [`TokenFile::parse`]: crate::TokenFile::parse
+
+use std::borrow::Cow;
+use std::collections::HashMap;
+use std::fmt;
+use std::path::Path;
+
+use influxdb3_permission::{DatabaseName, Permission, Scope, escape};
+use influxdb3_token::{Timestamp, Token};
+use serde::Deserialize;
+use serde::de::{Deserializer, MapAccess, Visitor};
+use serde_json::value::RawValue;
+
+use crate::TokenFileError;
+
+/// How bad a finding is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Severity {
+    /// Risky or probably unintended; the server loads the file.
+    Warning,
+    /// The server will not load the file, or it grants what a permission file must not.
+    Error,
+}
+
+impl Severity {
+    /// `error` or `warning`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+        }
+    }
+}
+
+impl fmt::Display for Severity {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// What a finding is about; its [`as_str`](Self::as_str) form is stable, for scripts
+/// and for CI rules.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum Code {
+    /// `not-json` (error): the text is not JSON.
+    NotJson,
+    /// `wrong-shape` (error): JSON, but not a tokens file: not an object, no `tokens`
+    /// list, a token that is not an object or lacks a field, a field of the wrong type.
+    WrongShape,
+    /// `duplicate-field` (error): one object has a key twice.
+    DuplicateField,
+    /// `invalid-name` (error): an empty token name, or one with a control character.
+    InvalidName,
+    /// `reserved-name` (error): a permission token named `_admin`, which the server
+    /// keeps for its operator admin token.
+    ReservedName,
+    /// `duplicate-name` (error): two tokens with one name.
+    DuplicateName,
+    /// `token-prefix` (error): a token value without `apiv3_`, or with whitespace or a
+    /// control character.
+    TokenPrefix,
+    /// `token-length` (warning): a token value that is not 64 random bytes in URL-safe
+    /// base64 after `apiv3_`, as generated tokens are: written by hand, or guessable.
+    TokenLength,
+    /// `duplicate-token` (error): two tokens with one value.
+    DuplicateToken,
+    /// `invalid-permission` (error): a permission that does not parse.
+    InvalidPermission,
+    /// `admin-permission` (error): `*:*:*`, which makes a permission token an admin
+    /// token.
+    AdminPermission,
+    /// `no-permissions` (warning): a token with an empty `permissions` list.
+    NoPermissions,
+    /// `invalid-database-name` (error): a name in `create_databases` that is not a
+    /// valid database name.
+    InvalidDatabaseName,
+    /// `unknown-database` (warning): a permission on a database the file does not
+    /// create; the server will not load the file unless it exists.
+    UnknownDatabase,
+    /// `wildcard-database` (warning): a `db:*` permission.
+    WildcardDatabase,
+    /// `expired` (warning): a token whose expiry has passed.
+    Expired,
+    /// `no-expiry` (warning): a token that never expires.
+    NoExpiry,
+    /// `readable-file` (warning): the file can be read by its group or others.
+    ReadableFile,
+}
+
+impl Code {
+    /// The stable name: `not-json`, `duplicate-name`, ….
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Code::NotJson => "not-json",
+            Code::WrongShape => "wrong-shape",
+            Code::DuplicateField => "duplicate-field",
+            Code::InvalidName => "invalid-name",
+            Code::ReservedName => "reserved-name",
+            Code::DuplicateName => "duplicate-name",
+            Code::TokenPrefix => "token-prefix",
+            Code::TokenLength => "token-length",
+            Code::DuplicateToken => "duplicate-token",
+            Code::InvalidPermission => "invalid-permission",
+            Code::AdminPermission => "admin-permission",
+            Code::NoPermissions => "no-permissions",
+            Code::InvalidDatabaseName => "invalid-database-name",
+            Code::UnknownDatabase => "unknown-database",
+            Code::WildcardDatabase => "wildcard-database",
+            Code::Expired => "expired",
+            Code::NoExpiry => "no-expiry",
+            Code::ReadableFile => "readable-file",
+        }
+    }
+
+    /// How bad it is.
+    pub fn severity(self) -> Severity {
+        match self {
+            Code::TokenLength
+            | Code::NoPermissions
+            | Code::UnknownDatabase
+            | Code::WildcardDatabase
+            | Code::Expired
+            | Code::NoExpiry
+            | Code::ReadableFile => Severity::Warning,
+            _ => Severity::Error,
+        }
+    }
+}
+
+impl fmt::Display for Code {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// One finding of [`lint`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct Lint {
+    /// What it is about.
+    pub code: Code,
+    /// What is wrong, in one sentence; names from the file are escaped, secrets never
+    /// shown.
+    pub message: String,
+    /// The 1-based line of the value it is about; 0 for the file as a whole.
+    pub line: usize,
+    /// The 1-based column (in characters) of that value; 0 with line 0.
+    pub column: usize,
+    /// The name of the token it is about, when there is one.
+    pub token: Option<String>,
+}
+
+impl Lint {
+    /// How bad it is: its code's severity.
+    pub fn severity(&self) -> Severity {
+        self.code.severity()
+    }
+}
+
+impl fmt::Display for Lint {
+    /// `LINE:COLUMN: SEVERITY[CODE]: MESSAGE`.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "{}:{}: {}[{}]: {}",
+            self.line,
+            self.column,
+            self.severity(),
+            self.code,
+            self.message
+        )
+    }
+}
+
+/// Everything [`Code`] lists that is wrong with `text`, a permission tokens file, in
+/// file order; tokens expired at `now` are reported. An empty list: the file is clean.
+///
+/// ```
+/// use influxdb3_token::Timestamp;
+/// use influxdb3_tokenfile::{Code, lint};
+///
+/// let text = r#"{
+///   "tokens": [
+///     {"token": "apiv3_a", "name": "x", "permissions": ["db:m:reed"]},
+///     {"token": "apiv3_b", "name": "x", "permissions": ["*:*:*"]}
+///   ]
+/// }"#;
+/// let found: Vec<(Code, usize)> = lint(text, Timestamp::from_millis(0))
+///     .iter()
+///     .map(|l| (l.code, l.line))
+///     .collect();
+/// assert!(found.contains(&(Code::InvalidPermission, 3)));
+/// assert!(found.contains(&(Code::DuplicateName, 4)));
+/// assert!(found.contains(&(Code::AdminPermission, 4)));
+/// ```
+pub fn lint(text: &str, now: Timestamp) -> Vec<Lint> {
+    let mut linter = Linter {
+        text,
+        line_starts: std::iter::once(0)
+            .chain(text.match_indices('\n').map(|(i, _)| i + 1))
+            .collect(),
+        found: Vec::new(),
+        now,
+    };
+    linter.file();
+    linter.found
+}
+
+/// [`lint`] of the regular file at `path`, read safely (a FIFO or a device is refused),
+/// with [`Code::ReadableFile`] when its mode lets its group or others read it.
+///
+/// # Errors
+///
+/// When the file cannot be read: the refusals of [`read`](crate::read).
+pub fn lint_file(path: impl AsRef<Path>, now: Timestamp) -> Result<Vec<Lint>, TokenFileError> {
+    use std::os::unix::fs::PermissionsExt;
+    let path = path.as_ref();
+    let text = crate::read(path)?;
+    let mut found = lint(&text, now);
+    if let Ok(meta) = std::fs::metadata(path) {
+        let mode = meta.permissions().mode() & 0o7777;
+        if mode & 0o044 != 0 {
+            found.insert(
+                0,
+                Lint {
+                    code: Code::ReadableFile,
+                    message: format!(
+                        "the file can be read by its group or others (mode {mode:04o}) and holds secrets: `chmod 600` it"
+                    ),
+                    line: 0,
+                    column: 0,
+                    token: None,
+                },
+            );
+        }
+    }
+    Ok(found)
+}
+
+struct Linter<'t> {
+    text: &'t str,
+    /// Byte offsets where lines start.
+    line_starts: Vec<usize>,
+    found: Vec<Lint>,
+    now: Timestamp,
+}
+
+/// A JSON object's members, raw, in order.
+struct RawObject<'t>(Vec<(Cow<'t, str>, &'t RawValue)>);
+
+impl<'de> Deserialize<'de> for RawObject<'de> {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = RawObject<'de>;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<RawObject<'de>, A::Error> {
+                let mut members = Vec::new();
+                while let Some(key) = map.next_key::<Cow<'de, str>>()? {
+                    members.push((key, map.next_value::<&'de RawValue>()?));
+                }
+                Ok(RawObject(members))
+            }
+        }
+        deserializer.deserialize_map(V)
+    }
+}
+
+impl<'t> RawObject<'t> {
+    fn get(&self, key: &str) -> Option<&'t RawValue> {
+        self.0.iter().find(|(k, _)| k == key).map(|(_, v)| *v)
+    }
+}
+
+/// What a raw value holds, for the messages.
+fn kind(raw: &RawValue) -> &'static str {
+    match raw.get().as_bytes().first() {
+        Some(b'{') => "an object",
+        Some(b'[') => "a list",
+        Some(b'"') => "a string",
+        Some(b't' | b'f') => "a boolean",
+        Some(b'n') => "null",
+        _ => "a number",
+    }
+}
+
+/// A token's string field.
+enum Field<'t> {
+    Missing,
+    Wrong,
+    Text(Cow<'t, str>, &'t RawValue),
+}
+
+impl<'t> Linter<'t> {
+    /// Line and column of a value of the text.
+    fn place(&self, raw: &RawValue) -> (usize, usize) {
+        let offset = (raw.get().as_ptr() as usize).saturating_sub(self.text.as_ptr() as usize);
+        self.place_of(offset)
+    }
+
+    fn place_of(&self, offset: usize) -> (usize, usize) {
+        let line = self.line_starts.partition_point(|&start| start <= offset);
+        let start = self.line_starts[line.saturating_sub(1)];
+        let column = self
+            .text
+            .get(start..offset)
+            .map_or(0, |s| s.chars().count())
+            + 1;
+        (line, column)
+    }
+
+    fn push(&mut self, code: Code, at: (usize, usize), token: Option<&str>, message: String) {
+        self.found.push(Lint {
+            code,
+            message,
+            line: at.0,
+            column: at.1,
+            token: token.map(str::to_owned),
+        });
+    }
+
+    /// Members of an object, a duplicate key reported.
+    fn object(&mut self, raw: &'t RawValue, token: Option<&str>) -> Option<RawObject<'t>> {
+        let object: RawObject<'t> = serde_json::from_str(raw.get()).ok()?;
+        let mut seen: Vec<&str> = Vec::new();
+        for (key, value) in &object.0 {
+            if seen.contains(&key.as_ref()) {
+                let at = self.place(value);
+                self.push(
+                    Code::DuplicateField,
+                    at,
+                    token,
+                    format!(
+                        "`{}` appears twice in one object; the server may read either",
+                        escape(key)
+                    ),
+                );
+            } else {
+                seen.push(key);
+            }
+        }
+        Some(object)
+    }
+
+    fn file(&mut self) {
+        let root: &'t RawValue = match serde_json::from_str(self.text) {
+            Ok(root) => root,
+            Err(e) => {
+                let message = ParseMessage(&e).to_string();
+                self.push(Code::NotJson, (e.line(), e.column()), None, message);
+                return;
+            }
+        };
+        let Some(top) = self.object(root, None) else {
+            let at = self.place(root);
+            self.push(
+                Code::WrongShape,
+                at,
+                None,
+                format!(
+                    "the file is {}, not a tokens file (an object with a `tokens` list)",
+                    kind(root)
+                ),
+            );
+            return;
+        };
+        let creates = self.create_databases(&top);
+        let Some(tokens) = top.get("tokens") else {
+            self.push(
+                Code::WrongShape,
+                (1, 1),
+                None,
+                "the file has no `tokens` list".to_owned(),
+            );
+            return;
+        };
+        let Ok(list) = serde_json::from_str::<Vec<&'t RawValue>>(tokens.get()) else {
+            let at = self.place(tokens);
+            self.push(
+                Code::WrongShape,
+                at,
+                None,
+                format!("`tokens` is {}, not a list", kind(tokens)),
+            );
+            return;
+        };
+        let mut names: HashMap<Cow<'t, str>, usize> = HashMap::new();
+        let mut values: HashMap<Cow<'t, str>, (usize, Option<String>)> = HashMap::new();
+        for (i, raw) in list.into_iter().enumerate() {
+            self.token(i + 1, raw, creates.as_deref(), &mut names, &mut values);
+        }
+    }
+
+    /// `create_databases`, checked; the valid names, or `None` when the key is absent.
+    fn create_databases(&mut self, top: &RawObject<'t>) -> Option<Vec<DatabaseName>> {
+        let raw = top.get("create_databases")?;
+        let Ok(list) = serde_json::from_str::<Vec<&'t RawValue>>(raw.get()) else {
+            let at = self.place(raw);
+            self.push(
+                Code::WrongShape,
+                at,
+                None,
+                format!("`create_databases` is {}, not a list of names", kind(raw)),
+            );
+            return Some(Vec::new());
+        };
+        let mut names = Vec::new();
+        for item in list {
+            let at = self.place(item);
+            match serde_json::from_str::<Cow<'t, str>>(item.get()) {
+                Ok(name) => match DatabaseName::new(&name) {
+                    Ok(db) => names.push(db),
+                    Err(e) => self.push(
+                        Code::InvalidDatabaseName,
+                        at,
+                        None,
+                        format!(
+                            "`{}` in `create_databases` is not a valid database name: {}",
+                            escape(&name),
+                            e.kind()
+                        ),
+                    ),
+                },
+                Err(_) => self.push(
+                    Code::WrongShape,
+                    at,
+                    None,
+                    format!(
+                        "`create_databases` holds {}, not a database name",
+                        kind(item)
+                    ),
+                ),
+            }
+        }
+        Some(names)
+    }
+
+    fn string(object: &RawObject<'t>, key: &str) -> Field<'t> {
+        match object.get(key) {
+            None => Field::Missing,
+            Some(raw) => match serde_json::from_str::<Cow<'t, str>>(raw.get()) {
+                Ok(text) => Field::Text(text, raw),
+                Err(_) => Field::Wrong,
+            },
+        }
+    }
+
+    #[allow(clippy::too_many_lines)] // one check after the other, in field order
+    fn token(
+        &mut self,
+        n: usize,
+        raw: &'t RawValue,
+        creates: Option<&[DatabaseName]>,
+        names: &mut HashMap<Cow<'t, str>, usize>,
+        values: &mut HashMap<Cow<'t, str>, (usize, Option<String>)>,
+    ) {
+        let at = self.place(raw);
+        let Some(object) = self.object(raw, None) else {
+            self.push(
+                Code::WrongShape,
+                at,
+                None,
+                format!("token {n} is {}, not an object", kind(raw)),
+            );
+            return;
+        };
+        // The name first: every other finding names the token.
+        let name = match Self::string(&object, "name") {
+            Field::Text(name, raw_name) => {
+                let name_at = self.place(raw_name);
+                if name.is_empty() || name.chars().any(char::is_control) {
+                    self.push(
+                        Code::InvalidName,
+                        name_at,
+                        None,
+                        format!(
+                            "token {n} has the name `{}`: a name is not empty and holds no control character",
+                            escape(&name)
+                        ),
+                    );
+                } else if name == "_admin" {
+                    self.push(
+                        Code::ReservedName,
+                        name_at,
+                        Some(&name),
+                        "a permission token cannot be named `_admin`: the server keeps that name for its operator admin token".to_owned(),
+                    );
+                }
+                match names.get(&name) {
+                    Some(&line) => self.push(
+                        Code::DuplicateName,
+                        name_at,
+                        Some(&name),
+                        format!(
+                            "token `{}` is named like the token at line {line}: names are unique in a file",
+                            escape(&name)
+                        ),
+                    ),
+                    None => {
+                        names.insert(name.clone(), at.0);
+                    }
+                }
+                Some(name)
+            }
+            Field::Missing => {
+                self.push(
+                    Code::WrongShape,
+                    at,
+                    None,
+                    format!("token {n} has no `name`"),
+                );
+                None
+            }
+            Field::Wrong => {
+                self.push(
+                    Code::WrongShape,
+                    at,
+                    None,
+                    format!("token {n} has a `name` that is not a string"),
+                );
+                None
+            }
+        };
+        let name = name.as_deref();
+        let who = name.map_or_else(
+            || format!("token {n}"),
+            |s| format!("token `{}`", escape(s)),
+        );
+
+        match Self::string(&object, "token") {
+            Field::Text(value, raw_value) => {
+                let value_at = self.place(raw_value);
+                match Token::parse_lenient(&value) {
+                    Err(e) => self.push(
+                        Code::TokenPrefix,
+                        value_at,
+                        name,
+                        format!("{who} has a token value the server will not accept: {e}"),
+                    ),
+                    Ok(_) => {
+                        if let Err(e) = Token::parse(&value) {
+                            self.push(
+                                Code::TokenLength,
+                                value_at,
+                                name,
+                                format!(
+                                    "{who} has a token value that was not generated as tokens are (64 random bytes): {e}; it may be guessable: rotate it"
+                                ),
+                            );
+                        }
+                    }
+                }
+                match values.get(&value) {
+                    Some((line, first)) => {
+                        let first = first
+                            .as_deref()
+                            .map_or_else(String::new, |f| format!(" (`{}`)", escape(f)));
+                        self.push(
+                            Code::DuplicateToken,
+                            value_at,
+                            name,
+                            format!(
+                                "{who} has the same token value as the token at line {line}{first}: values are unique in a file"
+                            ),
+                        );
+                    }
+                    None => {
+                        values.insert(value, (at.0, name.map(str::to_owned)));
+                    }
+                }
+            }
+            Field::Missing => {
+                self.push(Code::WrongShape, at, name, format!("{who} has no `token`"));
+            }
+            Field::Wrong => self.push(
+                Code::WrongShape,
+                at,
+                name,
+                format!("{who} has a `token` that is not a string"),
+            ),
+        }
+
+        match object.get("expiry_millis") {
+            None => self.push(Code::NoExpiry, at, name, format!("{who} never expires")),
+            Some(raw) => match serde_json::from_str::<Option<i64>>(raw.get()) {
+                Ok(None) => self.push(Code::NoExpiry, at, name, format!("{who} never expires")),
+                Ok(Some(millis)) => {
+                    let when = Timestamp::from_millis(millis);
+                    if when <= self.now {
+                        let at = self.place(raw);
+                        self.push(Code::Expired, at, name, format!("{who} expired at {when}"));
+                    }
+                }
+                Err(_) => {
+                    let at = self.place(raw);
+                    self.push(
+                        Code::WrongShape,
+                        at,
+                        name,
+                        format!(
+                            "{who} has an `expiry_millis` that is {}, not a whole number of milliseconds",
+                            kind(raw)
+                        ),
+                    );
+                }
+            },
+        }
+
+        let Some(raw_list) = object.get("permissions") else {
+            self.push(
+                Code::WrongShape,
+                at,
+                name,
+                format!("{who} has no `permissions`"),
+            );
+            return;
+        };
+        let Ok(list) = serde_json::from_str::<Vec<&'t RawValue>>(raw_list.get()) else {
+            let at = self.place(raw_list);
+            self.push(
+                Code::WrongShape,
+                at,
+                name,
+                format!(
+                    "{who} has `permissions` that are {}, not a list",
+                    kind(raw_list)
+                ),
+            );
+            return;
+        };
+        if list.is_empty() {
+            let at = self.place(raw_list);
+            self.push(
+                Code::NoPermissions,
+                at,
+                name,
+                format!("{who} has no permission: it can do nothing"),
+            );
+        }
+        for item in list {
+            let item_at = self.place(item);
+            let Ok(text) = serde_json::from_str::<Cow<'t, str>>(item.get()) else {
+                self.push(
+                    Code::WrongShape,
+                    item_at,
+                    name,
+                    format!(
+                        "{who} has a permission that is {}, not a string",
+                        kind(item)
+                    ),
+                );
+                continue;
+            };
+            self.permission(&who, name, &text, item, creates);
+        }
+    }
+
+    fn permission(
+        &mut self,
+        who: &str,
+        name: Option<&str>,
+        text: &str,
+        raw: &'t RawValue,
+        creates: Option<&[DatabaseName]>,
+    ) {
+        let at = self.place(raw);
+        match text.parse::<Permission>() {
+            Err(e) => {
+                // The column of the bad part, when the string has no escapes (the
+                // usual case): the opening quote, then the span's start.
+                let column = if raw.get().len() == text.len() + 2 {
+                    let offset = raw.get().as_ptr() as usize - self.text.as_ptr() as usize;
+                    self.place_of(offset + 1 + e.span().start).1
+                } else {
+                    at.1
+                };
+                let hint = e
+                    .hint()
+                    .map(|h| format!(" (hint: {h})"))
+                    .unwrap_or_default();
+                self.push(
+                    Code::InvalidPermission,
+                    (at.0, column),
+                    name,
+                    format!(
+                        "{who} has an invalid permission `{}` at bytes {}..{}: {}{hint}",
+                        escape(text),
+                        e.span().start,
+                        e.span().end,
+                        e.kind()
+                    ),
+                );
+            }
+            Ok(Permission::Admin) => self.push(
+                Code::AdminPermission,
+                at,
+                name,
+                format!(
+                    "{who} has `*:*:*`, which gives it every right of an admin token: a permission file is no place for it"
+                ),
+            ),
+            Ok(Permission::Database {
+                names: Scope::All, ..
+            }) => self.push(
+                Code::WildcardDatabase,
+                at,
+                name,
+                format!(
+                    "{who} has `{}`: it reaches every database, those created later included; some server versions look for a database named `*` when they load a tokens file",
+                    escape(text)
+                ),
+            ),
+            Ok(Permission::Database {
+                names: Scope::Only(dbs),
+                ..
+            }) => {
+                let creates = creates.unwrap_or_default();
+                for db in dbs.iter().filter(|db| !creates.contains(db)) {
+                    self.push(
+                        Code::UnknownDatabase,
+                        at,
+                        name,
+                        format!(
+                            "{who} has a permission on database `{db}`, which the file does not create: the server will not load the file unless `{db}` exists"
+                        ),
+                    );
+                }
+            }
+            Ok(Permission::System(_)) => {}
+        }
+    }
+}
+
+/// A `serde_json` syntax error without its "at line L column C" tail (the finding has
+/// the place).
+struct ParseMessage<'e>(&'e serde_json::Error);
+
+impl fmt::Display for ParseMessage<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let full = self.0.to_string();
+        let suffix = format!(" at line {} column {}", self.0.line(), self.0.column());
+        write!(
+            f,
+            "not valid JSON: {}",
+            full.strip_suffix(&suffix).unwrap_or(&full)
+        )
+    }
+}
