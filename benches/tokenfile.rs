@@ -90,7 +90,7 @@ fn new_entry() -> TokenEntry<'static> {
         Token::generate().expect("random bytes"),
         TokenName::new("the-new-one").expect("a valid name"),
         None,
-        Grants::try_from(vec!["db:db1:read".parse().expect("permission")]).expect("grants"),
+        &Grants::try_from(vec!["db:db1:read".parse().expect("permission")]).expect("grants"),
     )
     .expect("entry")
 }

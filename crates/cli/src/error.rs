@@ -160,6 +160,12 @@ impl CliError {
                 format!("{} is not a valid tokens file: {error}", quote_path(path)),
             )
             .hint(format!("{unchanged}: fix it, or write to another --output-file")),
+            TokenFileError::Exists { path } => file(
+                Exit::TokensFile,
+                "exists",
+                format!("{} already exists", quote_path(path)),
+            )
+            .hint("a file of secrets is created new, never written over: choose another path, or move the old file away"),
             TokenFileError::Conflict { path, error } => match error {
                 AddError::NameTaken { name } => file(
                     Exit::NameTaken,

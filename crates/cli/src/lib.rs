@@ -17,6 +17,7 @@ mod output;
 mod plan;
 pub mod render;
 mod run;
+mod tokens;
 
 use std::ffi::OsString;
 use std::process::ExitCode;
@@ -56,6 +57,7 @@ pub fn main_with(args: impl IntoIterator<Item = OsString>) -> ExitCode {
         Command::Delete {
             resource: DeleteResource::Token(args),
         } => plan::delete(args, leaf),
+        Command::Tokens { command } => return tokens_command(command),
         Command::Completions { shell } => return completions(shell),
         Command::Man { command, out_dir } => return man::run(&command, out_dir.as_deref()),
         Command::Create {
@@ -101,6 +103,43 @@ fn json_format(args: &[OsString]) -> bool {
     args.windows(2)
         .any(|w| w[0] == "--format" && w[1] == "json")
         || args.iter().any(|a| a == "--format=json")
+}
+
+/// `influxdb3 tokens …`: its report on stdout, its own exit code.
+fn tokens_command(command: args::TokensCommand) -> ExitCode {
+    match tokens::run(command) {
+        Ok(outcome) => {
+            for w in &outcome.warnings {
+                output::warn(w);
+            }
+            match output::stdout(&outcome.stdout) {
+                Ok(()) => ExitCode::from(outcome.code),
+                Err(e) => match outcome.unshown {
+                    Some(err) => {
+                        output::error(&err);
+                        err.code.into()
+                    }
+                    // A reader that went away (`| head`) is not a failure.
+                    None if e.kind() == std::io::ErrorKind::BrokenPipe => {
+                        ExitCode::from(outcome.code)
+                    }
+                    None => {
+                        let err = CliError::new(
+                            Exit::Failure,
+                            "stdout",
+                            format!("cannot write to stdout: {e}"),
+                        );
+                        output::error(&err);
+                        err.code.into()
+                    }
+                },
+            }
+        }
+        Err(e) => {
+            output::error(&e);
+            e.code.into()
+        }
+    }
 }
 
 /// `influxdb3 completions SHELL`.
@@ -187,7 +226,7 @@ fn not_ours(prefix: &str, words: &[OsString]) -> CliError {
         .unwrap_or_default();
     let command = render::escape(&render::elide(&command, 40));
     CliError::usage(format!(
-        "`influxdb3 {prefix}{command}` is not a command of this binary: it implements the token commands of InfluxDB 3 (`create token`, `delete token`) and is not the database server"
+        "`influxdb3 {prefix}{command}` is not a command of this binary: it implements the token commands of InfluxDB 3 (`create token`, `delete token`, and `tokens` for tokens files) and is not the database server"
     ))
     .hint(format!(
         "run `{prefix}{command}` with the InfluxDB 3 server's own `influxdb3` binary"

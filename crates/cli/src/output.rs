@@ -65,7 +65,19 @@ pub(crate) fn prompt(question: &str) {
 ///
 /// When stdout cannot take it: closed (`EPIPE`), full, or gone.
 pub(crate) fn stdout(text: &str) -> std::io::Result<()> {
-    let mut out = anstream::stdout().lock();
-    out.write_all(text.as_bytes())?;
-    out.flush()
+    // Up to the first styling there is nothing for anstream to strip: written as it is
+    // (a provisioning run prints megabytes of plan and secrets, and styles one word at
+    // the end).
+    let plain = text.bytes().position(|b| b == 0x1b).unwrap_or(text.len());
+    let (head, styled) = text.split_at(plain);
+    let mut raw = std::io::stdout().lock();
+    raw.write_all(head.as_bytes())?;
+    raw.flush()?;
+    drop(raw);
+    if !styled.is_empty() {
+        let mut out = anstream::stdout().lock();
+        out.write_all(styled.as_bytes())?;
+        out.flush()?;
+    }
+    Ok(())
 }

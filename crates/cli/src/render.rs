@@ -46,6 +46,14 @@ pub fn elide(text: &str, max: usize) -> String {
 /// A value quoted so that it can be pasted into a shell: `'it'\''s'`, or `$'a\x1bb'`
 /// when it holds hidden characters; cut with `…` past [`MAX_VALUE`] characters.
 pub fn quote(value: &str) -> String {
+    // The usual case, printable ASCII without a quote: as it is, between quotes.
+    if value.len() <= MAX_VALUE && value.bytes().all(|b| b.is_ascii_graphic() && b != b'\'') {
+        let mut out = String::with_capacity(value.len() + 2);
+        out.push('\'');
+        out.push_str(value);
+        out.push('\'');
+        return out;
+    }
     let value = elide(value, MAX_VALUE);
     if value.chars().any(is_hidden) {
         let mut out = String::from("$'");
@@ -139,7 +147,8 @@ impl Paint {
 /// the document's own layout and stays.
 pub fn escape_json(json: &str) -> String {
     let hidden = |c: char| c != '\n' && is_hidden(c);
-    if !json.chars().any(hidden) {
+    let plain = |b: &u8| *b == b'\n' || (0x20..0x7f).contains(b);
+    if json.as_bytes().iter().all(plain) || !json.chars().any(hidden) {
         return json.to_owned();
     }
     let mut out = String::with_capacity(json.len() + 16);

@@ -62,6 +62,8 @@ pub(crate) struct Minted {
     created_at: Option<String>,
     pub(crate) output_file: Option<PathBuf>,
     replaced: bool,
+    /// Made by `tokens rotate`: a new secret for a token already in the file.
+    rotated: bool,
 }
 
 impl Minted {
@@ -76,7 +78,21 @@ impl Minted {
             output_file: None,
             token: created.token,
             replaced: false,
+            rotated: false,
         }
+    }
+
+    /// A token of a file that `tokens rotate` gave a new secret.
+    pub(crate) fn rotated(
+        token: Token,
+        name: &str,
+        permissions: Vec<String>,
+        expiry: Option<Timestamp>,
+        path: &Path,
+    ) -> Minted {
+        let mut m = Minted::offline(token, name, permissions, expiry, path);
+        m.rotated = true;
+        m
     }
 
     fn offline(
@@ -96,6 +112,7 @@ impl Minted {
             created_at: None,
             output_file: Some(path.to_path_buf()),
             replaced: false,
+            rotated: false,
         }
     }
 }
@@ -126,7 +143,7 @@ pub(crate) fn execute(plan: Plan) -> Result<Done, CliError> {
                 dry_run,
             };
             (
-                permission_token(&name, grants, ask, target, &mut warnings)?,
+                permission_token(&name, &grants, ask, target, &mut warnings)?,
                 format,
             )
         }
@@ -189,7 +206,10 @@ struct AdminAsk {
 }
 
 /// Write options that tell the user when another process holds the lock.
-fn write_options(lock_timeout: std::time::Duration, dry_run: bool) -> WriteOptions<'static> {
+pub(crate) fn write_options(
+    lock_timeout: std::time::Duration,
+    dry_run: bool,
+) -> WriteOptions<'static> {
     WriteOptions::default()
         .lock_timeout(lock_timeout)
         .on_lock_wait(&tell_lock_wait)
@@ -228,7 +248,7 @@ enum Outcome {
 
 fn permission_token(
     name: &TokenName,
-    grants: Grants,
+    grants: &Grants,
     ask: Ask,
     target: Target,
     warnings: &mut Vec<String>,
@@ -304,7 +324,7 @@ fn permission_token(
     };
     let request = TokenRequest::Create {
         name,
-        grants: &grants,
+        grants,
         lifetime: lifetime(ask.expiry)?,
     };
     send(&online, &request, &ask, name.as_str(), shown, warnings)
@@ -549,7 +569,7 @@ pub(crate) fn found<'a>(findings: impl IntoIterator<Item = &'a Finding>) -> Vec<
     lines
 }
 
-fn new_token() -> Result<Token, CliError> {
+pub(crate) fn new_token() -> Result<Token, CliError> {
     Token::generate().map_err(|e| CliError::new(Exit::Failure, "random", crate::error::chain(&e)))
 }
 
@@ -618,7 +638,9 @@ fn text(report: &Report, paint: Paint) -> String {
                 .unwrap_or_default();
             format!(
                 "{saved}\n{}\n\nToken: {token}\nHTTP Requests Header: Authorization: Bearer {token}\n\n{} Store this token securely, as it will not be shown again.\n\n",
-                paint.success(if m.replaced {
+                paint.success(if m.rotated {
+                    "Token rotated successfully!"
+                } else if m.replaced {
                     "Token replaced successfully!"
                 } else {
                     "New token created successfully!"
@@ -683,6 +705,9 @@ fn json(report: &Report) -> String {
             }
             if let Some(path) = &m.output_file {
                 doc["output_file"] = json!(path.display().to_string());
+            }
+            if m.rotated {
+                doc["rotated"] = json!(true);
             }
             if m.replaced {
                 doc["replaced"] = json!(true);

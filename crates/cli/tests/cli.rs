@@ -26,6 +26,22 @@ fn offline_cases() {
     run_cases("tests/cmd/offline/*.toml", &[]);
 }
 
+#[test]
+fn tokens_cases() {
+    // The fixtures as git checks them out under the usual umask (0644), whatever the
+    // umask of this checkout: the "can be read by others" warning is part of the cases.
+    use std::os::unix::fs::PermissionsExt;
+    for dir in std::fs::read_dir("tests/cmd/tokens").unwrap().flatten() {
+        if dir.path().extension().is_some_and(|e| e == "in") {
+            for file in std::fs::read_dir(dir.path()).unwrap().flatten() {
+                std::fs::set_permissions(file.path(), std::fs::Permissions::from_mode(0o644))
+                    .unwrap();
+            }
+        }
+    }
+    run_cases("tests/cmd/tokens/*.toml", &[]);
+}
+
 /// The online cases run against one server with these tokens and databases.
 fn online_server(builder: influxdb3_testserver::Builder) -> (TestServer, Token) {
     let server = builder

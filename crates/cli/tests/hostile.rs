@@ -12,7 +12,7 @@
 use std::fs;
 use std::io::Write;
 use std::net::TcpListener;
-use std::os::unix::fs::{MetadataExt, PermissionsExt, symlink};
+use std::os::unix::fs::{FileTypeExt, MetadataExt, PermissionsExt, symlink};
 use std::path::Path;
 use std::process::{Command, Output, Stdio};
 use std::time::{Duration, Instant};
@@ -1185,4 +1185,132 @@ fn a_negative_expiry_is_named() {
         assert!(err.contains("a lifetime cannot be negative"), "{err}");
     }
     assert!(!file.exists());
+}
+
+// ---- the `tokens` commands ----
+
+#[test]
+fn tokens_commands_refuse_special_files_and_never_replace_them() {
+    let dir = tempfile::tempdir().unwrap();
+    let fifo = dir.path().join("fifo");
+    mkfifo(&fifo);
+    let manifest = dir.path().join("tokens.toml");
+    fs::write(
+        &manifest,
+        "[[token]]\nname = \"a\"\npermissions = [\"db:a:read\"]\n",
+    )
+    .unwrap();
+    let good = dir.path().join("good.json");
+    assert!(run(&mut offline(&good, "g")).status.success());
+    let fifo_s = fifo.to_str().unwrap();
+    let good_s = good.to_str().unwrap();
+    let manifest_s = manifest.to_str().unwrap();
+    // Read from (list, lint, check, diff, a manifest) or written to (the rest): each
+    // refused with exit 6, without blocking on the FIFO.
+    for args in [
+        vec!["tokens", "list", fifo_s],
+        vec!["tokens", "lint", fifo_s],
+        vec!["tokens", "check", fifo_s, "g", "read", "db:a"],
+        vec!["tokens", "diff", good_s, fifo_s],
+        vec!["tokens", "merge", good_s, "--output-file", fifo_s],
+        vec!["tokens", "remove", fifo_s, "--name", "g"],
+        vec!["tokens", "rotate", fifo_s, "--name", "g"],
+        vec!["tokens", "apply", manifest_s, "--output-file", fifo_s],
+        vec!["tokens", "apply", fifo_s, "--output-file", good_s],
+    ] {
+        let out = run(&mut influxdb3(&args));
+        let err = stderr(&out);
+        assert_eq!(out.status.code(), Some(6), "{args:?}: {err}");
+        assert!(err.contains("FIFO"), "{args:?}: {err}");
+        assert!(fs::symlink_metadata(&fifo).unwrap().file_type().is_fifo());
+    }
+    if is_root() {
+        let device = dir.path().join("null");
+        assert!(mknod(&device, 1, 3));
+        let link = dir.path().join("link.json");
+        symlink(&device, &link).unwrap();
+        for target in [&device, &link] {
+            let t = target.to_str().unwrap();
+            let out = run(&mut influxdb3(&[
+                "tokens",
+                "apply",
+                manifest_s,
+                "--output-file",
+                t,
+            ]));
+            assert_eq!(out.status.code(), Some(6), "{}", stderr(&out));
+            let out = run(&mut influxdb3(&[
+                "tokens",
+                "merge",
+                good_s,
+                "--output-file",
+                t,
+            ]));
+            assert_eq!(out.status.code(), Some(6), "{}", stderr(&out));
+        }
+        assert!(fs::metadata(&device).unwrap().file_type().is_char_device());
+    } else {
+        could_not("device nodes as output files (mknod needs root)");
+    }
+}
+
+#[test]
+fn secrets_out_never_writes_through_anything_and_is_private() {
+    let dir = tempfile::tempdir().unwrap();
+    let manifest = dir.path().join("tokens.toml");
+    fs::write(
+        &manifest,
+        "[[token]]\nname = \"a\"\npermissions = [\"db:a:read\"]\n[[token]]\nname = \"b\"\npermissions = [\"db:b:write\"]\n",
+    )
+    .unwrap();
+    let tokens = dir.path().join("tokens.json");
+    let precious = dir.path().join("precious");
+    fs::write(&precious, "keep me").unwrap();
+    let link = dir.path().join("secrets-link.json");
+    symlink(&precious, &link).unwrap();
+    let fifo = dir.path().join("secrets-fifo");
+    mkfifo(&fifo);
+    let dangling = dir.path().join("dangling.json");
+    symlink(dir.path().join("nowhere"), &dangling).unwrap();
+    let apply = |secrets_out: &Path| {
+        run(&mut influxdb3(&[
+            "tokens",
+            "apply",
+            manifest.to_str().unwrap(),
+            "--output-file",
+            tokens.to_str().unwrap(),
+            "--secrets-out",
+            secrets_out.to_str().unwrap(),
+        ]))
+    };
+    for target in [&link, &fifo, &dangling, &precious] {
+        let out = apply(target);
+        let err = stderr(&out);
+        assert_eq!(out.status.code(), Some(6), "{err}");
+        assert!(err.contains("already exists"), "{err}");
+        // Nothing was created: no token exists whose secret nobody has.
+        assert!(!tokens.exists(), "{err}");
+    }
+    assert_eq!(fs::read_to_string(&precious).unwrap(), "keep me");
+    assert!(!dir.path().join("nowhere").exists());
+
+    let secrets = dir.path().join("secrets.json");
+    let out = apply(&secrets);
+    let err = stderr(&out);
+    assert!(out.status.success(), "{err}");
+    // No secret on stdout; the file is 0600 and holds exactly the file's new tokens.
+    assert!(
+        !text(&out.stdout).contains("apiv3_"),
+        "{}",
+        text(&out.stdout)
+    );
+    assert_eq!(fs::metadata(&secrets).unwrap().mode() & 0o777, 0o600);
+    let map: serde_json::Map<String, serde_json::Value> =
+        serde_json::from_str(&fs::read_to_string(&secrets).unwrap()).unwrap();
+    let file: serde_json::Value =
+        serde_json::from_str(&fs::read_to_string(&tokens).unwrap()).unwrap();
+    for entry in file["tokens"].as_array().unwrap() {
+        assert_eq!(map[entry["name"].as_str().unwrap()], entry["token"]);
+    }
+    assert_eq!(map.len(), 2);
 }

@@ -672,7 +672,7 @@ fn a_token_from_a_file_is_authorized_exactly_as_its_permissions_say() {
         token.clone(),
         TokenName::new("ingest").unwrap(),
         None,
-        perms(&["db:sensors:write", "system:health:read"]),
+        &perms(&["db:sensors:write", "system:health:read"]),
     )
     .unwrap();
     let dbs = ["sensors", "logs"].map(|d| DatabaseName::new(d).unwrap());

@@ -211,7 +211,8 @@ pub fn is_hidden(c: char) -> bool {
 /// assert_eq!(escape("数据库"), "数据库");
 /// ```
 pub fn escape(text: &str) -> std::borrow::Cow<'_, str> {
-    if !text.chars().any(is_hidden) {
+    // Printable ASCII, the usual case, is checked a byte at a time.
+    if text.bytes().all(|b| (0x20..0x7f).contains(&b)) || !text.chars().any(is_hidden) {
         return std::borrow::Cow::Borrowed(text);
     }
     let mut out = String::with_capacity(text.len() + 8);

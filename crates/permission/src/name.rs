@@ -254,7 +254,7 @@ impl<T: fmt::Display> fmt::Display for Scope<T> {
                     if i > 0 {
                         f.write_str(",")?;
                     }
-                    write!(f, "{name}")?;
+                    fmt::Display::fmt(name, f)?;
                 }
                 Ok(())
             }

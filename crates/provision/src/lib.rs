@@ -32,3 +32,6 @@ mod plan;
 
 pub use manifest::{Desired, Manifest, ManifestError};
 pub use plan::{Current, Drift, Plan, PlanError, PlanOptions, Step, plan};
+
+#[doc(hidden)]
+pub use manifest::fuzz_paths_agree;

@@ -1,13 +1,23 @@
 //! The manifest: the tokens that should exist, as TOML.
+//!
+//! Read in two steps: the document into [`RawManifest`] (every string with its place),
+//! then every value checked into a [`Manifest`]. The first step has a fast path for the
+//! shape manifests have (`create_databases = [...]`, then `[[token]]` tables of plain
+//! strings), which walks `toml_parser`'s events without building a table per token;
+//! anything else (inline tables, escapes, dates, a syntax error) goes through `toml`'s
+//! document, which knows all of TOML and words its errors. Both give the same result.
 
-use std::fmt;
+use std::borrow::Cow;
+use std::collections::{HashMap, HashSet};
 use std::ops::Range;
 use std::str::FromStr;
 
 use influxdb3_permission::{DatabaseName, Grants, GrantsError, Permission};
 use influxdb3_token::{Expiry, Lifetime, Timestamp, TokenName};
-use serde::Deserialize;
 use toml::Spanned;
+use toml::de::{DeTable, DeValue};
+
+mod fast;
 
 /// The tokens that should exist, and the databases they need.
 ///
@@ -73,110 +83,193 @@ impl Desired {
     }
 }
 
-impl Desired {
-    /// Checks one `[[token]]` table.
-    fn check(text: &str, token: RawToken) -> Result<Desired, ManifestError> {
-        let name = TokenName::new(token.name.get_ref()).map_err(|e| {
-            fail(
-                text,
-                Some(token.name.span()),
-                format!("invalid token name: {e}"),
-            )
-        })?;
-        if name.is_admin() {
-            return Err(fail(
-                text,
-                Some(token.name.span()),
-                "a permission token cannot be named `_admin`: the server keeps that name for its operator admin token".to_owned(),
+/// A string of the document, and its place (its quotes included).
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Str<'a> {
+    span: Range<usize>,
+    text: Cow<'a, str>,
+}
+
+/// One `[[token]]` as written, before its values are checked.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+struct RawToken<'a> {
+    /// The table (its header, for a `[[token]]`).
+    span: Range<usize>,
+    name: Option<Str<'a>>,
+    /// The list's place, and its strings.
+    permissions: Option<(Range<usize>, Vec<Str<'a>>)>,
+    expiry: Option<Str<'a>>,
+    /// A string, or a TOML date-time written out.
+    expires_at: Option<Str<'a>>,
+}
+
+/// The document as written: strings with their places.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+struct RawManifest<'a> {
+    create_databases: Vec<Str<'a>>,
+    tokens: Vec<RawToken<'a>>,
+}
+
+/// A value of `toml`'s document, with its place.
+type Node<'i> = Spanned<DeValue<'i>>;
+
+/// The slow path: `toml`'s document, with all of TOML, and the errors of shape (a
+/// value of the wrong type, a key that is not known) at their place.
+struct Slow<'t> {
+    text: &'t str,
+}
+
+impl<'t> Slow<'t> {
+    fn fail(&self, span: Range<usize>, message: String) -> ManifestError {
+        fail(self.text, Some(span), message)
+    }
+
+    fn string<'i>(&self, node: &Node<'i>, what: &str) -> Result<Str<'i>, ManifestError> {
+        match node.get_ref() {
+            DeValue::String(s) => Ok(Str {
+                span: node.span(),
+                text: s.clone(),
+            }),
+            other => Err(self.fail(
+                node.span(),
+                format!("{what} must be a string, not {}", other.type_str()),
+            )),
+        }
+    }
+
+    fn strings<'i>(
+        &self,
+        node: &Node<'i>,
+        what: &str,
+        each: &str,
+    ) -> Result<Vec<Str<'i>>, ManifestError> {
+        match node.get_ref() {
+            DeValue::Array(a) => a.iter().map(|item| self.string(item, each)).collect(),
+            other => Err(self.fail(
+                node.span(),
+                format!("{what} must be a list, not {}", other.type_str()),
+            )),
+        }
+    }
+
+    fn read(&self) -> Result<RawManifest<'t>, ManifestError> {
+        let doc = DeTable::parse(self.text)
+            .map_err(|e| fail(self.text, e.span(), e.message().to_owned()))?;
+        let mut raw = RawManifest::default();
+        for (key, value) in doc.get_ref() {
+            match key.get_ref().as_ref() {
+                "create_databases" => {
+                    raw.create_databases = self.strings(
+                        value,
+                        "`create_databases`",
+                        "each database of `create_databases`",
+                    )?;
+                }
+                "token" => {
+                    let DeValue::Array(list) = value.get_ref() else {
+                        return Err(self.fail(
+                            value.span(),
+                            format!(
+                                "`token` must be a list of tables (`[[token]]`), not {}",
+                                value.get_ref().type_str()
+                            ),
+                        ));
+                    };
+                    for node in &**list {
+                        raw.tokens.push(self.token(node)?);
+                    }
+                }
+                other => {
+                    return Err(self.fail(
+                        key.span(),
+                        format!(
+                            "unknown key `{}`: a manifest has `create_databases` and `[[token]]` tables",
+                            influxdb3_permission::escape(other)
+                        ),
+                    ));
+                }
+            }
+        }
+        Ok(raw)
+    }
+
+    fn token(&self, node: &Node<'t>) -> Result<RawToken<'t>, ManifestError> {
+        let DeValue::Table(table) = node.get_ref() else {
+            return Err(self.fail(
+                node.span(),
+                format!(
+                    "each `[[token]]` must be a table, not {}",
+                    node.get_ref().type_str()
+                ),
             ));
-        }
-        let mut permissions = Vec::with_capacity(token.permissions.get_ref().len());
-        for p in token.permissions.get_ref() {
-            let permission = p.get_ref().parse::<Permission>().map_err(|e| {
-                // The bad part itself when the string has no escapes: its opening
-                // quote, then the grammar's span.
-                let at = p.span();
-                let span = if at.len() == p.get_ref().len() + 2 {
-                    at.start + 1 + e.span().start..at.start + 1 + e.span().end
-                } else {
-                    at
-                };
-                fail(
-                    text,
-                    Some(span),
-                    format!(
-                        "invalid permission `{}`: {}",
-                        influxdb3_permission::escape(p.get_ref()),
-                        e.kind()
-                    ),
-                )
-            })?;
-            permissions.push(permission);
-        }
-        let grants = Grants::try_from(permissions).map_err(|e| {
-            fail(
-                text,
-                Some(token.permissions.span()),
-                match e {
-                    GrantsError::Admin => "`*:*:*` is the admin permission: a manifest lists permission tokens (create admin tokens with `create token --admin`)".to_owned(),
-                    _ => "a token needs at least one permission".to_owned(),
-                },
-            )
-        })?;
-        let expiry = match (token.expiry, token.expires_at) {
-            (Some(_), Some(at)) => {
-                return Err(fail(
-                    text,
-                    Some(at.span()),
-                    "give `expiry` or `expires_at`, not both".to_owned(),
-                ));
-            }
-            (Some(lifetime), None) => {
-                Expiry::After(lifetime.get_ref().parse::<Lifetime>().map_err(|e| {
-                    fail(
-                        text,
-                        Some(lifetime.span()),
-                        format!("invalid `expiry`: {e}"),
-                    )
-                })?)
-            }
-            (None, Some(at)) => {
-                let written = match at.get_ref() {
-                    When::Text(s) => s.clone(),
-                    When::Date(d) => d.to_string(),
-                };
-                Expiry::At(written.parse::<Timestamp>().map_err(|e| {
-                    fail(text, Some(at.span()), format!("invalid `expires_at`: {e}"))
-                })?)
-            }
-            (None, None) => Expiry::Never,
         };
-        Ok(Desired {
-            name,
-            grants,
-            expiry,
-        })
+        let mut token = RawToken {
+            span: node.span(),
+            ..RawToken::default()
+        };
+        for (key, value) in table {
+            match key.get_ref().as_ref() {
+                "name" => token.name = Some(self.string(value, "`name`")?),
+                "permissions" => {
+                    token.permissions = Some((
+                        value.span(),
+                        self.strings(value, "`permissions`", "each permission")?,
+                    ));
+                }
+                "expiry" => token.expiry = Some(self.string(value, "`expiry`")?),
+                "expires_at" => {
+                    token.expires_at = Some(match value.get_ref() {
+                        // A TOML date-time (`expires_at = 2027-01-01T00:00:00Z`).
+                        DeValue::Datetime(d) => Str {
+                            span: value.span(),
+                            text: Cow::Owned(d.to_string()),
+                        },
+                        _ => self.string(value, "`expires_at`")?,
+                    });
+                }
+                other => {
+                    return Err(self.fail(
+                        key.span(),
+                        format!(
+                            "unknown key `{}` in a `[[token]]`: it takes `name`, `permissions`, and `expiry` or `expires_at`",
+                            influxdb3_permission::escape(other)
+                        ),
+                    ));
+                }
+            }
+        }
+        Ok(token)
     }
 }
 
-impl Manifest {
-    /// Reads a manifest.
-    ///
-    /// # Errors
-    ///
-    /// [`ManifestError`] with the line and column of the first problem.
-    pub fn parse(text: &str) -> Result<Manifest, ManifestError> {
-        let raw: RawManifest =
-            toml::from_str(text).map_err(|e| fail(text, e.span(), e.message().to_owned()))?;
-        let mut create_databases = Vec::new();
-        for db in raw.create_databases {
-            let name = DatabaseName::new(db.get_ref()).map_err(|e| {
-                fail(
-                    text,
-                    Some(db.span()),
+/// Permissions and lifetimes already checked in one manifest: a manifest of thousands of
+/// tokens repeats a few, and each is parsed once.
+#[derive(Default)]
+struct Seen {
+    permissions: HashMap<String, Permission>,
+    lifetimes: HashMap<String, Lifetime>,
+}
+
+/// The checks of every value, with the error at its place.
+struct Checker<'t> {
+    text: &'t str,
+    seen: Seen,
+}
+
+impl Checker<'_> {
+    fn fail(&self, span: Range<usize>, message: String) -> ManifestError {
+        fail(self.text, Some(span), message)
+    }
+
+    fn manifest(&mut self, raw: RawManifest<'_>) -> Result<Manifest, ManifestError> {
+        let mut create_databases: Vec<DatabaseName> = Vec::new();
+        for db in &raw.create_databases {
+            let name = DatabaseName::new(&db.text).map_err(|e| {
+                self.fail(
+                    db.span.clone(),
                     format!(
                         "`{}` in `create_databases` is not a valid database name: {}",
-                        influxdb3_permission::escape(db.get_ref()),
+                        influxdb3_permission::escape(&db.text),
                         e.kind()
                     ),
                 )
@@ -185,15 +278,14 @@ impl Manifest {
                 create_databases.push(name);
             }
         }
-        let mut tokens: Vec<Desired> = Vec::with_capacity(raw.token.len());
-        let mut names = std::collections::HashSet::new();
-        for token in raw.token {
-            let name_span = token.get_ref().name.span();
-            let desired = Desired::check(text, token.into_inner())?;
+        let mut tokens = Vec::with_capacity(raw.tokens.len());
+        let mut names = HashSet::with_capacity(raw.tokens.len());
+        for token in raw.tokens {
+            let name_span = token.name.as_ref().map(|n| n.span.clone());
+            let desired = self.token(&token)?;
             if !names.insert(desired.name.clone()) {
-                return Err(fail(
-                    text,
-                    Some(name_span),
+                return Err(self.fail(
+                    name_span.unwrap_or_default(),
                     format!(
                         "a token named `{}` is already in the manifest: names are unique",
                         influxdb3_permission::escape(desired.name.as_str())
@@ -206,6 +298,141 @@ impl Manifest {
             create_databases,
             tokens,
         })
+    }
+
+    fn token(&mut self, token: &RawToken<'_>) -> Result<Desired, ManifestError> {
+        let missing = |key: &str| {
+            fail(
+                self.text,
+                Some(token.span.clone()),
+                format!("a `[[token]]` has no `{key}`"),
+            )
+        };
+        let name = token.name.as_ref().ok_or_else(|| missing("name"))?;
+        let (list_span, list) = token
+            .permissions
+            .as_ref()
+            .ok_or_else(|| missing("permissions"))?;
+        let checked = TokenName::new(&name.text)
+            .map_err(|e| self.fail(name.span.clone(), format!("invalid token name: {e}")))?;
+        if checked.is_admin() {
+            return Err(self.fail(
+                name.span.clone(),
+                "a permission token cannot be named `_admin`: the server keeps that name for its operator admin token".to_owned(),
+            ));
+        }
+        let grants = self.grants(list_span, list)?;
+        let expiry = self.expiry(token.expiry.as_ref(), token.expires_at.as_ref())?;
+        Ok(Desired {
+            name: checked,
+            grants,
+            expiry,
+        })
+    }
+
+    /// `permissions`: each checked by the grammar (once per distinct text), at least one,
+    /// not `*:*:*`.
+    fn grants(
+        &mut self,
+        list_span: &Range<usize>,
+        list: &[Str<'_>],
+    ) -> Result<Grants, ManifestError> {
+        let mut permissions = Vec::with_capacity(list.len());
+        for p in list {
+            if let Some(known) = self.seen.permissions.get(p.text.as_ref()) {
+                permissions.push(known.clone());
+                continue;
+            }
+            let permission = p.text.parse::<Permission>().map_err(|e| {
+                // The bad part itself when the string has no escapes: its opening
+                // quote, then the grammar's span.
+                let at = p.span.clone();
+                let span = if at.len() == p.text.len() + 2 {
+                    at.start + 1 + e.span().start..at.start + 1 + e.span().end
+                } else {
+                    at
+                };
+                let hint = e
+                    .hint()
+                    .map(|h| format!(" (hint: {h})"))
+                    .unwrap_or_default();
+                self.fail(
+                    span,
+                    format!(
+                        "invalid permission `{}`: {}{hint}",
+                        influxdb3_permission::escape(&p.text),
+                        e.kind()
+                    ),
+                )
+            })?;
+            self.seen
+                .permissions
+                .insert(p.text.clone().into_owned(), permission.clone());
+            permissions.push(permission);
+        }
+        Grants::try_from(permissions).map_err(|e| {
+            self.fail(
+                list_span.clone(),
+                match e {
+                    GrantsError::Admin => "`*:*:*` is the admin permission: a manifest lists permission tokens (create admin tokens with `create token --admin`)".to_owned(),
+                    _ => "a token needs at least one permission".to_owned(),
+                },
+            )
+        })
+    }
+
+    /// `expiry` (a lifetime), or `expires_at` (an instant), or neither (never).
+    fn expiry(
+        &mut self,
+        expiry: Option<&Str<'_>>,
+        expires_at: Option<&Str<'_>>,
+    ) -> Result<Expiry, ManifestError> {
+        Ok(match (expiry, expires_at) {
+            (Some(_), Some(at)) => {
+                return Err(self.fail(
+                    at.span.clone(),
+                    "give `expiry` or `expires_at`, not both".to_owned(),
+                ));
+            }
+            (Some(lifetime), None) => Expiry::After(
+                if let Some(known) = self.seen.lifetimes.get(lifetime.text.as_ref()) {
+                    *known
+                } else {
+                    let parsed = lifetime.text.parse::<Lifetime>().map_err(|e| {
+                        self.fail(lifetime.span.clone(), format!("invalid `expiry`: {e}"))
+                    })?;
+                    self.seen
+                        .lifetimes
+                        .insert(lifetime.text.clone().into_owned(), parsed);
+                    parsed
+                },
+            ),
+            (None, Some(at)) => {
+                Expiry::At(at.text.parse::<Timestamp>().map_err(|e| {
+                    self.fail(at.span.clone(), format!("invalid `expires_at`: {e}"))
+                })?)
+            }
+            (None, None) => Expiry::Never,
+        })
+    }
+}
+
+impl Manifest {
+    /// Reads a manifest.
+    ///
+    /// # Errors
+    ///
+    /// [`ManifestError`] with the line and column of the first problem.
+    pub fn parse(text: &str) -> Result<Manifest, ManifestError> {
+        let raw = match fast::read(text) {
+            Some(raw) => raw,
+            None => Slow { text }.read()?,
+        };
+        Checker {
+            text,
+            seen: Seen::default(),
+        }
+        .manifest(raw)
     }
 
     /// The databases the tokens need created, in order, without repeats.
@@ -225,6 +452,14 @@ impl FromStr for Manifest {
     fn from_str(text: &str) -> Result<Manifest, ManifestError> {
         Manifest::parse(text)
     }
+}
+
+/// For the fuzz target `manifest` only: whether the fast path and `toml`'s document
+/// read `text` alike (`None` when the fast path leaves it to the other). Not an API.
+#[doc(hidden)]
+pub fn fuzz_paths_agree(text: &str) -> Option<bool> {
+    let fast = fast::read(text)?;
+    Some(Slow { text }.read().is_ok_and(|slow| slow == fast))
 }
 
 /// What is wrong with a manifest, and where.
@@ -268,42 +503,5 @@ impl ManifestError {
             .unwrap_or_default()
             .to_owned();
         self
-    }
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct RawManifest {
-    #[serde(default)]
-    create_databases: Vec<Spanned<String>>,
-    #[serde(default)]
-    token: Vec<Spanned<RawToken>>,
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct RawToken {
-    name: Spanned<String>,
-    permissions: Spanned<Vec<Spanned<String>>>,
-    #[serde(default)]
-    expiry: Option<Spanned<String>>,
-    #[serde(default)]
-    expires_at: Option<Spanned<When>>,
-}
-
-/// `expires_at` as a string or as a TOML date-time.
-#[derive(Deserialize)]
-#[serde(untagged)]
-enum When {
-    Text(String),
-    Date(toml::value::Datetime),
-}
-
-impl fmt::Debug for When {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            When::Text(s) => write!(f, "{s:?}"),
-            When::Date(d) => write!(f, "{d}"),
-        }
     }
 }

@@ -306,3 +306,54 @@ fn expired_tokens_are_kept_and_flagged() {
     let p = plan(&m, &currents(&tokens), now(), PlanOptions::default()).unwrap();
     assert!(matches!(&p.steps[0], Step::Keep { expired: true, .. }));
 }
+
+#[test]
+fn the_fast_path_reads_as_toml_does() {
+    use influxdb3_provision::fuzz_paths_agree;
+    // The usual shapes: read by both, alike.
+    for text in [
+        MANIFEST,
+        "",
+        "create_databases = []\n",
+        "# a comment\ncreate_databases = ['a', \"b\"] # trailing\n[[token]]\nname = 'x'\npermissions = [\n  \"db:a:read\",\n  'db:b:write',\n]\nexpires_at = \"2100-01-01T00:00:00Z\"\n",
+        "[[token]]\n[[token]]\nname = \"x\"\n",
+        "[[token]]\nname = \"\"\npermissions = []\n",
+    ] {
+        assert_eq!(fuzz_paths_agree(text), Some(true), "{text:?}");
+    }
+    // Anything else is left to `toml`.
+    for text in [
+        "token = [{ name = \"a\", permissions = [\"db:a:read\"] }]\n",
+        "[[token]]\nname = \"a\\u0041\"\n",
+        "[[token]]\nexpires_at = 2100-01-01T00:00:00Z\n",
+        "[[token]]\nname.first = \"a\"\n",
+        "[token]\nname = \"a\"\n",
+        "[[token]]\nname = \"a\"\nname = \"b\"\n",
+        "[[token]]\nname = \"a\"\ncreate_databases = [\"x\"]\n",
+        "[[token]\n",
+        "create_databases = [[\"a\"]]\n",
+        "create_databases = \"a\"\n",
+        "[[token]]\nname = 1\n",
+        "[[token]]\nname = \"\"\"a\"\"\"\n",
+        "\"create_databases\" = []\n",
+        "[[",
+        "#\r",
+        "\"",
+        "create_databases = [\"a\" \"b\"]\n",
+        "create_databases = [\"a\",,\"b\"]\n",
+        "create_databases = [,\"a\"]\n",
+        "create_databases = [\"a\"]]\n",
+        "create_databases = [\"a\"] [[token]]\n",
+        "[[token]] name = \"a\"\n",
+        "[[token]]\nname =\n",
+        "[[token]]\nname = \"a\u{1}\"\n",
+        "[[token]]\n = \"a\"\n",
+    ] {
+        assert_eq!(fuzz_paths_agree(text), None, "{text:?}");
+    }
+    // And the errors are the same either way (read by the fast path, then checked).
+    let e = "[[token]]\nname = \"x\"\npermissions = [\"db:m:reed\"]\n"
+        .parse::<Manifest>()
+        .unwrap_err();
+    assert_eq!((e.line, e.column), (3, 22));
+}

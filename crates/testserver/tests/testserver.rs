@@ -28,7 +28,7 @@ fn files_load_databases_first_then_tokens() {
         token.clone(),
         TokenName::new("health").unwrap(),
         None,
-        grants(&["db:made_by_file:read", "system:*:read"]),
+        &grants(&["db:made_by_file:read", "system:*:read"]),
     )
     .unwrap();
     let created = [DatabaseName::new("made_by_file").unwrap()];
@@ -76,7 +76,7 @@ fn a_token_on_a_database_the_file_does_not_create_stops_the_start() {
         Token::generate().unwrap(),
         TokenName::new("orphan").unwrap(),
         None,
-        grants(&["db:nowhere:read"]),
+        &grants(&["db:nowhere:read"]),
     )
     .unwrap();
     TokenFile::append(&tokens, entry, &[], &WriteOptions::default()).unwrap();

@@ -78,12 +78,27 @@ impl fmt::Display for Timestamp {
             in_day / 1000 % 60,
             in_day % 1000,
         );
-        if (0..=9999).contains(&year) {
-            write!(f, "{year:04}")?;
-        } else {
+        if !(0..=9999).contains(&year) {
             write!(f, "{year:+05}")?;
+            return write!(f, "-{month:02}-{day:02}T{h:02}:{m:02}:{s:02}.{ms:03}Z");
         }
-        write!(f, "-{month:02}-{day:02}T{h:02}:{m:02}:{s:02}.{ms:03}Z")
+        // The usual years, digit by digit (a list of 100,000 tokens shows as many).
+        let mut out = *b"0000-00-00T00:00:00.000Z";
+        let mut put = |at: usize, width: usize, mut n: i64| {
+            for i in (at..at + width).rev() {
+                // A digit: 0 to 9, so the cast keeps it whole.
+                out[i] = b'0' + u8::try_from(n % 10).unwrap_or(0);
+                n /= 10;
+            }
+        };
+        put(0, 4, year);
+        put(5, 2, month);
+        put(8, 2, day);
+        put(11, 2, h);
+        put(14, 2, m);
+        put(17, 2, s);
+        put(20, 3, ms);
+        f.write_str(std::str::from_utf8(&out).unwrap_or_default())
     }
 }
 

@@ -184,6 +184,12 @@ pub enum TokenFileError {
         #[source]
         error: AddError,
     },
+    /// A new file was to be created where something already is; it was left alone.
+    #[error("`{}` already exists", path.display())]
+    Exists {
+        /// The path.
+        path: PathBuf,
+    },
     /// The directory the file goes in does not exist; nothing was written.
     #[error("cannot write `{}`: the directory `{}` does not exist", path.display(), directory.display())]
     NoDirectory {
@@ -240,6 +246,7 @@ impl TokenFileError {
             | TokenFileError::Invalid { path, .. }
             | TokenFileError::Conflict { path, .. }
             | TokenFileError::NoDirectory { path, .. }
+            | TokenFileError::Exists { path }
             | TokenFileError::Lock { path, .. }
             | TokenFileError::LockTimeout { path, .. }
             | TokenFileError::Changed { path }

@@ -20,7 +20,7 @@
 //! let path = dir.path().join("tokens.json");
 //! let expiry = "30d".parse::<Lifetime>()?.ends(Timestamp::now())?;
 //! let grants = Grants::try_from(vec!["db:sensors:write".parse()?])?;
-//! let entry = TokenEntry::new(Token::generate()?, "ingest".parse()?, Some(expiry), grants)?;
+//! let entry = TokenEntry::new(Token::generate()?, "ingest".parse()?, Some(expiry), &grants)?;
 //! let appended = TokenFile::append(&path, entry, &["sensors".parse()?], &WriteOptions::default())?;
 //! assert!(appended.created);
 //!
@@ -287,6 +287,23 @@ fn locked_write<T>(
 /// [`TokenFileError::HardLinked`] or [`TokenFileError::Read`].
 pub fn read(path: impl AsRef<Path>) -> Result<String, TokenFileError> {
     write::read_regular(path.as_ref())
+}
+
+/// Creates a new file at `path` holding secrets (`tokens apply --secrets-out`): mode
+/// 0600 from the start, written and fsynced with its directory. Whatever is at `path`
+/// already (a file, a link, a FIFO) is refused and left alone. With `dry_run`, only
+/// checks that it could.
+///
+/// # Errors
+///
+/// [`TokenFileError::Exists`], [`TokenFileError::NoDirectory`] or
+/// [`TokenFileError::Write`]; a file half-written is removed.
+pub fn create_private_file(
+    path: impl AsRef<Path>,
+    content: &[u8],
+    dry_run: bool,
+) -> Result<(), TokenFileError> {
+    write::create_private(path.as_ref(), content, dry_run)
 }
 
 impl TokenFile<'_> {

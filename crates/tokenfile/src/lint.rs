@@ -203,6 +203,7 @@ impl fmt::Display for Lint {
 pub fn lint(text: &str, now: Timestamp) -> Vec<Lint> {
     let mut linter = Linter {
         text,
+        clean: std::collections::HashSet::new(),
         line_starts: std::iter::once(0)
             .chain(text.match_indices('\n').map(|(i, _)| i + 1))
             .collect(),
@@ -210,6 +211,8 @@ pub fn lint(text: &str, now: Timestamp) -> Vec<Lint> {
         now,
     };
     linter.file();
+    // In the order of the text (the file-wide ones, line 0, first).
+    linter.found.sort_by_key(|l| (l.line, l.column));
     linter.found
 }
 
@@ -246,10 +249,34 @@ pub fn lint_file(path: impl AsRef<Path>, now: Timestamp) -> Result<Vec<Lint>, To
 
 struct Linter<'t> {
     text: &'t str,
+    /// Permission texts that had nothing to report.
+    clean: std::collections::HashSet<&'t str>,
     /// Byte offsets where lines start.
     line_starts: Vec<usize>,
     found: Vec<Lint>,
     now: Timestamp,
+}
+
+/// A key, borrowed from the text when it has no escapes.
+struct Key<'a>(Cow<'a, str>);
+
+impl<'de> Deserialize<'de> for Key<'de> {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = Key<'de>;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a string")
+            }
+            fn visit_borrowed_str<E: serde::de::Error>(self, s: &'de str) -> Result<Key<'de>, E> {
+                Ok(Key(Cow::Borrowed(s)))
+            }
+            fn visit_str<E: serde::de::Error>(self, s: &str) -> Result<Key<'de>, E> {
+                Ok(Key(Cow::Owned(s.to_owned())))
+            }
+        }
+        deserializer.deserialize_str(V)
+    }
 }
 
 /// A JSON object's members, raw, in order.
@@ -265,7 +292,7 @@ impl<'de> Deserialize<'de> for RawObject<'de> {
             }
             fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<RawObject<'de>, A::Error> {
                 let mut members = Vec::new();
-                while let Some(key) = map.next_key::<Cow<'de, str>>()? {
+                while let Some(Key(key)) = map.next_key::<Key<'de>>()? {
                     members.push((key, map.next_value::<&'de RawValue>()?));
                 }
                 Ok(RawObject(members))
@@ -281,6 +308,16 @@ impl<'t> RawObject<'t> {
     }
 }
 
+/// The string a raw value holds, borrowed from the text when it has no escapes.
+fn text_of(raw: &RawValue) -> Option<Cow<'_, str>> {
+    match serde_json::from_str::<&str>(raw.get()) {
+        Ok(text) => Some(Cow::Borrowed(text)),
+        Err(_) => serde_json::from_str::<String>(raw.get())
+            .ok()
+            .map(Cow::Owned),
+    }
+}
+
 /// What a raw value holds, for the messages.
 fn kind(raw: &RawValue) -> &'static str {
     match raw.get().as_bytes().first() {
@@ -293,6 +330,10 @@ fn kind(raw: &RawValue) -> &'static str {
     }
 }
 
+/// A byte offset in the text.
+#[derive(Clone, Copy)]
+struct At(usize);
+
 /// A token's string field.
 enum Field<'t> {
     Missing,
@@ -301,10 +342,10 @@ enum Field<'t> {
 }
 
 impl<'t> Linter<'t> {
-    /// Line and column of a value of the text.
-    fn place(&self, raw: &RawValue) -> (usize, usize) {
-        let offset = (raw.get().as_ptr() as usize).saturating_sub(self.text.as_ptr() as usize);
-        self.place_of(offset)
+    /// Where a value of the text is (its line and column are worked out only for a
+    /// finding).
+    fn place(&self, raw: &RawValue) -> At {
+        At((raw.get().as_ptr() as usize).saturating_sub(self.text.as_ptr() as usize))
     }
 
     fn place_of(&self, offset: usize) -> (usize, usize) {
@@ -318,12 +359,13 @@ impl<'t> Linter<'t> {
         (line, column)
     }
 
-    fn push(&mut self, code: Code, at: (usize, usize), token: Option<&str>, message: String) {
+    fn push(&mut self, code: Code, at: At, token: Option<&str>, message: String) {
+        let (line, column) = self.place_of(at.0);
         self.found.push(Lint {
             code,
             message,
-            line: at.0,
-            column: at.1,
+            line,
+            column,
             token: token.map(str::to_owned),
         });
     }
@@ -356,7 +398,13 @@ impl<'t> Linter<'t> {
             Ok(root) => root,
             Err(e) => {
                 let message = ParseMessage(&e).to_string();
-                self.push(Code::NotJson, (e.line(), e.column()), None, message);
+                self.found.push(Lint {
+                    code: Code::NotJson,
+                    message,
+                    line: e.line(),
+                    column: e.column(),
+                    token: None,
+                });
                 return;
             }
         };
@@ -377,7 +425,7 @@ impl<'t> Linter<'t> {
         let Some(tokens) = top.get("tokens") else {
             self.push(
                 Code::WrongShape,
-                (1, 1),
+                At(0),
                 None,
                 "the file has no `tokens` list".to_owned(),
             );
@@ -416,8 +464,8 @@ impl<'t> Linter<'t> {
         let mut names = Vec::new();
         for item in list {
             let at = self.place(item);
-            match serde_json::from_str::<Cow<'t, str>>(item.get()) {
-                Ok(name) => match DatabaseName::new(&name) {
+            match text_of(item) {
+                Some(name) => match DatabaseName::new(&name) {
                     Ok(db) => names.push(db),
                     Err(e) => self.push(
                         Code::InvalidDatabaseName,
@@ -430,7 +478,7 @@ impl<'t> Linter<'t> {
                         ),
                     ),
                 },
-                Err(_) => self.push(
+                None => self.push(
                     Code::WrongShape,
                     at,
                     None,
@@ -447,9 +495,9 @@ impl<'t> Linter<'t> {
     fn string(object: &RawObject<'t>, key: &str) -> Field<'t> {
         match object.get(key) {
             None => Field::Missing,
-            Some(raw) => match serde_json::from_str::<Cow<'t, str>>(raw.get()) {
-                Ok(text) => Field::Text(text, raw),
-                Err(_) => Field::Wrong,
+            Some(raw) => match text_of(raw) {
+                Some(text) => Field::Text(text, raw),
+                None => Field::Wrong,
             },
         }
     }
@@ -496,7 +544,9 @@ impl<'t> Linter<'t> {
                     );
                 }
                 match names.get(&name) {
-                    Some(&line) => self.push(
+                    Some(&first) => {
+                        let line = self.place_of(first).0;
+                        self.push(
                         Code::DuplicateName,
                         name_at,
                         Some(&name),
@@ -504,7 +554,8 @@ impl<'t> Linter<'t> {
                             "token `{}` is named like the token at line {line}: names are unique in a file",
                             escape(&name)
                         ),
-                    ),
+                    );
+                    }
                     None => {
                         names.insert(name.clone(), at.0);
                     }
@@ -560,7 +611,8 @@ impl<'t> Linter<'t> {
                     }
                 }
                 match values.get(&value) {
-                    Some((line, first)) => {
+                    Some((offset, first)) => {
+                        let line = self.place_of(*offset).0;
                         let first = first
                             .as_deref()
                             .map_or_else(String::new, |f| format!(" (`{}`)", escape(f)));
@@ -648,7 +700,7 @@ impl<'t> Linter<'t> {
         }
         for item in list {
             let item_at = self.place(item);
-            let Ok(text) = serde_json::from_str::<Cow<'t, str>>(item.get()) else {
+            let Some(text) = text_of(item) else {
                 self.push(
                     Code::WrongShape,
                     item_at,
@@ -660,7 +712,18 @@ impl<'t> Linter<'t> {
                 );
                 continue;
             };
+            // A permission that had nothing to report is not looked at again (a file
+            // of 100,000 tokens repeats a few).
+            if self.clean.contains(text.as_ref()) {
+                continue;
+            }
+            let before = self.found.len();
             self.permission(&who, name, &text, item, creates);
+            if self.found.len() == before
+                && let Cow::Borrowed(text) = text
+            {
+                self.clean.insert(text);
+            }
         }
     }
 
@@ -677,11 +740,10 @@ impl<'t> Linter<'t> {
             Err(e) => {
                 // The column of the bad part, when the string has no escapes (the
                 // usual case): the opening quote, then the span's start.
-                let column = if raw.get().len() == text.len() + 2 {
-                    let offset = raw.get().as_ptr() as usize - self.text.as_ptr() as usize;
-                    self.place_of(offset + 1 + e.span().start).1
+                let bad = if raw.get().len() == text.len() + 2 {
+                    At(at.0 + 1 + e.span().start)
                 } else {
-                    at.1
+                    at
                 };
                 let hint = e
                     .hint()
@@ -689,7 +751,7 @@ impl<'t> Linter<'t> {
                     .unwrap_or_default();
                 self.push(
                     Code::InvalidPermission,
-                    (at.0, column),
+                    bad,
                     name,
                     format!(
                         "{who} has an invalid permission `{}` at bytes {}..{}: {}{hint}",

@@ -404,6 +404,56 @@ fn unchanged(target: &Path, old: Option<&Metadata>) -> Result<(), TokenFileError
     }
 }
 
+/// Creates a new regular file at `path` with mode 0600 and `content`, durably (the
+/// file, then its directory, fsynced). Never replaces anything and never follows a
+/// link: whatever is at `path` is refused. In a dry run, only checks.
+pub(crate) fn create_private(
+    path: &Path,
+    content: &[u8],
+    dry_run: bool,
+) -> Result<(), TokenFileError> {
+    check_directory(path)?;
+    if fs::symlink_metadata(path).is_ok() {
+        return Err(TokenFileError::Exists {
+            path: path.to_path_buf(),
+        });
+    }
+    if dry_run {
+        return Ok(());
+    }
+    let err = |source| TokenFileError::Write {
+        path: path.to_path_buf(),
+        source,
+    };
+    let file = OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .mode(PRIVATE)
+        .custom_flags(SAFE_FLAGS)
+        .open(path)
+        .map_err(|e| {
+            if e.kind() == io::ErrorKind::AlreadyExists {
+                TokenFileError::Exists {
+                    path: path.to_path_buf(),
+                }
+            } else {
+                err(e)
+            }
+        })?;
+    let written = (&file)
+        .write_all(content)
+        .and_then(|()| file.sync_all())
+        .map_err(err);
+    if let Err(e) = written {
+        let _ = fs::remove_file(path);
+        return Err(e);
+    }
+    let (dir, _) = split(path);
+    File::open(&dir)
+        .and_then(|d| d.sync_all())
+        .map_err(|source| TokenFileError::Write { path: dir, source })
+}
+
 fn create_temp(dir: &Path, name: &OsStr) -> Result<(PathBuf, File), TokenFileError> {
     let nanos = SystemTime::now()
         .duration_since(UNIX_EPOCH)

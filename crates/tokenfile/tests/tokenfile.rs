@@ -68,7 +68,7 @@ fn entry(name: &str, permissions: &[&str]) -> TokenEntry<'static> {
         Token::generate().unwrap(),
         TokenName::new(name).unwrap(),
         None,
-        grants(permissions),
+        &grants(permissions),
     )
     .unwrap()
 }
@@ -141,7 +141,7 @@ fn append_adds_in_upstream_key_order_and_unions_databases() {
         token,
         TokenName::new("reader").unwrap(),
         Some(week.ends(Timestamp::from_millis(NOW)).unwrap()),
-        grants(&["db:db4:read", "db:db2:write,read"]),
+        &grants(&["db:db4:read", "db:db2:write,read"]),
     )
     .unwrap();
     let (expired, done) = TokenFile::update(&path, &WriteOptions::default(), |file| {
@@ -421,7 +421,7 @@ fn a_replaced_token_keeps_its_place_and_unknown_fields() {
         Token::parse_lenient("apiv3_b").unwrap(),
         TokenName::new("a").unwrap(),
         None,
-        grants(&["db:x:read"]),
+        &grants(&["db:x:read"]),
     )
     .unwrap();
     assert_eq!(
@@ -661,7 +661,7 @@ fn findings_warn_about_what_the_server_will_trip_on() {
         Token::generate().unwrap(),
         TokenName::new("old").unwrap(),
         Some(Timestamp::from_millis(NOW - 1)),
-        grants(&["system:*:read"]),
+        &grants(&["system:*:read"]),
     )
     .unwrap();
     TokenFile::append(&path, expired, &[], &WriteOptions::default()).unwrap();

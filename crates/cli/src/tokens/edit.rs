@@ -1,0 +1,785 @@
+//! The commands that write a tokens file, each in one locked, durable write: `merge`,
+//! `remove`, `rotate`, `apply`.
+
+use std::collections::HashSet;
+use std::fmt::Write as _;
+use std::fs;
+use std::os::unix::fs::MetadataExt;
+use std::path::{Path, PathBuf};
+
+use influxdb3_permission::{Grants, Permission, Scope};
+use influxdb3_provision::{Current, Drift, Manifest, PlanOptions, Step};
+use influxdb3_token::{Timestamp, Token};
+use influxdb3_tokenfile::{
+    Conflict, Edit, TokenEntry, TokenFile, TokenFileError, Written, create_private_file,
+};
+use serde_json::{Value, json};
+
+use super::{Outcome, json, lock_timeout, no_token, unusable};
+use crate::args::{CreateFormat, EditOptions, FileWrite, Format};
+use crate::error::{CliError, Exit};
+use crate::render::{Paint, escape, quote, quote_list, quote_path};
+use crate::run::{self, Minted, Report};
+
+/// The file's findings (its mode) as warnings.
+fn file_warnings(written: &Written) -> Vec<String> {
+    run::found(&written.findings)
+}
+
+fn identity(path: &Path) -> Option<(u64, u64)> {
+    fs::metadata(path).ok().map(|m| (m.dev(), m.ino()))
+}
+
+/// `tokens merge FILE... --output-file OUT`.
+pub(super) fn merge(
+    files: &[PathBuf],
+    write: &FileWrite,
+    format: Format,
+) -> Result<Outcome, CliError> {
+    let timeout = lock_timeout(&write.options.lock_timeout)?;
+    let out = &write.output_file;
+    let out_id = identity(out);
+    let is_out = |p: &Path| out_id.is_some() && identity(p) == out_id;
+    // The inputs other than the output, read and checked before the lock is taken; the
+    // output is read under the lock.
+    let mut inputs: Vec<Option<TokenFile<'static>>> = Vec::with_capacity(files.len());
+    for path in files {
+        if is_out(path) {
+            inputs.push(None);
+            continue;
+        }
+        let text = influxdb3_tokenfile::read(path).map_err(|e| unusable(&e))?;
+        let file = TokenFile::parse(&text)
+            .map_err(|error| {
+                unusable(&TokenFileError::Invalid {
+                    path: path.clone(),
+                    error,
+                })
+            })?
+            .into_owned();
+        inputs.push(Some(file));
+    }
+    let out_is_input = inputs.iter().any(Option::is_none);
+    let options = run::write_options(timeout, write.options.dry_run);
+    let (merged, written) = TokenFile::update(out, &options, |file| {
+        if !out_is_input && !file.tokens().is_empty() {
+            return Ok(Edit::Unchanged(Err(CliError::usage(format!(
+                "{} holds tokens and is not one of the files to merge: it would be overwritten",
+                quote_path(out)
+            ))
+            .kind("output_not_an_input")
+            .hint(
+                "name it among the files to merge them into it, or choose a new --output-file",
+            ))));
+        }
+        let mut taken = Some(std::mem::take(file));
+        let mut all = Vec::with_capacity(inputs.len());
+        for input in inputs.drain(..) {
+            all.push(match input {
+                Some(f) => f,
+                None => taken.take().unwrap_or_default(),
+            });
+        }
+        match TokenFile::merge(all) {
+            Ok(merged) => {
+                let summary = (
+                    merged.tokens().len(),
+                    merged
+                        .create_databases()
+                        .map(<[_]>::to_vec)
+                        .unwrap_or_default(),
+                );
+                *file = merged;
+                Ok(Edit::Changed(Ok(summary)))
+            }
+            Err(e) => Ok(Edit::Unchanged(Err(conflicts(files, &e.conflicts)))),
+        }
+    })
+    .map_err(|e| CliError::from_file(&e))?;
+    let (tokens, databases) = merged?;
+    let databases: Vec<String> = databases.iter().map(ToString::to_string).collect();
+    let stdout = if format == Format::Json {
+        json(&json!({
+            "output_file": written.path.display().to_string(),
+            "files": files.len(),
+            "tokens": tokens,
+            "create_databases": databases,
+            "dry_run": write.options.dry_run,
+        }))
+    } else if write.options.dry_run {
+        format!(
+            "Dry run: nothing was written. Merging {} files would write {tokens} tokens to {}.\n",
+            files.len(),
+            quote_path(&written.path)
+        )
+    } else {
+        format!(
+            "Merged {} files into {}: {}, {} to create.\n",
+            files.len(),
+            quote_path(&written.path),
+            plural(tokens, "token", "tokens"),
+            plural(databases.len(), "database", "databases")
+        )
+    };
+    Ok(Outcome {
+        warnings: file_warnings(&written),
+        ..Outcome::ok(stdout)
+    })
+}
+
+/// Every conflict of a merge, in one error.
+fn conflicts(files: &[PathBuf], conflicts: &[Conflict]) -> CliError {
+    let file = |i: usize| files.get(i).map_or_else(String::new, |p| quote_path(p));
+    let lines: Vec<String> = conflicts
+        .iter()
+        .map(|c| match c {
+            Conflict::Name {
+                name,
+                files: (a, b),
+            } => format!(
+                "token {} differs between {} and {}",
+                quote(name),
+                file(*a),
+                file(*b)
+            ),
+            Conflict::Value {
+                first,
+                second,
+                files: (a, b),
+            } => format!(
+                "one token value is {} in {} and {} in {}",
+                quote(first),
+                file(*a),
+                quote(second),
+                file(*b)
+            ),
+            _ => "the files disagree about a token".to_owned(),
+        })
+        .collect();
+    CliError::new(
+        Exit::NameTaken,
+        "merge_conflict",
+        format!(
+            "cannot merge: {} {}: {}",
+            lines.len(),
+            if lines.len() == 1 { "conflict" } else { "conflicts" },
+            lines.join("; ")
+        ),
+    )
+    .hint("names and token values are unique in a file: rename or remove one of each pair (`influxdb3 tokens remove`), then merge again; nothing was written")
+}
+
+/// `tokens remove FILE --name NAME`.
+pub(super) fn remove(
+    path: &Path,
+    name: &str,
+    options: &EditOptions,
+    format: Format,
+) -> Result<Outcome, CliError> {
+    let timeout = lock_timeout(&options.lock_timeout)?;
+    let (removed, written) = TokenFile::update(
+        path,
+        &run::write_options(timeout, options.dry_run),
+        |file| {
+            Ok(match file.remove(name) {
+                Some(_) => Edit::Changed(true),
+                None => Edit::Unchanged(false),
+            })
+        },
+    )
+    .map_err(|e| CliError::from_file(&e))?;
+    if !removed {
+        return Err(no_token(path, name, Exit::Failure));
+    }
+    let stdout = if format == Format::Json {
+        json(&json!({
+            "token_name": name,
+            "removed": true,
+            "output_file": written.path.display().to_string(),
+            "dry_run": options.dry_run,
+        }))
+    } else if options.dry_run {
+        format!(
+            "Dry run: nothing was written. Token {} would be removed from {}.\n",
+            quote(name),
+            quote_path(&written.path)
+        )
+    } else {
+        format!(
+            "Token {} removed from {}.\n",
+            quote(name),
+            quote_path(&written.path)
+        )
+    };
+    Ok(Outcome {
+        warnings: file_warnings(&written),
+        ..Outcome::ok(stdout)
+    })
+}
+
+/// `tokens rotate FILE --name NAME`.
+pub(super) fn rotate(
+    path: &Path,
+    name: &str,
+    options: &EditOptions,
+    format: CreateFormat,
+) -> Result<Outcome, CliError> {
+    let timeout = lock_timeout(&options.lock_timeout)?;
+    let token = run::new_token()?;
+    let (found, written) = TokenFile::update(
+        path,
+        &run::write_options(timeout, options.dry_run),
+        |file| {
+            if file.rotate(name, token.clone())?.is_none() {
+                return Ok(Edit::Unchanged(None));
+            }
+            Ok(Edit::Changed(file.get(name).map(|e| {
+                (
+                    e.permissions().map(|p| p.to_string()).collect::<Vec<_>>(),
+                    e.expiry(),
+                )
+            })))
+        },
+    )
+    .map_err(|e| CliError::from_file(&e))?;
+    let Some((permissions, expiry)) = found else {
+        return Err(no_token(path, name, Exit::Failure));
+    };
+    let mut warnings = file_warnings(&written);
+    if let Some(at) = expiry.filter(|at| *at <= Timestamp::now()) {
+        warnings.push(format!(
+            "token {} expired at {at}, and its expiry is kept: the new secret is expired too; remove the token and create it again to renew it",
+            quote(name)
+        ));
+    }
+    if options.dry_run {
+        let stdout = match format {
+            CreateFormat::Json => json(&json!({
+                "dry_run": true,
+                "token_name": name,
+                "output_file": written.path.display().to_string(),
+                "action": "rotate",
+            })),
+            _ => format!(
+                "Dry run: nothing was written. Token {} in {} would get a new secret.\n",
+                quote(name),
+                quote_path(&written.path)
+            ),
+        };
+        return Ok(Outcome {
+            warnings,
+            ..Outcome::ok(stdout)
+        });
+    }
+    let report = Report::Minted(Minted::rotated(
+        token,
+        name,
+        permissions,
+        expiry,
+        &written.path,
+    ));
+    let stdout = run::stdout(&report, format, Paint::On).unwrap_or_default();
+    Ok(Outcome {
+        warnings,
+        unshown: Some(
+            CliError::new(
+                Exit::Failure,
+                "stdout",
+                format!(
+                    "token {} was given a new secret in {}, but it could not be shown (stdout failed)",
+                    quote(name),
+                    quote_path(&written.path)
+                ),
+            )
+            .hint(format!(
+                "nobody has seen the new secret: run `influxdb3 tokens rotate {} --name {}` again",
+                quote_path(&written.path),
+                quote(name)
+            )),
+        ),
+        ..Outcome::ok(stdout)
+    })
+}
+
+/// `tokens apply`'s flags.
+pub(super) struct Apply<'a> {
+    pub(super) manifest: &'a Path,
+    pub(super) output_file: &'a Path,
+    pub(super) prune: bool,
+    pub(super) update: bool,
+    pub(super) secrets_out: Option<&'a Path>,
+    pub(super) options: &'a EditOptions,
+    pub(super) format: Format,
+}
+
+/// What applying did.
+struct Applied {
+    steps: Vec<Step>,
+    /// The new tokens' secrets, in the order created.
+    secrets: Vec<(String, Token)>,
+    /// Databases named by permissions of created or updated tokens that the file does
+    /// not create.
+    unknown: Vec<String>,
+}
+
+/// `tokens apply MANIFEST --output-file FILE`.
+pub(super) fn apply(a: &Apply<'_>) -> Result<Outcome, CliError> {
+    let timeout = lock_timeout(&a.options.lock_timeout)?;
+    let text = influxdb3_tokenfile::read(a.manifest).map_err(|e| CliError::from_file(&e))?;
+    let manifest = Manifest::parse(&text).map_err(|e| {
+        CliError::usage(format!(
+            "{}:{}:{}: {}",
+            escape(&a.manifest.to_string_lossy()),
+            e.line,
+            e.column,
+            e.message
+        ))
+        .kind("invalid_manifest")
+        .hint("the manifest was not applied; nothing was written")
+    })?;
+    let dry_run = a.options.dry_run;
+    let mut secrets_written = false;
+    let result = TokenFile::update(
+        a.output_file,
+        &run::write_options(timeout, dry_run),
+        |file| carry_out(file, &manifest, a, &mut secrets_written),
+    );
+    let (applied, written) = match result {
+        Ok(done) => done,
+        Err(e) => {
+            // The tokens do not exist: neither should a file of their secrets.
+            if let (true, Some(path)) = (secrets_written, a.secrets_out) {
+                let _ = fs::remove_file(path);
+            }
+            return Err(CliError::from_file(&e));
+        }
+    };
+    let applied = applied?;
+    let mut warnings = file_warnings(&written);
+    warnings.extend(apply_warnings(&applied, a));
+    let stdout = if a.format == Format::Json {
+        apply_json(&applied, &written, a)
+    } else {
+        apply_text(&applied, &written, a)
+    };
+    let unshown = (!applied.secrets.is_empty() && a.secrets_out.is_none() && !dry_run).then(|| {
+        CliError::new(
+            Exit::Failure,
+            "stdout",
+            format!(
+                "{} new tokens were saved to {}, but their secrets could not be shown (stdout failed)",
+                applied.secrets.len(),
+                quote_path(&written.path)
+            ),
+        )
+        .hint("nobody has seen the new secrets: rotate each new token with `influxdb3 tokens rotate`, or apply with --secrets-out")
+    });
+    Ok(Outcome {
+        warnings,
+        unshown,
+        ..Outcome::ok(stdout)
+    })
+}
+
+/// What `update` gets back from [`carry_out`]: the change, or an error that leaves the
+/// file alone.
+type Carried = Result<Edit<Result<Applied, CliError>>, influxdb3_tokenfile::AddError>;
+
+/// Plans against the file as it is under the lock, and carries the plan out on it;
+/// the secrets file, if any, is written before the tokens file is.
+fn carry_out(
+    file: &mut TokenFile<'_>,
+    manifest: &Manifest,
+    a: &Apply<'_>,
+    secrets_written: &mut bool,
+) -> Carried {
+    let options = PlanOptions::default().prune(a.prune).update(a.update);
+    let current: Vec<Current<'_>> = file
+        .tokens()
+        .iter()
+        .map(|t| Current::new(t.name(), t.grants(), t.expiry()))
+        .collect();
+    let plan = match influxdb3_provision::plan(manifest, &current, Timestamp::now(), options) {
+        Ok(plan) => plan,
+        Err(e) => {
+            return Ok(Edit::Unchanged(Err(CliError::usage(format!(
+                "{}: {e}",
+                quote_path(a.manifest)
+            ))
+            .kind("invalid_expiry"))));
+        }
+    };
+    drop(current);
+    let databases_before = file.create_databases().map_or(0, <[_]>::len);
+    let mut secrets = Vec::new();
+    let mut entries = Vec::new();
+    let creates = plan
+        .steps
+        .iter()
+        .filter(|s| matches!(s, Step::Create { .. }))
+        .count();
+    let mut fresh = match Token::generate_many(creates) {
+        Ok(tokens) => tokens.into_iter(),
+        Err(e) => {
+            return Ok(Edit::Unchanged(Err(CliError::new(
+                Exit::Failure,
+                "random",
+                crate::error::chain(&e),
+            ))));
+        }
+    };
+    for step in &plan.steps {
+        match step {
+            Step::Create {
+                name,
+                grants,
+                expiry,
+            } => {
+                let Some(token) = fresh.next() else {
+                    continue;
+                };
+                secrets.push((name.as_str().to_owned(), token.clone()));
+                entries.push(TokenEntry::new(token, name.clone(), *expiry, grants)?);
+            }
+            Step::Update(Drift {
+                name,
+                grants,
+                expiry,
+                ..
+            }) => {
+                if let Some(token) = file.get(name.as_str()).map(|t| t.token().clone()) {
+                    let entry = TokenEntry::new(token, name.clone(), *expiry, grants)?;
+                    file.replace(entry, &[])?;
+                }
+            }
+            Step::Delete { name } => {
+                file.remove(name);
+            }
+            _ => {}
+        }
+    }
+    file.add_many(entries, &plan.create_databases)?;
+    let touched = plan.steps.iter().filter_map(|s| match s {
+        Step::Create { grants, .. } | Step::Update(Drift { grants, .. }) => Some(grants),
+        _ => None,
+    });
+    let unknown = unknown_databases(file.create_databases().unwrap_or_default(), touched);
+    let changed =
+        plan.changes() || file.create_databases().map_or(0, <[_]>::len) != databases_before;
+    if let (true, false, Some(path)) = (changed, secrets.is_empty(), a.secrets_out) {
+        let map: serde_json::Map<String, Value> = secrets
+            .iter()
+            .map(|(n, t)| (n.clone(), json!(t.expose_secret())))
+            .collect();
+        let mut content = serde_json::to_string_pretty(&map).unwrap_or_default();
+        content.push('\n');
+        if let Err(e) = create_private_file(path, content.as_bytes(), a.options.dry_run) {
+            return Ok(Edit::Unchanged(Err(CliError::from_file(&e))));
+        }
+        *secrets_written = !a.options.dry_run;
+    }
+    let applied = Applied {
+        steps: plan.steps,
+        secrets,
+        unknown,
+    };
+    Ok(if changed {
+        Edit::Changed(Ok(applied))
+    } else {
+        Edit::Unchanged(Ok(applied))
+    })
+}
+
+/// Databases in `grants` that `creates` does not list, in order, once each.
+fn unknown_databases<'g>(
+    creates: &[influxdb3_permission::DatabaseName],
+    grants: impl Iterator<Item = &'g Grants>,
+) -> Vec<String> {
+    let creates: HashSet<&str> = creates.iter().map(|d| &**d).collect();
+    let mut seen = HashSet::new();
+    let mut out = Vec::new();
+    for set in grants {
+        for p in set {
+            if let Permission::Database {
+                names: Scope::Only(names),
+                ..
+            } = p
+            {
+                for db in names {
+                    if !creates.contains(&**db) && seen.insert(db.to_string()) {
+                        out.push(db.to_string());
+                    }
+                }
+            }
+        }
+    }
+    out
+}
+
+fn apply_warnings(applied: &Applied, a: &Apply<'_>) -> Vec<String> {
+    let mut warnings = Vec::new();
+    if !applied.unknown.is_empty() {
+        let one = applied.unknown.len() == 1;
+        warnings.push(format!(
+            "new or updated tokens have permissions on {} {} that neither the file nor the manifest creates: the server will not load the file unless {} exist; add {} to `create_databases` in {}",
+            if one { "database" } else { "databases" },
+            quote_list(applied.unknown.iter().map(String::as_str), 3),
+            if one { "it" } else { "they" },
+            if one { "it" } else { "them" },
+            quote_path(a.manifest)
+        ));
+    }
+    let expired: Vec<&str> = applied
+        .steps
+        .iter()
+        .filter_map(|s| match s {
+            Step::Keep {
+                name,
+                expired: true,
+            } => Some(name.as_str()),
+            _ => None,
+        })
+        .collect();
+    if !expired.is_empty() {
+        warnings.push(format!(
+            "{} of the manifest {} expired ({}): remove {} with `influxdb3 tokens remove` and apply again to create {} anew",
+            plural(expired.len(), "token", "tokens"),
+            if expired.len() == 1 { "has" } else { "have" },
+            quote_list(expired.iter().copied(), 3),
+            if expired.len() == 1 { "it" } else { "them" },
+            if expired.len() == 1 { "it" } else { "them" },
+        ));
+    }
+    warnings
+}
+
+fn plural(n: usize, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
+}
+
+fn strings(list: &[Permission]) -> Vec<String> {
+    list.iter().map(ToString::to_string).collect()
+}
+
+fn apply_json(applied: &Applied, written: &Written, a: &Apply<'_>) -> String {
+    let secrets: std::collections::HashMap<&str, &Token> = applied
+        .secrets
+        .iter()
+        .map(|(n, t)| (n.as_str(), t))
+        .collect();
+    let secret = |name: &str| -> Option<String> {
+        if a.secrets_out.is_some() || a.options.dry_run {
+            return None;
+        }
+        secrets.get(name).map(|t| t.expose_secret().to_owned())
+    };
+    let steps: Vec<Value> = applied
+        .steps
+        .iter()
+        .map(|s| match s {
+            Step::Create {
+                name,
+                grants,
+                expiry,
+            } => {
+                let mut v = json!({
+                    "action": "create",
+                    "name": name.as_str(),
+                    "permissions": grants.iter().map(ToString::to_string).collect::<Vec<_>>(),
+                    "expiry": expiry.map(|at| at.to_string()),
+                });
+                if let Some(token) = secret(name.as_str()) {
+                    v["token"] = json!(token);
+                }
+                v
+            }
+            Step::Keep { name, expired } => {
+                json!({"action": "keep", "name": name.as_str(), "expired": expired})
+            }
+            Step::Update(d) | Step::Drift(d) => json!({
+                "action": if matches!(s, Step::Update(_)) { "update" } else { "drift" },
+                "name": d.name.as_str(),
+                "widened": strings(&d.widened),
+                "narrowed": strings(&d.narrowed),
+                "expiry": d.expiry_change.map(|(old, new)| json!({
+                    "old": old.map(|at| at.to_string()),
+                    "new": new.map(|at| at.to_string()),
+                })),
+            }),
+            Step::Delete { name } => json!({"action": "delete", "name": name}),
+            Step::Unlisted { name } => json!({"action": "unlisted", "name": name}),
+            _ => json!({"action": "other"}),
+        })
+        .collect();
+    json(&json!({
+        "manifest": a.manifest.display().to_string(),
+        "output_file": written.path.display().to_string(),
+        "dry_run": a.options.dry_run,
+        "changed": written.changed,
+        "steps": steps,
+        "secrets_out": a.secrets_out.map(|p| p.display().to_string()),
+    }))
+}
+
+/// The plan's lines (kept tokens are only counted), written to `out`, and the counts:
+/// created, kept, updated, drifted, deleted, unlisted.
+fn step_lines(steps: &[Step], out: &mut String) -> [usize; 6] {
+    let mut n = [0usize; 6];
+    let name_of = |s: &Step| -> Option<String> {
+        match s {
+            Step::Create { name, .. } => Some(quote(name.as_str())),
+            Step::Update(d) | Step::Drift(d) => Some(quote(d.name.as_str())),
+            Step::Delete { name } | Step::Unlisted { name } => Some(quote(name)),
+            _ => None,
+        }
+    };
+    let names: Vec<Option<String>> = steps.iter().map(name_of).collect();
+    let width = names
+        .iter()
+        .flatten()
+        .map(|q| q.chars().count())
+        .max()
+        .unwrap_or(0);
+    let show = |t: Option<Timestamp>| t.map_or_else(|| "never".to_owned(), |at| at.to_string());
+    // Tokens created together mostly expire together: the last instant shown is kept.
+    let mut last_expiry: Option<(Option<Timestamp>, String)> = None;
+    let mut last_grants: Option<(&Grants, String)> = None;
+    for (step, name) in steps.iter().zip(&names) {
+        let Some(name) = name else {
+            n[1] += 1;
+            continue;
+        };
+        let pad = width.saturating_sub(name.chars().count());
+        let pad = format_args!("{:pad$}", "");
+        match step {
+            Step::Create { grants, expiry, .. } => {
+                n[0] += 1;
+                let shown = match &last_grants {
+                    Some((g, text)) if *g == grants => text,
+                    _ => {
+                        let text = grants
+                            .iter()
+                            .map(ToString::to_string)
+                            .collect::<Vec<_>>()
+                            .join(" ");
+                        &last_grants.insert((grants, text)).1
+                    }
+                };
+                let _ = write!(out, "  + {name}{pad}  {shown}");
+                let shown = match &last_expiry {
+                    Some((at, text)) if at == expiry => text,
+                    _ => &last_expiry.insert((*expiry, show(*expiry))).1,
+                };
+                let _ = writeln!(out, "  (expires {shown})");
+            }
+            Step::Update(d) | Step::Drift(d) => {
+                let now = matches!(step, Step::Update(_));
+                n[if now { 2 } else { 3 }] += 1;
+                let mut parts = Vec::new();
+                if !d.widened.is_empty() {
+                    parts.push(format!("widened {}", strings(&d.widened).join(", ")));
+                }
+                if !d.narrowed.is_empty() {
+                    parts.push(format!("narrowed {}", strings(&d.narrowed).join(", ")));
+                }
+                if let Some((old, new)) = d.expiry_change {
+                    parts.push(format!("expiry {} -> {}", show(old), show(new)));
+                }
+                let _ = writeln!(
+                    out,
+                    "  ~ {name}{pad}  {}  ({})",
+                    parts.join("; "),
+                    if now {
+                        "updated, same secret"
+                    } else {
+                        "drift: left as it is; --update changes it"
+                    }
+                );
+            }
+            Step::Delete { .. } => {
+                n[4] += 1;
+                let _ = writeln!(out, "  - {name}{pad}  (not in the manifest: removed)");
+            }
+            Step::Unlisted { .. } => {
+                n[5] += 1;
+                let _ = writeln!(
+                    out,
+                    "  ? {name}{pad}  (not in the manifest: kept; --prune removes it)"
+                );
+            }
+            _ => {}
+        }
+    }
+    n
+}
+
+fn apply_text(applied: &Applied, written: &Written, a: &Apply<'_>) -> String {
+    let dry = a.options.dry_run;
+    let mut lines = String::new();
+    let [created, kept, updated, drifted, deleted, unlisted] =
+        step_lines(&applied.steps, &mut lines);
+    let file = quote_path(&written.path);
+    let manifest = quote_path(a.manifest);
+    let mut out = String::with_capacity(lines.len() + applied.secrets.len() * 130 + 512);
+    if dry {
+        out.push_str("Dry run: nothing was written.\n");
+    }
+    if written.changed && dry {
+        let _ = writeln!(
+            out,
+            "Applying {manifest} to {file} would create {created}, update {updated}, remove {deleted} and keep {kept} tokens."
+        );
+    } else if written.changed {
+        let _ = writeln!(
+            out,
+            "Applied {manifest} to {file}: {created} created, {updated} updated, {deleted} removed, {kept} kept."
+        );
+    } else {
+        let _ = writeln!(
+            out,
+            "Nothing to change: {file} already has the tokens of {manifest} ({kept} kept)."
+        );
+    }
+    let mut alone = Vec::new();
+    if drifted > 0 {
+        alone.push(format!("{drifted} drifted"));
+    }
+    if unlisted > 0 {
+        alone.push(format!("{unlisted} not in the manifest"));
+    }
+    if !alone.is_empty() {
+        let _ = writeln!(out, "Left alone: {}.", alone.join(", "));
+    }
+    out.push_str(&lines);
+    if applied.secrets.is_empty() || dry {
+        return out;
+    }
+    if let Some(path) = a.secrets_out {
+        let _ = writeln!(
+            out,
+            "\nThe secrets of the {} new tokens were written to {} (mode 0600).",
+            applied.secrets.len(),
+            quote_path(path)
+        );
+        return out;
+    }
+    out.push_str("\nNew tokens:\n\n");
+    let names: Vec<String> = applied.secrets.iter().map(|(n, _)| quote(n)).collect();
+    let width = names.iter().map(|q| q.chars().count()).max().unwrap_or(0);
+    for (shown, (_, token)) in names.iter().zip(&applied.secrets) {
+        let pad = width.saturating_sub(shown.chars().count());
+        // A token is printable ASCII (a generated one, always).
+        let _ = writeln!(
+            out,
+            "  {shown}{:pad$}  {}",
+            "",
+            escape(token.expose_secret())
+        );
+    }
+    let _ = writeln!(
+        out,
+        "\n{} Store these tokens securely, as they will not be shown again.",
+        Paint::On.important("IMPORTANT:")
+    );
+    out
+}

@@ -1,0 +1,215 @@
+//! `influxdb3 tokens …`: reviewing and editing permission tokens files, offline. The
+//! logic is the libraries' (lint findings and diffs in the tokens-file crate, the
+//! grants' semantics in the permission crate, the manifest and its plan in the
+//! provision crate); here flags become calls and results become text or JSON.
+
+mod edit;
+mod review;
+
+use std::path::Path;
+use std::time::Duration;
+
+use influxdb3_tokenfile::{TokenFile, TokenFileError};
+use unicode_width::UnicodeWidthStr;
+
+use crate::args::TokensCommand;
+use crate::error::CliError;
+use crate::render::{quote, quote_path};
+
+/// What a `tokens` command has to say.
+pub(crate) struct Outcome {
+    /// For stdout.
+    pub(crate) stdout: String,
+    /// For stderr, without the `warning: ` prefix.
+    pub(crate) warnings: Vec<String>,
+    /// The exit code (0, or the "no" of `check`, `lint`, `diff --fail-on-widen`).
+    pub(crate) code: u8,
+    /// When stdout holds secrets that exist nowhere else: the error to report if it
+    /// cannot be written.
+    pub(crate) unshown: Option<CliError>,
+}
+
+impl Outcome {
+    fn ok(stdout: String) -> Outcome {
+        Outcome {
+            stdout,
+            warnings: Vec::new(),
+            code: 0,
+            unshown: None,
+        }
+    }
+}
+
+/// Runs a `tokens` command.
+pub(crate) fn run(command: TokensCommand) -> Result<Outcome, CliError> {
+    match command {
+        TokensCommand::List { file, format } => review::list(&file, format),
+        TokensCommand::Lint {
+            file,
+            strict,
+            format,
+        } => review::lint(&file, strict, format),
+        TokensCommand::Check {
+            file,
+            name,
+            action,
+            resource,
+            format,
+        } => review::check(&file, &name, &action, &resource, format),
+        TokensCommand::Diff {
+            old,
+            new,
+            fail_on_widen,
+            format,
+        } => review::diff(&old, &new, fail_on_widen, format),
+        TokensCommand::Merge {
+            files,
+            write,
+            format,
+        } => edit::merge(&files, &write, format),
+        TokensCommand::Remove {
+            file,
+            name,
+            options,
+            format,
+        } => edit::remove(&file, &name, &options, format),
+        TokensCommand::Rotate {
+            file,
+            name,
+            options,
+            format,
+        } => edit::rotate(&file, &name, &options, format),
+        TokensCommand::Apply {
+            manifest,
+            output_file,
+            prune,
+            update,
+            secrets_out,
+            options,
+            format,
+        } => edit::apply(&edit::Apply {
+            manifest: &manifest,
+            output_file: &output_file,
+            prune,
+            update,
+            secrets_out: secrets_out.as_deref(),
+            options: &options,
+            format,
+        }),
+    }
+}
+
+/// Whether `path` is `-`: standard input.
+fn is_stdin(path: &Path) -> bool {
+    path.as_os_str() == "-"
+}
+
+/// The text of FILE, or of standard input for `-`.
+fn read_input(path: &Path) -> Result<String, CliError> {
+    if is_stdin(path) {
+        let mut text = String::new();
+        std::io::Read::read_to_string(&mut std::io::stdin().lock(), &mut text).map_err(|e| {
+            CliError::new(
+                crate::error::Exit::TokensFile,
+                "stdin",
+                format!("cannot read standard input: {e}"),
+            )
+        })?;
+        Ok(text)
+    } else {
+        influxdb3_tokenfile::read(path).map_err(|e| unusable(&e))
+    }
+}
+
+/// Reads and checks a tokens file (`-`: standard input) into `text`; a file that does
+/// not load points at `tokens lint`.
+fn load<'t>(path: &Path, text: &'t mut String) -> Result<TokenFile<'t>, CliError> {
+    *text = read_input(path)?;
+    TokenFile::parse(text).map_err(|error| {
+        unusable(&TokenFileError::Invalid {
+            path: path.to_path_buf(),
+            error,
+        })
+    })
+}
+
+/// A tokens file that cannot be used, for the commands that only read it.
+fn unusable(e: &TokenFileError) -> CliError {
+    let err = CliError::from_file(e);
+    match e {
+        TokenFileError::Invalid { path, .. } => err.hint(format!(
+            "`influxdb3 tokens lint {}` lists every problem of the file, with its line",
+            if is_stdin(path) {
+                "-".to_owned()
+            } else {
+                quote_path(path)
+            }
+        )),
+        _ => err,
+    }
+}
+
+/// `--lock-timeout`.
+fn lock_timeout(text: &str) -> Result<Duration, CliError> {
+    humantime::parse_duration(text)
+        .map_err(|e| CliError::usage(format!("invalid --lock-timeout {}: {e}", quote(text))))
+}
+
+/// No token of this name in the file.
+fn no_token(path: &Path, name: &str, code: crate::error::Exit) -> CliError {
+    CliError::new(
+        code,
+        "not_found",
+        format!(
+            "there is no token named {} in {}",
+            quote(name),
+            quote_path(path)
+        ),
+    )
+    .hint(format!(
+        "`influxdb3 tokens list {}` lists the tokens of the file",
+        quote_path(path)
+    ))
+}
+
+/// Rows as aligned columns (by display width; cells are escaped first), two spaces
+/// apart, the last column not padded.
+fn table(header: &[&str], rows: &[Vec<String>]) -> String {
+    let rows: Vec<Vec<std::borrow::Cow<'_, str>>> = rows
+        .iter()
+        .map(|r| r.iter().map(|c| influxdb3_permission::escape(c)).collect())
+        .collect();
+    let mut widths: Vec<usize> = header.iter().map(|h| h.width()).collect();
+    for row in &rows {
+        for (w, cell) in widths.iter_mut().zip(row) {
+            *w = (*w).max(cell.width());
+        }
+    }
+    let mut out = String::new();
+    let mut line = |cells: &mut dyn Iterator<Item = &str>| {
+        let mut text = String::new();
+        for (i, cell) in cells.enumerate() {
+            if i > 0 {
+                text.push_str("  ");
+            }
+            text.push_str(cell);
+            if i + 1 < widths.len() {
+                text.push_str(&" ".repeat(widths[i].saturating_sub(cell.width())));
+            }
+        }
+        out.push_str(text.trim_end());
+        out.push('\n');
+    };
+    line(&mut header.iter().copied());
+    for row in &rows {
+        line(&mut row.iter().map(AsRef::as_ref));
+    }
+    out
+}
+
+/// One JSON document and a newline, hidden characters escaped as `\uXXXX`.
+fn json(value: &serde_json::Value) -> String {
+    let mut out = serde_json::to_string_pretty(value).unwrap_or_default();
+    out.push('\n');
+    crate::render::escape_json(&out)
+}

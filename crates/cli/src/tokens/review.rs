@@ -1,0 +1,384 @@
+//! The commands that only read: `list`, `lint`, `check`, `diff`.
+
+use std::fmt::Write as _;
+use std::path::Path;
+
+use influxdb3_permission::{Action, Permission, PermissionSet};
+use influxdb3_token::Timestamp;
+use influxdb3_tokenfile::{FileDiff, Severity, TokenEntry, lint_file};
+use serde_json::{Value, json};
+
+use super::{Outcome, is_stdin, json, load, no_token, read_input, table, unusable};
+use crate::args::Format;
+use crate::error::{CliError, Exit};
+use crate::render::{escape, quote, quote_path};
+
+/// The first 9 hex characters of the token's SHA-512, as `system.tokens` shows it.
+fn hash_prefix(entry: &TokenEntry<'_>) -> String {
+    let mut hash = entry.token().hash().to_string();
+    hash.truncate(9);
+    hash
+}
+
+/// The canonical form of each permission text, worked out once per distinct text (a
+/// file of 100,000 tokens repeats a few).
+#[derive(Default)]
+struct Canonical<'t>(std::collections::HashMap<&'t str, String>);
+
+impl<'t> Canonical<'t> {
+    fn of(&mut self, entry: &'t TokenEntry<'_>) -> Vec<String> {
+        entry
+            .permission_texts()
+            .map(|text| {
+                self.0
+                    .entry(text)
+                    .or_insert_with(|| {
+                        text.parse::<Permission>()
+                            .map_or_else(|_| text.to_owned(), |p| p.to_string())
+                    })
+                    .clone()
+            })
+            .collect()
+    }
+}
+
+/// `tokens list FILE`.
+pub(super) fn list(path: &Path, format: Format) -> Result<Outcome, CliError> {
+    let mut text = String::new();
+    let file = load(path, &mut text)?;
+    let now = Timestamp::now();
+    let mut canonical = Canonical::default();
+    if format == Format::Json {
+        let rows: Vec<Value> = file
+            .tokens()
+            .iter()
+            .map(|t| {
+                json!({
+                    "name": t.name(),
+                    "permissions": canonical.of(t),
+                    "expiry": t.expiry().map(|at| at.to_string()),
+                    "expired": t.is_expired(now),
+                    "hash_prefix": hash_prefix(t),
+                })
+            })
+            .collect();
+        return Ok(Outcome::ok(json(&Value::Array(rows))));
+    }
+    if file.tokens().is_empty() {
+        return Ok(Outcome::ok(format!("No tokens in {}.\n", quote_path(path))));
+    }
+    let rows: Vec<Vec<String>> = file
+        .tokens()
+        .iter()
+        .map(|t| {
+            let expiry = match t.expiry() {
+                None => "never".to_owned(),
+                Some(at) if t.is_expired(now) => format!("{at} (expired)"),
+                Some(at) => at.to_string(),
+            };
+            vec![
+                t.name().to_owned(),
+                canonical.of(t).join(" "),
+                expiry,
+                hash_prefix(t),
+            ]
+        })
+        .collect();
+    Ok(Outcome::ok(table(
+        &["NAME", "PERMISSIONS", "EXPIRY", "HASH"],
+        &rows,
+    )))
+}
+
+/// `tokens lint FILE`.
+pub(super) fn lint(path: &Path, strict: bool, format: Format) -> Result<Outcome, CliError> {
+    let found = if is_stdin(path) {
+        influxdb3_tokenfile::lint(&read_input(path)?, Timestamp::now())
+    } else {
+        lint_file(path, Timestamp::now()).map_err(|e| unusable(&e))?
+    };
+    let errors = found
+        .iter()
+        .filter(|l| l.severity() == Severity::Error)
+        .count();
+    let warnings = found.len() - errors;
+    let failed = errors > 0 || (strict && warnings > 0);
+    // As compilers write places, so that editors and CI annotations find them.
+    let shown = if is_stdin(path) {
+        "<stdin>".to_owned()
+    } else {
+        escape(&path.to_string_lossy())
+    };
+    let stdout = if format == Format::Json {
+        let findings: Vec<Value> = found
+            .iter()
+            .map(|l| {
+                json!({
+                    "code": l.code.as_str(),
+                    "severity": l.severity().as_str(),
+                    "message": l.message,
+                    "line": l.line,
+                    "column": l.column,
+                    "token": l.token,
+                })
+            })
+            .collect();
+        json(&json!({
+            "file": path.display().to_string(),
+            "findings": findings,
+            "errors": errors,
+            "warnings": warnings,
+        }))
+    } else {
+        let mut out = String::new();
+        for l in &found {
+            let place = if l.line == 0 {
+                shown.clone()
+            } else {
+                format!("{shown}:{}:{}", l.line, l.column)
+            };
+            out.push_str(&escape(&format!(
+                "{place}: {}[{}]: {}",
+                l.severity(),
+                l.code,
+                l.message
+            )));
+            out.push('\n');
+        }
+        if found.is_empty() {
+            let _ = writeln!(out, "{shown}: no problems found");
+        } else {
+            let _ = writeln!(
+                out,
+                "{shown}: {errors} {}, {warnings} {}",
+                plural(errors, "error", "errors"),
+                plural(warnings, "warning", "warnings")
+            );
+        }
+        out
+    };
+    Ok(Outcome {
+        code: u8::from(failed),
+        ..Outcome::ok(stdout)
+    })
+}
+
+fn plural<'a>(n: usize, one: &'a str, many: &'a str) -> &'a str {
+    if n == 1 { one } else { many }
+}
+
+/// What `check` asks about: `db:NAME`, `db:*`, `system:NAME`, `system:*` with an action,
+/// as the permission that would grant it.
+fn asked(action: &str, resource: &str) -> Result<Permission, CliError> {
+    let action: Action =
+        action
+            .parse()
+            .map_err(|e: influxdb3_permission::ParsePermissionError| {
+                CliError::usage(format!("invalid ACTION {}: {}", quote(action), e.kind()))
+                    .kind("invalid_action")
+                    .hint(e.hint().map_or_else(
+                        || "create, describe, read, write or delete".to_owned(),
+                        str::to_owned,
+                    ))
+            })?;
+    let shape = "RESOURCE is `db:NAME`, `db:*`, `system:NAME` or `system:*`";
+    let Some((_, names)) = resource.split_once(':') else {
+        return Err(
+            CliError::usage(format!("invalid RESOURCE {}", quote(resource)))
+                .kind("invalid_resource")
+                .hint(shape),
+        );
+    };
+    if names.contains(',') {
+        return Err(CliError::usage(format!(
+            "invalid RESOURCE {}: name one resource",
+            quote(resource)
+        ))
+        .kind("invalid_resource")
+        .hint(shape));
+    }
+    format!("{resource}:{action}")
+        .parse::<Permission>()
+        .map_err(|e| {
+            let err = CliError::permission("RESOURCE:ACTION", &e);
+            if e.hint().is_some() {
+                err
+            } else {
+                err.hint(shape)
+            }
+        })
+}
+
+/// `tokens check FILE NAME ACTION RESOURCE`.
+pub(super) fn check(
+    path: &Path,
+    name: &str,
+    action: &str,
+    resource: &str,
+    format: Format,
+) -> Result<Outcome, CliError> {
+    let asked = asked(action, resource)?;
+    let mut text = String::new();
+    let file = load(path, &mut text)?;
+    let entry = file
+        .get(name)
+        .ok_or_else(|| no_token(path, name, Exit::Usage))?;
+    // The permission that alone grants it (one resource, one action: one permission
+    // does, or none).
+    let granted_by = entry
+        .permissions()
+        .find(|p| PermissionSet::from_iter([p.clone()]).covers(&asked));
+    let expired = entry
+        .expiry()
+        .filter(|_| entry.is_expired(Timestamp::now()));
+    let allowed = granted_by.is_some() && expired.is_none();
+    let stdout = if format == Format::Json {
+        json(&json!({
+            "allowed": allowed,
+            "granted_by": granted_by.as_ref().map(ToString::to_string),
+            "expired": expired.is_some(),
+            "token": name,
+            "action": action,
+            "resource": resource,
+        }))
+    } else {
+        let who = quote(name);
+        let what = format!("{action} on {}", escape(resource));
+        match (&granted_by, expired) {
+            (Some(p), None) => format!("allowed: {p} grants {who} {what}\n"),
+            (Some(p), Some(at)) => {
+                format!("denied: {who} expired at {at} ({p} would grant {what})\n")
+            }
+            (None, _) => format!("denied: no permission of {who} grants {what}\n"),
+        }
+    };
+    Ok(Outcome {
+        code: u8::from(!allowed),
+        ..Outcome::ok(stdout)
+    })
+}
+
+fn expiry_text(at: Option<Timestamp>) -> String {
+    at.map_or_else(|| "never".to_owned(), |at| at.to_string())
+}
+
+fn joined(list: &[Permission]) -> String {
+    list.iter()
+        .map(ToString::to_string)
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// `tokens diff OLD NEW`.
+pub(super) fn diff(
+    old_path: &Path,
+    new_path: &Path,
+    fail_on_widen: bool,
+    format: Format,
+) -> Result<Outcome, CliError> {
+    if is_stdin(old_path) && is_stdin(new_path) {
+        return Err(CliError::usage(
+            "OLD and NEW cannot both be `-` (standard input)",
+        ));
+    }
+    let (mut old_text, mut new_text) = (String::new(), String::new());
+    let old = load(old_path, &mut old_text)?;
+    let new = load(new_path, &mut new_text)?;
+    let diff = FileDiff::between(&old, &new);
+    let widens = diff.widens();
+    let stdout = if format == Format::Json {
+        diff_json(&diff)
+    } else {
+        diff_text(&diff)
+    };
+    Ok(Outcome {
+        code: u8::from(fail_on_widen && widens),
+        ..Outcome::ok(stdout)
+    })
+}
+
+fn diff_json(diff: &FileDiff) -> String {
+    let strings =
+        |list: &[Permission]| -> Vec<String> { list.iter().map(ToString::to_string).collect() };
+    json(&json!({
+        "added": diff.added.iter().map(|a| json!({
+            "name": a.name,
+            "permissions": strings(&a.permissions),
+            "expiry": a.expiry.map(|at| at.to_string()),
+        })).collect::<Vec<_>>(),
+        "removed": diff.removed,
+        "changed": diff.changed.iter().map(|c| json!({
+            "name": c.name,
+            "widened": strings(&c.widened),
+            "narrowed": strings(&c.narrowed),
+            "expiry": c.expiry.map(|(old, new)| json!({
+                "old": old.map(|at| at.to_string()),
+                "new": new.map(|at| at.to_string()),
+            })),
+            "expiry_extended": c.expiry_extended(),
+            "secret_rotated": c.secret_rotated,
+        })).collect::<Vec<_>>(),
+        "databases_added": diff.databases_added.iter().map(ToString::to_string).collect::<Vec<_>>(),
+        "databases_removed": diff.databases_removed.iter().map(ToString::to_string).collect::<Vec<_>>(),
+        "widens": diff.widens(),
+    }))
+}
+
+fn diff_text(diff: &FileDiff) -> String {
+    if diff.is_empty() {
+        return "No differences.\n".to_owned();
+    }
+    let mut out = String::new();
+    for a in &diff.added {
+        let _ = writeln!(
+            out,
+            "+ {}: {} (expires {})",
+            quote(&a.name),
+            joined(&a.permissions),
+            expiry_text(a.expiry)
+        );
+    }
+    for name in &diff.removed {
+        let _ = writeln!(out, "- {}", quote(name));
+    }
+    for c in &diff.changed {
+        let mut parts = Vec::new();
+        if !c.widened.is_empty() {
+            parts.push(format!("widened {}", joined(&c.widened)));
+        }
+        if !c.narrowed.is_empty() {
+            parts.push(format!("narrowed {}", joined(&c.narrowed)));
+        }
+        if let Some((old, new)) = c.expiry {
+            parts.push(format!(
+                "expiry {} -> {}{}",
+                expiry_text(old),
+                expiry_text(new),
+                if c.expiry_extended() { " (later)" } else { "" }
+            ));
+        }
+        if c.secret_rotated {
+            parts.push("secret rotated".to_owned());
+        }
+        let _ = writeln!(out, "~ {}: {}", quote(&c.name), parts.join("; "));
+    }
+    for db in &diff.databases_added {
+        let _ = writeln!(out, "+ database {db}");
+    }
+    for db in &diff.databases_removed {
+        let _ = writeln!(out, "- database {db}");
+    }
+    let _ = writeln!(
+        out,
+        "{} added, {} removed, {} changed; {}",
+        diff.added.len(),
+        diff.removed.len(),
+        diff.changed.len(),
+        if diff.widens() {
+            "access widened"
+        } else {
+            "no access widened"
+        }
+    );
+    out
+}

@@ -1,0 +1,49 @@
+//! Arbitrary text as a `tokens apply` manifest: reading it never panics, an error has a
+//! place inside the text, the fast path reads what it takes as `toml`'s document does,
+//! and a manifest that reads plans without panicking, against nothing and against
+//! itself (which then changes nothing).
+#![no_main]
+
+use influxdb3_permission::PermissionSet;
+use influxdb3_provision::{Current, Manifest, PlanOptions, Step, plan};
+use influxdb3_token::Timestamp;
+use libfuzzer_sys::fuzz_target;
+
+fuzz_target!(|data: &[u8]| {
+    let Ok(text) = std::str::from_utf8(data) else {
+        return;
+    };
+    if let Some(agree) = influxdb3_provision::fuzz_paths_agree(text) {
+        assert!(agree, "the fast path and toml's document read differently");
+    }
+    let manifest = match Manifest::parse(text) {
+        Ok(m) => m,
+        Err(e) => {
+            assert!(e.line <= text.lines().count() + 1, "{e:?}");
+            return;
+        }
+    };
+    let now = Timestamp::from_millis(1_756_400_061_529);
+    let Ok(first) = plan(&manifest, &[], now, PlanOptions::default()) else {
+        return;
+    };
+    // Carried out: every token as planned; planned again, nothing changes.
+    let created: Vec<(String, PermissionSet, Option<Timestamp>)> = first
+        .steps
+        .iter()
+        .filter_map(|s| match s {
+            Step::Create { name, grants, expiry } => {
+                Some((name.as_str().to_owned(), grants.into(), *expiry))
+            }
+            _ => None,
+        })
+        .collect();
+    assert_eq!(created.len(), manifest.tokens().len());
+    let current: Vec<Current<'_>> = created
+        .iter()
+        .map(|(n, g, e)| Current::new(n, g.clone(), *e))
+        .collect();
+    let again = plan(&manifest, &current, now, PlanOptions::default().prune(true).update(true))
+        .expect("planned once, plans again");
+    assert!(!again.changes(), "{:?}", again.steps);
+});
