@@ -9,11 +9,11 @@ use clap_complete::engine::ArgValueCompleter;
 
 use crate::complete;
 
-const ABOUT: &str = "The token commands of InfluxDB 3: create permission and admin tokens, online or offline into tokens files, delete tokens, and review and provision tokens files. This binary is not the database server.";
+const ABOUT: &str = "The token commands of InfluxDB 3: create permission and admin tokens, online or offline into tokens files, show and delete tokens, and review and provision tokens files and servers. This binary is not the database server.";
 
-const LONG_ABOUT: &str = "The token commands of InfluxDB 3: create permission and admin tokens, online or offline into tokens files, delete tokens, and review and provision tokens files.
+const LONG_ABOUT: &str = "The token commands of InfluxDB 3: create permission and admin tokens, online or offline into tokens files, show and delete tokens, and review and provision tokens files and servers.
 
-This `influxdb3` implements only the token commands of InfluxDB 3 (`create token`, `delete token`) and its own `tokens` commands for tokens files. It is not the database server: `serve`, `query`, `write` and the other commands belong to the InfluxDB 3 binary itself.";
+This `influxdb3` implements only the token commands of InfluxDB 3 (`create token`, `show tokens`, `delete token`) and its own `tokens` commands. It is not the database server: `serve`, `query`, `write` and the other commands belong to the InfluxDB 3 binary itself.";
 
 pub(crate) const EXIT_CODES: &str = "Exit codes: 0 success, 1 other failure (for `tokens check`, `lint` and `diff --fail-on-widen`: the answer is no), 2 usage or invalid input, 3 name already taken or merge conflict, 4 authentication or authorization refused, 5 connection or TLS failure, 6 unusable tokens file.";
 
@@ -54,6 +54,12 @@ pub(crate) enum Command {
     Delete {
         #[command(subcommand)]
         resource: DeleteResource,
+    },
+    /// Show resources: the server's tokens.
+    #[command(arg_required_else_help = true)]
+    Show {
+        #[command(subcommand)]
+        resource: ShowResource,
     },
     /// Review and edit tokens files offline (list, lint, check, diff, merge, remove, rotate, apply).
     #[command(arg_required_else_help = true)]
@@ -102,6 +108,61 @@ pub(crate) enum CreateResource {
     /// Any other resource (`database`, say): not part of this binary.
     #[command(external_subcommand)]
     Other(Vec<OsString>),
+}
+
+/// What `show` shows.
+#[derive(Subcommand, Debug)]
+pub(crate) enum ShowResource {
+    /// List the server's tokens, as `system.tokens` has them (never a secret).
+    Tokens(ShowTokens),
+    /// Any other resource (`databases`, say): not part of this binary.
+    #[command(external_subcommand)]
+    Other(Vec<OsString>),
+}
+
+/// Output format of `show tokens`: upstream's four.
+#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq, Default)]
+pub(crate) enum ShowFormat {
+    /// An ASCII table.
+    #[default]
+    Pretty,
+    /// A JSON array of objects.
+    Json,
+    /// One JSON object per line.
+    Jsonl,
+    /// CSV with a header.
+    Csv,
+}
+
+/// `influxdb3 show tokens`.
+#[derive(Args, Debug)]
+#[command(
+    long_about = "List the server's tokens: the request upstream's `show tokens` sends (`select * from system.tokens` on `_internal`), printed as the server answers it. The filters (--name, --database, --expired, --expiring-within) are applied here, to the server's rows, and the result printed in the same format. The server lists the first 9 characters of each token's hash, never a secret.",
+    after_help = "Exit codes: 0 success, 1 other failure, 2 usage, 4 authentication or authorization refused, 5 connection or TLS failure."
+)]
+pub(crate) struct ShowTokens {
+    #[command(flatten)]
+    pub(crate) server: Server,
+
+    /// Output format
+    #[arg(long, value_enum, value_name = "FORMAT", default_value_t = ShowFormat::Pretty)]
+    pub(crate) format: ShowFormat,
+
+    /// Only the token of this name
+    #[arg(long, value_name = "NAME")]
+    pub(crate) name: Option<String>,
+
+    /// Only tokens that grant some action on this database (through `*` too)
+    #[arg(long, value_name = "DATABASE")]
+    pub(crate) database: Option<String>,
+
+    /// Only tokens that have expired
+    #[arg(long)]
+    pub(crate) expired: bool,
+
+    /// Only tokens that expire within this duration from now (not those expired already)
+    #[arg(long, value_name = "DURATION", conflicts_with = "expired")]
+    pub(crate) expiring_within: Option<String>,
 }
 
 /// What `delete` deletes.
@@ -459,7 +520,7 @@ pub(crate) enum TokensCommand {
         #[arg(long, value_enum, value_name = "FORMAT", default_value_t = CreateFormat::Text)]
         format: CreateFormat,
     },
-    /// Bring a tokens file to what a manifest (TOML) says: create missing tokens, report drift, prune
+    /// Bring a tokens file, or a server, to what a manifest (TOML) says: create missing tokens, report drift, prune
     #[command(
         long_about = "Bring a tokens file to what a manifest says, in one locked, durable write. The manifest (TOML) lists the tokens that should exist:
 
@@ -469,22 +530,29 @@ pub(crate) enum TokensCommand {
   permissions = [\"db:metrics:write\"]
   expiry = \"90d\"            # or expires_at = \"2027-01-01T00:00:00Z\"; or none
 
-Missing tokens are created and their secrets printed once (or written to --secrets-out). Tokens already there with the same grants are left alone; tokens whose grants (or `expires_at`, or lack of expiry) differ are reported as drift and changed only with --update (same secret). --prune removes tokens the manifest does not list. Applying the same manifest again changes nothing.",
+Missing tokens are created and their secrets printed once (or written to --secrets-out). Tokens already there with the same grants are left alone; tokens whose grants (or `expires_at`, or lack of expiry) differ are reported as drift and changed only with --update (same secret). --prune removes tokens the manifest does not list. Applying the same manifest again changes nothing.
+
+Without --output-file, the manifest is applied to the server at --host: its tokens are read (as `show tokens` does), the missing ones created, drift reported and, with --recreate, the drifted tokens deleted and created again (new secrets: a server cannot change a token). --prune deletes the tokens the manifest does not list, never an admin token. Each step is printed as it is done.",
         after_help = TOKENS_EXIT
     )]
     Apply {
         /// The manifest (TOML)
         #[arg(value_name = "MANIFEST", value_hint = ValueHint::FilePath)]
         manifest: PathBuf,
-        /// The permission tokens file to bring in line (created if missing)
+        /// The permission tokens file to bring in line (created if missing); without it, the server at --host
         #[arg(long, value_name = "FILE", value_hint = ValueHint::FilePath)]
-        output_file: PathBuf,
+        output_file: Option<PathBuf>,
         /// Remove tokens the manifest does not list
         #[arg(long)]
         prune: bool,
-        /// Give drifted tokens the manifest's grants and expiry (same secret)
+        /// Give drifted tokens the manifest's grants and expiry (same secret; with --output-file)
         #[arg(long)]
         update: bool,
+        /// Online: delete and create again the drifted tokens (new secrets)
+        #[arg(long)]
+        recreate: bool,
+        #[command(flatten)]
+        server: Box<Server>,
         /// Write the new tokens' secrets to this new file (mode 0600, a JSON map name → token) instead of stdout
         #[arg(long, value_name = "PATH", value_hint = ValueHint::FilePath)]
         secrets_out: Option<PathBuf>,

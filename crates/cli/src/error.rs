@@ -245,6 +245,9 @@ impl CliError {
                 Action::Create => ("created", "check for it on the server"),
                 Action::Delete => ("deleted", "check for it on the server"),
                 Action::Regenerate => ("regenerated", "try the old token"),
+                Action::List => {
+                    return "listing tokens changes nothing: try again".to_owned();
+                }
             };
             format!(
                 "the request was sent, so token {} may or may not have been {what}: {check} before you try again",
@@ -309,7 +312,11 @@ impl CliError {
                 CliError::new(Exit::Refused, "unauthenticated", message).hint(hint)
             }
             ClientError::Forbidden { .. } => CliError::new(Exit::Refused, "forbidden", message)
-                .hint("this token is valid but may not do this: creating and deleting tokens takes an admin token"),
+                .hint(if request.action == Action::List {
+                    "this token is valid but may not do this: listing tokens takes an admin token"
+                } else {
+                    "this token is valid but may not do this: creating and deleting tokens takes an admin token"
+                }),
             ClientError::NotFound { .. } => CliError::new(Exit::Failure, "not_found", message).hint(
                 "permission tokens need InfluxDB 3 Enterprise; check --host and its path prefix",
             ),
@@ -391,6 +398,8 @@ pub(crate) enum Action {
     Create,
     Delete,
     Regenerate,
+    /// Reading the server's tokens (`show tokens`), which changes nothing.
+    List,
 }
 
 /// An error and its causes, joined by `: `.

@@ -17,6 +17,7 @@ mod output;
 mod plan;
 pub mod render;
 mod run;
+mod show;
 mod tokens;
 
 use std::ffi::OsString;
@@ -24,7 +25,7 @@ use std::process::ExitCode;
 
 use clap::{CommandFactory, FromArgMatches};
 
-use args::{Cli, Command, CreateResource, DeleteResource};
+use args::{Cli, Command, CreateResource, DeleteResource, ShowResource};
 pub use error::CliError;
 use error::Exit;
 use render::{Paint, quote};
@@ -57,7 +58,13 @@ pub fn main_with(args: impl IntoIterator<Item = OsString>) -> ExitCode {
         Command::Delete {
             resource: DeleteResource::Token(args),
         } => plan::delete(args, leaf),
-        Command::Tokens { command } => return tokens_command(command),
+        Command::Tokens { command } => return outcome(tokens::run(command, leaf)),
+        Command::Show {
+            resource: ShowResource::Tokens(args),
+        } => return outcome(show::run(args, leaf)),
+        Command::Show {
+            resource: ShowResource::Other(words),
+        } => Err(not_ours("show ", &words)),
         Command::Completions { shell } => return completions(shell),
         Command::Man { command, out_dir } => return man::run(&command, out_dir.as_deref()),
         Command::Create {
@@ -105,9 +112,10 @@ fn json_format(args: &[OsString]) -> bool {
         || args.iter().any(|a| a == "--format=json")
 }
 
-/// `influxdb3 tokens …`: its report on stdout, its own exit code.
-fn tokens_command(command: args::TokensCommand) -> ExitCode {
-    match tokens::run(command) {
+/// A command that reports through an [`tokens::Outcome`]: its warnings, its report on
+/// stdout, its own exit code.
+fn outcome(result: Result<tokens::Outcome, CliError>) -> ExitCode {
+    match result {
         Ok(outcome) => {
             for w in &outcome.warnings {
                 output::warn(w);
@@ -226,7 +234,7 @@ fn not_ours(prefix: &str, words: &[OsString]) -> CliError {
         .unwrap_or_default();
     let command = render::escape(&render::elide(&command, 40));
     CliError::usage(format!(
-        "`influxdb3 {prefix}{command}` is not a command of this binary: it implements the token commands of InfluxDB 3 (`create token`, `delete token`, and `tokens` for tokens files) and is not the database server"
+        "`influxdb3 {prefix}{command}` is not a command of this binary: it implements the token commands of InfluxDB 3 (`create token`, `show tokens`, `delete token`, and `tokens`) and is not the database server"
     ))
     .hint(format!(
         "run `{prefix}{command}` with the InfluxDB 3 server's own `influxdb3` binary"

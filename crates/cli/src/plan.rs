@@ -97,6 +97,22 @@ pub(crate) enum Plan {
 
 const PERMISSION_EXAMPLE: &str = "for example --permission 'db:my_database:read,write'";
 
+/// The flags of the server options given on the command line (which a command that
+/// writes a file refuses).
+pub(crate) fn server_flags(m: &ArgMatches) -> Vec<&'static str> {
+    [
+        ("host", "--host"),
+        ("token", "--token"),
+        ("token_file", "--token-file"),
+        ("tls_ca", "--tls-ca"),
+        ("tls_no_verify", "--tls-no-verify"),
+    ]
+    .into_iter()
+    .filter(|(id, _)| on_command_line(m, id))
+    .map(|(_, flag)| flag)
+    .collect()
+}
+
 /// Whether the flag `id` was given on the command line (not taken from the environment
 /// or a default).
 fn on_command_line(m: &ArgMatches, id: &str) -> bool {
@@ -300,17 +316,7 @@ fn target(
     lock_timeout: &str,
 ) -> Result<Target, CliError> {
     Ok(if offline {
-        let given: Vec<&str> = [
-            ("host", "--host"),
-            ("token", "--token"),
-            ("token_file", "--token-file"),
-            ("tls_ca", "--tls-ca"),
-            ("tls_no_verify", "--tls-no-verify"),
-        ]
-        .into_iter()
-        .filter(|(id, _)| on_command_line(m, id))
-        .map(|(_, flag)| flag)
-        .collect();
+        let given = server_flags(m);
         if !given.is_empty() {
             return Err(CliError::usage(format!(
                 "{} {} nothing with --offline, which writes a file and talks to no server",
@@ -609,7 +615,7 @@ fn token_from_file(path: &std::path::Path) -> Result<Token, CliError> {
     })
 }
 
-fn online(server: Server, m: &ArgMatches) -> Result<Online, CliError> {
+pub(crate) fn online(server: Server, m: &ArgMatches) -> Result<Online, CliError> {
     let host_text = value(m, "host", Some(&server.host)).unwrap_or(DEFAULT_HOST);
     let host = HostUrl::parse(host_text).map_err(|e| {
         CliError::usage(format!(

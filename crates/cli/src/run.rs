@@ -3,7 +3,7 @@
 use std::io::{BufRead, IsTerminal};
 use std::path::{Path, PathBuf};
 
-use influxdb3_permission::{Grants, Permission};
+use influxdb3_permission::{DatabaseName, Grants, Permission, Scope};
 use influxdb3_token::{Expiry, Timestamp, Token, TokenHash, TokenName};
 use influxdb3_token_client::{ClientError, CreatedToken, PreparedRequest, TokenRequest};
 use influxdb3_tokenfile::{
@@ -239,6 +239,37 @@ fn redacted(record: &impl serde::Serialize) -> Value {
     value
 }
 
+/// Databases, named by `--create-databases` or by a `db:` permission, that a server's
+/// HTTP API would refuse to create, each once, with the rule.
+fn uncreatable(grants: &Grants, creates: &[DatabaseName]) -> Vec<String> {
+    let named = grants.iter().flat_map(|p| match p {
+        Permission::Database {
+            names: Scope::Only(names),
+            ..
+        } => names.iter().collect::<Vec<_>>(),
+        _ => Vec::new(),
+    });
+    let mut seen: Vec<&DatabaseName> = Vec::new();
+    let mut out = Vec::new();
+    for (db, flag) in creates
+        .iter()
+        .map(|d| (d, "--create-databases"))
+        .chain(named.map(|d| (d, "--permission")))
+    {
+        if seen.contains(&db) {
+            continue;
+        }
+        seen.push(db);
+        if let Some(rule) = db.uncreatable() {
+            out.push(format!(
+                "database {} (in {flag}) cannot be created through the server's HTTP API: {rule}",
+                quote(db)
+            ));
+        }
+    }
+    out
+}
+
 /// What happened to the file, offline.
 enum Outcome {
     Added(Vec<Finding>),
@@ -254,6 +285,13 @@ fn permission_token(
     warnings: &mut Vec<String>,
 ) -> Result<Report, CliError> {
     let shown: Vec<String> = grants.iter().map(ToString::to_string).collect();
+    let creates: &[DatabaseName] = match &target {
+        Target::Offline {
+            create_databases, ..
+        } => create_databases,
+        Target::Online(_) => &[],
+    };
+    warnings.extend(uncreatable(grants, creates));
     let online = match target {
         Target::Online(online) => online,
         Target::Offline {

@@ -26,6 +26,40 @@ fn offline_cases() {
     run_cases("tests/cmd/offline/*.toml", &[]);
 }
 
+/// `show tokens` against a server holding the operator token and three permission
+/// tokens (times and hashes differ from run to run: the cases match them as `[..]`).
+#[test]
+fn show_cases() {
+    let server = TestServer::builder()
+        .database("metrics")
+        .database("logs")
+        .start()
+        .unwrap();
+    let admin = server.add_admin_token("_admin").unwrap();
+    let p =
+        |list: &[&str]| -> Vec<Permission> { list.iter().map(|s| s.parse().unwrap()).collect() };
+    server
+        .add_token("telegraf", &p(&["db:metrics:write"]), None)
+        .unwrap();
+    server
+        .add_token(
+            "grafana",
+            &p(&["db:metrics,logs:read"]),
+            Some(influxdb3_token::Timestamp::from_millis(4_102_444_800_000)),
+        )
+        .unwrap();
+    server
+        .add_token("probe", &p(&["system:health:read"]), None)
+        .unwrap();
+    run_cases(
+        "tests/cmd/show/*.toml",
+        &[
+            ("INFLUXDB3_HOST_URL", server.url()),
+            ("INFLUXDB3_AUTH_TOKEN", admin.expose_secret().to_owned()),
+        ],
+    );
+}
+
 #[test]
 fn tokens_cases() {
     // The fixtures as git checks them out under the usual umask (0644), whatever the

@@ -285,6 +285,14 @@ pub enum BodyProblem {
     /// The hash is not the SHA-512 of the token.
     #[error("the hash it holds is not the SHA-512 of its token")]
     HashMismatch,
+    /// A row of a query's answer holds a value that is not what its column says.
+    #[error("row {row}: {what}")]
+    Row {
+        /// The row, from 1.
+        row: usize,
+        /// What is wrong.
+        what: String,
+    },
 }
 
 impl ClientError {

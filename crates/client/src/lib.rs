@@ -33,6 +33,7 @@
 
 mod error;
 mod host;
+mod tokens;
 
 use std::fmt::{self, Write as _};
 use std::path::PathBuf;
@@ -47,6 +48,7 @@ use ureq::tls::{Certificate, RootCerts, TlsConfig};
 
 pub use error::{BodyProblem, CaError, ClientError, Phase, RequestError, TlsFailure};
 pub use host::{HostUrl, HostUrlError};
+pub use tokens::{QueryFormat, TokenRow};
 
 /// The default host, as the `influxdb3` command has it.
 pub const DEFAULT_HOST: &str = "http://127.0.0.1:8181";
@@ -274,6 +276,15 @@ impl Serialize for WireList<'_> {
     }
 }
 
+/// The body of a query, in upstream's order: `{"db","q","format","params"}`.
+#[derive(Serialize)]
+struct QueryBody<'a> {
+    db: &'a str,
+    q: &'a str,
+    format: &'a str,
+    params: Option<()>,
+}
+
 #[derive(Serialize)]
 struct NamedAdminBody<'a> {
     token_name: &'a str,
@@ -320,6 +331,12 @@ pub enum TokenRequest<'a> {
         /// Its name.
         name: &'a TokenName,
     },
+    /// List the server's tokens: `select * from system.tokens` on `_internal`, as
+    /// upstream's `show tokens` asks.
+    ShowTokens {
+        /// The format of the answer.
+        format: QueryFormat,
+    },
 }
 
 impl TokenRequest<'_> {
@@ -330,6 +347,7 @@ impl TokenRequest<'_> {
             | TokenRequest::NamedAdmin { name, .. }
             | TokenRequest::Delete { name } => name.as_str(),
             TokenRequest::Admin | TokenRequest::Regenerate => "_admin",
+            TokenRequest::ShowTokens { .. } => "",
         }
     }
 }
@@ -491,6 +509,38 @@ impl Client {
         }
     }
 
+    /// The server's tokens as it lists them (`select * from system.tokens`), in
+    /// `format`, as the body it answers: what upstream's `show tokens` prints.
+    ///
+    /// # Errors
+    ///
+    /// As the other requests: [`ClientError::Unauthenticated`] (401),
+    /// [`ClientError::Forbidden`] (403), a connection or TLS failure, …
+    pub fn show_tokens(&self, format: QueryFormat) -> Result<String, ClientError> {
+        let request = self.prepare(&TokenRequest::ShowTokens { format })?;
+        let answer = self.send(&request)?;
+        if answer.status == 200 {
+            Ok(answer.body)
+        } else {
+            Err(self.failure(&answer, &request.url, ""))
+        }
+    }
+
+    /// The server's tokens, read from the JSON answer of
+    /// [`show_tokens`](Self::show_tokens).
+    ///
+    /// # Errors
+    ///
+    /// As [`show_tokens`](Self::show_tokens), and [`ClientError::UnexpectedBody`] when
+    /// the answer is not rows of `system.tokens`.
+    pub fn list_tokens(&self) -> Result<Vec<TokenRow>, ClientError> {
+        let body = self.show_tokens(QueryFormat::Json)?;
+        tokens::rows(&body).map_err(|problem| ClientError::UnexpectedBody {
+            status: 200,
+            problem,
+        })
+    }
+
     /// The request `what` would send, without sending it: for a dry run. Nothing
     /// connects.
     ///
@@ -550,6 +600,20 @@ impl Client {
                 None,
                 true,
             ),
+            TokenRequest::ShowTokens { format } => {
+                let body = QueryBody {
+                    db: tokens::INTERNAL_DB,
+                    q: tokens::TOKENS_QUERY,
+                    format: format.wire(),
+                    params: None,
+                };
+                (
+                    "POST",
+                    tokens::QUERY_PATH.to_owned(),
+                    Some(json(&body)),
+                    true,
+                )
+            }
         };
         Ok(PreparedRequest {
             method,

@@ -57,6 +57,35 @@ impl DatabaseName {
         }
         Ok(DatabaseName(name.to_owned()))
     }
+
+    /// Why a server's HTTP API would refuse to create a database of this name, though
+    /// a permission may name it (upstream's `validate_db_name`): not ASCII, not
+    /// starting with a letter or a digit, more than one `/`, or ending in `/`. `None`
+    /// when it can be created.
+    ///
+    /// ```
+    /// use influxdb3_permission::DatabaseName;
+    ///
+    /// assert_eq!(DatabaseName::new("metrics")?.uncreatable(), None);
+    /// assert_eq!(DatabaseName::new("db/rp")?.uncreatable(), None);
+    /// assert!(DatabaseName::new("_internal")?.uncreatable().is_some());
+    /// assert!(DatabaseName::new("données")?.uncreatable().is_some());
+    /// # Ok::<(), influxdb3_permission::ParsePermissionError>(())
+    /// ```
+    pub fn uncreatable(&self) -> Option<&'static str> {
+        let name = self.0.as_str();
+        if !name.is_ascii() {
+            Some("it holds characters that are not ASCII")
+        } else if !name.starts_with(|c: char| c.is_ascii_alphanumeric()) {
+            Some("it does not start with a letter or a digit")
+        } else if name.matches('/').count() > 1 {
+            Some("it holds more than one `/`")
+        } else if name.ends_with('/') {
+            Some("it ends with `/`")
+        } else {
+            None
+        }
+    }
 }
 
 impl Deref for DatabaseName {

@@ -32,6 +32,7 @@ impl<'a> Current<'a> {
 pub struct PlanOptions {
     prune: bool,
     update: bool,
+    slack_millis: i64,
 }
 
 impl PlanOptions {
@@ -39,6 +40,16 @@ impl PlanOptions {
     #[must_use]
     pub fn prune(mut self, prune: bool) -> Self {
         self.prune = prune;
+        self
+    }
+
+    /// Count an expiry within `slack` of an `expires_at` as that instant: a server sets
+    /// a token's expiry from a number of seconds counted when it creates the token, so
+    /// it never lands on the instant asked for. None by default (a tokens file holds
+    /// the instant itself).
+    #[must_use]
+    pub fn expiry_slack(mut self, slack: std::time::Duration) -> Self {
+        self.slack_millis = i64::try_from(slack.as_millis()).unwrap_or(i64::MAX);
         self
     }
 
@@ -198,7 +209,11 @@ pub fn plan(
         };
         let wanted = PermissionSet::from(desired.grants());
         let (expiry, expiry_change) = match desired.expiry() {
-            Expiry::At(at) if existing.expiry != Some(at) => {
+            Expiry::At(at)
+                if !existing.expiry.is_some_and(|e| {
+                    e.millis().abs_diff(at.millis()) <= options.slack_millis.unsigned_abs()
+                }) =>
+            {
                 (Some(at), Some((existing.expiry, Some(at))))
             }
             Expiry::Never if existing.expiry.is_some() => (None, Some((existing.expiry, None))),

@@ -41,6 +41,7 @@ mod http;
 mod routes;
 mod scripted;
 mod state;
+mod system_tokens;
 
 use std::io::{BufReader, Read, Write};
 use std::net::{SocketAddr, TcpListener, TcpStream};
@@ -216,6 +217,7 @@ impl Builder {
             requests: Mutex::new(Vec::new()),
             connections: AtomicUsize::new(0),
             stop: AtomicBool::new(false),
+            changes_left: AtomicUsize::new(usize::MAX),
         });
         let config = tls.as_ref().map(|t| Arc::clone(&t.config));
         let acceptor = {
@@ -259,6 +261,9 @@ struct Shared {
     requests: Mutex<Vec<RecordedRequest>>,
     connections: AtomicUsize,
     stop: AtomicBool,
+    /// How many more token creations and deletions succeed before each fails with a
+    /// 500 (`usize::MAX`: all of them).
+    changes_left: AtomicUsize,
 }
 
 fn locked<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
@@ -357,7 +362,14 @@ fn serve<S: Read + Write>(shared: &Shared, stream: S) {
                 return;
             }
         };
-        let response = {
+        let response = if routes::changes_tokens(&request)
+            && shared
+                .changes_left
+                .fetch_update(Ordering::SeqCst, Ordering::SeqCst, |n| n.checked_sub(1))
+                .is_err()
+        {
+            http::Response::text(500, "injected failure: the test server was told to fail")
+        } else {
             let mut state = locked(&shared.state);
             routes::route(shared.mode, &mut state, &request)
         };
@@ -513,6 +525,21 @@ impl TestServer {
             .get(9..12)
             .and_then(|code| code.parse().ok())
             .ok_or_else(|| std::io::Error::other(format!("not an HTTP answer: {answer:?}")))
+    }
+
+    /// Lets `count` more token creations and deletions through, then answers each
+    /// with a 500, as a server that fails half-way through a batch.
+    pub fn fail_token_changes_after(&self, count: usize) {
+        self.shared.changes_left.store(count, Ordering::SeqCst);
+    }
+
+    /// The names of the stored tokens, by id.
+    pub fn token_names(&self) -> Vec<String> {
+        locked(&self.shared.state)
+            .rows()
+            .into_iter()
+            .map(|(record, _)| record.name.clone())
+            .collect()
     }
 
     /// Whether a token of this name is stored.

@@ -40,6 +40,14 @@ struct CreateDatabaseRequest {
     db: String,
 }
 
+/// Whether `req` creates or deletes a token (for failures injected in tests).
+pub(crate) fn changes_tokens(req: &RecordedRequest) -> bool {
+    matches!(
+        (req.method.as_str(), req.path.as_str()),
+        ("POST", PERMISSION_TOKEN_PATH | NAMED_ADMIN_PATH) | ("DELETE", TOKEN_PATH)
+    )
+}
+
 /// Answers one request.
 pub(crate) fn route(mode: Mode, state: &mut State, req: &RecordedRequest) -> Response {
     let result = match (req.method.as_str(), req.path.as_str()) {
@@ -73,6 +81,15 @@ pub(crate) fn route(mode: Mode, state: &mut State, req: &RecordedRequest) -> Res
                 r#"{"version":"3.4.0","revision":"influxdb3-testserver"}"#,
             )
         }),
+        ("GET", "/ready") => guarded(
+            mode,
+            state,
+            req,
+            Resource::System(SystemResource::Ready),
+            Action::Read,
+        )
+        .map(|()| Response::text(200, "OK")),
+        ("POST", "/api/v3/query_sql") => query(mode, state, req),
         ("GET", "/metrics") => guarded(
             mode,
             state,
@@ -166,6 +183,59 @@ fn database_call(
             &format!("database not found: {db}"),
         ))
     }
+}
+
+#[derive(Deserialize)]
+struct QueryRequest {
+    db: String,
+    q: String,
+    format: Option<String>,
+}
+
+/// `POST /api/v3/query_sql`: `select * from system.tokens` on `_internal` (what
+/// upstream's `show tokens` sends), for an admin token; on another database, an empty
+/// answer to a token that may read it; anything else is not known here.
+fn query(mode: Mode, state: &State, req: &RecordedRequest) -> Result<Response, Response> {
+    require_json(req)?;
+    let body: QueryRequest = parse_body(req)?;
+    if body.db != "_internal" {
+        guarded(mode, state, req, Resource::Database(&body.db), Action::Read)?;
+        if !state.databases.contains(&body.db) {
+            return Err(Response::error_json(
+                404,
+                &format!("database not found: {}", body.db),
+            ));
+        }
+        return Ok(Response::new(200, Some("application/json"), "[]"));
+    }
+    let normalized = body.q.split_whitespace().collect::<Vec<_>>().join(" ");
+    if !normalized.eq_ignore_ascii_case(crate::system_tokens::QUERY) {
+        return Err(Response::error_json(
+            400,
+            "the test server only answers `select * from system.tokens` on `_internal`",
+        ));
+    }
+    if mode != Mode::WithoutAuth {
+        match caller(state, req)? {
+            Caller::Admin => {}
+            Caller::Token(_) => {
+                return Err(Response::error_json(
+                    403,
+                    "the token does not grant this request",
+                ));
+            }
+        }
+    }
+    let format = body.format.as_deref().unwrap_or("json");
+    let content_type = match format {
+        "csv" => "text/csv",
+        "pretty" => "text/plain; charset=utf-8",
+        "jsonl" | "json_lines" => "application/jsonl",
+        _ => "application/json",
+    };
+    crate::system_tokens::body(mode, state, format)
+        .map(|text| Response::new(200, Some(content_type), text))
+        .ok_or_else(|| Response::error_json(400, &format!("unknown format `{format}`")))
 }
 
 fn require_json(req: &RecordedRequest) -> Result<(), Response> {

@@ -13,6 +13,8 @@ pub(crate) struct Record {
     pub(crate) name: String,
     pub(crate) admin: bool,
     pub(crate) permissions: PermissionSet,
+    /// The permissions as given, for `system.tokens`.
+    pub(crate) listed: Vec<Permission>,
     pub(crate) expiry: Option<Timestamp>,
     pub(crate) created: Timestamp,
 }
@@ -101,6 +103,7 @@ impl State {
             name: name.to_owned(),
             admin,
             permissions: permissions.iter().collect(),
+            listed: permissions.to_vec(),
             expiry,
             created: Timestamp::now(),
         };
@@ -116,6 +119,22 @@ impl State {
         self.names.insert(record.name.clone(), hash);
         self.tokens.insert(hash, record);
         Ok(body)
+    }
+
+    /// The rows of `system.tokens`, by id: the record and the first 9 hex characters of
+    /// its hash.
+    pub(crate) fn rows(&self) -> Vec<(&Record, String)> {
+        let mut rows: Vec<(&Record, String)> = self
+            .tokens
+            .iter()
+            .map(|(hash, record)| {
+                let mut shown = hash.to_string();
+                shown.truncate(9);
+                (record, shown)
+            })
+            .collect();
+        rows.sort_by_key(|(record, _)| record.id);
+        rows
     }
 
     /// Removes the token named `name`; `false` if there is none.

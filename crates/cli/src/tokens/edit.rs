@@ -323,20 +323,25 @@ struct Applied {
 }
 
 /// `tokens apply MANIFEST --output-file FILE`.
-pub(super) fn apply(a: &Apply<'_>) -> Result<Outcome, CliError> {
-    let timeout = lock_timeout(&a.options.lock_timeout)?;
-    let text = influxdb3_tokenfile::read(a.manifest).map_err(|e| CliError::from_file(&e))?;
-    let manifest = Manifest::parse(&text).map_err(|e| {
+/// Reads and checks a manifest; an error says where, as `FILE:LINE:COLUMN: …`.
+pub(super) fn read_manifest(path: &Path) -> Result<Manifest, CliError> {
+    let text = influxdb3_tokenfile::read(path).map_err(|e| CliError::from_file(&e))?;
+    Manifest::parse(&text).map_err(|e| {
         CliError::usage(format!(
             "{}:{}:{}: {}",
-            escape(&a.manifest.to_string_lossy()),
+            escape(&path.to_string_lossy()),
             e.line,
             e.column,
             e.message
         ))
         .kind("invalid_manifest")
-        .hint("the manifest was not applied; nothing was written")
-    })?;
+        .hint("the manifest was not applied; nothing was written or sent")
+    })
+}
+
+pub(super) fn apply(a: &Apply<'_>) -> Result<Outcome, CliError> {
+    let timeout = lock_timeout(&a.options.lock_timeout)?;
+    let manifest = read_manifest(a.manifest)?;
     let dry_run = a.options.dry_run;
     let mut secrets_written = false;
     let result = TokenFile::update(

@@ -4,6 +4,7 @@
 //! provision crate); here flags become calls and results become text or JSON.
 
 mod edit;
+mod online;
 mod review;
 
 use std::path::Path;
@@ -30,7 +31,7 @@ pub(crate) struct Outcome {
 }
 
 impl Outcome {
-    fn ok(stdout: String) -> Outcome {
+    pub(crate) fn ok(stdout: String) -> Outcome {
         Outcome {
             stdout,
             warnings: Vec::new(),
@@ -40,8 +41,8 @@ impl Outcome {
     }
 }
 
-/// Runs a `tokens` command.
-pub(crate) fn run(command: TokensCommand) -> Result<Outcome, CliError> {
+/// Runs a `tokens` command; `m` are its matches, for where a value came from.
+pub(crate) fn run(command: TokensCommand, m: &clap::ArgMatches) -> Result<Outcome, CliError> {
     match command {
         TokensCommand::List { file, format } => review::list(&file, format),
         TokensCommand::Lint {
@@ -81,22 +82,82 @@ pub(crate) fn run(command: TokensCommand) -> Result<Outcome, CliError> {
         } => edit::rotate(&file, &name, &options, format),
         TokensCommand::Apply {
             manifest,
-            output_file,
+            output_file: Some(output_file),
             prune,
             update,
+            recreate,
+            server: _,
             secrets_out,
             options,
             format,
-        } => edit::apply(&edit::Apply {
-            manifest: &manifest,
-            output_file: &output_file,
+        } => {
+            offline_only(m, recreate)?;
+            edit::apply(&edit::Apply {
+                manifest: &manifest,
+                output_file: &output_file,
+                prune,
+                update,
+                secrets_out: secrets_out.as_deref(),
+                options: &options,
+                format,
+            })
+        }
+        TokensCommand::Apply {
+            manifest: path,
+            output_file: None,
             prune,
             update,
-            secrets_out: secrets_out.as_deref(),
-            options: &options,
+            recreate,
+            server,
+            secrets_out,
+            options,
             format,
-        }),
+        } => {
+            if update {
+                return Err(CliError::usage(
+                    "--update changes a token in a tokens file (with --output-file): a server cannot change a token in place",
+                )
+                .hint("use --recreate to delete and create again the drifted tokens on the server"));
+            }
+            if m.value_source("lock_timeout") == Some(clap::parser::ValueSource::CommandLine) {
+                return Err(CliError::usage("--lock-timeout goes with --output-file"));
+            }
+            let manifest = edit::read_manifest(&path)?;
+            let online = crate::plan::online(*server, m)?;
+            for w in &online.warnings {
+                crate::output::warn(w);
+            }
+            let ask = online::Ask {
+                manifest_path: &path,
+                manifest,
+                prune,
+                recreate,
+                dry_run: options.dry_run,
+                secrets_out: secrets_out.as_deref(),
+                json: format == crate::args::Format::Json,
+            };
+            let mut online = online;
+            online.warnings.clear();
+            online::apply(&online, &ask)
+        }
     }
+}
+
+/// `tokens apply --output-file`: the flags that talk to a server mean nothing.
+fn offline_only(m: &clap::ArgMatches, recreate: bool) -> Result<(), CliError> {
+    let mut given = crate::plan::server_flags(m);
+    if recreate {
+        given.push("--recreate");
+    }
+    if given.is_empty() {
+        return Ok(());
+    }
+    Err(CliError::usage(format!(
+        "{} {} nothing with --output-file, which applies the manifest to a file and talks to no server",
+        given.join(", "),
+        if given.len() == 1 { "means" } else { "mean" }
+    ))
+    .hint("drop them, or drop --output-file to apply the manifest to the server at --host"))
 }
 
 /// Whether `path` is `-`: standard input.
