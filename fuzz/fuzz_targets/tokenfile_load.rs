@@ -34,6 +34,10 @@ fuzz_target!(|data: &[u8]| {
     }
     if let Ok(file) = TokenFile::parse(text) {
         let json = file.to_json();
+        // The hand-written writer writes what serde_json's pretty printer does.
+        let mut reference = serde_json::to_string_pretty(&file).expect("serializes");
+        reference.push('\n');
+        assert_eq!(json, reference, "write_json and serde_json differ");
         let again = TokenFile::parse(&json).expect("written JSON loads");
         assert_eq!(again, file);
         assert_eq!(again.to_json(), json, "writing is stable");

@@ -213,7 +213,10 @@ impl Token {
 /// No whitespace and no control character, with a fast path for printable ASCII (what
 /// every token holds).
 fn check_printable(s: &str) -> Result<(), TokenError> {
-    if s.bytes().all(|b| b.is_ascii_graphic()) {
+    // Without a branch per byte, so that it runs on whole vectors.
+    if s.bytes()
+        .fold(true, |ok, b| ok & (b.wrapping_sub(b'!') <= b'~' - b'!'))
+    {
         return Ok(());
     }
     match s.chars().position(|c| c.is_whitespace() || c.is_control()) {

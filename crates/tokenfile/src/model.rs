@@ -44,6 +44,88 @@ impl Extra<'_> {
     }
 }
 
+impl Extra<'_> {
+    /// The members, as `serde_json`'s pretty printer writes them at `indent`.
+    fn write_json(&self, w: &mut impl Write, first: &mut bool, indent: &str) -> io::Result<()> {
+        for (k, v) in &self.0 {
+            member(w, first, indent, k)?;
+            w.write_all(v.get().as_bytes())?;
+        }
+        Ok(())
+    }
+}
+
+/// A JSON string: as it is between quotes when nothing in it needs an escape (the
+/// usual case), else as `serde_json` escapes it.
+#[allow(clippy::needless_bitwise_bool)] // on purpose: no branch per byte
+fn string(w: &mut impl Write, s: &str) -> io::Result<()> {
+    // Without a branch per byte, so that it runs on whole vectors.
+    if s.bytes()
+        .fold(true, |ok, b| ok & (b >= 0x20) & (b != b'"') & (b != b'\\'))
+    {
+        w.write_all(b"\"")?;
+        w.write_all(s.as_bytes())?;
+        w.write_all(b"\"")
+    } else {
+        serde_json::to_writer(w, s).map_err(io::Error::from)
+    }
+}
+
+/// An integer in decimal, as JSON writes it.
+fn integer(w: &mut impl Write, n: i64) -> io::Result<()> {
+    let mut digits = [0u8; 20];
+    let mut at = digits.len();
+    let mut rest = n.unsigned_abs();
+    loop {
+        at -= 1;
+        // A digit: 0 to 9.
+        digits[at] = b'0' + u8::try_from(rest % 10).unwrap_or(0);
+        rest /= 10;
+        if rest == 0 {
+            break;
+        }
+    }
+    if n < 0 {
+        w.write_all(b"-")?;
+    }
+    w.write_all(&digits[at..])
+}
+
+/// `,` (but for the first), a line break, `indent`, and `"key": `.
+fn member(w: &mut impl Write, first: &mut bool, indent: &str, key: &str) -> io::Result<()> {
+    if !std::mem::take(first) {
+        w.write_all(b",")?;
+    }
+    w.write_all(b"\n")?;
+    w.write_all(indent.as_bytes())?;
+    string(w, key)?;
+    w.write_all(b": ")
+}
+
+/// A list of strings, one per line, as the pretty printer writes it at `indent`; `[]`
+/// when empty.
+fn list<'s>(
+    w: &mut impl Write,
+    indent: &str,
+    items: impl Iterator<Item = &'s str>,
+) -> io::Result<()> {
+    let mut empty = true;
+    for item in items {
+        w.write_all(if empty { b"[" } else { b"," })?;
+        empty = false;
+        w.write_all(b"\n")?;
+        w.write_all(indent.as_bytes())?;
+        w.write_all(b"  ")?;
+        string(w, item)?;
+    }
+    if empty {
+        return w.write_all(b"[]");
+    }
+    w.write_all(b"\n")?;
+    w.write_all(indent.as_bytes())?;
+    w.write_all(b"]")
+}
+
 impl PartialEq for Extra<'_> {
     /// The same keys, in the same order, with the same JSON text.
     fn eq(&self, other: &Self) -> bool {
@@ -203,6 +285,27 @@ impl TokenEntry<'_> {
     }
 }
 
+impl TokenEntry<'_> {
+    /// The members of the entry, as the pretty printer writes them inside `{ … }` at
+    /// the depth of a token of a file.
+    fn write_json(&self, w: &mut impl Write) -> io::Result<()> {
+        const INDENT: &str = "      ";
+        let mut first = true;
+        let record = &self.record;
+        member(w, &mut first, INDENT, "token")?;
+        string(w, record.token.expose_secret())?;
+        member(w, &mut first, INDENT, "name")?;
+        string(w, &record.name)?;
+        if let Some(at) = record.expiry {
+            member(w, &mut first, INDENT, "expiry_millis")?;
+            integer(w, at.millis())?;
+        }
+        member(w, &mut first, INDENT, "permissions")?;
+        list(w, INDENT, self.permissions.iter().map(AsRef::as_ref))?;
+        record.extra.write_json(w, &mut first, INDENT)
+    }
+}
+
 impl<'a> std::ops::Deref for TokenEntry<'a> {
     type Target = TokenRecord<'a>;
 
@@ -281,8 +384,41 @@ impl<'a> TokenFile<'a> {
     ///
     /// When the writer fails.
     pub fn write_json(&self, mut writer: impl Write) -> io::Result<()> {
-        serde_json::to_writer_pretty(&mut writer, self).map_err(io::Error::from)?;
-        writer.write_all(b"\n")
+        // What `serde_json::to_writer_pretty` writes (the fuzz target `tokenfile_load`
+        // compares the two), with the strings that need no escape (tokens, permissions,
+        // most names: nearly all of a file) copied as they are: a file of 100,000 tokens
+        // is written in half the time.
+        // Built in memory a piece at a time (the writer may be behind a `dyn Write`,
+        // and a call per piece through it costs more than the piece), and handed over
+        // in chunks of about 64 KiB.
+        const CHUNK: usize = 1 << 16;
+        let mut buffer: Vec<u8> = Vec::with_capacity(CHUNK + 4096);
+        let w = &mut buffer;
+        w.write_all(b"{")?;
+        let mut first = true;
+        if let Some(dbs) = &self.create_databases {
+            member(w, &mut first, "  ", "create_databases")?;
+            list(w, "  ", dbs.iter().map(|d| &**d))?;
+        }
+        member(w, &mut first, "  ", "tokens")?;
+        if self.tokens.is_empty() {
+            w.write_all(b"[]")?;
+        } else {
+            w.write_all(b"[")?;
+            for (i, entry) in self.tokens.iter().enumerate() {
+                w.write_all(if i == 0 { b"\n    {" } else { b",\n    {" })?;
+                entry.write_json(w)?;
+                w.write_all(b"\n    }")?;
+                if w.len() >= CHUNK {
+                    writer.write_all(w)?;
+                    w.clear();
+                }
+            }
+            w.write_all(b"\n  ]")?;
+        }
+        self.extra.write_json(w, &mut first, "  ")?;
+        w.write_all(b"\n}\n")?;
+        writer.write_all(w)
     }
 
     /// The databases the server creates before loading the tokens; `None` when the file
@@ -632,7 +768,12 @@ fn check_name<E: de::Error>(name: &str) -> Result<(), E> {
 /// Permission strings already checked in one file: a file that scripts wrote repeats a
 /// few, and each is parsed once.
 #[derive(Default)]
-struct Checked<'de>(HashSet<&'de str>);
+struct Checked<'de> {
+    seen: HashSet<&'de str>,
+    /// The previous token's permissions, by position: a file that scripts wrote gives
+    /// its tokens the same list, and a string compare is cheaper than a hash.
+    last: Vec<&'de str>,
+}
 
 /// A token's `permissions`: a list of strings, each one checked against the grammar.
 struct PermissionList<'s, 'de>(&'s mut Checked<'de>);
@@ -654,7 +795,7 @@ impl<'de> Visitor<'de> for PermissionList<'_, 'de> {
 
     fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
         let mut list = Vec::with_capacity(seq.size_hint().unwrap_or(2));
-        while let Some(text) = seq.next_element_seed(PermissionText(&mut *self.0))? {
+        while let Some(text) = seq.next_element_seed(PermissionText(&mut *self.0, list.len()))? {
             list.push(text);
         }
         Ok(list)
@@ -662,7 +803,7 @@ impl<'de> Visitor<'de> for PermissionList<'_, 'de> {
 }
 
 /// One permission string, checked as it is read (so that an error points at it).
-struct PermissionText<'s, 'de>(&'s mut Checked<'de>);
+struct PermissionText<'s, 'de>(&'s mut Checked<'de>, usize);
 
 impl<'de> DeserializeSeed<'de> for PermissionText<'_, 'de> {
     type Value = Cow<'de, str>;
@@ -681,9 +822,17 @@ impl<'de> Visitor<'de> for PermissionText<'_, 'de> {
     }
 
     fn visit_borrowed_str<E: de::Error>(self, text: &'de str) -> Result<Self::Value, E> {
-        if !self.0.0.contains(text) {
-            check_permission(text)?;
-            self.0.0.insert(text);
+        let (checked, at) = (self.0, self.1);
+        if checked.last.get(at) != Some(&text) {
+            if !checked.seen.contains(text) {
+                check_permission(text)?;
+                checked.seen.insert(text);
+            }
+            if at < checked.last.len() {
+                checked.last[at] = text;
+            } else {
+                checked.last.push(text);
+            }
         }
         Ok(Cow::Borrowed(text))
     }

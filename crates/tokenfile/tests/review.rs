@@ -276,3 +276,18 @@ fn permissions_are_written_back_as_they_were() {
         ["db:b,a:read,write"]
     );
 }
+
+#[test]
+fn the_writer_writes_what_serde_json_pretty_prints() {
+    for text in [
+        r#"{"tokens": []}"#,
+        r#"{"create_databases": [], "tokens": [], "x": {"a": [1, 2]}}"#,
+        r#"{"x-first": null, "tokens": [{"token": "apiv3_a", "name": "quote \" and \\ and \u00e9 and é", "permissions": [], "y": "z"}], "create_databases": ["db"]}"#,
+        r#"{"tokens": [{"name": "n", "token": "apiv3_b", "expiry_millis": -5, "permissions": ["db:a,b:read", "system:*:read"]}, {"token": "apiv3_c", "name": "m", "permissions": ["*:*:*"]}]}"#,
+    ] {
+        let file = TokenFile::parse(text).unwrap();
+        let mut reference = serde_json::to_string_pretty(&file).unwrap();
+        reference.push('\n');
+        assert_eq!(file.to_json(), reference, "{text}");
+    }
+}
