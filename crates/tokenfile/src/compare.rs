@@ -8,7 +8,7 @@ use influxdb3_token::Timestamp;
 use crate::model::{TokenEntry, TokenFile};
 
 /// What changed from one tokens file to another, by token name. Grants are compared by
-/// what they allow ([`PermissionSet::beyond`]), not by their text: `db:a,b:read` and
+/// what they allow ([`PermissionSet::beyond`](influxdb3_permission::PermissionSet::beyond)), not by their text: `db:a,b:read` and
 /// `db:a:read` + `db:b:read` are the same.
 ///
 /// ```
