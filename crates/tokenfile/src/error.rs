@@ -52,6 +52,31 @@ impl fmt::Display for ParseError {
 
 impl std::error::Error for ParseError {}
 
+/// A permission that does not parse, as the file's messages word it (the strict loader's
+/// and `lint`'s alike): `` `TEXT` at bytes A..B: WHAT (hint: …)``.
+pub(crate) struct InvalidPermission<'a>(
+    pub(crate) &'a str,
+    pub(crate) &'a influxdb3_permission::ParsePermissionError,
+);
+
+impl fmt::Display for InvalidPermission<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let InvalidPermission(text, e) = self;
+        write!(
+            f,
+            "`{}` at bytes {}..{}: {}",
+            influxdb3_permission::escape(text),
+            e.span().start,
+            e.span().end,
+            e.kind()
+        )?;
+        match e.hint() {
+            Some(hint) => write!(f, " (hint: {hint})"),
+            None => Ok(()),
+        }
+    }
+}
+
 /// What stands at a path instead of a regular file.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]

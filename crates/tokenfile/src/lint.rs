@@ -397,12 +397,14 @@ impl<'t> Linter<'t> {
         let root: &'t RawValue = match serde_json::from_str(self.text) {
             Ok(root) => root,
             Err(e) => {
-                let message = ParseMessage(&e).to_string();
+                // A raw value takes any JSON: only a syntax error (or the end of the
+                // text) stops it, which the strict loader words the same way.
+                let e = crate::ParseError::from_json(&e);
                 self.found.push(Lint {
                     code: Code::NotJson,
-                    message,
-                    line: e.line(),
-                    column: e.column(),
+                    message: e.message,
+                    line: e.line,
+                    column: e.column,
                     token: None,
                 });
                 return;
@@ -745,20 +747,13 @@ impl<'t> Linter<'t> {
                 } else {
                     at
                 };
-                let hint = e
-                    .hint()
-                    .map(|h| format!(" (hint: {h})"))
-                    .unwrap_or_default();
                 self.push(
                     Code::InvalidPermission,
                     bad,
                     name,
                     format!(
-                        "{who} has an invalid permission `{}` at bytes {}..{}: {}{hint}",
-                        escape(text),
-                        e.span().start,
-                        e.span().end,
-                        e.kind()
+                        "{who} has an invalid permission {}",
+                        crate::error::InvalidPermission(text, &e)
                     ),
                 );
             }
@@ -799,21 +794,5 @@ impl<'t> Linter<'t> {
             }
             Ok(Permission::System(_)) => {}
         }
-    }
-}
-
-/// A `serde_json` syntax error without its "at line L column C" tail (the finding has
-/// the place).
-struct ParseMessage<'e>(&'e serde_json::Error);
-
-impl fmt::Display for ParseMessage<'_> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let full = self.0.to_string();
-        let suffix = format!(" at line {} column {}", self.0.line(), self.0.column());
-        write!(
-            f,
-            "not valid JSON: {}",
-            full.strip_suffix(&suffix).unwrap_or(&full)
-        )
     }
 }

@@ -846,19 +846,10 @@ impl<'de> Visitor<'de> for PermissionText<'_, 'de> {
 fn check_permission<E: de::Error>(text: &str) -> Result<(), E> {
     match text.parse::<Permission>() {
         Ok(_) => Ok(()),
-        Err(e) => {
-            let hint = e
-                .hint()
-                .map(|h| format!(" (hint: {h})"))
-                .unwrap_or_default();
-            Err(E::custom(format_args!(
-                "invalid permission `{}` at bytes {}..{}: {}{hint}",
-                influxdb3_permission::escape(text),
-                e.span().start,
-                e.span().end,
-                e.kind(),
-            )))
-        }
+        Err(e) => Err(E::custom(format_args!(
+            "invalid permission {}",
+            crate::error::InvalidPermission(text, &e)
+        ))),
     }
 }
 
