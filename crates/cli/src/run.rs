@@ -224,7 +224,7 @@ fn ends(expiry: Expiry, now: Timestamp) -> Result<Option<Timestamp>, CliError> {
 }
 
 /// How long a token made now lives, for a server.
-fn lifetime(expiry: Expiry) -> Result<Option<influxdb3_token::Lifetime>, CliError> {
+pub(crate) fn lifetime(expiry: Expiry) -> Result<Option<influxdb3_token::Lifetime>, CliError> {
     expiry
         .lifetime(Timestamp::now())
         .map_err(|e| CliError::usage(format!("invalid expiry: {e}")).kind("invalid_expiry"))

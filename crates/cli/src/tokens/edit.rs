@@ -15,7 +15,9 @@ use influxdb3_tokenfile::{
 };
 use serde_json::{Value, json};
 
-use super::{Outcome, json, lock_timeout, no_token, unusable};
+use super::{
+    Outcome, counted, drift_detail, expiry_text, json, lock_timeout, no_token, strings, unusable,
+};
 use crate::args::{CreateFormat, EditOptions, FileWrite, Format};
 use crate::error::{CliError, Exit};
 use crate::render::{Paint, escape, quote, quote_list, quote_path};
@@ -117,8 +119,8 @@ pub(super) fn merge(
             "Merged {} files into {}: {}, {} to create.\n",
             files.len(),
             quote_path(&written.path),
-            plural(tokens, "token", "tokens"),
-            plural(databases.len(), "database", "databases")
+            counted(tokens, "token", "tokens"),
+            counted(databases.len(), "database", "databases")
         )
     };
     Ok(Outcome {
@@ -548,7 +550,7 @@ fn apply_warnings(applied: &Applied, a: &Apply<'_>) -> Vec<String> {
     if !expired.is_empty() {
         warnings.push(format!(
             "{} of the manifest {} expired ({}): remove {} with `influxdb3 tokens remove` and apply again to create {} anew",
-            plural(expired.len(), "token", "tokens"),
+            counted(expired.len(), "token", "tokens"),
             if expired.len() == 1 { "has" } else { "have" },
             quote_list(expired.iter().copied(), 3),
             if expired.len() == 1 { "it" } else { "them" },
@@ -556,14 +558,6 @@ fn apply_warnings(applied: &Applied, a: &Apply<'_>) -> Vec<String> {
         ));
     }
     warnings
-}
-
-fn plural(n: usize, one: &str, many: &str) -> String {
-    format!("{n} {}", if n == 1 { one } else { many })
-}
-
-fn strings(list: &[Permission]) -> Vec<String> {
-    list.iter().map(ToString::to_string).collect()
 }
 
 fn apply_json(applied: &Applied, written: &Written, a: &Apply<'_>) -> String {
@@ -645,7 +639,6 @@ fn step_lines(steps: &[Step], out: &mut String) -> [usize; 6] {
         .map(|q| q.chars().count())
         .max()
         .unwrap_or(0);
-    let show = |t: Option<Timestamp>| t.map_or_else(|| "never".to_owned(), |at| at.to_string());
     // Tokens created together mostly expire together: the last instant shown is kept.
     let mut last_expiry: Option<(Option<Timestamp>, String)> = None;
     let mut last_grants: Option<(&Grants, String)> = None;
@@ -673,27 +666,17 @@ fn step_lines(steps: &[Step], out: &mut String) -> [usize; 6] {
                 let _ = write!(out, "  + {name}{pad}  {shown}");
                 let shown = match &last_expiry {
                     Some((at, text)) if at == expiry => text,
-                    _ => &last_expiry.insert((*expiry, show(*expiry))).1,
+                    _ => &last_expiry.insert((*expiry, expiry_text(*expiry))).1,
                 };
                 let _ = writeln!(out, "  (expires {shown})");
             }
             Step::Update(d) | Step::Drift(d) => {
                 let now = matches!(step, Step::Update(_));
                 n[if now { 2 } else { 3 }] += 1;
-                let mut parts = Vec::new();
-                if !d.widened.is_empty() {
-                    parts.push(format!("widened {}", strings(&d.widened).join(", ")));
-                }
-                if !d.narrowed.is_empty() {
-                    parts.push(format!("narrowed {}", strings(&d.narrowed).join(", ")));
-                }
-                if let Some((old, new)) = d.expiry_change {
-                    parts.push(format!("expiry {} -> {}", show(old), show(new)));
-                }
                 let _ = writeln!(
                     out,
                     "  ~ {name}{pad}  {}  ({})",
-                    parts.join("; "),
+                    drift_detail(d),
                     if now {
                         "updated, same secret"
                     } else {

@@ -10,6 +10,9 @@ mod review;
 use std::path::Path;
 use std::time::Duration;
 
+use influxdb3_permission::Permission;
+use influxdb3_provision::Drift;
+use influxdb3_token::Timestamp;
 use influxdb3_tokenfile::{TokenFile, TokenFileError};
 use unicode_width::UnicodeWidthStr;
 
@@ -266,6 +269,50 @@ fn table(header: &[&str], rows: &[Vec<String>]) -> String {
         line(&mut row.iter().map(AsRef::as_ref));
     }
     out
+}
+
+/// `one` or `many`, as `n` asks.
+fn plural<'a>(n: usize, one: &'a str, many: &'a str) -> &'a str {
+    if n == 1 { one } else { many }
+}
+
+/// `n` and the word for it: `1 token`, `3 tokens`.
+fn counted(n: usize, one: &str, many: &str) -> String {
+    format!("{n} {}", plural(n, one, many))
+}
+
+/// Permissions in their canonical form.
+fn strings(list: &[Permission]) -> Vec<String> {
+    list.iter().map(ToString::to_string).collect()
+}
+
+/// Permissions in their canonical form, joined by `, `.
+fn joined(list: &[Permission]) -> String {
+    strings(list).join(", ")
+}
+
+/// An expiry as shown: RFC 3339, or `never`.
+fn expiry_text(at: Option<Timestamp>) -> String {
+    at.map_or_else(|| "never".to_owned(), |at| at.to_string())
+}
+
+/// How a token drifted from the manifest: `widened …; narrowed …; expiry A -> B`.
+fn drift_detail(d: &Drift) -> String {
+    let mut parts = Vec::new();
+    if !d.widened.is_empty() {
+        parts.push(format!("widened {}", joined(&d.widened)));
+    }
+    if !d.narrowed.is_empty() {
+        parts.push(format!("narrowed {}", joined(&d.narrowed)));
+    }
+    if let Some((old, new)) = d.expiry_change {
+        parts.push(format!(
+            "expiry {} -> {}",
+            expiry_text(old),
+            expiry_text(new)
+        ));
+    }
+    parts.join("; ")
 }
 
 /// One JSON document and a newline, hidden characters escaped as `\uXXXX`.

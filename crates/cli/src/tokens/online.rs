@@ -9,11 +9,11 @@ use std::time::Duration;
 
 use influxdb3_permission::{Grants, PermissionSet};
 use influxdb3_provision::{Current, Drift, Manifest, PlanOptions, Step};
-use influxdb3_token::{Lifetime, Timestamp, Token, TokenName};
+use influxdb3_token::{Expiry, Lifetime, Timestamp, Token, TokenName};
 use influxdb3_token_client::TokenRow;
 use serde_json::{Value, json};
 
-use super::Outcome;
+use super::{Outcome, drift_detail};
 use crate::error::{Action, CliError, Exit};
 use crate::plan::Online;
 use crate::render::{Paint, escape, quote, quote_path};
@@ -139,36 +139,10 @@ fn changes(step: &Step) -> bool {
     )
 }
 
-fn drift_detail(d: &Drift) -> String {
-    let strings = |list: &[influxdb3_permission::Permission]| {
-        list.iter()
-            .map(ToString::to_string)
-            .collect::<Vec<_>>()
-            .join(", ")
-    };
-    let mut parts = Vec::new();
-    if !d.widened.is_empty() {
-        parts.push(format!("widened {}", strings(&d.widened)));
-    }
-    if !d.narrowed.is_empty() {
-        parts.push(format!("narrowed {}", strings(&d.narrowed)));
-    }
-    if let Some((old, new)) = d.expiry_change {
-        let show = |t: Option<Timestamp>| t.map_or_else(|| "never".to_owned(), |at| at.to_string());
-        parts.push(format!("expiry {} -> {}", show(old), show(new)));
-    }
-    parts.join("; ")
-}
-
-/// The lifetime a server needs for a token to expire at `at` (from now, in whole
-/// seconds, rounded up).
+/// The lifetime a server needs for a token to expire at `at`: the token crate's rule
+/// (whole seconds from now, rounded up), as `create token --expires-at` uses it.
 fn lifetime(at: Option<Timestamp>) -> Result<Option<Lifetime>, CliError> {
-    let Some(at) = at else { return Ok(None) };
-    let millis = at.millis().saturating_sub(Timestamp::now().millis()).max(1);
-    let secs = u64::try_from(millis).unwrap_or(1).div_ceil(1000);
-    Lifetime::from_duration(Duration::from_secs(secs))
-        .map(Some)
-        .map_err(|e| CliError::usage(format!("invalid expiry: {e}")).kind("invalid_expiry"))
+    at.map_or(Ok(None), |at| crate::run::lifetime(Expiry::At(at)))
 }
 
 /// The steps done so far, shown as they are done.

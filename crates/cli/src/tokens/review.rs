@@ -8,7 +8,10 @@ use influxdb3_token::Timestamp;
 use influxdb3_tokenfile::{FileDiff, Severity, TokenEntry, lint_file};
 use serde_json::{Value, json};
 
-use super::{Outcome, is_stdin, json, load, no_token, read_input, table, unusable};
+use super::{
+    Outcome, expiry_text, is_stdin, joined, json, load, no_token, plural, read_input, strings,
+    table, unusable,
+};
 use crate::args::Format;
 use crate::error::{CliError, Exit};
 use crate::render::{escape, quote, quote_path};
@@ -163,10 +166,6 @@ pub(super) fn lint(path: &Path, strict: bool, format: Format) -> Result<Outcome,
     })
 }
 
-fn plural<'a>(n: usize, one: &'a str, many: &'a str) -> &'a str {
-    if n == 1 { one } else { many }
-}
-
 /// What `check` asks about: `db:NAME`, `db:*`, `system:NAME`, `system:*` with an action,
 /// as the permission that would grant it.
 fn asked(action: &str, resource: &str) -> Result<Permission, CliError> {
@@ -258,17 +257,6 @@ pub(super) fn check(
     })
 }
 
-fn expiry_text(at: Option<Timestamp>) -> String {
-    at.map_or_else(|| "never".to_owned(), |at| at.to_string())
-}
-
-fn joined(list: &[Permission]) -> String {
-    list.iter()
-        .map(ToString::to_string)
-        .collect::<Vec<_>>()
-        .join(", ")
-}
-
 /// `tokens diff OLD NEW`.
 pub(super) fn diff(
     old_path: &Path,
@@ -298,8 +286,6 @@ pub(super) fn diff(
 }
 
 fn diff_json(diff: &FileDiff) -> String {
-    let strings =
-        |list: &[Permission]| -> Vec<String> { list.iter().map(ToString::to_string).collect() };
     json(&json!({
         "added": diff.added.iter().map(|a| json!({
             "name": a.name,
