@@ -4,6 +4,7 @@
 use std::collections::HashMap;
 use std::fmt;
 use std::ops::Deref;
+use std::sync::Arc;
 
 use crate::{Action, Actions, DatabaseName, Names, Permission, Scope, SystemResource};
 
@@ -311,7 +312,8 @@ impl Extend<Permission> for PermissionSet {
 
 /// The grants of a permission token: at least one permission, none of them the admin
 /// permission `*:*:*`. What the token client and the tokens-file crate take, checked
-/// once. It derefs to the permissions in the order given.
+/// once. It derefs to the permissions in the order given. A clone is cheap: clones
+/// share one list, so a batch of tokens with the same grants holds them once.
 ///
 /// ```
 /// use influxdb3_permission::{Grants, GrantsError, Permission};
@@ -323,7 +325,7 @@ impl Extend<Permission> for PermissionSet {
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub struct Grants(Vec<Permission>);
+pub struct Grants(Arc<[Permission]>);
 
 /// Why a list of permissions cannot be a permission token's grants.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, thiserror::Error)]
@@ -347,7 +349,7 @@ impl TryFrom<Vec<Permission>> for Grants {
         if permissions.contains(&Permission::Admin) {
             return Err(GrantsError::Admin);
         }
-        Ok(Grants(permissions))
+        Ok(Grants(permissions.into()))
     }
 }
 
@@ -370,7 +372,7 @@ impl<'a> IntoIterator for &'a Grants {
 
 impl From<Grants> for Vec<Permission> {
     fn from(grants: Grants) -> Vec<Permission> {
-        grants.0
+        grants.0.to_vec()
     }
 }
 

@@ -9,6 +9,7 @@
 
 use std::borrow::Cow;
 use std::collections::{HashMap, HashSet};
+use std::fmt::Write as _;
 use std::ops::Range;
 use std::str::FromStr;
 
@@ -242,11 +243,17 @@ impl<'t> Slow<'t> {
     }
 }
 
-/// Permissions and lifetimes already checked in one manifest: a manifest of thousands of
-/// tokens repeats a few, and each is parsed once.
+/// Permissions, lists of them and lifetimes already checked in one manifest: a manifest
+/// of thousands of tokens repeats a few, and each is parsed once (and a list of
+/// permissions held once: the tokens that have it share its [`Grants`]).
 #[derive(Default)]
 struct Seen {
     permissions: HashMap<String, Permission>,
+    /// Keyed by the texts of the list, each after its length (so that no two lists
+    /// share a key).
+    grants: HashMap<String, Grants>,
+    /// The key being looked up.
+    key: String,
     lifetimes: HashMap<String, Lifetime>,
 }
 
@@ -337,6 +344,15 @@ impl Checker<'_> {
         list_span: &Range<usize>,
         list: &[Str<'_>],
     ) -> Result<Grants, ManifestError> {
+        let key = &mut self.seen.key;
+        key.clear();
+        for p in list {
+            let _ = write!(key, "{}:", p.text.len());
+            key.push_str(&p.text);
+        }
+        if let Some(known) = self.seen.grants.get(key.as_str()) {
+            return Ok(known.clone());
+        }
         let mut permissions = Vec::with_capacity(list.len());
         for p in list {
             if let Some(known) = self.seen.permissions.get(p.text.as_ref()) {
@@ -370,7 +386,7 @@ impl Checker<'_> {
                 .insert(p.text.clone().into_owned(), permission.clone());
             permissions.push(permission);
         }
-        Grants::try_from(permissions).map_err(|e| {
+        let grants = Grants::try_from(permissions).map_err(|e| {
             self.fail(
                 list_span.clone(),
                 match e {
@@ -378,7 +394,11 @@ impl Checker<'_> {
                     _ => "a token needs at least one permission".to_owned(),
                 },
             )
-        })
+        })?;
+        self.seen
+            .grants
+            .insert(self.seen.key.clone(), grants.clone());
+        Ok(grants)
     }
 
     /// `expiry` (a lifetime), or `expires_at` (an instant), or neither (never).
@@ -458,8 +478,17 @@ impl FromStr for Manifest {
 /// read `text` alike (`None` when the fast path leaves it to the other). Not an API.
 #[doc(hidden)]
 pub fn fuzz_paths_agree(text: &str) -> Option<bool> {
-    let fast = fast::read(text)?;
-    Some(Slow { text }.read().is_ok_and(|slow| slow == fast))
+    // Also in pieces as small as they get: a piece per `[[token]]`.
+    let fast = [fast::read(text), fast::read_in(text, 1)];
+    if fast.iter().all(Option::is_none) {
+        return None;
+    }
+    let slow = Slow { text }.read().ok();
+    Some(
+        fast.into_iter()
+            .flatten()
+            .all(|f| slow.as_ref() == Some(&f)),
+    )
 }
 
 /// What is wrong with a manifest, and where.

@@ -1,5 +1,7 @@
 //! The manifest's checks (with their places) and the plan's decisions.
 
+use std::fmt::Write as _;
+
 use influxdb3_permission::{Permission, PermissionSet};
 use influxdb3_provision::{Current, Manifest, PlanOptions, Step, plan};
 use influxdb3_token::{Expiry, Timestamp};
@@ -348,9 +350,31 @@ fn the_fast_path_reads_as_toml_does() {
         "[[token]]\nname =\n",
         "[[token]]\nname = \"a\u{1}\"\n",
         "[[token]]\n = \"a\"\n",
+        // A line that begins with `[[token]]` inside a string or a list: the fast path
+        // reads in pieces cut at such lines, and gives up on them.
+        "[[token]]\nname = \"\"\"a\n[[token]]\n\"\"\"\n",
+        "[[token]]\nname = \'\'\'a\n[[token]]\n\'\'\'\n",
+        "create_databases = [\n[[token]]\n]\n",
     ] {
         assert_eq!(fuzz_paths_agree(text), None, "{text:?}");
     }
+    // A manifest of many pieces: read alike, and an error far in has its place.
+    let mut big = String::from("create_databases = [\"a\"]\n");
+    for i in 0..3_000 {
+        let _ = write!(
+            big,
+            "\n[[token]]\nname = \"t{i}\"\npermissions = [\"db:a:read\", \"system:health:read\"]\nexpiry = \"90d\"\n"
+        );
+    }
+    assert!(big.len() > 3 * 65_536);
+    assert_eq!(fuzz_paths_agree(&big), Some(true));
+    assert_eq!(big.parse::<Manifest>().unwrap().tokens().len(), 3_000);
+    let bad = big.replace(
+        "name = \"t2999\"\npermissions = [\"db:a:read\"",
+        "name = \"t2999\"\npermissions = [\"db:a:reed\"",
+    );
+    let e = bad.parse::<Manifest>().unwrap_err();
+    assert_eq!((e.line, e.column), (2 + 5 * 2_999 + 3, 22), "{e}");
     // And the errors are the same either way (read by the fast path, then checked).
     let e = "[[token]]\nname = \"x\"\npermissions = [\"db:m:reed\"]\n"
         .parse::<Manifest>()

@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 
 use influxdb3_permission::{Grants, Permission, Scope};
 use influxdb3_provision::{Current, Drift, Manifest, PlanOptions, Step};
-use influxdb3_token::{Timestamp, Token};
+use influxdb3_token::{Timestamp, Token, TokenName};
 use influxdb3_tokenfile::{
     Conflict, Edit, TokenEntry, TokenFile, TokenFileError, Written, create_private_file,
 };
@@ -317,8 +317,8 @@ pub(super) struct Apply<'a> {
 /// What applying did.
 struct Applied {
     steps: Vec<Step>,
-    /// The new tokens' secrets, in the order created.
-    secrets: Vec<(String, Token)>,
+    /// The new tokens' secrets, one per [`Step::Create`] of `steps`, in their order.
+    secrets: Vec<Token>,
     /// Databases named by permissions of created or updated tokens that the file does
     /// not create.
     unknown: Vec<String>,
@@ -418,13 +418,13 @@ fn carry_out(
     };
     drop(current);
     let databases_before = file.create_databases().map_or(0, <[_]>::len);
-    let mut secrets = Vec::new();
-    let mut entries = Vec::new();
     let creates = plan
         .steps
         .iter()
         .filter(|s| matches!(s, Step::Create { .. }))
         .count();
+    let mut secrets = Vec::with_capacity(creates);
+    let mut entries = Vec::with_capacity(creates);
     let mut fresh = match Token::generate_many(creates) {
         Ok(tokens) => tokens.into_iter(),
         Err(e) => {
@@ -445,7 +445,7 @@ fn carry_out(
                 let Some(token) = fresh.next() else {
                     continue;
                 };
-                secrets.push((name.as_str().to_owned(), token.clone()));
+                secrets.push(token.clone());
                 entries.push(TokenEntry::new(token, name.clone(), *expiry, grants)?);
             }
             Step::Update(Drift {
@@ -474,9 +474,9 @@ fn carry_out(
     let changed =
         plan.changes() || file.create_databases().map_or(0, <[_]>::len) != databases_before;
     if let (true, false, Some(path)) = (changed, secrets.is_empty(), a.secrets_out) {
-        let map: serde_json::Map<String, Value> = secrets
-            .iter()
-            .map(|(n, t)| (n.clone(), json!(t.expose_secret())))
+        let map: serde_json::Map<String, Value> = created(&plan.steps)
+            .zip(&secrets)
+            .map(|(n, t)| (n.as_str().to_owned(), json!(t.expose_secret())))
             .collect();
         let mut content = serde_json::to_string_pretty(&map).unwrap_or_default();
         content.push('\n');
@@ -494,6 +494,14 @@ fn carry_out(
         Edit::Changed(Ok(applied))
     } else {
         Edit::Unchanged(Ok(applied))
+    })
+}
+
+/// The names of the tokens `steps` creates, in order.
+fn created(steps: &[Step]) -> impl Iterator<Item = &TokenName> {
+    steps.iter().filter_map(|s| match s {
+        Step::Create { name, .. } => Some(name),
+        _ => None,
     })
 }
 
@@ -561,10 +569,9 @@ fn apply_warnings(applied: &Applied, a: &Apply<'_>) -> Vec<String> {
 }
 
 fn apply_json(applied: &Applied, written: &Written, a: &Apply<'_>) -> String {
-    let secrets: std::collections::HashMap<&str, &Token> = applied
-        .secrets
-        .iter()
-        .map(|(n, t)| (n.as_str(), t))
+    let secrets: std::collections::HashMap<&str, &Token> = created(&applied.steps)
+        .map(TokenName::as_str)
+        .zip(&applied.secrets)
         .collect();
     let secret = |name: &str| -> Option<String> {
         if a.secrets_out.is_some() || a.options.dry_run {
@@ -620,38 +627,54 @@ fn apply_json(applied: &Applied, written: &Written, a: &Apply<'_>) -> String {
     }))
 }
 
-/// The plan's lines (kept tokens are only counted), written to `out`, and the counts:
-/// created, kept, updated, drifted, deleted, unlisted.
-fn step_lines(steps: &[Step], out: &mut String) -> [usize; 6] {
+/// How many steps of each kind: created, kept, updated, drifted, deleted, unlisted.
+fn counts(steps: &[Step]) -> [usize; 6] {
     let mut n = [0usize; 6];
-    let name_of = |s: &Step| -> Option<String> {
-        match s {
+    for step in steps {
+        n[match step {
+            Step::Create { .. } => 0,
+            Step::Update(_) => 2,
+            Step::Drift(_) => 3,
+            Step::Delete { .. } => 4,
+            Step::Unlisted { .. } => 5,
+            _ => 1,
+        }] += 1;
+    }
+    n
+}
+
+/// Each step's token name as shown (`None` for kept tokens, which are only counted).
+fn shown_names(steps: &[Step]) -> Vec<Option<String>> {
+    steps
+        .iter()
+        .map(|s| match s {
             Step::Create { name, .. } => Some(quote(name.as_str())),
             Step::Update(d) | Step::Drift(d) => Some(quote(d.name.as_str())),
             Step::Delete { name } | Step::Unlisted { name } => Some(quote(name)),
             _ => None,
-        }
-    };
-    let names: Vec<Option<String>> = steps.iter().map(name_of).collect();
-    let width = names
-        .iter()
-        .flatten()
-        .map(|q| q.chars().count())
-        .max()
-        .unwrap_or(0);
+        })
+        .collect()
+}
+
+/// The widest of `names`, in characters.
+fn widest<'n>(names: impl Iterator<Item = &'n String>) -> usize {
+    names.map(|q| q.chars().count()).max().unwrap_or(0)
+}
+
+/// The plan's lines, kept tokens left out, written to `out`.
+fn step_lines(steps: &[Step], names: &[Option<String>], out: &mut String) {
+    let width = widest(names.iter().flatten());
     // Tokens created together mostly expire together: the last instant shown is kept.
     let mut last_expiry: Option<(Option<Timestamp>, String)> = None;
     let mut last_grants: Option<(&Grants, String)> = None;
-    for (step, name) in steps.iter().zip(&names) {
+    for (step, name) in steps.iter().zip(names) {
         let Some(name) = name else {
-            n[1] += 1;
             continue;
         };
         let pad = width.saturating_sub(name.chars().count());
         let pad = format_args!("{:pad$}", "");
         match step {
             Step::Create { grants, expiry, .. } => {
-                n[0] += 1;
                 let shown = match &last_grants {
                     Some((g, text)) if *g == grants => text,
                     _ => {
@@ -671,13 +694,11 @@ fn step_lines(steps: &[Step], out: &mut String) -> [usize; 6] {
                 let _ = writeln!(out, "  (expires {shown})");
             }
             Step::Update(d) | Step::Drift(d) => {
-                let now = matches!(step, Step::Update(_));
-                n[if now { 2 } else { 3 }] += 1;
                 let _ = writeln!(
                     out,
                     "  ~ {name}{pad}  {}  ({})",
                     drift_detail(d),
-                    if now {
+                    if matches!(step, Step::Update(_)) {
                         "updated, same secret"
                     } else {
                         "drift: left as it is; --update changes it"
@@ -685,11 +706,9 @@ fn step_lines(steps: &[Step], out: &mut String) -> [usize; 6] {
                 );
             }
             Step::Delete { .. } => {
-                n[4] += 1;
                 let _ = writeln!(out, "  - {name}{pad}  (not in the manifest: removed)");
             }
             Step::Unlisted { .. } => {
-                n[5] += 1;
                 let _ = writeln!(
                     out,
                     "  ? {name}{pad}  (not in the manifest: kept; --prune removes it)"
@@ -698,17 +717,17 @@ fn step_lines(steps: &[Step], out: &mut String) -> [usize; 6] {
             _ => {}
         }
     }
-    n
 }
 
 fn apply_text(applied: &Applied, written: &Written, a: &Apply<'_>) -> String {
     let dry = a.options.dry_run;
-    let mut lines = String::new();
-    let [created, kept, updated, drifted, deleted, unlisted] =
-        step_lines(&applied.steps, &mut lines);
+    let [created, kept, updated, drifted, deleted, unlisted] = counts(&applied.steps);
+    let names = shown_names(&applied.steps);
     let file = quote_path(&written.path);
     let manifest = quote_path(a.manifest);
-    let mut out = String::with_capacity(lines.len() + applied.secrets.len() * 130 + 512);
+    // About a line per step shown, and one per secret.
+    let shown = applied.steps.len() - kept;
+    let mut out = String::with_capacity(shown * 100 + applied.secrets.len() * 130 + 512);
     if dry {
         out.push_str("Dry run: nothing was written.\n");
     }
@@ -738,7 +757,7 @@ fn apply_text(applied: &Applied, written: &Written, a: &Apply<'_>) -> String {
     if !alone.is_empty() {
         let _ = writeln!(out, "Left alone: {}.", alone.join(", "));
     }
-    out.push_str(&lines);
+    step_lines(&applied.steps, &names, &mut out);
     if applied.secrets.is_empty() || dry {
         return out;
     }
@@ -752,9 +771,17 @@ fn apply_text(applied: &Applied, written: &Written, a: &Apply<'_>) -> String {
         return out;
     }
     out.push_str("\nNew tokens:\n\n");
-    let names: Vec<String> = applied.secrets.iter().map(|(n, _)| quote(n)).collect();
-    let width = names.iter().map(|q| q.chars().count()).max().unwrap_or(0);
-    for (shown, (_, token)) in names.iter().zip(&applied.secrets) {
+    let created: Vec<&String> = applied
+        .steps
+        .iter()
+        .zip(&names)
+        .filter_map(|(step, name)| match (step, name) {
+            (Step::Create { .. }, Some(name)) => Some(name),
+            _ => None,
+        })
+        .collect();
+    let width = widest(created.iter().copied());
+    for (shown, token) in created.iter().zip(&applied.secrets) {
         let pad = width.saturating_sub(shown.chars().count());
         // A token is printable ASCII (a generated one, always).
         let _ = writeln!(

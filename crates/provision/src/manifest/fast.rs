@@ -18,11 +18,18 @@ use super::{RawManifest, RawToken, Str};
 
 /// Reads `text`, or gives up (`None`) on anything outside the usual shape.
 pub(super) fn read(text: &str) -> Option<RawManifest<'_>> {
-    let source = Source::new(text);
-    let tokens = source.lex().into_vec();
-    let mut errors: Vec<ParseError> = Vec::new();
+    read_in(text, 1 << 16)
+}
+
+/// [`read`], lexing `text` in pieces of about `size` bytes (each up to the line of a
+/// `[[token]]` header), so that the lexer's tokens of a manifest of thousands of tokens
+/// are never held all at once. A cut falls where a line begins with `[[token]]`: were
+/// that inside a string or a list of the whole text, the piece before it would end
+/// with the string or the list open, which is an error, and this path gives up.
+pub(super) fn read_in(text: &str, size: usize) -> Option<RawManifest<'_>> {
     let mut walk = Walk {
         text,
+        offset: 0,
         ok: true,
         in_header: false,
         header_start: 0,
@@ -35,17 +42,47 @@ pub(super) fn read(text: &str) -> Option<RawManifest<'_>> {
         raw: RawManifest::default(),
         top_keys: Vec::new(),
     };
-    // With the same check of whitespace and comments as `toml`'s document.
-    let mut receiver = ValidateWhitespace::new(&mut walk, source);
-    toml_parser::parser::parse_document(&tokens, &mut receiver, &mut errors);
-    (walk.ok && errors.is_empty() && !walk.in_header && walk.key.is_none() && walk.list.is_none())
-        .then_some(walk.raw)
+    let mut tokens = Vec::new();
+    let mut errors: Vec<ParseError> = Vec::new();
+    let mut start = 0usize;
+    loop {
+        let end = cut(text, start.saturating_add(size.max(1)));
+        let piece = &text[start..end];
+        let source = Source::new(piece);
+        tokens.clear();
+        tokens.extend(source.lex());
+        walk.text = piece;
+        walk.offset = start;
+        // With the same check of whitespace and comments as `toml`'s document.
+        let mut receiver = ValidateWhitespace::new(&mut walk, source);
+        toml_parser::parser::parse_document(&tokens, &mut receiver, &mut errors);
+        let open = walk.in_header || walk.key.is_some() || walk.list.is_some();
+        if !walk.ok || !errors.is_empty() || open {
+            return None;
+        }
+        if end == text.len() {
+            return Some(walk.raw);
+        }
+        start = end;
+    }
+}
+
+/// Where the piece that should end near `from` ends: at the next line of `text` that
+/// begins with `[[token]]`, or at its end.
+fn cut(text: &str, from: usize) -> usize {
+    const HEADER: &[u8] = b"\n[[token]]";
+    text.as_bytes()
+        .get(from.saturating_sub(1)..)
+        .and_then(|rest| rest.windows(HEADER.len()).position(|w| w == HEADER))
+        .map_or(text.len(), |at| from + at)
 }
 
 /// The state of the walk over the events.
 #[allow(clippy::struct_excessive_bools)] // the states of one walk
 struct Walk<'t> {
+    /// The piece of the text being read, and where it begins in the text.
     text: &'t str,
+    offset: usize,
     /// Still the usual shape.
     ok: bool,
     in_header: bool,
@@ -79,6 +116,11 @@ impl<'t> Walk<'t> {
         self.ok = false;
     }
 
+    /// Where `span` of the piece is in the text.
+    fn at(&self, span: Span) -> Range<usize> {
+        self.offset + span.start()..self.offset + span.end()
+    }
+
     fn slice(&self, span: Span) -> Option<&'t str> {
         self.text.get(span.start()..span.end())
     }
@@ -98,7 +140,7 @@ impl<'t> Walk<'t> {
             return None;
         }
         Some(Str {
-            span: span.start()..span.end(),
+            span: self.at(span),
             text: Cow::Borrowed(inner),
         })
     }
@@ -157,7 +199,7 @@ impl EventReceiver for Walk<'_> {
             return self.give_up();
         }
         self.in_header = true;
-        self.header_start = span.start();
+        self.header_start = self.at(span).start;
         self.header.clear();
     }
 
@@ -169,7 +211,7 @@ impl EventReceiver for Walk<'_> {
         self.in_token = true;
         self.line_done = true;
         self.raw.tokens.push(RawToken {
-            span: self.header_start..span.end(),
+            span: self.header_start..self.at(span).end,
             ..RawToken::default()
         });
     }
@@ -183,14 +225,17 @@ impl EventReceiver for Walk<'_> {
         if !self.expecting_value || self.list.is_some() {
             self.give_up();
         } else {
-            self.list = Some((span.start(), Vec::new()));
+            self.list = Some((self.at(span).start, Vec::new()));
         }
         true
     }
 
     fn array_close(&mut self, span: Span, _error: &mut dyn ErrorSink) {
         match self.list.take() {
-            Some((start, items)) => self.assign(Value::List(start..span.end(), items)),
+            Some((start, items)) => {
+                let end = self.at(span).end;
+                self.assign(Value::List(start..end, items));
+            }
             None => self.give_up(),
         }
     }
