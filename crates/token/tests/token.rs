@@ -40,6 +40,8 @@ fn hashes_match_sha512sum() {
         assert_eq!(TokenHash::of(token).to_string(), want, "hash of {token}");
         let parsed = Token::parse_lenient(token).unwrap();
         assert_eq!(parsed.hash().to_string(), want);
+        // The prefix `system.tokens` shows.
+        assert_eq!(format!("{:.9}", parsed.hash()), want[..9]);
         assert_eq!(TokenHash::from_hex(want).unwrap(), parsed.hash());
         assert_eq!(
             TokenHash::from_hex(&want.to_uppercase()).unwrap(),
@@ -99,6 +101,19 @@ fn strict_parse_checks_prefix_alphabet_length_and_bits() {
         Token::parse("apiv3_é").unwrap_err(),
         TokenError::Character { position: 7 }
     );
+}
+
+#[test]
+fn strict_parse_takes_what_base64_decodes_to_64_bytes() {
+    // The last character decides: every one of the alphabet, against the decoder.
+    let alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+    for last in alphabet.chars() {
+        let text = format!("{}{last}", &COUNTING[..91]);
+        let decodes = URL_SAFE_NO_PAD
+            .decode(&text[6..])
+            .is_ok_and(|bytes| bytes.len() == 64);
+        assert_eq!(Token::parse(&text).is_ok(), decodes, "{text}");
+    }
 }
 
 #[test]

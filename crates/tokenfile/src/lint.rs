@@ -7,7 +7,9 @@
 //! [`TokenFile::parse`]: crate::TokenFile::parse
 
 use std::borrow::Cow;
+use std::cell::OnceCell;
 use std::collections::HashMap;
+use std::collections::hash_map::Entry;
 use std::fmt;
 use std::path::Path;
 
@@ -204,9 +206,7 @@ pub fn lint(text: &str, now: Timestamp) -> Vec<Lint> {
     let mut linter = Linter {
         text,
         clean: std::collections::HashSet::new(),
-        line_starts: std::iter::once(0)
-            .chain(text.match_indices('\n').map(|(i, _)| i + 1))
-            .collect(),
+        line_starts: OnceCell::new(),
         found: Vec::new(),
         now,
     };
@@ -251,8 +251,8 @@ struct Linter<'t> {
     text: &'t str,
     /// Permission texts that had nothing to report.
     clean: std::collections::HashSet<&'t str>,
-    /// Byte offsets where lines start.
-    line_starts: Vec<usize>,
+    /// Byte offsets where lines start, worked out for the first finding.
+    line_starts: OnceCell<Vec<usize>>,
     found: Vec<Lint>,
     now: Timestamp,
 }
@@ -330,6 +330,22 @@ fn kind(raw: &RawValue) -> &'static str {
     }
 }
 
+/// The token a finding is about, as messages name it: by its name, or else by its
+/// place in the list.
+struct Who<'a> {
+    n: usize,
+    name: Option<&'a str>,
+}
+
+impl fmt::Display for Who<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.name {
+            Some(name) => write!(f, "token `{}`", escape(name)),
+            None => write!(f, "token {}", self.n),
+        }
+    }
+}
+
 /// A byte offset in the text.
 #[derive(Clone, Copy)]
 struct At(usize);
@@ -349,8 +365,13 @@ impl<'t> Linter<'t> {
     }
 
     fn place_of(&self, offset: usize) -> (usize, usize) {
-        let line = self.line_starts.partition_point(|&start| start <= offset);
-        let start = self.line_starts[line.saturating_sub(1)];
+        let starts = self.line_starts.get_or_init(|| {
+            std::iter::once(0)
+                .chain(self.text.match_indices('\n').map(|(i, _)| i + 1))
+                .collect()
+        });
+        let line = starts.partition_point(|&start| start <= offset);
+        let start = starts[line.saturating_sub(1)];
         let column = self
             .text
             .get(start..offset)
@@ -373,9 +394,14 @@ impl<'t> Linter<'t> {
     /// Members of an object, a duplicate key reported.
     fn object(&mut self, raw: &'t RawValue, token: Option<&str>) -> Option<RawObject<'t>> {
         let object: RawObject<'t> = serde_json::from_str(raw.get()).ok()?;
-        let mut seen: Vec<&str> = Vec::new();
-        for (key, value) in &object.0 {
-            if seen.contains(&key.as_ref()) {
+        self.duplicate_keys(&object, token);
+        Some(object)
+    }
+
+    /// Each key that an object has twice, reported at its second value.
+    fn duplicate_keys(&mut self, object: &RawObject<'t>, token: Option<&str>) {
+        for (i, (key, value)) in object.0.iter().enumerate() {
+            if object.0[..i].iter().any(|(k, _)| k == key) {
                 let at = self.place(value);
                 self.push(
                     Code::DuplicateField,
@@ -386,14 +412,28 @@ impl<'t> Linter<'t> {
                         escape(key)
                     ),
                 );
-            } else {
-                seen.push(key);
             }
         }
-        Some(object)
     }
 
     fn file(&mut self) {
+        // The usual case, an object, in one pass; anything else is looked at again.
+        let top = match serde_json::from_str::<RawObject<'t>>(self.text) {
+            Ok(top) => {
+                self.duplicate_keys(&top, None);
+                top
+            }
+            Err(_) => match self.not_an_object() {
+                Some(top) => top,
+                None => return,
+            },
+        };
+        self.tokens(&top);
+    }
+
+    /// The text when it is not read as an object: what it is instead, reported; the
+    /// object it is after all, if so.
+    fn not_an_object(&mut self) -> Option<RawObject<'t>> {
         let root: &'t RawValue = match serde_json::from_str(self.text) {
             Ok(root) => root,
             Err(e) => {
@@ -407,7 +447,7 @@ impl<'t> Linter<'t> {
                     column: e.column,
                     token: None,
                 });
-                return;
+                return None;
             }
         };
         let Some(top) = self.object(root, None) else {
@@ -421,9 +461,14 @@ impl<'t> Linter<'t> {
                     kind(root)
                 ),
             );
-            return;
+            return None;
         };
-        let creates = self.create_databases(&top);
+        Some(top)
+    }
+
+    /// The file's `create_databases` and `tokens`.
+    fn tokens(&mut self, top: &RawObject<'t>) {
+        let creates = self.create_databases(top);
         let Some(tokens) = top.get("tokens") else {
             self.push(
                 Code::WrongShape,
@@ -443,8 +488,9 @@ impl<'t> Linter<'t> {
             );
             return;
         };
-        let mut names: HashMap<Cow<'t, str>, usize> = HashMap::new();
-        let mut values: HashMap<Cow<'t, str>, (usize, Option<String>)> = HashMap::new();
+        let mut names: HashMap<Cow<'t, str>, usize> = HashMap::with_capacity(list.len());
+        let mut values: HashMap<Cow<'t, str>, (usize, Option<Cow<'t, str>>)> =
+            HashMap::with_capacity(list.len());
         for (i, raw) in list.into_iter().enumerate() {
             self.token(i + 1, raw, creates.as_deref(), &mut names, &mut values);
         }
@@ -511,7 +557,7 @@ impl<'t> Linter<'t> {
         raw: &'t RawValue,
         creates: Option<&[DatabaseName]>,
         names: &mut HashMap<Cow<'t, str>, usize>,
-        values: &mut HashMap<Cow<'t, str>, (usize, Option<String>)>,
+        values: &mut HashMap<Cow<'t, str>, (usize, Option<Cow<'t, str>>)>,
     ) {
         let at = self.place(raw);
         let Some(object) = self.object(raw, None) else {
@@ -545,21 +591,21 @@ impl<'t> Linter<'t> {
                         "a permission token cannot be named `_admin`: the server keeps that name for its operator admin token".to_owned(),
                     );
                 }
-                match names.get(&name) {
-                    Some(&first) => {
-                        let line = self.place_of(first).0;
+                match names.entry(name.clone()) {
+                    Entry::Occupied(first) => {
+                        let line = self.place_of(*first.get()).0;
                         self.push(
-                        Code::DuplicateName,
-                        name_at,
-                        Some(&name),
-                        format!(
-                            "token `{}` is named like the token at line {line}: names are unique in a file",
-                            escape(&name)
-                        ),
-                    );
+                            Code::DuplicateName,
+                            name_at,
+                            Some(&name),
+                            format!(
+                                "token `{}` is named like the token at line {line}: names are unique in a file",
+                                escape(&name)
+                            ),
+                        );
                     }
-                    None => {
-                        names.insert(name.clone(), at.0);
+                    Entry::Vacant(slot) => {
+                        slot.insert(at.0);
                     }
                 }
                 Some(name)
@@ -583,37 +629,36 @@ impl<'t> Linter<'t> {
                 None
             }
         };
-        let name = name.as_deref();
-        let who = name.map_or_else(
-            || format!("token {n}"),
-            |s| format!("token `{}`", escape(s)),
-        );
+        let owned_name = name;
+        let name = owned_name.as_deref();
+        let who = Who { n, name };
 
         match Self::string(&object, "token") {
             Field::Text(value, raw_value) => {
                 let value_at = self.place(raw_value);
-                match Token::parse_lenient(&value) {
-                    Err(e) => self.push(
-                        Code::TokenPrefix,
-                        value_at,
-                        name,
-                        format!("{who} has a token value the server will not accept: {e}"),
-                    ),
-                    Ok(_) => {
-                        if let Err(e) = Token::parse(&value) {
-                            self.push(
-                                Code::TokenLength,
-                                value_at,
-                                name,
-                                format!(
-                                    "{who} has a token value that was not generated as tokens are (64 random bytes): {e}; it may be guessable: rotate it"
-                                ),
-                            );
-                        }
+                // A generated token (the usual case) passes the strict check, and then
+                // the lenient one too.
+                if let Err(strict) = Token::parse(&value) {
+                    match Token::parse_lenient(&value) {
+                        Err(e) => self.push(
+                            Code::TokenPrefix,
+                            value_at,
+                            name,
+                            format!("{who} has a token value the server will not accept: {e}"),
+                        ),
+                        Ok(_) => self.push(
+                            Code::TokenLength,
+                            value_at,
+                            name,
+                            format!(
+                                "{who} has a token value that was not generated as tokens are (64 random bytes): {strict}; it may be guessable: rotate it"
+                            ),
+                        ),
                     }
                 }
-                match values.get(&value) {
-                    Some((offset, first)) => {
+                match values.entry(value) {
+                    Entry::Occupied(seen) => {
+                        let (offset, first) = seen.get();
                         let line = self.place_of(*offset).0;
                         let first = first
                             .as_deref()
@@ -627,8 +672,8 @@ impl<'t> Linter<'t> {
                             ),
                         );
                     }
-                    None => {
-                        values.insert(value, (at.0, name.map(str::to_owned)));
+                    Entry::Vacant(slot) => {
+                        slot.insert((at.0, owned_name.clone()));
                     }
                 }
             }
@@ -731,7 +776,7 @@ impl<'t> Linter<'t> {
 
     fn permission(
         &mut self,
-        who: &str,
+        who: &Who<'_>,
         name: Option<&str>,
         text: &str,
         raw: &'t RawValue,

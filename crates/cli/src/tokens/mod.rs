@@ -7,6 +7,7 @@ mod edit;
 mod online;
 mod review;
 
+use std::borrow::Cow;
 use std::path::Path;
 use std::time::Duration;
 
@@ -238,37 +239,56 @@ fn no_token(path: &Path, name: &str, code: crate::error::Exit) -> CliError {
 
 /// Rows as aligned columns (by display width; cells are escaped first), two spaces
 /// apart, the last column not padded.
-fn table(header: &[&str], rows: &[Vec<String>]) -> String {
-    let rows: Vec<Vec<std::borrow::Cow<'_, str>>> = rows
+fn table<const N: usize>(header: [&str; N], rows: &[[Cow<'_, str>; N]]) -> String {
+    // Each cell escaped, with its width, once.
+    let rows: Vec<[(Cow<'_, str>, usize); N]> = rows
         .iter()
-        .map(|r| r.iter().map(|c| influxdb3_permission::escape(c)).collect())
+        .map(|row| {
+            row.each_ref().map(|cell| {
+                let shown = influxdb3_permission::escape(cell);
+                let width = width(&shown);
+                (shown, width)
+            })
+        })
         .collect();
-    let mut widths: Vec<usize> = header.iter().map(|h| h.width()).collect();
+    let mut widths = header.map(width);
     for row in &rows {
-        for (w, cell) in widths.iter_mut().zip(row) {
-            *w = (*w).max(cell.width());
+        for (w, (_, cell)) in widths.iter_mut().zip(row) {
+            *w = (*w).max(*cell);
         }
     }
-    let mut out = String::new();
-    let mut line = |cells: &mut dyn Iterator<Item = &str>| {
-        let mut text = String::new();
-        for (i, cell) in cells.enumerate() {
+    let line_len = widths.iter().sum::<usize>() + 2 * N + 1;
+    let mut out = String::with_capacity(line_len * (rows.len() + 1));
+    let mut line = |cells: &mut dyn Iterator<Item = (&str, usize)>| {
+        let start = out.len();
+        for (i, (cell, width)) in cells.enumerate() {
             if i > 0 {
-                text.push_str("  ");
+                out.push_str("  ");
             }
-            text.push_str(cell);
-            if i + 1 < widths.len() {
-                text.push_str(&" ".repeat(widths[i].saturating_sub(cell.width())));
+            out.push_str(cell);
+            if i + 1 < N {
+                out.extend(std::iter::repeat_n(' ', widths[i].saturating_sub(width)));
             }
         }
-        out.push_str(text.trim_end());
+        let kept = out[start..].trim_end().len();
+        out.truncate(start + kept);
         out.push('\n');
     };
-    line(&mut header.iter().copied());
+    line(&mut header.iter().map(|h| (*h, width(h))));
     for row in &rows {
-        line(&mut row.iter().map(AsRef::as_ref));
+        line(&mut row.iter().map(|(cell, width)| (cell.as_ref(), *width)));
     }
     out
+}
+
+/// The display width of `text` (printable ASCII, the usual case, is one column a
+/// byte).
+fn width(text: &str) -> usize {
+    if text.bytes().all(|b| b.is_ascii_graphic() || b == b' ') {
+        text.len()
+    } else {
+        text.width()
+    }
 }
 
 /// `one` or `many`, as `n` asks.

@@ -1,5 +1,6 @@
 //! The commands that only read: `list`, `lint`, `check`, `diff`.
 
+use std::borrow::Cow;
 use std::fmt::Write as _;
 use std::path::Path;
 
@@ -18,9 +19,7 @@ use crate::render::{escape, quote, quote_path};
 
 /// The first 9 hex characters of the token's SHA-512, as `system.tokens` shows it.
 fn hash_prefix(entry: &TokenEntry<'_>) -> String {
-    let mut hash = entry.token().hash().to_string();
-    hash.truncate(9);
-    hash
+    format!("{:.9}", entry.token().hash())
 }
 
 /// The canonical form of each permission text, worked out once per distinct text (a
@@ -70,25 +69,47 @@ pub(super) fn list(path: &Path, format: Format) -> Result<Outcome, CliError> {
     if file.tokens().is_empty() {
         return Ok(Outcome::ok(format!("No tokens in {}.\n", quote_path(path))));
     }
-    let rows: Vec<Vec<String>> = file
+    // Tokens made together share their permissions and expiry: each text is made once
+    // per run of tokens alike, and the rows borrow it.
+    let mut permissions: Vec<(Vec<&str>, String)> = Vec::new();
+    let mut expiries: Vec<((Option<Timestamp>, bool), String)> = Vec::new();
+    let shared: Vec<(usize, usize)> = file
         .tokens()
         .iter()
         .map(|t| {
-            let expiry = match t.expiry() {
-                None => "never".to_owned(),
-                Some(at) if t.is_expired(now) => format!("{at} (expired)"),
-                Some(at) => at.to_string(),
-            };
-            vec![
-                t.name().to_owned(),
-                canonical.of(t).join(" "),
-                expiry,
-                hash_prefix(t),
+            if !permissions
+                .last()
+                .is_some_and(|(texts, _)| texts.iter().copied().eq(t.permission_texts()))
+            {
+                permissions.push((t.permission_texts().collect(), canonical.of(t).join(" ")));
+            }
+            let expiry = (t.expiry(), t.is_expired(now));
+            if expiries.last().is_none_or(|(last, _)| *last != expiry) {
+                let text = match expiry {
+                    (None, _) => "never".to_owned(),
+                    (Some(at), true) => format!("{at} (expired)"),
+                    (Some(at), false) => at.to_string(),
+                };
+                expiries.push((expiry, text));
+            }
+            (permissions.len() - 1, expiries.len() - 1)
+        })
+        .collect();
+    let rows: Vec<[Cow<'_, str>; 4]> = file
+        .tokens()
+        .iter()
+        .zip(shared)
+        .map(|(t, (p, e))| {
+            [
+                Cow::Borrowed(t.name()),
+                Cow::Borrowed(permissions[p].1.as_str()),
+                Cow::Borrowed(expiries[e].1.as_str()),
+                Cow::Owned(hash_prefix(t)),
             ]
         })
         .collect();
     Ok(Outcome::ok(table(
-        &["NAME", "PERMISSIONS", "EXPIRY", "HASH"],
+        ["NAME", "PERMISSIONS", "EXPIRY", "HASH"],
         &rows,
     )))
 }
