@@ -320,6 +320,8 @@ fn the_fast_path_reads_as_toml_does() {
         "# a comment\ncreate_databases = ['a', \"b\"] # trailing\n[[token]]\nname = 'x'\npermissions = [\n  \"db:a:read\",\n  'db:b:write',\n]\nexpires_at = \"2100-01-01T00:00:00Z\"\n",
         "[[token]]\n[[token]]\nname = \"x\"\n",
         "[[token]]\nname = \"\"\npermissions = []\n",
+        "\r\n# é, and a tab:\t\r\n  [[token]]  # indented\r\n\tname='a'\r\npermissions = [ # open\r\n\r\n  'db:a:read' # one\r\n  , \"db:b:read\" ]\r\nexpiry = \"1d\"",
+        "[[token]]\nname = ''\npermissions = [\"\",'']\n",
     ] {
         assert_eq!(fuzz_paths_agree(text), Some(true), "{text:?}");
     }
@@ -350,15 +352,14 @@ fn the_fast_path_reads_as_toml_does() {
         "[[token]]\nname =\n",
         "[[token]]\nname = \"a\u{1}\"\n",
         "[[token]]\n = \"a\"\n",
-        // A line that begins with `[[token]]` inside a string or a list: the fast path
-        // reads in pieces cut at such lines, and gives up on them.
+        // Multi-line strings, whatever they hold, and a header inside a list.
         "[[token]]\nname = \"\"\"a\n[[token]]\n\"\"\"\n",
         "[[token]]\nname = \'\'\'a\n[[token]]\n\'\'\'\n",
         "create_databases = [\n[[token]]\n]\n",
     ] {
         assert_eq!(fuzz_paths_agree(text), None, "{text:?}");
     }
-    // A manifest of many pieces: read alike, and an error far in has its place.
+    // A big manifest: read alike, and an error far in has its place.
     let mut big = String::from("create_databases = [\"a\"]\n");
     for i in 0..3_000 {
         let _ = write!(

@@ -11,6 +11,7 @@ use std::collections::{HashMap, HashSet};
 use std::fmt;
 use std::hash::{BuildHasher, RandomState};
 use std::io::{self, Write};
+use std::sync::Arc;
 
 use influxdb3_permission::{DatabaseName, Grants, Permission, PermissionSet, Scope};
 use influxdb3_token::{Timestamp, Token, TokenName};
@@ -221,7 +222,48 @@ impl TokenRecord<'_> {
 #[derive(Debug, Clone, PartialEq)]
 pub struct TokenEntry<'a> {
     record: TokenRecord<'a>,
-    permissions: Vec<Cow<'a, str>>,
+    permissions: Texts<'a>,
+}
+
+/// An entry's permission texts: as a file held them, or made for new tokens (and then
+/// shared by the entries made [`alike`](TokenEntry::alike)).
+#[derive(Clone)]
+enum Texts<'a> {
+    Read(Vec<Cow<'a, str>>),
+    Made(Arc<[Cow<'static, str>]>),
+}
+
+impl<'a> Texts<'a> {
+    fn as_slice(&self) -> &[Cow<'a, str>] {
+        match self {
+            Texts::Read(texts) => texts,
+            Texts::Made(texts) => texts,
+        }
+    }
+
+    fn into_owned(self) -> Texts<'static> {
+        match self {
+            Texts::Read(texts) => Texts::Read(
+                texts
+                    .into_iter()
+                    .map(|t| Cow::Owned(t.into_owned()))
+                    .collect(),
+            ),
+            Texts::Made(texts) => Texts::Made(texts),
+        }
+    }
+}
+
+impl PartialEq for Texts<'_> {
+    fn eq(&self, other: &Self) -> bool {
+        self.as_slice() == other.as_slice()
+    }
+}
+
+impl fmt::Debug for Texts<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_list().entries(self.as_slice()).finish()
+    }
 }
 
 impl TokenEntry<'_> {
@@ -242,14 +284,57 @@ impl TokenEntry<'_> {
         }
         Ok(TokenEntry {
             record: TokenRecord::new(token, name, expiry),
-            permissions: grants
-                .iter()
-                .map(|p| {
-                    let mut text = String::with_capacity(32);
-                    let _ = fmt::Write::write_fmt(&mut text, format_args!("{p}"));
-                    Cow::Owned(text)
-                })
-                .collect(),
+            permissions: Texts::Made(
+                grants
+                    .iter()
+                    .map(|p| {
+                        let mut text = String::with_capacity(32);
+                        let _ = fmt::Write::write_fmt(&mut text, format_args!("{p}"));
+                        Cow::Owned(text)
+                    })
+                    .collect(),
+            ),
+        })
+    }
+
+    /// An entry for another new permission token with this one's permissions, which
+    /// the two share: a batch of tokens alike holds its permission texts once.
+    ///
+    /// ```
+    /// use influxdb3_permission::{Grants, Permission};
+    /// use influxdb3_token::{Token, TokenName};
+    /// use influxdb3_tokenfile::TokenEntry;
+    ///
+    /// let grants = Grants::try_from(vec!["db:metrics:write".parse::<Permission>()?])?;
+    /// let first = TokenEntry::new(Token::generate()?, TokenName::new("a")?, None, &grants)?;
+    /// let second = first.alike(Token::generate()?, TokenName::new("b")?, None)?;
+    /// assert_eq!(second.permission_texts().collect::<Vec<_>>(), ["db:metrics:write"]);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    ///
+    /// # Errors
+    ///
+    /// [`AddError::ReservedName`], as [`new`](Self::new).
+    pub fn alike(
+        &self,
+        token: Token,
+        name: TokenName,
+        expiry: Option<Timestamp>,
+    ) -> Result<TokenEntry<'static>, AddError> {
+        if name.is_admin() {
+            return Err(AddError::ReservedName);
+        }
+        Ok(TokenEntry {
+            record: TokenRecord::new(token, name, expiry),
+            permissions: match &self.permissions {
+                Texts::Made(texts) => Texts::Made(Arc::clone(texts)),
+                Texts::Read(texts) => Texts::Made(
+                    texts
+                        .iter()
+                        .map(|t| Cow::Owned(t.as_ref().to_owned()))
+                        .collect(),
+                ),
+            },
         })
     }
 
@@ -257,11 +342,7 @@ impl TokenEntry<'_> {
     pub fn into_owned(self) -> TokenEntry<'static> {
         TokenEntry {
             record: self.record.into_owned(),
-            permissions: self
-                .permissions
-                .into_iter()
-                .map(|p| Cow::Owned(p.into_owned()))
-                .collect(),
+            permissions: self.permissions.into_owned(),
         }
     }
 
@@ -270,12 +351,15 @@ impl TokenEntry<'_> {
     pub fn permissions(&self) -> impl Iterator<Item = Permission> + '_ {
         // Each was checked when the file was read or the entry made, so none is
         // skipped; were one to fail, it would grant nothing rather than panic.
-        self.permissions.iter().filter_map(|p| p.parse().ok())
+        self.permissions
+            .as_slice()
+            .iter()
+            .filter_map(|p| p.parse().ok())
     }
 
     /// Its permissions as the file writes them (each one valid).
     pub fn permission_texts(&self) -> impl ExactSizeIterator<Item = &str> {
-        self.permissions.iter().map(AsRef::as_ref)
+        self.permissions.as_slice().iter().map(AsRef::as_ref)
     }
 
     /// What it may do: its permissions as a set, to ask
@@ -301,7 +385,7 @@ impl TokenEntry<'_> {
             integer(w, at.millis())?;
         }
         member(w, &mut first, INDENT, "permissions")?;
-        list(w, INDENT, self.permissions.iter().map(AsRef::as_ref))?;
+        list(w, INDENT, self.permission_texts())?;
         record.extra.write_json(w, &mut first, INDENT)
     }
 }
@@ -854,14 +938,14 @@ fn check_permission<E: de::Error>(text: &str) -> Result<(), E> {
 }
 
 /// Permission strings, as a file writes them.
-type Texts<'a> = Vec<Cow<'a, str>>;
+type ReadTexts<'a> = Vec<Cow<'a, str>>;
 
 /// The fields of one token object, read in any order; the rest kept in `extra`.
 struct Fields<'a> {
     token: Option<Token>,
     name: Option<Cow<'a, str>>,
     expiry: Option<Timestamp>,
-    permissions: Option<Vec<Cow<'a, str>>>,
+    permissions: Option<ReadTexts<'a>>,
     extra: Extra<'a>,
 }
 
@@ -910,7 +994,10 @@ impl<'de> Fields<'de> {
         Ok(f)
     }
 
-    fn record<E: de::Error>(self, what: &str) -> Result<(TokenRecord<'de>, Option<Texts<'de>>), E> {
+    fn record<E: de::Error>(
+        self,
+        what: &str,
+    ) -> Result<(TokenRecord<'de>, Option<ReadTexts<'de>>), E> {
         Ok((
             TokenRecord {
                 token: self.token.ok_or_else(|| missing(what, "token"))?,
@@ -959,7 +1046,7 @@ impl<'de> Visitor<'de> for EntrySeed<'_, 'de> {
         let (record, permissions) = Fields::read(map, Some(self.0))?.record("a token")?;
         Ok(TokenEntry {
             record,
-            permissions: permissions.ok_or_else(|| missing("a token", "permissions"))?,
+            permissions: Texts::Read(permissions.ok_or_else(|| missing("a token", "permissions"))?),
         })
     }
 }

@@ -130,6 +130,46 @@ fn the_page_example_round_trips() {
 }
 
 #[test]
+fn entries_made_alike_are_entries_made_anew() {
+    let g = grants(&["db:db1,db2:read,write", "system:health:read"]);
+    let expiry = Some(Timestamp::from_millis(NOW));
+    let first = TokenEntry::new(Token::generate().unwrap(), name("a"), expiry, &g).unwrap();
+    let token = Token::generate().unwrap();
+    let alike = first.alike(token.clone(), name("b"), None).unwrap();
+    assert_eq!(alike, TokenEntry::new(token, name("b"), None, &g).unwrap());
+    // Alike an entry read from a file: its texts as the file wrote them.
+    let file = TokenFile::parse(PAGE_EXAMPLE).unwrap();
+    let read = &file.tokens()[0];
+    let copy = read
+        .alike(Token::generate().unwrap(), name("c"), None)
+        .unwrap();
+    assert!(copy.permission_texts().eq(read.permission_texts()));
+    assert!(matches!(
+        first.alike(Token::generate().unwrap(), name("_admin"), None),
+        Err(AddError::ReservedName)
+    ));
+    // Written alike.
+    let mut a = TokenFile::new();
+    let mut b = TokenFile::new();
+    let token = Token::generate().unwrap();
+    a.add_many(
+        vec![first.alike(token.clone(), name("d"), expiry).unwrap()],
+        &[],
+    )
+    .unwrap();
+    b.add_many(
+        vec![TokenEntry::new(token, name("d"), expiry, &g).unwrap()],
+        &[],
+    )
+    .unwrap();
+    assert_eq!(a.to_json(), b.to_json());
+}
+
+fn name(n: &str) -> TokenName {
+    TokenName::new(n).unwrap()
+}
+
+#[test]
 fn append_adds_in_upstream_key_order_and_unions_databases() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("tokens.json");

@@ -2,7 +2,7 @@
 //! `remove`, `rotate`, `apply`.
 
 use std::collections::HashSet;
-use std::fmt::Write as _;
+use std::fmt::{self, Write as _};
 use std::fs;
 use std::os::unix::fs::MetadataExt;
 use std::path::{Path, PathBuf};
@@ -13,11 +13,10 @@ use influxdb3_token::{Timestamp, Token, TokenName};
 use influxdb3_tokenfile::{
     Conflict, Edit, TokenEntry, TokenFile, TokenFileError, Written, create_private_file,
 };
+use serde::Serialize;
 use serde_json::{Value, json};
 
-use super::{
-    Outcome, counted, drift_detail, expiry_text, json, lock_timeout, no_token, strings, unusable,
-};
+use super::{Outcome, counted, drift_detail, expiry_text, json, lock_timeout, no_token, unusable};
 use crate::args::{CreateFormat, EditOptions, FileWrite, Format};
 use crate::error::{CliError, Exit};
 use crate::render::{Paint, escape, quote, quote_list, quote_path};
@@ -424,7 +423,10 @@ fn carry_out(
         .filter(|s| matches!(s, Step::Create { .. }))
         .count();
     let mut secrets = Vec::with_capacity(creates);
-    let mut entries = Vec::with_capacity(creates);
+    let mut entries = NewEntries {
+        entries: Vec::with_capacity(creates),
+        made: Vec::new(),
+    };
     let mut fresh = match Token::generate_many(creates) {
         Ok(tokens) => tokens.into_iter(),
         Err(e) => {
@@ -446,7 +448,7 @@ fn carry_out(
                     continue;
                 };
                 secrets.push(token.clone());
-                entries.push(TokenEntry::new(token, name.clone(), *expiry, grants)?);
+                entries.push(token, name.clone(), *expiry, grants)?;
             }
             Step::Update(Drift {
                 name,
@@ -465,7 +467,7 @@ fn carry_out(
             _ => {}
         }
     }
-    file.add_many(entries, &plan.create_databases)?;
+    file.add_many(entries.entries, &plan.create_databases)?;
     let touched = plan.steps.iter().filter_map(|s| match s {
         Step::Create { grants, .. } | Step::Update(Drift { grants, .. }) => Some(grants),
         _ => None,
@@ -495,6 +497,40 @@ fn carry_out(
     } else {
         Edit::Unchanged(Ok(applied))
     })
+}
+
+/// The entries of new tokens; those with grants alike share their permission texts (a
+/// manifest of thousands of tokens repeats a few grants).
+struct NewEntries<'p> {
+    entries: Vec<TokenEntry<'static>>,
+    /// The first entry made for each of the first few distinct grants.
+    made: Vec<(&'p Grants, usize)>,
+}
+
+impl<'p> NewEntries<'p> {
+    fn push(
+        &mut self,
+        token: Token,
+        name: TokenName,
+        expiry: Option<Timestamp>,
+        grants: &'p Grants,
+    ) -> Result<(), influxdb3_tokenfile::AddError> {
+        let like = self
+            .made
+            .iter()
+            .find(|(g, _)| *g == grants)
+            .and_then(|(_, i)| self.entries.get(*i));
+        let entry = if let Some(like) = like {
+            like.alike(token, name, expiry)?
+        } else {
+            if self.made.len() < 8 {
+                self.made.push((grants, self.entries.len()));
+            }
+            TokenEntry::new(token, name, expiry, grants)?
+        };
+        self.entries.push(entry);
+        Ok(())
+    }
 }
 
 /// The names of the tokens `steps` creates, in order.
@@ -568,18 +604,80 @@ fn apply_warnings(applied: &Applied, a: &Apply<'_>) -> Vec<String> {
     warnings
 }
 
+/// `tokens apply --format json`: the report, written field by field (no value tree:
+/// a manifest may have tens of thousands of tokens).
+#[derive(Serialize)]
+struct ApplyReport<'a> {
+    manifest: String,
+    output_file: String,
+    dry_run: bool,
+    changed: bool,
+    steps: Vec<StepReport<'a>>,
+    secrets_out: Option<String>,
+}
+
+/// One step of [`ApplyReport`], tagged by its `action`.
+#[derive(Serialize)]
+#[serde(tag = "action", rename_all = "lowercase")]
+enum StepReport<'a> {
+    Create {
+        name: &'a str,
+        permissions: Shown<'a, [Permission]>,
+        expiry: Option<Shown<'a, Timestamp>>,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        token: Option<&'a str>,
+    },
+    Keep {
+        name: &'a str,
+        expired: bool,
+    },
+    Update(DriftReport<'a>),
+    Drift(DriftReport<'a>),
+    Delete {
+        name: &'a str,
+    },
+    Unlisted {
+        name: &'a str,
+    },
+    Other {},
+}
+
+/// A drifted or updated token, in [`StepReport`].
+#[derive(Serialize)]
+struct DriftReport<'a> {
+    name: &'a str,
+    widened: Shown<'a, [Permission]>,
+    narrowed: Shown<'a, [Permission]>,
+    expiry: Option<ExpiryChange<'a>>,
+}
+
+/// An expiry that changes, in [`DriftReport`].
+#[derive(Serialize)]
+struct ExpiryChange<'a> {
+    old: Option<Shown<'a, Timestamp>>,
+    new: Option<Shown<'a, Timestamp>>,
+}
+
+/// A value written as it displays (permissions in their canonical form, instants in
+/// RFC 3339), or a list of them.
+struct Shown<'a, T: ?Sized>(&'a T);
+
+impl<T: fmt::Display> Serialize for Shown<'_, T> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_str(self.0)
+    }
+}
+
+impl<T: fmt::Display> Serialize for Shown<'_, [T]> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_seq(self.0.iter().map(Shown))
+    }
+}
+
 fn apply_json(applied: &Applied, written: &Written, a: &Apply<'_>) -> String {
-    let secrets: std::collections::HashMap<&str, &Token> = created(&applied.steps)
-        .map(TokenName::as_str)
-        .zip(&applied.secrets)
-        .collect();
-    let secret = |name: &str| -> Option<String> {
-        if a.secrets_out.is_some() || a.options.dry_run {
-            return None;
-        }
-        secrets.get(name).map(|t| t.expose_secret().to_owned())
-    };
-    let steps: Vec<Value> = applied
+    let mut secrets = applied.secrets.iter();
+    let shown = a.secrets_out.is_none() && !a.options.dry_run;
+    let steps = applied
         .steps
         .iter()
         .map(|s| match s {
@@ -587,44 +685,45 @@ fn apply_json(applied: &Applied, written: &Written, a: &Apply<'_>) -> String {
                 name,
                 grants,
                 expiry,
-            } => {
-                let mut v = json!({
-                    "action": "create",
-                    "name": name.as_str(),
-                    "permissions": grants.iter().map(ToString::to_string).collect::<Vec<_>>(),
-                    "expiry": expiry.map(|at| at.to_string()),
-                });
-                if let Some(token) = secret(name.as_str()) {
-                    v["token"] = json!(token);
+            } => StepReport::Create {
+                name: name.as_str(),
+                permissions: Shown(&**grants),
+                expiry: expiry.as_ref().map(Shown),
+                token: secrets.next().filter(|_| shown).map(Token::expose_secret),
+            },
+            Step::Keep { name, expired } => StepReport::Keep {
+                name: name.as_str(),
+                expired: *expired,
+            },
+            Step::Update(d) | Step::Drift(d) => {
+                let d2 = DriftReport {
+                    name: d.name.as_str(),
+                    widened: Shown(&d.widened[..]),
+                    narrowed: Shown(&d.narrowed[..]),
+                    expiry: d.expiry_change.as_ref().map(|(old, new)| ExpiryChange {
+                        old: old.as_ref().map(Shown),
+                        new: new.as_ref().map(Shown),
+                    }),
+                };
+                if matches!(s, Step::Update(_)) {
+                    StepReport::Update(d2)
+                } else {
+                    StepReport::Drift(d2)
                 }
-                v
             }
-            Step::Keep { name, expired } => {
-                json!({"action": "keep", "name": name.as_str(), "expired": expired})
-            }
-            Step::Update(d) | Step::Drift(d) => json!({
-                "action": if matches!(s, Step::Update(_)) { "update" } else { "drift" },
-                "name": d.name.as_str(),
-                "widened": strings(&d.widened),
-                "narrowed": strings(&d.narrowed),
-                "expiry": d.expiry_change.map(|(old, new)| json!({
-                    "old": old.map(|at| at.to_string()),
-                    "new": new.map(|at| at.to_string()),
-                })),
-            }),
-            Step::Delete { name } => json!({"action": "delete", "name": name}),
-            Step::Unlisted { name } => json!({"action": "unlisted", "name": name}),
-            _ => json!({"action": "other"}),
+            Step::Delete { name } => StepReport::Delete { name },
+            Step::Unlisted { name } => StepReport::Unlisted { name },
+            _ => StepReport::Other {},
         })
         .collect();
-    json(&json!({
-        "manifest": a.manifest.display().to_string(),
-        "output_file": written.path.display().to_string(),
-        "dry_run": a.options.dry_run,
-        "changed": written.changed,
-        "steps": steps,
-        "secrets_out": a.secrets_out.map(|p| p.display().to_string()),
-    }))
+    json(&ApplyReport {
+        manifest: a.manifest.display().to_string(),
+        output_file: written.path.display().to_string(),
+        dry_run: a.options.dry_run,
+        changed: written.changed,
+        steps,
+        secrets_out: a.secrets_out.map(|p| p.display().to_string()),
+    })
 }
 
 /// How many steps of each kind: created, kept, updated, drifted, deleted, unlisted.

@@ -336,7 +336,7 @@ fn drift_detail(d: &Drift) -> String {
 }
 
 /// One JSON document and a newline, hidden characters escaped as `\uXXXX`.
-fn json(value: &serde_json::Value) -> String {
+fn json(value: &impl serde::Serialize) -> String {
     let mut out = serde_json::to_string_pretty(value).unwrap_or_default();
     out.push('\n');
     crate::render::escape_json(&out)
