@@ -147,10 +147,10 @@ fn cells(row: &TokenRow) -> [Option<String>; 10] {
         Some(row.name.clone()),
         Some(row.hash.clone()),
         row.created_at.map(time),
-        None,
-        None,
-        None,
-        None,
+        row.description.clone(),
+        row.created_by.map(|id| id.to_string()),
+        row.updated_at.map(time),
+        row.updated_by.map(|id| id.to_string()),
         row.expiry.map(time),
         Some(
             row.permissions
@@ -171,7 +171,9 @@ fn render(rows: &[TokenRow], format: ShowFormat) -> String {
         for (column, cell) in COLUMNS.iter().zip(row) {
             let Some(cell) = cell else { continue };
             let value = match (*column, cell.parse::<u64>()) {
-                ("token_id", Ok(id)) => Value::from(id),
+                ("token_id" | "created_by_token_id" | "updated_by_token_id", Ok(id)) => {
+                    Value::from(id)
+                }
                 _ => Value::from(cell.clone()),
             };
             map.insert((*column).to_owned(), value);

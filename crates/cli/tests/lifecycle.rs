@@ -206,6 +206,58 @@ fn show_tokens_filters_on_the_servers_rows() {
     assert_eq!(server.requests().len(), before);
 }
 
+/// Filtered rows are the server's rows: every column, the update of a regenerated
+/// admin token included, in each format.
+#[test]
+fn filtered_rows_keep_every_column_of_the_servers() {
+    let (server, admin) = server();
+    let (code, out, err) = online(
+        &server,
+        &admin,
+        &[
+            "create",
+            "token",
+            "--admin",
+            "--regenerate",
+            "--yes",
+            "--format",
+            "token",
+        ],
+    );
+    assert_eq!(code, Some(0), "{err}");
+    let admin = Token::parse(out.trim()).unwrap();
+    let show = |args: &[&str]| {
+        let (code, out, err) = online(&server, &admin, args);
+        assert_eq!(code, Some(0), "{err}");
+        out
+    };
+    // JSON: the object the server wrote for `_admin`, updated by itself.
+    let all: Vec<serde_json::Value> =
+        serde_json::from_str(&show(&["show", "tokens", "--format", "json"])).unwrap();
+    let row = all.iter().find(|r| r["name"] == "_admin").unwrap();
+    assert_eq!(row["updated_by_token_id"], row["token_id"], "{row}");
+    assert!(row["updated_at"].is_string(), "{row}");
+    let filtered: Vec<serde_json::Value> = serde_json::from_str(&show(&[
+        "show", "tokens", "--format", "json", "--name", "_admin",
+    ]))
+    .unwrap();
+    assert_eq!(filtered, std::slice::from_ref(row));
+    // CSV: the server's line.
+    let all = show(&["show", "tokens", "--format", "csv"]);
+    let line = all.lines().find(|l| l.contains(",_admin,")).unwrap();
+    let filtered = show(&["show", "tokens", "--format", "csv", "--name", "_admin"]);
+    assert_eq!(filtered.lines().nth(1), Some(line));
+    // The table: the same cells.
+    let cells = |table: &str| -> Vec<String> {
+        let line = table.lines().find(|l| l.contains("| _admin ")).unwrap();
+        line.split('|').map(|c| c.trim().to_owned()).collect()
+    };
+    assert_eq!(
+        cells(&show(&["show", "tokens", "--name", "_admin"])),
+        cells(&show(&["show", "tokens"]))
+    );
+}
+
 #[test]
 fn show_tokens_refusals_say_why() {
     let (server, _) = server();

@@ -59,6 +59,14 @@ pub struct TokenRow {
     pub hash: String,
     /// When it was created.
     pub created_at: Option<Timestamp>,
+    /// Its description, if the server keeps one.
+    pub description: Option<String>,
+    /// The id of the token that created it, if the server says.
+    pub created_by: Option<u64>,
+    /// When it was last changed, if ever.
+    pub updated_at: Option<Timestamp>,
+    /// The id of the token that last changed it, if the server says.
+    pub updated_by: Option<u64>,
     /// When it expires; `None` for never.
     pub expiry: Option<Timestamp>,
     /// Its permissions (`*:*:*` for an admin token).
@@ -79,6 +87,10 @@ struct Wire {
     name: String,
     hash: String,
     created_at: Option<String>,
+    description: Option<String>,
+    created_by_token_id: Option<u64>,
+    updated_at: Option<String>,
+    updated_by_token_id: Option<u64>,
     expiry: Option<String>,
     permissions: Option<String>,
 }
@@ -119,6 +131,10 @@ pub(crate) fn rows(body: &str) -> Result<Vec<TokenRow>, BodyProblem> {
             Ok(TokenRow {
                 id: w.token_id,
                 created_at: time(w.created_at)?,
+                description: w.description,
+                created_by: w.created_by_token_id,
+                updated_at: time(w.updated_at)?,
+                updated_by: w.updated_by_token_id,
                 expiry: time(w.expiry)?,
                 name: w.name,
                 hash: w.hash,

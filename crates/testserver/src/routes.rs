@@ -353,8 +353,10 @@ fn regenerate_admin(
     }
     // The new token first, so that a failing random source leaves the old one.
     let token = new_token()?;
-    state.remove(ADMIN_NAME);
-    store(state, &token, ADMIN_NAME, true, &[Permission::Admin], None)
+    state
+        .regenerate(ADMIN_NAME, &token)
+        .map(|body| created(&body))
+        .ok_or_else(|| Response::text(404, "the requested resource was not found"))
 }
 
 fn create_named_admin(

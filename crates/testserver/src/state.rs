@@ -17,6 +17,9 @@ pub(crate) struct Record {
     pub(crate) listed: Vec<Permission>,
     pub(crate) expiry: Option<Timestamp>,
     pub(crate) created: Timestamp,
+    /// When and by which token it was last changed (a regenerated admin token: by
+    /// itself, as upstream records it).
+    pub(crate) updated: Option<(Timestamp, u64)>,
 }
 
 impl Record {
@@ -97,7 +100,6 @@ impl State {
                 return Err(CreateError::UnknownDatabase(db.to_string()));
             }
         }
-        let hash = token.hash();
         let record = Record {
             id: self.next_id,
             name: name.to_owned(),
@@ -106,8 +108,16 @@ impl State {
             listed: permissions.to_vec(),
             expiry,
             created: Timestamp::now(),
+            updated: None,
         };
         self.next_id += 1;
+        Ok(self.keep(token, record))
+    }
+
+    /// Stores `record` under `token`'s hash, and gives the response body the server
+    /// sends.
+    fn keep(&mut self, token: &Token, record: Record) -> serde_json::Value {
+        let hash = token.hash();
         let body = json!({
             "id": record.id,
             "name": record.name,
@@ -118,7 +128,17 @@ impl State {
         });
         self.names.insert(record.name.clone(), hash);
         self.tokens.insert(hash, record);
-        Ok(body)
+        body
+    }
+
+    /// Gives the token named `name` a new secret, as upstream regenerates its admin
+    /// token: the same id, name and creation time, updated now by itself. `None` when
+    /// there is no such token.
+    pub(crate) fn regenerate(&mut self, name: &str, token: &Token) -> Option<serde_json::Value> {
+        let old = self.names.remove(name)?;
+        let mut record = self.tokens.remove(&old)?;
+        record.updated = Some((Timestamp::now(), record.id));
+        Some(self.keep(token, record))
     }
 
     /// The rows of `system.tokens`, by id: the record and the first 9 hex characters of

@@ -55,8 +55,8 @@ fn cells(mode: Mode, record: &Record, hash: &str) -> [Option<String>; 10] {
         Some(time(record.created)),
         None,
         None,
-        None,
-        None,
+        record.updated.map(|(at, _)| time(at)),
+        record.updated.map(|(_, by)| by.to_string()),
         record.expiry.map(time),
         Some(permissions),
     ]
@@ -90,7 +90,8 @@ fn object(row: &[Option<String>; 10]) -> Value {
     let mut map = Map::new();
     for (column, cell) in COLUMNS.iter().zip(row) {
         let Some(cell) = cell else { continue };
-        let value = if *column == "token_id" {
+        // The ids are numbers; the rest strings.
+        let value = if column.ends_with("token_id") {
             cell.parse::<u64>()
                 .map_or_else(|_| Value::from(cell.clone()), Value::from)
         } else {
