@@ -8,8 +8,8 @@
 
 use std::borrow::Cow;
 use std::cell::OnceCell;
-use std::collections::HashMap;
 use std::collections::hash_map::Entry;
+use std::collections::{HashMap, HashSet};
 use std::fmt;
 use std::path::Path;
 
@@ -205,7 +205,7 @@ impl fmt::Display for Lint {
 pub fn lint(text: &str, now: Timestamp) -> Vec<Lint> {
     let mut linter = Linter {
         text,
-        clean: std::collections::HashSet::new(),
+        clean: HashSet::new(),
         line_starts: OnceCell::new(),
         found: Vec::new(),
         now,
@@ -250,7 +250,7 @@ pub fn lint_file(path: impl AsRef<Path>, now: Timestamp) -> Result<Vec<Lint>, To
 struct Linter<'t> {
     text: &'t str,
     /// Permission texts that had nothing to report.
-    clean: std::collections::HashSet<&'t str>,
+    clean: HashSet<&'t str>,
     /// Byte offsets where lines start, worked out for the first finding.
     line_starts: OnceCell<Vec<usize>>,
     found: Vec<Lint>,
@@ -400,8 +400,17 @@ impl<'t> Linter<'t> {
 
     /// Each key that an object has twice, reported at its second value.
     fn duplicate_keys(&mut self, object: &RawObject<'t>, token: Option<&str>) {
+        // A token has a handful of keys, compared in place; a hostile object may have
+        // millions, which a set keeps linear.
+        let mut seen = HashSet::new();
+        let many = object.0.len() > 16;
         for (i, (key, value)) in object.0.iter().enumerate() {
-            if object.0[..i].iter().any(|(k, _)| k == key) {
+            let again = if many {
+                !seen.insert(key.as_ref())
+            } else {
+                object.0[..i].iter().any(|(k, _)| k == key)
+            };
+            if again {
                 let at = self.place(value);
                 self.push(
                     Code::DuplicateField,

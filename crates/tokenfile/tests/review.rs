@@ -1,6 +1,8 @@
 //! The review tools' logic: lint findings and their lines, diffs by what is granted,
 //! merges and their conflicts, remove and rotate.
 
+use std::fmt::Write as _;
+
 use influxdb3_token::{Timestamp, Token};
 use influxdb3_tokenfile::{Code, Conflict, FileDiff, Severity, TokenFile, lint};
 
@@ -105,6 +107,30 @@ fn not_json_and_wrong_shapes_are_findings_not_failures() {
     assert_eq!(codes("{\"x\": 1}"), [(Code::WrongShape, 1)]);
     assert_eq!(codes("{\n\"tokens\": {}}"), [(Code::WrongShape, 2)]);
     assert_eq!(codes(""), [(Code::NotJson, 1)]);
+}
+
+#[test]
+fn repeated_keys_are_found_in_objects_of_any_size() {
+    // Few keys are compared in place, many through a set: the same findings.
+    for extra in [0, 40] {
+        let mut keys = String::new();
+        for i in 0..extra {
+            let _ = writeln!(keys, "\"x{i}\": 1,");
+        }
+        let text = format!("{{\n{keys}\"tokens\": [],\n\"x1\": 2,\n\"tokens\": []\n}}");
+        let found = codes(&text);
+        let repeated: Vec<usize> = found
+            .iter()
+            .filter(|(c, _)| *c == Code::DuplicateField)
+            .map(|(_, line)| *line)
+            .collect();
+        let want = if extra == 0 {
+            vec![extra + 4]
+        } else {
+            vec![extra + 3, extra + 4]
+        };
+        assert_eq!(repeated, want, "{text}");
+    }
 }
 
 #[test]
