@@ -1,5 +1,6 @@
 //! Carrying out a plan, and what it prints.
 
+use std::collections::HashSet;
 use std::io::{BufRead, IsTerminal};
 use std::path::{Path, PathBuf};
 
@@ -249,17 +250,16 @@ fn uncreatable(grants: &Grants, creates: &[DatabaseName]) -> Vec<String> {
         } => names.iter().collect::<Vec<_>>(),
         _ => Vec::new(),
     });
-    let mut seen: Vec<&DatabaseName> = Vec::new();
+    let mut seen: HashSet<&DatabaseName> = HashSet::new();
     let mut out = Vec::new();
     for (db, flag) in creates
         .iter()
         .map(|d| (d, "--create-databases"))
         .chain(named.map(|d| (d, "--permission")))
     {
-        if seen.contains(&db) {
+        if !seen.insert(db) {
             continue;
         }
-        seen.push(db);
         if let Some(rule) = db.uncreatable() {
             out.push(format!(
                 "database {} (in {flag}) cannot be created through the server's HTTP API: {rule}",

@@ -270,6 +270,7 @@ impl Checker<'_> {
 
     fn manifest(&mut self, raw: RawManifest<'_>) -> Result<Manifest, ManifestError> {
         let mut create_databases: Vec<DatabaseName> = Vec::new();
+        let mut listed = HashSet::new();
         for db in &raw.create_databases {
             let name = DatabaseName::new(&db.text).map_err(|e| {
                 self.fail(
@@ -281,7 +282,7 @@ impl Checker<'_> {
                     ),
                 )
             })?;
-            if !create_databases.contains(&name) {
+            if listed.insert(name.clone()) {
                 create_databases.push(name);
             }
         }

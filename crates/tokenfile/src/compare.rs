@@ -1,6 +1,6 @@
 //! Two files compared token by token, and several files merged into one.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use influxdb3_permission::{DatabaseName, Permission};
 use influxdb3_token::Timestamp;
@@ -122,8 +122,18 @@ impl FileDiff {
             old.create_databases().unwrap_or_default(),
             new.create_databases().unwrap_or_default(),
         );
-        diff.databases_added = is.iter().filter(|d| !was.contains(d)).cloned().collect();
-        diff.databases_removed = was.iter().filter(|d| !is.contains(d)).cloned().collect();
+        let (was_set, is_set): (HashSet<_>, HashSet<_>) =
+            (was.iter().collect(), is.iter().collect());
+        diff.databases_added = is
+            .iter()
+            .filter(|d| !was_set.contains(d))
+            .cloned()
+            .collect();
+        diff.databases_removed = was
+            .iter()
+            .filter(|d| !is_set.contains(d))
+            .cloned()
+            .collect();
         diff
     }
 

@@ -501,12 +501,12 @@ impl<'t> Linter<'t> {
         let mut values: HashMap<Cow<'t, str>, (usize, Option<Cow<'t, str>>)> =
             HashMap::with_capacity(list.len());
         for (i, raw) in list.into_iter().enumerate() {
-            self.token(i + 1, raw, creates.as_deref(), &mut names, &mut values);
+            self.token(i + 1, raw, creates.as_ref(), &mut names, &mut values);
         }
     }
 
     /// `create_databases`, checked; the valid names, or `None` when the key is absent.
-    fn create_databases(&mut self, top: &RawObject<'t>) -> Option<Vec<DatabaseName>> {
+    fn create_databases(&mut self, top: &RawObject<'t>) -> Option<HashSet<DatabaseName>> {
         let raw = top.get("create_databases")?;
         let Ok(list) = serde_json::from_str::<Vec<&'t RawValue>>(raw.get()) else {
             let at = self.place(raw);
@@ -516,14 +516,16 @@ impl<'t> Linter<'t> {
                 None,
                 format!("`create_databases` is {}, not a list of names", kind(raw)),
             );
-            return Some(Vec::new());
+            return Some(HashSet::new());
         };
-        let mut names = Vec::new();
+        let mut names = HashSet::new();
         for item in list {
             let at = self.place(item);
             match text_of(item) {
                 Some(name) => match DatabaseName::new(&name) {
-                    Ok(db) => names.push(db),
+                    Ok(db) => {
+                        names.insert(db);
+                    }
                     Err(e) => self.push(
                         Code::InvalidDatabaseName,
                         at,
@@ -564,7 +566,7 @@ impl<'t> Linter<'t> {
         &mut self,
         n: usize,
         raw: &'t RawValue,
-        creates: Option<&[DatabaseName]>,
+        creates: Option<&HashSet<DatabaseName>>,
         names: &mut HashMap<Cow<'t, str>, usize>,
         values: &mut HashMap<Cow<'t, str>, (usize, Option<Cow<'t, str>>)>,
     ) {
@@ -789,7 +791,7 @@ impl<'t> Linter<'t> {
         name: Option<&str>,
         text: &str,
         raw: &'t RawValue,
-        creates: Option<&[DatabaseName]>,
+        creates: Option<&HashSet<DatabaseName>>,
     ) {
         let at = self.place(raw);
         match text.parse::<Permission>() {
@@ -834,8 +836,7 @@ impl<'t> Linter<'t> {
                 names: Scope::Only(dbs),
                 ..
             }) => {
-                let creates = creates.unwrap_or_default();
-                for db in dbs.iter().filter(|db| !creates.contains(db)) {
+                for db in dbs.iter().filter(|db| !creates.is_some_and(|c| c.contains(*db))) {
                     self.push(
                         Code::UnknownDatabase,
                         at,

@@ -652,6 +652,70 @@ impl<'a> TokenFile<'a> {
         Ok(())
     }
 
+    /// Puts each of `entries` in the place of the token of the same name, as
+    /// [`replace`](Self::replace) does for one (its place and unknown fields kept; at
+    /// the end when there is none), in time linear in the file and the entries: for
+    /// updating thousands of tokens in one write.
+    ///
+    /// # Errors
+    ///
+    /// [`AddError::TokenTaken`] when a token of another name has an entry's value, and
+    /// [`AddError::NameTaken`] or [`AddError::TokenTaken`] when two entries share a
+    /// name or a value; the file is then unchanged.
+    pub fn replace_many(&mut self, entries: Vec<TokenEntry<'a>>) -> Result<(), AddError> {
+        let mut places: Vec<Option<usize>> = Vec::with_capacity(entries.len());
+        {
+            let at: HashMap<&str, usize> = self
+                .tokens
+                .iter()
+                .enumerate()
+                .map(|(i, t)| (t.name(), i))
+                .collect();
+            let mut values: HashMap<&str, &str> = self
+                .tokens
+                .iter()
+                .map(|t| (t.token.expose_secret(), t.name()))
+                .collect();
+            let mut names: HashSet<&str> = HashSet::with_capacity(entries.len());
+            for e in &entries {
+                if !names.insert(e.name()) {
+                    return Err(AddError::NameTaken {
+                        name: e.name().to_owned(),
+                    });
+                }
+                match values.insert(e.token.expose_secret(), e.name()) {
+                    Some(holder) if holder != e.name() => {
+                        return Err(AddError::TokenTaken {
+                            name: holder.to_owned(),
+                        });
+                    }
+                    _ => {}
+                }
+                places.push(at.get(e.name()).copied());
+            }
+        }
+        for (mut entry, place) in entries.into_iter().zip(places) {
+            match place {
+                Some(at) => {
+                    entry.record.extra = std::mem::take(&mut self.tokens[at].record.extra);
+                    self.tokens[at] = entry;
+                }
+                None => self.tokens.push(entry),
+            }
+        }
+        Ok(())
+    }
+
+    /// Takes the tokens named in `names` out of the file, in one pass, and gives them
+    /// back in file order.
+    pub fn remove_many(&mut self, names: &HashSet<&str>) -> Vec<TokenEntry<'a>> {
+        let (gone, kept) = std::mem::take(&mut self.tokens)
+            .into_iter()
+            .partition(|t| names.contains(t.name()));
+        self.tokens = kept;
+        gone
+    }
+
     /// The same file, owning all it holds.
     pub fn into_owned(self) -> TokenFile<'static> {
         TokenFile {
@@ -672,11 +736,13 @@ impl<'a> TokenFile<'a> {
             return;
         }
         let list = self.create_databases.get_or_insert_with(Vec::new);
-        for db in create_databases {
-            if !list.contains(db) {
-                list.push(db.clone());
-            }
-        }
+        let mut known: HashSet<&DatabaseName> = list.iter().collect();
+        let added: Vec<DatabaseName> = create_databases
+            .iter()
+            .filter(|db| known.insert(db))
+            .cloned()
+            .collect();
+        list.extend(added);
     }
 
     /// What deserves a warning about the token named `name` (databases the file does

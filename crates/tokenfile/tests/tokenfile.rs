@@ -165,6 +165,66 @@ fn entries_made_alike_are_entries_made_anew() {
     assert_eq!(a.to_json(), b.to_json());
 }
 
+#[test]
+fn batches_replace_and_remove_as_single_edits_do() {
+    let text = r#"{"tokens": [
+        {"token": "apiv3_a", "name": "a", "permissions": ["db:db1:read"], "x-owner": "ops"},
+        {"token": "apiv3_b", "name": "b", "permissions": ["db:db1:read"]},
+        {"token": "apiv3_c", "name": "c", "permissions": ["db:db1:read"]}
+    ]}"#;
+    let same = |n: &str, value: &str, permissions: &[&str]| {
+        TokenEntry::new(
+            Token::parse_lenient(value).unwrap(),
+            name(n),
+            None,
+            &grants(permissions),
+        )
+        .unwrap()
+    };
+    // Each in its place, unknown fields kept; a name not in the file goes at the end.
+    let mut batch = TokenFile::parse(text).unwrap();
+    batch
+        .replace_many(vec![
+            same("c", "apiv3_c", &["db:db2:write"]),
+            same("a", "apiv3_a", &["db:db2:write"]),
+            same("d", "apiv3_d", &["db:db2:write"]),
+        ])
+        .unwrap();
+    let mut one_by_one = TokenFile::parse(text).unwrap();
+    for (n, value) in [("c", "apiv3_c"), ("a", "apiv3_a"), ("d", "apiv3_d")] {
+        one_by_one
+            .replace(same(n, value, &["db:db2:write"]), &[])
+            .unwrap();
+    }
+    assert_eq!(batch.to_json(), one_by_one.to_json());
+    assert!(batch.to_json().contains("\"x-owner\": \"ops\""));
+    // Another token's value, or a name twice: refused, nothing changed.
+    let before = batch.to_json();
+    let taken = batch.replace_many(vec![
+        same("a", "apiv3_new", &["db:db1:read"]),
+        same("b", "apiv3_c", &["db:db1:read"]),
+    ]);
+    assert!(
+        matches!(taken, Err(AddError::TokenTaken { ref name }) if name == "c"),
+        "{taken:?}"
+    );
+    let twice = batch.replace_many(vec![
+        same("a", "apiv3_a", &["db:db1:read"]),
+        same("a", "apiv3_a", &["db:db1:read"]),
+    ]);
+    assert!(
+        matches!(twice, Err(AddError::NameTaken { .. })),
+        "{twice:?}"
+    );
+    assert_eq!(batch.to_json(), before);
+    // Removed in one pass, given back in file order.
+    let gone = batch.remove_many(&["d", "a", "nobody"].into_iter().collect());
+    let names: Vec<&str> = gone.iter().map(|t| t.name()).collect();
+    assert_eq!(names, ["a", "d"]);
+    let left: Vec<&str> = batch.tokens().iter().map(|t| t.name()).collect();
+    assert_eq!(left, ["b", "c"]);
+}
+
 fn name(n: &str) -> TokenName {
     TokenName::new(n).unwrap()
 }

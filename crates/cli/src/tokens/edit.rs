@@ -1,7 +1,7 @@
 //! The commands that write a tokens file, each in one locked, durable write: `merge`,
 //! `remove`, `rotate`, `apply`.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::fmt::{self, Write as _};
 use std::fs;
 use std::os::unix::fs::MetadataExt;
@@ -438,34 +438,22 @@ fn carry_out(
         }
     };
     for step in &plan.steps {
-        match step {
-            Step::Create {
-                name,
-                grants,
-                expiry,
-            } => {
-                let Some(token) = fresh.next() else {
-                    continue;
-                };
-                secrets.push(token.clone());
-                entries.push(token, name.clone(), *expiry, grants)?;
-            }
-            Step::Update(Drift {
-                name,
-                grants,
-                expiry,
-                ..
-            }) => {
-                if let Some(token) = file.get(name.as_str()).map(|t| t.token().clone()) {
-                    let entry = TokenEntry::new(token, name.clone(), *expiry, grants)?;
-                    file.replace(entry, &[])?;
-                }
-            }
-            Step::Delete { name } => {
-                file.remove(name);
-            }
-            _ => {}
+        if let Step::Create {
+            name,
+            grants,
+            expiry,
+        } = step
+            && let Some(token) = fresh.next()
+        {
+            secrets.push(token.clone());
+            entries.push(token, name.clone(), *expiry, grants)?;
         }
+    }
+    // Updates and removals in one pass each: a plan may change thousands of tokens.
+    let (updates, removed) = changes(file, &plan.steps)?;
+    file.replace_many(updates)?;
+    if !removed.is_empty() {
+        file.remove_many(&removed);
     }
     file.add_many(entries.entries, &plan.create_databases)?;
     let touched = plan.steps.iter().filter_map(|s| match s {
@@ -497,6 +485,51 @@ fn carry_out(
     } else {
         Edit::Unchanged(Ok(applied))
     })
+}
+
+/// What `steps` change in `file` besides new tokens: the entries to put in place of
+/// the tokens of their names (new grants, same secret), and the names to remove.
+fn changes<'p>(
+    file: &TokenFile<'_>,
+    steps: &'p [Step],
+) -> Result<(Vec<TokenEntry<'static>>, HashSet<&'p str>), influxdb3_tokenfile::AddError> {
+    let mut updates = Vec::new();
+    let mut removed = HashSet::new();
+    if !steps
+        .iter()
+        .any(|s| matches!(s, Step::Update(_) | Step::Delete { .. }))
+    {
+        return Ok((updates, removed));
+    }
+    let secrets: HashMap<&str, &Token> = file
+        .tokens()
+        .iter()
+        .map(|t| (t.name(), t.token()))
+        .collect();
+    for step in steps {
+        match step {
+            Step::Update(Drift {
+                name,
+                grants,
+                expiry,
+                ..
+            }) => {
+                if let Some(token) = secrets.get(name.as_str()) {
+                    updates.push(TokenEntry::new(
+                        (*token).clone(),
+                        name.clone(),
+                        *expiry,
+                        grants,
+                    )?);
+                }
+            }
+            Step::Delete { name } => {
+                removed.insert(name.as_str());
+            }
+            _ => {}
+        }
+    }
+    Ok((updates, removed))
 }
 
 /// The entries of new tokens; those with grants alike share their permission texts (a
