@@ -378,6 +378,14 @@ impl CliError {
                 quote(name),
                 quote(name)
             )),
+            ClientError::TooLarge { .. } => {
+                let hint = if request.action == Action::List {
+                    "no InfluxDB 3 server lists that many tokens: check that --host is one".to_owned()
+                } else {
+                    sent_hint()
+                };
+                CliError::new(Exit::Failure, "answer_too_large", message).hint(hint)
+            }
             _ => CliError::new(Exit::Failure, "server", message),
         }
     }

@@ -561,6 +561,25 @@ fn hints_say_what_happened() {
         "{err}"
     );
 
+    // An answer that does not end: read up to a limit, and a create may have happened.
+    let endless = ScriptedServer::start(|_, stream| {
+        let _ = stream.write_all(b"HTTP/1.1 201 Created\r\ncontent-length: 99999999999\r\n\r\n");
+        let chunk = vec![b' '; 1 << 16];
+        while stream.write_all(&chunk).is_ok() {}
+    })
+    .unwrap();
+    let out = online(endless.url(), false);
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(
+        err.contains("is longer than 1 MiB and was not read"),
+        "{err}"
+    );
+    assert!(
+        err.contains("hint: the request was sent, so token 'x' may or may not have been created"),
+        "{err}"
+    );
+
     // TLS to a plain HTTP port: named as such.
     let plain =
         ScriptedServer::start(|_, stream| reply(stream, "400 Bad Request", None, "")).unwrap();

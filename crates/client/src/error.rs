@@ -162,6 +162,16 @@ pub enum ClientError {
         /// The server's message.
         message: Option<String>,
     },
+    /// The answer was longer than the client reads for the request (`limit` bytes: a
+    /// megabyte for a token, 64 for the listing of tokens), and was not read: a server
+    /// that does not stop, or not an InfluxDB 3 server. The request was sent.
+    #[error("the answer from {url} is longer than {} MiB and was not read", limit >> 20)]
+    TooLarge {
+        /// The URL.
+        url: String,
+        /// The limit, in bytes.
+        limit: u64,
+    },
     /// The server created the token (it answered `status`) but its answer cannot be
     /// used: the token exists on the server under `name`, and nobody has seen it.
     #[error("the server created token `{name}` ({status}) but its answer cannot be used")]

@@ -360,7 +360,17 @@ pub struct PreparedRequest {
     url: String,
     authorization: bool,
     body: Option<String>,
+    /// The most of the answer that is read, in bytes.
+    limit: u64,
 }
+
+/// The most of an answer read for a request about one token (its answer is a few
+/// hundred bytes; an error page, a few kilobytes).
+const MAX_ANSWER: u64 = 1 << 20;
+
+/// The most of an answer read for the listing of the server's tokens: some hundreds of
+/// thousands of them.
+const MAX_LISTING: u64 = 64 << 20;
 
 impl PreparedRequest {
     /// `POST` or `DELETE`.
@@ -620,6 +630,11 @@ impl Client {
             url: format!("{}{path}", self.base),
             authorization: auth && self.token.is_some(),
             body,
+            limit: if matches!(what, TokenRequest::ShowTokens { .. }) {
+                MAX_LISTING
+            } else {
+                MAX_ANSWER
+            },
         })
     }
 
@@ -649,6 +664,9 @@ impl Client {
         let status = response.status().as_u16();
         let body = response
             .body_mut()
+            .with_config()
+            .limit(request.limit)
+            .lossy_utf8(true)
             .read_to_string()
             .map_err(|e| self.classify(url, e))?;
         Ok(Answer { status, body })
@@ -771,6 +789,7 @@ impl Client {
                 "the host name was not found",
             )),
             ureq::Error::ConnectionFailed => connect(std::io::Error::other("no connection")),
+            ureq::Error::BodyExceedsLimit(limit) => ClientError::TooLarge { url, limit },
             ureq::Error::Rustls(e) => tls_failure(url, e),
             ureq::Error::Tls(e) => ClientError::Tls {
                 url,

@@ -565,6 +565,66 @@ fn a_cut_answer_is_an_error_and_the_create_is_not_retried() {
     assert!(!err.request_sent());
 }
 
+/// Writes a 200 or 201 answer of `len` bytes of `fill`, a megabyte at a time (the
+/// client stops reading at its limit and closes).
+fn endless(s: &mut std::net::TcpStream, status: &str, len: usize, fill: u8) {
+    let _ = write!(
+        s,
+        "HTTP/1.1 {status}\r\ncontent-type: application/json\r\ncontent-length: {len}\r\n\r\n"
+    );
+    let chunk = vec![fill; 1 << 20];
+    for _ in 0..len.div_ceil(chunk.len()) {
+        if s.write_all(&chunk).is_err() {
+            return;
+        }
+    }
+}
+
+#[test]
+fn answers_longer_than_a_request_needs_are_not_read() {
+    // A create: a megabyte at most; the request was sent.
+    let server = raw(|_, s| endless(s, "201 Created", 2 << 20, b' '));
+    let err = admin_client(server.url())
+        .create_token(&name("x"), &perms(&["db:a:read"]), None)
+        .unwrap_err();
+    assert!(
+        matches!(err, ClientError::TooLarge { limit, .. } if limit == 1 << 20),
+        "{err:?}"
+    );
+    assert!(err.request_sent());
+    assert_eq!(
+        err.to_string(),
+        format!(
+            "the answer from {}/api/v3/enterprise/configure/token is longer than 1 MiB and was not read",
+            server.url()
+        )
+    );
+    // The listing: 64 megabytes at most.
+    let server = raw(|_, s| endless(s, "200 OK", 65 << 20, b' '));
+    let err = admin_client(server.url()).list_tokens().unwrap_err();
+    assert!(
+        matches!(err, ClientError::TooLarge { limit, .. } if limit == 64 << 20),
+        "{err:?}"
+    );
+    // A listing larger than ureq's default limit (10 MB), as a server with 100,000
+    // tokens answers, is read.
+    let server = raw(|_, s| {
+        let row = r#"{"token_id":1,"name":"n","hash":"fd23bcc1a","created_at":"2026-11-29T17:41:51.914","permissions":"db:metrics,logs:read,write"}"#;
+        let mut body = String::from("[");
+        for i in 0..100_000 {
+            if i > 0 {
+                body.push(',');
+            }
+            body.push_str(row);
+        }
+        body.push(']');
+        assert!(body.len() > 10 << 20);
+        reply(s, "200 OK", Some("application/json"), &body);
+    });
+    let rows = admin_client(server.url()).list_tokens().unwrap();
+    assert_eq!(rows.len(), 100_000);
+}
+
 /// The error and its causes, joined by `: `, as the command line prints them.
 fn chain(err: &dyn std::error::Error) -> String {
     let mut shown = err.to_string();
