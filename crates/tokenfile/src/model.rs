@@ -298,7 +298,9 @@ impl TokenEntry<'_> {
     }
 
     /// An entry for another new permission token with this one's permissions, which
-    /// the two share: a batch of tokens alike holds its permission texts once.
+    /// the two share: a batch of tokens alike holds its permission texts once. The
+    /// permissions of an entry read from a file are checked as [`Grants`] first (a file
+    /// may hold a token with none, or with `*:*:*`).
     ///
     /// ```
     /// use influxdb3_permission::{Grants, Permission};
@@ -314,7 +316,8 @@ impl TokenEntry<'_> {
     ///
     /// # Errors
     ///
-    /// [`AddError::ReservedName`], as [`new`](Self::new).
+    /// [`AddError::ReservedName`], as [`new`](Self::new); [`AddError::NotGrants`] for
+    /// an entry read from a file whose permissions are not a permission token's.
     pub fn alike(
         &self,
         token: Token,
@@ -324,18 +327,17 @@ impl TokenEntry<'_> {
         if name.is_admin() {
             return Err(AddError::ReservedName);
         }
-        Ok(TokenEntry {
-            record: TokenRecord::new(token, name, expiry),
-            permissions: match &self.permissions {
-                Texts::Made(texts) => Texts::Made(Arc::clone(texts)),
-                Texts::Read(texts) => Texts::Made(
-                    texts
-                        .iter()
-                        .map(|t| Cow::Owned(t.as_ref().to_owned()))
-                        .collect(),
-                ),
-            },
-        })
+        match &self.permissions {
+            Texts::Made(texts) => Ok(TokenEntry {
+                record: TokenRecord::new(token, name, expiry),
+                permissions: Texts::Made(Arc::clone(texts)),
+            }),
+            Texts::Read(_) => {
+                let grants = Grants::try_from(self.permissions().collect::<Vec<_>>())
+                    .map_err(AddError::NotGrants)?;
+                TokenEntry::new(token, name, expiry, &grants)
+            }
+        }
     }
 
     /// The same entry, owning all it holds (to add it to another file).
@@ -806,6 +808,10 @@ pub enum AddError {
         "a permission token cannot be named `_admin`: the server keeps that name for its operator admin token"
     )]
     ReservedName,
+    /// Permissions that a permission token cannot have (none, or `*:*:*`), copied by
+    /// [`TokenEntry::alike`] from an entry read from a file.
+    #[error("the permissions cannot be a permission token's")]
+    NotGrants(#[source] influxdb3_permission::GrantsError),
 }
 
 /// An admin token file, as `influxdb3 serve --admin-token-file` loads it:

@@ -148,6 +148,18 @@ fn entries_made_alike_are_entries_made_anew() {
         first.alike(Token::generate().unwrap(), name("_admin"), None),
         Err(AddError::ReservedName)
     ));
+    // Alike a token of a file that a permission token cannot be: refused.
+    for permissions in ["[\"*:*:*\"]", "[]"] {
+        let text = format!(
+            r#"{{"tokens": [{{"token": "apiv3_x", "name": "x", "permissions": {permissions}}}]}}"#
+        );
+        let file = TokenFile::parse(&text).unwrap();
+        let refused = file.tokens()[0].alike(Token::generate().unwrap(), name("y"), None);
+        assert!(
+            matches!(refused, Err(AddError::NotGrants(_))),
+            "{refused:?}"
+        );
+    }
     // Written alike.
     let mut a = TokenFile::new();
     let mut b = TokenFile::new();
