@@ -1,7 +1,6 @@
 //! Flags turned into a validated plan, in one place, before any side effect: nothing is
 //! sent, read for writing or written until the whole command line has been checked.
 
-use std::os::unix::fs::PermissionsExt;
 use std::path::PathBuf;
 use std::time::Duration;
 
@@ -590,19 +589,17 @@ fn admin_token(
 /// The first line of a token file that only its owner may read.
 fn token_from_file(path: &std::path::Path) -> Result<Token, CliError> {
     let file = |message: String| CliError::usage(message).kind("token_file");
-    let text = influxdb3_tokenfile::read(path).map_err(|e| {
+    let (text, mode) = influxdb3_tokenfile::read_with_mode(path).map_err(|e| {
         file(format!(
             "cannot use {} as the admin token file: {}",
             quote_path(path),
             chain(&e)
         ))
     })?;
-    let mode = std::fs::metadata(path).map_or(0, |m| m.permissions().mode());
     if mode & 0o044 != 0 {
         return Err(file(format!(
-            "{} holds the admin token and can be read by its group or others (mode {:04o})",
+            "{} holds the admin token and can be read by its group or others (mode {mode:04o})",
             quote_path(path),
-            mode & 0o7777
         ))
         .hint(format!("chmod 600 {}", quote_path(path))));
     }

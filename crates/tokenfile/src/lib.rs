@@ -286,7 +286,21 @@ fn locked_write<T>(
 /// [`TokenFileError::NotRegular`], [`TokenFileError::DanglingLink`],
 /// [`TokenFileError::HardLinked`] or [`TokenFileError::Read`].
 pub fn read(path: impl AsRef<Path>) -> Result<String, TokenFileError> {
-    write::read_regular(path.as_ref())
+    write::read_regular(path.as_ref()).map(|file| file.text)
+}
+
+/// [`read`], and the permission bits (`mode & 0o7777`) of the very file read, not of
+/// whatever the path names a moment later: to refuse a file of secrets that its group
+/// or others can read.
+///
+/// # Errors
+///
+/// The refusals of [`read`].
+pub fn read_with_mode(path: impl AsRef<Path>) -> Result<(String, u32), TokenFileError> {
+    write::read_regular(path.as_ref()).map(|file| {
+        let mode = file.mode();
+        (file.text, mode)
+    })
 }
 
 /// Creates a new file at `path` holding secrets (`tokens apply --secrets-out`): mode

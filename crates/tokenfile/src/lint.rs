@@ -223,26 +223,21 @@ pub fn lint(text: &str, now: Timestamp) -> Vec<Lint> {
 ///
 /// When the file cannot be read: the refusals of [`read`](crate::read).
 pub fn lint_file(path: impl AsRef<Path>, now: Timestamp) -> Result<Vec<Lint>, TokenFileError> {
-    use std::os::unix::fs::PermissionsExt;
-    let path = path.as_ref();
-    let text = crate::read(path)?;
+    let (text, mode) = crate::read_with_mode(path)?;
     let mut found = lint(&text, now);
-    if let Ok(meta) = std::fs::metadata(path) {
-        let mode = meta.permissions().mode() & 0o7777;
-        if mode & 0o044 != 0 {
-            found.insert(
-                0,
-                Lint {
-                    code: Code::ReadableFile,
-                    message: format!(
-                        "the file can be read by its group or others (mode {mode:04o}) and holds secrets: `chmod 600` it"
-                    ),
-                    line: 0,
-                    column: 0,
-                    token: None,
-                },
-            );
-        }
+    if mode & 0o044 != 0 {
+        found.insert(
+            0,
+            Lint {
+                code: Code::ReadableFile,
+                message: format!(
+                    "the file can be read by its group or others (mode {mode:04o}) and holds secrets: `chmod 600` it"
+                ),
+                line: 0,
+                column: 0,
+                token: None,
+            },
+        );
     }
     Ok(found)
 }

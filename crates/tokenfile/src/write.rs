@@ -303,12 +303,19 @@ pub(crate) fn read_existing(path: &Path) -> Result<Option<Existing>, TokenFileEr
     Ok(Some(Existing { text, meta }))
 }
 
+impl Existing {
+    /// Its permission bits (`0o7777` of its mode), of the file that was read.
+    pub(crate) fn mode(&self) -> u32 {
+        self.meta.permissions().mode() & 0o7777
+    }
+}
+
 /// Reads the regular file at `path` (links followed) without blocking: a FIFO, a
 /// device or a directory is refused before it is read.
-pub(crate) fn read_regular(path: &Path) -> Result<String, TokenFileError> {
+pub(crate) fn read_regular(path: &Path) -> Result<Existing, TokenFileError> {
     let target = resolve(path)?;
     match read_existing(&target)? {
-        Some(existing) => Ok(existing.text),
+        Some(existing) => Ok(existing),
         None => Err(TokenFileError::Read {
             path: path.to_path_buf(),
             source: io::Error::from_raw_os_error(libc::ENOENT),
