@@ -72,6 +72,16 @@ pub fn quote(value: &str) -> String {
     }
 }
 
+/// The display width of `text` in columns (printable ASCII, the usual case, is one
+/// column a byte).
+pub fn width(text: &str) -> usize {
+    if text.bytes().all(|b| b.is_ascii_graphic() || b == b' ') {
+        text.len()
+    } else {
+        unicode_width::UnicodeWidthStr::width(text)
+    }
+}
+
 /// A path, quoted as [`quote`] does (lossily for bytes that are not UTF-8).
 pub fn quote_path(path: &Path) -> String {
     quote(&path.to_string_lossy())

@@ -212,7 +212,7 @@ fn render(rows: &[TokenRow], format: ShowFormat) -> String {
 
 /// The ASCII table of upstream's `pretty`.
 fn pretty(rows: &[[Option<String>; 10]]) -> String {
-    let width = |s: &str| unicode_width::UnicodeWidthStr::width(s);
+    let width = crate::render::width;
     let mut widths: Vec<usize> = COLUMNS.iter().map(|c| width(c)).collect();
     for row in rows {
         for (w, cell) in widths.iter_mut().zip(row) {

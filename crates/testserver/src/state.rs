@@ -147,11 +147,7 @@ impl State {
         let mut rows: Vec<(&Record, String)> = self
             .tokens
             .iter()
-            .map(|(hash, record)| {
-                let mut shown = hash.to_string();
-                shown.truncate(9);
-                (record, shown)
-            })
+            .map(|(hash, record)| (record, format!("{hash:.9}")))
             .collect();
         rows.sort_by_key(|(record, _)| record.id);
         rows

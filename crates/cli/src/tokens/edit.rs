@@ -16,7 +16,9 @@ use influxdb3_tokenfile::{
 use serde::Serialize;
 use serde_json::{Value, json};
 
-use super::{Outcome, counted, drift_detail, expiry_text, json, lock_timeout, no_token, unusable};
+use super::{
+    Outcome, counted, drift_detail, expiry_text, json, lock_timeout, no_token, spaced, unusable,
+};
 use crate::args::{CreateFormat, EditOptions, FileWrite, Format};
 use crate::error::{CliError, Exit};
 use crate::render::{Paint, escape, quote, quote_list, quote_path};
@@ -809,14 +811,7 @@ fn step_lines(steps: &[Step], names: &[Option<String>], out: &mut String) {
             Step::Create { grants, expiry, .. } => {
                 let shown = match &last_grants {
                     Some((g, text)) if *g == grants => text,
-                    _ => {
-                        let text = grants
-                            .iter()
-                            .map(ToString::to_string)
-                            .collect::<Vec<_>>()
-                            .join(" ");
-                        &last_grants.insert((grants, text)).1
-                    }
+                    _ => &last_grants.insert((grants, spaced(grants))).1,
                 };
                 let _ = write!(out, "  + {name}{pad}  {shown}");
                 let shown = match &last_expiry {

@@ -15,11 +15,10 @@ use influxdb3_permission::Permission;
 use influxdb3_provision::Drift;
 use influxdb3_token::Timestamp;
 use influxdb3_tokenfile::{TokenFile, TokenFileError};
-use unicode_width::UnicodeWidthStr;
 
 use crate::args::TokensCommand;
 use crate::error::CliError;
-use crate::render::{quote, quote_path};
+use crate::render::{quote, quote_path, width};
 
 /// What a `tokens` command has to say.
 pub(crate) struct Outcome {
@@ -281,16 +280,6 @@ fn table<const N: usize>(header: [&str; N], rows: &[[Cow<'_, str>; N]]) -> Strin
     out
 }
 
-/// The display width of `text` (printable ASCII, the usual case, is one column a
-/// byte).
-fn width(text: &str) -> usize {
-    if text.bytes().all(|b| b.is_ascii_graphic() || b == b' ') {
-        text.len()
-    } else {
-        text.width()
-    }
-}
-
 /// `one` or `many`, as `n` asks.
 fn plural<'a>(n: usize, one: &'a str, many: &'a str) -> &'a str {
     if n == 1 { one } else { many }
@@ -309,6 +298,12 @@ fn strings(list: &[Permission]) -> Vec<String> {
 /// Permissions in their canonical form, joined by `, `.
 fn joined(list: &[Permission]) -> String {
     strings(list).join(", ")
+}
+
+/// Permissions in their canonical form, on one line as the reports show a token's:
+/// apart by a space.
+fn spaced(list: &[Permission]) -> String {
+    strings(list).join(" ")
 }
 
 /// An expiry as shown: RFC 3339, or `never`.

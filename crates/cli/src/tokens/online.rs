@@ -13,7 +13,7 @@ use influxdb3_token::{Expiry, Lifetime, Timestamp, Token, TokenName};
 use influxdb3_token_client::TokenRow;
 use serde_json::{Value, json};
 
-use super::{Outcome, drift_detail};
+use super::{Outcome, drift_detail, spaced};
 use crate::error::{Action, CliError, Exit};
 use crate::plan::Online;
 use crate::render::{Paint, escape, quote, quote_path};
@@ -219,11 +219,7 @@ impl Report {
         expiry: Option<Timestamp>,
         action: &'static str,
     ) -> Result<(), CliError> {
-        let detail = grants
-            .iter()
-            .map(ToString::to_string)
-            .collect::<Vec<_>>()
-            .join(" ");
+        let detail = spaced(grants);
         if ask.dry_run {
             self.note(action, name.as_str(), detail);
             return Ok(());

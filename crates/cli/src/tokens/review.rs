@@ -86,9 +86,8 @@ pub(super) fn list(path: &Path, format: Format) -> Result<Outcome, CliError> {
             let expiry = (t.expiry(), t.is_expired(now));
             if expiries.last().is_none_or(|(last, _)| *last != expiry) {
                 let text = match expiry {
-                    (None, _) => "never".to_owned(),
                     (Some(at), true) => format!("{at} (expired)"),
-                    (Some(at), false) => at.to_string(),
+                    (at, _) => expiry_text(at),
                 };
                 expiries.push((expiry, text));
             }
