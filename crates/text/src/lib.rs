@@ -1,0 +1,37 @@
+//! What the influxdb3-tokens crates need to show text to people safely and alike:
+//!
+//! - [`is_hidden`] and [`escape`]: the one rule for characters a terminal would hide or
+//!   obey (control, bidirectional, zero-width), used for token names, database names
+//!   and everything the crates quote back;
+//! - [`Diagnostic`]: a problem at a place in a source text (a `--permission` value, a
+//!   manifest, a tokens file), with a typed [`Kind`], a message and a hint. Libraries
+//!   produce diagnostics; rendering them is the caller's (the CLI uses one renderer for
+//!   all of them).
+//!
+//! ```
+//! use influxdb3_text::{Diagnostic, Kind, Severity};
+//!
+//! #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+//! struct BadWord;
+//! impl Kind for BadWord {
+//!     fn code(&self) -> &'static str { "bad-word" }
+//! }
+//!
+//! let text = "line one\nsay reed here\n";
+//! let d = Diagnostic::new("notes.txt", text, 13..17, BadWord, "unknown word `reed`")
+//!     .with_hint("did you mean `read`?");
+//! let at = d.location().unwrap();
+//! assert_eq!((at.line, at.column), (2, 5));
+//! assert_eq!(d.line_text(), Some("say reed here"));
+//! assert_eq!(d.severity(), Severity::Error);
+//! assert_eq!(d.to_string(), "notes.txt:2:5: unknown word `reed`");
+//! ```
+
+#![deny(missing_docs)]
+#![forbid(unsafe_code)]
+
+mod diagnostic;
+mod hidden;
+
+pub use diagnostic::{Diagnostic, Kind, Location, Severity};
+pub use hidden::{escape, is_hidden, write_escaped};
