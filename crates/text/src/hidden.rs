@@ -1,7 +1,7 @@
 //! Characters a terminal would hide, and text with them made visible.
 
 use std::borrow::Cow;
-use std::fmt::{self, Write as _};
+use std::fmt;
 
 /// Whether a terminal would hide `c` or let it change what follows: control characters
 /// (ESC included), bidirectional controls, zero-width and other invisible characters
