@@ -210,6 +210,28 @@ pub enum RequestError {
         "a permission token cannot be named `_admin`: the server keeps that name for its operator admin token"
     )]
     ReservedName,
+    /// Something a server cannot do (change a token in place, take a chosen secret).
+    #[error("a server cannot hold {what}")]
+    Unsupported {
+        /// What it cannot.
+        what: &'static str,
+    },
+    /// An expiry that has passed.
+    #[error("the token would expire before it is created")]
+    Expired,
+    /// A name that cannot be put in a request (a server may hold names that today's
+    /// rules refuse).
+    #[error(
+        "token `{}` cannot be named in a request",
+        influxdb3_permission::escape(name)
+    )]
+    Name {
+        /// The name as the server has it.
+        name: String,
+        /// Why.
+        #[source]
+        source: influxdb3_token::TokenNameError,
+    },
 }
 
 /// What kind of TLS failure.

@@ -33,6 +33,7 @@
 
 mod error;
 mod host;
+mod store;
 mod tokens;
 
 use std::fmt::{self, Write as _};
@@ -48,6 +49,7 @@ use ureq::tls::{Certificate, RootCerts, TlsConfig};
 
 pub use error::{BodyProblem, CaError, ClientError, Phase, RequestError, TlsFailure};
 pub use host::{HostUrl, HostUrlError};
+pub use store::ServerStore;
 pub use tokens::{QueryFormat, TokenRow};
 
 /// The default host, as the `influxdb3` command has it.

@@ -1,14 +1,22 @@
-//! Declarative provisioning of InfluxDB 3 permission tokens: a [`Manifest`] (TOML) says
-//! which tokens should exist; [`plan`] compares it with the tokens that do (of a tokens
-//! file, or of a server) and says what to create, keep, update or delete.
+//! InfluxDB 3 token provisioning: what to do to a place that keeps tokens (a tokens
+//! file, a server), and the one executor that does it.
 //!
-//! Nothing here reads a file, talks to a server or makes a secret: the plan is a pure
-//! function of the manifest, the current tokens and the time, so that one plan serves a
-//! tokens file (`influxdb3 tokens apply --output-file`) and a server alike, and can be
-//! shown before it is carried out (`--dry-run`).
+//! - [`TokenStore`] is the interface a store offers: list, create (with an optional
+//!   chosen secret), replace, update, rotate, delete, finish. The tokens-file crate and
+//!   the HTTP client implement it; nothing in this crate does I/O.
+//! - A [`Plan`] is a list of [`Step`]s made by one of its constructors
+//!   ([`Plan::create`], [`Plan::delete`], [`Plan::rotate`], [`Plan::merge`],
+//!   [`Plan::reconcile`]), each of which checks the rules once: the expiry cap of a
+//!   [`Policy`], the reserved name `_admin`, the operator token never deleted, pruned
+//!   or recreated, a confirmation before a prune of every token.
+//! - [`execute`] carries a plan out on any store, tells an observer of each step as it
+//!   happens (so that a secret is kept as soon as its token exists) and returns a
+//!   [`Report`] that holds no secret, with the secrets beside it.
+//! - With the `manifest` feature (on by default), a [`Manifest`] (TOML) says which
+//!   tokens should exist.
 //!
 //! ```
-//! use influxdb3_provision::{Manifest, PlanOptions, Step, plan};
+//! use influxdb3_provision::{Capabilities, Manifest, PlanOptions, Policy, Step};
 //! use influxdb3_token::Timestamp;
 //!
 //! let manifest: Manifest = r#"
@@ -18,7 +26,7 @@
 //! permissions = ["db:metrics:write"]
 //! expiry = "90d"
 //! "#.parse()?;
-//! let plan = plan(&manifest, &[], Timestamp::now(), PlanOptions::default())?;
+//! let plan = manifest.plan(&[], Capabilities::FILE, Timestamp::now(), PlanOptions::default(), &Policy::default())?;
 //! assert!(matches!(&plan.steps[..], [Step::Create { .. }]));
 //! assert!(plan.changes());
 //! # Ok::<(), Box<dyn std::error::Error>>(())
@@ -27,11 +35,52 @@
 #![deny(missing_docs)]
 #![forbid(unsafe_code)]
 
+mod execute;
+#[cfg(feature = "manifest")]
 mod manifest;
 mod plan;
+mod store;
 
+pub use execute::{
+    Action, Cause, Done, Event, ExecuteOptions, Executed, Failed, ObserverError, Report, execute,
+};
+#[cfg(feature = "manifest")]
 pub use manifest::{Desired, Manifest, ManifestError};
-pub use plan::{Current, Drift, Plan, PlanError, PlanOptions, Step, plan};
+pub use plan::{
+    Confirmation, Conflict, Drift, IfExists, OPERATOR_TOKEN, Plan, PlanError, PlanOptions, Policy,
+    Step, Wanted,
+};
+pub use store::{Capabilities, Existing, Failure, Minted, NewToken, StoreError, TokenStore};
 
+#[cfg(feature = "manifest")]
 #[doc(hidden)]
 pub use manifest::fuzz_paths_agree;
+
+#[cfg(feature = "manifest")]
+impl Manifest {
+    /// The tokens it wants, as a plan takes them.
+    pub fn wanted(&self) -> Vec<Wanted> {
+        self.tokens()
+            .iter()
+            .map(|d| Wanted::new(d.name().clone(), d.grants().clone(), d.expiry()))
+            .collect()
+    }
+
+    /// The plan that brings a store holding `current` to what the manifest wants:
+    /// [`Plan::reconcile`] with its tokens, also creating its `create_databases`.
+    ///
+    /// # Errors
+    ///
+    /// As [`Plan::reconcile`].
+    pub fn plan(
+        &self,
+        current: &[Existing],
+        capabilities: Capabilities,
+        now: influxdb3_token::Timestamp,
+        options: PlanOptions,
+        policy: &Policy,
+    ) -> Result<Plan, PlanError> {
+        Plan::reconcile(&self.wanted(), current, capabilities, now, options, policy)
+            .map(|plan| plan.with_databases(self.create_databases().to_vec()))
+    }
+}

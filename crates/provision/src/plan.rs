@@ -1,33 +1,82 @@
-//! The reconciliation: what a manifest wants against what exists, as steps.
+//! Plans: what to do to a store, as steps, with every rule checked once, here, for
+//! every command that could break it.
 
 use std::collections::{HashMap, HashSet};
 
-use influxdb3_permission::{DatabaseName, Grants, Permission, PermissionSet};
-use influxdb3_token::{Expiry, LifetimeError, Timestamp, TokenName};
+use influxdb3_permission::{Grants, Permission, PermissionSet};
+use influxdb3_token::{Expiry, Lifetime, LifetimeError, Timestamp, TokenName};
 
-use crate::manifest::Manifest;
+use crate::store::{Capabilities, Existing, NewToken};
 
-/// A token that exists (in a tokens file, or on a server), as the plan sees it.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Current<'a> {
-    name: &'a str,
-    grants: PermissionSet,
-    expiry: Option<Timestamp>,
+/// The name the server keeps for its operator admin token: never deleted, pruned,
+/// recreated or rotated by a plan, and never a permission token's.
+pub const OPERATOR_TOKEN: &str = "_admin";
+
+/// The rules every plan keeps, whatever command made it.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Policy {
+    max_lifetime: Option<Lifetime>,
 }
 
-impl<'a> Current<'a> {
-    /// A token named `name` that grants `grants` and expires at `expiry` (`None`:
-    /// never).
-    pub fn new(name: &'a str, grants: PermissionSet, expiry: Option<Timestamp>) -> Current<'a> {
-        Current {
-            name,
-            grants,
-            expiry,
+impl Policy {
+    /// Refuse to create or update a token that would live longer than `max`, or
+    /// forever (`--max-expiry`, `INFLUXDB3_MAX_EXPIRY`).
+    #[must_use]
+    pub fn max_lifetime(mut self, max: Option<Lifetime>) -> Policy {
+        self.max_lifetime = max;
+        self
+    }
+
+    /// Checks the expiry of a token to create at `now`: not passed, not past the last
+    /// instant a token can hold, within the cap.
+    fn check_expiry(&self, name: &str, expiry: Expiry, now: Timestamp) -> Result<(), PlanError> {
+        let lifetime = expiry.lifetime(now).map_err(|source| PlanError::Expiry {
+            name: name.to_owned(),
+            source,
+        })?;
+        expiry.ends(now).map_err(|source| PlanError::Expiry {
+            name: name.to_owned(),
+            source,
+        })?;
+        match (self.max_lifetime, lifetime) {
+            (Some(max), None) => Err(PlanError::ExpiryPolicy {
+                name: name.to_owned(),
+                lifetime: None,
+                max,
+            }),
+            (Some(max), Some(lifetime)) if lifetime > max => Err(PlanError::ExpiryPolicy {
+                name: name.to_owned(),
+                lifetime: Some(lifetime),
+                max,
+            }),
+            _ => Ok(()),
         }
+    }
+
+    /// Checks a token to create: its name is not the operator's, its expiry is allowed.
+    fn check_new(&self, token: &NewToken) -> Result<(), PlanError> {
+        if token.name.as_str() == OPERATOR_TOKEN {
+            return Err(PlanError::Reserved);
+        }
+        self.check_expiry(token.name.as_str(), token.expiry, token.now)
     }
 }
 
-/// What [`plan`] may do beyond creating missing tokens.
+/// What to do when a token of the name exists already.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum IfExists {
+    /// Fail: token names are unique.
+    #[default]
+    Fail,
+    /// Leave it as it is, and succeed (`--if-not-exists`).
+    Keep,
+    /// Put the new token (new secret, new grants) in its place (`--replace`; stores
+    /// that change tokens in place only).
+    Replace,
+}
+
+/// What a plan may do beyond creating missing tokens, when it brings a store to what a
+/// list of wanted tokens says.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct PlanOptions {
     prune: bool,
@@ -36,7 +85,8 @@ pub struct PlanOptions {
 }
 
 impl PlanOptions {
-    /// Delete the tokens the manifest does not list (`--prune`).
+    /// Delete the tokens the list does not name (`--prune`). The operator token
+    /// `_admin`, and admin tokens, are never pruned.
     #[must_use]
     pub fn prune(mut self, prune: bool) -> Self {
         self.prune = prune;
@@ -53,8 +103,9 @@ impl PlanOptions {
         self
     }
 
-    /// Give tokens whose grants or expiry drifted what the manifest says, keeping their
-    /// secrets (`--update`); without it, drift is reported and left alone.
+    /// Give tokens whose grants or expiry drifted what the list says (`--update` on a
+    /// file: same secret; `--recreate` on a server: deleted and created anew); without
+    /// it, drift is reported and left alone.
     #[must_use]
     pub fn update(mut self, update: bool) -> Self {
         self.update = update;
@@ -66,42 +117,80 @@ impl PlanOptions {
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum Step {
-    /// Create this token (a new secret).
+    /// Create this token (a new secret, unless one was chosen).
     Create {
-        /// Its name.
-        name: TokenName,
-        /// Its permissions.
-        grants: Grants,
-        /// When it expires, counted from the plan's `now`.
-        expiry: Option<Timestamp>,
+        /// The token.
+        token: NewToken,
+        /// What to do when one of its name exists.
+        if_exists: IfExists,
     },
-    /// The token exists as the manifest wants it.
+    /// The token exists as wanted.
     Keep {
         /// Its name.
         name: TokenName,
-        /// Whether it has expired (the manifest gives a lifetime, which is not
-        /// compared: rotate the token to renew it).
+        /// Whether it has expired (a lifetime is not compared: rotate the token to
+        /// renew it).
         expired: bool,
     },
-    /// The token's grants or expiry differ from the manifest's. `apply` changes them
-    /// (same secret) only when the plan was made with [`PlanOptions::update`];
-    /// otherwise the step is [`Step::Drift`].
+    /// Give the token what is wanted, keeping its secret (a store that changes tokens
+    /// in place).
     Update(Drift),
-    /// As [`Step::Update`], not to be carried out: reported only.
+    /// Delete the token and create it anew with what is wanted (a server, which cannot
+    /// change a token in place): a new secret.
+    Recreate(Drift),
+    /// The token differs from what is wanted; reported, left alone.
     Drift(Drift),
-    /// Delete this token, which the manifest does not list ([`PlanOptions::prune`]).
-    Delete {
+    /// Give the token a new secret, keeping the rest.
+    Rotate {
         /// Its name.
         name: String,
     },
-    /// A token the manifest does not list, left alone (no `--prune`).
+    /// Delete the token.
+    Delete {
+        /// Its name, as the store has it.
+        name: String,
+    },
+    /// A token the list does not name, left alone (no prune).
     Unlisted {
+        /// Its name.
+        name: String,
+    },
+    /// An admin token a prune leaves alone: the operator token `_admin`, or another
+    /// admin token (a list names permission tokens only).
+    Protected {
         /// Its name.
         name: String,
     },
 }
 
-/// How an existing token differs from what the manifest wants.
+impl Step {
+    /// The name of the token the step is about.
+    pub fn name(&self) -> &str {
+        match self {
+            Step::Create { token, .. } => token.name.as_str(),
+            Step::Keep { name, .. } => name.as_str(),
+            Step::Update(d) | Step::Recreate(d) | Step::Drift(d) => d.name.as_str(),
+            Step::Rotate { name }
+            | Step::Delete { name }
+            | Step::Unlisted { name }
+            | Step::Protected { name } => name,
+        }
+    }
+
+    /// Whether carrying it out changes the store.
+    pub fn changes(&self) -> bool {
+        matches!(
+            self,
+            Step::Create { .. }
+                | Step::Update(_)
+                | Step::Recreate(_)
+                | Step::Rotate { .. }
+                | Step::Delete { .. }
+        )
+    }
+}
+
+/// How an existing token differs from what is wanted.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct Drift {
@@ -111,159 +200,498 @@ pub struct Drift {
     pub grants: Grants,
     /// The expiry it should have.
     pub expiry: Option<Timestamp>,
-    /// What the manifest grants that it does not, by database and action.
+    /// What is wanted that it does not grant, by database and action.
     pub widened: Vec<Permission>,
-    /// What it grants that the manifest does not.
+    /// What it grants that is not wanted.
     pub narrowed: Vec<Permission>,
-    /// Its expiry and the manifest's, when they differ.
+    /// Its expiry and the wanted one, when they differ.
     pub expiry_change: Option<(Option<Timestamp>, Option<Timestamp>)>,
 }
 
-/// What to do to bring a set of tokens to what a manifest wants: one step per token,
-/// the manifest's first, in its order, then those it does not list.
+/// What needs a person's yes before a plan is carried out.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Confirmation {
+    /// Deleting one named token (`delete token`).
+    Delete {
+        /// Its name.
+        name: String,
+    },
+    /// A prune that deletes every token of the store.
+    PruneAll {
+        /// How many it deletes.
+        count: usize,
+    },
+}
+
+/// What to do to a store, step by step, and what must be confirmed first.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Plan {
-    /// The steps.
+    /// The steps, in order.
     pub steps: Vec<Step>,
-    /// The databases the manifest needs created (for a tokens file's
-    /// `create_databases`).
-    pub create_databases: Vec<DatabaseName>,
+    /// Databases to create (a tokens file's `create_databases`).
+    pub create_databases: Vec<influxdb3_permission::DatabaseName>,
+    /// The instant the plan was made at.
+    pub now: Timestamp,
+    confirmation: Option<Confirmation>,
+    confirmed: bool,
 }
 
 impl Plan {
-    /// Whether carrying the plan out changes anything (a create, an update or a
-    /// delete).
+    fn new(steps: Vec<Step>, now: Timestamp) -> Plan {
+        Plan {
+            steps,
+            create_databases: Vec::new(),
+            now,
+            confirmation: None,
+            confirmed: false,
+        }
+    }
+
+    /// Whether carrying the plan out changes anything.
     pub fn changes(&self) -> bool {
-        self.steps.iter().any(|s| {
-            matches!(
-                s,
-                Step::Create { .. } | Step::Update(_) | Step::Delete { .. }
-            )
-        })
+        self.steps.iter().any(Step::changes)
     }
-}
 
-/// The plan that brings `current` to what `manifest` wants, at `now`. Pure: no I/O,
-/// no randomness (the secrets of new tokens are made by whoever carries it out).
-///
-/// A token is kept when it grants the same as the manifest says (compared by what is
-/// allowed, not by text) and its expiry matches: an `expires_at` must be its expiry, no
-/// expiry must be none; an `expiry` lifetime counts from creation and is not compared.
-///
-/// ```
-/// use influxdb3_permission::{Permission, PermissionSet};
-/// use influxdb3_provision::{Current, Manifest, PlanOptions, Step, plan};
-/// use influxdb3_token::Timestamp;
-///
-/// let manifest: Manifest = r#"
-/// [[token]]
-/// name = "telegraf"
-/// permissions = ["db:metrics:write"]
-/// [[token]]
-/// name = "grafana"
-/// permissions = ["db:metrics,logs:read"]
-/// "#.parse()?;
-/// let now = Timestamp::from_millis(1_756_400_061_529);
-/// let grafana: PermissionSet = ["db:logs:read", "db:metrics:read"]
-///     .iter()
-///     .map(|p| p.parse::<Permission>())
-///     .collect::<Result<_, _>>()?;
-/// let current = [Current::new("grafana", grafana, None), Current::new("old", PermissionSet::default(), None)];
-/// let plan = plan(&manifest, &current, now, PlanOptions::default().prune(true))?;
-/// assert!(matches!(&plan.steps[0], Step::Create { name, .. } if name.as_str() == "telegraf"));
-/// assert!(matches!(&plan.steps[1], Step::Keep { .. }));
-/// assert!(matches!(&plan.steps[2], Step::Delete { name } if name == "old"));
-/// # Ok::<(), Box<dyn std::error::Error>>(())
-/// ```
-///
-/// # Errors
-///
-/// [`LifetimeError`] when a token to create would expire before `now` (an
-/// `expires_at` that has passed) or past the last instant a token can hold.
-pub fn plan(
-    manifest: &Manifest,
-    current: &[Current<'_>],
-    now: Timestamp,
-    options: PlanOptions,
-) -> Result<Plan, PlanError> {
-    let mut steps = Vec::with_capacity(manifest.tokens().len() + current.len());
-    let by_name: HashMap<&str, &Current<'_>> = current.iter().map(|c| (c.name, c)).collect();
-    let listed: HashSet<&str> = manifest
-        .tokens()
-        .iter()
-        .map(|d| d.name().as_str())
-        .collect();
-    for desired in manifest.tokens() {
-        let name = desired.name().clone();
-        let Some(existing) = by_name.get(name.as_str()) else {
-            let expiry = desired.expiry().ends(now).map_err(|source| PlanError {
-                name: name.clone(),
-                source,
-            })?;
-            steps.push(Step::Create {
-                name,
-                grants: desired.grants().clone(),
-                expiry,
+    /// What must be confirmed before the plan is carried out; `None` once
+    /// [`confirm`](Self::confirm)ed, or when nothing must be.
+    pub fn needs_confirmation(&self) -> Option<&Confirmation> {
+        self.confirmation.as_ref().filter(|_| !self.confirmed)
+    }
+
+    /// Says yes to [`needs_confirmation`](Self::needs_confirmation): the executor
+    /// refuses an unconfirmed plan.
+    #[must_use]
+    pub fn confirm(mut self) -> Plan {
+        self.confirmed = true;
+        self
+    }
+
+    /// Checks that a store with `capabilities` can carry the plan out.
+    ///
+    /// # Errors
+    ///
+    /// [`PlanError::Unsupported`] naming the first step it cannot.
+    pub fn check(&self, capabilities: Capabilities) -> Result<(), PlanError> {
+        for step in &self.steps {
+            let what = match step {
+                Step::Create { token, .. }
+                    if token.secret.is_some() && !capabilities.chosen_secrets =>
+                {
+                    "a token with a chosen secret"
+                }
+                Step::Create {
+                    if_exists: IfExists::Replace,
+                    ..
+                } if !capabilities.in_place => "a token replaced in place",
+                Step::Update(_) if !capabilities.in_place => "a token changed in place",
+                Step::Rotate { .. } if !capabilities.in_place => "a token given a new secret",
+                _ => continue,
+            };
+            return Err(PlanError::Unsupported {
+                name: step.name().to_owned(),
+                what,
             });
-            continue;
-        };
-        let wanted = PermissionSet::from(desired.grants());
-        let (expiry, expiry_change) = match desired.expiry() {
-            Expiry::At(at)
-                if !existing.expiry.is_some_and(|e| {
-                    e.millis().abs_diff(at.millis()) <= options.slack_millis.unsigned_abs()
-                }) =>
-            {
-                (Some(at), Some((existing.expiry, Some(at))))
+        }
+        Ok(())
+    }
+
+    /// The plan that creates one token (`create token`).
+    ///
+    /// ```
+    /// use influxdb3_permission::Grants;
+    /// use influxdb3_provision::{IfExists, NewToken, Plan, Policy, Step};
+    /// use influxdb3_token::{Expiry, Timestamp};
+    ///
+    /// let grants = Grants::try_from(vec!["db:metrics:write".parse()?])?;
+    /// let token = NewToken::new("telegraf".parse()?, grants, Expiry::Never, Timestamp::now());
+    /// let plan = Plan::create(token, IfExists::Fail, &Policy::default())?;
+    /// assert!(matches!(&plan.steps[..], [Step::Create { .. }]));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    ///
+    /// # Errors
+    ///
+    /// [`PlanError`] when the policy refuses it.
+    pub fn create(
+        token: NewToken,
+        if_exists: IfExists,
+        policy: &Policy,
+    ) -> Result<Plan, PlanError> {
+        policy.check_new(&token)?;
+        let now = token.now;
+        Ok(Plan::new(vec![Step::Create { token, if_exists }], now))
+    }
+
+    /// The same plan, also creating `databases` (a tokens file's `create_databases`).
+    #[must_use]
+    pub fn with_databases(mut self, databases: Vec<influxdb3_permission::DatabaseName>) -> Plan {
+        self.create_databases = databases;
+        self
+    }
+
+    /// The plan that deletes one named token (`delete token`, `tokens remove`); it asks
+    /// for confirmation when `confirm` says so.
+    ///
+    /// # Errors
+    ///
+    /// [`PlanError::Operator`] for `_admin`.
+    pub fn delete(name: &str, confirm: bool, now: Timestamp) -> Result<Plan, PlanError> {
+        if name == OPERATOR_TOKEN {
+            return Err(PlanError::Operator { what: "deleted" });
+        }
+        let mut plan = Plan::new(
+            vec![Step::Delete {
+                name: name.to_owned(),
+            }],
+            now,
+        );
+        if confirm {
+            plan.confirmation = Some(Confirmation::Delete {
+                name: name.to_owned(),
+            });
+        }
+        Ok(plan)
+    }
+
+    /// The plan that gives one named token a new secret (`tokens rotate`).
+    ///
+    /// # Errors
+    ///
+    /// [`PlanError::Operator`] for `_admin`.
+    pub fn rotate(name: &str, now: Timestamp) -> Result<Plan, PlanError> {
+        if name == OPERATOR_TOKEN {
+            return Err(PlanError::Operator { what: "rotated" });
+        }
+        Ok(Plan::new(
+            vec![Step::Rotate {
+                name: name.to_owned(),
+            }],
+            now,
+        ))
+    }
+
+    /// The plan that copies `tokens` (with their secrets) into a store that holds
+    /// `current` (`tokens merge`): a token the store has already, with the same secret,
+    /// grants and expiry, is kept; every other name or secret used twice is a
+    /// [`Conflict`], all of them reported together.
+    ///
+    /// # Errors
+    ///
+    /// [`PlanError::Conflicts`].
+    pub fn merge(
+        sources: Vec<Vec<NewToken>>,
+        current: &[Existing],
+        now: Timestamp,
+    ) -> Result<Plan, PlanError> {
+        // Where each name and secret was first seen: the source (0 is the store), the
+        // step.
+        let mut names: HashMap<String, (usize, Option<usize>)> = HashMap::new();
+        let mut hashes: HashMap<[u8; 64], (usize, String)> = HashMap::new();
+        for c in current {
+            names.insert(c.name.clone(), (0, None));
+            if let Some(h) = &c.hash {
+                hashes.insert(*h.as_bytes(), (0, c.name.clone()));
             }
-            Expiry::Never if existing.expiry.is_some() => (None, Some((existing.expiry, None))),
-            _ => (existing.expiry, None),
-        };
-        if wanted == existing.grants && expiry_change.is_none() {
-            steps.push(Step::Keep {
+        }
+        let by_name: HashMap<&str, &Existing> =
+            current.iter().map(|c| (c.name.as_str(), c)).collect();
+        let mut steps: Vec<Step> = Vec::new();
+        let mut conflicts = Vec::new();
+        for (source, tokens) in sources.into_iter().enumerate() {
+            let source = source + 1;
+            for token in tokens {
+                let hash = token.secret.as_ref().map(|t| *t.hash().as_bytes());
+                let name = token.name.as_str();
+                if let Some(&(first, at)) = names.get(name) {
+                    {
+                        let same = match at {
+                            Some(i) => {
+                                matches!(&steps[i], Step::Create { token: t, .. } if t.same_as(&token))
+                            }
+                            None => by_name
+                                .get(name)
+                                .is_some_and(|e| token.matches(e, hash.as_ref())),
+                        };
+                        if !same {
+                            conflicts.push(Conflict::Name {
+                                name: name.to_owned(),
+                                sources: (first, source),
+                            });
+                        }
+                        continue;
+                    }
+                }
+                if let Some((first, holder)) = hash.as_ref().and_then(|h| hashes.get(h)) {
+                    conflicts.push(Conflict::Secret {
+                        first: holder.clone(),
+                        second: name.to_owned(),
+                        sources: (*first, source),
+                    });
+                    continue;
+                }
+                names.insert(name.to_owned(), (source, Some(steps.len())));
+                if let Some(h) = hash {
+                    hashes.insert(h, (source, name.to_owned()));
+                }
+                steps.push(Step::Create {
+                    token,
+                    if_exists: IfExists::Fail,
+                });
+            }
+        }
+        if !conflicts.is_empty() {
+            return Err(PlanError::Conflicts(conflicts));
+        }
+        Ok(Plan::new(steps, now))
+    }
+
+    /// The plan that brings a store holding `current` to `wanted` (`tokens apply`): the
+    /// wanted tokens' steps first, in their order, then those of the tokens it does not
+    /// name. On a store that cannot change a token in place, drift is fixed by
+    /// recreating the token.
+    ///
+    /// A token is kept when it grants the same as wanted (compared by what is allowed,
+    /// not by text) and its expiry matches: an instant must be its expiry, no expiry
+    /// must be none; a lifetime counts from creation and is not compared.
+    ///
+    /// The operator token `_admin` and admin tokens are never pruned or recreated; a
+    /// wanted token of an admin token's name is refused.
+    ///
+    /// # Errors
+    ///
+    /// [`PlanError`]: an expiry the policy refuses, a wanted admin token's name.
+    pub fn reconcile(
+        wanted: &[Wanted],
+        current: &[Existing],
+        capabilities: Capabilities,
+        now: Timestamp,
+        options: PlanOptions,
+        policy: &Policy,
+    ) -> Result<Plan, PlanError> {
+        let mut steps = Vec::with_capacity(wanted.len() + current.len());
+        let by_name: HashMap<&str, &Existing> =
+            current.iter().map(|c| (c.name.as_str(), c)).collect();
+        let listed: HashSet<&str> = wanted.iter().map(|d| d.name.as_str()).collect();
+        for desired in wanted {
+            let name = desired.name.clone();
+            let Some(existing) = by_name.get(name.as_str()) else {
+                let token = NewToken::new(name, desired.grants.clone(), desired.expiry, now);
+                policy.check_new(&token)?;
+                steps.push(Step::Create {
+                    token,
+                    if_exists: IfExists::Fail,
+                });
+                continue;
+            };
+            if existing.is_admin() || existing.is_operator() {
+                return Err(PlanError::AdminListed {
+                    name: name.as_str().to_owned(),
+                });
+            }
+            let wanted_set = PermissionSet::from(&desired.grants);
+            let (expiry, expiry_change) = match desired.expiry {
+                Expiry::At(at)
+                    if !existing.expiry.is_some_and(|e| {
+                        e.millis().abs_diff(at.millis()) <= options.slack_millis.unsigned_abs()
+                    }) =>
+                {
+                    (Some(at), Some((existing.expiry, Some(at))))
+                }
+                Expiry::Never if existing.expiry.is_some() => (None, Some((existing.expiry, None))),
+                _ => (existing.expiry, None),
+            };
+            if wanted_set == existing.grants && expiry_change.is_none() {
+                steps.push(Step::Keep {
+                    name,
+                    expired: existing.expiry.is_some_and(|at| at <= now),
+                });
+                continue;
+            }
+            let drift = Drift {
+                widened: wanted_set.beyond(&existing.grants),
+                narrowed: existing.grants.beyond(&wanted_set),
                 name,
-                expired: existing.expiry.is_some_and(|at| at <= now),
+                grants: desired.grants.clone(),
+                expiry,
+                expiry_change,
+            };
+            steps.push(match (options.update, capabilities.in_place) {
+                (false, _) => Step::Drift(drift),
+                (true, in_place) => {
+                    let at = drift.expiry.map_or(Expiry::Never, Expiry::At);
+                    policy.check_expiry(drift.name.as_str(), at, now)?;
+                    if in_place {
+                        Step::Update(drift)
+                    } else {
+                        Step::Recreate(drift)
+                    }
+                }
             });
-            continue;
         }
-        let drift = Drift {
-            widened: wanted.beyond(&existing.grants),
-            narrowed: existing.grants.beyond(&wanted),
-            name,
-            grants: desired.grants().clone(),
-            expiry,
-            expiry_change,
-        };
-        steps.push(if options.update {
-            Step::Update(drift)
-        } else {
-            Step::Drift(drift)
-        });
-    }
-    for existing in current {
-        if listed.contains(existing.name) {
-            continue;
+        let mut deletes = 0;
+        for existing in current {
+            if listed.contains(existing.name.as_str()) {
+                continue;
+            }
+            let name = existing.name.clone();
+            steps.push(if existing.is_operator() || existing.is_admin() {
+                Step::Protected { name }
+            } else if options.prune {
+                deletes += 1;
+                Step::Delete { name }
+            } else {
+                Step::Unlisted { name }
+            });
         }
-        let name = existing.name.to_owned();
-        steps.push(if options.prune {
-            Step::Delete { name }
-        } else {
-            Step::Unlisted { name }
-        });
+        let mut plan = Plan::new(steps, now);
+        let permission_tokens = current
+            .iter()
+            .filter(|c| !c.is_admin() && !c.is_operator())
+            .count();
+        if deletes > 0 && deletes == permission_tokens {
+            plan.confirmation = Some(Confirmation::PruneAll { count: deletes });
+        }
+        Ok(plan)
     }
-    Ok(Plan {
-        steps,
-        create_databases: manifest.create_databases().to_vec(),
-    })
 }
 
-/// A token of the manifest that cannot be created now.
-#[derive(Debug, Clone, PartialEq, thiserror::Error)]
-#[error("token `{}`: {source}", name.as_str())]
-pub struct PlanError {
-    /// The token.
+/// A token a list (a manifest) wants to exist.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct Wanted {
+    /// Its name.
     pub name: TokenName,
-    /// Why its expiry does not work.
-    #[source]
-    pub source: LifetimeError,
+    /// What it grants.
+    pub grants: Grants,
+    /// When it expires.
+    pub expiry: Expiry,
+}
+
+impl Wanted {
+    /// A token named `name`, granting `grants`, expiring as `expiry` says.
+    pub fn new(name: TokenName, grants: Grants, expiry: Expiry) -> Wanted {
+        Wanted {
+            name,
+            grants,
+            expiry,
+        }
+    }
+}
+
+impl NewToken {
+    /// A token to create at `now`, whose secret the store mints.
+    pub fn new(name: TokenName, grants: Grants, expiry: Expiry, now: Timestamp) -> NewToken {
+        NewToken {
+            name,
+            grants,
+            expiry,
+            now,
+            secret: None,
+        }
+    }
+
+    /// The same token, with a chosen secret.
+    #[must_use]
+    pub fn with_secret(mut self, secret: influxdb3_token::Token) -> NewToken {
+        self.secret = Some(secret);
+        self
+    }
+
+    /// Whether `other` is the same token: name, secret, grants and expiry.
+    fn same_as(&self, other: &NewToken) -> bool {
+        self.name == other.name
+            && self.secret == other.secret
+            && PermissionSet::from(&self.grants) == PermissionSet::from(&other.grants)
+            && self.expiry.ends(self.now).ok() == other.expiry.ends(other.now).ok()
+    }
+
+    /// Whether `existing` is this token (its secret's hash `hash`).
+    fn matches(&self, existing: &Existing, hash: Option<&[u8; 64]>) -> bool {
+        existing
+            .hash
+            .as_ref()
+            .map(influxdb3_token::TokenHash::as_bytes)
+            == hash
+            && PermissionSet::from(&self.grants) == existing.grants
+            && self.expiry.ends(self.now).ok().flatten() == existing.expiry
+    }
+}
+
+/// Two tokens that cannot both be in one store.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Conflict {
+    /// One name, two different tokens: in sources `sources.0` and `sources.1` (0 is the
+    /// store itself, 1 the first source).
+    Name {
+        /// The name.
+        name: String,
+        /// Where the two were found.
+        sources: (usize, usize),
+    },
+    /// One secret under two names.
+    Secret {
+        /// The name it was first seen under.
+        first: String,
+        /// The other name.
+        second: String,
+        /// Where the two were found.
+        sources: (usize, usize),
+    },
+}
+
+/// Why a plan cannot be made.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+#[non_exhaustive]
+pub enum PlanError {
+    /// A token's expiry does not work (passed, or too far).
+    #[error("token `{name}`: {source}")]
+    Expiry {
+        /// The token.
+        name: String,
+        /// Why.
+        #[source]
+        source: LifetimeError,
+    },
+    /// The expiry cap refuses a token that lives longer, or forever.
+    #[error("token `{name}` would {}, and the expiry policy allows at most {max}", match lifetime { Some(l) => format!("live {l}"), None => "never expire".to_owned() })]
+    ExpiryPolicy {
+        /// The token.
+        name: String,
+        /// How long it would live; `None`: forever.
+        lifetime: Option<Lifetime>,
+        /// The cap.
+        max: Lifetime,
+    },
+    /// A permission token named `_admin`.
+    #[error(
+        "a permission token cannot be named `_admin`: the server keeps that name for its operator admin token"
+    )]
+    Reserved,
+    /// The operator token `_admin` asked to be deleted or rotated.
+    #[error("the operator token `_admin` is never {what} by this tool")]
+    Operator {
+        /// `deleted`, `rotated`.
+        what: &'static str,
+    },
+    /// A wanted token has the name of an admin token of the store.
+    #[error(
+        "token `{name}` is an admin token: a manifest lists permission tokens and cannot manage it"
+    )]
+    AdminListed {
+        /// Its name.
+        name: String,
+    },
+    /// The store cannot carry out a step.
+    #[error("token `{name}`: this store cannot hold {what}")]
+    Unsupported {
+        /// The token.
+        name: String,
+        /// What it cannot do.
+        what: &'static str,
+    },
+    /// Tokens that cannot all be in one store.
+    #[error("{} {}", .0.len(), if .0.len() == 1 { "conflict" } else { "conflicts" })]
+    Conflicts(Vec<Conflict>),
 }

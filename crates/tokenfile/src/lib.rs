@@ -46,6 +46,7 @@ mod compare;
 mod error;
 mod lint;
 mod model;
+mod store;
 mod write;
 
 use std::fmt;
@@ -60,6 +61,7 @@ pub use compare::{Added, Changed, Conflict, FileDiff, MergeError};
 pub use error::{FileKind, ParseError, TokenFileError};
 pub use lint::{Code, Lint, Severity, lint, lint_file};
 pub use model::{AddError, AdminTokenFile, TokenEntry, TokenFile, TokenRecord};
+pub use store::{FileStore, FileStoreError, to_new_tokens};
 
 /// Something worth a warning; the caller decides how to show it.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -1,0 +1,126 @@
+//! A server as a [`TokenStore`]: each call one request, taking effect as it is made.
+
+use influxdb3_permission::{DatabaseName, Grants, PermissionSet};
+use influxdb3_provision::{
+    Capabilities, Existing, Failure, Minted, NewToken, StoreError, TokenStore,
+};
+use influxdb3_token::{Timestamp, TokenName};
+
+use crate::{Client, ClientError, RequestError};
+
+impl StoreError for ClientError {
+    fn failure(&self) -> Failure {
+        match self {
+            ClientError::NameTaken { .. } => Failure::NameTaken,
+            ClientError::NoSuchToken { .. } => Failure::NotFound,
+            ClientError::InvalidRequest(RequestError::Unsupported { .. }) => Failure::Unsupported,
+            _ => Failure::Other,
+        }
+    }
+}
+
+/// The server a [`Client`] talks to, as a [`TokenStore`]: it mints the secrets, and
+/// cannot change a token in place (a plan recreates it instead).
+///
+/// ```no_run
+/// use influxdb3_provision::{ExecuteOptions, Plan, execute};
+/// use influxdb3_token::Timestamp;
+/// use influxdb3_token_client::{Client, HostUrl, ServerStore};
+///
+/// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+/// let client = Client::builder(HostUrl::parse("http://127.0.0.1:8181")?).build()?;
+/// let plan = Plan::delete("old-token", false, Timestamp::now())?;
+/// let executed = execute(&plan, &mut ServerStore::new(&client), ExecuteOptions::default(), &mut |_| Ok(()));
+/// assert!(executed.report.failed.is_none());
+/// # Ok(())
+/// # }
+/// ```
+#[derive(Debug, Clone, Copy)]
+pub struct ServerStore<'c> {
+    client: &'c Client,
+}
+
+impl<'c> ServerStore<'c> {
+    /// The server `client` talks to.
+    pub fn new(client: &'c Client) -> ServerStore<'c> {
+        ServerStore { client }
+    }
+
+    fn unsupported(what: &'static str) -> ClientError {
+        ClientError::InvalidRequest(RequestError::Unsupported { what })
+    }
+}
+
+impl TokenStore for ServerStore<'_> {
+    type Error = ClientError;
+
+    fn capabilities(&self) -> Capabilities {
+        Capabilities::SERVER
+    }
+
+    fn place(&self) -> String {
+        self.client.base_url().to_owned()
+    }
+
+    fn list(&mut self) -> Result<Vec<Existing>, ClientError> {
+        Ok(self
+            .client
+            .list_tokens()?
+            .into_iter()
+            .map(|row| {
+                let grants: PermissionSet = row.permissions.iter().collect();
+                Existing::new(row.name, grants, row.expiry)
+            })
+            .collect())
+    }
+
+    fn create(&mut self, token: &NewToken) -> Result<Minted, ClientError> {
+        if token.secret.is_some() {
+            return Err(Self::unsupported("a token with a chosen secret"));
+        }
+        // A server takes a lifetime in whole seconds, counted from now.
+        let lifetime = token
+            .expiry
+            .lifetime(Timestamp::now())
+            .map_err(|_| ClientError::InvalidRequest(RequestError::Expired))?;
+        let created = self
+            .client
+            .create_token(&token.name, &token.grants, lifetime)?;
+        let expiry = created
+            .expiry
+            .as_deref()
+            .and_then(|t| t.parse::<Timestamp>().ok());
+        Ok(Minted::new(created.token, expiry).with_server_fields(created.id, created.created_at))
+    }
+
+    fn replace(&mut self, _: &NewToken) -> Result<Minted, ClientError> {
+        Err(Self::unsupported("a token replaced in place"))
+    }
+
+    fn update(&mut self, _: &str, _: &Grants, _: Option<Timestamp>) -> Result<(), ClientError> {
+        Err(Self::unsupported("a token changed in place"))
+    }
+
+    fn rotate(&mut self, _: &str) -> Result<Minted, ClientError> {
+        Err(Self::unsupported("a token given a new secret"))
+    }
+
+    fn delete(&mut self, name: &str) -> Result<(), ClientError> {
+        // A name the server holds but today's rules refuse cannot be put in a request.
+        let name = TokenName::new(name).map_err(|source| {
+            ClientError::InvalidRequest(RequestError::Name {
+                name: name.to_owned(),
+                source,
+            })
+        })?;
+        self.client.delete_token(&name)
+    }
+
+    fn add_databases(&mut self, _: &[DatabaseName]) -> Result<(), ClientError> {
+        Ok(())
+    }
+
+    fn finish(&mut self) -> Result<(), ClientError> {
+        Ok(())
+    }
+}

@@ -1,0 +1,560 @@
+//! The one executor: a plan carried out on any store, each step reported as it
+//! happens, a typed report at the end.
+
+use std::fmt;
+
+use influxdb3_permission::Grants;
+use influxdb3_token::{Expiry, Timestamp, Token, TokenName};
+use serde::ser::{SerializeSeq, SerializeStruct};
+use serde::{Serialize, Serializer};
+
+use crate::plan::{Drift, IfExists, Plan, Step};
+use crate::store::{Failure, Minted, NewToken, StoreError, TokenStore};
+
+/// Why an observer of [`execute`] could not keep what it was told (a secrets file
+/// that could not be written): the executor stops there.
+pub type ObserverError = Box<dyn std::error::Error + Send + Sync>;
+
+/// What happened to one token.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum Action {
+    /// Created (a new secret).
+    Created,
+    /// A new token put in the place of one of its name (a new secret).
+    Replaced,
+    /// Given new grants or expiry, same secret.
+    Updated,
+    /// Deleted and created anew (a new secret).
+    Recreated,
+    /// Given a new secret.
+    Rotated,
+    /// Deleted.
+    Deleted,
+    /// As wanted already.
+    Kept,
+    /// It existed, and `--if-not-exists` left it alone.
+    Exists,
+    /// Differs from what is wanted, left alone.
+    Drift,
+    /// Not wanted, left alone (no prune).
+    Unlisted,
+    /// An admin token a prune leaves alone.
+    Protected,
+}
+
+impl Action {
+    /// The stable name: `created`, `deleted`, ….
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Action::Created => "created",
+            Action::Replaced => "replaced",
+            Action::Updated => "updated",
+            Action::Recreated => "recreated",
+            Action::Rotated => "rotated",
+            Action::Deleted => "deleted",
+            Action::Kept => "kept",
+            Action::Exists => "exists",
+            Action::Drift => "drift",
+            Action::Unlisted => "unlisted",
+            Action::Protected => "protected",
+        }
+    }
+
+    /// Whether it changed the store.
+    pub fn changed(self) -> bool {
+        matches!(
+            self,
+            Action::Created
+                | Action::Replaced
+                | Action::Updated
+                | Action::Recreated
+                | Action::Rotated
+                | Action::Deleted
+        )
+    }
+
+    /// Whether a new secret was minted.
+    pub fn minted(self) -> bool {
+        matches!(
+            self,
+            Action::Created | Action::Replaced | Action::Recreated | Action::Rotated
+        )
+    }
+}
+
+impl fmt::Display for Action {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// One step done (in a dry run: to be done), as the report keeps it: never a secret.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct Done {
+    /// What happened.
+    pub action: Action,
+    /// The token's name.
+    pub name: String,
+    /// What it grants, where the step says (created, replaced, updated, recreated).
+    pub grants: Option<Grants>,
+    /// When it expires, where the step says.
+    pub expiry: Option<Timestamp>,
+    /// How it drifted (updated, recreated, drift).
+    pub drift: Option<Drift>,
+    /// Whether it has expired (kept).
+    pub expired: bool,
+    /// The server's id for a token it made.
+    pub id: Option<u64>,
+    /// When the server says it made it.
+    pub created_at: Option<String>,
+}
+
+impl Done {
+    fn new(action: Action, name: &str) -> Done {
+        Done {
+            action,
+            name: name.to_owned(),
+            grants: None,
+            expiry: None,
+            drift: None,
+            expired: false,
+            id: None,
+            created_at: None,
+        }
+    }
+
+    fn minted(
+        mut self,
+        grants: &Grants,
+        minted: Option<&Minted>,
+        expiry: Option<Timestamp>,
+    ) -> Done {
+        self.grants = Some(grants.clone());
+        self.expiry = minted.map_or(expiry, |m| m.expiry);
+        if let Some(m) = minted {
+            self.id = m.id;
+            self.created_at.clone_from(&m.created_at);
+        }
+        self
+    }
+}
+
+/// What the executor tells its observer, as it happens.
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum Event<'a> {
+    /// A step that changes the store is about to be carried out (`index` of `of`
+    /// changing steps): for a progress line.
+    Starting {
+        /// Which one, from 0.
+        index: usize,
+        /// How many steps change the store.
+        of: usize,
+        /// The step.
+        step: &'a Step,
+    },
+    /// A step is done. `secret` is the token just minted: write it out now, it exists
+    /// nowhere else.
+    Done {
+        /// What was done.
+        done: &'a Done,
+        /// The secret of a token just made.
+        secret: Option<&'a Token>,
+    },
+}
+
+/// Why a plan stopped.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum Cause<E: StoreError> {
+    /// The store refused or failed.
+    #[error(transparent)]
+    Store(E),
+    /// The observer could not keep what it was told (a secrets file could not be
+    /// written): the executor stopped there.
+    #[error("{0}")]
+    Observer(#[source] ObserverError),
+    /// The plan needs a confirmation it was not given.
+    #[error("the plan needs a confirmation it was not given")]
+    NotConfirmed,
+}
+
+impl<E: StoreError> Cause<E> {
+    /// How the store classified its error ([`Failure::Other`] for the rest).
+    pub fn failure(&self) -> Failure {
+        match self {
+            Cause::Store(e) => e.failure(),
+            _ => Failure::Other,
+        }
+    }
+}
+
+/// The step that failed, and why.
+#[derive(Debug, thiserror::Error)]
+#[error("token `{name}`: {cause}")]
+#[non_exhaustive]
+pub struct Failed<E: StoreError> {
+    /// The token the step was about (empty when the store as a whole failed: its
+    /// listing, its final write).
+    pub name: String,
+    /// Why.
+    #[source]
+    pub cause: Cause<E>,
+}
+
+/// What carrying out a plan did: each step done, in order, and what failed. It holds
+/// no secret: those travel beside it, in [`Executed::secrets`].
+#[derive(Debug)]
+#[non_exhaustive]
+pub struct Report<E: StoreError> {
+    /// The steps done (in a dry run, to be done), in order.
+    pub done: Vec<Done>,
+    /// The step that failed, if one did: the steps after it were not carried out.
+    pub failed: Option<Failed<E>>,
+    /// Whether it was a dry run.
+    pub dry_run: bool,
+}
+
+impl<E: StoreError> Report<E> {
+    /// How many steps did `action`.
+    pub fn count(&self, action: Action) -> usize {
+        self.done.iter().filter(|d| d.action == action).count()
+    }
+
+    /// Whether anything changed (or, in a dry run, would).
+    pub fn changed(&self) -> bool {
+        self.done.iter().any(|d| d.action.changed())
+    }
+}
+
+/// The report, and the secrets of the tokens minted, in the order made.
+#[derive(Debug)]
+#[non_exhaustive]
+pub struct Executed<E: StoreError> {
+    /// What was done.
+    pub report: Report<E>,
+    /// The name and secret of each token minted (none in a dry run).
+    pub secrets: Vec<(TokenName, Token)>,
+}
+
+/// How to carry a plan out.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct ExecuteOptions {
+    dry_run: bool,
+}
+
+impl ExecuteOptions {
+    /// Report what would be done. A store whose changes take effect together is still
+    /// changed in memory (so that a dry run meets every refusal the run would) but not
+    /// finished; a server is not asked to change anything.
+    #[must_use]
+    pub fn dry_run(mut self, dry_run: bool) -> Self {
+        self.dry_run = dry_run;
+        self
+    }
+}
+
+/// Carries `plan` out on `store`, step by step, telling `observe` of each as it
+/// happens, then [finishes](TokenStore::finish) the store. Stops at the first failure
+/// (of the store, or of `observe`): the report says what was done before it, and the
+/// secrets of the tokens made before it are kept. A store whose changes take effect
+/// together is not finished after a failure: nothing of the plan is kept there.
+///
+/// A plan that [needs confirmation](Plan::needs_confirmation) is refused whole.
+pub fn execute<S: TokenStore + ?Sized>(
+    plan: &Plan,
+    store: &mut S,
+    options: ExecuteOptions,
+    observe: &mut dyn FnMut(&Event<'_>) -> Result<(), ObserverError>,
+) -> Executed<S::Error> {
+    let capabilities = store.capabilities();
+    let dry_run = options.dry_run;
+    // A dry run on a server only reports; on an atomic store it runs in memory.
+    let call = !dry_run || capabilities.atomic;
+    let mut run = Run {
+        report: Report {
+            done: Vec::with_capacity(plan.steps.len()),
+            failed: None,
+            dry_run,
+        },
+        secrets: Vec::new(),
+        keep_secrets: !dry_run,
+    };
+    if plan.needs_confirmation().is_some() {
+        run.report.failed = Some(Failed {
+            name: String::new(),
+            cause: Cause::NotConfirmed,
+        });
+        return run.into_executed();
+    }
+    if call
+        && !plan.create_databases.is_empty()
+        && let Err(e) = store.add_databases(&plan.create_databases)
+    {
+        run.fail("", Cause::Store(e));
+        return run.into_executed();
+    }
+    let of = plan.steps.iter().filter(|s| s.changes()).count();
+    let mut index = 0;
+    for step in &plan.steps {
+        if step.changes() {
+            if let Err(e) = observe(&Event::Starting { index, of, step }) {
+                run.fail(step.name(), Cause::Observer(e));
+                return run.into_executed();
+            }
+            index += 1;
+        }
+        let result = if call {
+            carry_out(step, store)
+        } else {
+            Ok(preview(step))
+        };
+        match result {
+            Ok(dones) => {
+                for (done, minted) in dones {
+                    let secret = minted.as_ref().map(|m| &m.token).filter(|_| !dry_run);
+                    if let Err(e) = observe(&Event::Done {
+                        done: &done,
+                        secret,
+                    }) {
+                        run.keep(&done, minted);
+                        run.report.done.push(done);
+                        run.fail(step.name(), Cause::Observer(e));
+                        return run.into_executed();
+                    }
+                    run.keep(&done, minted);
+                    run.report.done.push(done);
+                }
+            }
+            Err(e) => {
+                run.fail(step.name(), Cause::Store(e));
+                return run.into_executed();
+            }
+        }
+    }
+    if !dry_run && let Err(e) = store.finish() {
+        // Nothing of an atomic store's changes is kept: no secret of it either.
+        if capabilities.atomic {
+            run.secrets.clear();
+            run.report.done.retain(|d| !d.action.changed());
+        }
+        run.fail("", Cause::Store(e));
+    }
+    run.into_executed()
+}
+
+/// What the executor has so far.
+struct Run<E: StoreError> {
+    report: Report<E>,
+    secrets: Vec<(TokenName, Token)>,
+    keep_secrets: bool,
+}
+
+impl<E: StoreError> Run<E> {
+    fn keep(&mut self, done: &Done, minted: Option<Minted>) {
+        if let (true, Some(m)) = (self.keep_secrets, minted)
+            && let Ok(name) = TokenName::new(&done.name)
+        {
+            self.secrets.push((name, m.token));
+        }
+    }
+
+    fn fail(&mut self, name: &str, cause: Cause<E>) {
+        self.report.failed = Some(Failed {
+            name: name.to_owned(),
+            cause,
+        });
+    }
+
+    fn into_executed(self) -> Executed<E> {
+        Executed {
+            report: self.report,
+            secrets: self.secrets,
+        }
+    }
+}
+
+/// What a step would do, without a store.
+fn preview(step: &Step) -> Vec<(Done, Option<Minted>)> {
+    let expiry_of = |t: &NewToken| t.expiry.ends(t.now).ok().flatten();
+    let done = match step {
+        Step::Create { token, if_exists } => Done::new(
+            if *if_exists == IfExists::Replace {
+                Action::Replaced
+            } else {
+                Action::Created
+            },
+            token.name.as_str(),
+        )
+        .minted(&token.grants, None, expiry_of(token)),
+        other => return quiet(other).into_iter().map(|d| (d, None)).collect(),
+    };
+    vec![(done, None)]
+}
+
+/// The steps that change nothing, and the rest as a dry run reports them.
+fn quiet(step: &Step) -> Option<Done> {
+    Some(match step {
+        Step::Keep { name, expired } => {
+            let mut d = Done::new(Action::Kept, name.as_str());
+            d.expired = *expired;
+            d
+        }
+        Step::Drift(drift) => drifted(Action::Drift, drift),
+        Step::Update(drift) => drifted(Action::Updated, drift),
+        Step::Recreate(drift) => drifted(Action::Recreated, drift),
+        Step::Unlisted { name } => Done::new(Action::Unlisted, name),
+        Step::Protected { name } => Done::new(Action::Protected, name),
+        Step::Delete { name } => Done::new(Action::Deleted, name),
+        Step::Rotate { name } => Done::new(Action::Rotated, name),
+        Step::Create { .. } => return None,
+    })
+}
+
+fn drifted(action: Action, drift: &Drift) -> Done {
+    let mut d = Done::new(action, drift.name.as_str());
+    d.grants = Some(drift.grants.clone());
+    d.expiry = drift.expiry;
+    d.drift = Some(drift.clone());
+    d
+}
+
+/// Carries one step out on the store.
+fn carry_out<S: TokenStore + ?Sized>(
+    step: &Step,
+    store: &mut S,
+) -> Result<Vec<(Done, Option<Minted>)>, S::Error> {
+    let name = step.name();
+    Ok(match step {
+        Step::Create { token, if_exists } => {
+            let result = if *if_exists == IfExists::Replace {
+                store.replace(token).map(|m| (Action::Replaced, m))
+            } else {
+                store.create(token).map(|m| (Action::Created, m))
+            };
+            match result {
+                Ok((action, minted)) => {
+                    let done = Done::new(action, name).minted(&token.grants, Some(&minted), None);
+                    vec![(done, Some(minted))]
+                }
+                Err(e) if *if_exists == IfExists::Keep && e.failure() == Failure::NameTaken => {
+                    vec![(Done::new(Action::Exists, name), None)]
+                }
+                Err(e) => return Err(e),
+            }
+        }
+        Step::Update(drift) => {
+            store.update(name, &drift.grants, drift.expiry)?;
+            vec![(drifted(Action::Updated, drift), None)]
+        }
+        Step::Recreate(drift) => {
+            store.delete(name)?;
+            let token = NewToken::new(
+                drift.name.clone(),
+                drift.grants.clone(),
+                drift.expiry.map_or(Expiry::Never, Expiry::At),
+                Timestamp::now(),
+            );
+            let minted = store.create(&token)?;
+            let mut done = drifted(Action::Recreated, drift);
+            done.expiry = minted.expiry;
+            done.id = minted.id;
+            done.created_at.clone_from(&minted.created_at);
+            vec![(done, Some(minted))]
+        }
+        Step::Rotate { .. } => {
+            let minted = store.rotate(name)?;
+            let mut done = Done::new(Action::Rotated, name);
+            done.expiry = minted.expiry;
+            vec![(done, Some(minted))]
+        }
+        Step::Delete { .. } => {
+            store.delete(name)?;
+            vec![(Done::new(Action::Deleted, name), None)]
+        }
+        other => quiet(other).into_iter().map(|d| (d, None)).collect(),
+    })
+}
+
+// ---- serialization: the report as JSON, secrets never in it ----
+
+/// Writes a value as its `Display` text.
+struct Shown<'a, T: ?Sized>(&'a T);
+
+impl<T: fmt::Display + ?Sized> Serialize for Shown<'_, T> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_str(self.0)
+    }
+}
+
+/// Writes a list of values as their `Display` texts.
+struct ShownAll<'a, T>(&'a [T]);
+
+impl<T: fmt::Display> Serialize for ShownAll<'_, T> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut seq = serializer.serialize_seq(Some(self.0.len()))?;
+        for item in self.0 {
+            seq.serialize_element(&Shown(item))?;
+        }
+        seq.end()
+    }
+}
+
+impl Serialize for Done {
+    /// `{"action", "name", "permissions"?, "expiry"?, "expired"?, "widened"?,
+    /// "narrowed"?, "expiry_change"?, "id"?, "created_at"?}`.
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut s = serializer.serialize_struct("Done", 10)?;
+        s.serialize_field("action", self.action.as_str())?;
+        s.serialize_field("name", &self.name)?;
+        if let Some(grants) = &self.grants {
+            s.serialize_field("permissions", &ShownAll(grants))?;
+            s.serialize_field("expiry", &self.expiry.as_ref().map(Shown))?;
+        }
+        if self.action == Action::Kept {
+            s.serialize_field("expired", &self.expired)?;
+        }
+        if let Some(d) = &self.drift {
+            s.serialize_field("widened", &ShownAll(&d.widened))?;
+            s.serialize_field("narrowed", &ShownAll(&d.narrowed))?;
+            if let Some((old, new)) = &d.expiry_change {
+                s.serialize_field(
+                    "expiry_change",
+                    &[old.as_ref().map(Shown), new.as_ref().map(Shown)],
+                )?;
+            }
+        }
+        if let Some(id) = self.id {
+            s.serialize_field("id", &id)?;
+        }
+        if let Some(at) = &self.created_at {
+            s.serialize_field("created_at", at)?;
+        }
+        s.end()
+    }
+}
+
+impl<E: StoreError> Serialize for Report<E> {
+    /// `{"dry_run", "changed", "steps": [...], "failed": {"name", "error"} | null}`.
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        #[derive(Serialize)]
+        struct FailedJson<'a> {
+            name: &'a str,
+            error: String,
+        }
+        let mut s = serializer.serialize_struct("Report", 4)?;
+        s.serialize_field("dry_run", &self.dry_run)?;
+        s.serialize_field("changed", &self.changed())?;
+        s.serialize_field("steps", &self.done)?;
+        s.serialize_field(
+            "failed",
+            &self.failed.as_ref().map(|f| FailedJson {
+                name: &f.name,
+                error: f.cause.to_string(),
+            }),
+        )?;
+        s.end()
+    }
+}

@@ -1,0 +1,253 @@
+//! The interface every place that keeps tokens offers the executor: a tokens file, a
+//! server. Nothing here does I/O; the implementations live with the stores (the
+//! tokens-file crate, the HTTP client).
+
+use std::fmt;
+
+use influxdb3_permission::{DatabaseName, Grants, PermissionSet};
+use influxdb3_token::{Expiry, Timestamp, Token, TokenHash, TokenName};
+
+/// What a store can do beyond listing, creating and deleting tokens.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct Capabilities {
+    /// It takes a secret chosen by the caller (a tokens file); a server mints its own.
+    pub chosen_secrets: bool,
+    /// It changes a token in place: new grants or expiry with the same secret, or a new
+    /// secret with the same grants (a tokens file); a server can only delete and create.
+    pub in_place: bool,
+    /// Its changes take effect together when it [finishes](TokenStore::finish) (a
+    /// tokens file: one durable write), not one by one (a server).
+    pub atomic: bool,
+}
+
+impl Capabilities {
+    /// A tokens file's: chosen secrets, changes in place, one write at the end.
+    pub const FILE: Capabilities = Capabilities {
+        chosen_secrets: true,
+        in_place: true,
+        atomic: true,
+    };
+
+    /// A server's: it mints the secrets, and each request takes effect as it is made.
+    pub const SERVER: Capabilities = Capabilities {
+        chosen_secrets: false,
+        in_place: false,
+        atomic: false,
+    };
+}
+
+/// A token a store holds, as a plan sees it: never its secret.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct Existing {
+    /// Its name, as the store has it (a server may hold names today's rules refuse).
+    pub name: String,
+    /// What it grants (`*:*:*` for an admin token).
+    pub grants: PermissionSet,
+    /// When it expires; `None` for never.
+    pub expiry: Option<Timestamp>,
+    /// The hash of its secret, where the store knows it (a tokens file).
+    pub hash: Option<TokenHash>,
+}
+
+impl Existing {
+    /// A token named `name` that grants `grants` and expires at `expiry`.
+    pub fn new(
+        name: impl Into<String>,
+        grants: PermissionSet,
+        expiry: Option<Timestamp>,
+    ) -> Existing {
+        Existing {
+            name: name.into(),
+            grants,
+            expiry,
+            hash: None,
+        }
+    }
+
+    /// The same, with the hash of its secret.
+    #[must_use]
+    pub fn with_hash(mut self, hash: TokenHash) -> Existing {
+        self.hash = Some(hash);
+        self
+    }
+
+    /// Whether it is an admin token (it grants `*:*:*`).
+    pub fn is_admin(&self) -> bool {
+        self.grants.covers(&influxdb3_permission::Permission::Admin)
+    }
+
+    /// Whether it is the operator token `_admin`, which nothing here ever deletes,
+    /// prunes or recreates.
+    pub fn is_operator(&self) -> bool {
+        self.name == crate::OPERATOR_TOKEN
+    }
+}
+
+/// A token to create (or to put in the place of one of the same name).
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct NewToken {
+    /// Its name.
+    pub name: TokenName,
+    /// What it grants.
+    pub grants: Grants,
+    /// When it expires, as asked (a server takes a lifetime, a file an instant).
+    pub expiry: Expiry,
+    /// The instant the plan was made at, from which `expiry` counts.
+    pub now: Timestamp,
+    /// The secret chosen for it (stores with [`Capabilities::chosen_secrets`] only);
+    /// `None`: the store mints one.
+    pub secret: Option<Token>,
+}
+
+/// A token a store has just made, with its secret.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct Minted {
+    /// The secret: shown once, never kept by the report.
+    pub token: Token,
+    /// The server's id for it, when it has one.
+    pub id: Option<u64>,
+    /// When the server says it was created (RFC 3339), when it says.
+    pub created_at: Option<String>,
+    /// When it expires, as the store set it.
+    pub expiry: Option<Timestamp>,
+}
+
+impl Minted {
+    /// A token made with this secret, expiring at `expiry`.
+    pub fn new(token: Token, expiry: Option<Timestamp>) -> Minted {
+        Minted {
+            token,
+            id: None,
+            created_at: None,
+            expiry,
+        }
+    }
+
+    /// The same, with the server's id and creation time.
+    #[must_use]
+    pub fn with_server_fields(mut self, id: u64, created_at: String) -> Minted {
+        self.id = Some(id);
+        self.created_at = Some(created_at);
+        self
+    }
+}
+
+/// How a store's error is to be understood by the executor: the few cases a plan
+/// reacts to, everything else [`Failure::Other`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Failure {
+    /// A token of the name exists already.
+    NameTaken,
+    /// No token of the name.
+    NotFound,
+    /// The store cannot do this at all (a server asked to change a token in place).
+    Unsupported,
+    /// Anything else: the request, the file, the server.
+    Other,
+}
+
+/// A store's error, classified for the executor by variant (never by its text).
+pub trait StoreError: std::error::Error + Send + Sync + 'static {
+    /// What kind of failure it is.
+    fn failure(&self) -> Failure;
+}
+
+/// A place that keeps tokens: a tokens file (under its lock, written once when the run
+/// [finishes](TokenStore::finish)), or a server (each call one request).
+///
+/// The executor ([`execute`](crate::execute)) calls these; nothing else in this crate
+/// does I/O.
+pub trait TokenStore {
+    /// What goes wrong.
+    type Error: StoreError;
+
+    /// What it can do.
+    fn capabilities(&self) -> Capabilities;
+
+    /// Where it is, for messages: the file's path, the server's URL.
+    fn place(&self) -> String;
+
+    /// The tokens it holds.
+    ///
+    /// # Errors
+    ///
+    /// The store's.
+    fn list(&mut self) -> Result<Vec<Existing>, Self::Error>;
+
+    /// Creates `token`; a token of its name already there is an error of
+    /// [`Failure::NameTaken`].
+    ///
+    /// # Errors
+    ///
+    /// The store's.
+    fn create(&mut self, token: &NewToken) -> Result<Minted, Self::Error>;
+
+    /// Puts `token` (a new secret) in the place of the token of its name, or creates it
+    /// when there is none ([`Capabilities::in_place`] stores only).
+    ///
+    /// # Errors
+    ///
+    /// The store's; [`Failure::Unsupported`] where it cannot.
+    fn replace(&mut self, token: &NewToken) -> Result<Minted, Self::Error>;
+
+    /// Gives the token named `name` new grants and expiry, keeping its secret
+    /// ([`Capabilities::in_place`] stores only).
+    ///
+    /// # Errors
+    ///
+    /// The store's; [`Failure::NotFound`] without such a token.
+    fn update(
+        &mut self,
+        name: &str,
+        grants: &Grants,
+        expiry: Option<Timestamp>,
+    ) -> Result<(), Self::Error>;
+
+    /// Gives the token named `name` a new secret, keeping the rest
+    /// ([`Capabilities::in_place`] stores only).
+    ///
+    /// # Errors
+    ///
+    /// The store's; [`Failure::NotFound`] without such a token.
+    fn rotate(&mut self, name: &str) -> Result<Minted, Self::Error>;
+
+    /// Deletes the token named `name`.
+    ///
+    /// # Errors
+    ///
+    /// The store's; [`Failure::NotFound`] without such a token.
+    fn delete(&mut self, name: &str) -> Result<(), Self::Error>;
+
+    /// Adds databases for the server to create (a tokens file's `create_databases`,
+    /// set union). A server's databases are made by other means: there it does
+    /// nothing.
+    ///
+    /// # Errors
+    ///
+    /// The store's.
+    fn add_databases(&mut self, databases: &[DatabaseName]) -> Result<(), Self::Error>;
+
+    /// Makes what was done last (a tokens file: its one durable write). A store whose
+    /// changes take effect one by one does nothing.
+    ///
+    /// # Errors
+    ///
+    /// The store's; nothing was changed then.
+    fn finish(&mut self) -> Result<(), Self::Error>;
+}
+
+impl fmt::Display for Failure {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Failure::NameTaken => "name taken",
+            Failure::NotFound => "not found",
+            Failure::Unsupported => "unsupported",
+            Failure::Other => "failed",
+        })
+    }
+}

@@ -1,0 +1,372 @@
+//! The executor on an in-memory store: every rule of a plan, every report.
+
+use std::collections::BTreeMap;
+
+use influxdb3_permission::{Grants, PermissionSet};
+use influxdb3_provision::{
+    Action, Capabilities, Cause, Confirmation, ExecuteOptions, Existing, Failure, IfExists, Minted,
+    NewToken, Plan, PlanError, PlanOptions, Policy, Step, StoreError, TokenStore, Wanted, execute,
+};
+use influxdb3_token::{Expiry, Lifetime, Timestamp, Token, TokenName};
+
+#[derive(Debug, thiserror::Error)]
+#[error("{0}")]
+struct MemError(Failure);
+
+impl StoreError for MemError {
+    fn failure(&self) -> Failure {
+        self.0
+    }
+}
+
+/// A server-like or file-like store in memory; `fail_on` makes one name's creation fail.
+struct Mem {
+    caps: Capabilities,
+    tokens: BTreeMap<String, (PermissionSet, Option<Timestamp>)>,
+    fail_on: Option<String>,
+    finished: bool,
+}
+
+impl Mem {
+    fn new(caps: Capabilities) -> Mem {
+        Mem {
+            caps,
+            tokens: BTreeMap::new(),
+            fail_on: None,
+            finished: false,
+        }
+    }
+}
+
+impl TokenStore for Mem {
+    type Error = MemError;
+    fn capabilities(&self) -> Capabilities {
+        self.caps
+    }
+    fn place(&self) -> String {
+        "memory".into()
+    }
+    fn list(&mut self) -> Result<Vec<Existing>, MemError> {
+        Ok(self
+            .tokens
+            .iter()
+            .map(|(n, (g, e))| Existing::new(n.clone(), g.clone(), *e))
+            .collect())
+    }
+    fn create(&mut self, t: &NewToken) -> Result<Minted, MemError> {
+        if self.fail_on.as_deref() == Some(t.name.as_str()) {
+            return Err(MemError(Failure::Other));
+        }
+        if self.tokens.contains_key(t.name.as_str()) {
+            return Err(MemError(Failure::NameTaken));
+        }
+        let at = t.expiry.ends(t.now).unwrap();
+        self.tokens
+            .insert(t.name.as_str().into(), ((&t.grants).into(), at));
+        Ok(Minted::new(Token::generate().unwrap(), at))
+    }
+    fn replace(&mut self, t: &NewToken) -> Result<Minted, MemError> {
+        self.tokens.remove(t.name.as_str());
+        self.create(t)
+    }
+    fn update(&mut self, n: &str, g: &Grants, e: Option<Timestamp>) -> Result<(), MemError> {
+        let t = self.tokens.get_mut(n).ok_or(MemError(Failure::NotFound))?;
+        *t = (g.into(), e);
+        Ok(())
+    }
+    fn rotate(&mut self, n: &str) -> Result<Minted, MemError> {
+        let t = self.tokens.get(n).ok_or(MemError(Failure::NotFound))?;
+        Ok(Minted::new(Token::generate().unwrap(), t.1))
+    }
+    fn delete(&mut self, n: &str) -> Result<(), MemError> {
+        self.tokens
+            .remove(n)
+            .map(drop)
+            .ok_or(MemError(Failure::NotFound))
+    }
+    fn add_databases(&mut self, _: &[influxdb3_permission::DatabaseName]) -> Result<(), MemError> {
+        Ok(())
+    }
+    fn finish(&mut self) -> Result<(), MemError> {
+        self.finished = true;
+        Ok(())
+    }
+}
+
+fn grants(p: &str) -> Grants {
+    Grants::try_from(vec![p.parse().unwrap()]).unwrap()
+}
+
+fn wanted(name: &str, p: &str) -> Wanted {
+    Wanted::new(TokenName::new(name).unwrap(), grants(p), Expiry::Never)
+}
+
+const NOW: Timestamp = Timestamp::from_millis(1_756_400_061_529);
+
+#[test]
+fn the_expiry_cap_holds_for_every_plan_that_creates() {
+    let policy = Policy::default().max_lifetime(Some("30d".parse::<Lifetime>().unwrap()));
+    let never = NewToken::new(
+        "a".parse().unwrap(),
+        grants("db:x:read"),
+        Expiry::Never,
+        NOW,
+    );
+    assert!(matches!(
+        Plan::create(never, IfExists::Fail, &policy),
+        Err(PlanError::ExpiryPolicy { lifetime: None, .. })
+    ));
+    let long = Wanted::new(
+        "a".parse().unwrap(),
+        grants("db:x:read"),
+        Expiry::After("1y".parse().unwrap()),
+    );
+    let e = Plan::reconcile(
+        &[long],
+        &[],
+        Capabilities::FILE,
+        NOW,
+        PlanOptions::default(),
+        &policy,
+    )
+    .unwrap_err();
+    assert!(
+        matches!(
+            e,
+            PlanError::ExpiryPolicy {
+                lifetime: Some(_),
+                ..
+            }
+        ),
+        "{e:?}"
+    );
+}
+
+#[test]
+fn the_operator_token_is_never_touched_by_name() {
+    assert!(matches!(
+        Plan::delete("_admin", false, NOW),
+        Err(PlanError::Operator { .. })
+    ));
+    assert!(matches!(
+        Plan::rotate("_admin", NOW),
+        Err(PlanError::Operator { .. })
+    ));
+    // Whatever its row says, a prune leaves it alone.
+    let current = [
+        Existing::new("_admin", PermissionSet::default(), None),
+        Existing::new(
+            "other-admin",
+            [influxdb3_permission::Permission::Admin].into_iter().collect(),
+            None,
+        ),
+        Existing::new("old", (&grants("db:x:read")).into(), None),
+    ];
+    let plan = Plan::reconcile(
+        &[wanted("new", "db:x:read")],
+        &current,
+        Capabilities::SERVER,
+        NOW,
+        PlanOptions::default().prune(true).update(true),
+        &Policy::default(),
+    )
+    .unwrap();
+    let deleted: Vec<&str> = plan
+        .steps
+        .iter()
+        .filter(|s| matches!(s, Step::Delete { .. }))
+        .map(Step::name)
+        .collect();
+    assert_eq!(deleted, ["old"]);
+    assert!(
+        plan.steps
+            .iter()
+            .any(|s| matches!(s, Step::Protected { name } if name == "_admin"))
+    );
+    // A manifest cannot list it either.
+    let e = Plan::reconcile(
+        &[wanted("other-admin", "db:x:read")],
+        &current,
+        Capabilities::SERVER,
+        NOW,
+        PlanOptions::default(),
+        &Policy::default(),
+    )
+    .unwrap_err();
+    assert!(matches!(e, PlanError::AdminListed { .. }));
+}
+
+#[test]
+fn a_prune_of_every_token_needs_confirmation() {
+    let current = [Existing::new("old", (&grants("db:x:read")).into(), None)];
+    let plan = Plan::reconcile(
+        &[],
+        &current,
+        Capabilities::FILE,
+        NOW,
+        PlanOptions::default().prune(true),
+        &Policy::default(),
+    )
+    .unwrap();
+    assert_eq!(
+        plan.needs_confirmation(),
+        Some(&Confirmation::PruneAll { count: 1 })
+    );
+    let mut store = Mem::new(Capabilities::FILE);
+    store
+        .tokens
+        .insert("old".into(), ((&grants("db:x:read")).into(), None));
+    let done = execute(
+        &plan,
+        &mut store,
+        ExecuteOptions::default(),
+        &mut |_| Ok(()),
+    );
+    assert!(matches!(
+        done.report.failed.as_ref().map(|f| &f.cause),
+        Some(Cause::NotConfirmed)
+    ));
+    assert!(store.tokens.contains_key("old"));
+    let done = execute(
+        &plan.confirm(),
+        &mut store,
+        ExecuteOptions::default(),
+        &mut |_| Ok(()),
+    );
+    assert!(done.report.failed.is_none());
+    assert!(store.tokens.is_empty());
+}
+
+#[test]
+fn drift_is_recreated_on_a_server_and_updated_in_a_file() {
+    let current = [Existing::new("a", (&grants("db:x:read")).into(), None)];
+    let options = PlanOptions::default().update(true);
+    let want = [wanted("a", "db:x:write")];
+    let on_server = Plan::reconcile(
+        &want,
+        &current,
+        Capabilities::SERVER,
+        NOW,
+        options,
+        &Policy::default(),
+    )
+    .unwrap();
+    assert!(matches!(&on_server.steps[..], [Step::Recreate(_)]));
+    on_server.check(Capabilities::SERVER).unwrap();
+    let in_file = Plan::reconcile(
+        &want,
+        &current,
+        Capabilities::FILE,
+        NOW,
+        options,
+        &Policy::default(),
+    )
+    .unwrap();
+    assert!(matches!(&in_file.steps[..], [Step::Update(_)]));
+    assert!(matches!(
+        in_file.check(Capabilities::SERVER),
+        Err(PlanError::Unsupported { .. })
+    ));
+    let mut store = Mem::new(Capabilities::SERVER);
+    store
+        .tokens
+        .insert("a".into(), ((&grants("db:x:read")).into(), None));
+    let done = execute(
+        &on_server,
+        &mut store,
+        ExecuteOptions::default(),
+        &mut |_| Ok(()),
+    );
+    assert_eq!(done.report.count(Action::Recreated), 1);
+    assert_eq!(done.secrets.len(), 1);
+}
+
+#[test]
+fn a_failure_half_way_keeps_the_secrets_made_before_it() {
+    let want = [
+        wanted("a", "db:x:read"),
+        wanted("b", "db:x:read"),
+        wanted("c", "db:x:read"),
+    ];
+    let plan = Plan::reconcile(
+        &want,
+        &[],
+        Capabilities::SERVER,
+        NOW,
+        PlanOptions::default(),
+        &Policy::default(),
+    )
+    .unwrap();
+    let mut store = Mem::new(Capabilities::SERVER);
+    store.fail_on = Some("b".into());
+    let mut seen = Vec::new();
+    let done = execute(&plan, &mut store, ExecuteOptions::default(), &mut |e| {
+        if let influxdb3_provision::Event::Done {
+            secret: Some(_),
+            done,
+        } = e
+        {
+            seen.push(done.name.clone());
+        }
+        Ok(())
+    });
+    assert_eq!(seen, ["a"]);
+    assert_eq!(done.secrets.len(), 1);
+    let failed = done.report.failed.unwrap();
+    assert_eq!(failed.name, "b");
+    assert!(!store.finished, "a store is not finished after a failure");
+    // The report holds no secret.
+    let json = serde_json::to_string(&done.report.done).unwrap();
+    assert!(!json.contains("apiv3_"), "{json}");
+}
+
+#[test]
+fn a_dry_run_on_a_server_changes_nothing_and_mints_nothing() {
+    let plan = Plan::create(
+        NewToken::new(
+            "a".parse().unwrap(),
+            grants("db:x:read"),
+            Expiry::Never,
+            NOW,
+        ),
+        IfExists::Fail,
+        &Policy::default(),
+    )
+    .unwrap();
+    let mut store = Mem::new(Capabilities::SERVER);
+    let done = execute(
+        &plan,
+        &mut store,
+        ExecuteOptions::default().dry_run(true),
+        &mut |_| Ok(()),
+    );
+    assert_eq!(done.report.count(Action::Created), 1);
+    assert!(done.secrets.is_empty() && store.tokens.is_empty());
+}
+
+#[test]
+fn if_not_exists_keeps_a_token_of_the_name() {
+    let plan = Plan::create(
+        NewToken::new(
+            "a".parse().unwrap(),
+            grants("db:x:read"),
+            Expiry::Never,
+            NOW,
+        ),
+        IfExists::Keep,
+        &Policy::default(),
+    )
+    .unwrap();
+    let mut store = Mem::new(Capabilities::SERVER);
+    store
+        .tokens
+        .insert("a".into(), ((&grants("db:x:write")).into(), None));
+    let done = execute(
+        &plan,
+        &mut store,
+        ExecuteOptions::default(),
+        &mut |_| Ok(()),
+    );
+    assert_eq!(done.report.count(Action::Exists), 1);
+    assert!(done.report.failed.is_none());
+}

@@ -1,0 +1,435 @@
+//! A permission tokens file as a [`TokenStore`]: every change made in memory under the
+//! file's lock, the file written once, durably, when the run finishes.
+
+use std::collections::HashSet;
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+use influxdb3_permission::{DatabaseName, Grants};
+use influxdb3_provision::{
+    Capabilities, Existing, Failure, Minted, NewToken, StoreError, TokenStore,
+};
+use influxdb3_token::{Expiry, Timestamp, Token, TokenError, TokenName};
+
+use crate::{
+    AddError, Finding, Sink, TokenEntry, TokenFile, TokenFileError, WriteOptions, Written,
+    locked_write,
+};
+
+/// Why a change to a tokens file store failed.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum FileStoreError {
+    /// The file: it cannot be read, locked, loaded or written.
+    #[error(transparent)]
+    File(#[from] TokenFileError),
+    /// A token of the name is in the file already.
+    #[error("a token named `{name}` is already in `{}`: token names are unique in a file", path.display())]
+    NameTaken {
+        /// The file.
+        path: PathBuf,
+        /// The name.
+        name: String,
+    },
+    /// No token of the name in the file.
+    #[error("there is no token named `{name}` in `{}`", path.display())]
+    NotFound {
+        /// The file.
+        path: PathBuf,
+        /// The name.
+        name: String,
+    },
+    /// The entry cannot be added (the reserved name, a secret already there).
+    #[error("cannot add token `{name}` to `{}`", path.display())]
+    Add {
+        /// The file.
+        path: PathBuf,
+        /// The token's name.
+        name: String,
+        /// Why.
+        #[source]
+        source: AddError,
+    },
+    /// No secret could be made (the system's random source failed).
+    #[error("cannot make a new token")]
+    Random(#[source] TokenError),
+}
+
+impl StoreError for FileStoreError {
+    fn failure(&self) -> Failure {
+        match self {
+            FileStoreError::NameTaken { .. } => Failure::NameTaken,
+            FileStoreError::NotFound { .. } => Failure::NotFound,
+            _ => Failure::Other,
+        }
+    }
+}
+
+/// A permission tokens file opened for changes by [`FileStore::open`]: a
+/// [`TokenStore`] whose changes are made in memory, under the file's lock, and written
+/// in one durable write when the executor [finishes](TokenStore::finish) it.
+///
+/// ```
+/// use influxdb3_permission::Grants;
+/// use influxdb3_provision::{ExecuteOptions, IfExists, NewToken, Plan, Policy, execute};
+/// use influxdb3_token::{Expiry, Timestamp};
+/// use influxdb3_tokenfile::{FileStore, WriteOptions};
+///
+/// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+/// # let dir = tempfile::tempdir()?;
+/// let path = dir.path().join("tokens.json");
+/// let grants = Grants::try_from(vec!["db:sensors:write".parse()?])?;
+/// let token = NewToken::new("ingest".parse()?, grants, Expiry::Never, Timestamp::now());
+/// let plan = Plan::create(token, IfExists::Fail, &Policy::default())?;
+/// let (executed, written) = FileStore::open(&path, &WriteOptions::default(), |store| {
+///     execute(&plan, store, ExecuteOptions::default(), &mut |_| Ok(()))
+/// })?;
+/// assert!(executed.report.failed.is_none());
+/// assert_eq!(executed.secrets.len(), 1);
+/// assert!(written.changed);
+/// # Ok(())
+/// # }
+/// ```
+pub struct FileStore<'f, 's> {
+    path: &'f Path,
+    file: TokenFile<'f>,
+    sink: &'f mut Sink<'s>,
+    /// New entries, added to the file in one pass when the run finishes.
+    pending: Vec<TokenEntry<'static>>,
+    /// Names and secrets of the file and of `pending`.
+    names: HashSet<String>,
+    secrets: HashSet<String>,
+    /// The first entry made for each of the first few distinct grants (a manifest of
+    /// thousands of tokens repeats a few grants: their texts are shared).
+    alike: Vec<(Grants, usize)>,
+    /// Fresh secrets, made a batch at a time.
+    fresh: Vec<Token>,
+    databases: Vec<DatabaseName>,
+    /// The names of the tokens made or changed.
+    changed: HashSet<String>,
+    /// Whether anything was changed.
+    dirty: bool,
+}
+
+impl fmt::Debug for FileStore<'_, '_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("FileStore")
+            .field("path", &self.path)
+            .field("tokens", &(self.file.tokens().len() + self.pending.len()))
+            .field("dirty", &self.dirty)
+            .finish_non_exhaustive()
+    }
+}
+
+impl FileStore<'_, '_> {
+    /// Opens the permission tokens file at `path` (created if missing or empty) under
+    /// its lock, runs `run` on it as a store, and gives back what `run` returns. The
+    /// file is written when `run` [finishes](TokenStore::finish) the store (in a dry
+    /// run, [`Written::changed`] says whether it would have been); otherwise it is left
+    /// as it was.
+    ///
+    /// # Errors
+    ///
+    /// [`TokenFileError`] when the file cannot be locked, read or loaded; the errors of
+    /// the store's own operations go to `run`.
+    pub fn open<T>(
+        path: impl AsRef<Path>,
+        options: &WriteOptions<'_>,
+        run: impl FnOnce(&mut FileStore<'_, '_>) -> T,
+    ) -> Result<(T, Written), TokenFileError> {
+        let (value, mut written) = locked_write(path.as_ref(), options, |target, text, sink| {
+            let file = match text {
+                Some(text) => TokenFile::parse(text).map_err(|error| TokenFileError::Invalid {
+                    path: target.to_path_buf(),
+                    error,
+                })?,
+                None => TokenFile::new(),
+            };
+            let names = file.tokens().iter().map(|t| t.name().to_owned()).collect();
+            let secrets = file
+                .tokens()
+                .iter()
+                .map(|t| t.token().expose_secret().to_owned())
+                .collect();
+            let mut store = FileStore {
+                path: target,
+                file,
+                sink,
+                pending: Vec::new(),
+                names,
+                secrets,
+                alike: Vec::new(),
+                fresh: Vec::new(),
+                databases: Vec::new(),
+                changed: HashSet::new(),
+                dirty: false,
+            };
+            let value = run(&mut store);
+            Ok((value, store.file.tokens().len() + store.pending.len()))
+        })?;
+        let (value, tokens) = value;
+        written.tokens = tokens;
+        Ok((value, written))
+    }
+
+    /// What deserves a warning, once the run has finished: about the tokens it made
+    /// or changed (databases the file does not create, `db:*`), and about every token
+    /// expired at `now`.
+    pub fn findings(&self, now: Timestamp) -> Vec<Finding> {
+        let mut findings: Vec<Finding> = Vec::new();
+        let mut names: Vec<&str> = self.changed.iter().map(String::as_str).collect();
+        names.sort_unstable();
+        for name in names {
+            for f in self.file.findings(name, now) {
+                if !findings.contains(&f) {
+                    findings.push(f);
+                }
+            }
+        }
+        findings
+    }
+
+    /// The file as it is now in memory (without the new entries not yet added).
+    pub fn file(&self) -> &TokenFile<'_> {
+        &self.file
+    }
+
+    fn secret(&mut self, chosen: Option<&Token>) -> Result<Token, FileStoreError> {
+        if let Some(token) = chosen {
+            return Ok(token.clone());
+        }
+        if self.fresh.is_empty() {
+            let batch = (self.pending.len() + 1).clamp(1, 256);
+            self.fresh = Token::generate_many(batch).map_err(FileStoreError::Random)?;
+        }
+        self.fresh
+            .pop()
+            .map_or_else(|| Token::generate().map_err(FileStoreError::Random), Ok)
+    }
+
+    fn add_error(&self, name: &str, source: AddError) -> FileStoreError {
+        match source {
+            AddError::NameTaken { name } => FileStoreError::NameTaken {
+                path: self.path.to_path_buf(),
+                name,
+            },
+            source => FileStoreError::Add {
+                path: self.path.to_path_buf(),
+                name: name.to_owned(),
+                source,
+            },
+        }
+    }
+
+    fn not_found(&self, name: &str) -> FileStoreError {
+        FileStoreError::NotFound {
+            path: self.path.to_path_buf(),
+            name: name.to_owned(),
+        }
+    }
+
+    /// A new entry, sharing its permission texts with an earlier one alike.
+    fn entry(
+        &mut self,
+        token: Token,
+        name: TokenName,
+        expiry: Option<Timestamp>,
+        grants: &Grants,
+    ) -> Result<TokenEntry<'static>, AddError> {
+        if let Some(like) = self
+            .alike
+            .iter()
+            .find(|(g, _)| g == grants)
+            .and_then(|(_, i)| self.pending.get(*i))
+        {
+            return like.alike(token, name, expiry);
+        }
+        if self.alike.len() < 8 {
+            self.alike.push((grants.clone(), self.pending.len()));
+        }
+        TokenEntry::new(token, name, expiry, grants)
+    }
+
+    /// The instant a new token expires: the plan's (which checked it against its
+    /// `now`); an instant given is kept as it is (a token copied from another file
+    /// may have expired).
+    fn expiry(token: &NewToken) -> Option<Timestamp> {
+        match token.expiry {
+            Expiry::At(at) => Some(at),
+            other => other.ends(token.now).ok().flatten(),
+        }
+    }
+}
+
+impl TokenStore for FileStore<'_, '_> {
+    type Error = FileStoreError;
+
+    fn capabilities(&self) -> Capabilities {
+        Capabilities::FILE
+    }
+
+    fn place(&self) -> String {
+        self.path.display().to_string()
+    }
+
+    fn list(&mut self) -> Result<Vec<Existing>, FileStoreError> {
+        Ok(self
+            .file
+            .tokens()
+            .iter()
+            .chain(&self.pending)
+            .map(|t| Existing::new(t.name(), t.grants(), t.expiry()).with_hash(t.token().hash()))
+            .collect())
+    }
+
+    fn create(&mut self, token: &NewToken) -> Result<Minted, FileStoreError> {
+        let name = token.name.as_str();
+        if self.names.contains(name) {
+            return Err(FileStoreError::NameTaken {
+                path: self.path.to_path_buf(),
+                name: name.to_owned(),
+            });
+        }
+        let secret = self.secret(token.secret.as_ref())?;
+        if self.secrets.contains(secret.expose_secret()) {
+            return Err(self.add_error(
+                name,
+                AddError::TokenTaken {
+                    name: name.to_owned(),
+                },
+            ));
+        }
+        let expiry = Self::expiry(token);
+        let entry = self
+            .entry(secret.clone(), token.name.clone(), expiry, &token.grants)
+            .map_err(|e| self.add_error(name, e))?;
+        self.names.insert(name.to_owned());
+        self.secrets.insert(secret.expose_secret().to_owned());
+        self.changed.insert(name.to_owned());
+        self.dirty = true;
+        self.pending.push(entry);
+        Ok(Minted::new(secret, expiry))
+    }
+
+    fn replace(&mut self, token: &NewToken) -> Result<Minted, FileStoreError> {
+        let name = token.name.as_str();
+        if !self.names.contains(name) {
+            return self.create(token);
+        }
+        let secret = self.secret(token.secret.as_ref())?;
+        let expiry = Self::expiry(token);
+        let entry = TokenEntry::new(secret.clone(), token.name.clone(), expiry, &token.grants)
+            .map_err(|e| self.add_error(name, e))?;
+        if let Some(at) = self.pending.iter().position(|e| e.name() == name) {
+            self.pending[at] = entry;
+        } else {
+            let old = self
+                .file
+                .replace(entry, &[])
+                .map_err(|e| self.add_error(name, e))?;
+            if let Some(old) = old {
+                self.secrets.remove(old.token().expose_secret());
+            }
+        }
+        self.secrets.insert(secret.expose_secret().to_owned());
+        self.changed.insert(name.to_owned());
+        self.dirty = true;
+        Ok(Minted::new(secret, expiry))
+    }
+
+    fn update(
+        &mut self,
+        name: &str,
+        grants: &Grants,
+        expiry: Option<Timestamp>,
+    ) -> Result<(), FileStoreError> {
+        let Some(old) = self.file.get(name) else {
+            return Err(self.not_found(name));
+        };
+        let token_name = TokenName::new(name).map_err(|_| self.not_found(name))?;
+        let entry = TokenEntry::new(old.token().clone(), token_name, expiry, grants)
+            .map_err(|e| self.add_error(name, e))?;
+        self.file
+            .replace_many(vec![entry])
+            .map_err(|e| self.add_error(name, e))?;
+        self.changed.insert(name.to_owned());
+        self.dirty = true;
+        Ok(())
+    }
+
+    fn rotate(&mut self, name: &str) -> Result<Minted, FileStoreError> {
+        let Some(expiry) = self.file.get(name).map(|e| e.expiry()) else {
+            return Err(self.not_found(name));
+        };
+        let secret = self.secret(None)?;
+        let old = self
+            .file
+            .rotate(name, secret.clone())
+            .map_err(|e| self.add_error(name, e))?;
+        if let Some(old) = old {
+            self.secrets.remove(old.expose_secret());
+        }
+        self.secrets.insert(secret.expose_secret().to_owned());
+        self.dirty = true;
+        Ok(Minted::new(secret, expiry))
+    }
+
+    fn delete(&mut self, name: &str) -> Result<(), FileStoreError> {
+        let removed = match self.pending.iter().position(|e| e.name() == name) {
+            Some(at) => Some(self.pending.remove(at)),
+            None => self.file.remove_many(&HashSet::from([name])).pop(),
+        };
+        let Some(removed) = removed else {
+            return Err(self.not_found(name));
+        };
+        self.names.remove(name);
+        self.secrets.remove(removed.token().expose_secret());
+        self.changed.remove(name);
+        self.dirty = true;
+        Ok(())
+    }
+
+    fn add_databases(&mut self, databases: &[DatabaseName]) -> Result<(), FileStoreError> {
+        self.databases.extend_from_slice(databases);
+        Ok(())
+    }
+
+    fn finish(&mut self) -> Result<(), FileStoreError> {
+        let pending = std::mem::take(&mut self.pending);
+        let databases = std::mem::take(&mut self.databases);
+        let before = self.file.create_databases().map_or(0, <[_]>::len);
+        self.file
+            .add_many(pending, &databases)
+            .map_err(|e| self.add_error("", e))?;
+        let after = self.file.create_databases().map_or(0, <[_]>::len);
+        if self.dirty || after != before {
+            let file = &self.file;
+            self.sink.write(|out| file.write_json(out))?;
+        }
+        Ok(())
+    }
+}
+
+/// The tokens of `file`, each with its secret, to copy into another store (`tokens
+/// merge`); fields this library does not know are not copied.
+///
+/// # Errors
+///
+/// [`AddError::NotGrants`] for a token whose permissions are not a permission token's
+/// (none, or `*:*:*`), with its name: it cannot be copied.
+pub fn to_new_tokens(
+    file: &TokenFile<'_>,
+    now: Timestamp,
+) -> Result<Vec<NewToken>, (String, AddError)> {
+    file.tokens()
+        .iter()
+        .map(|t| {
+            let fail = |e| (t.name().to_owned(), e);
+            let name = TokenName::new(t.name()).map_err(|_| fail(AddError::ReservedName))?;
+            let grants = Grants::try_from(t.permissions().collect::<Vec<_>>())
+                .map_err(|e| fail(AddError::NotGrants(e)))?;
+            let expiry = t.expiry().map_or(Expiry::Never, Expiry::At);
+            Ok(NewToken::new(name, grants, expiry, now).with_secret(t.token().clone()))
+        })
+        .collect()
+}
