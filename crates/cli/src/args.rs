@@ -7,7 +7,11 @@ use std::path::PathBuf;
 use clap::{ArgAction, Args, Parser, Subcommand, ValueEnum, ValueHint};
 use clap_complete::engine::ArgValueCompleter;
 
-use crate::complete;
+use crate::complete::{self, Shell};
+
+mod tokens;
+
+pub(crate) use tokens::{EditOptions, FileWrite, TokensCommand};
 
 const ABOUT: &str = "The token commands of InfluxDB 3: create permission and admin tokens, online or offline into tokens files, show and delete tokens, and review and provision tokens files and servers. This binary is not the database server.";
 
@@ -88,16 +92,6 @@ pub(crate) enum Command {
     /// Any other command (`serve`, say): not part of this binary.
     #[command(external_subcommand)]
     Other(Vec<OsString>),
-}
-
-/// The shells `completions` writes for.
-#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
-pub(crate) enum Shell {
-    Bash,
-    Zsh,
-    Fish,
-    Powershell,
-    Elvish,
 }
 
 /// What `create` creates.
@@ -200,7 +194,7 @@ pub(crate) enum CreateFormat {
 }
 
 /// How to reach the server.
-#[derive(Args, Debug)]
+#[derive(Args, Debug, Clone)]
 pub(crate) struct Server {
     /// The host URL of the running InfluxDB 3 Enterprise server
     #[arg(
@@ -401,186 +395,4 @@ pub(crate) struct DeleteToken {
     /// Print detailed help information
     #[arg(long = "help-all", action = ArgAction::HelpLong)]
     pub(crate) help_all: Option<bool>,
-}
-
-const TOKENS_EXIT: &str = "Exit codes: 0 success, 1 other failure, 2 usage or invalid input, 3 name already taken or merge conflict, 6 unusable tokens file.";
-
-/// `influxdb3 tokens …`: commands on permission tokens files; none of them talks to a
-/// server.
-#[derive(Subcommand, Debug)]
-pub(crate) enum TokensCommand {
-    /// One row per token: name, permissions, expiry, hash prefix. Never the secret
-    #[command(after_help = TOKENS_EXIT)]
-    List {
-        /// The permission tokens file
-        #[arg(value_name = "FILE", value_hint = ValueHint::FilePath)]
-        file: PathBuf,
-        /// Output format
-        #[arg(long, value_enum, value_name = "FORMAT", default_value_t = Format::Text)]
-        format: Format,
-    },
-    /// Report what is wrong or risky in a tokens file, with the line of each finding
-    #[command(
-        long_about = "Report what is wrong or risky in a tokens file, with the line of each finding. Unlike `create token`, it reads files that do not load, and reports instead of refusing. Each finding has a stable code and a severity (error: the server will not load the file, or it grants what a permission file must not; warning: risky).",
-        after_help = "Exit codes: 0 no error (with --strict: no finding), 1 an error was found (with --strict: any finding), 2 usage, 6 the file cannot be read."
-    )]
-    Lint {
-        /// The permission tokens file
-        #[arg(value_name = "FILE", value_hint = ValueHint::FilePath)]
-        file: PathBuf,
-        /// Fail on warnings too
-        #[arg(long)]
-        strict: bool,
-        /// Output format
-        #[arg(long, value_enum, value_name = "FORMAT", default_value_t = Format::Text)]
-        format: Format,
-    },
-    /// May the token NAME do ACTION on RESOURCE? (`tokens check tokens.json telegraf write db:metrics`)
-    #[command(
-        after_help = "RESOURCE is `db:NAME`, `db:*` (every database), `system:NAME` (health, metrics, ping, ready) or `system:*`.\n\nExit codes: 0 allowed, 1 denied, 2 usage (an unknown token name included), 6 unusable tokens file."
-    )]
-    Check {
-        /// The permission tokens file
-        #[arg(value_name = "FILE", value_hint = ValueHint::FilePath)]
-        file: PathBuf,
-        /// The token's name
-        #[arg(value_name = "NAME")]
-        name: String,
-        /// create, describe, read, write or delete
-        #[arg(value_name = "ACTION")]
-        action: String,
-        /// `db:NAME`, `db:*`, `system:NAME` or `system:*`
-        #[arg(value_name = "RESOURCE")]
-        resource: String,
-        /// Output format
-        #[arg(long, value_enum, value_name = "FORMAT", default_value_t = Format::Text)]
-        format: Format,
-    },
-    /// What changed from OLD to NEW: tokens added, removed, and what each token gained or lost
-    #[command(
-        long_about = "What changed from OLD to NEW: tokens added and removed, and for each token in both what access it gained (widened) or lost (narrowed) by database and action, expiry changes, and secrets rotated (told by comparing values, never shown). Permissions are compared by what they allow: `db:a,b:read` and `db:a:read` + `db:b:read` are the same.",
-        after_help = "Exit codes: 0 success (with --fail-on-widen: nothing widened), 1 access was widened (with --fail-on-widen), 2 usage, 6 unusable tokens file."
-    )]
-    Diff {
-        /// The tokens file before
-        #[arg(value_name = "OLD", value_hint = ValueHint::FilePath)]
-        old: PathBuf,
-        /// The tokens file after
-        #[arg(value_name = "NEW", value_hint = ValueHint::FilePath)]
-        new: PathBuf,
-        /// Exit 1 when a token was added, gained access, or expires later
-        #[arg(long)]
-        fail_on_widen: bool,
-        /// Output format
-        #[arg(long, value_enum, value_name = "FORMAT", default_value_t = Format::Text)]
-        format: Format,
-    },
-    /// Combine tokens files into one (OUT may be one of the inputs)
-    #[command(
-        long_about = "Combine tokens files into one: `create_databases` united in first-seen order, tokens in order, a token that is the same in several files kept once. Two files that use one name for different tokens, or one token value under two names, are refused with every conflict named (exit 3). OUT may be one of the inputs; a file that holds tokens and is not an input is refused rather than overwritten.",
-        after_help = TOKENS_EXIT
-    )]
-    Merge {
-        /// The tokens files, in order
-        #[arg(value_name = "FILE", required = true, num_args = 1.., value_hint = ValueHint::FilePath)]
-        files: Vec<PathBuf>,
-        #[command(flatten)]
-        write: FileWrite,
-        /// Output format
-        #[arg(long, value_enum, value_name = "FORMAT", default_value_t = Format::Text)]
-        format: Format,
-    },
-    /// Remove the token NAME from a tokens file
-    #[command(after_help = TOKENS_EXIT)]
-    Remove {
-        /// The permission tokens file
-        #[arg(value_name = "FILE", value_hint = ValueHint::FilePath)]
-        file: PathBuf,
-        /// The token's name
-        #[arg(long, value_name = "NAME")]
-        name: String,
-        #[command(flatten)]
-        options: EditOptions,
-        /// Output format
-        #[arg(long, value_enum, value_name = "FORMAT", default_value_t = Format::Text)]
-        format: Format,
-    },
-    /// Give the token NAME a new secret (same permissions and expiry), printed once
-    #[command(after_help = TOKENS_EXIT)]
-    Rotate {
-        /// The permission tokens file
-        #[arg(value_name = "FILE", value_hint = ValueHint::FilePath)]
-        file: PathBuf,
-        /// The token's name
-        #[arg(long, value_name = "NAME")]
-        name: String,
-        #[command(flatten)]
-        options: EditOptions,
-        /// Output format
-        #[arg(long, value_enum, value_name = "FORMAT", default_value_t = CreateFormat::Text)]
-        format: CreateFormat,
-    },
-    /// Bring a tokens file, or a server, to what a manifest (TOML) says: create missing tokens, report drift, prune
-    #[command(
-        long_about = "Bring a tokens file to what a manifest says, in one locked, durable write. The manifest (TOML) lists the tokens that should exist:
-
-  create_databases = [\"metrics\", \"logs\"]
-  [[token]]
-  name = \"telegraf\"
-  permissions = [\"db:metrics:write\"]
-  expiry = \"90d\"            # or expires_at = \"2027-01-01T00:00:00Z\"; or none
-
-Missing tokens are created and their secrets printed once (or written to --secrets-out). Tokens already there with the same grants are left alone; tokens whose grants (or `expires_at`, or lack of expiry) differ are reported as drift and changed only with --update (same secret). --prune removes tokens the manifest does not list. Applying the same manifest again changes nothing.
-
-Without --output-file, the manifest is applied to the server at --host: its tokens are read (as `show tokens` does), the missing ones created, drift reported and, with --recreate, the drifted tokens deleted and created again (new secrets: a server cannot change a token). --prune deletes the tokens the manifest does not list, never an admin token. Each step is printed as it is done.",
-        after_help = TOKENS_EXIT
-    )]
-    Apply {
-        /// The manifest (TOML)
-        #[arg(value_name = "MANIFEST", value_hint = ValueHint::FilePath)]
-        manifest: PathBuf,
-        /// The permission tokens file to bring in line (created if missing); without it, the server at --host
-        #[arg(long, value_name = "FILE", value_hint = ValueHint::FilePath)]
-        output_file: Option<PathBuf>,
-        /// Remove tokens the manifest does not list
-        #[arg(long)]
-        prune: bool,
-        /// Give drifted tokens the manifest's grants and expiry (same secret; with --output-file)
-        #[arg(long)]
-        update: bool,
-        /// Online: delete and create again the drifted tokens (new secrets)
-        #[arg(long)]
-        recreate: bool,
-        #[command(flatten)]
-        server: Box<Server>,
-        /// Write the new tokens' secrets to this new file (mode 0600, a JSON map name → token) instead of stdout
-        #[arg(long, value_name = "PATH", value_hint = ValueHint::FilePath)]
-        secrets_out: Option<PathBuf>,
-        #[command(flatten)]
-        options: EditOptions,
-        /// Output format
-        #[arg(long, value_enum, value_name = "FORMAT", default_value_t = Format::Text)]
-        format: Format,
-    },
-}
-
-/// The options of every command that writes a tokens file.
-#[derive(Args, Debug)]
-pub(crate) struct EditOptions {
-    /// Show what would change, and write nothing
-    #[arg(long)]
-    pub(crate) dry_run: bool,
-    /// How long to wait for another writer's lock on the file
-    #[arg(long, value_name = "DURATION", default_value = "30s")]
-    pub(crate) lock_timeout: String,
-}
-
-/// `merge`'s output.
-#[derive(Args, Debug)]
-pub(crate) struct FileWrite {
-    /// The file to write the merged tokens to
-    #[arg(long, value_name = "FILE", value_hint = ValueHint::FilePath)]
-    pub(crate) output_file: PathBuf,
-    #[command(flatten)]
-    pub(crate) options: EditOptions,
 }

@@ -11,12 +11,14 @@
 
 mod args;
 mod complete;
+mod create;
 mod error;
 mod man;
+mod options;
 mod output;
-mod plan;
-pub mod render;
-mod run;
+mod quote;
+mod render;
+mod report;
 mod show;
 mod tokens;
 
@@ -27,8 +29,8 @@ use clap::{CommandFactory, FromArgMatches};
 
 use args::{Cli, Command, CreateResource, DeleteResource, ShowResource};
 pub use error::CliError;
-use error::Exit;
-use render::{Paint, quote};
+use error::{Exit, Kind};
+use output::Outcome;
 
 /// Runs the command line in `args` (the program name first) and gives the exit code.
 pub fn main_with(args: impl IntoIterator<Item = OsString>) -> ExitCode {
@@ -51,22 +53,22 @@ pub fn main_with(args: impl IntoIterator<Item = OsString>) -> ExitCode {
     while let Some((_, sub)) = leaf.subcommand() {
         leaf = sub;
     }
-    let planned = match cli.command {
+    outcome(match cli.command {
         Command::Create {
             resource: CreateResource::Token(args),
-        } => plan::create(*args, leaf),
+        } => create::create(*args, leaf),
         Command::Delete {
             resource: DeleteResource::Token(args),
-        } => plan::delete(args, leaf),
-        Command::Tokens { command } => return outcome(tokens::run(command, leaf)),
+        } => create::delete(args, leaf),
+        Command::Tokens { command } => tokens::run(command, leaf),
         Command::Show {
             resource: ShowResource::Tokens(args),
-        } => return outcome(show::run(args, leaf)),
+        } => show::run(args, leaf),
+        Command::Completions { shell } => return completions(shell),
+        Command::Man { command, out_dir } => return man::run(&command, out_dir.as_deref()),
         Command::Show {
             resource: ShowResource::Other(words),
         } => Err(not_ours("show ", &words)),
-        Command::Completions { shell } => return completions(shell),
-        Command::Man { command, out_dir } => return man::run(&command, out_dir.as_deref()),
         Command::Create {
             resource: CreateResource::Other(words),
         } => Err(not_ours("create ", &words)),
@@ -74,24 +76,42 @@ pub fn main_with(args: impl IntoIterator<Item = OsString>) -> ExitCode {
             resource: DeleteResource::Other(words),
         } => Err(not_ours("delete ", &words)),
         Command::Other(words) => Err(not_ours("", &words)),
-    };
-    match planned.and_then(run::execute) {
-        Ok(done) => {
-            for w in &done.warnings {
+    })
+}
+
+/// Whether the command line asks for `--format json`, so that even an error of the
+/// command line itself is reported as JSON.
+fn json_format(args: &[OsString]) -> bool {
+    args.windows(2)
+        .any(|w| w[0] == "--format" && w[1] == "json")
+        || args.iter().any(|a| a == "--format=json")
+}
+
+/// What a command has to say: its warnings and note on stderr, its report on stdout,
+/// its own exit code; or its error.
+fn outcome(result: Result<Outcome, CliError>) -> ExitCode {
+    match result {
+        Ok(outcome) => {
+            for w in &outcome.warnings {
                 output::warn(w);
             }
-            if let Some(note) = run::note(&done.report) {
-                output::note(&note);
+            if let Some(note) = &outcome.note {
+                output::note(note);
             }
-            let Some(out) = run::stdout(&done.report, done.format, Paint::On) else {
-                return ExitCode::SUCCESS;
-            };
-            match output::stdout(&out) {
+            match output::stdout(&outcome.stdout) {
+                Ok(()) => ExitCode::from(outcome.code),
                 // A reader that went away (`| head`) is not a failure.
-                Ok(()) => ExitCode::SUCCESS,
-                Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,
+                Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => {
+                    ExitCode::from(outcome.code)
+                }
                 Err(e) => {
-                    let err = unshown(&done.report, &e);
+                    let err = outcome.unshown.unwrap_or_else(|| {
+                        CliError::new(
+                            Exit::Failure,
+                            Kind::Stdout,
+                            format!("cannot write to stdout: {e}"),
+                        )
+                    });
                     output::error(&err);
                     err.code.into()
                 }
@@ -104,54 +124,8 @@ pub fn main_with(args: impl IntoIterator<Item = OsString>) -> ExitCode {
     }
 }
 
-/// Whether the command line asks for `--format json`, so that even an error of the
-/// command line itself is reported as JSON.
-fn json_format(args: &[OsString]) -> bool {
-    args.windows(2)
-        .any(|w| w[0] == "--format" && w[1] == "json")
-        || args.iter().any(|a| a == "--format=json")
-}
-
-/// A command that reports through an [`tokens::Outcome`]: its warnings, its report on
-/// stdout, its own exit code.
-fn outcome(result: Result<tokens::Outcome, CliError>) -> ExitCode {
-    match result {
-        Ok(outcome) => {
-            for w in &outcome.warnings {
-                output::warn(w);
-            }
-            match output::stdout(&outcome.stdout) {
-                Ok(()) => ExitCode::from(outcome.code),
-                Err(e) => match outcome.unshown {
-                    Some(err) => {
-                        output::error(&err);
-                        err.code.into()
-                    }
-                    // A reader that went away (`| head`) is not a failure.
-                    None if e.kind() == std::io::ErrorKind::BrokenPipe => {
-                        ExitCode::from(outcome.code)
-                    }
-                    None => {
-                        let err = CliError::new(
-                            Exit::Failure,
-                            "stdout",
-                            format!("cannot write to stdout: {e}"),
-                        );
-                        output::error(&err);
-                        err.code.into()
-                    }
-                },
-            }
-        }
-        Err(e) => {
-            output::error(&e);
-            e.code.into()
-        }
-    }
-}
-
 /// `influxdb3 completions SHELL`.
-fn completions(shell: args::Shell) -> ExitCode {
+fn completions(shell: complete::Shell) -> ExitCode {
     let mut out = Vec::new();
     // Writing to memory cannot fail.
     let _ = complete::registration(shell, &mut out);
@@ -161,7 +135,7 @@ fn completions(shell: args::Shell) -> ExitCode {
         Err(e) => {
             output::error(&CliError::new(
                 Exit::Failure,
-                "stdout",
+                Kind::Stdout,
                 format!("cannot write to stdout: {e}"),
             ));
             Exit::Failure.into()
@@ -180,50 +154,11 @@ fn clap_error(e: &clap::Error) -> ExitCode {
             .next()
             .unwrap_or_default()
             .trim_start_matches("error: ");
-        output::error(&CliError::new(Exit::Usage, "usage", message));
+        output::error(&CliError::usage(message));
     } else {
         let _ = e.print();
     }
     ExitCode::from(code)
-}
-
-/// A token was made but its secret could not be written to stdout.
-fn unshown(report: &run::Report, e: &std::io::Error) -> CliError {
-    match report {
-        run::Report::Minted(m) => {
-            let name = quote(&m.name);
-            let (message, hint) = match &m.output_file {
-                Some(path) => (
-                    format!(
-                        "token {name} was saved to {}, but it could not be shown: cannot write to stdout: {e}",
-                        render::quote_path(path)
-                    ),
-                    format!(
-                        "nobody has seen its secret: remove the entry named {name} from the file, and create it again"
-                    ),
-                ),
-                None => (
-                    format!(
-                        "token {name} was created on the server, but it could not be shown: cannot write to stdout: {e}"
-                    ),
-                    format!(
-                        "token {name} now exists on the server and nobody has its secret: delete it with `influxdb3 delete token --token-name {name}` and create it again"
-                    ),
-                ),
-            };
-            CliError::new(Exit::Failure, "stdout", message).hint(hint)
-        }
-        run::Report::Deleted(_) => CliError::new(
-            Exit::Failure,
-            "stdout",
-            format!("the token was deleted, but cannot write to stdout: {e}"),
-        ),
-        run::Report::Exists { .. } | run::Report::DryRun(_) => CliError::new(
-            Exit::Failure,
-            "stdout",
-            format!("cannot write to stdout: {e}"),
-        ),
-    }
 }
 
 /// A command this binary does not have.
@@ -232,7 +167,7 @@ fn not_ours(prefix: &str, words: &[OsString]) -> CliError {
         .first()
         .map(|w| w.to_string_lossy().into_owned())
         .unwrap_or_default();
-    let command = render::escape(&render::elide(&command, 40));
+    let command = quote::escape(&quote::elide(&command, 40));
     CliError::usage(format!(
         "`influxdb3 {prefix}{command}` is not a command of this binary: it implements the token commands of InfluxDB 3 (`create token`, `show tokens`, `delete token`, and `tokens`) and is not the database server"
     ))
@@ -262,7 +197,7 @@ pub mod fuzzing {
                 "--permission",
                 &text.parse::<influxdb3_permission::Permission>().err()?,
             ),
-            1 => crate::plan::token_name("--name", text).err()?,
+            1 => crate::options::token_name("--name", text).err()?,
             2 => CliError::from_client(
                 &ClientError::Server {
                     status: 500,

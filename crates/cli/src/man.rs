@@ -8,9 +8,9 @@ use std::process::ExitCode;
 use clap::{Command, CommandFactory};
 
 use crate::args::Cli;
-use crate::error::{CliError, Exit};
+use crate::error::{CliError, Exit, Kind};
 use crate::output;
-use crate::render::{quote, quote_path};
+use crate::quote::{quote, quote_path};
 
 /// Every page: the command path and the command, `influxdb3` first.
 fn pages() -> Vec<(Vec<String>, Command)> {
@@ -82,7 +82,7 @@ fn print(command: &[String]) -> Result<(), CliError> {
         Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
         Err(e) => Err(CliError::new(
             Exit::Failure,
-            "stdout",
+            Kind::Stdout,
             format!("cannot write to stdout: {e}"),
         )),
     }
@@ -94,7 +94,7 @@ fn write_all(dir: &Path) -> Result<(), CliError> {
         std::fs::write(&file, render(&path, cmd)).map_err(|e| {
             CliError::new(
                 Exit::Failure,
-                "write_failed",
+                Kind::WriteFailed,
                 format!("cannot write {}: {e}", quote_path(&file)),
             )
         })?;

@@ -81,3 +81,30 @@ pub(crate) fn stdout(text: &str) -> std::io::Result<()> {
     }
     Ok(())
 }
+
+/// What a command has to say.
+pub(crate) struct Outcome {
+    /// For stdout.
+    pub(crate) stdout: String,
+    /// For stderr, without the `warning: ` prefix.
+    pub(crate) warnings: Vec<String>,
+    /// For stderr, after the warnings, without the `note: ` prefix.
+    pub(crate) note: Option<String>,
+    /// The exit code (0, or the "no" of `check`, `lint`, `diff --fail-on-widen`).
+    pub(crate) code: u8,
+    /// When stdout holds secrets that exist nowhere else: the error to report if it
+    /// cannot be written.
+    pub(crate) unshown: Option<CliError>,
+}
+
+impl Outcome {
+    pub(crate) fn ok(stdout: String) -> Outcome {
+        Outcome {
+            stdout,
+            warnings: Vec::new(),
+            note: None,
+            code: 0,
+            unshown: None,
+        }
+    }
+}

@@ -1,111 +1,17 @@
-//! Everything the binary shows passes through here: one escaping function for text from
-//! a server, a file or the command line, shell-pasteable quoting of values, elision of
-//! long input, and the rendering of an error with its snippet and hint.
+//! Messages as stderr shows them: an error with its snippet and hint, a warning, a
+//! note, in text or as one JSON object; the labels' colours.
 //!
 //! Pure functions, so that the fuzz target `cli_render` can drive them.
 
 use std::fmt::Write as _;
-use std::path::Path;
 
 use crate::error::CliError;
-
-/// The longest value shown inside a message, in characters; longer ones are cut in the
-/// middle with `…`.
-pub const MAX_VALUE: usize = 120;
-/// The longest line written to stderr, in characters (a last guard: values are already
-/// cut, and a permission's snippet is about 80 columns).
-pub const MAX_LINE: usize = 1000;
-
-pub use influxdb3_permission::is_hidden;
-
-/// The one escaping function: `text` with every hidden character escaped, so that what
-/// reaches a terminal is exactly what it says (the grammar crate's rule, which its own
-/// messages follow too).
-pub fn escape(text: &str) -> String {
-    influxdb3_permission::escape(text).into_owned()
-}
-
-/// `text` escaped line by line: its own line breaks stay, every other hidden character
-/// is escaped.
-pub fn escape_lines(text: &str) -> String {
-    text.split('\n').map(escape).collect::<Vec<_>>().join("\n")
-}
-
-/// `text` cut to `max` characters, keeping its start and end around `…`.
-pub fn elide(text: &str, max: usize) -> String {
-    let count = text.chars().count();
-    if count <= max {
-        return text.to_owned();
-    }
-    let keep = max.saturating_sub(1);
-    let head: String = text.chars().take(keep - keep / 2).collect();
-    let tail: String = text.chars().skip(count - keep / 2).collect();
-    format!("{head}…{tail}")
-}
-
-/// A value quoted so that it can be pasted into a shell: `'it'\''s'`, or `$'a\x1bb'`
-/// when it holds hidden characters; cut with `…` past [`MAX_VALUE`] characters.
-pub fn quote(value: &str) -> String {
-    // The usual case, printable ASCII without a quote: as it is, between quotes.
-    if value.len() <= MAX_VALUE && value.bytes().all(|b| b.is_ascii_graphic() && b != b'\'') {
-        let mut out = String::with_capacity(value.len() + 2);
-        out.push('\'');
-        out.push_str(value);
-        out.push('\'');
-        return out;
-    }
-    let value = elide(value, MAX_VALUE);
-    if value.chars().any(is_hidden) {
-        let mut out = String::from("$'");
-        for c in value.chars() {
-            match c {
-                '\\' => out.push_str("\\\\"),
-                '\'' => out.push_str("\\'"),
-                c if is_hidden(c) => out.push_str(&escape(c.encode_utf8(&mut [0; 4]))),
-                c => out.push(c),
-            }
-        }
-        out.push('\'');
-        out
-    } else {
-        format!("'{}'", value.replace('\'', "'\\''"))
-    }
-}
-
-/// The display width of `text` in columns (printable ASCII, the usual case, is one
-/// column a byte).
-pub fn width(text: &str) -> usize {
-    if text.bytes().all(|b| b.is_ascii_graphic() || b == b' ') {
-        text.len()
-    } else {
-        unicode_width::UnicodeWidthStr::width(text)
-    }
-}
-
-/// A path, quoted as [`quote`] does (lossily for bytes that are not UTF-8).
-pub fn quote_path(path: &Path) -> String {
-    quote(&path.to_string_lossy())
-}
-
-/// `'a', 'b', 'c' and 17 more`: the first few values of a long list, quoted.
-pub fn quote_list<'a>(values: impl IntoIterator<Item = &'a str>, show: usize) -> String {
-    let values: Vec<&str> = values.into_iter().collect();
-    let shown: Vec<String> = values.iter().take(show).map(|v| quote(v)).collect();
-    let rest = values.len().saturating_sub(show);
-    match (shown.len(), rest) {
-        (_, 0) if shown.len() > 1 => {
-            let (last, first) = shown.split_last().unwrap_or((&shown[0], &[]));
-            format!("{} and {last}", first.join(", "))
-        }
-        (_, 0) => shown.join(""),
-        _ => format!("{} and {rest} more", shown.join(", ")),
-    }
-}
+use crate::quote::{MAX_LINE, elide, escape, escape_json};
 
 /// ANSI styling for the labels, when the stream shows colour. anstream strips it
 /// again where colour is off (`NO_COLOR`, `CLICOLOR=0`, `TERM=dumb`, not a terminal).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Paint {
+pub(crate) enum Paint {
     /// Plain text.
     Off,
     /// Labels styled.
@@ -121,67 +27,43 @@ impl Paint {
     }
 
     /// `error` in bold red.
-    pub fn error(self) -> String {
+    pub(crate) fn error(self) -> String {
         self.label(anstyle::AnsiColor::Red.on_default().bold(), "error")
     }
 
     /// `warning` in bold yellow.
-    pub fn warning(self) -> String {
+    pub(crate) fn warning(self) -> String {
         self.label(anstyle::AnsiColor::Yellow.on_default().bold(), "warning")
     }
 
     /// `note` in bold.
-    pub fn note(self) -> String {
+    pub(crate) fn note(self) -> String {
         self.label(anstyle::Style::new().bold(), "note")
     }
 
     /// `hint` in bold cyan.
-    pub fn hint(self) -> String {
+    pub(crate) fn hint(self) -> String {
         self.label(anstyle::AnsiColor::Cyan.on_default().bold(), "hint")
     }
 
     /// A success line in bold green.
-    pub fn success(self, text: &str) -> String {
+    pub(crate) fn success(self, text: &str) -> String {
         self.label(anstyle::AnsiColor::Green.on_default().bold(), text)
     }
 
     /// `IMPORTANT:` in bold yellow.
-    pub fn important(self, text: &str) -> String {
+    pub(crate) fn important(self, text: &str) -> String {
         self.label(anstyle::AnsiColor::Yellow.on_default().bold(), text)
     }
 }
 
-/// A JSON document with every hidden character inside its strings written as a
-/// `\uXXXX` escape (still the same JSON), so that a terminal shows it as it is.
-/// `serde_json` already escapes control characters inside strings, so a raw newline is
-/// the document's own layout and stays.
-pub fn escape_json(json: &str) -> String {
-    let hidden = |c: char| c != '\n' && is_hidden(c);
-    let plain = |b: &u8| *b == b'\n' || (0x20..0x7f).contains(b);
-    if json.as_bytes().iter().all(plain) || !json.chars().any(hidden) {
-        return json.to_owned();
-    }
-    let mut out = String::with_capacity(json.len() + 16);
-    for c in json.chars() {
-        if hidden(c) {
-            let mut units = [0u16; 2];
-            for unit in c.encode_utf16(&mut units) {
-                let _ = write!(out, "\\u{unit:04x}");
-            }
-        } else {
-            out.push(c);
-        }
-    }
-    out
-}
-
 /// One line of a message: escaped, and cut at [`MAX_LINE`] characters.
-pub fn line(text: &str) -> String {
+pub(crate) fn line(text: &str) -> String {
     elide(&escape(text), MAX_LINE)
 }
 
 /// An error as stderr shows it: `error: MESSAGE`, the snippet lines, `hint: HINT`.
-pub fn error(e: &CliError, paint: Paint) -> String {
+pub(crate) fn error(e: &CliError, paint: Paint) -> String {
     let mut out = format!("{}: {}\n", paint.error(), line(&e.message));
     if let Some(at) = &e.at {
         for l in at.snippet.lines() {
@@ -196,17 +78,17 @@ pub fn error(e: &CliError, paint: Paint) -> String {
 }
 
 /// A warning as stderr shows it.
-pub fn warning(text: &str, paint: Paint) -> String {
+pub(crate) fn warning(text: &str, paint: Paint) -> String {
     format!("{}: {}\n", paint.warning(), line(text))
 }
 
 /// A note as stderr shows it.
-pub fn note(text: &str, paint: Paint) -> String {
+pub(crate) fn note(text: &str, paint: Paint) -> String {
     format!("{}: {}\n", paint.note(), line(text))
 }
 
 /// `{"KEY": "TEXT"}` and a newline: a warning or note in JSON.
-pub fn json_line(key: &str, text: &str) -> String {
+pub(crate) fn json_line(key: &str, text: &str) -> String {
     let mut map = serde_json::Map::new();
     map.insert(
         key.to_owned(),
@@ -220,11 +102,11 @@ pub fn json_line(key: &str, text: &str) -> String {
 
 /// An error as one JSON object on one line: `{"error": {"code", "kind", "message",
 /// "hint", "span", "input"}}`.
-pub fn error_json(e: &CliError) -> String {
+pub(crate) fn error_json(e: &CliError) -> String {
     let value = serde_json::json!({
         "error": {
             "code": e.code as u8,
-            "kind": e.kind,
+            "kind": e.kind.as_str(),
             "message": elide(&e.message, MAX_LINE),
             "hint": e.hint,
             "span": e.at.as_ref().map(|at| [at.span.start, at.span.end]),
@@ -232,46 +114,4 @@ pub fn error_json(e: &CliError) -> String {
         }
     });
     format!("{}\n", escape_json(&value.to_string()))
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn quoting_can_be_pasted_into_a_shell() {
-        assert_eq!(quote("tokens.json"), "'tokens.json'");
-        assert_eq!(quote("my dir/it's.json"), "'my dir/it'\\''s.json'");
-        assert_eq!(quote("a\x1b[31mb"), "$'a\\x1b[31mb'");
-        assert_eq!(quote("it's\n"), "$'it\\'s\\n'");
-        assert_eq!(quote("\u{202e}x"), "$'\\u202ex'");
-        assert_eq!(escape("ok\u{200b}\x07"), "ok\\u200b\\x07");
-        assert_eq!(escape("数据 é"), "数据 é");
-        assert_eq!(
-            escape_json("{\"a\":\"x\u{202e}y\"}"),
-            "{\"a\":\"x\\u202ey\"}"
-        );
-    }
-
-    #[test]
-    fn long_values_are_cut_in_the_middle() {
-        let long = "a".repeat(1000);
-        let shown = quote(&long);
-        assert_eq!(shown.chars().count(), MAX_VALUE + 2);
-        assert!(shown.contains('…'));
-        assert_eq!(elide("abcdef", 5), "ab…ef");
-        assert_eq!(elide("abc", 5), "abc");
-    }
-
-    #[test]
-    fn lists_show_a_few_and_count_the_rest() {
-        assert_eq!(quote_list(["a"], 3), "'a'");
-        assert_eq!(quote_list(["a", "b"], 3), "'a' and 'b'");
-        assert_eq!(quote_list(["a", "b", "c"], 3), "'a', 'b' and 'c'");
-        let many: Vec<String> = (0..20).map(|i| format!("db{i}")).collect();
-        assert_eq!(
-            quote_list(many.iter().map(String::as_str), 3),
-            "'db0', 'db1', 'db2' and 17 more"
-        );
-    }
 }

@@ -9,9 +9,9 @@ use influxdb3_token_client::{QueryFormat, TokenRow};
 use serde_json::{Map, Value};
 
 use crate::args::{ShowFormat, ShowTokens};
-use crate::error::{Action, CliError};
-use crate::render::{escape_json, escape_lines, quote};
-use crate::tokens::Outcome;
+use crate::error::{Action, CliError, Kind};
+use crate::output::Outcome;
+use crate::quote::{escape_json, escape_lines, quote};
 
 /// The columns of `system.tokens`, in upstream's order.
 const COLUMNS: [&str; 10] = [
@@ -92,7 +92,7 @@ pub(crate) fn run(args: ShowTokens, m: &ArgMatches) -> Result<Outcome, CliError>
         .map(|text| {
             text.parse::<Lifetime>().map_err(|e| {
                 CliError::usage(format!("invalid --expiring-within {}: {e}", quote(text)))
-                    .kind("invalid_duration")
+                    .kind(Kind::InvalidDuration)
             })
         })
         .transpose()?;
@@ -103,7 +103,7 @@ pub(crate) fn run(args: ShowTokens, m: &ArgMatches) -> Result<Outcome, CliError>
         within,
     };
     let format = args.format;
-    let online = crate::plan::online(args.server, m)?;
+    let online = crate::options::online(args.server, m)?;
     // Before the request, which may take a while or fail.
     for w in &online.warnings {
         crate::output::warn(w);
@@ -212,7 +212,7 @@ fn render(rows: &[TokenRow], format: ShowFormat) -> String {
 
 /// The ASCII table of upstream's `pretty`.
 fn pretty(rows: &[[Option<String>; 10]]) -> String {
-    let width = crate::render::width;
+    let width = crate::quote::width;
     let mut widths: Vec<usize> = COLUMNS.iter().map(|c| width(c)).collect();
     for row in rows {
         for (w, cell) in widths.iter_mut().zip(row) {

@@ -112,7 +112,8 @@ pub struct Done {
 }
 
 impl Done {
-    fn new(action: Action, name: &str) -> Done {
+    /// A step of `action` on the token `name`, with nothing else said.
+    pub fn new(action: Action, name: &str) -> Done {
         Done {
             action,
             name: name.to_owned(),
@@ -430,10 +431,18 @@ fn carry_out<S: TokenStore + ?Sized>(
     Ok(match step {
         Step::Create { token, if_exists } => {
             let result = if *if_exists == IfExists::Replace {
-                store.replace(token).map(|m| (Action::Replaced, m))
+                store.replace(token)
             } else {
-                store.create(token).map(|m| (Action::Created, m))
-            };
+                store.create(token)
+            }
+            .map(|m| {
+                let action = if m.replaced {
+                    Action::Replaced
+                } else {
+                    Action::Created
+                };
+                (action, m)
+            });
             match result {
                 Ok((action, minted)) => {
                     let done = Done::new(action, name).minted(&token.grants, Some(&minted), None);

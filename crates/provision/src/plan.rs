@@ -29,7 +29,16 @@ impl Policy {
 
     /// Checks the expiry of a token to create at `now`: not passed, not past the last
     /// instant a token can hold, within the cap.
-    fn check_expiry(&self, name: &str, expiry: Expiry, now: Timestamp) -> Result<(), PlanError> {
+    ///
+    /// # Errors
+    ///
+    /// [`PlanError::Expiry`] or [`PlanError::ExpiryPolicy`].
+    pub fn check_expiry(
+        &self,
+        name: &str,
+        expiry: Expiry,
+        now: Timestamp,
+    ) -> Result<(), PlanError> {
         let lifetime = expiry.lifetime(now).map_err(|source| PlanError::Expiry {
             name: name.to_owned(),
             source,

@@ -114,6 +114,8 @@ pub struct Minted {
     pub created_at: Option<String>,
     /// When it expires, as the store set it.
     pub expiry: Option<Timestamp>,
+    /// Whether it took the place of a token of its name ([`TokenStore::replace`]).
+    pub replaced: bool,
 }
 
 impl Minted {
@@ -124,7 +126,15 @@ impl Minted {
             id: None,
             created_at: None,
             expiry,
+            replaced: false,
         }
+    }
+
+    /// The same, as a token that took the place of one of its name.
+    #[must_use]
+    pub fn replacing(mut self) -> Minted {
+        self.replaced = true;
+        self
     }
 
     /// The same, with the server's id and creation time.

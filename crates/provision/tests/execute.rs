@@ -157,7 +157,9 @@ fn the_operator_token_is_never_touched_by_name() {
         Existing::new("_admin", PermissionSet::default(), None),
         Existing::new(
             "other-admin",
-            [influxdb3_permission::Permission::Admin].into_iter().collect(),
+            [influxdb3_permission::Permission::Admin]
+                .into_iter()
+                .collect(),
             None,
         ),
         Existing::new("old", (&grants("db:x:read")).into(), None),

@@ -46,6 +46,7 @@ mod compare;
 mod error;
 mod lint;
 mod model;
+mod secrets;
 mod store;
 mod write;
 
@@ -61,6 +62,7 @@ pub use compare::{Added, Changed, Conflict, FileDiff, MergeError};
 pub use error::{FileKind, ParseError, TokenFileError};
 pub use lint::{Code, Lint, Severity, lint, lint_file};
 pub use model::{AddError, AdminTokenFile, TokenEntry, TokenFile, TokenRecord};
+pub use secrets::SecretsFile;
 pub use store::{FileStore, FileStoreError, to_new_tokens};
 
 /// Something worth a warning; the caller decides how to show it.

@@ -189,9 +189,24 @@ impl FileStore<'_, '_> {
         findings
     }
 
-    /// The file as it is now in memory (without the new entries not yet added).
-    pub fn file(&self) -> &TokenFile<'_> {
-        &self.file
+    /// The databases the file creates, with those this run adds.
+    pub fn create_databases(&self) -> Vec<DatabaseName> {
+        let mut all: Vec<DatabaseName> = self.file.create_databases().unwrap_or_default().to_vec();
+        for db in &self.databases {
+            if !all.contains(db) {
+                all.push(db.clone());
+            }
+        }
+        all
+    }
+
+    /// The entry named `name` as the run has made it so far (in a dry run, the entry
+    /// that would be written).
+    pub fn entry(&self, name: &str) -> Option<&TokenEntry<'_>> {
+        self.pending
+            .iter()
+            .find(|e| e.name() == name)
+            .or_else(|| self.file.get(name))
     }
 
     fn secret(&mut self, chosen: Option<&Token>) -> Result<Token, FileStoreError> {
@@ -229,7 +244,7 @@ impl FileStore<'_, '_> {
     }
 
     /// A new entry, sharing its permission texts with an earlier one alike.
-    fn entry(
+    fn new_entry(
         &mut self,
         token: Token,
         name: TokenName,
@@ -301,7 +316,7 @@ impl TokenStore for FileStore<'_, '_> {
         }
         let expiry = Self::expiry(token);
         let entry = self
-            .entry(secret.clone(), token.name.clone(), expiry, &token.grants)
+            .new_entry(secret.clone(), token.name.clone(), expiry, &token.grants)
             .map_err(|e| self.add_error(name, e))?;
         self.names.insert(name.to_owned());
         self.secrets.insert(secret.expose_secret().to_owned());
@@ -334,7 +349,7 @@ impl TokenStore for FileStore<'_, '_> {
         self.secrets.insert(secret.expose_secret().to_owned());
         self.changed.insert(name.to_owned());
         self.dirty = true;
-        Ok(Minted::new(secret, expiry))
+        Ok(Minted::new(secret, expiry).replacing())
     }
 
     fn update(

@@ -18,7 +18,7 @@ use crate::WriteOptions;
 use crate::error::{FileKind, TokenFileError};
 
 /// The mode of every file we create: the files hold secrets.
-const PRIVATE: u32 = 0o600;
+pub(crate) const PRIVATE: u32 = 0o600;
 /// The lock file's mode: it holds nothing, and every user who may write the tokens
 /// file must be able to open it to take the lock.
 const LOCK_MODE: u32 = 0o644;
@@ -33,7 +33,7 @@ const SUFFIX_ROOM: usize = 40;
 const TELL_AFTER: Duration = Duration::from_secs(1);
 /// Flags for every open: never block on a FIFO or a device, never follow a link that
 /// appeared after the path was resolved.
-const SAFE_FLAGS: i32 = libc::O_NONBLOCK | libc::O_NOFOLLOW | libc::O_NOCTTY;
+pub(crate) const SAFE_FLAGS: i32 = libc::O_NONBLOCK | libc::O_NOFOLLOW | libc::O_NOCTTY;
 
 /// The regular file `path` names, with its symbolic links followed (it need not exist
 /// yet). Anything else is refused before anything is opened: a directory, a FIFO, a
@@ -455,6 +455,11 @@ pub(crate) fn create_private(
         let _ = fs::remove_file(path);
         return Err(e);
     }
+    sync_directory(path)
+}
+
+/// Makes the creation of `path` durable: its directory fsynced.
+pub(crate) fn sync_directory(path: &Path) -> Result<(), TokenFileError> {
     let (dir, _) = split(path);
     File::open(&dir)
         .and_then(|d| d.sync_all())

@@ -3,13 +3,13 @@
 //! grants' semantics in the permission crate, the manifest and its plan in the
 //! provision crate); here flags become calls and results become text or JSON.
 
+mod apply;
+mod apply_text;
 mod edit;
-mod online;
 mod review;
 
 use std::borrow::Cow;
 use std::path::Path;
-use std::time::Duration;
 
 use influxdb3_permission::Permission;
 use influxdb3_provision::Drift;
@@ -17,32 +17,9 @@ use influxdb3_token::Timestamp;
 use influxdb3_tokenfile::{TokenFile, TokenFileError};
 
 use crate::args::TokensCommand;
-use crate::error::CliError;
-use crate::render::{quote, quote_path, width};
-
-/// What a `tokens` command has to say.
-pub(crate) struct Outcome {
-    /// For stdout.
-    pub(crate) stdout: String,
-    /// For stderr, without the `warning: ` prefix.
-    pub(crate) warnings: Vec<String>,
-    /// The exit code (0, or the "no" of `check`, `lint`, `diff --fail-on-widen`).
-    pub(crate) code: u8,
-    /// When stdout holds secrets that exist nowhere else: the error to report if it
-    /// cannot be written.
-    pub(crate) unshown: Option<CliError>,
-}
-
-impl Outcome {
-    pub(crate) fn ok(stdout: String) -> Outcome {
-        Outcome {
-            stdout,
-            warnings: Vec::new(),
-            code: 0,
-            unshown: None,
-        }
-    }
-}
+use crate::error::{CliError, Exit, Kind};
+use crate::output::Outcome;
+use crate::quote::{quote, quote_path, width};
 
 /// Runs a `tokens` command; `m` are its matches, for where a value came from.
 pub(crate) fn run(command: TokensCommand, m: &clap::ArgMatches) -> Result<Outcome, CliError> {
@@ -85,70 +62,56 @@ pub(crate) fn run(command: TokensCommand, m: &clap::ArgMatches) -> Result<Outcom
         } => edit::rotate(&file, &name, &options, format),
         TokensCommand::Apply {
             manifest,
-            output_file: Some(output_file),
+            output_file,
             prune,
             update,
             recreate,
-            server: _,
-            secrets_out,
-            options,
-            format,
-        } => {
-            offline_only(m, recreate)?;
-            edit::apply(&edit::Apply {
-                manifest: &manifest,
-                output_file: &output_file,
-                prune,
-                update,
-                secrets_out: secrets_out.as_deref(),
-                options: &options,
-                format,
-            })
-        }
-        TokensCommand::Apply {
-            manifest: path,
-            output_file: None,
-            prune,
-            update,
-            recreate,
+            yes,
+            max_expiry,
             server,
             secrets_out,
             options,
             format,
         } => {
-            if update {
-                return Err(CliError::usage(
-                    "--update changes a token in a tokens file (with --output-file): a server cannot change a token in place",
-                )
-                .hint("use --recreate to delete and create again the drifted tokens on the server"));
-            }
-            if m.value_source("lock_timeout") == Some(clap::parser::ValueSource::CommandLine) {
-                return Err(CliError::usage("--lock-timeout goes with --output-file"));
-            }
-            let manifest = edit::read_manifest(&path)?;
-            let online = crate::plan::online(*server, m)?;
-            for w in &online.warnings {
-                crate::output::warn(w);
-            }
-            let ask = online::Ask {
-                manifest_path: &path,
-                manifest,
-                prune,
-                recreate,
-                dry_run: options.dry_run,
-                secrets_out: secrets_out.as_deref(),
-                json: format == crate::args::Format::Json,
+            let target = if let Some(file) = output_file {
+                offline_only(m, recreate)?;
+                apply::Target::File(file)
+            } else {
+                {
+                    if update {
+                        return Err(CliError::usage(
+                            "--update changes a token in a tokens file (with --output-file): a server cannot change a token in place",
+                        )
+                        .hint("use --recreate to delete and create again the drifted tokens on the server"));
+                    }
+                    if crate::options::on_command_line(m, "lock_timeout") {
+                        return Err(CliError::usage("--lock-timeout goes with --output-file"));
+                    }
+                    apply::Target::Server(*server)
+                }
             };
-            let mut online = online;
-            online.warnings.clear();
-            online::apply(&online, &ask)
+            apply::apply(
+                &apply::Apply {
+                    manifest,
+                    target,
+                    prune,
+                    update: update || recreate,
+                    yes,
+                    policy: crate::options::policy(m, max_expiry.as_deref())?,
+                    secrets_out,
+                    dry_run: options.dry_run,
+                    lock_timeout: crate::options::lock_timeout(&options.lock_timeout)?,
+                    format,
+                },
+                m,
+            )
         }
     }
 }
 
 /// `tokens apply --output-file`: the flags that talk to a server mean nothing.
 fn offline_only(m: &clap::ArgMatches, recreate: bool) -> Result<(), CliError> {
-    let mut given = crate::plan::server_flags(m);
+    let mut given = crate::options::server_flags(m);
     if recreate {
         given.push("--recreate");
     }
@@ -174,8 +137,8 @@ fn read_input(path: &Path) -> Result<String, CliError> {
         let mut text = String::new();
         std::io::Read::read_to_string(&mut std::io::stdin().lock(), &mut text).map_err(|e| {
             CliError::new(
-                crate::error::Exit::TokensFile,
-                "stdin",
+                Exit::TokensFile,
+                Kind::Stdin,
                 format!("cannot read standard input: {e}"),
             )
         })?;
@@ -213,17 +176,11 @@ fn unusable(e: &TokenFileError) -> CliError {
     }
 }
 
-/// `--lock-timeout`.
-fn lock_timeout(text: &str) -> Result<Duration, CliError> {
-    humantime::parse_duration(text)
-        .map_err(|e| CliError::usage(format!("invalid --lock-timeout {}: {e}", quote(text))))
-}
-
 /// No token of this name in the file.
-fn no_token(path: &Path, name: &str, code: crate::error::Exit) -> CliError {
+fn no_token(path: &Path, name: &str, code: Exit) -> CliError {
     CliError::new(
         code,
-        "not_found",
+        Kind::NotFound,
         format!(
             "there is no token named {} in {}",
             quote(name),
@@ -244,7 +201,7 @@ fn table<const N: usize>(header: [&str; N], rows: &[[Cow<'_, str>; N]]) -> Strin
         .iter()
         .map(|row| {
             row.each_ref().map(|cell| {
-                let shown = influxdb3_permission::escape(cell);
+                let shown = influxdb3_text::escape(cell);
                 let width = width(&shown);
                 (shown, width)
             })
@@ -334,5 +291,5 @@ fn drift_detail(d: &Drift) -> String {
 fn json(value: &impl serde::Serialize) -> String {
     let mut out = serde_json::to_string_pretty(value).unwrap_or_default();
     out.push('\n');
-    crate::render::escape_json(&out)
+    crate::quote::escape_json(&out)
 }

@@ -10,12 +10,13 @@ use influxdb3_tokenfile::{FileDiff, Severity, TokenEntry, lint_file};
 use serde_json::{Value, json};
 
 use super::{
-    Outcome, expiry_text, is_stdin, joined, json, load, no_token, plural, read_input, strings,
-    table, unusable,
+    expiry_text, is_stdin, joined, json, load, no_token, plural, read_input, strings, table,
+    unusable,
 };
 use crate::args::Format;
-use crate::error::{CliError, Exit};
-use crate::render::{escape, quote, quote_path};
+use crate::error::{CliError, Exit, Kind};
+use crate::output::Outcome;
+use crate::quote::{escape, quote, quote_path};
 
 /// The first 9 hex characters of the token's SHA-512, as `system.tokens` shows it.
 fn hash_prefix(entry: &TokenEntry<'_>) -> String {
@@ -194,7 +195,7 @@ fn asked(action: &str, resource: &str) -> Result<Permission, CliError> {
             .parse()
             .map_err(|e: influxdb3_permission::ParsePermissionError| {
                 CliError::usage(format!("invalid ACTION {}: {}", quote(action), e.kind()))
-                    .kind("invalid_action")
+                    .kind(Kind::InvalidAction)
                     .hint(e.hint().map_or_else(
                         || "create, describe, read, write or delete".to_owned(),
                         str::to_owned,
@@ -204,7 +205,7 @@ fn asked(action: &str, resource: &str) -> Result<Permission, CliError> {
     let Some((_, names)) = resource.split_once(':') else {
         return Err(
             CliError::usage(format!("invalid RESOURCE {}", quote(resource)))
-                .kind("invalid_resource")
+                .kind(Kind::InvalidResource)
                 .hint(shape),
         );
     };
@@ -213,7 +214,7 @@ fn asked(action: &str, resource: &str) -> Result<Permission, CliError> {
             "invalid RESOURCE {}: name one resource",
             quote(resource)
         ))
-        .kind("invalid_resource")
+        .kind(Kind::InvalidResource)
         .hint(shape));
     }
     format!("{resource}:{action}")

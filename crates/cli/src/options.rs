@@ -1,5 +1,5 @@
-//! Flags turned into a validated plan, in one place, before any side effect: nothing is
-//! sent, read for writing or written until the whole command line has been checked.
+//! Flags turned into validated options, in one place, before any side effect: nothing
+//! is sent, read for writing or written until the whole command line has been checked.
 
 use std::path::PathBuf;
 use std::time::Duration;
@@ -7,23 +7,14 @@ use std::time::Duration;
 use clap::ArgMatches;
 use clap::parser::ValueSource;
 use influxdb3_permission::{DatabaseName, Grants, GrantsError, Permission};
+use influxdb3_provision::{IfExists, Policy};
 use influxdb3_token::{Expiry, Lifetime, Timestamp, Token, TokenName};
 use influxdb3_token_client::{Client, ClientError, DEFAULT_HOST, HostUrl};
+use influxdb3_tokenfile::WriteOptions;
 
-use crate::args::{CreateFormat, CreateToken, DeleteToken, Format, Server};
-use crate::error::{Action, CliError, Request, chain};
-use crate::render::{quote, quote_path};
-
-/// Where a new token goes.
-#[derive(Debug)]
-pub(crate) enum Target {
-    Online(Online),
-    Offline {
-        output_file: PathBuf,
-        create_databases: Vec<DatabaseName>,
-        lock_timeout: Duration,
-    },
-}
+use crate::args::Server;
+use crate::error::{Action, CliError, Kind, Request, chain};
+use crate::quote::{quote, quote_path};
 
 /// A configured client and what to say about it.
 #[derive(Debug)]
@@ -52,49 +43,7 @@ impl Online {
     }
 }
 
-/// What to do when a token of the name exists already.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum Mode {
-    /// Fail (exit 3).
-    Create,
-    /// Change nothing and succeed.
-    IfNotExists,
-    /// Give it a new secret and the new grants (offline).
-    Replace,
-}
-
-/// What to do.
-#[derive(Debug)]
-pub(crate) enum Plan {
-    Permission {
-        name: TokenName,
-        grants: Grants,
-        expiry: Expiry,
-        target: Target,
-        format: CreateFormat,
-        mode: Mode,
-        dry_run: bool,
-    },
-    Admin {
-        name: Option<TokenName>,
-        regenerate: bool,
-        yes: bool,
-        expiry: Expiry,
-        target: Target,
-        format: CreateFormat,
-        mode: Mode,
-        dry_run: bool,
-    },
-    Delete {
-        name: TokenName,
-        yes: bool,
-        online: Online,
-        format: Format,
-        dry_run: bool,
-    },
-}
-
-const PERMISSION_EXAMPLE: &str = "for example --permission 'db:my_database:read,write'";
+pub(crate) const PERMISSION_EXAMPLE: &str = "for example --permission 'db:my_database:read,write'";
 
 /// The flags of the server options given on the command line (which a command that
 /// writes a file refuses).
@@ -114,119 +63,30 @@ pub(crate) fn server_flags(m: &ArgMatches) -> Vec<&'static str> {
 
 /// Whether the flag `id` was given on the command line (not taken from the environment
 /// or a default).
-fn on_command_line(m: &ArgMatches, id: &str) -> bool {
+pub(crate) fn on_command_line(m: &ArgMatches, id: &str) -> bool {
     m.value_source(id) == Some(ValueSource::CommandLine)
 }
 
 /// A token name from `--flag`.
 pub(crate) fn token_name(flag: &str, text: &str) -> Result<TokenName, CliError> {
     TokenName::new(text).map_err(|e| {
-        CliError::usage(format!("invalid {flag} {}: {e}", quote(text))).kind("invalid_name")
-    })
-}
-
-pub(crate) fn create(args: CreateToken, m: &ArgMatches) -> Result<Plan, CliError> {
-    let CreateToken {
-        permissions,
-        name,
-        admin,
-        regenerate,
-        yes,
-        server,
-        expiry,
-        expires_at,
-        max_expiry,
-        format,
-        dry_run,
-        if_not_exists,
-        replace,
-        offline,
-        create_databases,
-        output_file,
-        lock_timeout,
-        ..
-    } = args;
-    let name = name.map(|n| token_name("--name", &n)).transpose()?;
-    let given = Combination {
-        admin,
-        regenerate,
-        offline,
-        named: name.is_some(),
-        permissions: !permissions.is_empty(),
-        create_databases: !create_databases.is_empty(),
-        expiry: expiry.is_some() || expires_at.is_some(),
-    };
-    combinations(&given)?;
-    if yes && !regenerate {
-        return Err(CliError::usage("--yes goes with --admin --regenerate"));
-    }
-    let mode = mode(if_not_exists, replace, &given)?;
-    if dry_run && format == CreateFormat::Token {
-        return Err(
-            CliError::usage("--format token prints a new token, and a dry run makes none")
-                .hint("use --format text or --format json with --dry-run"),
-        );
-    }
-    let permissions = permissions
-        .iter()
-        .map(|p| parse_permission(p))
-        .collect::<Result<Vec<_>, _>>()?;
-    // What kind of token, with what a permission token needs.
-    let kind = match (admin, name) {
-        (true, name) => Kind::Admin(name),
-        (false, Some(name)) => Kind::Permission(name, grants(permissions)?),
-        (false, None) => {
-            return Err(CliError::usage("a permission token needs --name")
-                .hint("for example --name 'Read/write token for my_database'"));
-        }
-    };
-    let expiry = expiry_of(expiry.as_deref(), expires_at.as_deref())?;
-    // The operator token `_admin` never expires.
-    let effective = match &kind {
-        Kind::Admin(None) if !offline => Expiry::Never,
-        _ => expiry,
-    };
-    max_expiry_policy(m, max_expiry.as_deref(), effective)?;
-    let target = target(
-        server,
-        m,
-        offline,
-        output_file,
-        &create_databases,
-        &lock_timeout,
-    )?;
-    Ok(match kind {
-        Kind::Admin(name) => Plan::Admin {
-            name,
-            regenerate,
-            yes,
-            expiry,
-            target,
-            format,
-            mode,
-            dry_run,
-        },
-        Kind::Permission(name, grants) => Plan::Permission {
-            name,
-            grants,
-            expiry,
-            target,
-            format,
-            mode,
-            dry_run,
-        },
+        CliError::usage(format!("invalid {flag} {}: {e}", quote(text))).kind(Kind::InvalidName)
     })
 }
 
 /// What to do with a token of the name that exists: `--if-not-exists`, `--replace`.
-fn mode(if_not_exists: bool, replace: bool, given: &Combination) -> Result<Mode, CliError> {
+pub(crate) fn mode(
+    if_not_exists: bool,
+    replace: bool,
+    given: &Combination,
+) -> Result<IfExists, CliError> {
     Ok(match (if_not_exists, replace) {
         (true, true) => {
             return Err(CliError::usage(
                 "--if-not-exists keeps a token that exists and --replace changes it: give one of them",
             ));
         }
-        (true, false) => Mode::IfNotExists,
+        (true, false) => IfExists::Keep,
         (false, true) if !given.offline => {
             return Err(CliError::usage(
                 "--replace changes a token in a tokens file (with --offline): a server cannot change a token in place",
@@ -238,32 +98,35 @@ fn mode(if_not_exists: bool, replace: bool, given: &Combination) -> Result<Mode,
                 "--replace is for permission tokens: --admin --offline always replaces the admin token file",
             ));
         }
-        (false, true) => Mode::Replace,
-        (false, false) => Mode::Create,
+        (false, true) => IfExists::Replace,
+        (false, false) => IfExists::Fail,
     })
 }
 
 /// `--expiry` or `--expires-at` (not both), checked.
-fn expiry_of(expiry: Option<&str>, expires_at: Option<&str>) -> Result<Expiry, CliError> {
+pub(crate) fn expiry_of(
+    expiry: Option<&str>,
+    expires_at: Option<&str>,
+) -> Result<Expiry, CliError> {
     match (expiry, expires_at) {
         (Some(_), Some(_)) => Err(CliError::usage(
             "--expiry and --expires-at both say when the token expires: give one of them",
         )),
         (Some(text), None) => text.parse::<Lifetime>().map(Expiry::After).map_err(|e| {
             CliError::usage(format!("invalid --expiry: {}", chain(&e)))
-                .kind("invalid_expiry")
+                .kind(Kind::InvalidExpiry)
                 .hint("write a duration such as `1h`, `7d`, `1M` or `1y`; without --expiry the token never expires")
         }),
         (None, Some(text)) => {
             let at: Timestamp = text.parse().map_err(|e| {
                 CliError::usage(format!("invalid --expires-at: {}", chain(&e)))
-                    .kind("invalid_expiry")
+                    .kind(Kind::InvalidExpiry)
             })?;
             if at <= Timestamp::now() {
                 return Err(CliError::usage(format!(
                     "invalid --expires-at: {at} has passed: a token cannot expire before it is created"
                 ))
-                .kind("invalid_expiry"));
+                .kind(Kind::InvalidExpiry));
             }
             Ok(Expiry::At(at))
         }
@@ -271,10 +134,10 @@ fn expiry_of(expiry: Option<&str>, expires_at: Option<&str>) -> Result<Expiry, C
     }
 }
 
-/// `--max-expiry` (or `INFLUXDB3_MAX_EXPIRY`), when given, applied to `expiry`.
-fn max_expiry_policy(m: &ArgMatches, max: Option<&str>, expiry: Expiry) -> Result<(), CliError> {
+/// The rules every plan keeps: `--max-expiry` (or `INFLUXDB3_MAX_EXPIRY`), when given.
+pub(crate) fn policy(m: &ArgMatches, max: Option<&str>) -> Result<Policy, CliError> {
     let Some(text) = value(m, "max_expiry", max) else {
-        return Ok(());
+        return Ok(Policy::default());
     };
     let max = text.parse::<Lifetime>().map_err(|e| {
         CliError::usage(format!(
@@ -282,109 +145,63 @@ fn max_expiry_policy(m: &ArgMatches, max: Option<&str>, expiry: Expiry) -> Resul
             chain(&e)
         ))
     })?;
-    within_policy(expiry, max, Timestamp::now())
+    Ok(Policy::default().max_lifetime(Some(max)))
 }
 
-/// Refuses a token that would live longer than `max`, or forever.
-fn within_policy(expiry: Expiry, max: Lifetime, now: Timestamp) -> Result<(), CliError> {
-    let refused = |what: String| {
-        CliError::usage(format!(
-            "{what}, and --max-expiry (INFLUXDB3_MAX_EXPIRY) allows at most {max}"
-        ))
-        .kind("expiry_policy")
-        .hint(format!("give --expiry {max} or less"))
-    };
-    match expiry.lifetime(now) {
-        Ok(None) => Err(refused("the token would never expire".to_owned())),
-        Ok(Some(lifetime)) if lifetime > max => {
-            Err(refused(format!("the token would live {lifetime}")))
-        }
-        Ok(Some(_)) => Ok(()),
-        Err(e) => Err(CliError::usage(format!("invalid --expires-at: {e}"))),
-    }
+/// `--lock-timeout`.
+pub(crate) fn lock_timeout(text: &str) -> Result<Duration, CliError> {
+    humantime::parse_duration(text)
+        .map_err(|e| CliError::usage(format!("invalid --lock-timeout {}: {e}", quote(text))))
 }
 
-/// Where the token goes: the file (with the flags that mean nothing offline refused), or
-/// a configured client.
-fn target(
-    server: Server,
-    m: &ArgMatches,
-    offline: bool,
-    output_file: Option<PathBuf>,
-    create_databases: &[String],
-    lock_timeout: &str,
-) -> Result<Target, CliError> {
-    Ok(if offline {
-        let given = server_flags(m);
-        if !given.is_empty() {
-            return Err(CliError::usage(format!(
-                "{} {} nothing with --offline, which writes a file and talks to no server",
-                given.join(", "),
-                if given.len() == 1 { "means" } else { "mean" }
-            ))
-            .hint("drop them, or drop --offline to create the token on a server"));
-        }
-        let Some(output_file) = output_file else {
-            return Err(CliError::usage(
-                "--offline writes the token to a file: --output-file is required",
-            )
-            .hint("add --output-file path/to/tokens.json"));
-        };
-        let create_databases = create_databases
-            .iter()
-            .map(|db| {
-                DatabaseName::new(db).map_err(|e| {
-                    CliError::usage(format!(
-                        "invalid database name {} in --create-databases: {}",
-                        quote(db),
-                        e.kind()
-                    ))
-                    .kind("invalid_database")
-                    .hint("--create-databases takes names separated by commas, as in `db1,db2`")
-                })
+/// Write options that tell the user when another process holds the lock.
+pub(crate) fn write_options(lock_timeout: Duration, dry_run: bool) -> WriteOptions<'static> {
+    WriteOptions::default()
+        .lock_timeout(lock_timeout)
+        .on_lock_wait(&tell_lock_wait)
+        .dry_run(dry_run)
+}
+
+/// Tells the user, once, that another process holds the lock.
+fn tell_lock_wait(path: &std::path::Path) {
+    crate::output::warn(&format!(
+        "waiting for the lock on {} (held by another process)",
+        quote_path(path)
+    ));
+}
+
+/// `--create-databases`, each a valid database name.
+pub(crate) fn databases(names: &[String]) -> Result<Vec<DatabaseName>, CliError> {
+    names
+        .iter()
+        .map(|db| {
+            DatabaseName::new(db).map_err(|e| {
+                CliError::usage(format!(
+                    "invalid database name {} in --create-databases: {}",
+                    quote(db),
+                    e.kind()
+                ))
+                .kind(Kind::InvalidDatabase)
+                .hint("--create-databases takes names separated by commas, as in `db1,db2`")
             })
-            .collect::<Result<Vec<_>, _>>()?;
-        let lock_timeout = humantime::parse_duration(lock_timeout).map_err(|e| {
-            CliError::usage(format!(
-                "invalid --lock-timeout {}: {e}",
-                quote(lock_timeout)
-            ))
-        })?;
-        Target::Offline {
-            output_file,
-            create_databases,
-            lock_timeout,
-        }
-    } else {
-        if output_file.is_some() {
-            return Err(CliError::usage("--output-file goes with --offline")
-                .hint("add --offline to write the token to the file instead of asking a server"));
-        }
-        if !create_databases.is_empty() {
-            return Err(CliError::usage("--create-databases goes with --offline")
-                .hint("online, create databases on the server before creating the token"));
-        }
-        if on_command_line(m, "lock_timeout") {
-            return Err(CliError::usage("--lock-timeout goes with --offline"));
-        }
-        Target::Online(online(server, m)?)
-    })
+        })
+        .collect()
 }
 
 /// Which flags `create token` was given, for the checks of their combinations.
 #[allow(clippy::struct_excessive_bools)] // one flag each
-struct Combination {
-    admin: bool,
-    regenerate: bool,
-    offline: bool,
-    named: bool,
-    permissions: bool,
-    create_databases: bool,
-    expiry: bool,
+pub(crate) struct Combination {
+    pub(crate) admin: bool,
+    pub(crate) regenerate: bool,
+    pub(crate) offline: bool,
+    pub(crate) named: bool,
+    pub(crate) permissions: bool,
+    pub(crate) create_databases: bool,
+    pub(crate) expiry: bool,
 }
 
 /// Refuses the combinations of flags that make no sense.
-fn combinations(c: &Combination) -> Result<(), CliError> {
+pub(crate) fn combinations(c: &Combination) -> Result<(), CliError> {
     if c.admin {
         if c.permissions {
             return Err(CliError::usage("--permission cannot be used with --admin")
@@ -425,33 +242,16 @@ fn combinations(c: &Combination) -> Result<(), CliError> {
     Ok(())
 }
 
-/// What `create token` makes.
-enum Kind {
-    Admin(Option<TokenName>),
-    Permission(TokenName, Grants),
-}
-
-pub(crate) fn delete(args: DeleteToken, m: &ArgMatches) -> Result<Plan, CliError> {
-    let name = token_name("--token-name", &args.token_name)?;
-    Ok(Plan::Delete {
-        name,
-        yes: args.yes,
-        online: online(args.server, m)?,
-        format: args.format,
-        dry_run: args.dry_run,
-    })
-}
-
 /// A `--permission` value, with the grammar's error rendered under the flag.
-fn parse_permission(text: &str) -> Result<Permission, CliError> {
+pub(crate) fn parse_permission(text: &str) -> Result<Permission, CliError> {
     text.parse::<Permission>()
         .map_err(|e| CliError::permission("--permission", &e))
 }
 
 /// The `--permission` values as a permission token's grants.
-fn grants(permissions: Vec<Permission>) -> Result<Grants, CliError> {
+pub(crate) fn grants(permissions: Vec<Permission>) -> Result<Grants, CliError> {
     Grants::try_from(permissions).map_err(|e| {
-        let err = CliError::usage(e.to_string()).kind("invalid_permission");
+        let err = CliError::usage(e.to_string()).kind(Kind::InvalidPermission);
         match e {
             GrantsError::Admin => {
                 err.hint("create an admin token with `influxdb3 create token --admin`")
@@ -462,7 +262,7 @@ fn grants(permissions: Vec<Permission>) -> Result<Grants, CliError> {
 }
 
 /// The value of `id`, with an empty environment variable counted as unset.
-fn value<'a>(m: &ArgMatches, id: &str, value: Option<&'a str>) -> Option<&'a str> {
+pub(crate) fn value<'a>(m: &ArgMatches, id: &str, value: Option<&'a str>) -> Option<&'a str> {
     match value {
         Some("") if m.value_source(id) == Some(ValueSource::EnvVariable) => None,
         other => other,
@@ -525,7 +325,7 @@ fn token_source(server: &Server, m: &ArgMatches) -> Result<Option<Source>, CliEr
         CliError::usage(format!(
             "the admin token is given twice, by {a} and by {b}: give it once"
         ))
-        .kind("token_twice")
+        .kind(Kind::TokenTwice)
     };
     if let [a, b] = flags.as_slice() {
         return Err(both(a, b));
@@ -559,7 +359,8 @@ fn admin_token(
     m: &ArgMatches,
 ) -> Result<(Option<Token>, Option<String>), CliError> {
     let not_a_token = |from: &str, e: influxdb3_token::TokenError| {
-        CliError::usage(format!("the admin token {from} is not a token: {e}")).kind("invalid_token")
+        CliError::usage(format!("the admin token {from} is not a token: {e}"))
+            .kind(Kind::InvalidToken)
     };
     Ok(match token_source(server, m)? {
         None => (None, None),
@@ -588,7 +389,7 @@ fn admin_token(
 
 /// The first line of a token file that only its owner may read.
 fn token_from_file(path: &std::path::Path) -> Result<Token, CliError> {
-    let file = |message: String| CliError::usage(message).kind("token_file");
+    let file = |message: String| CliError::usage(message).kind(Kind::TokenFile);
     let (text, mode) = influxdb3_tokenfile::read_with_mode(path).map_err(|e| {
         file(format!(
             "cannot use {} as the admin token file: {}",
@@ -620,7 +421,7 @@ pub(crate) fn online(server: Server, m: &ArgMatches) -> Result<Online, CliError>
             quote(&without_credentials(host_text)),
             chain(&e)
         ))
-        .kind("invalid_host")
+        .kind(Kind::InvalidHost)
         .hint("the host is `http(s)://HOST:PORT`, as in `http://127.0.0.1:8181`, with an optional path prefix")
     })?;
     let no_verify = match value(m, "tls_no_verify", server.tls_no_verify.as_deref()) {

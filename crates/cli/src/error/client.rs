@@ -1,0 +1,183 @@
+//! A failed request, as the user reads it: a message and a hint per failure class of
+//! the client, chosen by variant.
+
+use influxdb3_token_client::{ClientError, Phase, RequestError, TlsFailure};
+
+use super::{CliError, Exit, Kind, chain};
+use crate::quote::{quote, quote_path};
+
+impl CliError {
+    /// A failed request, with what to do about it. `action` says what was asked, for
+    /// the hints about a request that may or may not have been carried out.
+    #[allow(clippy::too_many_lines)] // one table: a message and a hint per variant
+    pub(crate) fn from_client(e: &ClientError, request: &Request<'_>) -> CliError {
+        let message = chain(e);
+        let sent_hint = || {
+            let (what, check) = match request.action {
+                Action::Create => ("created", "check for it on the server"),
+                Action::Delete => ("deleted", "check for it on the server"),
+                Action::Regenerate => ("regenerated", "try the old token"),
+                Action::List => {
+                    return "listing tokens changes nothing: try again".to_owned();
+                }
+            };
+            format!(
+                "the request was sent, so token {} may or may not have been {what}: {check} before you try again",
+                quote(request.name)
+            )
+        };
+        match e {
+            ClientError::InvalidHost { .. } => CliError::usage(message).kind(Kind::InvalidHost).hint(
+                "the host is `http(s)://HOST:PORT`, as in `http://127.0.0.1:8181`, with an optional path prefix",
+            ),
+            ClientError::TlsCa { origin, source } => CliError::usage(format!(
+                "cannot use {} as a CA certificate: {}",
+                origin
+                    .as_deref()
+                    .map_or_else(|| "the given bytes".to_owned(), quote_path),
+                chain(source)
+            ))
+            .kind(Kind::InvalidCa),
+            ClientError::InvalidRequest(RequestError::ReservedName) => CliError::usage(message)
+                .kind(Kind::ReservedName)
+                .hint("choose another --name; admin tokens are made with --admin"),
+            ClientError::InvalidRequest(_) => CliError::usage(message).kind(Kind::InvalidRequest),
+            ClientError::Connect { .. } => CliError::new(Exit::Connection, Kind::Connect, message)
+                .hint(format!(
+                    "nothing was sent. Is the server running at {}? Set the URL with --host or INFLUXDB3_HOST_URL",
+                    request.host
+                )),
+            ClientError::Tls { kind, .. } => {
+                let hint = match kind {
+                    TlsFailure::UnknownIssuer => "pass the CA that signed the server's certificate with --tls-ca FILE (or INFLUXDB3_TLS_CA)",
+                    TlsFailure::WrongName => "connect with the host name the certificate was made for",
+                    TlsFailure::Expired => "the server needs a new certificate (or the clock here is wrong)",
+                    TlsFailure::NotTls => "this port speaks plain HTTP: use an http:// host, or the server's TLS port",
+                    _ => "check that the server speaks TLS on this port",
+                };
+                CliError::new(Exit::Connection, Kind::Tls, message).hint(format!("nothing was sent; {hint}"))
+            }
+            ClientError::Timeout { phase: Phase::Connect, .. } => {
+                CliError::new(Exit::Connection, Kind::Timeout, message)
+                    .hint("nothing was sent: check --host and the network")
+            }
+            ClientError::Timeout { .. } | ClientError::Connection { .. } => {
+                let not_http = matches!(e, ClientError::Connection { not_http: true, .. });
+                let hint = if not_http && !request.https {
+                    format!(
+                        "if the server speaks TLS on this port, use an https:// host. {}",
+                        sent_hint()
+                    )
+                } else if e.request_sent() {
+                    sent_hint()
+                } else {
+                    "the request was not sent completely, so nothing was done".to_owned()
+                };
+                CliError::new(Exit::Connection, Kind::Connection, message).hint(hint)
+            }
+            ClientError::Unauthenticated { .. } => {
+                let hint = if request.had_token {
+                    "the admin token given is not valid on this server: check the token options"
+                } else {
+                    "no admin token was given: pass it with --token or INFLUXDB3_AUTH_TOKEN"
+                };
+                CliError::new(Exit::Refused, Kind::Unauthenticated, message).hint(hint)
+            }
+            ClientError::Forbidden { .. } => CliError::new(Exit::Refused, Kind::Forbidden, message)
+                .hint(if request.action == Action::List {
+                    "this token is valid but may not do this: listing tokens takes an admin token"
+                } else {
+                    "this token is valid but may not do this: creating and deleting tokens takes an admin token"
+                }),
+            ClientError::NotFound { .. } => CliError::new(Exit::Failure, Kind::NotFound, message).hint(
+                "permission tokens need InfluxDB 3 Enterprise; check --host and its path prefix",
+            ),
+            ClientError::WithoutAuth { .. } => CliError::new(Exit::Failure, Kind::WithoutAuth, message)
+                .hint("the server was started without authentication, so it has no tokens"),
+            ClientError::NameTaken { name, message: said } => {
+                let message = format!(
+                    "a token named {} already exists on the server (409){}",
+                    quote(name),
+                    said.as_deref().map(|m| format!(": {m}")).unwrap_or_default()
+                );
+                let hint = if name == "_admin" {
+                    "the operator token exists already: replace it with `influxdb3 create token --admin --regenerate`, or add a named admin token with `--admin --name NAME`".to_owned()
+                } else {
+                    format!(
+                        "choose another --name, or delete the old token with `influxdb3 delete token --token-name {}`",
+                        quote(name)
+                    )
+                };
+                CliError::new(Exit::NameTaken, Kind::NameTaken, message).hint(hint)
+            }
+            ClientError::NoSuchToken { name } => CliError::new(
+                Exit::Failure,
+                Kind::NoSuchToken,
+                format!("there is no token named {} on the server (404)", quote(name)),
+            ),
+            ClientError::UnknownDatabase {
+                database,
+                status,
+                message: said,
+            } => CliError::new(
+                Exit::Failure,
+                Kind::UnknownDatabase,
+                format!(
+                    "database {} does not exist on the server ({status}){}",
+                    quote(database),
+                    said.as_deref().map(|m| format!(": {m}")).unwrap_or_default()
+                ),
+            )
+            .hint(format!(
+                "every database a permission names must exist: create {} first, or check the name",
+                quote(database)
+            )),
+            ClientError::CreatedButUnreadable {
+                name,
+                status,
+                problem,
+            } => CliError::new(
+                Exit::Failure,
+                Kind::CreatedButUnreadable,
+                format!(
+                    "the server created token {} ({status}) but its answer cannot be used: {}",
+                    quote(name),
+                    chain(problem)
+                ),
+            )
+            .hint(format!(
+                "token {} now exists on the server and nobody has its secret: delete it with `influxdb3 delete token --token-name {}` and create it again",
+                quote(name),
+                quote(name)
+            )),
+            ClientError::TooLarge { .. } => {
+                let hint = if request.action == Action::List {
+                    "no InfluxDB 3 server lists that many tokens: check that --host is one".to_owned()
+                } else {
+                    sent_hint()
+                };
+                CliError::new(Exit::Failure, Kind::AnswerTooLarge, message).hint(hint)
+            }
+            _ => CliError::new(Exit::Failure, Kind::Server, message),
+        }
+    }
+}
+
+/// What a request asked, for the hints about its failure.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Request<'a> {
+    pub(crate) action: Action,
+    pub(crate) name: &'a str,
+    pub(crate) host: &'a str,
+    pub(crate) https: bool,
+    pub(crate) had_token: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Action {
+    Create,
+    Delete,
+    Regenerate,
+    /// Reading the server's tokens (`show tokens`), which changes nothing.
+    List,
+}

@@ -1,0 +1,182 @@
+//! A tokens file that could not be used, as the user reads it.
+
+use influxdb3_tokenfile::{AddError, FileStoreError, TokenFileError};
+
+use super::{CliError, Exit, Kind, chain};
+use crate::quote::{quote, quote_path};
+
+impl CliError {
+    /// A tokens file that could not be used; it is as it was.
+    #[allow(clippy::too_many_lines)] // one table: a message and a hint per variant
+    pub(crate) fn from_file(e: &TokenFileError) -> CliError {
+        let file = |code, kind: Kind, message: String| CliError::new(code, kind, message);
+        let unchanged = "the file was left as it was";
+        match e {
+            TokenFileError::Read { path, source } => file(
+                Exit::TokensFile,
+                Kind::FileUnreadable,
+                format!("cannot read {}: {source}", quote_path(path)),
+            ),
+            TokenFileError::NotRegular { path, kind } => file(
+                Exit::TokensFile,
+                Kind::NotARegularFile,
+                format!("{} is {kind}, not a regular file", quote_path(path)),
+            )
+            .hint("a tokens file must be a regular file (or a symbolic link to one); nothing was opened for writing"),
+            TokenFileError::DanglingLink { path, target } => file(
+                Exit::TokensFile,
+                Kind::DanglingLink,
+                format!(
+                    "{} is a symbolic link to {}, which does not exist",
+                    quote_path(path),
+                    quote_path(target)
+                ),
+            )
+            .hint("nothing is created where a link points: create the file first, or name the target itself"),
+            TokenFileError::HardLinked { path, links } => file(
+                Exit::TokensFile,
+                Kind::HardLinked,
+                format!(
+                    "{} has {links} hard links: replacing it would leave its other names with the old tokens",
+                    quote_path(path)
+                ),
+            )
+            .hint("give each copy its own file (`cp` it), or remove the other links"),
+            TokenFileError::NotWritable { path, source } => file(
+                Exit::TokensFile,
+                Kind::NotWritable,
+                format!("{} is not writable by this user: {source}", quote_path(path)),
+            )
+            .hint("the file's permissions are honoured: run as its owner, or change its mode"),
+            TokenFileError::OwnerWouldChange { path, uid, gid } => file(
+                Exit::TokensFile,
+                Kind::OwnerWouldChange,
+                format!(
+                    "{} belongs to user {uid} and group {gid}: replacing it as this user would change its owner",
+                    quote_path(path)
+                ),
+            )
+            .hint("run the command as the file's owner"),
+            TokenFileError::Invalid { path, error } => file(
+                Exit::TokensFile,
+                Kind::InvalidFile,
+                format!("{} is not a valid tokens file: {error}", quote_path(path)),
+            )
+            .hint(format!("{unchanged}: fix it, or write to another --output-file")),
+            TokenFileError::Exists { path } => file(
+                Exit::TokensFile,
+                Kind::Exists,
+                format!("{} already exists", quote_path(path)),
+            )
+            .hint("a file of secrets is created new, never written over: choose another path, or move the old file away"),
+            TokenFileError::Conflict { path, error } => match error {
+                AddError::NameTaken { name } => file(
+                    Exit::NameTaken,
+                    Kind::NameTaken,
+                    format!(
+                        "a token named {} is already in {}: token names are unique in a file",
+                        quote(name),
+                        quote_path(path)
+                    ),
+                )
+                .hint(format!("choose another --name; {unchanged}")),
+                AddError::ReservedName => CliError::usage(error.to_string())
+                    .kind(Kind::ReservedName)
+                    .hint("choose another --name; admin tokens are made with --admin"),
+                AddError::TokenTaken { name } => file(
+                    Exit::Failure,
+                    Kind::TokenTaken,
+                    format!(
+                        "the new token's value is already in {}, as {}",
+                        quote_path(path),
+                        quote(name)
+                    ),
+                ),
+                _ => file(Exit::Failure, Kind::Conflict, error.to_string()),
+            },
+            TokenFileError::NoDirectory { path, directory } => CliError::usage(format!(
+                "cannot write {}: the directory {} does not exist",
+                quote_path(path),
+                quote_path(directory)
+            ))
+            .kind(Kind::NoDirectory)
+            .hint(format!(
+                "create it first (`mkdir -p {}`), or choose another --output-file",
+                quote_path(directory)
+            )),
+            TokenFileError::Lock { path, source } => file(
+                Exit::TokensFile,
+                Kind::LockFailed,
+                format!("cannot lock {}: {source}", quote_path(path)),
+            ),
+            TokenFileError::LockTimeout { path, waited } => file(
+                Exit::TokensFile,
+                Kind::LockTimeout,
+                format!(
+                    "gave up waiting for the lock on {} after {}: another process holds it",
+                    quote_path(path),
+                    humantime::format_duration(*waited)
+                ),
+            )
+            .hint("wait for the other writer, or give it longer with --lock-timeout"),
+            TokenFileError::Changed { path } => file(
+                Exit::TokensFile,
+                Kind::Changed,
+                format!(
+                    "{} was changed by another program while this one wrote it",
+                    quote_path(path)
+                ),
+            )
+            .hint("nothing was written: run the command again"),
+            TokenFileError::Write { path, source } => file(
+                Exit::TokensFile,
+                Kind::WriteFailed,
+                format!("cannot write {}: {source}", quote_path(path)),
+            )
+            .hint(unchanged),
+            _ => file(Exit::TokensFile, Kind::TokensFile, chain(e)),
+        }
+    }
+}
+
+impl CliError {
+    /// A change to a tokens file that failed; the file is as it was.
+    pub(crate) fn from_file_store(e: &FileStoreError) -> CliError {
+        match e {
+            FileStoreError::File(e) => CliError::from_file(e),
+            FileStoreError::NameTaken { path, name } => CliError::new(
+                Exit::NameTaken,
+                Kind::NameTaken,
+                format!(
+                    "a token named {} is already in {}: token names are unique in a file",
+                    quote(name),
+                    quote_path(path)
+                ),
+            )
+            .hint("choose another --name; the file was left as it was"),
+            FileStoreError::NotFound { path, name } => CliError::new(
+                Exit::Failure,
+                Kind::NotFound,
+                format!(
+                    "there is no token named {} in {}",
+                    quote(name),
+                    quote_path(path)
+                ),
+            )
+            .hint(format!(
+                "`influxdb3 tokens list {}` lists the tokens of the file",
+                quote_path(path)
+            )),
+            FileStoreError::Add { path, source, .. } => {
+                CliError::from_file(&TokenFileError::Conflict {
+                    path: path.clone(),
+                    error: source.clone(),
+                })
+            }
+            FileStoreError::Random(source) => {
+                CliError::new(Exit::Failure, Kind::Random, chain(source))
+            }
+            _ => CliError::new(Exit::TokensFile, Kind::TokensFile, chain(e)),
+        }
+    }
+}

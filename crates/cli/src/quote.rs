@@ -1,0 +1,164 @@
+//! Values as messages show them: escaped (hidden characters made visible), cut with `…`
+//! past a length, and quoted so that a command line can be pasted into a shell.
+
+use std::fmt::Write as _;
+use std::path::Path;
+
+/// The longest value shown inside a message, in characters; longer ones are cut in the
+/// middle with `…`.
+pub(crate) const MAX_VALUE: usize = 120;
+/// The longest line written to stderr, in characters (a last guard: values are already
+/// cut, and a permission's snippet is about 80 columns).
+pub(crate) const MAX_LINE: usize = 1000;
+
+use influxdb3_text::is_hidden;
+
+/// The one escaping function: `text` with every hidden character escaped, so that what
+/// reaches a terminal is exactly what it says (the rule of `influxdb3-text`, which the
+/// libraries' messages follow too).
+pub(crate) fn escape(text: &str) -> String {
+    influxdb3_text::escape(text).into_owned()
+}
+
+/// `text` escaped line by line: its own line breaks stay, every other hidden character
+/// is escaped.
+pub(crate) fn escape_lines(text: &str) -> String {
+    text.split('\n').map(escape).collect::<Vec<_>>().join("\n")
+}
+
+/// `text` cut to `max` characters, keeping its start and end around `…`.
+pub(crate) fn elide(text: &str, max: usize) -> String {
+    let count = text.chars().count();
+    if count <= max {
+        return text.to_owned();
+    }
+    let keep = max.saturating_sub(1);
+    let head: String = text.chars().take(keep - keep / 2).collect();
+    let tail: String = text.chars().skip(count - keep / 2).collect();
+    format!("{head}…{tail}")
+}
+
+/// A value quoted so that it can be pasted into a shell: `'it'\''s'`, or `$'a\x1bb'`
+/// when it holds hidden characters; cut with `…` past [`MAX_VALUE`] characters.
+pub(crate) fn quote(value: &str) -> String {
+    // The usual case, printable ASCII without a quote: as it is, between quotes.
+    if value.len() <= MAX_VALUE && value.bytes().all(|b| b.is_ascii_graphic() && b != b'\'') {
+        let mut out = String::with_capacity(value.len() + 2);
+        out.push('\'');
+        out.push_str(value);
+        out.push('\'');
+        return out;
+    }
+    let value = elide(value, MAX_VALUE);
+    if value.chars().any(is_hidden) {
+        let mut out = String::from("$'");
+        for c in value.chars() {
+            match c {
+                '\\' => out.push_str("\\\\"),
+                '\'' => out.push_str("\\'"),
+                c if is_hidden(c) => out.push_str(&escape(c.encode_utf8(&mut [0; 4]))),
+                c => out.push(c),
+            }
+        }
+        out.push('\'');
+        out
+    } else {
+        format!("'{}'", value.replace('\'', "'\\''"))
+    }
+}
+
+/// The display width of `text` in columns (printable ASCII, the usual case, is one
+/// column a byte).
+pub(crate) fn width(text: &str) -> usize {
+    if text.bytes().all(|b| b.is_ascii_graphic() || b == b' ') {
+        text.len()
+    } else {
+        unicode_width::UnicodeWidthStr::width(text)
+    }
+}
+
+/// A path, quoted as [`quote`] does (lossily for bytes that are not UTF-8).
+pub(crate) fn quote_path(path: &Path) -> String {
+    quote(&path.to_string_lossy())
+}
+
+/// `'a', 'b', 'c' and 17 more`: the first few values of a long list, quoted.
+pub(crate) fn quote_list<'a>(values: impl IntoIterator<Item = &'a str>, show: usize) -> String {
+    let values: Vec<&str> = values.into_iter().collect();
+    let shown: Vec<String> = values.iter().take(show).map(|v| quote(v)).collect();
+    let rest = values.len().saturating_sub(show);
+    match (shown.len(), rest) {
+        (_, 0) if shown.len() > 1 => {
+            let (last, first) = shown.split_last().unwrap_or((&shown[0], &[]));
+            format!("{} and {last}", first.join(", "))
+        }
+        (_, 0) => shown.join(""),
+        _ => format!("{} and {rest} more", shown.join(", ")),
+    }
+}
+
+/// A JSON document with every hidden character inside its strings written as a
+/// `\uXXXX` escape (still the same JSON), so that a terminal shows it as it is.
+/// `serde_json` already escapes control characters inside strings, so a raw newline is
+/// the document's own layout and stays.
+pub(crate) fn escape_json(json: &str) -> String {
+    let hidden = |c: char| c != '\n' && is_hidden(c);
+    let plain = |b: &u8| *b == b'\n' || (0x20..0x7f).contains(b);
+    if json.as_bytes().iter().all(plain) || !json.chars().any(hidden) {
+        return json.to_owned();
+    }
+    let mut out = String::with_capacity(json.len() + 16);
+    for c in json.chars() {
+        if hidden(c) {
+            let mut units = [0u16; 2];
+            for unit in c.encode_utf16(&mut units) {
+                let _ = write!(out, "\\u{unit:04x}");
+            }
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn quoting_can_be_pasted_into_a_shell() {
+        assert_eq!(quote("tokens.json"), "'tokens.json'");
+        assert_eq!(quote("my dir/it's.json"), "'my dir/it'\\''s.json'");
+        assert_eq!(quote("a\x1b[31mb"), "$'a\\x1b[31mb'");
+        assert_eq!(quote("it's\n"), "$'it\\'s\\n'");
+        assert_eq!(quote("\u{202e}x"), "$'\\u202ex'");
+        assert_eq!(escape("ok\u{200b}\x07"), "ok\\u200b\\x07");
+        assert_eq!(escape("数据 é"), "数据 é");
+        assert_eq!(
+            escape_json("{\"a\":\"x\u{202e}y\"}"),
+            "{\"a\":\"x\\u202ey\"}"
+        );
+    }
+
+    #[test]
+    fn long_values_are_cut_in_the_middle() {
+        let long = "a".repeat(1000);
+        let shown = quote(&long);
+        assert_eq!(shown.chars().count(), MAX_VALUE + 2);
+        assert!(shown.contains('…'));
+        assert_eq!(elide("abcdef", 5), "ab…ef");
+        assert_eq!(elide("abc", 5), "abc");
+    }
+
+    #[test]
+    fn lists_show_a_few_and_count_the_rest() {
+        assert_eq!(quote_list(["a"], 3), "'a'");
+        assert_eq!(quote_list(["a", "b"], 3), "'a' and 'b'");
+        assert_eq!(quote_list(["a", "b", "c"], 3), "'a', 'b' and 'c'");
+        let many: Vec<String> = (0..20).map(|i| format!("db{i}")).collect();
+        assert_eq!(
+            quote_list(many.iter().map(String::as_str), 3),
+            "'db0', 'db1', 'db2' and 17 more"
+        );
+    }
+}

@@ -1,0 +1,369 @@
+//! What `create token`, `delete token` and `tokens rotate` print: upstream's wording for
+//! a new token, the request or entry of a dry run, and the findings of a tokens file.
+
+use std::collections::HashSet;
+use std::io::{BufRead, IsTerminal};
+use std::path::{Path, PathBuf};
+
+use influxdb3_permission::{DatabaseName, Grants, Permission, Scope};
+use influxdb3_provision::Done;
+use influxdb3_token::{Token, TokenHash};
+use influxdb3_token_client::PreparedRequest;
+use influxdb3_tokenfile::Finding;
+use serde_json::{Value, json};
+
+use crate::args::CreateFormat;
+use crate::error::{CliError, Exit, Kind};
+use crate::output;
+use crate::quote::{escape, escape_json, escape_lines, quote, quote_list, quote_path};
+use crate::render::Paint;
+
+/// What a token command has to say.
+pub(crate) enum Report {
+    Minted(Minted),
+    Deleted(String),
+    /// `--if-not-exists` found the token: nothing on stdout, a note on stderr.
+    Exists {
+        name: String,
+        place: String,
+    },
+    DryRun(DryRun),
+}
+
+/// What a dry run would have done.
+pub(crate) enum DryRun {
+    /// The request that would have been sent.
+    Request(PreparedRequest),
+    /// What would have been written to a file.
+    File {
+        path: PathBuf,
+        /// `append`, `replace`, `write` (an admin token file), or `nothing`.
+        action: &'static str,
+        /// The record that would be written, its token as `apiv3_***`.
+        entry: Value,
+        create_databases: Vec<String>,
+    },
+}
+
+/// A token just made, online or offline.
+pub(crate) struct Minted {
+    token: Token,
+    pub(crate) name: String,
+    hash: TokenHash,
+    permissions: Vec<String>,
+    expiry: Option<String>,
+    id: Option<u64>,
+    created_at: Option<String>,
+    pub(crate) output_file: Option<PathBuf>,
+    pub(crate) replaced: bool,
+    /// Made by `tokens rotate`: a new secret for a token already in the file.
+    rotated: bool,
+}
+
+impl Minted {
+    /// A token a store just made, as the executor reported it (`done`) with its secret.
+    pub(crate) fn new(token: Token, done: &Done, output_file: Option<&Path>) -> Minted {
+        Minted {
+            hash: token.hash(),
+            token,
+            name: done.name.clone(),
+            permissions: done
+                .grants
+                .iter()
+                .flat_map(|g| g.iter().map(ToString::to_string))
+                .collect(),
+            expiry: done.expiry.map(|at| at.to_string()),
+            id: done.id,
+            created_at: done.created_at.clone(),
+            output_file: output_file.map(Path::to_path_buf),
+            replaced: done.action == influxdb3_provision::Action::Replaced,
+            rotated: done.action == influxdb3_provision::Action::Rotated,
+        }
+    }
+
+    /// The same, with these permissions (a rotated token's, which the step does not
+    /// carry).
+    pub(crate) fn with_permissions(mut self, permissions: Vec<String>) -> Minted {
+        self.permissions = permissions;
+        self
+    }
+}
+
+/// A record as a dry run shows it: the token as `apiv3_***`.
+pub(crate) fn redacted(record: &impl serde::Serialize) -> Value {
+    let mut value = serde_json::to_value(record).unwrap_or(Value::Null);
+    if let Some(token) = value.get_mut("token") {
+        *token = json!("apiv3_***");
+    }
+    value
+}
+
+/// Databases, named by `--create-databases` or by a `db:` permission, that a server's
+/// HTTP API would refuse to create, each once, with the rule.
+pub(crate) fn uncreatable(grants: &Grants, creates: &[DatabaseName]) -> Vec<String> {
+    let named = grants.iter().flat_map(|p| match p {
+        Permission::Database {
+            names: Scope::Only(names),
+            ..
+        } => names.iter().collect::<Vec<_>>(),
+        _ => Vec::new(),
+    });
+    let mut seen: HashSet<&DatabaseName> = HashSet::new();
+    let mut out = Vec::new();
+    for (db, flag) in creates
+        .iter()
+        .map(|d| (d, "--create-databases"))
+        .chain(named.map(|d| (d, "--permission")))
+    {
+        if !seen.insert(db) {
+            continue;
+        }
+        if let Some(rule) = db.uncreatable() {
+            out.push(format!(
+                "database {} (in {flag}) cannot be created through the server's HTTP API: {rule}",
+                quote(db)
+            ));
+        }
+    }
+    out
+}
+
+/// Tokens-file findings in the command line's terms, many of one kind in one line.
+pub(crate) fn found<'a>(findings: impl IntoIterator<Item = &'a Finding>) -> Vec<String> {
+    /// How many names a line shows before it counts the rest.
+    const SHOW: usize = 3;
+    let mut lines = Vec::new();
+    let mut unknown: Vec<(&str, String)> = Vec::new();
+    let mut expired: Vec<&str> = Vec::new();
+    for f in findings {
+        match f {
+            Finding::UnknownDatabase { token, database } => {
+                unknown.push((token, database.to_string()));
+            }
+            Finding::Expired { token, .. } => expired.push(token),
+            Finding::Readable { path, mode } => lines.push(format!(
+                "{} can be read by its group or others (mode {mode:04o}) and holds secrets: `chmod 600` it",
+                quote_path(path)
+            )),
+            Finding::WildcardDatabase { token } => lines.push(format!(
+                "token {} has a `db:*` permission: some server versions look for a database named `*` when they load a tokens file",
+                quote(token)
+            )),
+            other => lines.push(other.to_string()),
+        }
+    }
+    if let Some((token, _)) = unknown.first() {
+        let dbs: Vec<&str> = unknown.iter().map(|(_, db)| db.as_str()).collect();
+        let (them, it_exists, it) = if dbs.len() == 1 {
+            ("database", "it exists", "it")
+        } else {
+            ("databases", "they exist", "them")
+        };
+        lines.insert(
+            0,
+            format!(
+                "token {} has a permission on {} {them} that the file does not create ({}): the server will not load the file unless {it_exists}; add {it} with --create-databases",
+                quote(token),
+                dbs.len(),
+                quote_list(dbs.iter().copied(), SHOW)
+            ),
+        );
+    }
+    if !expired.is_empty() {
+        lines.push(format!(
+            "{} {} in the file {} expired: {}",
+            expired.len(),
+            if expired.len() == 1 {
+                "token"
+            } else {
+                "tokens"
+            },
+            if expired.len() == 1 { "has" } else { "have" },
+            quote_list(expired.iter().copied(), SHOW)
+        ));
+    }
+    lines
+}
+
+/// Asks on a terminal; refuses to wait on anything else. Only `yes` confirms.
+pub(crate) fn confirm(question: &str, declined: &str, flag: &str) -> Result<(), CliError> {
+    let stdin = std::io::stdin();
+    if !stdin.is_terminal() {
+        return Err(CliError::usage(format!(
+            "{} asks for confirmation, and stdin is not a terminal: nothing was sent",
+            if flag == "--token-name" {
+                "deleting a token"
+            } else {
+                "regenerating the `_admin` token"
+            }
+        ))
+        .kind(Kind::ConfirmationNeeded)
+        .hint("pass --yes to go ahead without asking"));
+    }
+    output::prompt(&format!("{question} Enter 'yes' to confirm: "));
+    let mut answer = String::new();
+    stdin.lock().read_line(&mut answer).map_err(|e| {
+        CliError::new(
+            Exit::Failure,
+            Kind::Io,
+            format!("cannot read the answer: {e}"),
+        )
+    })?;
+    if answer.trim() == "yes" {
+        Ok(())
+    } else {
+        Err(CliError::new(
+            Exit::Failure,
+            Kind::NotConfirmed,
+            format!("{declined}: the answer was not `yes`"),
+        ))
+    }
+}
+
+/// What goes on stdout, in the chosen format; `None` for nothing at all.
+pub(crate) fn stdout(report: &Report, format: CreateFormat, paint: Paint) -> Option<String> {
+    match (report, format) {
+        (Report::Exists { .. }, _) => None,
+        (_, CreateFormat::Json) => Some(escape_json(&json(report))),
+        (Report::Minted(m), CreateFormat::Token) => Some(format!("{}\n", m.token.expose_secret())),
+        _ => Some(text(report, paint)),
+    }
+}
+
+/// A note for stderr, for what prints nothing on stdout.
+pub(crate) fn note(report: &Report) -> Option<String> {
+    match report {
+        Report::Exists { name, place } => Some(format!(
+            "token {} already exists in {place}; nothing was changed (--if-not-exists)",
+            quote(name)
+        )),
+        _ => None,
+    }
+}
+
+/// The text upstream prints, with `Token saved to:` first offline.
+fn text(report: &Report, paint: Paint) -> String {
+    match report {
+        Report::Minted(m) => {
+            let token = m.token.expose_secret();
+            let saved = m
+                .output_file
+                .as_ref()
+                .map(|path| format!("Token saved to: {}\n", escape(&path.to_string_lossy())))
+                .unwrap_or_default();
+            format!(
+                "{saved}\n{}\n\nToken: {token}\nHTTP Requests Header: Authorization: Bearer {token}\n\n{} Store this token securely, as it will not be shown again.\n\n",
+                paint.success(if m.rotated {
+                    "Token rotated successfully!"
+                } else if m.replaced {
+                    "Token replaced successfully!"
+                } else {
+                    "New token created successfully!"
+                }),
+                paint.important("IMPORTANT:"),
+            )
+        }
+        Report::Deleted(name) => format!("Token {} deleted successfully.\n", quote(name)),
+        Report::Exists { .. } => String::new(),
+        Report::DryRun(DryRun::Request(request)) => format!(
+            "Dry run: nothing was sent. The request would be:\n\n{}",
+            escape_lines(&request.to_string())
+        ),
+        Report::DryRun(DryRun::File {
+            path,
+            action,
+            entry,
+            create_databases,
+        }) => {
+            let what = match *action {
+                "nothing" => {
+                    return format!(
+                        "Dry run: a token named {} is already in {}: nothing would change.\n",
+                        quote(entry["name"].as_str().unwrap_or_default()),
+                        quote_path(path)
+                    );
+                }
+                "replace" => "would replace the token of that name in",
+                "write" => "would be written to",
+                _ => "would be appended to",
+            };
+            let databases = if create_databases.is_empty() {
+                String::new()
+            } else {
+                format!("\nDatabases to create: {}\n", create_databases.join(", "))
+            };
+            format!(
+                "Dry run: nothing was written. This entry {what} {}:\n\n{}\n{databases}",
+                quote_path(path),
+                escape_lines(&serde_json::to_string_pretty(entry).unwrap_or_default())
+            )
+        }
+    }
+}
+
+/// One JSON document: upstream's `token` and `help_msg`, then ours.
+fn json(report: &Report) -> String {
+    let value = match report {
+        Report::Minted(m) => {
+            let token = m.token.expose_secret();
+            let mut doc = json!({
+                "token": token,
+                "help_msg": format!("Store this token securely, as it will not be shown again. HTTP requests require the following header: \"Authorization: Bearer {token}\""),
+                "name": m.name,
+                "hash": m.hash.to_string(),
+                "permissions": m.permissions,
+                "expiry": m.expiry,
+            });
+            if let (Some(id), Some(created_at)) = (m.id, &m.created_at) {
+                doc["id"] = json!(id);
+                doc["created_at"] = json!(created_at);
+            }
+            if let Some(path) = &m.output_file {
+                doc["output_file"] = json!(path.display().to_string());
+            }
+            if m.rotated {
+                doc["rotated"] = json!(true);
+            }
+            if m.replaced {
+                doc["replaced"] = json!(true);
+            }
+            doc
+        }
+        Report::Deleted(name) => json!({ "token_name": name, "deleted": true }),
+        Report::Exists { name, .. } => json!({ "token_name": name, "exists": true }),
+        Report::DryRun(DryRun::Request(request)) => {
+            let headers: serde_json::Map<String, Value> = request
+                .headers()
+                .into_iter()
+                .map(|(k, v)| (k.to_owned(), json!(v)))
+                .collect();
+            let body = request
+                .body()
+                .map(|b| serde_json::from_str::<Value>(b).unwrap_or_else(|_| json!(b)));
+            json!({
+                "dry_run": true,
+                "request": {
+                    "method": request.method(),
+                    "url": request.url(),
+                    "headers": headers,
+                    "body": body,
+                }
+            })
+        }
+        Report::DryRun(DryRun::File {
+            path,
+            action,
+            entry,
+            create_databases,
+        }) => json!({
+            "dry_run": true,
+            "output_file": path.display().to_string(),
+            "action": action,
+            "entry": entry,
+            "create_databases": create_databases,
+        }),
+    };
+    let mut out = serde_json::to_string_pretty(&value).unwrap_or_default();
+    out.push('\n');
+    out
+}

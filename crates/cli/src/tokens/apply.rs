@@ -1,0 +1,393 @@
+//! `tokens apply MANIFEST`: the manifest's plan against a tokens file or a server,
+//! carried out by the one executor; each secret kept as soon as its token exists.
+
+use std::io::{IsTerminal, Write as _};
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use clap::ArgMatches;
+use influxdb3_permission::DatabaseName;
+use influxdb3_provision::{
+    Confirmation, Event, ExecuteOptions, Executed, Manifest, Plan, PlanOptions, Policy, StoreError,
+    TokenStore, execute,
+};
+use influxdb3_token::{Timestamp, Token, TokenName};
+use influxdb3_token_client::ServerStore;
+use influxdb3_tokenfile::{FileStore, FileStoreError, SecretsFile};
+
+use super::apply_text::{self as text, Shown};
+use crate::args::{Format, Server};
+use crate::create::{plan_error, store_error};
+use crate::error::{Action, CliError, Kind};
+use crate::options;
+use crate::output::Outcome;
+use crate::quote::{escape, quote, quote_path};
+
+/// A server sets a token's expiry from a number of seconds counted when it creates the
+/// token: an `expires_at` is met within this much.
+const EXPIRY_SLACK: Duration = Duration::from_secs(5);
+
+/// Where the manifest is applied.
+pub(super) enum Target {
+    File(PathBuf),
+    Server(Server),
+}
+
+/// What `tokens apply` was asked.
+#[allow(clippy::struct_excessive_bools)] // flags, as clap gives them
+pub(super) struct Apply {
+    pub(super) manifest: PathBuf,
+    pub(super) target: Target,
+    pub(super) prune: bool,
+    /// `--update` (a file) or `--recreate` (a server).
+    pub(super) update: bool,
+    pub(super) yes: bool,
+    pub(super) policy: Policy,
+    pub(super) secrets_out: Option<PathBuf>,
+    pub(super) dry_run: bool,
+    pub(super) lock_timeout: Duration,
+    pub(super) format: Format,
+}
+
+/// Reads and checks a manifest; an error says where, as `FILE:LINE:COLUMN: …`.
+pub(super) fn read_manifest(path: &Path) -> Result<Manifest, CliError> {
+    let text = influxdb3_tokenfile::read(path).map_err(|e| CliError::from_file(&e))?;
+    Manifest::parse(&text).map_err(|e| {
+        CliError::usage(format!(
+            "{}:{}:{}: {}",
+            escape(&path.to_string_lossy()),
+            e.line,
+            e.column,
+            e.message
+        ))
+        .kind(Kind::InvalidManifest)
+        .hint("the manifest was not applied; nothing was written or sent")
+    })
+}
+
+/// `tokens apply`.
+pub(super) fn apply(a: &Apply, m: &ArgMatches) -> Result<Outcome, CliError> {
+    let manifest = read_manifest(&a.manifest)?;
+    // Checked before anything is created: no secret is made that cannot be kept.
+    let secrets = a
+        .secrets_out
+        .as_deref()
+        .map(SecretsFile::new)
+        .transpose()
+        .map_err(|e| CliError::from_file(&e))?;
+    let mut sink = Sink {
+        secrets,
+        shown: Vec::new(),
+        lines: a.format == Format::Text && matches!(a.target, Target::Server(_)),
+        progress: false,
+        show_secrets: a.secrets_out.is_none(),
+    };
+    match &a.target {
+        Target::File(path) => to_file(a, &manifest, path, sink),
+        Target::Server(server) => {
+            let online = options::online(server.clone(), m)?;
+            for w in &online.warnings {
+                crate::output::warn(w);
+            }
+            sink.progress = !a.dry_run && std::io::stderr().is_terminal();
+            to_server(a, &manifest, &online, sink)
+        }
+    }
+}
+
+/// Where the secrets go as each token is made: `--secrets-out`, or kept for stdout.
+struct Sink {
+    secrets: Option<SecretsFile>,
+    /// The secrets for stdout, in the order made.
+    shown: Vec<(String, Token)>,
+    /// Print each step's line as it is done (text, against a server).
+    lines: bool,
+    /// A progress line on stderr.
+    progress: bool,
+    show_secrets: bool,
+}
+
+impl Sink {
+    fn observe(&mut self, event: &Event<'_>) -> Result<(), influxdb3_provision::ObserverError> {
+        match event {
+            Event::Starting { index, of, step } if self.progress && *of > 5 => {
+                let mut err = std::io::stderr().lock();
+                let _ = write!(
+                    err,
+                    "\r\x1b[2K[{}/{of}] {} {}",
+                    index + 1,
+                    if step.changes() && matches!(step, influxdb3_provision::Step::Delete { .. }) {
+                        "deleting"
+                    } else {
+                        "creating"
+                    },
+                    quote(step.name())
+                );
+                let _ = err.flush();
+            }
+            Event::Done { done, secret } => {
+                if self.progress {
+                    let _ = write!(std::io::stderr().lock(), "\r\x1b[2K");
+                }
+                if let (Some(file), Some(token)) = (self.secrets.as_mut(), secret) {
+                    file.add(&done.name, token)?;
+                } else if let Some(token) = secret {
+                    self.shown.push((done.name.clone(), (*token).clone()));
+                }
+                if self.lines {
+                    let line = text::server_line(done, secret.filter(|_| self.show_secrets));
+                    let mut out = std::io::stdout().lock();
+                    let _ = out.write_all(line.as_bytes());
+                    let _ = out.flush();
+                }
+            }
+            _ => {}
+        }
+        Ok(())
+    }
+}
+
+/// A prune that would remove every token: asked on a terminal, `--yes` otherwise; a
+/// dry run only says so.
+fn confirmed(plan: Plan, a: &Apply) -> Result<Plan, CliError> {
+    let Some(Confirmation::PruneAll { count }) = plan.needs_confirmation().cloned() else {
+        return Ok(plan);
+    };
+    if a.dry_run || a.yes {
+        return Ok(plan.confirm());
+    }
+    if !std::io::stdin().is_terminal() {
+        return Err(CliError::usage(format!(
+            "--prune would remove every token ({count}): the manifest lists none of them, and stdin is not a terminal to confirm it"
+        ))
+        .kind(Kind::ConfirmationNeeded)
+        .hint("pass --yes to go ahead, or check the manifest; --dry-run shows what would go"));
+    }
+    crate::report::confirm(
+        &format!("--prune would remove every token ({count}) of the manifest's target."),
+        "nothing was removed",
+        "--prune",
+    )?;
+    Ok(plan.confirm())
+}
+
+/// What a run on a store did, or why it did not.
+type Ran<E> = Result<(Plan, Executed<E>, Vec<DatabaseName>), CliError>;
+
+/// Lists, plans and carries the plan out on `store`.
+fn run<S: TokenStore>(
+    store: &mut S,
+    manifest: &Manifest,
+    a: &Apply,
+    sink: &mut Sink,
+    list_error: impl Fn(&S::Error) -> CliError,
+) -> Ran<S::Error> {
+    let current = store.list().map_err(|e| list_error(&e))?;
+    let mut options = PlanOptions::default().prune(a.prune).update(a.update);
+    if matches!(a.target, Target::Server(_)) {
+        options = options.expiry_slack(EXPIRY_SLACK);
+    }
+    let plan = manifest
+        .plan(
+            &current,
+            store.capabilities(),
+            Timestamp::now(),
+            options,
+            &a.policy,
+        )
+        .map_err(|e| manifest_error(&e, &a.manifest, matches!(a.target, Target::Server(_))))?;
+    let plan = confirmed(plan, a)?;
+    let executed = execute(
+        &plan,
+        store,
+        ExecuteOptions::default().dry_run(a.dry_run),
+        &mut |e| sink.observe(e),
+    );
+    Ok((plan, executed, Vec::new()))
+}
+
+fn manifest_error(e: &influxdb3_provision::PlanError, path: &Path, server: bool) -> CliError {
+    use influxdb3_provision::PlanError;
+    match e {
+        PlanError::AdminListed { name } => CliError::usage(format!(
+            "token {} is an admin token{}: a manifest lists permission tokens and cannot manage it",
+            quote(name),
+            if server { " on the server" } else { "" }
+        ))
+        .kind(Kind::AdminTokenInManifest)
+        .hint("rename the token in the manifest"),
+        e => {
+            let err = plan_error(e);
+            CliError {
+                message: format!("{}: {}", quote_path(path), err.message),
+                ..err
+            }
+        }
+    }
+}
+
+fn to_file(
+    a: &Apply,
+    manifest: &Manifest,
+    path: &Path,
+    mut sink: Sink,
+) -> Result<Outcome, CliError> {
+    let options = options::write_options(a.lock_timeout, a.dry_run);
+    let result = FileStore::open(path, &options, |store| {
+        run(store, manifest, a, &mut sink, CliError::from_file_store).map(|(p, e, _)| {
+            let dbs = store.create_databases();
+            (p, e, dbs)
+        })
+    });
+    let (ran, written) = match result {
+        Ok(done) => done,
+        Err(e) => {
+            discard(&mut sink);
+            return Err(CliError::from_file(&e));
+        }
+    };
+    let (_, executed, databases) = ran.inspect_err(|_| discard(&mut sink))?;
+    if let Some(failed) = &executed.report.failed {
+        // The file was not written: the tokens do not exist, nor should their secrets.
+        discard(&mut sink);
+        return Err(store_error(&failed.cause, |e: &FileStoreError| {
+            CliError::from_file_store(e)
+        }));
+    }
+    let secrets_out = finish_secrets(&mut sink)?;
+    let mut warnings = crate::report::found(&written.findings);
+    warnings.extend(text::file_warnings(
+        &executed.report,
+        &databases,
+        &a.manifest,
+    ));
+    let shown = Shown {
+        manifest: &a.manifest,
+        place: &written.path,
+        secrets: &sink.shown,
+        secrets_out: secrets_out.as_deref(),
+        dry_run: a.dry_run,
+        made: executed.secrets.len(),
+        // A dry run writes nothing: what would change is the report's.
+        changed: written.changed || (a.dry_run && executed.report.changed()),
+    };
+    let stdout = if a.format == Format::Json {
+        text::file_json(&executed.report, &shown)
+    } else {
+        text::file_text(&executed.report, &shown)
+    };
+    let unshown = (!sink.shown.is_empty()).then(|| {
+        CliError::new(
+            crate::error::Exit::Failure,
+            Kind::Stdout,
+            format!(
+                "{} new tokens were saved to {}, but their secrets could not be shown (stdout failed)",
+                sink.shown.len(),
+                quote_path(&written.path)
+            ),
+        )
+        .hint("nobody has seen the new secrets: rotate each new token with `influxdb3 tokens rotate`, or apply with --secrets-out")
+    });
+    Ok(Outcome {
+        warnings,
+        unshown,
+        ..Outcome::ok(stdout)
+    })
+}
+
+fn to_server(
+    a: &Apply,
+    manifest: &Manifest,
+    online: &options::Online,
+    mut sink: Sink,
+) -> Result<Outcome, CliError> {
+    let mut store = ServerStore::new(&online.client);
+    let (plan, executed, _) = run(&mut store, manifest, a, &mut sink, |e| {
+        online.error(e, Action::List, "")
+    })?;
+    let mut warnings = Vec::new();
+    for done in &executed.report.done {
+        if done.expired {
+            warnings.push(format!(
+                "token {} has expired on the server: --recreate does not renew it; delete it (`influxdb3 delete token --token-name {}`) and apply again",
+                quote(&done.name),
+                quote(&done.name)
+            ));
+        }
+    }
+    let shown = |sink: &Sink, secrets_out: Option<&Path>| -> String {
+        let shown = Shown {
+            manifest: &a.manifest,
+            place: Path::new(""),
+            secrets: &sink.shown,
+            secrets_out,
+            dry_run: a.dry_run,
+            changed: executed.report.changed(),
+            made: executed.secrets.len(),
+        };
+        if a.format == Format::Json {
+            text::server_json(&executed.report, &shown)
+        } else {
+            text::server_summary(&executed.report, &shown)
+        }
+    };
+    if let Some(failed) = &executed.report.failed {
+        let error = store_error(&failed.cause, |e| {
+            let action = if e.failure() == influxdb3_provision::Failure::NotFound {
+                Action::Delete
+            } else {
+                Action::Create
+            };
+            online.error(e, action, &failed.name)
+        });
+        let kept = finish_secrets(&mut sink);
+        if let Err(lost) = kept {
+            return Err(secrets_lost(&executed.secrets, lost));
+        }
+        let out = shown(&sink, a.secrets_out.as_deref());
+        let _ = crate::output::stdout(&out);
+        return Err(text::failed_hint(&executed.report, error));
+    }
+    let _ = plan;
+    if let Err(lost) = finish_secrets(&mut sink) {
+        return Err(secrets_lost(&executed.secrets, lost));
+    }
+    Ok(Outcome {
+        warnings,
+        ..Outcome::ok(shown(&sink, a.secrets_out.as_deref()))
+    })
+}
+
+/// Closes `--secrets-out`; the path when it holds secrets.
+fn finish_secrets(sink: &mut Sink) -> Result<Option<PathBuf>, CliError> {
+    let Some(file) = sink.secrets.take() else {
+        return Ok(None);
+    };
+    if file.is_empty() {
+        return Ok(None);
+    }
+    let path = file.path().to_path_buf();
+    file.finish().map_err(|e| CliError::from_file(&e))?;
+    Ok(Some(path))
+}
+
+fn discard(sink: &mut Sink) {
+    if let Some(file) = sink.secrets.take() {
+        file.discard();
+    }
+}
+
+/// The secrets file could not be written: the secrets are shown rather than lost.
+fn secrets_lost(secrets: &[(TokenName, Token)], e: CliError) -> CliError {
+    let mut out = std::io::stdout().lock();
+    for (name, token) in secrets {
+        let _ = writeln!(
+            out,
+            "{}  {}",
+            quote(name.as_str()),
+            escape(token.expose_secret())
+        );
+    }
+    let _ = out.flush();
+    e.hint("the new tokens' secrets were printed on stdout instead: store them now")
+}

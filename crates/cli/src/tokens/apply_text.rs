@@ -1,0 +1,458 @@
+//! What `tokens apply` prints: the executor's report as text or JSON, for a tokens file
+//! (a summary, then a line per step) and for a server (a line per step as it is done,
+//! then a summary).
+
+use std::collections::HashSet;
+use std::fmt::{self, Write as _};
+use std::path::Path;
+
+use influxdb3_permission::{DatabaseName, Permission, Scope};
+use influxdb3_provision::{Action, Done, Report, StoreError};
+use influxdb3_token::Token;
+use serde::Serialize;
+use serde_json::{Value, json};
+
+use super::{counted, drift_detail, expiry_text, json, spaced};
+use crate::error::CliError;
+use crate::quote::{escape, quote, quote_list, quote_path};
+use crate::render::Paint;
+
+/// What the report is about, and the secrets made.
+pub(super) struct Shown<'a> {
+    pub(super) manifest: &'a Path,
+    /// The tokens file (unused for a server).
+    pub(super) place: &'a Path,
+    /// The secrets for stdout (none when they went to `--secrets-out`).
+    pub(super) secrets: &'a [(String, Token)],
+    /// The file that holds the secrets, when it was written.
+    pub(super) secrets_out: Option<&'a Path>,
+    pub(super) dry_run: bool,
+    pub(super) changed: bool,
+    /// How many secrets were made.
+    pub(super) made: usize,
+}
+
+/// How many steps of each kind: created, kept, updated, drifted, deleted, unlisted.
+fn counts<E: StoreError>(report: &Report<E>) -> [usize; 6] {
+    [
+        report.count(Action::Created) + report.count(Action::Recreated),
+        report.count(Action::Kept),
+        report.count(Action::Updated),
+        report.count(Action::Drift),
+        report.count(Action::Deleted),
+        report.count(Action::Unlisted),
+    ]
+}
+
+/// Warnings about the tokens a file run made or changed: databases neither the file
+/// nor the manifest creates, tokens of the manifest that have expired.
+pub(super) fn file_warnings<E: StoreError>(
+    report: &Report<E>,
+    creates: &[DatabaseName],
+    manifest: &Path,
+) -> Vec<String> {
+    let creates: HashSet<&str> = creates.iter().map(|d| &**d).collect();
+    let mut seen = HashSet::new();
+    let mut unknown: Vec<String> = Vec::new();
+    let changed = report
+        .done
+        .iter()
+        .filter(|d| matches!(d.action, Action::Created | Action::Updated));
+    for grants in changed.filter_map(|d| d.grants.as_ref()) {
+        for p in &**grants {
+            if let Permission::Database {
+                names: Scope::Only(names),
+                ..
+            } = p
+            {
+                for db in names {
+                    if !creates.contains(&**db) && seen.insert(db.to_string()) {
+                        unknown.push(db.to_string());
+                    }
+                }
+            }
+        }
+    }
+    let mut warnings = Vec::new();
+    if !unknown.is_empty() {
+        let one = unknown.len() == 1;
+        warnings.push(format!(
+            "new or updated tokens have permissions on {} {} that neither the file nor the manifest creates: the server will not load the file unless {} exist; add {} to `create_databases` in {}",
+            if one { "database" } else { "databases" },
+            quote_list(unknown.iter().map(String::as_str), 3),
+            if one { "it" } else { "they" },
+            if one { "it" } else { "them" },
+            quote_path(manifest)
+        ));
+    }
+    let expired: Vec<&str> = report
+        .done
+        .iter()
+        .filter(|d| d.action == Action::Kept && d.expired)
+        .map(|d| d.name.as_str())
+        .collect();
+    if !expired.is_empty() {
+        let them = if expired.len() == 1 { "it" } else { "them" };
+        warnings.push(format!(
+            "{} of the manifest {} expired ({}): remove {them} with `influxdb3 tokens remove` and apply again to create {them} anew",
+            counted(expired.len(), "token", "tokens"),
+            if expired.len() == 1 { "has" } else { "have" },
+            quote_list(expired.iter().copied(), 3),
+        ));
+    }
+    warnings
+}
+
+/// The widest of `names`, in characters.
+fn widest<'n>(names: impl Iterator<Item = &'n String>) -> usize {
+    names.map(|q| q.chars().count()).max().unwrap_or(0)
+}
+
+/// A tokens file's report: the summary, a line per step (kept tokens only counted),
+/// the new secrets.
+pub(super) fn file_text<E: StoreError>(report: &Report<E>, s: &Shown<'_>) -> String {
+    let [created, kept, updated, drifted, deleted, unlisted] = counts(report);
+    let file = quote_path(s.place);
+    let manifest = quote_path(s.manifest);
+    let shown: Vec<(&Done, String)> = report
+        .done
+        .iter()
+        .filter(|d| !matches!(d.action, Action::Kept | Action::Protected))
+        .map(|d| (d, quote(&d.name)))
+        .collect();
+    let mut out = String::with_capacity(shown.len() * 100 + s.secrets.len() * 130 + 512);
+    if s.dry_run {
+        out.push_str("Dry run: nothing was written.\n");
+    }
+    if s.changed && s.dry_run {
+        let _ = writeln!(
+            out,
+            "Applying {manifest} to {file} would create {created}, update {updated}, remove {deleted} and keep {kept} tokens."
+        );
+    } else if s.changed {
+        let _ = writeln!(
+            out,
+            "Applied {manifest} to {file}: {created} created, {updated} updated, {deleted} removed, {kept} kept."
+        );
+    } else {
+        let _ = writeln!(
+            out,
+            "Nothing to change: {file} already has the tokens of {manifest} ({kept} kept)."
+        );
+    }
+    let mut alone = Vec::new();
+    if drifted > 0 {
+        alone.push(format!("{drifted} drifted"));
+    }
+    if unlisted > 0 {
+        alone.push(format!("{unlisted} not in the manifest"));
+    }
+    if !alone.is_empty() {
+        let _ = writeln!(out, "Left alone: {}.", alone.join(", "));
+    }
+    let width = widest(shown.iter().map(|(_, n)| n));
+    // Tokens created together mostly expire together and share grants: each text is
+    // made once per run of tokens alike.
+    let mut last: Option<(&Done, String, String)> = None;
+    for (done, name) in &shown {
+        let pad = width.saturating_sub(name.chars().count());
+        let pad = format_args!("{:pad$}", "");
+        match done.action {
+            Action::Created => {
+                let texts = match &last {
+                    Some((d, g, e)) if d.grants == done.grants && d.expiry == done.expiry => {
+                        (g.clone(), e.clone())
+                    }
+                    _ => {
+                        let g = done.grants.as_deref().map(spaced).unwrap_or_default();
+                        let e = expiry_text(done.expiry);
+                        last = Some((done, g.clone(), e.clone()));
+                        (g, e)
+                    }
+                };
+                let _ = writeln!(out, "  + {name}{pad}  {}  (expires {})", texts.0, texts.1);
+            }
+            Action::Updated | Action::Drift => {
+                let _ = writeln!(
+                    out,
+                    "  ~ {name}{pad}  {}  ({})",
+                    done.drift.as_ref().map(drift_detail).unwrap_or_default(),
+                    if done.action == Action::Updated {
+                        "updated, same secret"
+                    } else {
+                        "drift: left as it is; --update changes it"
+                    }
+                );
+            }
+            Action::Deleted => {
+                let _ = writeln!(out, "  - {name}{pad}  (not in the manifest: removed)");
+            }
+            Action::Unlisted => {
+                let _ = writeln!(
+                    out,
+                    "  ? {name}{pad}  (not in the manifest: kept; --prune removes it)"
+                );
+            }
+            _ => {}
+        }
+    }
+    secrets_text(s, &mut out);
+    out
+}
+
+/// The new secrets, or where they went.
+fn secrets_text(s: &Shown<'_>, out: &mut String) {
+    if s.dry_run {
+        return;
+    }
+    if let Some(path) = s.secrets_out {
+        let _ = writeln!(
+            out,
+            "\nThe secrets of the {} new tokens were written to {} (mode 0600).",
+            s.made,
+            quote_path(path)
+        );
+        return;
+    }
+    if s.secrets.is_empty() {
+        return;
+    }
+    out.push_str("\nNew tokens:\n\n");
+    let names: Vec<String> = s.secrets.iter().map(|(n, _)| quote(n)).collect();
+    let width = widest(names.iter());
+    for (shown, (_, token)) in names.iter().zip(s.secrets) {
+        let pad = width.saturating_sub(shown.chars().count());
+        let _ = writeln!(
+            out,
+            "  {shown}{:pad$}  {}",
+            "",
+            escape(token.expose_secret())
+        );
+    }
+    let _ = writeln!(
+        out,
+        "\n{} Store these tokens securely, as they will not be shown again.",
+        Paint::On.important("IMPORTANT:")
+    );
+}
+
+/// A value written as it displays.
+struct Text<'a, T: ?Sized>(&'a T);
+
+impl<T: fmt::Display + ?Sized> Serialize for Text<'_, T> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_str(self.0)
+    }
+}
+
+fn texts<T: fmt::Display>(list: &[T]) -> Vec<Text<'_, T>> {
+    list.iter().map(Text).collect()
+}
+
+/// A tokens file's report as one JSON document.
+pub(super) fn file_json<E: StoreError>(report: &Report<E>, s: &Shown<'_>) -> String {
+    let mut secrets = s.secrets.iter();
+    let steps: Vec<Value> = report
+        .done
+        .iter()
+        .filter(|d| d.action != Action::Protected)
+        .map(|d| match d.action {
+            Action::Created => {
+                let mut v = json!({
+                    "action": "create",
+                    "name": d.name,
+                    "permissions": d.grants.as_deref().map(texts),
+                    "expiry": d.expiry.as_ref().map(Text),
+                });
+                if let Some((_, token)) = secrets.next() {
+                    v["token"] = json!(token.expose_secret());
+                }
+                v
+            }
+            Action::Kept => json!({"action": "keep", "name": d.name, "expired": d.expired}),
+            Action::Updated | Action::Drift => {
+                let drift = d.drift.as_ref();
+                json!({
+                    "action": if d.action == Action::Updated { "update" } else { "drift" },
+                    "name": d.name,
+                    "widened": drift.map(|d| texts(&d.widened)),
+                    "narrowed": drift.map(|d| texts(&d.narrowed)),
+                    "expiry": drift.and_then(|d| d.expiry_change).map(|(old, new)| json!({
+                        "old": old.as_ref().map(Text),
+                        "new": new.as_ref().map(Text),
+                    })),
+                })
+            }
+            Action::Deleted => json!({"action": "delete", "name": d.name}),
+            other => json!({"action": other.as_str(), "name": d.name}),
+        })
+        .collect();
+    json(&json!({
+        "manifest": s.manifest.display().to_string(),
+        "output_file": s.place.display().to_string(),
+        "dry_run": s.dry_run,
+        "changed": s.changed,
+        "steps": steps,
+        "secrets_out": s.secrets_out.map(|p| p.display().to_string()),
+    }))
+}
+
+/// A server step's action as the server report names it.
+fn server_action(d: &Done) -> &'static str {
+    match d.action {
+        Action::Created => "create",
+        Action::Recreated => "recreate",
+        Action::Deleted => "delete",
+        Action::Kept => "keep",
+        Action::Drift => "drift",
+        Action::Unlisted => "unlisted",
+        Action::Protected => "protected",
+        other => other.as_str(),
+    }
+}
+
+/// A server step's detail: the grants created, or the drift.
+fn detail(d: &Done) -> String {
+    match d.action {
+        Action::Drift => d.drift.as_ref().map(drift_detail).unwrap_or_default(),
+        Action::Created | Action::Recreated => d.grants.as_deref().map(spaced).unwrap_or_default(),
+        _ => String::new(),
+    }
+}
+
+/// A server step as a line of text, printed as it is done (a recreated token: its
+/// deletion, then its creation).
+pub(super) fn server_line(d: &Done, secret: Option<&Token>) -> String {
+    // Admin tokens are not the manifest's: not shown.
+    if d.action == Action::Protected {
+        return String::new();
+    }
+    let name = quote(&d.name);
+    let mut out = String::new();
+    if d.action == Action::Recreated {
+        let _ = writeln!(out, "  - {name}  (deleted, to be created again)");
+    }
+    let _ = match d.action {
+        Action::Created => write!(out, "  + {name}  {}", detail(d)),
+        Action::Recreated => write!(out, "  ~ {name}  {}", detail(d)),
+        Action::Kept => write!(out, "  = {name}  (unchanged)"),
+        Action::Drift => write!(
+            out,
+            "  ! {name}  {}  (drift: left as it is; --recreate replaces it)",
+            detail(d)
+        ),
+        Action::Unlisted => write!(
+            out,
+            "  ? {name}  (not in the manifest: kept; --prune deletes it)"
+        ),
+        Action::Deleted => write!(out, "  - {name}  (not in the manifest: deleted)"),
+        _ => write!(out, "  ? {name}"),
+    };
+    if let Some(token) = secret {
+        let _ = write!(out, "\n      {}", escape(token.expose_secret()));
+    }
+    out.push('\n');
+    out
+}
+
+/// A server run's summary, after its lines.
+pub(super) fn server_summary<E: StoreError>(report: &Report<E>, s: &Shown<'_>) -> String {
+    let created = report.count(Action::Created);
+    let recreated = report.count(Action::Recreated);
+    let deleted = report.count(Action::Deleted);
+    let kept = report.count(Action::Kept);
+    let drifted = report.count(Action::Drift);
+    let unlisted = report.count(Action::Unlisted);
+    let manifest = quote_path(s.manifest);
+    let mut out = String::new();
+    if s.dry_run {
+        let _ = writeln!(
+            out,
+            "Dry run: only the server's tokens were read. Applying {manifest} would create {created}, recreate {recreated}, delete {deleted} and keep {kept} tokens."
+        );
+    } else if created + recreated + deleted == 0 {
+        let _ = writeln!(
+            out,
+            "Nothing to change: the server already has the tokens of {manifest} ({kept} kept)."
+        );
+    } else {
+        let _ = writeln!(
+            out,
+            "Applied {manifest} to the server: {created} created, {recreated} recreated, {deleted} deleted, {kept} kept."
+        );
+    }
+    if drifted + unlisted > 0 {
+        let _ = writeln!(
+            out,
+            "Left alone: {drifted} drifted (--recreate replaces them), {unlisted} not in the manifest (--prune deletes them)."
+        );
+    }
+    if let (Some(path), false) = (s.secrets_out, s.dry_run) {
+        let _ = writeln!(
+            out,
+            "The secrets of the {} new tokens were written to {} (mode 0600).",
+            s.made,
+            quote_path(path)
+        );
+    } else if !s.secrets.is_empty() {
+        let _ = writeln!(
+            out,
+            "{} Store the new tokens securely, as they will not be shown again.",
+            Paint::On.important("IMPORTANT:")
+        );
+    }
+    out
+}
+
+/// A server run's report as one JSON document.
+pub(super) fn server_json<E: StoreError>(report: &Report<E>, s: &Shown<'_>) -> String {
+    let mut secrets = s.secrets.iter();
+    let steps: Vec<Value> = report
+        .done
+        .iter()
+        .filter(|d| d.action != Action::Protected)
+        .map(|d| {
+            let mut v = json!({"action": server_action(d), "name": d.name});
+            let detail = detail(d);
+            if !detail.is_empty() {
+                v["detail"] = json!(detail);
+            }
+            if d.action.minted()
+                && let Some((_, token)) = secrets.next()
+            {
+                v["token"] = json!(token.expose_secret());
+            }
+            v
+        })
+        .collect();
+    let mut doc = json!({
+        "manifest": s.manifest.display().to_string(),
+        "dry_run": s.dry_run,
+        "steps": steps,
+        "secrets_out": s.secrets_out.map(|p| p.display().to_string()),
+    });
+    if let Some(f) = &report.failed {
+        doc["failed"] = json!(f.cause.to_string());
+    }
+    json(&doc)
+}
+
+/// A step failed half-way: what was done before it is said (and its secrets kept).
+pub(super) fn failed_hint<E: StoreError>(report: &Report<E>, e: CliError) -> CliError {
+    let done: Vec<String> = report
+        .done
+        .iter()
+        .filter(|d| d.action.changed())
+        .map(|d| format!("{} {}", server_action(d), quote(&d.name)))
+        .collect();
+    let said = if done.is_empty() {
+        "nothing was changed before it".to_owned()
+    } else {
+        format!("done before it: {}", done.join(", "))
+    };
+    let hint = e.hint.clone().map_or_else(
+        || format!("{said}; apply again to finish (what was done is kept)"),
+        |h| format!("{h}; {said}; apply again to finish"),
+    );
+    e.hint(hint)
+}
