@@ -8,6 +8,9 @@ use influxdb3_permission::ParsePermissionError;
 use influxdb3_token_client::{ClientError, Phase, RequestError, TlsFailure};
 use influxdb3_tokenfile::{AddError, TokenFileError};
 
+use influxdb3_text::Diagnostic;
+
+use crate::diagnostic::AnyKind;
 use crate::render::{quote, quote_path};
 
 /// The exit codes, as `--help` and the README document them.
@@ -43,6 +46,9 @@ pub struct CliError {
     pub(crate) hint: Option<String>,
     /// Where in an input the error is (a permission's).
     pub(crate) at: Option<Box<At>>,
+    /// The error as a diagnostic pointing into its source, drawn by
+    /// `diagnostic::render` in place of the lines above.
+    pub(crate) diagnostic: Option<Box<Diagnostic<AnyKind>>>,
 }
 
 /// The input that failed and where: for the lines under the message, and for the JSON
@@ -63,6 +69,7 @@ impl CliError {
             message: message.into(),
             hint: None,
             at: None,
+            diagnostic: None,
         }
     }
 

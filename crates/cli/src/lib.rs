@@ -11,6 +11,7 @@
 
 mod args;
 mod complete;
+mod diagnostic;
 mod error;
 mod man;
 mod output;
@@ -258,7 +259,7 @@ pub mod fuzzing {
     /// valid there.
     pub fn message(what: u8, text: &str) -> Option<String> {
         let err = match what % 4 {
-            0 => CliError::permission(
+            0 => crate::diagnostic::permission_error(
                 "--permission",
                 &text.parse::<influxdb3_permission::Permission>().err()?,
             ),
