@@ -568,6 +568,47 @@ mod tests {
         assert_eq!(json(&d)["input"], "\u{202e}apiv3_*** x");
     }
 
+    /// Text made of what matters to the excerpt: tokens (long and short), hidden and
+    /// wide characters, line breaks, and anything else.
+    fn sources() -> impl proptest::strategy::Strategy<Value = String> {
+        use proptest::prelude::*;
+        prop::collection::vec(
+            prop_oneof![
+                Just("apiv3_".to_owned()),
+                "[A-Za-z0-9._~+/=-]{0,300}",
+                "[ \"',:\\\\é数\n\r\t\x1b\u{202e}]{0,3}",
+                ".{0,4}",
+            ],
+            0..40,
+        )
+        .prop_map(|parts| parts.concat())
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn what_is_shown_is_bounded_and_masked(
+            text in sources(),
+            start in 0usize..4000,
+            len in 0usize..400,
+        ) {
+            let d = at(&text, start..start + len);
+            let out = render(&d, Paint::Off);
+            for line in out.lines() {
+                proptest::prop_assert!(line.chars().count() < 130, "{out}");
+                proptest::prop_assert!(!line.chars().any(influxdb3_text::is_hidden), "{out}");
+            }
+            for shown in [out, json(&d).to_string()] {
+                for (i, _) in shown.match_indices(PREFIX) {
+                    let after = shown[i + PREFIX.len()..]
+                        .bytes()
+                        .take_while(|b| b.is_ascii_alphanumeric() || b"-_.~+/=".contains(b))
+                        .count();
+                    proptest::prop_assert!(after < 8, "{shown}");
+                }
+            }
+        }
+    }
+
     #[test]
     fn the_permission_error_of_the_grammar() {
         let e = "db:a,*:read"
