@@ -10,6 +10,10 @@ use std::process::ExitCode;
 
 pub(crate) use client::{Action, Request};
 
+use influxdb3_text::Diagnostic;
+
+use crate::diagnostic::AnyKind;
+
 /// The exit codes, as `--help` and the README document them.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Exit {
@@ -173,6 +177,9 @@ pub struct CliError {
     /// Where in an input the error is (a permission's).
     pub(crate) at: Option<Box<At>>,
     pub(crate) source: Option<Box<dyn std::error::Error + Send + Sync>>,
+    /// The error as a diagnostic pointing into its source, drawn by
+    /// `diagnostic::render` in place of the lines above.
+    pub(crate) diagnostic: Option<Box<Diagnostic<AnyKind>>>,
 }
 
 /// The input that failed and where: for the lines under the message, and for the JSON
@@ -194,6 +201,7 @@ impl CliError {
             hint: None,
             at: None,
             source: None,
+            diagnostic: None,
         }
     }
 

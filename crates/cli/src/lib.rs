@@ -12,6 +12,7 @@
 mod args;
 mod complete;
 mod create;
+mod diagnostic;
 mod error;
 mod man;
 mod options;
@@ -193,7 +194,7 @@ pub mod fuzzing {
     /// valid there.
     pub fn message(what: u8, text: &str) -> Option<String> {
         let err = match what % 4 {
-            0 => CliError::permission(
+            0 => crate::diagnostic::permission_error(
                 "--permission",
                 &text.parse::<influxdb3_permission::Permission>().err()?,
             ),

@@ -245,7 +245,7 @@ pub(crate) fn combinations(c: &Combination) -> Result<(), CliError> {
 /// A `--permission` value, with the grammar's error rendered under the flag.
 pub(crate) fn parse_permission(text: &str) -> Result<Permission, CliError> {
     text.parse::<Permission>()
-        .map_err(|e| CliError::permission("--permission", &e))
+        .map_err(|e| crate::diagnostic::permission_error("--permission", &e))
 }
 
 /// The `--permission` values as a permission token's grants.

@@ -62,8 +62,12 @@ pub(crate) fn line(text: &str) -> String {
     elide(&escape(text), MAX_LINE)
 }
 
-/// An error as stderr shows it: `error: MESSAGE`, the snippet lines, `hint: HINT`.
+/// An error as stderr shows it: `error: MESSAGE`, the snippet lines, `hint: HINT`; an
+/// error that points into its source as its diagnostic shows it.
 pub(crate) fn error(e: &CliError, paint: Paint) -> String {
+    if let Some(d) = &e.diagnostic {
+        return crate::diagnostic::render(d, paint);
+    }
     let mut out = format!("{}: {}\n", paint.error(), line(&e.message));
     if let Some(at) = &e.at {
         for l in at.snippet.lines() {
@@ -101,16 +105,27 @@ pub(crate) fn json_line(key: &str, text: &str) -> String {
 }
 
 /// An error as one JSON object on one line: `{"error": {"code", "kind", "message",
-/// "hint", "span", "input"}}`.
+/// "hint", "span", "input", "diagnostic"}}`; `diagnostic` is the object of
+/// `diagnostic::json` for an error that points into its source, else `null`.
 pub(crate) fn error_json(e: &CliError) -> String {
+    let diagnostic = e.diagnostic.as_deref().map(crate::diagnostic::json);
+    let (span, input) = match (&diagnostic, &e.at) {
+        (Some(d), _) => (d["span"].clone(), d["input"].clone()),
+        (None, Some(at)) => (
+            serde_json::json!([at.span.start, at.span.end]),
+            serde_json::json!(at.input),
+        ),
+        (None, None) => (serde_json::Value::Null, serde_json::Value::Null),
+    };
     let value = serde_json::json!({
         "error": {
             "code": e.code as u8,
             "kind": e.kind.as_str(),
             "message": elide(&e.message, MAX_LINE),
             "hint": e.hint,
-            "span": e.at.as_ref().map(|at| [at.span.start, at.span.end]),
-            "input": e.at.as_ref().map(|at| &at.input),
+            "span": span,
+            "input": input,
+            "diagnostic": diagnostic,
         }
     });
     format!("{}\n", escape_json(&value.to_string()))

@@ -539,6 +539,17 @@ fn errors_are_one_json_object_with_format_json() {
             "hint": "did you mean `read`?",
             "span": [5, 9],
             "input": "db:a:reed",
+            "diagnostic": {
+                "origin": "--permission",
+                "line": 1,
+                "column": 6,
+                "span": [5, 9],
+                "severity": "error",
+                "code": "invalid-permission",
+                "message": "unknown action `reed` for `db`: expected `create`, `describe`, `read`, `write` or `delete`",
+                "hint": "did you mean `read`?",
+                "input": "db:a:reed",
+            },
         }})
     );
     // A server's refusal, and a command line clap refuses.

@@ -298,7 +298,11 @@ fn bad_input_creates_no_file() {
         let out = influxdb3(&args).output().unwrap();
         assert_eq!(out.status.code(), Some(2), "{args:?}");
         assert!(out.stdout.is_empty());
-        assert!(text(&out.stderr).starts_with("error: "));
+        let err = text(&out.stderr);
+        assert!(
+            err.starts_with("error: ") || err.starts_with("error["),
+            "{err}"
+        );
         assert!(!file.exists(), "{args:?} wrote the file");
         assert_eq!(
             std::fs::read_dir(dir.path()).unwrap().count(),

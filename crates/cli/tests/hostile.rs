@@ -842,8 +842,9 @@ fn carets_line_up_under_wide_characters() {
     ]));
     let err = stderr(&out);
     let lines: Vec<&str> = err.lines().collect();
-    assert_eq!(lines[1], "  --permission db:数据库:reed");
-    assert_eq!(lines[2], "                         ^^^^");
+    assert_eq!(lines[1], " --> --permission:1:8");
+    assert_eq!(lines[3], "1 | db:数据库:reed");
+    assert_eq!(lines[4], "  |           ^^^^");
 }
 
 #[test]

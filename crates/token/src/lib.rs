@@ -4,6 +4,10 @@
 //! base64 without padding: 92 characters. The server stores only the SHA-512 of the
 //! whole string, as 128 lowercase hex characters; [`Token::hash`] gives the same.
 //!
+//! Text that is shown (a file's line in an error, a server's message) goes through
+//! [`mask_token_shaped`] first: every `apiv3_` run of the token alphabet becomes
+//! `apiv3_***` ([`token_shaped_runs`] finds them).
+//!
 //! # Example
 //!
 //! ```
@@ -38,7 +42,9 @@
 mod expiry;
 mod name;
 mod secret;
+mod shape;
 
 pub use expiry::{Expiry, Lifetime, LifetimeError, Timestamp, TimestampError};
 pub use name::{MAX_NAME_CHARS, TokenName, TokenNameError};
 pub use secret::{PREFIX, SECRET_BYTES, TOKEN_LEN, Token, TokenError, TokenHash};
+pub use shape::{mask_token_shaped, token_shaped_runs};

@@ -1,0 +1,628 @@
+//! One look for every problem that points into text (a `--permission` value, a line of
+//! a tokens file or a manifest), drawn with annotate-snippets as cargo and rustc draw
+//! theirs:
+//!
+//! ```text
+//! error[invalid-permission]: mixed wildcard (*) and resource name
+//!  --> --permission:1:6
+//!   |
+//! 1 | db:a,*:read
+//!   |      ^
+//! hint: …
+//! ```
+//!
+//! and one JSON object for the same diagnostic. What comes from the source is bounded
+//! and safe before it is shown: token-shaped values are masked (`apiv3_***`), hidden
+//! characters escaped, and a long line cut to a window around the span, so that a
+//! one-line JSON file of megabytes costs a few kilobytes of work and one short line.
+
+use std::fmt::Write as _;
+use std::ops::Range;
+
+use annotate_snippets::renderer::DEFAULT_LINE_NUM_STYLE;
+use annotate_snippets::{AnnotationKind, Group, Level, Renderer, Snippet};
+use influxdb3_permission::{ErrorKind, ParsePermissionError};
+use influxdb3_text::{Diagnostic, Kind, Severity, write_escaped};
+use influxdb3_token::{PREFIX, mask_token_shaped, token_shaped_runs};
+use serde_json::{Value, json};
+
+use crate::error::CliError;
+use crate::quote;
+use crate::render::{self, Paint};
+
+/// Columns of the source line shown before the span, at most.
+const BEFORE: usize = 40;
+/// Columns of the source line shown in all, at most (a `…` at either cut comes on top).
+const WINDOW: usize = 100;
+/// Bytes of the line read on either side of the span's start, at most: more than the
+/// window needs after escaping (at most ten columns a character) and masking.
+const READ: usize = 2048;
+
+/// `error` in bold red and `warning` in bold yellow, as [`Paint`] shows them elsewhere.
+const ERROR_STYLE: anstyle::Style = anstyle::AnsiColor::Red.on_default().bold();
+const WARNING_STYLE: anstyle::Style = anstyle::AnsiColor::Yellow.on_default().bold();
+
+/// A diagnostic's kind reduced to what is shown, its code and severity, so that a
+/// [`CliError`] can carry a diagnostic of any crate.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct AnyKind {
+    code: &'static str,
+    severity: Severity,
+}
+
+impl Kind for AnyKind {
+    fn code(&self) -> &'static str {
+        self.code
+    }
+
+    fn severity(&self) -> Severity {
+        self.severity
+    }
+}
+
+/// `d` with its kind reduced to an [`AnyKind`].
+pub(crate) fn erase<K: Kind>(d: Diagnostic<K>) -> Diagnostic<AnyKind> {
+    d.map_kind(|k| AnyKind {
+        code: k.code(),
+        severity: k.severity(),
+    })
+}
+
+/// The grammar's kind of error as a diagnostic's kind, all under the one code
+/// `invalid-permission` (the CLI's `invalid_permission`), whichever the variant.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct PermissionKind(pub(crate) ErrorKind);
+
+impl Kind for PermissionKind {
+    fn code(&self) -> &'static str {
+        "invalid-permission"
+    }
+}
+
+/// A permission the grammar refused, as a diagnostic pointing into the value of
+/// `flag`.
+pub(crate) fn permission(flag: &str, e: &ParsePermissionError) -> Diagnostic<PermissionKind> {
+    let d = Diagnostic::new(
+        flag,
+        e.input(),
+        e.span(),
+        PermissionKind(e.kind().clone()),
+        e.kind().to_string(),
+    );
+    match e.hint() {
+        Some(hint) => d.with_hint(hint),
+        None => d,
+    }
+}
+
+/// A bad `flag` value as a usage error, drawn by [`render`] (and [`json`] inside its
+/// JSON form).
+pub(crate) fn permission_error(flag: &str, e: &ParsePermissionError) -> CliError {
+    let d = permission(flag, e);
+    let mut err = CliError::usage(format!(
+        "invalid {flag}: {}",
+        mask_token_shaped(d.message())
+    ))
+    .kind(crate::error::Kind::InvalidPermission);
+    err.hint = d.hint().map(|h| mask_token_shaped(h).into_owned());
+    err.diagnostic = Some(Box::new(erase(d)));
+    err
+}
+
+/// `d` as stderr shows it: `SEVERITY[CODE]: MESSAGE`, the place as `--> ORIGIN:LINE:COLUMN`,
+/// the source line in a gutter with a caret under the span, and `hint: HINT`. A
+/// diagnostic about the source as a whole has its origin alone as the place, and no
+/// source line. Styled with `Paint::On` (anstream strips it where colour is off).
+pub(crate) fn render<K: Kind>(d: &Diagnostic<K>, paint: Paint) -> String {
+    let level = match d.severity() {
+        Severity::Error => Level::ERROR,
+        Severity::Warning => Level::WARNING,
+    };
+    let renderer = match paint {
+        Paint::On => Renderer::styled()
+            .error(ERROR_STYLE)
+            .warning(WARNING_STYLE)
+            .line_num(DEFAULT_LINE_NUM_STYLE),
+        Paint::Off => Renderer::plain(),
+    };
+    let title = level
+        .primary_title(render::line(&mask_token_shaped(d.message())))
+        .id(d.kind().code());
+    let origin = render::line(&mask_token_shaped(d.origin()));
+    let (drawn, place, gutter) = match (d.line_at(), d.span(), d.location()) {
+        (Some((offset, line)), Some(span), Some(at)) => {
+            let shown = excerpt(line, span.start - offset..span.end - offset, true);
+            let snippet = Snippet::source(shown.text)
+                .line_start(at.line)
+                .annotation(AnnotationKind::Primary.span(shown.span));
+            (
+                renderer.render(&[title.element(snippet)]),
+                format!("{origin}:{}:{}", at.line, at.column),
+                at.line.to_string().len(),
+            )
+        }
+        _ => (renderer.render(&[Group::with_title(title)]), origin, 1),
+    };
+    // annotate-snippets would compute the column from the excerpt, which is masked,
+    // escaped and cut: the place line is ours, in its style, with the source's own
+    // line and column.
+    let arrow = match paint {
+        Paint::On => format!("{DEFAULT_LINE_NUM_STYLE}-->{DEFAULT_LINE_NUM_STYLE:#}"),
+        Paint::Off => "-->".to_owned(),
+    };
+    let (head, body) = drawn.split_once('\n').unwrap_or((&drawn, ""));
+    let mut out = format!("{head}\n{:gutter$}{arrow} {place}\n", "");
+    if !body.is_empty() {
+        out.push_str(body);
+        out.push('\n');
+    }
+    if let Some(hint) = d.hint() {
+        let _ = writeln!(
+            out,
+            "{}: {}",
+            paint.hint(),
+            render::line(&mask_token_shaped(hint))
+        );
+    }
+    out
+}
+
+/// `d` as one JSON object, the same for every diagnostic:
+/// `{"origin", "line", "column", "span", "severity", "code", "message", "hint",
+/// "input"}`. `line` and `column` are 1-based (the column in characters), `span` is
+/// `[start, end]` in bytes of the source; `input` is the source line as shown (secrets
+/// masked, cut to a window around the span with `…`); `line`, `column`, `span` and
+/// `input` are `null` for a diagnostic about the source as a whole, `hint` where
+/// there is none.
+pub(crate) fn json<K: Kind>(d: &Diagnostic<K>) -> Value {
+    let at = d.location();
+    let input = d.line_at().zip(d.span()).map(|((offset, line), span)| {
+        excerpt(line, span.start - offset..span.end - offset, false).text
+    });
+    json!({
+        "origin": quote::elide(&mask_token_shaped(d.origin()), quote::MAX_LINE),
+        "line": at.map(|at| at.line),
+        "column": at.map(|at| at.column),
+        "span": d.span().map(|span| [span.start, span.end]),
+        "severity": d.severity().as_str(),
+        "code": d.kind().code(),
+        "message": quote::elide(&mask_token_shaped(d.message()), quote::MAX_LINE),
+        "hint": d.hint().map(|hint| quote::elide(&mask_token_shaped(hint), quote::MAX_LINE)),
+        "input": input,
+    })
+}
+
+/// A bounded piece of one source line as shown, and the span in it.
+#[derive(Debug, PartialEq, Eq)]
+struct Excerpt {
+    text: String,
+    /// The span's bytes in `text`.
+    span: Range<usize>,
+}
+
+/// One shown piece of a line: a character (or its escape), or `***` in place of the
+/// secret part of a token-shaped run.
+struct Piece {
+    /// Its bytes in the line.
+    raw: Range<usize>,
+    /// Its bytes in the shown text.
+    shown: Range<usize>,
+    /// Its columns on a terminal.
+    width: usize,
+}
+
+/// The part of `line` around the bytes `span` (clipped to the line) as shown: every
+/// token-shaped value masked, hidden characters escaped when `escape` (for a
+/// terminal; JSON escapes its own), at most [`BEFORE`] columns before the span and
+/// [`WINDOW`] in all, with `…` where the line is cut. A span inside a masked secret
+/// points at its `***`. The work is bounded by [`READ`], whatever the line's length.
+fn excerpt(line: &str, span: Range<usize>, escape: bool) -> Excerpt {
+    let start = floor_boundary(line, span.start);
+    let lo = floor_boundary(line, start.saturating_sub(READ));
+    let hi = ceil_boundary(line, start.saturating_add(READ));
+    let end = ceil_boundary(line, span.end.clamp(start, hi));
+    let read = &line[lo..hi];
+
+    let mut shown = String::new();
+    let mut pieces = Vec::new();
+    let mut secrets = secret_parts(read, lo > 0).into_iter().peekable();
+    let mut chars = read.char_indices().peekable();
+    while let Some((i, c)) = chars.next() {
+        let at = shown.len();
+        if let Some(secret) = secrets.next_if(|s| s.start == i) {
+            while chars.next_if(|&(j, _)| j < secret.end).is_some() {}
+            shown.push_str("***");
+            pieces.push(Piece {
+                raw: lo + secret.start..lo + secret.end,
+                shown: at..shown.len(),
+                width: 3,
+            });
+            continue;
+        }
+        if escape {
+            let _ = write_escaped(&mut shown, c);
+        } else {
+            shown.push(c);
+        }
+        pieces.push(Piece {
+            raw: lo + i..lo + i + c.len_utf8(),
+            shown: at..shown.len(),
+            width: quote::width(&shown[at..]),
+        });
+    }
+
+    // The pieces under the span: from the one holding its start; an empty span inside
+    // a secret still points at the secret's `***`.
+    let first_marked = pieces.partition_point(|p| p.raw.end <= start);
+    let past_marked = pieces.partition_point(|p| p.raw.start < end);
+    // The window: up to BEFORE columns before the span, then up to WINDOW in all.
+    let mut first = first_marked;
+    let mut columns = 0;
+    while first > 0 && columns + pieces[first - 1].width <= BEFORE {
+        first -= 1;
+        columns += pieces[first].width;
+    }
+    let mut past = first;
+    let mut columns = 0;
+    while past < pieces.len() && columns + pieces[past].width <= WINDOW {
+        columns += pieces[past].width;
+        past += 1;
+    }
+    let from = pieces.get(first).map_or(shown.len(), |p| p.shown.start);
+    let to = if past > first {
+        pieces[past - 1].shown.end
+    } else {
+        from
+    };
+    let at = |piece: usize| {
+        pieces
+            .get(piece)
+            .map_or(to, |p| p.shown.start)
+            .clamp(from, to)
+    };
+    let marked_start = at(first_marked);
+    let marked_end = if past_marked > first_marked {
+        pieces[past_marked.min(past) - 1]
+            .shown
+            .end
+            .max(marked_start)
+    } else {
+        marked_start
+    };
+
+    let mut text = String::with_capacity(to - from + 6);
+    if first > 0 || lo > 0 {
+        text.push('…');
+    }
+    let shift = text.len();
+    text.push_str(&shown[from..to]);
+    if past < pieces.len() || hi < line.len() {
+        text.push('…');
+    }
+    Excerpt {
+        text,
+        span: marked_start - from + shift..marked_end - from + shift,
+    }
+}
+
+/// The byte ranges of `read` that are secret: what follows `apiv3_` in each
+/// token-shaped run. When `read` starts in the middle of its line (`cut`), a run of the
+/// alphabet it starts with may be the tail of a token whose prefix lies before it:
+/// that run is taken for a secret too.
+fn secret_parts(read: &str, cut: bool) -> Vec<Range<usize>> {
+    if cut {
+        let whole = format!("{PREFIX}{read}");
+        token_shaped_runs(&whole)
+            .map(|run| run.start..run.end - PREFIX.len())
+            .collect()
+    } else {
+        token_shaped_runs(read)
+            .map(|run| run.start + PREFIX.len()..run.end)
+            .collect()
+    }
+}
+
+/// `at`, or the nearest character boundary of `text` before it.
+fn floor_boundary(text: &str, at: usize) -> usize {
+    let mut at = at.min(text.len());
+    while !text.is_char_boundary(at) {
+        at -= 1;
+    }
+    at
+}
+
+/// `at`, or the nearest character boundary of `text` after it.
+fn ceil_boundary(text: &str, at: usize) -> usize {
+    let mut at = at.min(text.len());
+    while !text.is_char_boundary(at) {
+        at += 1;
+    }
+    at
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+    struct Bad;
+    impl Kind for Bad {
+        fn code(&self) -> &'static str {
+            "bad"
+        }
+    }
+
+    #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+    struct Risky;
+    impl Kind for Risky {
+        fn code(&self) -> &'static str {
+            "risky"
+        }
+        fn severity(&self) -> Severity {
+            Severity::Warning
+        }
+    }
+
+    fn at(text: &str, span: Range<usize>) -> Diagnostic<Bad> {
+        Diagnostic::new("f.json", text, span, Bad, "bad thing")
+    }
+
+    /// The source line and the caret line of a plain rendering, without the gutter.
+    fn lines(d: &Diagnostic<impl Kind>) -> (String, String) {
+        let out = render(d, Paint::Off);
+        let mut rows = out.lines().skip(3).map(|row| {
+            let (_, shown) = row.split_once('|').unwrap();
+            shown.strip_prefix(' ').unwrap_or(shown).to_owned()
+        });
+        (rows.next().unwrap(), rows.next().unwrap())
+    }
+
+    /// Display columns before the first caret, and the number of carets.
+    fn caret(carets: &str) -> (usize, usize) {
+        let before = carets.find('^').unwrap();
+        (before, carets[before..].matches('^').count())
+    }
+
+    #[test]
+    fn the_whole_layout() {
+        let d = at("line one\nsay reed here\n", 13..17).with_hint("did you mean `read`?");
+        assert_eq!(
+            render(&d, Paint::Off),
+            "error[bad]: bad thing\n \
+             --> f.json:2:5\n  \
+             |\n\
+             2 | say reed here\n  \
+             |     ^^^^\n\
+             hint: did you mean `read`?\n"
+        );
+        let d = Diagnostic::new("f.json", "x", 0..1, Risky, "odd");
+        assert!(render(&d, Paint::Off).starts_with("warning[risky]: odd\n --> f.json:1:1\n"));
+    }
+
+    #[test]
+    fn colour_only_when_painted() {
+        let d = at("abc", 1..2).with_hint("h");
+        assert!(!render(&d, Paint::Off).contains('\x1b'));
+        let painted = render(&d, Paint::On);
+        assert!(painted.contains("\x1b["));
+        let plain = anstream::adapter::strip_str(&painted).to_string();
+        assert_eq!(plain, render(&d, Paint::Off));
+    }
+
+    #[test]
+    fn caret_under_a_wide_character() {
+        let d = at("db:数据库:reed", 3..6);
+        let (source, carets) = lines(&d);
+        assert_eq!(source, "db:数据库:reed");
+        assert_eq!(caret(&carets), (3, 2));
+        assert!(render(&d, Paint::Off).contains("--> f.json:1:4\n"));
+        let d = at("db:数据库:reed", 13..17);
+        let (_, carets) = lines(&d);
+        assert_eq!(caret(&carets), (10, 4));
+    }
+
+    #[test]
+    fn caret_after_an_escaped_hidden_character() {
+        let d = at("a\x1b[31mb\u{202e}c:x", 10..11);
+        let (source, carets) = lines(&d);
+        assert_eq!(source, "a\\x1b[31mb\\u202ec:x");
+        assert_eq!(&source[caret(&carets).0..], "c:x");
+        assert_eq!(caret(&carets).1, 1);
+        // The place is the source's, not the escaped line's.
+        assert!(render(&d, Paint::Off).contains("--> f.json:1:9\n"));
+        // A tab is escaped too, so that it cannot shift the caret.
+        let (source, carets) = lines(&at("\tx", 1..2));
+        assert_eq!(source, "\\tx");
+        assert_eq!(caret(&carets), (2, 1));
+    }
+
+    #[test]
+    fn caret_after_a_masked_token() {
+        let token = format!("apiv3_{}", "q".repeat(86));
+        let text = format!(r#"{{"token":"{token}","nmae":1}}"#);
+        let span = text.find("nmae").unwrap();
+        let d = at(&text, span..span + 4);
+        let (source, carets) = lines(&d);
+        assert_eq!(source, r#"{"token":"apiv3_***","nmae":1}"#);
+        assert_eq!(&source[caret(&carets).0..], r#"nmae":1}"#);
+        assert_eq!(caret(&carets).1, 4);
+        assert!(render(&d, Paint::Off).contains(&format!("--> f.json:1:{}\n", span + 1)));
+        assert!(!render(&d, Paint::Off).contains("qqqq"));
+        // A span on the token itself points at its mask.
+        let start = text.find("apiv3_").unwrap();
+        let (source, carets) = lines(&at(&text, start..start + token.len()));
+        assert_eq!(caret(&carets), (source.find("apiv3_").unwrap(), 9));
+        let (_, carets) = lines(&at(&text, start + 20..start + 20));
+        assert_eq!(caret(&carets), (source.find("***").unwrap(), 3));
+    }
+
+    #[test]
+    fn caret_in_a_window_cut_from_a_long_line() {
+        let mut text = "[".to_owned();
+        for i in 0..200_000 {
+            let _ = write!(text, r#"{{"name":"t{i}"}},"#);
+        }
+        let span = text.find(r#""t100000""#).unwrap();
+        text.push(']');
+        let d = at(&text, span..span + 9);
+        let out = render(&d, Paint::Off);
+        assert!(out.lines().all(|l| l.chars().count() < 130), "{out}");
+        let (source, carets) = lines(&d);
+        assert!(source.starts_with('…') && source.ends_with('…'));
+        let (before, count) = caret(&carets);
+        assert_eq!(count, 9);
+        assert!(
+            source
+                .chars()
+                .skip(before)
+                .collect::<String>()
+                .starts_with(r#""t100000""#)
+        );
+        assert!(out.contains(&format!("--> f.json:1:{}\n", span + 1)));
+        // A token whose prefix is further back than the part read is masked all the same.
+        let long = format!("x apiv3_{} nmae", "s".repeat(10_000));
+        let span = long.find("nmae").unwrap();
+        let (source, carets) = lines(&at(&long, span..span + 4));
+        assert_eq!(source, "…*** nmae");
+        assert_eq!(caret(&carets), (5, 4));
+    }
+
+    #[test]
+    fn crlf_lines_show_without_their_carriage_return() {
+        let d = at("a\r\nb x\r\nc", 5..6);
+        let (source, carets) = lines(&d);
+        assert_eq!(source, "b x");
+        assert_eq!(caret(&carets), (2, 1));
+        assert!(render(&d, Paint::Off).contains("--> f.json:2:3\n"));
+        // A span that reaches into the line break stops at the line's end.
+        let (_, carets) = lines(&at("a\r\nb x\r\nc", 5..8));
+        assert_eq!(caret(&carets), (2, 1));
+    }
+
+    #[test]
+    fn span_at_the_end_of_the_text() {
+        let d = at("db:a:", 5..5);
+        let (source, carets) = lines(&d);
+        assert_eq!(source, "db:a:");
+        assert_eq!(caret(&carets), (5, 1));
+        assert!(render(&d, Paint::Off).contains("--> f.json:1:6\n"));
+        // An empty line still gets its caret.
+        let (source, carets) = lines(&at("", 0..0));
+        assert_eq!((source.as_str(), caret(&carets)), ("", (0, 1)));
+        let (source, carets) = lines(&at("a\n\nb", 2..2));
+        assert_eq!((source.as_str(), caret(&carets)), ("", (0, 1)));
+    }
+
+    #[test]
+    fn whole_source_has_no_snippet() {
+        let d = Diagnostic::whole("f.json", "{}", Bad, "not a tokens file").with_hint("h");
+        assert_eq!(
+            render(&d, Paint::Off),
+            "error[bad]: not a tokens file\n --> f.json\nhint: h\n"
+        );
+        let value = json(&d);
+        assert!(value["span"].is_null() && value["input"].is_null() && value["line"].is_null());
+    }
+
+    #[test]
+    fn secrets_and_hidden_characters_never_reach_the_message() {
+        let d = Diagnostic::new(
+            "apiv3_fromorigin",
+            "apiv3_abcdefgh:x",
+            15..16,
+            Bad,
+            "bad `apiv3_abcdefgh`\x1b[2J",
+        )
+        .with_hint("not apiv3_abcdefgh");
+        let out = render(&d, Paint::Off);
+        assert!(
+            !out.contains("abcdefgh") && !out.contains("fromorigin"),
+            "{out}"
+        );
+        assert!(
+            out.starts_with("error[bad]: bad `apiv3_***`\\x1b[2J\n"),
+            "{out}"
+        );
+        let value = json(&d);
+        assert!(!value.to_string().contains("abcdefgh"), "{value}");
+    }
+
+    #[test]
+    fn json_keeps_the_keys_of_findings_and_errors() {
+        let d = at("db:a:reed", 5..9).with_hint("did you mean `read`?");
+        assert_eq!(
+            json(&d),
+            json!({
+                "origin": "f.json",
+                "line": 1,
+                "column": 6,
+                "span": [5, 9],
+                "severity": "error",
+                "code": "bad",
+                "message": "bad thing",
+                "hint": "did you mean `read`?",
+                "input": "db:a:reed",
+            })
+        );
+        // JSON escapes what it must itself; secrets are masked there too.
+        let d = at("\u{202e}apiv3_abc x", 13..14);
+        assert_eq!(json(&d)["input"], "\u{202e}apiv3_*** x");
+    }
+
+    /// Text made of what matters to the excerpt: tokens (long and short), hidden and
+    /// wide characters, line breaks, and anything else.
+    fn sources() -> impl proptest::strategy::Strategy<Value = String> {
+        use proptest::prelude::*;
+        prop::collection::vec(
+            prop_oneof![
+                Just("apiv3_".to_owned()),
+                "[A-Za-z0-9._~+/=-]{0,300}",
+                "[ \"',:\\\\é数\n\r\t\x1b\u{202e}]{0,3}",
+                ".{0,4}",
+            ],
+            0..40,
+        )
+        .prop_map(|parts| parts.concat())
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn what_is_shown_is_bounded_and_masked(
+            text in sources(),
+            start in 0usize..4000,
+            len in 0usize..400,
+        ) {
+            let d = at(&text, start..start + len);
+            let out = render(&d, Paint::Off);
+            for line in out.lines() {
+                proptest::prop_assert!(line.chars().count() < 130, "{out}");
+                proptest::prop_assert!(!line.chars().any(influxdb3_text::is_hidden), "{out}");
+            }
+            for shown in [out, json(&d).to_string()] {
+                for (i, _) in shown.match_indices(PREFIX) {
+                    let after = shown[i + PREFIX.len()..]
+                        .bytes()
+                        .take_while(|b| b.is_ascii_alphanumeric() || b"-_.~+/=".contains(b))
+                        .count();
+                    proptest::prop_assert!(after < 8, "{shown}");
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn the_permission_error_of_the_grammar() {
+        let e = "db:a,*:read"
+            .parse::<influxdb3_permission::Permission>()
+            .unwrap_err();
+        let err = permission_error("--permission", &e);
+        assert_eq!(
+            render::error(&err, Paint::Off),
+            "error[invalid-permission]: mixed wildcard (*) and resource name\n \
+             --> --permission:1:6\n  \
+             |\n\
+             1 | db:a,*:read\n  \
+             |      ^\n"
+        );
+    }
+}

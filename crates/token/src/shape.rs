@@ -1,0 +1,228 @@
+//! Token-shaped text: the one definition used to mask secrets wherever text is shown.
+
+use std::borrow::Cow;
+use std::ops::Range;
+
+use crate::PREFIX;
+
+/// What [`mask_token_shaped`] puts in place of each token-shaped run.
+const MASKED: &str = "apiv3_***";
+
+/// Whether `b` is a character of the token alphabet: `A-Z a-z 0-9 - _ . ~ + / =`
+/// (URL-safe and standard base64, and what an operator's `--secret-file` may hold).
+fn in_alphabet(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'~' | b'+' | b'/' | b'=')
+}
+
+/// The byte ranges of the token-shaped runs of `text`, in order: each is `apiv3_` and
+/// every character of the token alphabet (`A-Z a-z 0-9 - _ . ~ + / =`) that follows it,
+/// up to the first character that is not in the alphabet or the end of the text.
+///
+/// - The prefix counts wherever it is, also inside a word (`token=apiv3_…`,
+///   `xapiv3_…`): a secret pasted against other text is still a secret.
+/// - A bare `apiv3_` (followed by nothing of the alphabet) is not a run: it holds no
+///   secret, and documentation writes it that way (`apiv3_…`, `` `apiv3_` ``).
+/// - Runs never overlap: `apiv3_apiv3_x` is one run.
+///
+/// One pass over the text, without backtracking.
+///
+/// ```
+/// use influxdb3_token::token_shaped_runs;
+///
+/// let text = r#"{"token":"apiv3_abc-DEF_1=","note":"apiv3_"}"#;
+/// let runs: Vec<_> = token_shaped_runs(text).collect();
+/// assert_eq!(runs, [10..26]);
+/// assert_eq!(&text[runs[0].clone()], "apiv3_abc-DEF_1=");
+/// ```
+pub fn token_shaped_runs(text: &str) -> impl Iterator<Item = Range<usize>> + '_ {
+    let mut from = 0;
+    std::iter::from_fn(move || {
+        loop {
+            let start = from + text.get(from..)?.find(PREFIX)?;
+            let after = start + PREFIX.len();
+            let end = after
+                + text.as_bytes()[after..]
+                    .iter()
+                    .take_while(|&&b| in_alphabet(b))
+                    .count();
+            // The prefix and the alphabet are ASCII: `end` is a character boundary.
+            from = end;
+            if end > after {
+                return Some(start..end);
+            }
+        }
+    })
+}
+
+/// `text` with each of its [token-shaped runs](token_shaped_runs) replaced by
+/// `apiv3_***`; borrowed as it is when it has none (the usual case).
+///
+/// The masked text has no token-shaped run left, so masking twice changes nothing.
+///
+/// ```
+/// use influxdb3_token::mask_token_shaped;
+///
+/// assert_eq!(
+///     mask_token_shaped("Bearer apiv3_abc.def~+/=, then apiv3_x!"),
+///     "Bearer apiv3_***, then apiv3_***!"
+/// );
+/// assert_eq!(mask_token_shaped("see `apiv3_`"), "see `apiv3_`");
+/// ```
+pub fn mask_token_shaped(text: &str) -> Cow<'_, str> {
+    let mut runs = token_shaped_runs(text).peekable();
+    if runs.peek().is_none() {
+        return Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len());
+    let mut shown = 0;
+    for run in runs {
+        out.push_str(&text[shown..run.start]);
+        out.push_str(MASKED);
+        shown = run.end;
+    }
+    out.push_str(&text[shown..]);
+    Cow::Owned(out)
+}
+
+#[cfg(test)]
+// The runs found are compared with arrays of ranges, often of one.
+#[allow(clippy::single_range_in_vec_init)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn runs(text: &str) -> Vec<Range<usize>> {
+        token_shaped_runs(text).collect()
+    }
+
+    #[test]
+    fn runs_at_the_start_and_end_of_the_text() {
+        assert_eq!(runs("apiv3_abc"), [0..9]);
+        assert_eq!(runs("x apiv3_abc"), [2..11]);
+        assert_eq!(runs("apiv3_abc x"), [0..9]);
+        assert_eq!(mask_token_shaped("apiv3_abc"), "apiv3_***");
+        assert_eq!(mask_token_shaped("say apiv3_a"), "say apiv3_***");
+    }
+
+    #[test]
+    fn the_whole_alphabet_is_masked_and_nothing_else() {
+        let alphabet = "ABCXYZabcxyz0189-_.~+/=";
+        let text = format!("apiv3_{alphabet}*apiv3_{alphabet}");
+        assert_eq!(mask_token_shaped(&text), "apiv3_****apiv3_***");
+        for stop in [
+            ' ', '"', '\'', ',', ':', ';', '!', '*', '\n', '\\', '%', '&',
+        ] {
+            assert_eq!(
+                mask_token_shaped(&format!("apiv3_ab{stop}cd")),
+                format!("apiv3_***{stop}cd")
+            );
+        }
+    }
+
+    #[test]
+    fn adjacent_runs_are_one_run_and_separated_runs_are_two() {
+        assert_eq!(runs("apiv3_aapiv3_b"), [0..14]);
+        assert_eq!(runs("apiv3_apiv3_"), [0..12]);
+        assert_eq!(runs("apiv3_a,apiv3_b"), [0..7, 8..15]);
+        assert_eq!(mask_token_shaped("apiv3_a apiv3_b"), "apiv3_*** apiv3_***");
+    }
+
+    #[test]
+    fn a_bare_prefix_is_not_a_run() {
+        assert_eq!(runs("apiv3_"), []);
+        assert_eq!(runs("apiv3_ apiv3_…"), []);
+        assert!(matches!(mask_token_shaped("apiv3_…"), Cow::Borrowed(_)));
+        // A bare prefix does not hide the run that follows it.
+        assert_eq!(runs("apiv3_ apiv3_x"), [7..14]);
+    }
+
+    #[test]
+    fn the_prefix_counts_inside_a_word() {
+        assert_eq!(runs("xapiv3_abc"), [1..10]);
+        assert_eq!(mask_token_shaped("token=apiv3_abc"), "token=apiv3_***");
+        assert_eq!(
+            mask_token_shaped("APIV3_abc apiv_abc"),
+            "APIV3_abc apiv_abc"
+        );
+    }
+
+    #[test]
+    fn non_ascii_text_around_a_run_is_kept() {
+        assert_eq!(mask_token_shaped("数据apiv3_abc库"), "数据apiv3_***库");
+        assert_eq!(mask_token_shaped("é apiv3_é"), "é apiv3_é");
+        assert_eq!(mask_token_shaped("apiv3_abé"), "apiv3_***é");
+        assert_eq!(runs("\u{202e}apiv3_ab\u{200b}"), [3..11]);
+    }
+
+    #[test]
+    fn json_string_content_is_masked_inside_its_quotes() {
+        let doc = r#"[{"token":"apiv3_q9-_Zw","name":"a"},{"token":"apiv3_x/y+z="}]"#;
+        assert_eq!(
+            mask_token_shaped(doc),
+            r#"[{"token":"apiv3_***","name":"a"},{"token":"apiv3_***"}]"#
+        );
+        // An escaped quote ends the run at the backslash.
+        assert_eq!(mask_token_shaped(r#""apiv3_ab\"cd""#), r#""apiv3_***\"cd""#);
+    }
+
+    /// Text made of the pieces that matter: the prefix, parts of it, alphabet runs,
+    /// characters that end a run, and anything else.
+    fn texts() -> impl Strategy<Value = String> {
+        prop::collection::vec(
+            prop_oneof![
+                Just("apiv3_".to_owned()),
+                Just("apiv3".to_owned()),
+                Just("piv3_".to_owned()),
+                "[A-Za-z0-9._~+/=-]{0,12}",
+                "[ \"',:*\\\\é数\n\u{202e}]{0,2}",
+                ".{0,3}",
+            ],
+            0..12,
+        )
+        .prop_map(|parts| parts.concat())
+    }
+
+    /// How many characters of the alphabet follow `at` in `text`.
+    fn alphabet_after(text: &str, at: usize) -> usize {
+        text.as_bytes()[at..]
+            .iter()
+            .take_while(|&&b| in_alphabet(b))
+            .count()
+    }
+
+    proptest! {
+        #[test]
+        fn masked_text_has_no_secret_left(text in texts()) {
+            let masked = mask_token_shaped(&text);
+            // Checked without the scanner under test: no `apiv3_` is followed by a run
+            // of 8 or more characters of the alphabet.
+            for (at, _) in masked.match_indices(PREFIX) {
+                prop_assert!(alphabet_after(&masked, at + PREFIX.len()) < 8, "{masked:?}");
+            }
+            prop_assert_eq!(token_shaped_runs(&masked).count(), 0);
+            prop_assert_eq!(mask_token_shaped(&masked), masked.clone());
+        }
+
+        #[test]
+        fn runs_are_exactly_the_prefixes_with_alphabet_after_them(text in texts()) {
+            let found = runs(&text);
+            for run in &found {
+                prop_assert!(text[run.clone()].starts_with(PREFIX));
+                prop_assert_eq!(run.start + PREFIX.len() + alphabet_after(&text, run.start + PREFIX.len()), run.end);
+                prop_assert!(run.end > run.start + PREFIX.len());
+            }
+            // Every prefix outside a run is bare.
+            for (at, _) in text.match_indices(PREFIX) {
+                if !found.iter().any(|r| r.contains(&at)) {
+                    prop_assert_eq!(alphabet_after(&text, at + PREFIX.len()), 0);
+                }
+            }
+        }
+
+        #[test]
+        fn text_without_the_prefix_is_borrowed_unchanged(text in "[^_]{0,40}|.{0,40}") {
+            prop_assume!(!text.contains(PREFIX));
+            prop_assert!(matches!(mask_token_shaped(&text), Cow::Borrowed(t) if t == text));
+        }
+    }
+}
