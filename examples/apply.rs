@@ -6,6 +6,8 @@
 //! cargo run -p influxdb3-examples --example apply
 //! ```
 
+#![allow(clippy::print_stdout)]
+
 use influxdb3_provision::{
     Event, ExecuteOptions, Manifest, PlanOptions, Policy, TokenStore, execute,
 };
