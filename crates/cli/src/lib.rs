@@ -149,17 +149,40 @@ fn completions(shell: complete::Shell) -> ExitCode {
 fn clap_error(e: &clap::Error) -> ExitCode {
     let code = u8::try_from(e.exit_code()).unwrap_or(2);
     if e.use_stderr() && output::json() {
-        let shown = e.render().to_string();
-        let message = shown
-            .lines()
-            .next()
-            .unwrap_or_default()
-            .trim_start_matches("error: ");
-        output::error(&CliError::usage(message));
+        output::error(&CliError::usage(clap_message(e)));
     } else {
         let _ = e.print();
     }
     ExitCode::from(code)
+}
+
+/// A command line clap refused, in one sentence built from the error's kind and
+/// context (not from its rendered text).
+fn clap_message(e: &clap::Error) -> String {
+    use clap::error::{ContextKind, ContextValue};
+    let mut message = e
+        .kind()
+        .as_str()
+        .unwrap_or("invalid command line")
+        .trim_end_matches('.')
+        .to_lowercase();
+    for (what, kind) in [
+        ("argument", ContextKind::InvalidArg),
+        ("value", ContextKind::InvalidValue),
+        ("subcommand", ContextKind::InvalidSubcommand),
+    ] {
+        match e.get(kind) {
+            Some(ContextValue::String(v)) => {
+                message.push_str(&format!(": {what} {}", quote::quote(v)));
+            }
+            Some(ContextValue::Strings(v)) => {
+                let v: Vec<String> = v.iter().map(|v| quote::quote(v)).collect();
+                message.push_str(&format!(": {what} {}", v.join(", ")));
+            }
+            _ => {}
+        }
+    }
+    message
 }
 
 /// A command this binary does not have.

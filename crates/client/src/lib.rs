@@ -512,7 +512,9 @@ impl Client {
         let answer = self.send(&request)?;
         match answer.status {
             200..=299 => Ok(()),
-            404 if self.message(&answer.body).as_deref() != Some("not found") => {
+            404 if upstream_text(self.message(&answer.body).as_deref())
+                != Some(Upstream::RouteNotFound) =>
+            {
                 Err(ClientError::NoSuchToken {
                     name: name.as_str().to_owned(),
                 })
@@ -728,10 +730,7 @@ impl Client {
                 url: url.to_owned(),
                 message,
             },
-            405 if message
-                .as_deref()
-                .is_some_and(|m| m.contains("started without auth")) =>
-            {
+            405 if upstream_text(message.as_deref()) == Some(Upstream::WithoutAuth) => {
                 ClientError::WithoutAuth { message }
             }
             405 => ClientError::NotAllowed { message },
@@ -740,20 +739,14 @@ impl Client {
                 message,
             },
             415 => ClientError::UnsupportedMediaType { message },
-            status @ 500..=599 => {
-                let database = message.as_deref().and_then(|m| {
-                    m.split_once("invalid resource name ")
-                        .map(|(_, db)| db.trim().to_owned())
-                });
-                match database {
-                    Some(database) => ClientError::UnknownDatabase {
-                        status,
-                        database,
-                        message,
-                    },
-                    None => ClientError::Server { status, message },
-                }
-            }
+            status @ 500..=599 => match upstream_text(message.as_deref()) {
+                Some(Upstream::InvalidResource(database)) => ClientError::UnknownDatabase {
+                    status,
+                    database: database.to_owned(),
+                    message,
+                },
+                _ => ClientError::Server { status, message },
+            },
             status => ClientError::UnexpectedStatus { status, message },
         }
     }
@@ -872,6 +865,35 @@ fn tls_failure(url: String, error: rustls::Error) -> ClientError {
     }
 }
 
+/// A text of upstream's server that has no status or code of its own.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Upstream<'a> {
+    /// `endpoint disabled, started without auth` (405): the server runs without
+    /// authentication.
+    WithoutAuth,
+    /// `cannot parse token permission, invalid resource name DB` (500): a permission
+    /// names a database that does not exist.
+    InvalidResource(&'a str),
+    /// `not found` (404): the route does not exist (InfluxDB 3 Core), as opposed to
+    /// `the requested resource was not found` for a token that does not.
+    RouteNotFound,
+}
+
+/// The one place where the server's words are read: upstream's texts that carry a
+/// meaning no status code does, recognised as they are written (CONTRACT §5).
+fn upstream_text(message: Option<&str>) -> Option<Upstream<'_>> {
+    let message = message?.trim();
+    if message.ends_with("started without auth") {
+        return Some(Upstream::WithoutAuth);
+    }
+    if let Some((_, db)) = message.split_once("invalid resource name ") {
+        return Some(Upstream::InvalidResource(db.trim()));
+    }
+    message
+        .eq_ignore_ascii_case("not found")
+        .then_some(Upstream::RouteNotFound)
+}
+
 /// The message of an error answer as this client reports it: the `error` of a JSON
 /// object, or the trimmed text; with `admin` and every `apiv3_…` token replaced by
 /// `apiv3_***`, and cut to 500 characters with `…`. `None` for an empty body.
@@ -952,6 +974,28 @@ fn encode(value: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn upstreams_words_are_recognised_as_it_writes_them() {
+        assert_eq!(
+            upstream_text(Some("endpoint disabled, started without auth")),
+            Some(Upstream::WithoutAuth)
+        );
+        assert_eq!(
+            upstream_text(Some(
+                "cannot parse token permission, invalid resource name nope"
+            )),
+            Some(Upstream::InvalidResource("nope"))
+        );
+        assert_eq!(upstream_text(Some("not found")), Some(Upstream::RouteNotFound));
+        assert_eq!(upstream_text(Some("Not found")), Some(Upstream::RouteNotFound));
+        assert_eq!(
+            upstream_text(Some("the requested resource was not found")),
+            None
+        );
+        assert_eq!(upstream_text(Some("token name already exists, x")), None);
+        assert_eq!(upstream_text(None), None);
+    }
 
     #[test]
     fn tokens_in_server_text_are_scrubbed() {
