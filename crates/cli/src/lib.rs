@@ -160,6 +160,7 @@ fn clap_error(e: &clap::Error) -> ExitCode {
 /// context (not from its rendered text).
 fn clap_message(e: &clap::Error) -> String {
     use clap::error::{ContextKind, ContextValue};
+    use std::fmt::Write as _;
     let mut message = e
         .kind()
         .as_str()
@@ -173,11 +174,11 @@ fn clap_message(e: &clap::Error) -> String {
     ] {
         match e.get(kind) {
             Some(ContextValue::String(v)) => {
-                message.push_str(&format!(": {what} {}", quote::quote(v)));
+                let _ = write!(message, ": {what} {}", quote::quote(v));
             }
             Some(ContextValue::Strings(v)) => {
                 let v: Vec<String> = v.iter().map(|v| quote::quote(v)).collect();
-                message.push_str(&format!(": {what} {}", v.join(", ")));
+                let _ = write!(message, ": {what} {}", v.join(", "));
             }
             _ => {}
         }
