@@ -32,6 +32,3 @@ mod plan;
 
 pub use manifest::{Desired, Manifest, ManifestError};
 pub use plan::{Current, Drift, Plan, PlanError, PlanOptions, Step, plan};
-
-#[doc(hidden)]
-pub use manifest::fuzz_paths_agree;

@@ -1,11 +1,8 @@
 //! The manifest: the tokens that should exist, as TOML.
 //!
-//! Read in two steps: the document into [`RawManifest`] (every string with its place),
-//! then every value checked into a [`Manifest`]. The first step has a fast path for the
-//! shape manifests have (`create_databases = [...]`, then `[[token]]` tables of plain
-//! strings), read by a scanner of its own without building a table per token;
-//! anything else (inline tables, escapes, dates, a syntax error) goes through `toml`'s
-//! document, which knows all of TOML and words its errors. Both give the same result.
+//! Read in two steps, by `toml` alone: the document (`toml`'s spanned document, which
+//! knows all of TOML and words its errors) into [`RawManifest`] (every string with its
+//! place), then every value checked into a [`Manifest`].
 
 use std::borrow::Cow;
 use std::collections::{HashMap, HashSet};
@@ -17,8 +14,6 @@ use influxdb3_permission::{DatabaseName, Grants, GrantsError, Permission};
 use influxdb3_token::{Expiry, Lifetime, Timestamp, TokenName};
 use toml::Spanned;
 use toml::de::{DeTable, DeValue};
-
-mod fast;
 
 /// The tokens that should exist, and the databases they need.
 ///
@@ -114,13 +109,13 @@ struct RawManifest<'a> {
 /// A value of `toml`'s document, with its place.
 type Node<'i> = Spanned<DeValue<'i>>;
 
-/// The slow path: `toml`'s document, with all of TOML, and the errors of shape (a
-/// value of the wrong type, a key that is not known) at their place.
-struct Slow<'t> {
+/// The reader: `toml`'s document, and the errors of shape (a value of the wrong type, a
+/// key that is not known) at their place.
+struct Reader<'t> {
     text: &'t str,
 }
 
-impl<'t> Slow<'t> {
+impl<'t> Reader<'t> {
     fn fail(&self, span: Range<usize>, message: String) -> ManifestError {
         fail(self.text, Some(span), message)
     }
@@ -445,10 +440,7 @@ impl Manifest {
     ///
     /// [`ManifestError`] with the line and column of the first problem.
     pub fn parse(text: &str) -> Result<Manifest, ManifestError> {
-        let raw = match fast::read(text) {
-            Some(raw) => raw,
-            None => Slow { text }.read()?,
-        };
+        let raw = Reader { text }.read()?;
         Checker {
             text,
             seen: Seen::default(),
@@ -473,14 +465,6 @@ impl FromStr for Manifest {
     fn from_str(text: &str) -> Result<Manifest, ManifestError> {
         Manifest::parse(text)
     }
-}
-
-/// For the fuzz target `manifest` only: whether the fast path and `toml`'s document
-/// read `text` alike (`None` when the fast path leaves it to the other). Not an API.
-#[doc(hidden)]
-pub fn fuzz_paths_agree(text: &str) -> Option<bool> {
-    let fast = fast::read(text)?;
-    Some(Slow { text }.read().is_ok_and(|slow| slow == fast))
 }
 
 /// What is wrong with a manifest, and where.

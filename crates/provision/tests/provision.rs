@@ -310,56 +310,7 @@ fn expired_tokens_are_kept_and_flagged() {
 }
 
 #[test]
-fn the_fast_path_reads_as_toml_does() {
-    use influxdb3_provision::fuzz_paths_agree;
-    // The usual shapes: read by both, alike.
-    for text in [
-        MANIFEST,
-        "",
-        "create_databases = []\n",
-        "# a comment\ncreate_databases = ['a', \"b\"] # trailing\n[[token]]\nname = 'x'\npermissions = [\n  \"db:a:read\",\n  'db:b:write',\n]\nexpires_at = \"2100-01-01T00:00:00Z\"\n",
-        "[[token]]\n[[token]]\nname = \"x\"\n",
-        "[[token]]\nname = \"\"\npermissions = []\n",
-        "\r\n# é, and a tab:\t\r\n  [[token]]  # indented\r\n\tname='a'\r\npermissions = [ # open\r\n\r\n  'db:a:read' # one\r\n  , \"db:b:read\" ]\r\nexpiry = \"1d\"",
-        "[[token]]\nname = ''\npermissions = [\"\",'']\n",
-    ] {
-        assert_eq!(fuzz_paths_agree(text), Some(true), "{text:?}");
-    }
-    // Anything else is left to `toml`.
-    for text in [
-        "token = [{ name = \"a\", permissions = [\"db:a:read\"] }]\n",
-        "[[token]]\nname = \"a\\u0041\"\n",
-        "[[token]]\nexpires_at = 2100-01-01T00:00:00Z\n",
-        "[[token]]\nname.first = \"a\"\n",
-        "[token]\nname = \"a\"\n",
-        "[[token]]\nname = \"a\"\nname = \"b\"\n",
-        "[[token]]\nname = \"a\"\ncreate_databases = [\"x\"]\n",
-        "[[token]\n",
-        "create_databases = [[\"a\"]]\n",
-        "create_databases = \"a\"\n",
-        "[[token]]\nname = 1\n",
-        "[[token]]\nname = \"\"\"a\"\"\"\n",
-        "\"create_databases\" = []\n",
-        "[[",
-        "#\r",
-        "\"",
-        "create_databases = [\"a\" \"b\"]\n",
-        "create_databases = [\"a\",,\"b\"]\n",
-        "create_databases = [,\"a\"]\n",
-        "create_databases = [\"a\"]]\n",
-        "create_databases = [\"a\"] [[token]]\n",
-        "[[token]] name = \"a\"\n",
-        "[[token]]\nname =\n",
-        "[[token]]\nname = \"a\u{1}\"\n",
-        "[[token]]\n = \"a\"\n",
-        // Multi-line strings, whatever they hold, and a header inside a list.
-        "[[token]]\nname = \"\"\"a\n[[token]]\n\"\"\"\n",
-        "[[token]]\nname = \'\'\'a\n[[token]]\n\'\'\'\n",
-        "create_databases = [\n[[token]]\n]\n",
-    ] {
-        assert_eq!(fuzz_paths_agree(text), None, "{text:?}");
-    }
-    // A big manifest: read alike, and an error far in has its place.
+fn an_error_far_into_a_big_manifest_has_its_place() {
     let mut big = String::from("create_databases = [\"a\"]\n");
     for i in 0..3_000 {
         let _ = write!(
@@ -368,7 +319,6 @@ fn the_fast_path_reads_as_toml_does() {
         );
     }
     assert!(big.len() > 3 * 65_536);
-    assert_eq!(fuzz_paths_agree(&big), Some(true));
     assert_eq!(big.parse::<Manifest>().unwrap().tokens().len(), 3_000);
     let bad = big.replace(
         "name = \"t2999\"\npermissions = [\"db:a:read\"",
@@ -376,9 +326,4 @@ fn the_fast_path_reads_as_toml_does() {
     );
     let e = bad.parse::<Manifest>().unwrap_err();
     assert_eq!((e.line, e.column), (2 + 5 * 2_999 + 3, 22), "{e}");
-    // And the errors are the same either way (read by the fast path, then checked).
-    let e = "[[token]]\nname = \"x\"\npermissions = [\"db:m:reed\"]\n"
-        .parse::<Manifest>()
-        .unwrap_err();
-    assert_eq!((e.line, e.column), (3, 22));
 }
