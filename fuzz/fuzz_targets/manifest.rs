@@ -1,6 +1,7 @@
-//! Arbitrary text as a `tokens apply` manifest: reading it never panics, an error has a
-//! place inside the text, and a manifest that reads plans without panicking, against
-//! nothing and against itself (which then changes nothing).
+//! Arbitrary text as a `tokens apply` manifest: reading it (by `toml`, then our checks)
+//! never panics; an error points into the text, at a line of it, with a one-line
+//! message; and a manifest that reads plans without panicking, against nothing and
+//! against itself (which then changes nothing).
 #![no_main]
 
 use influxdb3_permission::PermissionSet;
@@ -15,7 +16,15 @@ fuzz_target!(|data: &[u8]| {
     let manifest = match Manifest::parse(text) {
         Ok(m) => m,
         Err(e) => {
-            assert!(e.line <= text.lines().count() + 1, "{e:?}");
+            if let Some(span) = e.span() {
+                assert!(span.end <= text.len() && text.is_char_boundary(span.start), "{e:?}");
+                let at = e.location().expect("a span has a place");
+                assert!(at.line <= text.split('\n').count(), "{e:?}");
+                let line = e.line_text().expect("a span has a line");
+                assert!(at.column <= line.chars().count() + 2, "{e:?}");
+            }
+            assert!(!e.message().is_empty() && !e.message().contains('\n'), "{e:?}");
+            let _ = e.to_string();
             return;
         }
     };

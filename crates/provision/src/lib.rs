@@ -30,5 +30,5 @@
 mod manifest;
 mod plan;
 
-pub use manifest::{Desired, Manifest, ManifestError};
+pub use manifest::{Desired, Manifest, ManifestError, ManifestKind};
 pub use plan::{Current, Drift, Plan, PlanError, PlanOptions, Step, plan};

@@ -1,6 +1,6 @@
 //! The manifest's checks (with their places) and the plan's decisions.
 
-use std::fmt::Write as _;
+mod manifest;
 
 use influxdb3_permission::{Permission, PermissionSet};
 use influxdb3_provision::{Current, Manifest, PlanOptions, Step, plan};
@@ -16,11 +16,6 @@ fn set(list: &[&str]) -> PermissionSet {
     list.iter()
         .map(|p| p.parse::<Permission>().unwrap())
         .collect()
-}
-
-fn error(text: &str) -> (usize, usize, String) {
-    let e = text.parse::<Manifest>().unwrap_err();
-    (e.line, e.column, e.message)
 }
 
 const MANIFEST: &str = r#"
@@ -70,55 +65,6 @@ fn a_toml_date_time_is_an_instant_too() {
     assert_eq!(
         m.tokens()[0].expiry(),
         Expiry::At("2027-01-01T00:00:00Z".parse().unwrap())
-    );
-}
-
-#[test]
-fn errors_have_line_and_column() {
-    // TOML syntax.
-    let (line, column, _) = error("[[token]\nname = \"a\"\n");
-    assert_eq!((line, column), (1, 9));
-    // An unknown key, named.
-    let (line, _, message) = error("[[token]]\nname = \"a\"\npermission = [\"db:a:read\"]\n");
-    assert_eq!(line, 3);
-    assert!(message.contains("permission"), "{message}");
-    // A bad action: the column of the bad part.
-    let (line, column, message) =
-        error("[[token]]\nname = \"a\"\npermissions = [\"db:a:read\", \"db:b:wrte\"]\n");
-    assert_eq!((line, column), (3, 35));
-    assert!(message.contains("unknown action"), "{message}");
-    // The second of two tokens with one name.
-    let (line, column, message) = error(
-        "[[token]]\nname = \"a\"\npermissions = [\"db:a:read\"]\n[[token]]\nname = \"a\"\npermissions = [\"db:a:read\"]\n",
-    );
-    assert_eq!((line, column), (5, 8));
-    assert!(message.contains("already in the manifest"), "{message}");
-    // `_admin`, `*:*:*`, no permission, both expiries, bad expiry, bad database.
-    assert!(
-        error("[[token]]\nname = \"_admin\"\npermissions = [\"db:a:read\"]\n")
-            .2
-            .contains("_admin")
-    );
-    assert!(
-        error("[[token]]\nname = \"a\"\npermissions = [\"*:*:*\"]\n")
-            .2
-            .contains("admin permission")
-    );
-    assert_eq!(error("[[token]]\nname = \"a\"\npermissions = []\n").0, 3);
-    assert_eq!(
-        error("[[token]]\nname = \"a\"\npermissions = [\"db:a:read\"]\nexpiry = \"1d\"\nexpires_at = \"2027-01-01T00:00:00Z\"\n").0,
-        5
-    );
-    assert!(
-        error("[[token]]\nname = \"a\"\npermissions = [\"db:a:read\"]\nexpiry = \"soon\"\n")
-            .2
-            .contains("`soon`")
-    );
-    assert_eq!(error("create_databases = [\"ok\", \"bad name\"]\n").0, 1);
-    // A name that `create token --name` refuses.
-    assert_eq!(
-        error("[[token]]\nname = \"\"\npermissions = [\"db:a:read\"]\n").0,
-        2
     );
 }
 
@@ -307,23 +253,4 @@ fn expired_tokens_are_kept_and_flagged() {
     )];
     let p = plan(&m, &currents(&tokens), now(), PlanOptions::default()).unwrap();
     assert!(matches!(&p.steps[0], Step::Keep { expired: true, .. }));
-}
-
-#[test]
-fn an_error_far_into_a_big_manifest_has_its_place() {
-    let mut big = String::from("create_databases = [\"a\"]\n");
-    for i in 0..3_000 {
-        let _ = write!(
-            big,
-            "\n[[token]]\nname = \"t{i}\"\npermissions = [\"db:a:read\", \"system:health:read\"]\nexpiry = \"90d\"\n"
-        );
-    }
-    assert!(big.len() > 3 * 65_536);
-    assert_eq!(big.parse::<Manifest>().unwrap().tokens().len(), 3_000);
-    let bad = big.replace(
-        "name = \"t2999\"\npermissions = [\"db:a:read\"",
-        "name = \"t2999\"\npermissions = [\"db:a:reed\"",
-    );
-    let e = bad.parse::<Manifest>().unwrap_err();
-    assert_eq!((e.line, e.column), (2 + 5 * 2_999 + 3, 22), "{e}");
 }

@@ -330,15 +330,16 @@ struct Applied {
 pub(super) fn read_manifest(path: &Path) -> Result<Manifest, CliError> {
     let text = influxdb3_tokenfile::read(path).map_err(|e| CliError::from_file(&e))?;
     Manifest::parse(&text).map_err(|e| {
-        CliError::usage(format!(
-            "{}:{}:{}: {}",
-            escape(&path.to_string_lossy()),
-            e.line,
-            e.column,
-            e.message
-        ))
-        .kind("invalid_manifest")
-        .hint("the manifest was not applied; nothing was written or sent")
+        // `FILE:LINE:COLUMN: message`, the diagnostic's hint after it until the CLI
+        // renders diagnostics.
+        let e = e.with_origin(path.to_string_lossy());
+        let hint = e
+            .hint()
+            .map(|h| format!(" (hint: {})", escape(h)))
+            .unwrap_or_default();
+        CliError::usage(format!("{e}{hint}"))
+            .kind("invalid_manifest")
+            .hint("the manifest was not applied; nothing was written or sent")
     })
 }
 
