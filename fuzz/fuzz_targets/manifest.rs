@@ -1,7 +1,7 @@
 //! Arbitrary text as a `tokens apply` manifest: reading it (by `toml`, then our checks)
 //! never panics; an error points into the text, at a line of it, with a one-line
-//! message; and a manifest that reads plans without panicking, against nothing and
-//! against itself (which then changes nothing).
+//! message; a manifest that reads reads the same with CRLF line endings; and it plans
+//! without panicking, against nothing and against itself (which then changes nothing).
 #![no_main]
 
 use influxdb3_permission::PermissionSet;
@@ -28,6 +28,11 @@ fuzz_target!(|data: &[u8]| {
             return;
         }
     };
+    // Saved on Windows: the same manifest.
+    if !text.contains('\r') {
+        let crlf = text.replace('\n', "\r\n");
+        assert_eq!(Manifest::parse(&crlf).as_ref(), Ok(&manifest), "{crlf:?}");
+    }
     let now = Timestamp::from_millis(1_756_400_061_529);
     let Ok(first) = plan(&manifest, &[], now, PlanOptions::default()) else {
         return;
