@@ -1,7 +1,7 @@
-//! Arbitrary text as a `tokens apply` manifest: reading it never panics, an error has a
-//! place inside the text, the fast path reads what it takes as `toml`'s document does,
-//! and a manifest that reads plans without panicking, against nothing and against
-//! itself (which then changes nothing).
+//! Arbitrary text as a `tokens apply` manifest: reading it (by `toml`, then our checks)
+//! never panics; an error points into the text, at a line of it, with a one-line
+//! message; a manifest that reads reads the same with CRLF line endings; and it plans
+//! without panicking, against nothing and against itself (which then changes nothing).
 #![no_main]
 
 use influxdb3_permission::PermissionSet;
@@ -13,16 +13,26 @@ fuzz_target!(|data: &[u8]| {
     let Ok(text) = std::str::from_utf8(data) else {
         return;
     };
-    if let Some(agree) = influxdb3_provision::fuzz_paths_agree(text) {
-        assert!(agree, "the fast path and toml's document read differently");
-    }
     let manifest = match Manifest::parse(text) {
         Ok(m) => m,
         Err(e) => {
-            assert!(e.line <= text.lines().count() + 1, "{e:?}");
+            if let Some(span) = e.span() {
+                assert!(span.end <= text.len() && text.is_char_boundary(span.start), "{e:?}");
+                let at = e.location().expect("a span has a place");
+                assert!(at.line <= text.split('\n').count(), "{e:?}");
+                let line = e.line_text().expect("a span has a line");
+                assert!(at.column <= line.chars().count() + 2, "{e:?}");
+            }
+            assert!(!e.message().is_empty() && !e.message().contains('\n'), "{e:?}");
+            let _ = e.to_string();
             return;
         }
     };
+    // Saved on Windows: the same manifest.
+    if !text.contains('\r') {
+        let crlf = text.replace('\n', "\r\n");
+        assert_eq!(Manifest::parse(&crlf).as_ref(), Ok(&manifest), "{crlf:?}");
+    }
     let now = Timestamp::from_millis(1_756_400_061_529);
     let Ok(first) = plan(&manifest, &[], now, PlanOptions::default()) else {
         return;

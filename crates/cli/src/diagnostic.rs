@@ -99,14 +99,22 @@ pub(crate) fn permission(flag: &str, e: &ParsePermissionError) -> Diagnostic<Per
 /// JSON form).
 pub(crate) fn permission_error(flag: &str, e: &ParsePermissionError) -> CliError {
     let d = permission(flag, e);
-    let mut err = CliError::usage(format!(
-        "invalid {flag}: {}",
-        mask_token_shaped(d.message())
-    ))
-    .kind(crate::error::Kind::InvalidPermission);
-    err.hint = d.hint().map(|h| mask_token_shaped(h).into_owned());
-    err.diagnostic = Some(Box::new(erase(d)));
+    let message = format!("invalid {flag}: {}", mask_token_shaped(d.message()));
+    let mut err = CliError::from_diagnostic(d).kind(crate::error::Kind::InvalidPermission);
+    err.message = message;
     err
+}
+
+impl CliError {
+    /// A usage error that points into its source: drawn as the diagnostic `d` (its
+    /// message, place, source line and hint); a hint given to the error afterwards is
+    /// shown after the diagnostic's own.
+    pub(crate) fn from_diagnostic<K: Kind>(d: Diagnostic<K>) -> CliError {
+        let mut err = CliError::usage(mask_token_shaped(&d.to_string()).into_owned());
+        err.hint = d.hint().map(|h| mask_token_shaped(h).into_owned());
+        err.diagnostic = Some(Box::new(erase(d)));
+        err
+    }
 }
 
 /// `d` as stderr shows it: `SEVERITY[CODE]: MESSAGE`, the place as `--> ORIGIN:LINE:COLUMN`,

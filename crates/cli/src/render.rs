@@ -66,7 +66,11 @@ pub(crate) fn line(text: &str) -> String {
 /// error that points into its source as its diagnostic shows it.
 pub(crate) fn error(e: &CliError, paint: Paint) -> String {
     if let Some(d) = &e.diagnostic {
-        return crate::diagnostic::render(d, paint);
+        let mut out = crate::diagnostic::render(d, paint);
+        if let Some(hint) = e.hint.as_deref().filter(|h| Some(*h) != d.hint()) {
+            let _ = writeln!(out, "{}: {}", paint.hint(), line(hint));
+        }
+        return out;
     }
     let mut out = format!("{}: {}\n", paint.error(), line(&e.message));
     if let Some(at) = &e.at {

@@ -987,8 +987,14 @@ mod tests {
             )),
             Some(Upstream::InvalidResource("nope"))
         );
-        assert_eq!(upstream_text(Some("not found")), Some(Upstream::RouteNotFound));
-        assert_eq!(upstream_text(Some("Not found")), Some(Upstream::RouteNotFound));
+        assert_eq!(
+            upstream_text(Some("not found")),
+            Some(Upstream::RouteNotFound)
+        );
+        assert_eq!(
+            upstream_text(Some("Not found")),
+            Some(Upstream::RouteNotFound)
+        );
         assert_eq!(
             upstream_text(Some("the requested resource was not found")),
             None

@@ -45,16 +45,12 @@ pub use execute::{
     Action, Cause, Done, Event, ExecuteOptions, Executed, Failed, ObserverError, Report, execute,
 };
 #[cfg(feature = "manifest")]
-pub use manifest::{Desired, Manifest, ManifestError};
+pub use manifest::{Desired, Manifest, ManifestError, ManifestKind};
 pub use plan::{
     Confirmation, Conflict, Drift, IfExists, OPERATOR_TOKEN, Plan, PlanError, PlanOptions, Policy,
     Step, Wanted,
 };
 pub use store::{Capabilities, Existing, Failure, Minted, NewToken, StoreError, TokenStore};
-
-#[cfg(feature = "manifest")]
-#[doc(hidden)]
-pub use manifest::fuzz_paths_agree;
 
 #[cfg(feature = "manifest")]
 impl Manifest {

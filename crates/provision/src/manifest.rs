@@ -1,24 +1,27 @@
 //! The manifest: the tokens that should exist, as TOML.
 //!
-//! Read in two steps: the document into [`RawManifest`] (every string with its place),
-//! then every value checked into a [`Manifest`]. The first step has a fast path for the
-//! shape manifests have (`create_databases = [...]`, then `[[token]]` tables of plain
-//! strings), read by a scanner of its own without building a table per token;
-//! anything else (inline tables, escapes, dates, a syntax error) goes through `toml`'s
-//! document, which knows all of TOML and words its errors. Both give the same result.
+//! Read by `toml` alone, into its spanned document ([`DeTable`]); then every value is
+//! checked into a [`Manifest`] in one pass over the document. A problem is a
+//! [`ManifestError`] that points at the offending character: inside a string, through
+//! its escapes ([`place`]).
 
-use std::borrow::Cow;
 use std::collections::{HashMap, HashSet};
 use std::fmt::Write as _;
+use std::mem;
 use std::ops::Range;
 use std::str::FromStr;
 
 use influxdb3_permission::{DatabaseName, Grants, GrantsError, Permission};
-use influxdb3_token::{Expiry, Lifetime, Timestamp, TokenName};
+use influxdb3_text::{Diagnostic, escape};
+use influxdb3_token::{Expiry, Lifetime, MAX_NAME_CHARS, Timestamp, TokenName, TokenNameError};
 use toml::Spanned;
 use toml::de::{DeTable, DeValue};
 
-mod fast;
+mod error;
+mod place;
+
+use error::ORIGIN;
+pub use error::{ManifestError, ManifestKind};
 
 /// The tokens that should exist, and the databases they need.
 ///
@@ -37,7 +40,7 @@ mod fast;
 /// listed here, no name twice.
 ///
 /// ```
-/// use influxdb3_provision::Manifest;
+/// use influxdb3_provision::{Manifest, ManifestKind};
 ///
 /// let manifest: Manifest = r#"
 /// create_databases = ["metrics"]
@@ -49,7 +52,10 @@ mod fast;
 /// assert_eq!(manifest.tokens()[0].name().as_str(), "telegraf");
 ///
 /// let err = "[[token]]\nname = \"x\"\npermissions = [\"db:m:reed\"]\n".parse::<Manifest>().unwrap_err();
-/// assert_eq!((err.line, err.column), (3, 22));
+/// let at = err.location().unwrap();
+/// assert_eq!((at.line, at.column), (3, 22));
+/// assert_eq!(*err.kind(), ManifestKind::InvalidPermission);
+/// assert_eq!(err.hint(), Some("did you mean `read`?"));
 /// # Ok::<(), influxdb3_provision::ManifestError>(())
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -84,163 +90,17 @@ impl Desired {
     }
 }
 
-/// A string of the document, and its place (its quotes included).
-#[derive(Debug, Clone, PartialEq, Eq)]
-struct Str<'a> {
-    span: Range<usize>,
-    text: Cow<'a, str>,
-}
-
-/// One `[[token]]` as written, before its values are checked.
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
-struct RawToken<'a> {
-    /// The table (its header, for a `[[token]]`).
-    span: Range<usize>,
-    name: Option<Str<'a>>,
-    /// The list's place, and its strings.
-    permissions: Option<(Range<usize>, Vec<Str<'a>>)>,
-    expiry: Option<Str<'a>>,
-    /// A string, or a TOML date-time written out.
-    expires_at: Option<Str<'a>>,
-}
-
-/// The document as written: strings with their places.
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
-struct RawManifest<'a> {
-    create_databases: Vec<Str<'a>>,
-    tokens: Vec<RawToken<'a>>,
-}
-
 /// A value of `toml`'s document, with its place.
 type Node<'i> = Spanned<DeValue<'i>>;
 
-/// The slow path: `toml`'s document, with all of TOML, and the errors of shape (a
-/// value of the wrong type, a key that is not known) at their place.
-struct Slow<'t> {
-    text: &'t str,
-}
+/// A key of `toml`'s document, with its place.
+type Key<'i> = Spanned<std::borrow::Cow<'i, str>>;
 
-impl<'t> Slow<'t> {
-    fn fail(&self, span: Range<usize>, message: String) -> ManifestError {
-        fail(self.text, Some(span), message)
-    }
-
-    fn string<'i>(&self, node: &Node<'i>, what: &str) -> Result<Str<'i>, ManifestError> {
-        match node.get_ref() {
-            DeValue::String(s) => Ok(Str {
-                span: node.span(),
-                text: s.clone(),
-            }),
-            other => Err(self.fail(
-                node.span(),
-                format!("{what} must be a string, not {}", other.type_str()),
-            )),
-        }
-    }
-
-    fn strings<'i>(
-        &self,
-        node: &Node<'i>,
-        what: &str,
-        each: &str,
-    ) -> Result<Vec<Str<'i>>, ManifestError> {
-        match node.get_ref() {
-            DeValue::Array(a) => a.iter().map(|item| self.string(item, each)).collect(),
-            other => Err(self.fail(
-                node.span(),
-                format!("{what} must be a list, not {}", other.type_str()),
-            )),
-        }
-    }
-
-    fn read(&self) -> Result<RawManifest<'t>, ManifestError> {
-        let doc = DeTable::parse(self.text)
-            .map_err(|e| fail(self.text, e.span(), e.message().to_owned()))?;
-        let mut raw = RawManifest::default();
-        for (key, value) in doc.get_ref() {
-            match key.get_ref().as_ref() {
-                "create_databases" => {
-                    raw.create_databases = self.strings(
-                        value,
-                        "`create_databases`",
-                        "each database of `create_databases`",
-                    )?;
-                }
-                "token" => {
-                    let DeValue::Array(list) = value.get_ref() else {
-                        return Err(self.fail(
-                            value.span(),
-                            format!(
-                                "`token` must be a list of tables (`[[token]]`), not {}",
-                                value.get_ref().type_str()
-                            ),
-                        ));
-                    };
-                    for node in &**list {
-                        raw.tokens.push(self.token(node)?);
-                    }
-                }
-                other => {
-                    return Err(self.fail(
-                        key.span(),
-                        format!(
-                            "unknown key `{}`: a manifest has `create_databases` and `[[token]]` tables",
-                            influxdb3_permission::escape(other)
-                        ),
-                    ));
-                }
-            }
-        }
-        Ok(raw)
-    }
-
-    fn token(&self, node: &Node<'t>) -> Result<RawToken<'t>, ManifestError> {
-        let DeValue::Table(table) = node.get_ref() else {
-            return Err(self.fail(
-                node.span(),
-                format!(
-                    "each `[[token]]` must be a table, not {}",
-                    node.get_ref().type_str()
-                ),
-            ));
-        };
-        let mut token = RawToken {
-            span: node.span(),
-            ..RawToken::default()
-        };
-        for (key, value) in table {
-            match key.get_ref().as_ref() {
-                "name" => token.name = Some(self.string(value, "`name`")?),
-                "permissions" => {
-                    token.permissions = Some((
-                        value.span(),
-                        self.strings(value, "`permissions`", "each permission")?,
-                    ));
-                }
-                "expiry" => token.expiry = Some(self.string(value, "`expiry`")?),
-                "expires_at" => {
-                    token.expires_at = Some(match value.get_ref() {
-                        // A TOML date-time (`expires_at = 2027-01-01T00:00:00Z`).
-                        DeValue::Datetime(d) => Str {
-                            span: value.span(),
-                            text: Cow::Owned(d.to_string()),
-                        },
-                        _ => self.string(value, "`expires_at`")?,
-                    });
-                }
-                other => {
-                    return Err(self.fail(
-                        key.span(),
-                        format!(
-                            "unknown key `{}` in a `[[token]]`: it takes `name`, `permissions`, and `expiry` or `expires_at`",
-                            influxdb3_permission::escape(other)
-                        ),
-                    ));
-                }
-            }
-        }
-        Ok(token)
-    }
+/// A string of the document: where it is written (its quotes included), and its value.
+#[derive(Debug, Clone)]
+struct Str<'d> {
+    span: Range<usize>,
+    text: &'d str,
 }
 
 /// Permissions, lists of them and lifetimes already checked in one manifest: a manifest
@@ -257,184 +117,371 @@ struct Seen {
     lifetimes: HashMap<String, Lifetime>,
 }
 
-/// The checks of every value, with the error at its place.
-struct Checker<'t> {
+/// The checks of every value of the document, each error at its place.
+struct Reader<'t> {
     text: &'t str,
     seen: Seen,
 }
 
-impl Checker<'_> {
-    fn fail(&self, span: Range<usize>, message: String) -> ManifestError {
-        fail(self.text, Some(span), message)
+impl Reader<'_> {
+    fn fail(
+        &self,
+        span: Range<usize>,
+        kind: ManifestKind,
+        message: impl Into<String>,
+    ) -> ManifestError {
+        Diagnostic::new(ORIGIN, self.text, span, kind, message)
     }
 
-    fn manifest(&mut self, raw: RawManifest<'_>) -> Result<Manifest, ManifestError> {
-        let mut create_databases: Vec<DatabaseName> = Vec::new();
-        let mut listed = HashSet::new();
-        for db in &raw.create_databases {
-            let name = DatabaseName::new(&db.text).map_err(|e| {
-                self.fail(
-                    db.span.clone(),
-                    format!(
-                        "`{}` in `create_databases` is not a valid database name: {}",
-                        influxdb3_permission::escape(&db.text),
-                        e.kind()
-                    ),
-                )
-            })?;
-            if listed.insert(name.clone()) {
-                create_databases.push(name);
+    /// An error at the bytes `inner` of the value written at `span` (a string, or a
+    /// key).
+    fn fail_in(
+        &self,
+        span: Range<usize>,
+        inner: Range<usize>,
+        kind: ManifestKind,
+        message: impl Into<String>,
+    ) -> ManifestError {
+        self.fail(place::source_range(self.text, span, inner), kind, message)
+    }
+
+    /// An error at the whole value of a string.
+    fn fail_at(
+        &self,
+        s: &Str<'_>,
+        kind: ManifestKind,
+        message: impl Into<String>,
+    ) -> ManifestError {
+        self.fail_in(s.span.clone(), 0..s.text.len(), kind, message)
+    }
+
+    fn wrong_type(&self, node: &Node<'_>, what: &str, expected: &str) -> ManifestError {
+        self.fail(
+            node.span(),
+            ManifestKind::WrongType,
+            format!(
+                "{what} must be {expected}, not {}",
+                node.get_ref().type_str()
+            ),
+        )
+    }
+
+    fn unknown_key(&self, key: &Key<'_>, message: String, hint: &str) -> ManifestError {
+        self.fail_in(
+            key.span(),
+            0..key.get_ref().len(),
+            ManifestKind::UnknownKey,
+            message,
+        )
+        .with_hint(hint)
+    }
+
+    fn string<'d>(&self, node: &'d Node<'_>, what: &str) -> Result<Str<'d>, ManifestError> {
+        match node.get_ref() {
+            DeValue::String(s) => Ok(Str {
+                span: node.span(),
+                text: s,
+            }),
+            _ => Err(self.wrong_type(node, what, "a string")),
+        }
+    }
+
+    fn manifest(&mut self, doc: &DeTable<'_>) -> Result<Manifest, ManifestError> {
+        let mut manifest = Manifest {
+            create_databases: Vec::new(),
+            tokens: Vec::new(),
+        };
+        for (key, value) in doc {
+            match key.get_ref().as_ref() {
+                "create_databases" => manifest.create_databases = self.databases(value)?,
+                "token" => manifest.tokens = self.tokens(value)?,
+                other => {
+                    return Err(self.unknown_key(
+                        key,
+                        format!("unknown key `{}`", escape(other)),
+                        "a manifest has `create_databases` and `[[token]]` tables",
+                    ));
+                }
             }
         }
-        let mut tokens = Vec::with_capacity(raw.tokens.len());
-        let mut names = HashSet::with_capacity(raw.tokens.len());
-        for token in raw.tokens {
-            let name_span = token.name.as_ref().map(|n| n.span.clone());
-            let desired = self.token(&token)?;
-            if !names.insert(desired.name.clone()) {
-                return Err(self.fail(
-                    name_span.unwrap_or_default(),
+        Ok(manifest)
+    }
+
+    /// `create_databases`: valid names, in order, without repeats.
+    fn databases(&self, node: &Node<'_>) -> Result<Vec<DatabaseName>, ManifestError> {
+        let DeValue::Array(list) = node.get_ref() else {
+            return Err(self.wrong_type(node, "`create_databases`", "a list"));
+        };
+        let mut databases = Vec::with_capacity(list.len());
+        let mut listed = HashSet::with_capacity(list.len());
+        for item in &**list {
+            let db = self.string(item, "each database of `create_databases`")?;
+            let name = DatabaseName::new(db.text).map_err(|e| {
+                let mut err = self.fail_in(
+                    db.span.clone(),
+                    e.span(),
+                    ManifestKind::InvalidDatabaseName,
+                    format!(
+                        "`{}` in `create_databases` is not a valid database name: {}",
+                        escape(db.text),
+                        e.kind()
+                    ),
+                );
+                if let Some(hint) = e.hint() {
+                    err = err.with_hint(hint);
+                }
+                err
+            })?;
+            if listed.insert(db.text) {
+                databases.push(name);
+            }
+        }
+        Ok(databases)
+    }
+
+    /// The `[[token]]` tables: each checked, no name twice.
+    fn tokens(&mut self, node: &Node<'_>) -> Result<Vec<Desired>, ManifestError> {
+        let DeValue::Array(list) = node.get_ref() else {
+            return Err(self.wrong_type(node, "`token`", "a list of tables (`[[token]]`)"));
+        };
+        let mut tokens = Vec::with_capacity(list.len());
+        let mut names = HashSet::with_capacity(list.len());
+        for item in &**list {
+            let (desired, name) = self.token(item)?;
+            if !names.insert(name.text) {
+                return Err(self.fail_at(
+                    &name,
+                    ManifestKind::DuplicateName,
                     format!(
                         "a token named `{}` is already in the manifest: names are unique",
-                        influxdb3_permission::escape(desired.name.as_str())
+                        escape(name.text)
                     ),
                 ));
             }
             tokens.push(desired);
         }
-        Ok(Manifest {
-            create_databases,
-            tokens,
-        })
+        Ok(tokens)
     }
 
-    fn token(&mut self, token: &RawToken<'_>) -> Result<Desired, ManifestError> {
+    /// One `[[token]]`, and its name as written.
+    fn token<'d>(&mut self, node: &'d Node<'_>) -> Result<(Desired, Str<'d>), ManifestError> {
+        let DeValue::Table(table) = node.get_ref() else {
+            return Err(self.wrong_type(node, "each `[[token]]`", "a table"));
+        };
+        let (mut name, mut permissions, mut expiry, mut expires_at) = (None, None, None, None);
+        for (key, value) in table {
+            match key.get_ref().as_ref() {
+                "name" => name = Some(self.string(value, "`name`")?),
+                "permissions" => permissions = Some(value),
+                "expiry" => expiry = Some((key.span(), self.string(value, "`expiry`")?)),
+                "expires_at" => expires_at = Some((key.span(), value)),
+                other => {
+                    return Err(self.unknown_key(
+                        key,
+                        format!("unknown key `{}` in a `[[token]]`", escape(other)),
+                        "a `[[token]]` takes `name`, `permissions`, and `expiry` or `expires_at`",
+                    ));
+                }
+            }
+        }
         let missing = |key: &str| {
-            fail(
-                self.text,
-                Some(token.span.clone()),
+            self.fail(
+                node.span(),
+                ManifestKind::MissingKey,
                 format!("a `[[token]]` has no `{key}`"),
             )
         };
-        let name = token.name.as_ref().ok_or_else(|| missing("name"))?;
-        let (list_span, list) = token
-            .permissions
-            .as_ref()
-            .ok_or_else(|| missing("permissions"))?;
-        let checked = TokenName::new(&name.text)
-            .map_err(|e| self.fail(name.span.clone(), format!("invalid token name: {e}")))?;
-        if checked.is_admin() {
-            return Err(self.fail(
-                name.span.clone(),
-                "a permission token cannot be named `_admin`: the server keeps that name for its operator admin token".to_owned(),
-            ));
-        }
-        let grants = self.grants(list_span, list)?;
-        let expiry = self.expiry(token.expiry.as_ref(), token.expires_at.as_ref())?;
-        Ok(Desired {
+        let name = name.ok_or_else(|| missing("name"))?;
+        let permissions = permissions.ok_or_else(|| missing("permissions"))?;
+        let checked = self.name(&name)?;
+        let grants = self.grants(permissions)?;
+        let expiry = self.expiry(expiry, expires_at)?;
+        let desired = Desired {
             name: checked,
             grants,
             expiry,
-        })
+        };
+        Ok((desired, name))
+    }
+
+    /// `name`: as `create token --name` checks it, and not `_admin`.
+    fn name(&self, name: &Str<'_>) -> Result<TokenName, ManifestError> {
+        let checked = TokenName::new(name.text).map_err(|e| {
+            // The character at fault (1-based positions, in characters).
+            let character = match e {
+                TokenNameError::Invisible { position, .. }
+                | TokenNameError::OuterWhitespace { position } => Some(position - 1),
+                TokenNameError::TooLong { .. } => Some(MAX_NAME_CHARS),
+                _ => None,
+            };
+            let inner = character
+                .and_then(|c| name.text.char_indices().nth(c))
+                .map_or(0..name.text.len(), |(at, c)| at..at + c.len_utf8());
+            let message = format!("invalid token name: {e}");
+            if name.text.is_empty() {
+                self.fail(name.span.clone(), ManifestKind::InvalidName, message)
+            } else {
+                self.fail_in(name.span.clone(), inner, ManifestKind::InvalidName, message)
+            }
+        })?;
+        if checked.is_admin() {
+            return Err(self.fail_at(
+                name,
+                ManifestKind::ReservedName,
+                "a permission token cannot be named `_admin`: the server keeps that name for its operator admin token",
+            ));
+        }
+        Ok(checked)
     }
 
     /// `permissions`: each checked by the grammar (once per distinct text), at least one,
     /// not `*:*:*`.
-    fn grants(
-        &mut self,
-        list_span: &Range<usize>,
-        list: &[Str<'_>],
-    ) -> Result<Grants, ManifestError> {
-        let key = &mut self.seen.key;
+    fn grants(&mut self, node: &Node<'_>) -> Result<Grants, ManifestError> {
+        let DeValue::Array(list) = node.get_ref() else {
+            return Err(self.wrong_type(node, "`permissions`", "a list"));
+        };
+        let mut key = mem::take(&mut self.seen.key);
         key.clear();
-        for p in list {
+        for item in &**list {
+            let p = self.string(item, "each permission")?;
             let _ = write!(key, "{}:", p.text.len());
-            key.push_str(&p.text);
+            key.push_str(p.text);
         }
-        if let Some(known) = self.seen.grants.get(key.as_str()) {
-            return Ok(known.clone());
-        }
+        let grants = match self.seen.grants.get(&key) {
+            Some(known) => Ok(known.clone()),
+            None => self.new_grants(node, list).inspect(|grants| {
+                self.seen.grants.insert(key.clone(), grants.clone());
+            }),
+        };
+        self.seen.key = key;
+        grants
+    }
+
+    /// A list of permissions not seen before in this manifest (all of them strings).
+    fn new_grants(&mut self, node: &Node<'_>, list: &[Node<'_>]) -> Result<Grants, ManifestError> {
         let mut permissions = Vec::with_capacity(list.len());
-        for p in list {
-            if let Some(known) = self.seen.permissions.get(p.text.as_ref()) {
+        for item in list {
+            let p = self.string(item, "each permission")?;
+            if let Some(known) = self.seen.permissions.get(p.text) {
                 permissions.push(known.clone());
                 continue;
             }
             let permission = p.text.parse::<Permission>().map_err(|e| {
-                // The bad part itself when the string has no escapes: its opening
-                // quote, then the grammar's span.
-                let at = p.span.clone();
-                let span = if at.len() == p.text.len() + 2 {
-                    at.start + 1 + e.span().start..at.start + 1 + e.span().end
-                } else {
-                    at
-                };
-                let hint = e
-                    .hint()
-                    .map(|h| format!(" (hint: {h})"))
-                    .unwrap_or_default();
-                self.fail(
-                    span,
-                    format!(
-                        "invalid permission `{}`: {}{hint}",
-                        influxdb3_permission::escape(&p.text),
-                        e.kind()
-                    ),
-                )
+                let err = self.fail_in(
+                    p.span.clone(),
+                    e.span(),
+                    ManifestKind::InvalidPermission,
+                    format!("invalid permission `{}`: {}", escape(p.text), e.kind()),
+                );
+                match e.hint() {
+                    Some(hint) => err.with_hint(hint),
+                    None => err,
+                }
             })?;
             self.seen
                 .permissions
-                .insert(p.text.clone().into_owned(), permission.clone());
+                .insert(p.text.to_owned(), permission.clone());
             permissions.push(permission);
         }
-        let grants = Grants::try_from(permissions).map_err(|e| {
-            self.fail(
-                list_span.clone(),
-                match e {
-                    GrantsError::Admin => "`*:*:*` is the admin permission: a manifest lists permission tokens (create admin tokens with `create token --admin`)".to_owned(),
-                    _ => "a token needs at least one permission".to_owned(),
-                },
-            )
-        })?;
-        self.seen
-            .grants
-            .insert(self.seen.key.clone(), grants.clone());
-        Ok(grants)
+        let admin = permissions.iter().position(|p| *p == Permission::Admin);
+        Grants::try_from(permissions).map_err(|e| match (e, admin) {
+            (GrantsError::Admin, Some(i)) => {
+                let at = self.string(&list[i], "each permission").map_or_else(
+                    |_| node.span(),
+                    |p| place::source_range(self.text, p.span.clone(), 0..p.text.len()),
+                );
+                self.fail(
+                    at,
+                    ManifestKind::AdminPermission,
+                    "`*:*:*` is the admin permission: a manifest lists permission tokens",
+                )
+                .with_hint("create admin tokens with `create token --admin`")
+            }
+            _ => self.fail(
+                node.span(),
+                ManifestKind::NoPermissions,
+                "a token needs at least one permission",
+            ),
+        })
     }
 
-    /// `expiry` (a lifetime), or `expires_at` (an instant), or neither (never).
+    /// `expiry` (a lifetime), or `expires_at` (an instant, a string or a TOML
+    /// date-time), or neither (never). Each with the place of its key.
     fn expiry(
         &mut self,
-        expiry: Option<&Str<'_>>,
-        expires_at: Option<&Str<'_>>,
+        expiry: Option<(Range<usize>, Str<'_>)>,
+        expires_at: Option<(Range<usize>, &Node<'_>)>,
     ) -> Result<Expiry, ManifestError> {
         Ok(match (expiry, expires_at) {
-            (Some(_), Some(at)) => {
+            (Some((one, _)), Some((other, _))) => {
+                // The second of the two keys, as written.
+                let second = if one.start > other.start { one } else { other };
                 return Err(self.fail(
-                    at.span.clone(),
-                    "give `expiry` or `expires_at`, not both".to_owned(),
+                    second,
+                    ManifestKind::ConflictingExpiry,
+                    "give `expiry` or `expires_at`, not both",
                 ));
             }
-            (Some(lifetime), None) => Expiry::After(
-                if let Some(known) = self.seen.lifetimes.get(lifetime.text.as_ref()) {
-                    *known
-                } else {
-                    let parsed = lifetime.text.parse::<Lifetime>().map_err(|e| {
-                        self.fail(lifetime.span.clone(), format!("invalid `expiry`: {e}"))
-                    })?;
-                    self.seen
-                        .lifetimes
-                        .insert(lifetime.text.clone().into_owned(), parsed);
-                    parsed
-                },
-            ),
-            (None, Some(at)) => {
-                Expiry::At(at.text.parse::<Timestamp>().map_err(|e| {
-                    self.fail(at.span.clone(), format!("invalid `expires_at`: {e}"))
-                })?)
-            }
+            (Some((_, lifetime)), None) => Expiry::After(self.lifetime(&lifetime)?),
+            (None, Some((_, node))) => Expiry::At(self.instant(node)?),
             (None, None) => Expiry::Never,
         })
+    }
+
+    fn lifetime(&mut self, lifetime: &Str<'_>) -> Result<Lifetime, ManifestError> {
+        if let Some(known) = self.seen.lifetimes.get(lifetime.text) {
+            return Ok(*known);
+        }
+        let parsed = lifetime.text.parse::<Lifetime>().map_err(|e| {
+            self.fail_at(
+                lifetime,
+                ManifestKind::InvalidExpiry,
+                format!("invalid `expiry`: {e}"),
+            )
+        })?;
+        self.seen.lifetimes.insert(lifetime.text.to_owned(), parsed);
+        Ok(parsed)
+    }
+
+    fn instant(&self, node: &Node<'_>) -> Result<Timestamp, ManifestError> {
+        let invalid = |e: &dyn std::fmt::Display, span: Range<usize>| {
+            self.fail(
+                span,
+                ManifestKind::InvalidExpiry,
+                format!("invalid `expires_at`: {e}"),
+            )
+        };
+        // A TOML date-time (`expires_at = 2027-01-01T00:00:00Z`), or a string.
+        if let DeValue::Datetime(d) = node.get_ref() {
+            return d
+                .to_string()
+                .parse::<Timestamp>()
+                .map_err(|e| invalid(&e, node.span()));
+        }
+        let at = self.string(node, "`expires_at`")?;
+        at.text.parse::<Timestamp>().map_err(|e| {
+            invalid(
+                &e,
+                place::source_range(self.text, at.span.clone(), 0..at.text.len()),
+            )
+        })
+    }
+}
+
+/// `toml`'s error, at its place: its first line the message, the others (what it
+/// expected) the hint.
+fn invalid_toml(text: &str, e: &toml::de::Error) -> ManifestError {
+    let mut lines = e.message().trim().lines().map(str::trim);
+    let message = lines.next().unwrap_or("invalid TOML").to_owned();
+    let rest: Vec<&str> = lines.filter(|l| !l.is_empty()).collect();
+    let err = match e.span() {
+        Some(span) => Diagnostic::new(ORIGIN, text, span, ManifestKind::InvalidToml, message),
+        None => Diagnostic::whole(ORIGIN, text, ManifestKind::InvalidToml, message),
+    };
+    if rest.is_empty() {
+        err
+    } else {
+        err.with_hint(rest.join("; "))
     }
 }
 
@@ -443,17 +490,15 @@ impl Manifest {
     ///
     /// # Errors
     ///
-    /// [`ManifestError`] with the line and column of the first problem.
+    /// [`ManifestError`], a diagnostic at the first problem (its origin `<manifest>`:
+    /// set the file's path with [`with_origin`](influxdb3_text::Diagnostic::with_origin)).
     pub fn parse(text: &str) -> Result<Manifest, ManifestError> {
-        let raw = match fast::read(text) {
-            Some(raw) => raw,
-            None => Slow { text }.read()?,
-        };
-        Checker {
+        let doc = DeTable::parse(text).map_err(|e| invalid_toml(text, &e))?;
+        Reader {
             text,
             seen: Seen::default(),
         }
-        .manifest(raw)
+        .manifest(doc.get_ref())
     }
 
     /// The databases the tokens need created, in order, without repeats.
@@ -472,57 +517,5 @@ impl FromStr for Manifest {
 
     fn from_str(text: &str) -> Result<Manifest, ManifestError> {
         Manifest::parse(text)
-    }
-}
-
-/// For the fuzz target `manifest` only: whether the fast path and `toml`'s document
-/// read `text` alike (`None` when the fast path leaves it to the other). Not an API.
-#[doc(hidden)]
-pub fn fuzz_paths_agree(text: &str) -> Option<bool> {
-    let fast = fast::read(text)?;
-    Some(Slow { text }.read().is_ok_and(|slow| slow == fast))
-}
-
-/// What is wrong with a manifest, and where.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("line {line}, column {column}: {message}")]
-#[non_exhaustive]
-pub struct ManifestError {
-    /// 1-based line (0 when the problem has no place).
-    pub line: usize,
-    /// 1-based column, in characters.
-    pub column: usize,
-    /// What is wrong.
-    pub message: String,
-}
-
-/// An error at `span` of `text`.
-fn fail(text: &str, span: Option<Range<usize>>, message: String) -> ManifestError {
-    ManifestError {
-        line: 0,
-        column: 0,
-        message,
-    }
-    .at(text, span)
-}
-
-impl ManifestError {
-    fn at(mut self, text: &str, span: Option<Range<usize>>) -> ManifestError {
-        if let Some(span) = span {
-            let start = span.start.min(text.len());
-            let before = text.get(..start).unwrap_or_default();
-            self.line = before.matches('\n').count() + 1;
-            let line_start = before.rfind('\n').map_or(0, |i| i + 1);
-            self.column = before[line_start..].chars().count() + 1;
-        }
-        // toml's messages may span lines; ours are one.
-        self.message = self
-            .message
-            .trim()
-            .lines()
-            .next()
-            .unwrap_or_default()
-            .to_owned();
-        self
     }
 }

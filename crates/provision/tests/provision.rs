@@ -1,6 +1,6 @@
 //! The manifest's checks (with their places) and the plan's decisions.
 
-use std::fmt::Write as _;
+mod manifest;
 
 use influxdb3_permission::{Permission, PermissionSet};
 use influxdb3_provision::{
@@ -34,11 +34,6 @@ fn set(list: &[&str]) -> PermissionSet {
     list.iter()
         .map(|p| p.parse::<Permission>().unwrap())
         .collect()
-}
-
-fn error(text: &str) -> (usize, usize, String) {
-    let e = text.parse::<Manifest>().unwrap_err();
-    (e.line, e.column, e.message)
 }
 
 const MANIFEST: &str = r#"
@@ -88,55 +83,6 @@ fn a_toml_date_time_is_an_instant_too() {
     assert_eq!(
         m.tokens()[0].expiry(),
         Expiry::At("2027-01-01T00:00:00Z".parse().unwrap())
-    );
-}
-
-#[test]
-fn errors_have_line_and_column() {
-    // TOML syntax.
-    let (line, column, _) = error("[[token]\nname = \"a\"\n");
-    assert_eq!((line, column), (1, 9));
-    // An unknown key, named.
-    let (line, _, message) = error("[[token]]\nname = \"a\"\npermission = [\"db:a:read\"]\n");
-    assert_eq!(line, 3);
-    assert!(message.contains("permission"), "{message}");
-    // A bad action: the column of the bad part.
-    let (line, column, message) =
-        error("[[token]]\nname = \"a\"\npermissions = [\"db:a:read\", \"db:b:wrte\"]\n");
-    assert_eq!((line, column), (3, 35));
-    assert!(message.contains("unknown action"), "{message}");
-    // The second of two tokens with one name.
-    let (line, column, message) = error(
-        "[[token]]\nname = \"a\"\npermissions = [\"db:a:read\"]\n[[token]]\nname = \"a\"\npermissions = [\"db:a:read\"]\n",
-    );
-    assert_eq!((line, column), (5, 8));
-    assert!(message.contains("already in the manifest"), "{message}");
-    // `_admin`, `*:*:*`, no permission, both expiries, bad expiry, bad database.
-    assert!(
-        error("[[token]]\nname = \"_admin\"\npermissions = [\"db:a:read\"]\n")
-            .2
-            .contains("_admin")
-    );
-    assert!(
-        error("[[token]]\nname = \"a\"\npermissions = [\"*:*:*\"]\n")
-            .2
-            .contains("admin permission")
-    );
-    assert_eq!(error("[[token]]\nname = \"a\"\npermissions = []\n").0, 3);
-    assert_eq!(
-        error("[[token]]\nname = \"a\"\npermissions = [\"db:a:read\"]\nexpiry = \"1d\"\nexpires_at = \"2027-01-01T00:00:00Z\"\n").0,
-        5
-    );
-    assert!(
-        error("[[token]]\nname = \"a\"\npermissions = [\"db:a:read\"]\nexpiry = \"soon\"\n")
-            .2
-            .contains("`soon`")
-    );
-    assert_eq!(error("create_databases = [\"ok\", \"bad name\"]\n").0, 1);
-    // A name that `create token --name` refuses.
-    assert_eq!(
-        error("[[token]]\nname = \"\"\npermissions = [\"db:a:read\"]\n").0,
-        2
     );
 }
 
@@ -331,78 +277,4 @@ fn expired_tokens_are_kept_and_flagged() {
     )];
     let p = plan(&m, &currents(&tokens), now(), PlanOptions::default()).unwrap();
     assert!(matches!(&p.steps[0], Step::Keep { expired: true, .. }));
-}
-
-#[test]
-fn the_fast_path_reads_as_toml_does() {
-    use influxdb3_provision::fuzz_paths_agree;
-    // The usual shapes: read by both, alike.
-    for text in [
-        MANIFEST,
-        "",
-        "create_databases = []\n",
-        "# a comment\ncreate_databases = ['a', \"b\"] # trailing\n[[token]]\nname = 'x'\npermissions = [\n  \"db:a:read\",\n  'db:b:write',\n]\nexpires_at = \"2100-01-01T00:00:00Z\"\n",
-        "[[token]]\n[[token]]\nname = \"x\"\n",
-        "[[token]]\nname = \"\"\npermissions = []\n",
-        "\r\n# é, and a tab:\t\r\n  [[token]]  # indented\r\n\tname='a'\r\npermissions = [ # open\r\n\r\n  'db:a:read' # one\r\n  , \"db:b:read\" ]\r\nexpiry = \"1d\"",
-        "[[token]]\nname = ''\npermissions = [\"\",'']\n",
-    ] {
-        assert_eq!(fuzz_paths_agree(text), Some(true), "{text:?}");
-    }
-    // Anything else is left to `toml`.
-    for text in [
-        "token = [{ name = \"a\", permissions = [\"db:a:read\"] }]\n",
-        "[[token]]\nname = \"a\\u0041\"\n",
-        "[[token]]\nexpires_at = 2100-01-01T00:00:00Z\n",
-        "[[token]]\nname.first = \"a\"\n",
-        "[token]\nname = \"a\"\n",
-        "[[token]]\nname = \"a\"\nname = \"b\"\n",
-        "[[token]]\nname = \"a\"\ncreate_databases = [\"x\"]\n",
-        "[[token]\n",
-        "create_databases = [[\"a\"]]\n",
-        "create_databases = \"a\"\n",
-        "[[token]]\nname = 1\n",
-        "[[token]]\nname = \"\"\"a\"\"\"\n",
-        "\"create_databases\" = []\n",
-        "[[",
-        "#\r",
-        "\"",
-        "create_databases = [\"a\" \"b\"]\n",
-        "create_databases = [\"a\",,\"b\"]\n",
-        "create_databases = [,\"a\"]\n",
-        "create_databases = [\"a\"]]\n",
-        "create_databases = [\"a\"] [[token]]\n",
-        "[[token]] name = \"a\"\n",
-        "[[token]]\nname =\n",
-        "[[token]]\nname = \"a\u{1}\"\n",
-        "[[token]]\n = \"a\"\n",
-        // Multi-line strings, whatever they hold, and a header inside a list.
-        "[[token]]\nname = \"\"\"a\n[[token]]\n\"\"\"\n",
-        "[[token]]\nname = \'\'\'a\n[[token]]\n\'\'\'\n",
-        "create_databases = [\n[[token]]\n]\n",
-    ] {
-        assert_eq!(fuzz_paths_agree(text), None, "{text:?}");
-    }
-    // A big manifest: read alike, and an error far in has its place.
-    let mut big = String::from("create_databases = [\"a\"]\n");
-    for i in 0..3_000 {
-        let _ = write!(
-            big,
-            "\n[[token]]\nname = \"t{i}\"\npermissions = [\"db:a:read\", \"system:health:read\"]\nexpiry = \"90d\"\n"
-        );
-    }
-    assert!(big.len() > 3 * 65_536);
-    assert_eq!(fuzz_paths_agree(&big), Some(true));
-    assert_eq!(big.parse::<Manifest>().unwrap().tokens().len(), 3_000);
-    let bad = big.replace(
-        "name = \"t2999\"\npermissions = [\"db:a:read\"",
-        "name = \"t2999\"\npermissions = [\"db:a:reed\"",
-    );
-    let e = bad.parse::<Manifest>().unwrap_err();
-    assert_eq!((e.line, e.column), (2 + 5 * 2_999 + 3, 22), "{e}");
-    // And the errors are the same either way (read by the fast path, then checked).
-    let e = "[[token]]\nname = \"x\"\npermissions = [\"db:m:reed\"]\n"
-        .parse::<Manifest>()
-        .unwrap_err();
-    assert_eq!((e.line, e.column), (3, 22));
 }

@@ -53,15 +53,9 @@ pub(super) struct Apply {
 pub(super) fn read_manifest(path: &Path) -> Result<Manifest, CliError> {
     let text = influxdb3_tokenfile::read(path).map_err(|e| CliError::from_file(&e))?;
     Manifest::parse(&text).map_err(|e| {
-        CliError::usage(format!(
-            "{}:{}:{}: {}",
-            escape(&path.to_string_lossy()),
-            e.line,
-            e.column,
-            e.message
-        ))
-        .kind(Kind::InvalidManifest)
-        .hint("the manifest was not applied; nothing was written or sent")
+        CliError::from_diagnostic(e.with_origin(path.to_string_lossy()))
+            .kind(Kind::InvalidManifest)
+            .hint("the manifest was not applied; nothing was written or sent")
     })
 }
 
