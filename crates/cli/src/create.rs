@@ -1,18 +1,18 @@
 //! `create token` and `delete token`: flags to options, a plan carried out by the one
 //! executor on the tokens file or the server, the report rendered.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::time::Duration;
 
 use clap::ArgMatches;
-use influxdb3_permission::{DatabaseName, Grants, Permission};
+use influxdb3_permission::{DatabaseName, Grants};
 use influxdb3_provision::{
     Action as Did, Cause, ExecuteOptions, Executed, IfExists, NewToken, Plan, Policy, StoreError,
     execute,
 };
-use influxdb3_token::{Expiry, Timestamp, Token, TokenName};
-use influxdb3_token_client::{ClientError, ServerStore, TokenRequest};
-use influxdb3_tokenfile::{AdminTokenFile, FileStore, TokenFileError};
+use influxdb3_token::{Expiry, Timestamp, TokenName};
+use influxdb3_token_client::{ServerStore, TokenRequest};
+use influxdb3_tokenfile::FileStore;
 
 use crate::args::{CreateFormat, CreateToken, DeleteToken, Format};
 use crate::error::{Action, CliError, Exit, Kind, chain};
@@ -22,8 +22,10 @@ use crate::quote::{quote, quote_path};
 use crate::render::Paint;
 use crate::report::{self, DryRun, Minted, Report};
 
+mod admin;
+
 /// Where a new token goes.
-enum Target {
+pub(crate) enum Target {
     Online(Online),
     Offline {
         output_file: PathBuf,
@@ -33,7 +35,7 @@ enum Target {
 }
 
 /// What to make, how, and where.
-struct Ask {
+pub(crate) struct Ask {
     expiry: Expiry,
     if_exists: IfExists,
     dry_run: bool,
@@ -117,7 +119,7 @@ pub(crate) fn create(args: CreateToken, m: &ArgMatches) -> Result<Outcome, CliEr
     };
     match (grants, name) {
         (Some(grants), Some(name)) => permission_token(&name, &grants, &ask, target),
-        (_, name) => admin_token(name, regenerate, yes, &ask, target),
+        (_, name) => admin::admin_token(name, regenerate, yes, &ask, target),
     }
 }
 
@@ -272,163 +274,6 @@ fn permission_token(
     Ok(finish(&report, ask.format, warnings))
 }
 
-/// An admin token: the operator token `_admin` or a named one, online; an admin token
-/// file, offline. (Admin tokens are not permission tokens: no plan, one request or one
-/// file.)
-fn admin_token(
-    name: Option<TokenName>,
-    regenerate: bool,
-    yes: bool,
-    ask: &Ask,
-    target: Target,
-) -> Result<Outcome, CliError> {
-    let now = Timestamp::now();
-    // The operator token `_admin` never expires.
-    let effective = match (&target, &name) {
-        (Target::Online(_), None) => Expiry::Never,
-        _ => ask.expiry,
-    };
-    let shown_name = name.as_ref().map_or("_admin", TokenName::as_str);
-    ask.policy
-        .check_expiry(shown_name, effective, now)
-        .map_err(|e| plan_error(&e))?;
-    let shown = vec![Permission::Admin.to_string()];
-    let online = match target {
-        Target::Online(online) => online,
-        Target::Offline {
-            output_file,
-            lock_timeout,
-            ..
-        } => return admin_file(name, ask, &output_file, lock_timeout, shown),
-    };
-    let mut warnings = online.warnings.clone();
-    if regenerate && !yes && !ask.dry_run {
-        report::confirm(
-            "Are you sure you want to regenerate the operator token `_admin`? The current one stops working at once.",
-            "the `_admin` token was not regenerated",
-            "--admin --regenerate",
-        )?;
-    }
-    let request = if regenerate {
-        TokenRequest::Regenerate
-    } else if let Some(name) = &name {
-        TokenRequest::NamedAdmin {
-            name,
-            lifetime: lifetime(ask.expiry)?,
-        }
-    } else {
-        TokenRequest::Admin
-    };
-    let action = if regenerate {
-        Action::Regenerate
-    } else {
-        Action::Create
-    };
-    if ask.dry_run {
-        return dry_request(&online, &request, shown_name, warnings, ask.format);
-    }
-    show(&mut warnings);
-    let result = match &request {
-        TokenRequest::NamedAdmin { name, lifetime } => {
-            online.client.create_named_admin_token(name, *lifetime)
-        }
-        TokenRequest::Regenerate => online.client.regenerate_admin_token(),
-        _ => online.client.create_admin_token(),
-    };
-    let report = match result {
-        Ok(created) => {
-            let mut done = influxdb3_provision::Done::new(Did::Created, &created.name);
-            done.id = Some(created.id);
-            done.created_at = Some(created.created_at);
-            done.expiry = created.expiry.as_deref().and_then(|t| t.parse().ok());
-            Report::Minted(Minted::new(created.token, &done, None).with_permissions(shown))
-        }
-        Err(ClientError::NameTaken { .. }) if ask.if_exists == IfExists::Keep => Report::Exists {
-            name: shown_name.to_owned(),
-            place: "the server".to_owned(),
-        },
-        Err(e) => return Err(online.error(&e, action, shown_name)),
-    };
-    Ok(finish(&report, ask.format, Vec::new()))
-}
-
-/// `create token --admin --offline`: an admin token file, replaced.
-fn admin_file(
-    name: Option<TokenName>,
-    ask: &Ask,
-    output_file: &Path,
-    lock_timeout: Duration,
-    shown: Vec<String>,
-) -> Result<Outcome, CliError> {
-    let expiry = ask
-        .expiry
-        .ends(Timestamp::now())
-        .map_err(|e| CliError::usage(format!("invalid expiry: {e}")).kind(Kind::InvalidExpiry))?;
-    let token =
-        Token::generate().map_err(|e| CliError::new(Exit::Failure, Kind::Random, chain(&e)))?;
-    let name = name.unwrap_or_else(TokenName::admin);
-    let file = AdminTokenFile::new(token.clone(), name.clone(), expiry);
-    let dry = |action| {
-        Report::DryRun(DryRun::File {
-            path: output_file.to_path_buf(),
-            action,
-            entry: report::redacted(&file),
-            create_databases: Vec::new(),
-        })
-    };
-    if ask.if_exists == IfExists::Keep && admin_file_exists(output_file)? {
-        let report = if ask.dry_run {
-            dry("nothing")
-        } else {
-            Report::Exists {
-                name: name.as_str().to_owned(),
-                place: quote_path(output_file),
-            }
-        };
-        return Ok(finish(&report, ask.format, Vec::new()));
-    }
-    let written = file
-        .write(
-            output_file,
-            &options::write_options(lock_timeout, ask.dry_run),
-        )
-        .map_err(|e| CliError::from_file(&e))?;
-    if ask.dry_run {
-        return Ok(finish(&dry("write"), ask.format, Vec::new()));
-    }
-    let mut done = influxdb3_provision::Done::new(Did::Created, name.as_str());
-    done.expiry = expiry;
-    let minted = Minted::new(token, &done, Some(output_file)).with_permissions(shown);
-    Ok(finish(
-        &Report::Minted(minted),
-        ask.format,
-        report::found(&written.findings),
-    ))
-}
-
-/// Whether an admin token file is at `path` (read as a write reads it: a missing or
-/// empty file is none; anything that is not an admin token file is an error).
-fn admin_file_exists(path: &Path) -> Result<bool, CliError> {
-    let text = match influxdb3_tokenfile::read(path) {
-        Ok(text) => text,
-        Err(TokenFileError::Read { source, .. })
-            if source.kind() == std::io::ErrorKind::NotFound =>
-        {
-            return Ok(false);
-        }
-        Err(e) => return Err(CliError::from_file(&e)),
-    };
-    if text.is_empty() {
-        return Ok(false);
-    }
-    AdminTokenFile::parse(&text).map(|_| true).map_err(|error| {
-        CliError::from_file(&TokenFileError::Invalid {
-            path: path.to_path_buf(),
-            error,
-        })
-    })
-}
-
 /// `influxdb3 delete token`: a plan of one deletion, confirmed, on the server.
 pub(crate) fn delete(args: DeleteToken, m: &ArgMatches) -> Result<Outcome, CliError> {
     let name = options::token_name("--token-name", &args.token_name)?;
@@ -483,7 +328,7 @@ pub(crate) fn delete(args: DeleteToken, m: &ArgMatches) -> Result<Outcome, CliEr
 }
 
 /// A dry run against a server: the request that would be sent.
-fn dry_request(
+pub(crate) fn dry_request(
     online: &Online,
     request: &TokenRequest<'_>,
     name: &str,
@@ -507,14 +352,14 @@ fn dry_request(
 }
 
 /// How long a token made now lives, for a server.
-fn lifetime(expiry: Expiry) -> Result<Option<influxdb3_token::Lifetime>, CliError> {
+pub(crate) fn lifetime(expiry: Expiry) -> Result<Option<influxdb3_token::Lifetime>, CliError> {
     expiry
         .lifetime(Timestamp::now())
         .map_err(|e| CliError::usage(format!("invalid expiry: {e}")).kind(Kind::InvalidExpiry))
 }
 
 /// Warnings that must show before a request is sent (it may take a while, or fail).
-fn show(warnings: &mut Vec<String>) {
+pub(crate) fn show(warnings: &mut Vec<String>) {
     for w in warnings.drain(..) {
         output::warn(&w);
     }
@@ -560,7 +405,7 @@ pub(crate) fn store_error<E: StoreError>(
 }
 
 /// What a token command prints, and the error to report if stdout cannot take it.
-fn finish(report: &Report, format: CreateFormat, warnings: Vec<String>) -> Outcome {
+pub(crate) fn finish(report: &Report, format: CreateFormat, warnings: Vec<String>) -> Outcome {
     let unshown = unshown(report);
     Outcome {
         stdout: report::stdout(report, format, Paint::On).unwrap_or_default(),
