@@ -16,13 +16,13 @@ pub const MAX_VALUE: usize = 120;
 /// cut, and a permission's snippet is about 80 columns).
 pub const MAX_LINE: usize = 1000;
 
-pub use influxdb3_permission::is_hidden;
+pub use influxdb3_text::is_hidden;
 
 /// The one escaping function: `text` with every hidden character escaped, so that what
 /// reaches a terminal is exactly what it says (the grammar crate's rule, which its own
 /// messages follow too).
 pub fn escape(text: &str) -> String {
-    influxdb3_permission::escape(text).into_owned()
+    influxdb3_text::escape(text).into_owned()
 }
 
 /// `text` escaped line by line: its own line breaks stay, every other hidden character

@@ -110,12 +110,9 @@ pub(crate) fn rows(body: &str) -> Result<Vec<TokenRow>, BodyProblem> {
                     } else {
                         format!("{t}Z")
                     };
-                    zoned.parse::<Timestamp>().map_err(|_| {
-                        bad(format!(
-                            "`{}` is not a time",
-                            influxdb3_permission::escape(&t)
-                        ))
-                    })
+                    zoned
+                        .parse::<Timestamp>()
+                        .map_err(|_| bad(format!("`{}` is not a time", influxdb3_text::escape(&t))))
                 })
                 .transpose()
             };
@@ -124,7 +121,7 @@ pub(crate) fn rows(body: &str) -> Result<Vec<TokenRow>, BodyProblem> {
                 Some(text) => split(text).ok_or_else(|| {
                     bad(format!(
                         "the permissions `{}` do not parse",
-                        influxdb3_permission::escape(text)
+                        influxdb3_text::escape(text)
                     ))
                 })?,
             };

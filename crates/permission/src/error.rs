@@ -1,8 +1,9 @@
-//! The public parse error: what went wrong, where, and what to do about it; and the
-//! one rule for showing untrusted text.
+//! The public parse error: what went wrong, where, and what to do about it.
 
 use std::fmt;
 use std::ops::Range;
+
+use influxdb3_text::{is_hidden, write_escaped};
 
 /// What is wrong with a permission.
 ///
@@ -163,77 +164,9 @@ impl fmt::Display for Shown<'_> {
             if i == MAX_SHOWN {
                 return f.write_str("…");
             }
-            write_char(f, c)?;
+            write_escaped(f, c)?;
         }
         Ok(())
-    }
-}
-
-/// Whether a terminal would hide `c` or let it change what follows: control characters
-/// (ESC included), bidirectional controls, zero-width and other invisible characters
-/// (soft hyphen, word joiners, the byte order mark, tag characters).
-///
-/// Every message of this crate shows such characters escaped (see [`escape`]); the
-/// other crates of the workspace use the same rule for names and for whatever they
-/// show.
-///
-/// ```
-/// use influxdb3_permission::is_hidden;
-///
-/// assert!(is_hidden('\x1b') && is_hidden('\u{202e}') && is_hidden('\u{200b}'));
-/// assert!(!is_hidden('é') && !is_hidden('数') && !is_hidden(' '));
-/// ```
-pub fn is_hidden(c: char) -> bool {
-    c.is_control()
-        || matches!(
-            c,
-            '\u{00AD}'
-                | '\u{061C}'
-                | '\u{180E}'
-                | '\u{200B}'..='\u{200F}'
-                | '\u{2028}'..='\u{202E}'
-                | '\u{2060}'..='\u{2069}'
-                | '\u{FEFF}'
-                | '\u{FFF9}'..='\u{FFFB}'
-                | '\u{E0000}'..='\u{E007F}'
-        )
-}
-
-/// `text` with every [hidden](is_hidden) character escaped the way a shell's `$'…'`
-/// reads it back (`\n`, `\t`, `\r`, `\x1b`, `\u202e`, `\U000e0041`), so that what
-/// reaches a terminal is exactly what it says. Text without such characters is
-/// borrowed as it is.
-///
-/// ```
-/// use influxdb3_permission::escape;
-///
-/// assert_eq!(escape("db\x1b[31m\u{202e}"), "db\\x1b[31m\\u202e");
-/// assert_eq!(escape("数据库"), "数据库");
-/// ```
-pub fn escape(text: &str) -> std::borrow::Cow<'_, str> {
-    // Printable ASCII, the usual case, is checked a byte at a time.
-    if text.bytes().all(|b| (0x20..0x7f).contains(&b)) || !text.chars().any(is_hidden) {
-        return std::borrow::Cow::Borrowed(text);
-    }
-    let mut out = String::with_capacity(text.len() + 8);
-    for c in text.chars() {
-        let _ = write_char(&mut out, c);
-    }
-    std::borrow::Cow::Owned(out)
-}
-
-/// `c` as shown: itself, or its escape.
-fn write_char(f: &mut impl fmt::Write, c: char) -> fmt::Result {
-    if !is_hidden(c) {
-        return f.write_char(c);
-    }
-    match c {
-        '\n' => f.write_str("\\n"),
-        '\t' => f.write_str("\\t"),
-        '\r' => f.write_str("\\r"),
-        c if u32::from(c) < 0x80 => write!(f, "\\x{:02x}", u32::from(c)),
-        c if u32::from(c) <= 0xFFFF => write!(f, "\\u{:04x}", u32::from(c)),
-        c => write!(f, "\\U{:08x}", u32::from(c)),
     }
 }
 
@@ -241,7 +174,7 @@ fn write_char(f: &mut impl fmt::Write, c: char) -> fmt::Result {
 fn shown_width(c: char) -> usize {
     if is_hidden(c) {
         let mut s = String::new();
-        let _ = write_char(&mut s, c);
+        let _ = write_escaped(&mut s, c);
         s.len()
     } else {
         unicode_width::UnicodeWidthChar::width(c).unwrap_or(0)
@@ -416,7 +349,7 @@ impl fmt::Display for Rendered<'_> {
         let mut marked = 0;
         for (i, c) in input[start..end].char_indices() {
             let at = start + i;
-            write_char(&mut line, c)?;
+            write_escaped(&mut line, c)?;
             let w = shown_width(c);
             let mark = if span.contains(&at) { '^' } else { ' ' };
             if at < span.start || span.contains(&at) {

@@ -70,7 +70,7 @@ mod permission;
 mod set;
 
 pub use action::{Action, Actions};
-pub use error::{ErrorKind, ParsePermissionError, escape, is_hidden};
+pub use error::{ErrorKind, ParsePermissionError};
 pub use name::{DatabaseName, Names, Scope, SystemResource};
 pub use permission::Permission;
 pub use set::{Grants, GrantsError, PermissionSet, Resource};

@@ -185,7 +185,7 @@ impl<'t> Slow<'t> {
                         key.span(),
                         format!(
                             "unknown key `{}`: a manifest has `create_databases` and `[[token]]` tables",
-                            influxdb3_permission::escape(other)
+                            influxdb3_text::escape(other)
                         ),
                     ));
                 }
@@ -233,7 +233,7 @@ impl<'t> Slow<'t> {
                         key.span(),
                         format!(
                             "unknown key `{}` in a `[[token]]`: it takes `name`, `permissions`, and `expiry` or `expires_at`",
-                            influxdb3_permission::escape(other)
+                            influxdb3_text::escape(other)
                         ),
                     ));
                 }
@@ -277,7 +277,7 @@ impl Checker<'_> {
                     db.span.clone(),
                     format!(
                         "`{}` in `create_databases` is not a valid database name: {}",
-                        influxdb3_permission::escape(&db.text),
+                        influxdb3_text::escape(&db.text),
                         e.kind()
                     ),
                 )
@@ -296,7 +296,7 @@ impl Checker<'_> {
                     name_span.unwrap_or_default(),
                     format!(
                         "a token named `{}` is already in the manifest: names are unique",
-                        influxdb3_permission::escape(desired.name.as_str())
+                        influxdb3_text::escape(desired.name.as_str())
                     ),
                 ));
             }
@@ -377,7 +377,7 @@ impl Checker<'_> {
                     span,
                     format!(
                         "invalid permission `{}`: {}{hint}",
-                        influxdb3_permission::escape(&p.text),
+                        influxdb3_text::escape(&p.text),
                         e.kind()
                     ),
                 )

@@ -244,7 +244,7 @@ fn table<const N: usize>(header: [&str; N], rows: &[[Cow<'_, str>; N]]) -> Strin
         .iter()
         .map(|row| {
             row.each_ref().map(|cell| {
-                let shown = influxdb3_permission::escape(cell);
+                let shown = influxdb3_text::escape(cell);
                 let width = width(&shown);
                 (shown, width)
             })
