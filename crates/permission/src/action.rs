@@ -10,7 +10,10 @@ use crate::error::{ErrorKind, ParsePermissionError, hints};
 ///
 /// The order of the variants is the canonical order of actions in a permission string:
 /// `create,describe,read,write,delete`. `Display` and `FromStr` use the lowercase name.
+///
+/// Upstream adds actions over time: a `match` on it needs a wildcard arm.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum Action {
     /// `create`: create a database (`db` only).
     Create,

@@ -147,7 +147,10 @@ impl<'de> serde::Deserialize<'de> for DatabaseName {
 
 /// A system endpoint that `system` permissions cover. `Display` writes the lowercase
 /// name; `FromStr` matches case-insensitively, as the server does.
+///
+/// Upstream adds system endpoints over time: a `match` on it needs a wildcard arm.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum SystemResource {
     /// `health`: `GET /health`.
     Health,
