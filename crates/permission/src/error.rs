@@ -252,6 +252,23 @@ impl ParsePermissionError {
         (self.span, self.kind, self.hint)
     }
 
+    /// The one-line form a serde error carries: `invalid permission `INPUT` at bytes
+    /// A..B: WHAT (hint: HINT)`.
+    pub(crate) fn one_line(&self) -> String {
+        let hint = self
+            .hint
+            .as_ref()
+            .map(|h| format!(" (hint: {h})"))
+            .unwrap_or_default();
+        format!(
+            "invalid permission `{}` at bytes {}..{}: {}{hint}",
+            Shown(&self.input),
+            self.span.start,
+            self.span.end,
+            self.kind,
+        )
+    }
+
     /// The text that failed: the whole permission string, or the one value (a database
     /// name, say) that a constructor refused.
     pub fn input(&self) -> &str {
@@ -382,147 +399,3 @@ impl fmt::Display for ParsePermissionError {
 }
 
 impl std::error::Error for ParsePermissionError {}
-
-/// Hints: the closest known word, and advice for common slips.
-pub(crate) mod hints {
-    use crate::{Action, SystemResource};
-
-    /// The hint for a `*` the shell may have replaced by file names.
-    const SHELL_GLOB: &str = "if you typed `*`, the shell may have expanded it into file names: quote the argument, as in 'db:*:read'";
-
-    const ACTIONS: [&str; 5] = ["create", "describe", "read", "write", "delete"];
-
-    /// `did you mean `x`?` for the candidate closest to `found`, if it is close.
-    fn did_you_mean<'a>(
-        found: &str,
-        candidates: impl IntoIterator<Item = &'a str>,
-    ) -> Option<String> {
-        let lower = found.to_lowercase();
-        candidates
-            .into_iter()
-            .map(|c| (distance(&lower, c), c))
-            .filter(|(d, c)| *d <= 2 && *d < c.len())
-            .min_by_key(|(d, _)| *d)
-            .map(|(_, c)| format!("did you mean `{c}`?"))
-    }
-
-    /// Hint for a resource type that is not `db`, `system` or `*`.
-    pub(crate) fn resource_type(found: &str) -> Option<String> {
-        let lower = found.to_lowercase();
-        if matches!(lower.as_str(), "db" | "system") {
-            return Some(format!("resource types are lowercase: `{lower}`"));
-        }
-        if matches!(lower.as_str(), "database" | "databases" | "dbs") {
-            return Some("did you mean `db`?".to_owned());
-        }
-        if found.contains('.') {
-            return Some(SHELL_GLOB.to_owned());
-        }
-        did_you_mean(found, ["db", "system"])
-    }
-
-    /// Hint for the `*` resource type outside `*:*:*`.
-    pub(crate) const ADMIN_ONLY: &str =
-        "`*:*:*` is the admin permission; for every database, write `db:*:ACTIONS`";
-
-    /// Hint for a character a database name cannot hold.
-    pub(crate) fn name_character(found: char) -> Option<String> {
-        match found {
-            '.' => Some(SHELL_GLOB.to_owned()),
-            '*' => {
-                Some("`*` stands alone and means every database; names cannot hold it".to_owned())
-            }
-            _ => None,
-        }
-    }
-
-    /// Hint for an action the type does not have.
-    pub(crate) fn action(found: &str, system: bool) -> Option<String> {
-        let lower = found.to_lowercase();
-        if let Some(action) = Action::named(&lower) {
-            return Some(if !system || action == Action::Read {
-                format!("actions are lowercase: `{action}`")
-            } else {
-                "`system` permissions only grant `read`".to_owned()
-            });
-        }
-        if matches!(found, "db" | "system" | "*") {
-            return Some("to grant several permissions, give each one separately".to_owned());
-        }
-        if system {
-            did_you_mean(found, ["read"])
-        } else {
-            did_you_mean(found, ACTIONS)
-        }
-    }
-
-    /// Hint for whitespace in a permission.
-    pub(crate) const WHITESPACE: &str = "remove it: names and actions are separated by `,` alone";
-
-    /// Hint for more than three parts.
-    pub(crate) const TOO_MANY_PARTS: &str =
-        "a permission has three parts; to grant several permissions, give each one separately";
-
-    /// Hint for an unknown system name.
-    pub(crate) fn system_resource(found: &str) -> Option<String> {
-        if found.contains('.') {
-            return Some(SHELL_GLOB.to_owned());
-        }
-        did_you_mean(found, SystemResource::ALL.iter().map(|r| r.as_str()))
-    }
-
-    /// Optimal-string-alignment distance (Levenshtein plus adjacent swaps).
-    fn distance(a: &str, b: &str) -> usize {
-        let a: Vec<char> = a.chars().collect();
-        let b: Vec<char> = b.chars().collect();
-        if a.len().abs_diff(b.len()) > 2 {
-            return usize::MAX;
-        }
-        let width = b.len() + 1;
-        let mut d = vec![0usize; (a.len() + 1) * width];
-        for i in 0..=a.len() {
-            d[i * width] = i;
-        }
-        for (j, cell) in d.iter_mut().enumerate().take(width) {
-            *cell = j;
-        }
-        for i in 1..=a.len() {
-            for j in 1..=b.len() {
-                let cost = usize::from(a[i - 1] != b[j - 1]);
-                let mut best = (d[(i - 1) * width + j] + 1)
-                    .min(d[i * width + j - 1] + 1)
-                    .min(d[(i - 1) * width + j - 1] + cost);
-                if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
-                    best = best.min(d[(i - 2) * width + j - 2] + 1);
-                }
-                d[i * width + j] = best;
-            }
-        }
-        d[a.len() * width + b.len()]
-    }
-
-    #[cfg(test)]
-    mod tests {
-        use super::*;
-
-        #[test]
-        fn distance_counts_edits_and_swaps() {
-            assert_eq!(distance("read", "read"), 0);
-            assert_eq!(distance("reed", "read"), 1);
-            assert_eq!(distance("wirte", "write"), 1);
-            assert_eq!(distance("rd", "read"), 2);
-            assert_eq!(distance("r", "describe"), usize::MAX);
-        }
-
-        #[test]
-        fn suggestions() {
-            assert_eq!(
-                did_you_mean("wrte", ["read", "write"]).as_deref(),
-                Some("did you mean `write`?")
-            );
-            assert_eq!(did_you_mean("xyz", ["read", "write"]), None);
-            // Two letters away from a two-letter word is not "close".
-            assert_eq!(did_you_mean("xy", ["db"]), None);
-        }
-    }
-}

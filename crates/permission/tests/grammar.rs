@@ -436,20 +436,55 @@ fn wire_form_matches_the_http_api() {
         assert_eq!(serde_json::to_string(&p.wire()).unwrap(), json);
         assert_eq!(wire(json).unwrap(), p);
     }
-    // A wire name holding a separator is one (invalid) name, not two.
-    let err =
-        wire(r#"{"resource_type":"db","resource_names":["a,b"],"actions":["read"]}"#).unwrap_err();
-    assert!(err.contains("invalid resource name `a,b`"), "{err}");
-    for bad in [
-        r#"{"resource_type":"db","resource_names":["a","*"],"actions":["read"]}"#,
-        r#"{"resource_type":"db","resource_names":[],"actions":["read"]}"#,
-        r#"{"resource_type":"db","resource_names":["a"],"actions":[]}"#,
-        r#"{"resource_type":"db","resource_names":["a"],"actions":["*"]}"#,
-        r#"{"resource_type":"system","resource_names":["health"],"actions":["write"]}"#,
-        r#"{"resource_type":"*","resource_names":["*"],"actions":["read"]}"#,
-        r#"{"resource_type":"table","resource_names":["a"],"actions":["read"]}"#,
-    ] {
-        assert!(wire(bad).is_err(), "{bad}");
+    // The wire form is checked by the parser's checks, in the same order, and its
+    // errors are the string form's: the permission string the fields spell, the span
+    // in it. A wire name holding a separator is one (invalid) name, not two.
+    let db = |names: &str, actions: &str| {
+        format!(r#"{{"resource_type":"db","resource_names":{names},"actions":{actions}}}"#)
+    };
+    let cases = [
+        (
+            db(r#"["a,b"]"#, r#"["read"]"#),
+            "invalid permission `db:a,b:read` at bytes 4..5: invalid character `,` in database name: use letters, digits, `/`, `_` or `-`",
+        ),
+        (
+            db(r#"["a","*"]"#, r#"["read"]"#),
+            "invalid permission `db:a,*:read` at bytes 5..6: mixed wildcard (*) and resource name",
+        ),
+        (
+            db("[]", r#"["read"]"#),
+            "invalid permission `db::read` at bytes 3..3: empty resource name: expected a name or `*`",
+        ),
+        (
+            db(r#"["a"]"#, "[]"),
+            "invalid permission `db:a:` at bytes 5..5: empty action: expected `create`, `describe`, `read`, `write` or `delete`",
+        ),
+        (
+            db(r#"["a"]"#, r#"["*"]"#),
+            "invalid permission `db:a:*` at bytes 5..6: action `*` is not allowed for `db`: list the actions, from `create`, `describe`, `read`, `write` or `delete`",
+        ),
+        (
+            db(r#"["a"]"#, r#"["read:write"]"#),
+            "invalid permission `db:a:read:write` at bytes 5..15: unknown action `read:write` for `db`: expected `create`, `describe`, `read`, `write` or `delete`",
+        ),
+        (
+            r#"{"resource_type":"system","resource_names":["health"],"actions":["write"]}"#
+                .to_owned(),
+            "invalid permission `system:health:write` at bytes 14..19: unknown action `write` for `system`: expected `read` (hint: `system` permissions only grant `read`)",
+        ),
+        (
+            r#"{"resource_type":"*","resource_names":["*"],"actions":["read"]}"#.to_owned(),
+            "invalid permission `*:*:read` at bytes 4..8: `*` resource type can only be set for admin token (hint: `*:*:*` is the admin permission; for every database, write `db:*:ACTIONS`)",
+        ),
+        (
+            r#"{"resource_type":"table","resource_names":["a"],"actions":["read"]}"#.to_owned(),
+            "invalid permission `table:a:read` at bytes 0..5: unknown resource type `table`: expected `db` or `system`",
+        ),
+    ];
+    for (json, message) in cases {
+        let err = wire(&json).unwrap_err();
+        // serde_json adds where the object ends.
+        assert!(err.starts_with(message), "{json}\n{err}");
     }
 }
 
