@@ -303,6 +303,16 @@ pub enum BodyProblem {
         /// What is wrong.
         what: String,
     },
+    /// The `permissions` column of a row of `system.tokens` does not parse as
+    /// permissions joined by `,`; the span of the error points into the column.
+    #[error("row {row}: its permissions do not parse")]
+    Permissions {
+        /// The row, from 1.
+        row: usize,
+        /// What is wrong, and where in the column.
+        #[source]
+        source: Box<influxdb3_permission::ParsePermissionError>,
+    },
 }
 
 impl ClientError {
