@@ -52,8 +52,9 @@ impl Permission {
     ///
     /// The deserializer's error: for a wire object that does not check, a custom error
     /// with the message of the [`ParsePermissionError`] that the permission string the
-    /// fields spell gives (`invalid permission `db:a,b:read` at bytes 4..5: invalid
-    /// character `,` in database name: …`).
+    /// fields spell gives, in the one-line form that `Deserialize` for [`Permission`]
+    /// uses too: ``invalid permission `db:a,b:read` at bytes 4..5: invalid character
+    /// `,` in database name: …``.
     pub fn deserialize_wire<'de, D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Permission, D::Error> {
