@@ -5,7 +5,7 @@
 #![no_main]
 
 use influxdb3_cli::fuzzing::message;
-use influxdb3_permission::is_hidden;
+use influxdb3_text::is_hidden;
 use libfuzzer_sys::fuzz_target;
 use unicode_width::UnicodeWidthChar;
 

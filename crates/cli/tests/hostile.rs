@@ -20,8 +20,9 @@ use std::time::{Duration, Instant};
 mod common;
 
 use common::{bin, clean_env, influxdb3, listing, on_terminal, text};
-use influxdb3_permission::{Permission, is_hidden};
+use influxdb3_permission::Permission;
 use influxdb3_testserver::{ScriptedServer, TestServer, reply};
+use influxdb3_text::is_hidden;
 use influxdb3_token::{Token, TokenHash};
 use rustls_pki_types::CertificateDer;
 use rustls_pki_types::pem::PemObject;

@@ -223,7 +223,7 @@ pub enum RequestError {
     /// rules refuse).
     #[error(
         "token `{}` cannot be named in a request",
-        influxdb3_permission::escape(name)
+        influxdb3_text::escape(name)
     )]
     Name {
         /// The name as the server has it.
@@ -324,6 +324,16 @@ pub enum BodyProblem {
         row: usize,
         /// What is wrong.
         what: String,
+    },
+    /// The `permissions` column of a row of `system.tokens` does not parse as
+    /// permissions joined by `,`; the span of the error points into the column.
+    #[error("row {row}: its permissions do not parse")]
+    Permissions {
+        /// The row, from 1.
+        row: usize,
+        /// What is wrong, and where in the column.
+        #[source]
+        source: Box<influxdb3_permission::ParsePermissionError>,
     },
 }
 

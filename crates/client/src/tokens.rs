@@ -3,7 +3,7 @@
 
 use std::fmt;
 
-use influxdb3_permission::Permission;
+use influxdb3_permission::{Permission, parse_joined};
 use influxdb3_token::Timestamp;
 use serde::Deserialize;
 
@@ -110,22 +110,17 @@ pub(crate) fn rows(body: &str) -> Result<Vec<TokenRow>, BodyProblem> {
                     } else {
                         format!("{t}Z")
                     };
-                    zoned.parse::<Timestamp>().map_err(|_| {
-                        bad(format!(
-                            "`{}` is not a time",
-                            influxdb3_permission::escape(&t)
-                        ))
-                    })
+                    zoned
+                        .parse::<Timestamp>()
+                        .map_err(|_| bad(format!("`{}` is not a time", influxdb3_text::escape(&t))))
                 })
                 .transpose()
             };
             let permissions = match w.permissions.as_deref() {
                 None | Some("") => Vec::new(),
-                Some(text) => split(text).ok_or_else(|| {
-                    bad(format!(
-                        "the permissions `{}` do not parse",
-                        influxdb3_permission::escape(text)
-                    ))
+                Some(text) => parse_joined(text).map_err(|source| BodyProblem::Permissions {
+                    row: i + 1,
+                    source: Box::new(source),
                 })?,
             };
             Ok(TokenRow {
@@ -144,58 +139,28 @@ pub(crate) fn rows(body: &str) -> Result<Vec<TokenRow>, BodyProblem> {
         .collect()
 }
 
-/// Permissions joined by `,`, as `system.tokens` writes them: a permission holds commas
-/// of its own (`db:a,b:read,write`), so the pieces are grouped back by the grammar, the
-/// first grouping that parses in full (left to right, shortest first) winning.
-pub(crate) fn split(text: &str) -> Option<Vec<Permission>> {
-    let pieces: Vec<&str> = text.split(',').collect();
-    let mut out = Vec::new();
-    // Where a grouping of the rest is known to fail: each start is tried once, so a
-    // hostile answer costs at most pieces² parses.
-    let mut dead = vec![false; pieces.len() + 1];
-    if group(&pieces, 0, &mut out, &mut dead) {
-        Some(out)
-    } else {
-        None
-    }
-}
-
-fn group(pieces: &[&str], start: usize, out: &mut Vec<Permission>, dead: &mut [bool]) -> bool {
-    if start == pieces.len() {
-        return true;
-    }
-    if dead[start] {
-        return false;
-    }
-    for end in start + 1..=pieces.len() {
-        let candidate = pieces[start..end].join(",");
-        if let Ok(p) = candidate.parse::<Permission>() {
-            out.push(p);
-            if group(pieces, end, out, dead) {
-                return true;
-            }
-            out.pop();
-        }
-    }
-    dead[start] = true;
-    false
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    fn shown(text: &str) -> Vec<String> {
-        split(text)
-            .unwrap()
-            .iter()
-            .map(ToString::to_string)
-            .collect()
+    fn row(permissions: &str) -> String {
+        format!(
+            r#"[{{"token_id":1,"name":"n","hash":"fd23bcc1a","permissions":{}}}]"#,
+            serde_json::to_string(permissions).unwrap()
+        )
     }
 
     #[test]
     fn joined_permissions_split_back() {
+        let shown = |text: &str| -> Vec<String> {
+            rows(&row(text)).unwrap()[0]
+                .permissions
+                .iter()
+                .map(ToString::to_string)
+                .collect()
+        };
         assert_eq!(shown("*:*:*"), ["*:*:*"]);
+        assert_eq!(shown(""), Vec::<String>::new());
         assert_eq!(shown("db:a,b:read,write"), ["db:a,b:read,write"]);
         assert_eq!(
             shown("db:a,b:read,write,system:health:read,db:c:delete"),
@@ -206,6 +171,16 @@ mod tests {
             shown("db:x,db:read,db:read:write"),
             ["db:x,db:read", "db:read:write"]
         );
-        assert!(split("db:a:reed").is_none());
+    }
+
+    #[test]
+    fn a_column_that_does_not_parse_is_a_typed_error_into_it() {
+        let err = rows(&row("db:a:read,db:b:reed")).unwrap_err();
+        let BodyProblem::Permissions { row, source } = &err else {
+            panic!("{err:?}");
+        };
+        assert_eq!((*row, source.span()), (1, 15..19));
+        assert_eq!(source.input(), "db:a:read,db:b:reed");
+        assert_eq!(err.to_string(), "row 1: its permissions do not parse");
     }
 }

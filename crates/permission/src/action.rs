@@ -4,13 +4,17 @@ use std::fmt;
 use std::ops::BitOr;
 use std::str::FromStr;
 
-use crate::error::{ErrorKind, ParsePermissionError, hints};
+use crate::error::{ErrorKind, ParsePermissionError};
+use crate::hints;
 
 /// One action a permission can grant.
 ///
 /// The order of the variants is the canonical order of actions in a permission string:
 /// `create,describe,read,write,delete`. `Display` and `FromStr` use the lowercase name.
+///
+/// Upstream adds actions over time: a `match` on it needs a wildcard arm.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum Action {
     /// `create`: create a database (`db` only).
     Create,
@@ -67,9 +71,29 @@ impl Action {
                     found: token.to_owned(),
                     resource_type,
                 },
-                hints::action(token, system),
+                hint(token, system),
             )),
         }
+    }
+}
+
+/// Hint for an action the type does not have.
+fn hint(found: &str, system: bool) -> Option<String> {
+    let lower = found.to_lowercase();
+    if let Some(action) = Action::named(&lower) {
+        return Some(if !system || action == Action::Read {
+            format!("actions are lowercase: `{action}`")
+        } else {
+            "`system` permissions only grant `read`".to_owned()
+        });
+    }
+    if matches!(found, "db" | "system" | "*") {
+        return Some("to grant several permissions, give each one separately".to_owned());
+    }
+    if system {
+        hints::did_you_mean(found, [Action::Read.as_str()])
+    } else {
+        hints::did_you_mean(found, ALL.map(Action::as_str))
     }
 }
 
@@ -92,7 +116,7 @@ impl FromStr for Action {
                     found: s.to_owned(),
                     resource_type: "db",
                 },
-                hints::action(s, false),
+                hint(s, false),
             )
         })
     }

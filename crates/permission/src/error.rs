@@ -1,8 +1,9 @@
-//! The public parse error: what went wrong, where, and what to do about it; and the
-//! one rule for showing untrusted text.
+//! The public parse error: what went wrong, where, and what to do about it.
 
 use std::fmt;
 use std::ops::Range;
+
+use influxdb3_text::{is_hidden, write_escaped};
 
 /// What is wrong with a permission.
 ///
@@ -163,77 +164,9 @@ impl fmt::Display for Shown<'_> {
             if i == MAX_SHOWN {
                 return f.write_str("…");
             }
-            write_char(f, c)?;
+            write_escaped(f, c)?;
         }
         Ok(())
-    }
-}
-
-/// Whether a terminal would hide `c` or let it change what follows: control characters
-/// (ESC included), bidirectional controls, zero-width and other invisible characters
-/// (soft hyphen, word joiners, the byte order mark, tag characters).
-///
-/// Every message of this crate shows such characters escaped (see [`escape`]); the
-/// other crates of the workspace use the same rule for names and for whatever they
-/// show.
-///
-/// ```
-/// use influxdb3_permission::is_hidden;
-///
-/// assert!(is_hidden('\x1b') && is_hidden('\u{202e}') && is_hidden('\u{200b}'));
-/// assert!(!is_hidden('é') && !is_hidden('数') && !is_hidden(' '));
-/// ```
-pub fn is_hidden(c: char) -> bool {
-    c.is_control()
-        || matches!(
-            c,
-            '\u{00AD}'
-                | '\u{061C}'
-                | '\u{180E}'
-                | '\u{200B}'..='\u{200F}'
-                | '\u{2028}'..='\u{202E}'
-                | '\u{2060}'..='\u{2069}'
-                | '\u{FEFF}'
-                | '\u{FFF9}'..='\u{FFFB}'
-                | '\u{E0000}'..='\u{E007F}'
-        )
-}
-
-/// `text` with every [hidden](is_hidden) character escaped the way a shell's `$'…'`
-/// reads it back (`\n`, `\t`, `\r`, `\x1b`, `\u202e`, `\U000e0041`), so that what
-/// reaches a terminal is exactly what it says. Text without such characters is
-/// borrowed as it is.
-///
-/// ```
-/// use influxdb3_permission::escape;
-///
-/// assert_eq!(escape("db\x1b[31m\u{202e}"), "db\\x1b[31m\\u202e");
-/// assert_eq!(escape("数据库"), "数据库");
-/// ```
-pub fn escape(text: &str) -> std::borrow::Cow<'_, str> {
-    // Printable ASCII, the usual case, is checked a byte at a time.
-    if text.bytes().all(|b| (0x20..0x7f).contains(&b)) || !text.chars().any(is_hidden) {
-        return std::borrow::Cow::Borrowed(text);
-    }
-    let mut out = String::with_capacity(text.len() + 8);
-    for c in text.chars() {
-        let _ = write_char(&mut out, c);
-    }
-    std::borrow::Cow::Owned(out)
-}
-
-/// `c` as shown: itself, or its escape.
-fn write_char(f: &mut impl fmt::Write, c: char) -> fmt::Result {
-    if !is_hidden(c) {
-        return f.write_char(c);
-    }
-    match c {
-        '\n' => f.write_str("\\n"),
-        '\t' => f.write_str("\\t"),
-        '\r' => f.write_str("\\r"),
-        c if u32::from(c) < 0x80 => write!(f, "\\x{:02x}", u32::from(c)),
-        c if u32::from(c) <= 0xFFFF => write!(f, "\\u{:04x}", u32::from(c)),
-        c => write!(f, "\\U{:08x}", u32::from(c)),
     }
 }
 
@@ -241,7 +174,7 @@ fn write_char(f: &mut impl fmt::Write, c: char) -> fmt::Result {
 fn shown_width(c: char) -> usize {
     if is_hidden(c) {
         let mut s = String::new();
-        let _ = write_char(&mut s, c);
+        let _ = write_escaped(&mut s, c);
         s.len()
     } else {
         unicode_width::UnicodeWidthChar::width(c).unwrap_or(0)
@@ -317,6 +250,23 @@ impl ParsePermissionError {
 
     pub(crate) fn into_parts(self) -> (Range<usize>, ErrorKind, Option<String>) {
         (self.span, self.kind, self.hint)
+    }
+
+    /// The one-line form a serde error carries: `invalid permission `INPUT` at bytes
+    /// A..B: WHAT (hint: HINT)`.
+    pub(crate) fn one_line(&self) -> String {
+        let hint = self
+            .hint
+            .as_ref()
+            .map(|h| format!(" (hint: {h})"))
+            .unwrap_or_default();
+        format!(
+            "invalid permission `{}` at bytes {}..{}: {}{hint}",
+            Shown(&self.input),
+            self.span.start,
+            self.span.end,
+            self.kind,
+        )
     }
 
     /// The text that failed: the whole permission string, or the one value (a database
@@ -416,7 +366,7 @@ impl fmt::Display for Rendered<'_> {
         let mut marked = 0;
         for (i, c) in input[start..end].char_indices() {
             let at = start + i;
-            write_char(&mut line, c)?;
+            write_escaped(&mut line, c)?;
             let w = shown_width(c);
             let mark = if span.contains(&at) { '^' } else { ' ' };
             if at < span.start || span.contains(&at) {
@@ -449,147 +399,3 @@ impl fmt::Display for ParsePermissionError {
 }
 
 impl std::error::Error for ParsePermissionError {}
-
-/// Hints: the closest known word, and advice for common slips.
-pub(crate) mod hints {
-    use crate::{Action, SystemResource};
-
-    /// The hint for a `*` the shell may have replaced by file names.
-    const SHELL_GLOB: &str = "if you typed `*`, the shell may have expanded it into file names: quote the argument, as in 'db:*:read'";
-
-    const ACTIONS: [&str; 5] = ["create", "describe", "read", "write", "delete"];
-
-    /// `did you mean `x`?` for the candidate closest to `found`, if it is close.
-    fn did_you_mean<'a>(
-        found: &str,
-        candidates: impl IntoIterator<Item = &'a str>,
-    ) -> Option<String> {
-        let lower = found.to_lowercase();
-        candidates
-            .into_iter()
-            .map(|c| (distance(&lower, c), c))
-            .filter(|(d, c)| *d <= 2 && *d < c.len())
-            .min_by_key(|(d, _)| *d)
-            .map(|(_, c)| format!("did you mean `{c}`?"))
-    }
-
-    /// Hint for a resource type that is not `db`, `system` or `*`.
-    pub(crate) fn resource_type(found: &str) -> Option<String> {
-        let lower = found.to_lowercase();
-        if matches!(lower.as_str(), "db" | "system") {
-            return Some(format!("resource types are lowercase: `{lower}`"));
-        }
-        if matches!(lower.as_str(), "database" | "databases" | "dbs") {
-            return Some("did you mean `db`?".to_owned());
-        }
-        if found.contains('.') {
-            return Some(SHELL_GLOB.to_owned());
-        }
-        did_you_mean(found, ["db", "system"])
-    }
-
-    /// Hint for the `*` resource type outside `*:*:*`.
-    pub(crate) const ADMIN_ONLY: &str =
-        "`*:*:*` is the admin permission; for every database, write `db:*:ACTIONS`";
-
-    /// Hint for a character a database name cannot hold.
-    pub(crate) fn name_character(found: char) -> Option<String> {
-        match found {
-            '.' => Some(SHELL_GLOB.to_owned()),
-            '*' => {
-                Some("`*` stands alone and means every database; names cannot hold it".to_owned())
-            }
-            _ => None,
-        }
-    }
-
-    /// Hint for an action the type does not have.
-    pub(crate) fn action(found: &str, system: bool) -> Option<String> {
-        let lower = found.to_lowercase();
-        if let Some(action) = Action::named(&lower) {
-            return Some(if !system || action == Action::Read {
-                format!("actions are lowercase: `{action}`")
-            } else {
-                "`system` permissions only grant `read`".to_owned()
-            });
-        }
-        if matches!(found, "db" | "system" | "*") {
-            return Some("to grant several permissions, give each one separately".to_owned());
-        }
-        if system {
-            did_you_mean(found, ["read"])
-        } else {
-            did_you_mean(found, ACTIONS)
-        }
-    }
-
-    /// Hint for whitespace in a permission.
-    pub(crate) const WHITESPACE: &str = "remove it: names and actions are separated by `,` alone";
-
-    /// Hint for more than three parts.
-    pub(crate) const TOO_MANY_PARTS: &str =
-        "a permission has three parts; to grant several permissions, give each one separately";
-
-    /// Hint for an unknown system name.
-    pub(crate) fn system_resource(found: &str) -> Option<String> {
-        if found.contains('.') {
-            return Some(SHELL_GLOB.to_owned());
-        }
-        did_you_mean(found, SystemResource::ALL.iter().map(|r| r.as_str()))
-    }
-
-    /// Optimal-string-alignment distance (Levenshtein plus adjacent swaps).
-    fn distance(a: &str, b: &str) -> usize {
-        let a: Vec<char> = a.chars().collect();
-        let b: Vec<char> = b.chars().collect();
-        if a.len().abs_diff(b.len()) > 2 {
-            return usize::MAX;
-        }
-        let width = b.len() + 1;
-        let mut d = vec![0usize; (a.len() + 1) * width];
-        for i in 0..=a.len() {
-            d[i * width] = i;
-        }
-        for (j, cell) in d.iter_mut().enumerate().take(width) {
-            *cell = j;
-        }
-        for i in 1..=a.len() {
-            for j in 1..=b.len() {
-                let cost = usize::from(a[i - 1] != b[j - 1]);
-                let mut best = (d[(i - 1) * width + j] + 1)
-                    .min(d[i * width + j - 1] + 1)
-                    .min(d[(i - 1) * width + j - 1] + cost);
-                if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
-                    best = best.min(d[(i - 2) * width + j - 2] + 1);
-                }
-                d[i * width + j] = best;
-            }
-        }
-        d[a.len() * width + b.len()]
-    }
-
-    #[cfg(test)]
-    mod tests {
-        use super::*;
-
-        #[test]
-        fn distance_counts_edits_and_swaps() {
-            assert_eq!(distance("read", "read"), 0);
-            assert_eq!(distance("reed", "read"), 1);
-            assert_eq!(distance("wirte", "write"), 1);
-            assert_eq!(distance("rd", "read"), 2);
-            assert_eq!(distance("r", "describe"), usize::MAX);
-        }
-
-        #[test]
-        fn suggestions() {
-            assert_eq!(
-                did_you_mean("wrte", ["read", "write"]).as_deref(),
-                Some("did you mean `write`?")
-            );
-            assert_eq!(did_you_mean("xyz", ["read", "write"]), None);
-            // Two letters away from a two-letter word is not "close".
-            assert_eq!(did_you_mean("xy", ["db"]), None);
-        }
-    }
-}

@@ -64,13 +64,16 @@
 
 mod action;
 mod error;
+mod hints;
 mod name;
 mod parser;
 mod permission;
 mod set;
+mod wire;
 
 pub use action::{Action, Actions};
-pub use error::{ErrorKind, ParsePermissionError, escape, is_hidden};
+pub use error::{ErrorKind, ParsePermissionError};
 pub use name::{DatabaseName, Names, Scope, SystemResource};
+pub use parser::parse_joined;
 pub use permission::Permission;
 pub use set::{Grants, GrantsError, PermissionSet, Resource};

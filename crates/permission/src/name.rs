@@ -8,7 +8,8 @@ use std::hash::Hash;
 use std::ops::Deref;
 use std::str::FromStr;
 
-use crate::error::{ErrorKind, ParsePermissionError, hints};
+use crate::error::{ErrorKind, ParsePermissionError, ParsingVisitor, Shown};
+use crate::hints;
 
 /// The longest database name, in bytes.
 const MAX_DATABASE_NAME_BYTES: usize = 511;
@@ -49,7 +50,7 @@ impl DatabaseName {
                 name,
                 at..at + found.len_utf8(),
                 ErrorKind::InvalidNameCharacter { found },
-                hints::name_character(found),
+                name_character_hint(found),
             ));
         }
         if name.len() > MAX_DATABASE_NAME_BYTES {
@@ -85,6 +86,15 @@ impl DatabaseName {
         } else {
             None
         }
+    }
+}
+
+/// Hint for a character a database name cannot hold.
+fn name_character_hint(found: char) -> Option<String> {
+    match found {
+        '.' => Some(hints::SHELL_GLOB.to_owned()),
+        '*' => Some("`*` stands alone and means every database; names cannot hold it".to_owned()),
+        _ => None,
     }
 }
 
@@ -130,24 +140,19 @@ impl serde::Serialize for DatabaseName {
 
 impl<'de> serde::Deserialize<'de> for DatabaseName {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        deserializer.deserialize_str(crate::error::ParsingVisitor::new(
-            "a database name",
-            |text: &str| {
-                DatabaseName::new(text).map_err(|e| {
-                    format!(
-                        "invalid database name `{}`: {}",
-                        crate::error::Shown(text),
-                        e.kind()
-                    )
-                })
-            },
-        ))
+        deserializer.deserialize_str(ParsingVisitor::new("a database name", |text: &str| {
+            DatabaseName::new(text)
+                .map_err(|e| format!("invalid database name `{}`: {}", Shown(text), e.kind()))
+        }))
     }
 }
 
 /// A system endpoint that `system` permissions cover. `Display` writes the lowercase
 /// name; `FromStr` matches case-insensitively, as the server does.
+///
+/// Upstream adds system endpoints over time: a `match` on it needs a wildcard arm.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum SystemResource {
     /// `health`: `GET /health`.
     Health,
@@ -175,6 +180,14 @@ impl SystemResource {
             SystemResource::Ready => "ready",
         }
     }
+}
+
+/// Hint for an unknown system name.
+fn system_resource_hint(found: &str) -> Option<String> {
+    if found.contains('.') {
+        return Some(hints::SHELL_GLOB.to_owned());
+    }
+    hints::did_you_mean(found, SystemResource::ALL.map(SystemResource::as_str))
 }
 
 impl fmt::Display for SystemResource {
@@ -205,7 +218,7 @@ impl FromStr for SystemResource {
                     ErrorKind::UnknownSystemResource {
                         found: s.to_owned(),
                     },
-                    hints::system_resource(s),
+                    system_resource_hint(s),
                 )
             })
     }

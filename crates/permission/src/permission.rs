@@ -1,13 +1,14 @@
-//! The `Permission` value, its string form and its wire form.
+//! The `Permission` value and its canonical string. It never calls the parser: the
+//! parser (`crate::parser`) reads the string form, `crate::wire` the wire form.
 
 use std::fmt;
-use std::str::FromStr;
 
-use serde::ser::SerializeStruct;
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 
-use crate::error::{ParsePermissionError, Shown};
-use crate::{Action, Actions, DatabaseName, Names, Scope, SystemResource};
+use crate::action::Actions;
+#[cfg(feature = "arbitrary")]
+use crate::name::Names;
+use crate::name::{DatabaseName, Scope, SystemResource};
 
 /// One permission, shaped as the grammar `RESOURCE_TYPE:RESOURCE_NAMES:ACTIONS` is:
 /// the admin permission `*:*:*`, actions on databases, or read access to system
@@ -32,6 +33,7 @@ use crate::{Action, Actions, DatabaseName, Names, Scope, SystemResource};
 /// ```
 ///
 /// [`Display`]: fmt::Display
+/// [`FromStr`]: std::str::FromStr
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum Permission {
     /// `*:*:*`: every action on every resource. Only admin tokens have it.
@@ -45,50 +47,6 @@ pub enum Permission {
     },
     /// `system:NAMES:read`: `read` is the only action on system endpoints.
     System(Scope<SystemResource>),
-}
-
-impl Permission {
-    /// The wire form the server's token endpoints carry, for serializing:
-    /// `{"resource_type":"db","resource_names":["db1"],"actions":["read"]}`, with `*`
-    /// written `["*"]` (and the admin permission's actions `["*"]`). It borrows the
-    /// permission; nothing is copied.
-    ///
-    /// ```
-    /// use influxdb3_permission::Permission;
-    ///
-    /// let p: Permission = "db:db1,db2:read,write".parse()?;
-    /// assert_eq!(
-    ///     serde_json::to_string(&p.wire())?,
-    ///     r#"{"resource_type":"db","resource_names":["db1","db2"],"actions":["read","write"]}"#
-    /// );
-    /// # Ok::<(), Box<dyn std::error::Error>>(())
-    /// ```
-    pub fn wire(&self) -> impl Serialize + '_ {
-        Wire(self)
-    }
-
-    /// Reads a permission in its wire form (with `#[serde(deserialize_with = …)]`, say),
-    /// checking each field as the string form is checked: a name that holds a `,` is one
-    /// invalid name, not two.
-    ///
-    /// ```
-    /// use influxdb3_permission::Permission;
-    ///
-    /// let json = r#"{"resource_type":"system","resource_names":["health"],"actions":["read"]}"#;
-    /// let p = Permission::deserialize_wire(&mut serde_json::Deserializer::from_str(json))?;
-    /// assert_eq!(p.to_string(), "system:health:read");
-    /// # Ok::<(), Box<dyn std::error::Error>>(())
-    /// ```
-    ///
-    /// # Errors
-    ///
-    /// The deserializer's error, with the field and value that do not check.
-    pub fn deserialize_wire<'de, D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Permission, D::Error> {
-        let wire = OwnedWire::deserialize(deserializer)?;
-        wire.check().map_err(serde::de::Error::custom)
-    }
 }
 
 impl fmt::Display for Permission {
@@ -112,157 +70,11 @@ impl fmt::Display for Permission {
     }
 }
 
-impl FromStr for Permission {
-    type Err = ParsePermissionError;
-
-    /// Parses `RESOURCE_TYPE:RESOURCE_NAMES:ACTIONS`.
-    fn from_str(s: &str) -> Result<Permission, ParsePermissionError> {
-        crate::parser::parse(s)
-    }
-}
-
 impl Serialize for Permission {
     /// As the canonical string.
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.collect_str(self)
     }
-}
-
-impl<'de> Deserialize<'de> for Permission {
-    /// From the grammar string; the error names the value, the byte span and what is
-    /// wrong.
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        deserializer.deserialize_str(crate::error::ParsingVisitor::new(
-            "a permission string such as `db:db1:read,write`",
-            |text: &str| {
-                text.parse::<Permission>().map_err(|e| {
-                    let hint = e
-                        .hint()
-                        .map(|h| format!(" (hint: {h})"))
-                        .unwrap_or_default();
-                    format!(
-                        "invalid permission `{}` at bytes {}..{}: {}{hint}",
-                        Shown(text),
-                        e.span().start,
-                        e.span().end,
-                        e.kind(),
-                    )
-                })
-            },
-        ))
-    }
-}
-
-/// The borrowing wire serializer of [`Permission::wire`].
-struct Wire<'a>(&'a Permission);
-
-impl Serialize for Wire<'_> {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        /// `["*"]`, or the names.
-        struct List<'a, T>(&'a Scope<T>);
-        impl<T: fmt::Display> Serialize for List<'_, T> {
-            fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-                match self.0 {
-                    Scope::All => s.collect_seq(["*"]),
-                    Scope::Only(names) => s.collect_seq(names.iter().map(Collected)),
-                }
-            }
-        }
-        /// A `Display` value as a JSON string.
-        struct Collected<T>(T);
-        impl<T: fmt::Display> Serialize for Collected<T> {
-            fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-                s.collect_str(&self.0)
-            }
-        }
-        let mut wire = serializer.serialize_struct("Permission", 3)?;
-        match self.0 {
-            Permission::Admin => {
-                wire.serialize_field("resource_type", "*")?;
-                wire.serialize_field("resource_names", &["*"])?;
-                wire.serialize_field("actions", &["*"])?;
-            }
-            Permission::Database { names, actions } => {
-                wire.serialize_field("resource_type", "db")?;
-                wire.serialize_field("resource_names", &List(names))?;
-                let actions: Vec<Collected<Action>> = actions.iter().map(Collected).collect();
-                wire.serialize_field("actions", &actions)?;
-            }
-            Permission::System(names) => {
-                wire.serialize_field("resource_type", "system")?;
-                wire.serialize_field("resource_names", &List(names))?;
-                wire.serialize_field("actions", &["read"])?;
-            }
-        }
-        wire.end()
-    }
-}
-
-/// The wire form as it arrives, before it is checked.
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct OwnedWire {
-    resource_type: String,
-    resource_names: Vec<String>,
-    actions: Vec<String>,
-}
-
-impl OwnedWire {
-    fn check(&self) -> Result<Permission, String> {
-        let only_star = |list: &[String]| list.len() == 1 && list[0] == "*";
-        match self.resource_type.as_str() {
-            "*" if only_star(&self.resource_names) && only_star(&self.actions) => {
-                Ok(Permission::Admin)
-            }
-            "*" => Err("the `*` resource type can only be set for an admin token".to_owned()),
-            "db" => Ok(Permission::Database {
-                names: self.scope(DatabaseName::new)?,
-                actions: self.actions(false)?,
-            }),
-            "system" => {
-                self.actions(true)?;
-                Ok(Permission::System(
-                    self.scope(str::parse::<SystemResource>)?,
-                ))
-            }
-            other => Err(format!("unknown resource type `{}`", Shown(other))),
-        }
-    }
-
-    /// `["*"]`, or names that `name` checks one by one.
-    fn scope<T: Eq + std::hash::Hash + Clone>(
-        &self,
-        name: impl Fn(&str) -> Result<T, ParsePermissionError>,
-    ) -> Result<Scope<T>, String> {
-        let names = &self.resource_names;
-        if names.len() == 1 && names[0] == "*" {
-            return Ok(Scope::All);
-        }
-        if names.iter().any(|n| n == "*") {
-            return Err("mixed wildcard (*) and resource name".to_owned());
-        }
-        let checked = names
-            .iter()
-            .map(|n| name(n).map_err(|e| invalid("resource name", &e)))
-            .collect::<Result<Vec<T>, String>>()?;
-        Names::new(checked)
-            .map(Scope::Only)
-            .ok_or_else(|| "no resource names".to_owned())
-    }
-
-    fn actions(&self, system: bool) -> Result<Actions, String> {
-        let checked = self
-            .actions
-            .iter()
-            .map(|a| Action::for_type(a, system).map_err(|e| invalid("action", &e)))
-            .collect::<Result<Vec<Action>, String>>()?;
-        Actions::new(checked).ok_or_else(|| "no actions".to_owned())
-    }
-}
-
-/// `invalid FIELD `VALUE`: WHAT`.
-fn invalid(field: &str, e: &ParsePermissionError) -> String {
-    format!("invalid {field} `{}`: {}", Shown(e.input()), e.kind())
 }
 
 #[cfg(feature = "arbitrary")]

@@ -6,7 +6,7 @@ use std::ops::Range;
 
 use influxdb3_permission::{
     Action, Actions, DatabaseName, Grants, Names, ParsePermissionError, Permission, PermissionSet,
-    Resource, Scope, SystemResource,
+    Resource, Scope, SystemResource, parse_joined,
 };
 use proptest::prelude::*;
 
@@ -436,21 +436,114 @@ fn wire_form_matches_the_http_api() {
         assert_eq!(serde_json::to_string(&p.wire()).unwrap(), json);
         assert_eq!(wire(json).unwrap(), p);
     }
-    // A wire name holding a separator is one (invalid) name, not two.
-    let err =
-        wire(r#"{"resource_type":"db","resource_names":["a,b"],"actions":["read"]}"#).unwrap_err();
-    assert!(err.contains("invalid resource name `a,b`"), "{err}");
-    for bad in [
-        r#"{"resource_type":"db","resource_names":["a","*"],"actions":["read"]}"#,
-        r#"{"resource_type":"db","resource_names":[],"actions":["read"]}"#,
-        r#"{"resource_type":"db","resource_names":["a"],"actions":[]}"#,
-        r#"{"resource_type":"db","resource_names":["a"],"actions":["*"]}"#,
-        r#"{"resource_type":"system","resource_names":["health"],"actions":["write"]}"#,
-        r#"{"resource_type":"*","resource_names":["*"],"actions":["read"]}"#,
-        r#"{"resource_type":"table","resource_names":["a"],"actions":["read"]}"#,
-    ] {
-        assert!(wire(bad).is_err(), "{bad}");
+    // The wire form is checked by the parser's checks, in the same order, and its
+    // errors are the string form's: the permission string the fields spell, the span
+    // in it. A wire name holding a separator is one (invalid) name, not two.
+    let db = |names: &str, actions: &str| {
+        format!(r#"{{"resource_type":"db","resource_names":{names},"actions":{actions}}}"#)
+    };
+    let cases = [
+        (
+            db(r#"["a,b"]"#, r#"["read"]"#),
+            "invalid permission `db:a,b:read` at bytes 4..5: invalid character `,` in database name: use letters, digits, `/`, `_` or `-`",
+        ),
+        (
+            db(r#"["a","*"]"#, r#"["read"]"#),
+            "invalid permission `db:a,*:read` at bytes 5..6: mixed wildcard (*) and resource name",
+        ),
+        (
+            db("[]", r#"["read"]"#),
+            "invalid permission `db::read` at bytes 3..3: empty resource name: expected a name or `*`",
+        ),
+        (
+            db(r#"["a"]"#, "[]"),
+            "invalid permission `db:a:` at bytes 5..5: empty action: expected `create`, `describe`, `read`, `write` or `delete`",
+        ),
+        (
+            db(r#"["a"]"#, r#"["*"]"#),
+            "invalid permission `db:a:*` at bytes 5..6: action `*` is not allowed for `db`: list the actions, from `create`, `describe`, `read`, `write` or `delete`",
+        ),
+        (
+            db(r#"["a"]"#, r#"["read:write"]"#),
+            "invalid permission `db:a:read:write` at bytes 5..15: unknown action `read:write` for `db`: expected `create`, `describe`, `read`, `write` or `delete`",
+        ),
+        (
+            r#"{"resource_type":"system","resource_names":["health"],"actions":["write"]}"#
+                .to_owned(),
+            "invalid permission `system:health:write` at bytes 14..19: unknown action `write` for `system`: expected `read` (hint: `system` permissions only grant `read`)",
+        ),
+        (
+            r#"{"resource_type":"*","resource_names":["*"],"actions":["read"]}"#.to_owned(),
+            "invalid permission `*:*:read` at bytes 4..8: `*` resource type can only be set for admin token (hint: `*:*:*` is the admin permission; for every database, write `db:*:ACTIONS`)",
+        ),
+        (
+            r#"{"resource_type":"table","resource_names":["a"],"actions":["read"]}"#.to_owned(),
+            "invalid permission `table:a:read` at bytes 0..5: unknown resource type `table`: expected `db` or `system`",
+        ),
+    ];
+    for (json, message) in cases {
+        let err = wire(&json).unwrap_err();
+        // serde_json adds where the object ends.
+        assert!(err.starts_with(message), "{json}\n{err}");
     }
+}
+
+/// The `permissions` column of `system.tokens`: canonical permissions joined by `,`,
+/// split back by the grammar.
+#[test]
+fn joined_permissions_split_by_the_grammar() {
+    let shown = |text: &str| -> Vec<String> {
+        parse_joined(text)
+            .unwrap_or_else(|e| panic!("{text}: {e}"))
+            .iter()
+            .map(ToString::to_string)
+            .collect()
+    };
+    assert_eq!(shown("*:*:*"), ["*:*:*"]);
+    assert_eq!(shown("db:a,b:read,write"), ["db:a,b:read,write"]);
+    assert_eq!(
+        shown("db:a,b:read,write,system:health:read,db:c:delete"),
+        ["db:a,b:read,write", "system:health:read", "db:c:delete"]
+    );
+    // A database may be named `db` or `system`: a type and a `:` do not by themselves
+    // start a permission, only a piece holding a `:` once the actions have begun.
+    assert_eq!(shown("db:x,db:read"), ["db:x,db:read"]);
+    assert_eq!(
+        shown("db:x,db:read,db:read:write"),
+        ["db:x,db:read", "db:read:write"]
+    );
+    assert_eq!(
+        shown("db:system,db:read,system:*:read"),
+        ["db:system,db:read", "system:*:read"]
+    );
+    assert_eq!(shown("*:*:*,db:a:read"), ["*:*:*", "db:a:read"]);
+    // Errors point into the whole column.
+    for (text, kind, span) in [
+        ("", "Empty", 0..0),
+        ("db:a:read,db:b:reed", "UnknownAction", 15..19),
+        ("db:a:read:write,db:b:read", "TooManyParts", 9..15),
+        ("db:a,db:b:read", "UnknownAction", 8..9),
+        ("db:a:read,foo", "UnknownAction", 10..13),
+        ("db:a:read,db", "UnknownAction", 10..12),
+        ("db:a:read,,db:b:read", "UnknownAction", 10..10),
+        ("db:a:read, db:b:read", "Whitespace", 10..11),
+        ("db:a:read,db:b", "MissingActions", 14..14),
+        ("db:a:read,table:b:read", "UnknownResourceType", 10..15),
+        ("db:a:read,*:*:read", "WildcardTypeNotAdmin", 14..18),
+        ("db:a:read,db:a,*:read", "MixedWildcard", 15..16),
+    ] {
+        let err = parse_joined(text).unwrap_err();
+        assert_eq!(
+            (kind_name(&err).as_str(), err.span()),
+            (kind, span),
+            "{text}"
+        );
+        assert_eq!(err.input(), text);
+    }
+    assert_eq!(
+        parse_joined("db:a:read,db:b:reed").unwrap_err().to_string(),
+        "unknown action `reed` for `db`: expected `create`, `describe`, `read`, `write` or `delete`\n  db:a:read,db:b:reed\n                 ^^^^\nhint: did you mean `read`?"
+    );
 }
 
 fn wire(json: &str) -> Result<Permission, String> {
@@ -653,8 +746,17 @@ proptest! {
         prop_assert_eq!(serde_json::from_str::<Permission>(&json).unwrap(), p);
     }
 
+    /// A list of permissions joined by `,`, as `system.tokens` shows it, splits back
+    /// into the list.
+    #[test]
+    fn joined_lists_split_back(list in prop::collection::vec(permission(), 1..8)) {
+        let joined = list.iter().map(ToString::to_string).collect::<Vec<_>>().join(",");
+        prop_assert_eq!(parse_joined(&joined).unwrap(), list);
+    }
+
     #[test]
     fn arbitrary_strings_never_panic(s in any::<String>()) {
+        let _ = parse_joined(&s);
         check_accepted(&s)?;
     }
 

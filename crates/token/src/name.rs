@@ -2,7 +2,7 @@
 
 use std::fmt;
 
-use influxdb3_permission::is_hidden;
+use influxdb3_text::is_hidden;
 
 /// The longest token name, in characters.
 pub const MAX_NAME_CHARS: usize = 256;

@@ -65,7 +65,7 @@ impl fmt::Display for InvalidPermission<'_> {
         write!(
             f,
             "`{}` at bytes {}..{}: {}",
-            influxdb3_permission::escape(text),
+            influxdb3_text::escape(text),
             e.span().start,
             e.span().end,
             e.kind()

@@ -13,7 +13,8 @@ use std::collections::{HashMap, HashSet};
 use std::fmt;
 use std::path::Path;
 
-use influxdb3_permission::{DatabaseName, Permission, Scope, escape};
+use influxdb3_permission::{DatabaseName, Permission, Scope};
+use influxdb3_text::escape;
 use influxdb3_token::{Timestamp, Token};
 use serde::Deserialize;
 use serde::de::{Deserializer, MapAccess, Visitor};

@@ -915,7 +915,7 @@ fn check_name<E: de::Error>(name: &str) -> Result<(), E> {
     if name.chars().any(char::is_control) {
         return Err(E::custom(format_args!(
             "token name `{}` holds a control character",
-            influxdb3_permission::escape(name)
+            influxdb3_text::escape(name)
         )));
     }
     Ok(())
@@ -1169,7 +1169,7 @@ impl<'de> Deserialize<'de> for TokenList<'de> {
                     {
                         return Err(de::Error::custom(format_args!(
                             "token {n} is named `{}` like token {}: token names are unique in a file",
-                            influxdb3_permission::escape(entry.name()),
+                            influxdb3_text::escape(entry.name()),
                             first + 1
                         )));
                     }
@@ -1179,9 +1179,9 @@ impl<'de> Deserialize<'de> for TokenList<'de> {
                     {
                         return Err(de::Error::custom(format_args!(
                             "token {n} (`{}`) has the same token value as token {} (`{}`)",
-                            influxdb3_permission::escape(entry.name()),
+                            influxdb3_text::escape(entry.name()),
                             first + 1,
-                            influxdb3_permission::escape(tokens[first].name())
+                            influxdb3_text::escape(tokens[first].name())
                         )));
                     }
                     tokens.push(entry);
@@ -1236,7 +1236,7 @@ impl<'de> Deserialize<'de> for DatabaseList {
                     names.push(DatabaseName::new(&name).map_err(|e| {
                         de::Error::custom(format_args!(
                             "invalid database name `{}` in `create_databases`: {}",
-                            influxdb3_permission::escape(&name),
+                            influxdb3_text::escape(&name),
                             e.kind()
                         ))
                     })?);
