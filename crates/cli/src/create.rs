@@ -2,46 +2,22 @@
 //! executor on the tokens file or the server, the report rendered.
 
 use std::path::PathBuf;
-use std::time::Duration;
 
 use clap::ArgMatches;
 use influxdb3_permission::{DatabaseName, Grants};
-use influxdb3_provision::{
-    Action as Did, Cause, ExecuteOptions, Executed, IfExists, NewToken, Plan, Policy, StoreError,
-    execute,
-};
-use influxdb3_token::{Expiry, Timestamp, TokenName};
+use influxdb3_provision::{Action as Did, ExecuteOptions, Executed, NewToken, Plan, execute};
+use influxdb3_token::{Timestamp, TokenName};
 use influxdb3_token_client::{ServerStore, TokenRequest};
 use influxdb3_tokenfile::FileStore;
 
 use crate::args::{CreateFormat, CreateToken, DeleteToken, Format};
-use crate::error::{Action, CliError, Exit, Kind, chain};
-use crate::options::{self, Combination, Online};
+use crate::error::{Action, CliError};
+use crate::options::{self, Ask, Combination, Target};
 use crate::output::{self, Outcome};
 use crate::quote::{quote, quote_path};
-use crate::render::Paint;
 use crate::report::{self, DryRun, Minted, Report};
 
 mod admin;
-
-/// Where a new token goes.
-pub(crate) enum Target {
-    Online(Online),
-    Offline {
-        output_file: PathBuf,
-        create_databases: Vec<DatabaseName>,
-        lock_timeout: Duration,
-    },
-}
-
-/// What to make, how, and where.
-pub(crate) struct Ask {
-    expiry: Expiry,
-    if_exists: IfExists,
-    dry_run: bool,
-    format: CreateFormat,
-    policy: Policy,
-}
 
 /// `influxdb3 create token`.
 pub(crate) fn create(args: CreateToken, m: &ArgMatches) -> Result<Outcome, CliError> {
@@ -185,7 +161,8 @@ fn permission_token(
     };
     let mut warnings = report::uncreatable(grants, creates);
     let token = NewToken::new(name.clone(), grants.clone(), ask.expiry, now);
-    let plan = Plan::create(token, ask.if_exists, &ask.policy).map_err(|e| plan_error(&e))?;
+    let plan =
+        Plan::create(token, ask.if_exists, &ask.policy).map_err(|e| CliError::from_plan(&e))?;
     let report = match target {
         Target::Offline {
             output_file,
@@ -210,7 +187,10 @@ fn permission_token(
                 report, secrets, ..
             } = executed;
             if let Some(failed) = report.failed {
-                return Err(store_error(&failed.cause, CliError::from_file_store));
+                return Err(CliError::from_step(
+                    &failed.cause,
+                    CliError::from_file_store,
+                ));
             }
             let action = report.done.first().map_or(Did::Exists, |d| d.action);
             if ask.dry_run {
@@ -240,14 +220,14 @@ fn permission_token(
             let request = TokenRequest::Create {
                 name,
                 grants,
-                lifetime: lifetime(ask.expiry)?,
+                lifetime: options::lifetime(ask.expiry)?,
             };
             if ask.dry_run {
                 warnings.extend(online.warnings.iter().cloned());
-                return dry_request(&online, &request, name.as_str(), warnings, ask.format);
+                return report::dry_request(&online, &request, name.as_str(), warnings, ask.format);
             }
             warnings.extend(online.warnings.iter().cloned());
-            show(&mut warnings);
+            output::warn_all(&mut warnings);
             let mut store = ServerStore::new(&online.client);
             let Executed {
                 report, secrets, ..
@@ -258,7 +238,7 @@ fn permission_token(
                 &mut |_| Ok(()),
             );
             if let Some(failed) = report.failed {
-                return Err(store_error(&failed.cause, |e| {
+                return Err(CliError::from_step(&failed.cause, |e| {
                     online.error(e, Action::Create, name.as_str())
                 }));
             }
@@ -271,7 +251,7 @@ fn permission_token(
             }
         }
     };
-    Ok(finish(&report, ask.format, warnings))
+    Ok(report::outcome(&report, ask.format, warnings))
 }
 
 /// `influxdb3 delete token`: a plan of one deletion, confirmed, on the server.
@@ -283,11 +263,11 @@ pub(crate) fn delete(args: DeleteToken, m: &ArgMatches) -> Result<Outcome, CliEr
         Format::Text => CreateFormat::Text,
     };
     let plan = Plan::delete(name.as_str(), !args.yes, Timestamp::now()).map_err(|e| {
-        plan_error(&e).hint("the operator token is replaced with `influxdb3 create token --admin --regenerate`, never deleted")
+        CliError::from_plan(&e).hint("the operator token is replaced with `influxdb3 create token --admin --regenerate`, never deleted")
     })?;
     let mut warnings = online.warnings.clone();
     if args.dry_run {
-        return dry_request(
+        return report::dry_request(
             &online,
             &TokenRequest::Delete { name: &name },
             name.as_str(),
@@ -308,7 +288,7 @@ pub(crate) fn delete(args: DeleteToken, m: &ArgMatches) -> Result<Outcome, CliEr
     } else {
         plan
     };
-    show(&mut warnings);
+    output::warn_all(&mut warnings);
     let executed = execute(
         &plan,
         &mut ServerStore::new(&online.client),
@@ -316,130 +296,13 @@ pub(crate) fn delete(args: DeleteToken, m: &ArgMatches) -> Result<Outcome, CliEr
         &mut |_| Ok(()),
     );
     if let Some(failed) = executed.report.failed {
-        return Err(store_error(&failed.cause, |e| {
+        return Err(CliError::from_step(&failed.cause, |e| {
             online.error(e, Action::Delete, name.as_str())
         }));
     }
-    Ok(finish(
+    Ok(report::outcome(
         &Report::Deleted(name.as_str().to_owned()),
         format,
         Vec::new(),
     ))
-}
-
-/// A dry run against a server: the request that would be sent.
-pub(crate) fn dry_request(
-    online: &Online,
-    request: &TokenRequest<'_>,
-    name: &str,
-    warnings: Vec<String>,
-    format: CreateFormat,
-) -> Result<Outcome, CliError> {
-    let action = match request {
-        TokenRequest::Delete { .. } => Action::Delete,
-        TokenRequest::Regenerate => Action::Regenerate,
-        _ => Action::Create,
-    };
-    let prepared = online
-        .client
-        .prepare(request)
-        .map_err(|e| online.error(&e, action, name))?;
-    Ok(finish(
-        &Report::DryRun(DryRun::Request(prepared)),
-        format,
-        warnings,
-    ))
-}
-
-/// How long a token made now lives, for a server.
-pub(crate) fn lifetime(expiry: Expiry) -> Result<Option<influxdb3_token::Lifetime>, CliError> {
-    expiry
-        .lifetime(Timestamp::now())
-        .map_err(|e| CliError::usage(format!("invalid expiry: {e}")).kind(Kind::InvalidExpiry))
-}
-
-/// Warnings that must show before a request is sent (it may take a while, or fail).
-pub(crate) fn show(warnings: &mut Vec<String>) {
-    for w in warnings.drain(..) {
-        output::warn(&w);
-    }
-}
-
-/// A plan the rules refuse.
-pub(crate) fn plan_error(e: &influxdb3_provision::PlanError) -> CliError {
-    use influxdb3_provision::PlanError;
-    let err = CliError::usage(chain(e)).caused_by(e.clone());
-    match e {
-        PlanError::Expiry { .. } => err.kind(Kind::InvalidExpiry),
-        PlanError::ExpiryPolicy { lifetime, max, .. } => CliError::usage(format!(
-            "{}, and --max-expiry (INFLUXDB3_MAX_EXPIRY) allows at most {max}",
-            lifetime.map_or_else(
-                || "the token would never expire".to_owned(),
-                |l| format!("the token would live {l}")
-            )
-        ))
-        .kind(Kind::ExpiryPolicy)
-        .hint(format!("give --expiry {max} or less")),
-        PlanError::Reserved => err
-            .kind(Kind::ReservedName)
-            .hint("choose another --name; admin tokens are made with --admin"),
-        PlanError::Operator { .. } => err.kind(Kind::OperatorToken),
-        PlanError::Unsupported { .. } => err.kind(Kind::Unsupported),
-        _ => err,
-    }
-}
-
-/// The error of a step that failed: the store's (told apart by `store`), or the
-/// observer's.
-pub(crate) fn store_error<E: StoreError>(
-    cause: &Cause<E>,
-    store: impl FnOnce(&E) -> CliError,
-) -> CliError {
-    match cause {
-        Cause::Store(e) => store(e),
-        Cause::NotConfirmed => CliError::usage("the plan needs a confirmation it was not given")
-            .kind(Kind::ConfirmationNeeded)
-            .hint("pass --yes to go ahead without asking"),
-        other => CliError::new(Exit::Failure, Kind::Io, chain(other)),
-    }
-}
-
-/// What a token command prints, and the error to report if stdout cannot take it.
-pub(crate) fn finish(report: &Report, format: CreateFormat, warnings: Vec<String>) -> Outcome {
-    let unshown = unshown(report);
-    Outcome {
-        stdout: report::stdout(report, format, Paint::On).unwrap_or_default(),
-        note: report::note(report),
-        warnings,
-        code: 0,
-        unshown,
-    }
-}
-
-/// A token was made but its secret could not be written to stdout.
-fn unshown(report: &Report) -> Option<CliError> {
-    let Report::Minted(m) = report else {
-        return None;
-    };
-    let name = quote(&m.name);
-    let (message, hint) = match &m.output_file {
-        Some(path) => (
-            format!(
-                "token {name} was saved to {}, but it could not be shown (stdout failed)",
-                quote_path(path)
-            ),
-            format!(
-                "nobody has seen its secret: remove the entry named {name} from the file, and create it again"
-            ),
-        ),
-        None => (
-            format!(
-                "token {name} was created on the server, but it could not be shown (stdout failed)"
-            ),
-            format!(
-                "token {name} now exists on the server and nobody has its secret: delete it with `influxdb3 delete token --token-name {name}` and create it again"
-            ),
-        ),
-    };
-    Some(CliError::new(Exit::Failure, Kind::Stdout, message).hint(hint))
 }

@@ -21,14 +21,12 @@ use std::ops::Range;
 
 use annotate_snippets::renderer::DEFAULT_LINE_NUM_STYLE;
 use annotate_snippets::{AnnotationKind, Group, Level, Renderer, Snippet};
-use influxdb3_permission::{ErrorKind, ParsePermissionError};
 use influxdb3_text::{Diagnostic, Kind, Severity, write_escaped};
 use influxdb3_token::{PREFIX, mask_token_shaped, token_shaped_runs};
 use serde_json::{Value, json};
 
-use crate::error::CliError;
-use crate::quote;
-use crate::render::{self, Paint};
+use crate::paint::Paint;
+use crate::quote::{self, line};
 
 /// Columns of the source line shown before the span, at most.
 const BEFORE: usize = 40;
@@ -41,81 +39,6 @@ const READ: usize = 2048;
 /// `error` in bold red and `warning` in bold yellow, as [`Paint`] shows them elsewhere.
 const ERROR_STYLE: anstyle::Style = anstyle::AnsiColor::Red.on_default().bold();
 const WARNING_STYLE: anstyle::Style = anstyle::AnsiColor::Yellow.on_default().bold();
-
-/// A diagnostic's kind reduced to what is shown, its code and severity, so that a
-/// [`CliError`] can carry a diagnostic of any crate.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) struct AnyKind {
-    code: &'static str,
-    severity: Severity,
-}
-
-impl Kind for AnyKind {
-    fn code(&self) -> &'static str {
-        self.code
-    }
-
-    fn severity(&self) -> Severity {
-        self.severity
-    }
-}
-
-/// `d` with its kind reduced to an [`AnyKind`].
-pub(crate) fn erase<K: Kind>(d: Diagnostic<K>) -> Diagnostic<AnyKind> {
-    d.map_kind(|k| AnyKind {
-        code: k.code(),
-        severity: k.severity(),
-    })
-}
-
-/// The grammar's kind of error as a diagnostic's kind, all under the one code
-/// `invalid-permission` (the CLI's `invalid_permission`), whichever the variant.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) struct PermissionKind(pub(crate) ErrorKind);
-
-impl Kind for PermissionKind {
-    fn code(&self) -> &'static str {
-        "invalid-permission"
-    }
-}
-
-/// A permission the grammar refused, as a diagnostic pointing into the value of
-/// `flag`.
-pub(crate) fn permission(flag: &str, e: &ParsePermissionError) -> Diagnostic<PermissionKind> {
-    let d = Diagnostic::new(
-        flag,
-        e.input(),
-        e.span(),
-        PermissionKind(e.kind().clone()),
-        e.kind().to_string(),
-    );
-    match e.hint() {
-        Some(hint) => d.with_hint(hint),
-        None => d,
-    }
-}
-
-/// A bad `flag` value as a usage error, drawn by [`render`] (and [`json`] inside its
-/// JSON form).
-pub(crate) fn permission_error(flag: &str, e: &ParsePermissionError) -> CliError {
-    let d = permission(flag, e);
-    let message = format!("invalid {flag}: {}", mask_token_shaped(d.message()));
-    let mut err = CliError::from_diagnostic(d).kind(crate::error::Kind::InvalidPermission);
-    err.message = message;
-    err
-}
-
-impl CliError {
-    /// A usage error that points into its source: drawn as the diagnostic `d` (its
-    /// message, place, source line and hint); a hint given to the error afterwards is
-    /// shown after the diagnostic's own.
-    pub(crate) fn from_diagnostic<K: Kind>(d: Diagnostic<K>) -> CliError {
-        let mut err = CliError::usage(mask_token_shaped(&d.to_string()).into_owned());
-        err.hint = d.hint().map(|h| mask_token_shaped(h).into_owned());
-        err.diagnostic = Some(Box::new(erase(d)));
-        err
-    }
-}
 
 /// `d` as stderr shows it: `SEVERITY[CODE]: MESSAGE`, the place as `--> ORIGIN:LINE:COLUMN`,
 /// the source line in a gutter with a caret under the span, and `hint: HINT`. A
@@ -134,9 +57,9 @@ pub(crate) fn render<K: Kind>(d: &Diagnostic<K>, paint: Paint) -> String {
         Paint::Off => Renderer::plain(),
     };
     let title = level
-        .primary_title(render::line(&mask_token_shaped(d.message())))
+        .primary_title(line(&mask_token_shaped(d.message())))
         .id(d.kind().code());
-    let origin = render::line(&mask_token_shaped(d.origin()));
+    let origin = line(&mask_token_shaped(d.origin()));
     let (drawn, place, gutter) = match (d.line_at(), d.span(), d.location()) {
         (Some((offset, line)), Some(span), Some(at)) => {
             let shown = excerpt(line, span.start - offset..span.end - offset, true);
@@ -165,12 +88,7 @@ pub(crate) fn render<K: Kind>(d: &Diagnostic<K>, paint: Paint) -> String {
         out.push('\n');
     }
     if let Some(hint) = d.hint() {
-        let _ = writeln!(
-            out,
-            "{}: {}",
-            paint.hint(),
-            render::line(&mask_token_shaped(hint))
-        );
+        let _ = writeln!(out, "{}: {}", paint.hint(), line(&mask_token_shaped(hint)));
     }
     out
 }

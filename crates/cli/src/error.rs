@@ -4,15 +4,14 @@
 
 mod client;
 mod file;
+mod plan;
 
 use std::fmt;
 use std::process::ExitCode;
 
-pub(crate) use client::{Action, Request};
-
-use influxdb3_text::Diagnostic;
-
-use crate::diagnostic::AnyKind;
+use influxdb3_permission::ParsePermissionError;
+use influxdb3_text::{AnyKind, Diagnostic};
+use influxdb3_token::mask_token_shaped;
 
 /// The exit codes, as `--help` and the README document them.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -174,22 +173,10 @@ pub struct CliError {
     pub(crate) kind: Kind,
     pub(crate) message: String,
     pub(crate) hint: Option<String>,
-    /// Where in an input the error is (a permission's).
-    pub(crate) at: Option<Box<At>>,
     pub(crate) source: Option<Box<dyn std::error::Error + Send + Sync>>,
     /// The error as a diagnostic pointing into its source, drawn by
     /// `diagnostic::render` in place of the lines above.
     pub(crate) diagnostic: Option<Box<Diagnostic<AnyKind>>>,
-}
-
-/// The input that failed and where: for the lines under the message, and for the JSON
-/// form of the error.
-#[derive(Debug, Clone)]
-pub(crate) struct At {
-    /// The lines that show the input, with a caret line under the bad part.
-    pub(crate) snippet: String,
-    pub(crate) input: String,
-    pub(crate) span: std::ops::Range<usize>,
 }
 
 impl CliError {
@@ -199,7 +186,6 @@ impl CliError {
             kind,
             message: message.into(),
             hint: None,
-            at: None,
             source: None,
             diagnostic: None,
         }
@@ -231,29 +217,43 @@ impl CliError {
         self
     }
 
-    /// A bad `--permission` value, with the grammar's snippet under the flag.
-    pub(crate) fn permission(
-        flag: &str,
-        e: &influxdb3_permission::ParsePermissionError,
-    ) -> CliError {
-        let mut err =
-            CliError::usage(format!("invalid {flag}: {}", e.kind())).kind(Kind::InvalidPermission);
-        // The grammar's renderer, with the flag as label: the message line is ours, the
-        // input and carets under it are the renderer's, the hint is its own field.
-        let rendered = e.render(Some(flag)).to_string();
-        err.hint = e.hint().map(str::to_owned);
-        err.at = Some(Box::new(At {
-            snippet: rendered
-                .lines()
-                .skip(1)
-                .take(2)
-                .collect::<Vec<_>>()
-                .join("\n"),
-            input: e.input().to_owned(),
-            span: e.span(),
-        }));
+    /// A bad `flag` value (a permission), drawn as its diagnostic.
+    pub(crate) fn permission(flag: &str, e: &ParsePermissionError) -> CliError {
+        let d = e.diagnostic(flag);
+        let message = format!("invalid {flag}: {}", mask_token_shaped(d.message()));
+        let mut err = CliError::from_diagnostic(d).kind(Kind::InvalidPermission);
+        err.message = message;
         err
     }
+
+    /// A usage error that points into its source: drawn as the diagnostic `d` (its
+    /// message, place, source line and hint); a hint given to the error afterwards is
+    /// shown after the diagnostic's own.
+    pub(crate) fn from_diagnostic<K: influxdb3_text::Kind>(d: Diagnostic<K>) -> CliError {
+        let mut err = CliError::usage(mask_token_shaped(&d.to_string()).into_owned());
+        err.hint = d.hint().map(|h| mask_token_shaped(h).into_owned());
+        err.diagnostic = Some(Box::new(d.erase()));
+        err
+    }
+}
+
+/// What a request asked, for the hints about its failure.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Request<'a> {
+    pub(crate) action: Action,
+    pub(crate) name: &'a str,
+    pub(crate) host: &'a str,
+    pub(crate) https: bool,
+    pub(crate) had_token: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Action {
+    Create,
+    Delete,
+    Regenerate,
+    /// Reading the server's tokens (`show tokens`), which changes nothing.
+    List,
 }
 
 /// An error and its causes, joined by `: `.

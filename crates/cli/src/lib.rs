@@ -17,6 +17,7 @@ mod error;
 mod man;
 mod options;
 mod output;
+mod paint;
 mod quote;
 mod render;
 mod report;
@@ -218,7 +219,7 @@ pub mod fuzzing {
     /// valid there.
     pub fn message(what: u8, text: &str) -> Option<String> {
         let err = match what % 4 {
-            0 => crate::diagnostic::permission_error(
+            0 => CliError::permission(
                 "--permission",
                 &text.parse::<influxdb3_permission::Permission>().err()?,
             ),

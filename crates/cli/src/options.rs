@@ -12,7 +12,7 @@ use influxdb3_token::{Expiry, Lifetime, Timestamp, Token, TokenName};
 use influxdb3_token_client::{Client, ClientError, DEFAULT_HOST, HostUrl};
 use influxdb3_tokenfile::WriteOptions;
 
-use crate::args::Server;
+use crate::args::{CreateFormat, Server};
 use crate::error::{Action, CliError, Kind, Request, chain};
 use crate::quote::{quote, quote_path};
 
@@ -245,7 +245,7 @@ pub(crate) fn combinations(c: &Combination) -> Result<(), CliError> {
 /// A `--permission` value, with the grammar's error rendered under the flag.
 pub(crate) fn parse_permission(text: &str) -> Result<Permission, CliError> {
     text.parse::<Permission>()
-        .map_err(|e| crate::diagnostic::permission_error("--permission", &e))
+        .map_err(|e| CliError::permission("--permission", &e))
 }
 
 /// The `--permission` values as a permission token's grants.
@@ -459,4 +459,30 @@ pub(crate) fn online(server: Server, m: &ArgMatches) -> Result<Online, CliError>
         had_token,
         warnings,
     })
+}
+
+/// Where a new token goes.
+pub(crate) enum Target {
+    Online(Online),
+    Offline {
+        output_file: PathBuf,
+        create_databases: Vec<DatabaseName>,
+        lock_timeout: Duration,
+    },
+}
+
+/// What to make, how, and where.
+pub(crate) struct Ask {
+    pub(crate) expiry: Expiry,
+    pub(crate) if_exists: IfExists,
+    pub(crate) dry_run: bool,
+    pub(crate) format: CreateFormat,
+    pub(crate) policy: Policy,
+}
+
+/// How long a token made now lives, for a server.
+pub(crate) fn lifetime(expiry: Expiry) -> Result<Option<influxdb3_token::Lifetime>, CliError> {
+    expiry
+        .lifetime(Timestamp::now())
+        .map_err(|e| CliError::usage(format!("invalid expiry: {e}")).kind(Kind::InvalidExpiry))
 }

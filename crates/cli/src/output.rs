@@ -54,9 +54,16 @@ pub(crate) fn error(e: &CliError) {
     }
 }
 
+/// Warnings that must show before a request is sent (it may take a while, or fail).
+pub(crate) fn warn_all(warnings: &mut Vec<String>) {
+    for w in warnings.drain(..) {
+        warn(&w);
+    }
+}
+
 /// A question on stderr, without a newline.
 pub(crate) fn prompt(question: &str) {
-    stderr(&render::line(question));
+    stderr(&crate::quote::line(question));
 }
 
 /// Writes `text` to stdout (styling stripped where colour is off).

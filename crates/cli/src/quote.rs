@@ -121,6 +121,11 @@ pub(crate) fn escape_json(json: &str) -> String {
     out
 }
 
+/// One line of a message: escaped, and cut at [`MAX_LINE`] characters.
+pub(crate) fn line(text: &str) -> String {
+    elide(&escape(text), MAX_LINE)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

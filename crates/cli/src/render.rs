@@ -6,61 +6,8 @@
 use std::fmt::Write as _;
 
 use crate::error::CliError;
-use crate::quote::{MAX_LINE, elide, escape, escape_json};
-
-/// ANSI styling for the labels, when the stream shows colour. anstream strips it
-/// again where colour is off (`NO_COLOR`, `CLICOLOR=0`, `TERM=dumb`, not a terminal).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum Paint {
-    /// Plain text.
-    Off,
-    /// Labels styled.
-    On,
-}
-
-impl Paint {
-    fn label(self, style: anstyle::Style, text: &str) -> String {
-        match self {
-            Paint::On => format!("{style}{text}{style:#}"),
-            Paint::Off => text.to_owned(),
-        }
-    }
-
-    /// `error` in bold red.
-    pub(crate) fn error(self) -> String {
-        self.label(anstyle::AnsiColor::Red.on_default().bold(), "error")
-    }
-
-    /// `warning` in bold yellow.
-    pub(crate) fn warning(self) -> String {
-        self.label(anstyle::AnsiColor::Yellow.on_default().bold(), "warning")
-    }
-
-    /// `note` in bold.
-    pub(crate) fn note(self) -> String {
-        self.label(anstyle::Style::new().bold(), "note")
-    }
-
-    /// `hint` in bold cyan.
-    pub(crate) fn hint(self) -> String {
-        self.label(anstyle::AnsiColor::Cyan.on_default().bold(), "hint")
-    }
-
-    /// A success line in bold green.
-    pub(crate) fn success(self, text: &str) -> String {
-        self.label(anstyle::AnsiColor::Green.on_default().bold(), text)
-    }
-
-    /// `IMPORTANT:` in bold yellow.
-    pub(crate) fn important(self, text: &str) -> String {
-        self.label(anstyle::AnsiColor::Yellow.on_default().bold(), text)
-    }
-}
-
-/// One line of a message: escaped, and cut at [`MAX_LINE`] characters.
-pub(crate) fn line(text: &str) -> String {
-    elide(&escape(text), MAX_LINE)
-}
+pub(crate) use crate::paint::Paint;
+use crate::quote::{MAX_LINE, elide, escape_json, line};
 
 /// An error as stderr shows it: `error: MESSAGE`, the snippet lines, `hint: HINT`; an
 /// error that points into its source as its diagnostic shows it.
@@ -73,12 +20,6 @@ pub(crate) fn error(e: &CliError, paint: Paint) -> String {
         return out;
     }
     let mut out = format!("{}: {}\n", paint.error(), line(&e.message));
-    if let Some(at) = &e.at {
-        for l in at.snippet.lines() {
-            out.push_str(&line(l));
-            out.push('\n');
-        }
-    }
     if let Some(hint) = &e.hint {
         let _ = writeln!(out, "{}: {}", paint.hint(), line(hint));
     }
@@ -113,13 +54,9 @@ pub(crate) fn json_line(key: &str, text: &str) -> String {
 /// `diagnostic::json` for an error that points into its source, else `null`.
 pub(crate) fn error_json(e: &CliError) -> String {
     let diagnostic = e.diagnostic.as_deref().map(crate::diagnostic::json);
-    let (span, input) = match (&diagnostic, &e.at) {
-        (Some(d), _) => (d["span"].clone(), d["input"].clone()),
-        (None, Some(at)) => (
-            serde_json::json!([at.span.start, at.span.end]),
-            serde_json::json!(at.input),
-        ),
-        (None, None) => (serde_json::Value::Null, serde_json::Value::Null),
+    let (span, input) = match &diagnostic {
+        Some(d) => (d["span"].clone(), d["input"].clone()),
+        None => (serde_json::Value::Null, serde_json::Value::Null),
     };
     let value = serde_json::json!({
         "error": {

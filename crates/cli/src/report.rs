@@ -8,15 +8,17 @@ use std::path::{Path, PathBuf};
 use influxdb3_permission::{DatabaseName, Grants, Permission, Scope};
 use influxdb3_provision::Done;
 use influxdb3_token::{Token, TokenHash};
-use influxdb3_token_client::PreparedRequest;
+use influxdb3_token_client::{PreparedRequest, TokenRequest};
 use influxdb3_tokenfile::Finding;
 use serde_json::{Value, json};
 
 use crate::args::CreateFormat;
-use crate::error::{CliError, Exit, Kind};
+use crate::error::{Action, CliError, Exit, Kind};
+use crate::options::Online;
 use crate::output;
+use crate::output::Outcome;
+use crate::paint::Paint;
 use crate::quote::{escape, escape_json, escape_lines, quote, quote_list, quote_path};
-use crate::render::Paint;
 
 /// What a token command has to say.
 pub(crate) enum Report {
@@ -366,4 +368,68 @@ fn json(report: &Report) -> String {
     let mut out = serde_json::to_string_pretty(&value).unwrap_or_default();
     out.push('\n');
     out
+}
+
+/// A dry run against a server: the request that would be sent.
+pub(crate) fn dry_request(
+    online: &Online,
+    request: &TokenRequest<'_>,
+    name: &str,
+    warnings: Vec<String>,
+    format: CreateFormat,
+) -> Result<Outcome, CliError> {
+    let action = match request {
+        TokenRequest::Delete { .. } => Action::Delete,
+        TokenRequest::Regenerate => Action::Regenerate,
+        _ => Action::Create,
+    };
+    let prepared = online
+        .client
+        .prepare(request)
+        .map_err(|e| online.error(&e, action, name))?;
+    Ok(outcome(
+        &Report::DryRun(DryRun::Request(prepared)),
+        format,
+        warnings,
+    ))
+}
+
+/// What a token command prints, and the error to report if stdout cannot take it.
+pub(crate) fn outcome(report: &Report, format: CreateFormat, warnings: Vec<String>) -> Outcome {
+    let unshown = unshown(report);
+    Outcome {
+        stdout: stdout(report, format, Paint::On).unwrap_or_default(),
+        note: note(report),
+        warnings,
+        code: 0,
+        unshown,
+    }
+}
+
+/// A token was made but its secret could not be written to stdout.
+fn unshown(report: &Report) -> Option<CliError> {
+    let Report::Minted(m) = report else {
+        return None;
+    };
+    let name = quote(&m.name);
+    let (message, hint) = match &m.output_file {
+        Some(path) => (
+            format!(
+                "token {name} was saved to {}, but it could not be shown (stdout failed)",
+                quote_path(path)
+            ),
+            format!(
+                "nobody has seen its secret: remove the entry named {name} from the file, and create it again"
+            ),
+        ),
+        None => (
+            format!(
+                "token {name} was created on the server, but it could not be shown (stdout failed)"
+            ),
+            format!(
+                "token {name} now exists on the server and nobody has its secret: delete it with `influxdb3 delete token --token-name {name}` and create it again"
+            ),
+        ),
+    };
+    Some(CliError::new(Exit::Failure, Kind::Stdout, message).hint(hint))
 }

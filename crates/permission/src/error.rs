@@ -291,6 +291,31 @@ impl ParsePermissionError {
         self.hint.as_deref()
     }
 
+    /// This error as a diagnostic of the text it read, which came from `origin` (a
+    /// flag's name, a file's path): for a caller that shows every problem that points
+    /// into text alike. Its code is `invalid-permission`.
+    ///
+    /// ```
+    /// use influxdb3_permission::Permission;
+    ///
+    /// let err = "db:a,*:read".parse::<Permission>().unwrap_err();
+    /// let d = err.diagnostic("--permission");
+    /// assert_eq!(d.to_string(), "--permission:1:6: mixed wildcard (*) and resource name");
+    /// ```
+    pub fn diagnostic(&self, origin: &str) -> influxdb3_text::Diagnostic<ErrorKind> {
+        let d = influxdb3_text::Diagnostic::new(
+            origin,
+            self.input.as_str(),
+            self.span.clone(),
+            self.kind.clone(),
+            self.kind.to_string(),
+        );
+        match &self.hint {
+            Some(hint) => d.with_hint(hint.as_str()),
+            None => d,
+        }
+    }
+
     /// The message, the input with a caret line under the span, and the hint, as
     /// `Display` shows them; with `label` (a flag's name, say) in front of the input.
     ///
@@ -399,3 +424,10 @@ impl fmt::Display for ParsePermissionError {
 }
 
 impl std::error::Error for ParsePermissionError {}
+
+impl influxdb3_text::Kind for ErrorKind {
+    /// `invalid-permission`, whatever the kind.
+    fn code(&self) -> &'static str {
+        "invalid-permission"
+    }
+}

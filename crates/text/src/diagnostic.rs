@@ -44,6 +44,24 @@ pub trait Kind: fmt::Debug {
     }
 }
 
+/// Any crate's kind reduced to what is shown of it, its code and severity: for a list
+/// that holds the diagnostics of several crates ([`Diagnostic::erase`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct AnyKind {
+    code: &'static str,
+    severity: Severity,
+}
+
+impl Kind for AnyKind {
+    fn code(&self) -> &'static str {
+        self.code
+    }
+
+    fn severity(&self) -> Severity {
+        self.severity
+    }
+}
+
 /// A 1-based line and column (in characters) of a place in a source text.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct Location {
@@ -140,6 +158,14 @@ impl<K: Kind> Diagnostic<K> {
             message: self.message,
             hint: self.hint,
         }
+    }
+
+    /// This diagnostic with its kind reduced to its code and severity.
+    pub fn erase(self) -> Diagnostic<AnyKind> {
+        self.map_kind(|k| AnyKind {
+            code: k.code(),
+            severity: k.severity(),
+        })
     }
 
     /// Where the text came from: a file's path, a flag's name.

@@ -4,7 +4,7 @@ use std::path::PathBuf;
 
 use clap::{Args, Subcommand, ValueHint};
 
-use super::{CreateFormat, Format, Server};
+use super::shared::{CreateFormat, Format, Server};
 
 const TOKENS_EXIT: &str = "Exit codes: 0 success, 1 other failure, 2 usage or invalid input, 3 name already taken or merge conflict, 6 unusable tokens file.";
 

@@ -11,9 +11,9 @@ use influxdb3_token::{Expiry, Timestamp, Token, TokenName};
 use influxdb3_token_client::{ClientError, TokenRequest};
 use influxdb3_tokenfile::{AdminTokenFile, TokenFileError};
 
-use super::{Ask, Target, dry_request, finish, lifetime, plan_error, show};
 use crate::error::{Action, CliError, Exit, Kind, chain};
-use crate::options;
+use crate::options::{self, Ask, Target};
+use crate::output;
 use crate::output::Outcome;
 use crate::quote::quote_path;
 use crate::report::{self, DryRun, Minted, Report};
@@ -37,7 +37,7 @@ pub(super) fn admin_token(
     let shown_name = name.as_ref().map_or("_admin", TokenName::as_str);
     ask.policy
         .check_expiry(shown_name, effective, now)
-        .map_err(|e| plan_error(&e))?;
+        .map_err(|e| CliError::from_plan(&e))?;
     let shown = vec![Permission::Admin.to_string()];
     let online = match target {
         Target::Online(online) => online,
@@ -60,7 +60,7 @@ pub(super) fn admin_token(
     } else if let Some(name) = &name {
         TokenRequest::NamedAdmin {
             name,
-            lifetime: lifetime(ask.expiry)?,
+            lifetime: options::lifetime(ask.expiry)?,
         }
     } else {
         TokenRequest::Admin
@@ -71,9 +71,9 @@ pub(super) fn admin_token(
         Action::Create
     };
     if ask.dry_run {
-        return dry_request(&online, &request, shown_name, warnings, ask.format);
+        return report::dry_request(&online, &request, shown_name, warnings, ask.format);
     }
-    show(&mut warnings);
+    output::warn_all(&mut warnings);
     let result = match &request {
         TokenRequest::NamedAdmin { name, lifetime } => {
             online.client.create_named_admin_token(name, *lifetime)
@@ -95,7 +95,7 @@ pub(super) fn admin_token(
         },
         Err(e) => return Err(online.error(&e, action, shown_name)),
     };
-    Ok(finish(&report, ask.format, Vec::new()))
+    Ok(report::outcome(&report, ask.format, Vec::new()))
 }
 
 /// `create token --admin --offline`: an admin token file, replaced.
@@ -131,7 +131,7 @@ fn admin_file(
                 place: quote_path(output_file),
             }
         };
-        return Ok(finish(&report, ask.format, Vec::new()));
+        return Ok(report::outcome(&report, ask.format, Vec::new()));
     }
     let written = file
         .write(
@@ -140,12 +140,12 @@ fn admin_file(
         )
         .map_err(|e| CliError::from_file(&e))?;
     if ask.dry_run {
-        return Ok(finish(&dry("write"), ask.format, Vec::new()));
+        return Ok(report::outcome(&dry("write"), ask.format, Vec::new()));
     }
     let mut done = Done::new(Did::Created, name.as_str());
     done.expiry = expiry;
     let minted = Minted::new(token, &done, Some(output_file)).with_permissions(shown);
-    Ok(finish(
+    Ok(report::outcome(
         &Report::Minted(minted),
         ask.format,
         report::found(&written.findings),

@@ -1,5 +1,7 @@
 //! The renderer's layout, bounds and masking, pinned.
 use super::*;
+use crate::error::CliError;
+use crate::render;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 struct Bad;
@@ -272,7 +274,7 @@ fn the_permission_error_of_the_grammar() {
     let e = "db:a,*:read"
         .parse::<influxdb3_permission::Permission>()
         .unwrap_err();
-    let err = permission_error("--permission", &e);
+    let err = CliError::permission("--permission", &e);
     assert_eq!(
         render::error(&err, Paint::Off),
         "error[invalid-permission]: mixed wildcard (*) and resource name\n \

@@ -3,7 +3,7 @@
 
 use influxdb3_token_client::{ClientError, Phase, RequestError, TlsFailure};
 
-use super::{CliError, Exit, Kind, chain};
+use super::{Action, CliError, Exit, Kind, Request, chain};
 use crate::quote::{quote, quote_path};
 
 impl CliError {
@@ -161,23 +161,4 @@ impl CliError {
             _ => CliError::new(Exit::Failure, Kind::Server, message),
         }
     }
-}
-
-/// What a request asked, for the hints about its failure.
-#[derive(Debug, Clone, Copy)]
-pub(crate) struct Request<'a> {
-    pub(crate) action: Action,
-    pub(crate) name: &'a str,
-    pub(crate) host: &'a str,
-    pub(crate) https: bool,
-    pub(crate) had_token: bool,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum Action {
-    Create,
-    Delete,
-    Regenerate,
-    /// Reading the server's tokens (`show tokens`), which changes nothing.
-    List,
 }

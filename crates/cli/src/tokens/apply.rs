@@ -17,7 +17,6 @@ use influxdb3_tokenfile::{FileStore, FileStoreError, SecretsFile};
 
 use super::apply_text::{self as text, Shown};
 use crate::args::{Format, Server};
-use crate::create::{plan_error, store_error};
 use crate::error::{Action, CliError, Kind};
 use crate::options;
 use crate::output::Outcome;
@@ -211,7 +210,7 @@ fn manifest_error(e: &influxdb3_provision::PlanError, path: &Path, server: bool)
         .kind(Kind::AdminTokenInManifest)
         .hint("rename the token in the manifest"),
         e => {
-            let err = plan_error(e);
+            let err = CliError::from_plan(e);
             CliError {
                 message: format!("{}: {}", quote_path(path), err.message),
                 ..err
@@ -244,7 +243,7 @@ fn to_file(
     if let Some(failed) = &executed.report.failed {
         // The file was not written: the tokens do not exist, nor should their secrets.
         discard(&mut sink);
-        return Err(store_error(&failed.cause, |e: &FileStoreError| {
+        return Err(CliError::from_step(&failed.cause, |e: &FileStoreError| {
             CliError::from_file_store(e)
         }));
     }
@@ -326,7 +325,7 @@ fn to_server(
         }
     };
     if let Some(failed) = &executed.report.failed {
-        let error = store_error(&failed.cause, |e| {
+        let error = CliError::from_step(&failed.cause, |e| {
             let action = if e.failure() == influxdb3_provision::Failure::NotFound {
                 Action::Delete
             } else {

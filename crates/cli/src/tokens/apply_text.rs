@@ -12,10 +12,10 @@ use influxdb3_token::Token;
 use serde::Serialize;
 use serde_json::{Value, json};
 
-use super::{counted, drift_detail, expiry_text, json, spaced};
+use super::words::{counted, drift_detail, expiry_text, json, spaced};
 use crate::error::CliError;
+use crate::paint::Paint;
 use crate::quote::{escape, quote, quote_list, quote_path};
-use crate::render::Paint;
 
 /// What the report is about, and the secrets made.
 pub(super) struct Shown<'a> {

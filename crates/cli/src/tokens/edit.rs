@@ -14,14 +14,14 @@ use influxdb3_token::Timestamp;
 use influxdb3_tokenfile::{FileStore, FileStoreError, to_new_tokens};
 use serde_json::json;
 
-use super::{counted, json, no_token, unusable};
+use super::input::{no_token, unusable};
+use super::words::{counted, json};
 use crate::args::{CreateFormat, EditOptions, FileWrite, Format};
-use crate::create::{plan_error, store_error};
 use crate::error::{CliError, Exit, Kind};
 use crate::options;
 use crate::output::Outcome;
+use crate::paint::Paint;
 use crate::quote::{quote, quote_path};
-use crate::render::Paint;
 use crate::report::{self, Minted, Report};
 
 fn identity(path: &Path) -> Option<(u64, u64)> {
@@ -54,7 +54,7 @@ pub(super) fn merge(
             continue;
         }
         let mut text = String::new();
-        let file = super::load(path, &mut text)?;
+        let file = super::input::load(path, &mut text)?;
         for db in file.create_databases().unwrap_or_default() {
             if !databases.contains(db) {
                 databases.push(db.clone());
@@ -95,7 +95,10 @@ pub(super) fn merge(
     .map_err(|e| CliError::from_file(&e))?;
     let (executed, databases) = ran?;
     if let Some(failed) = executed.report.failed {
-        return Err(store_error(&failed.cause, CliError::from_file_store));
+        return Err(CliError::from_step(
+            &failed.cause,
+            CliError::from_file_store,
+        ));
     }
     let tokens = written.tokens;
     let databases: Vec<String> = databases.iter().map(ToString::to_string).collect();
@@ -131,7 +134,7 @@ pub(super) fn merge(
 /// Every conflict of a merge, in one error; source 0 is the output file.
 fn conflicts(e: &PlanError, output: &Path, sources: &[&Path]) -> CliError {
     let PlanError::Conflicts(conflicts) = e else {
-        return plan_error(e);
+        return CliError::from_plan(e);
     };
     let file = |i: usize| {
         quote_path(if i == 0 {
@@ -211,7 +214,7 @@ fn run_one(
     })
     .map_err(|e| unusable(&e))?;
     if let Some(failed) = &executed.report.failed {
-        return Err(store_error(&failed.cause, |e| match e {
+        return Err(CliError::from_step(&failed.cause, |e| match e {
             FileStoreError::NotFound { .. } => no_token(path, name, Exit::Failure),
             e => CliError::from_file_store(e),
         }));
@@ -226,7 +229,7 @@ pub(super) fn remove(
     options: &EditOptions,
     format: Format,
 ) -> Result<Outcome, CliError> {
-    let plan = Plan::delete(name, false, Timestamp::now()).map_err(|e| plan_error(&e))?;
+    let plan = Plan::delete(name, false, Timestamp::now()).map_err(|e| CliError::from_plan(&e))?;
     let (_, _, written) = run_one(path, name, &plan, options)?;
     let stdout = if format == Format::Json {
         json(&json!({
@@ -261,7 +264,7 @@ pub(super) fn rotate(
     options: &EditOptions,
     format: CreateFormat,
 ) -> Result<Outcome, CliError> {
-    let plan = Plan::rotate(name, Timestamp::now()).map_err(|e| plan_error(&e))?;
+    let plan = Plan::rotate(name, Timestamp::now()).map_err(|e| CliError::from_plan(&e))?;
     let (executed, permissions, written) = run_one(path, name, &plan, options)?;
     let mut warnings = report::found(&written.findings);
     let Some(done) = executed.report.done.first() else {

@@ -9,10 +9,8 @@ use influxdb3_token::Timestamp;
 use influxdb3_tokenfile::{FileDiff, Severity, TokenEntry, lint_file};
 use serde_json::{Value, json};
 
-use super::{
-    expiry_text, is_stdin, joined, json, load, no_token, plural, read_input, strings, table,
-    unusable,
-};
+use super::input::{is_stdin, load, no_token, read_input, unusable};
+use super::words::{expiry_text, joined, json, plural, strings, table};
 use crate::args::Format;
 use crate::error::{CliError, Exit, Kind};
 use crate::output::Outcome;

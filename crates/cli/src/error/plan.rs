@@ -1,0 +1,47 @@
+//! A plan the rules refuse, or a step that failed, as the user reads it.
+
+use influxdb3_provision::{Cause, PlanError, StoreError};
+
+use super::{CliError, Exit, Kind, chain};
+
+impl CliError {
+    /// A plan the rules refuse.
+    pub(crate) fn from_plan(e: &PlanError) -> CliError {
+        let err = CliError::usage(chain(e)).caused_by(e.clone());
+        match e {
+            PlanError::Expiry { .. } => err.kind(Kind::InvalidExpiry),
+            PlanError::ExpiryPolicy { lifetime, max, .. } => CliError::usage(format!(
+                "{}, and --max-expiry (INFLUXDB3_MAX_EXPIRY) allows at most {max}",
+                lifetime.map_or_else(
+                    || "the token would never expire".to_owned(),
+                    |l| format!("the token would live {l}")
+                )
+            ))
+            .kind(Kind::ExpiryPolicy)
+            .hint(format!("give --expiry {max} or less")),
+            PlanError::Reserved => err
+                .kind(Kind::ReservedName)
+                .hint("choose another --name; admin tokens are made with --admin"),
+            PlanError::Operator { .. } => err.kind(Kind::OperatorToken),
+            PlanError::Unsupported { .. } => err.kind(Kind::Unsupported),
+            _ => err,
+        }
+    }
+
+    /// The error of a step that failed: the store's (told apart by `store`), or the
+    /// observer's.
+    pub(crate) fn from_step<E: StoreError>(
+        cause: &Cause<E>,
+        store: impl FnOnce(&E) -> CliError,
+    ) -> CliError {
+        match cause {
+            Cause::Store(e) => store(e),
+            Cause::NotConfirmed => {
+                CliError::usage("the plan needs a confirmation it was not given")
+                    .kind(Kind::ConfirmationNeeded)
+                    .hint("pass --yes to go ahead without asking")
+            }
+            other => CliError::new(Exit::Failure, Kind::Io, chain(other)),
+        }
+    }
+}

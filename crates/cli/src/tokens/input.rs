@@ -1,0 +1,76 @@
+//! Reading the tokens files the `tokens` commands are given, and saying why one cannot
+//! be used.
+
+use std::path::Path;
+
+use influxdb3_tokenfile::{TokenFile, TokenFileError};
+
+use crate::error::{CliError, Exit, Kind};
+use crate::quote::{quote, quote_path};
+
+/// Whether `path` is `-`: standard input.
+pub(super) fn is_stdin(path: &Path) -> bool {
+    path.as_os_str() == "-"
+}
+
+/// The text of FILE, or of standard input for `-`.
+pub(super) fn read_input(path: &Path) -> Result<String, CliError> {
+    if is_stdin(path) {
+        let mut text = String::new();
+        std::io::Read::read_to_string(&mut std::io::stdin().lock(), &mut text).map_err(|e| {
+            CliError::new(
+                Exit::TokensFile,
+                Kind::Stdin,
+                format!("cannot read standard input: {e}"),
+            )
+        })?;
+        Ok(text)
+    } else {
+        influxdb3_tokenfile::read(path).map_err(|e| unusable(&e))
+    }
+}
+
+/// Reads and checks a tokens file (`-`: standard input) into `text`; a file that does
+/// not load points at `tokens lint`.
+pub(super) fn load<'t>(path: &Path, text: &'t mut String) -> Result<TokenFile<'t>, CliError> {
+    *text = read_input(path)?;
+    TokenFile::parse(text).map_err(|error| {
+        unusable(&TokenFileError::Invalid {
+            path: path.to_path_buf(),
+            error,
+        })
+    })
+}
+
+/// A tokens file that cannot be used, for the commands that only read it.
+pub(super) fn unusable(e: &TokenFileError) -> CliError {
+    let err = CliError::from_file(e);
+    match e {
+        TokenFileError::Invalid { path, .. } => err.hint(format!(
+            "`influxdb3 tokens lint {}` lists every problem of the file, with its line",
+            if is_stdin(path) {
+                "-".to_owned()
+            } else {
+                quote_path(path)
+            }
+        )),
+        _ => err,
+    }
+}
+
+/// No token of this name in the file.
+pub(super) fn no_token(path: &Path, name: &str, code: Exit) -> CliError {
+    CliError::new(
+        code,
+        Kind::NotFound,
+        format!(
+            "there is no token named {} in {}",
+            quote(name),
+            quote_path(path)
+        ),
+    )
+    .hint(format!(
+        "`influxdb3 tokens list {}` lists the tokens of the file",
+        quote_path(path)
+    ))
+}
