@@ -47,10 +47,11 @@ pub use execute::{
 #[cfg(feature = "manifest")]
 pub use manifest::{Desired, Manifest, ManifestError, ManifestKind};
 pub use plan::{
-    Confirmation, Conflict, Drift, IfExists, OPERATOR_TOKEN, Plan, PlanError, PlanOptions, Policy,
-    Step, Wanted,
+    Confirmation, Conflict, Drift, IfExists, Plan, PlanError, PlanOptions, Policy, Step, Wanted,
 };
-pub use store::{Capabilities, Existing, Failure, Minted, NewToken, StoreError, TokenStore};
+pub use store::{
+    Capabilities, Existing, Failure, Minted, NewToken, OPERATOR_TOKEN, StoreError, TokenStore,
+};
 
 #[cfg(feature = "manifest")]
 impl Manifest {

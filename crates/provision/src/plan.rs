@@ -6,11 +6,7 @@ use std::collections::{HashMap, HashSet};
 use influxdb3_permission::{Grants, Permission, PermissionSet};
 use influxdb3_token::{Expiry, Lifetime, LifetimeError, Timestamp, TokenName};
 
-use crate::store::{Capabilities, Existing, NewToken};
-
-/// The name the server keeps for its operator admin token: never deleted, pruned,
-/// recreated or rotated by a plan, and never a permission token's.
-pub const OPERATOR_TOKEN: &str = "_admin";
+use crate::store::{Capabilities, Existing, NewToken, OPERATOR_TOKEN};
 
 /// The rules every plan keeps, whatever command made it.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]

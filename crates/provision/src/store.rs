@@ -7,6 +7,10 @@ use std::fmt;
 use influxdb3_permission::{DatabaseName, Grants, PermissionSet};
 use influxdb3_token::{Expiry, Timestamp, Token, TokenHash, TokenName};
 
+/// The name the server keeps for its operator admin token: never deleted, pruned,
+/// recreated or rotated by a plan, and never a permission token's.
+pub const OPERATOR_TOKEN: &str = "_admin";
+
 /// What a store can do beyond listing, creating and deleting tokens.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[non_exhaustive]
@@ -81,7 +85,7 @@ impl Existing {
     /// Whether it is the operator token `_admin`, which nothing here ever deletes,
     /// prunes or recreates.
     pub fn is_operator(&self) -> bool {
-        self.name == crate::OPERATOR_TOKEN
+        self.name == OPERATOR_TOKEN
     }
 }
 
