@@ -36,133 +36,51 @@ impl From<Exit> for ExitCode {
     }
 }
 
-/// What kind of failure: the stable name of `--format json`'s `kind`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum Kind {
-    AdminTokenInManifest,
-    AnswerTooLarge,
-    Changed,
-    ConfirmationNeeded,
-    Conflict,
-    Connect,
-    Connection,
-    CreatedButUnreadable,
-    DanglingLink,
-    Exists,
-    ExpiryPolicy,
-    FileUnreadable,
-    Forbidden,
-    HardLinked,
-    InvalidAction,
-    InvalidCa,
-    InvalidDatabase,
-    InvalidDuration,
-    InvalidExpiry,
-    InvalidFile,
-    InvalidHost,
-    InvalidManifest,
-    InvalidName,
-    InvalidPermission,
-    InvalidRequest,
-    InvalidResource,
-    InvalidToken,
-    Io,
-    LockFailed,
-    LockTimeout,
-    MergeConflict,
-    NameTaken,
-    NoDirectory,
-    NoSuchToken,
-    NotARegularFile,
-    NotConfirmed,
-    NotFound,
-    NotWritable,
-    OperatorToken,
-    OutputNotAnInput,
-    OwnerWouldChange,
-    Random,
-    ReservedName,
-    Server,
-    Stdin,
-    Stdout,
-    Timeout,
-    Tls,
-    TokenFile,
-    TokenTaken,
-    TokenTwice,
-    TokensFile,
-    Unauthenticated,
-    UnknownDatabase,
-    Unsupported,
-    Usage,
-    WithoutAuth,
-    WriteFailed,
+/// Declares [`Kind`] with the stable name of each variant.
+macro_rules! kinds {
+    ($($variant:ident = $name:literal),* $(,)?) => {
+        /// What kind of failure: the stable name of `--format json`'s `kind`.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+        pub(crate) enum Kind {
+            $($variant,)*
+        }
+
+        impl Kind {
+            /// The stable name (`invalid_permission`, `name_taken`, …).
+            pub(crate) fn as_str(self) -> &'static str {
+                match self {
+                    $(Kind::$variant => $name,)*
+                }
+            }
+        }
+    };
 }
 
-impl Kind {
-    /// The stable name (`invalid_permission`, `name_taken`, …).
-    pub(crate) fn as_str(self) -> &'static str {
-        match self {
-            Kind::AdminTokenInManifest => "admin_token_in_manifest",
-            Kind::AnswerTooLarge => "answer_too_large",
-            Kind::Changed => "changed",
-            Kind::ConfirmationNeeded => "confirmation_needed",
-            Kind::Conflict => "conflict",
-            Kind::Connect => "connect",
-            Kind::Connection => "connection",
-            Kind::CreatedButUnreadable => "created_but_unreadable",
-            Kind::DanglingLink => "dangling_link",
-            Kind::Exists => "exists",
-            Kind::ExpiryPolicy => "expiry_policy",
-            Kind::FileUnreadable => "file_unreadable",
-            Kind::Forbidden => "forbidden",
-            Kind::HardLinked => "hard_linked",
-            Kind::InvalidAction => "invalid_action",
-            Kind::InvalidCa => "invalid_ca",
-            Kind::InvalidDatabase => "invalid_database",
-            Kind::InvalidDuration => "invalid_duration",
-            Kind::InvalidExpiry => "invalid_expiry",
-            Kind::InvalidFile => "invalid_file",
-            Kind::InvalidHost => "invalid_host",
-            Kind::InvalidManifest => "invalid_manifest",
-            Kind::InvalidName => "invalid_name",
-            Kind::InvalidPermission => "invalid_permission",
-            Kind::InvalidRequest => "invalid_request",
-            Kind::InvalidResource => "invalid_resource",
-            Kind::InvalidToken => "invalid_token",
-            Kind::Io => "io",
-            Kind::LockFailed => "lock_failed",
-            Kind::LockTimeout => "lock_timeout",
-            Kind::MergeConflict => "merge_conflict",
-            Kind::NameTaken => "name_taken",
-            Kind::NoDirectory => "no_directory",
-            Kind::NoSuchToken => "no_such_token",
-            Kind::NotARegularFile => "not_a_regular_file",
-            Kind::NotConfirmed => "not_confirmed",
-            Kind::NotFound => "not_found",
-            Kind::NotWritable => "not_writable",
-            Kind::OperatorToken => "operator_token",
-            Kind::OutputNotAnInput => "output_not_an_input",
-            Kind::OwnerWouldChange => "owner_would_change",
-            Kind::Random => "random",
-            Kind::ReservedName => "reserved_name",
-            Kind::Server => "server",
-            Kind::Stdin => "stdin",
-            Kind::Stdout => "stdout",
-            Kind::Timeout => "timeout",
-            Kind::Tls => "tls",
-            Kind::TokenFile => "token_file",
-            Kind::TokenTaken => "token_taken",
-            Kind::TokenTwice => "token_twice",
-            Kind::TokensFile => "tokens_file",
-            Kind::Unauthenticated => "unauthenticated",
-            Kind::UnknownDatabase => "unknown_database",
-            Kind::Unsupported => "unsupported",
-            Kind::Usage => "usage",
-            Kind::WithoutAuth => "without_auth",
-            Kind::WriteFailed => "write_failed",
-        }
-    }
+kinds! {
+    AdminTokenInManifest = "admin_token_in_manifest", AnswerTooLarge = "answer_too_large",
+    Changed = "changed", ConfirmationNeeded = "confirmation_needed", Conflict = "conflict",
+    Connect = "connect", Connection = "connection",
+    CreatedButUnreadable = "created_but_unreadable", DanglingLink = "dangling_link",
+    Exists = "exists", ExpiryPolicy = "expiry_policy", FileUnreadable = "file_unreadable",
+    Forbidden = "forbidden", HardLinked = "hard_linked", InvalidAction = "invalid_action",
+    InvalidCa = "invalid_ca", InvalidDatabase = "invalid_database",
+    InvalidDuration = "invalid_duration", InvalidExpiry = "invalid_expiry",
+    InvalidFile = "invalid_file", InvalidHost = "invalid_host",
+    InvalidManifest = "invalid_manifest", InvalidName = "invalid_name",
+    InvalidPermission = "invalid_permission", InvalidRequest = "invalid_request",
+    InvalidResource = "invalid_resource", InvalidToken = "invalid_token", Io = "io",
+    LockFailed = "lock_failed", LockTimeout = "lock_timeout",
+    MergeConflict = "merge_conflict", NameTaken = "name_taken",
+    NoDirectory = "no_directory", NoSuchToken = "no_such_token",
+    NotARegularFile = "not_a_regular_file", NotConfirmed = "not_confirmed",
+    NotFound = "not_found", NotWritable = "not_writable", OperatorToken = "operator_token",
+    OutputNotAnInput = "output_not_an_input", OwnerWouldChange = "owner_would_change",
+    Random = "random", ReservedName = "reserved_name", Server = "server", Stdin = "stdin",
+    Stdout = "stdout", Timeout = "timeout", Tls = "tls", TokenFile = "token_file",
+    TokenTaken = "token_taken", TokenTwice = "token_twice", TokensFile = "tokens_file",
+    Unauthenticated = "unauthenticated", UnknownDatabase = "unknown_database",
+    Unsupported = "unsupported", Usage = "usage", WithoutAuth = "without_auth",
+    WriteFailed = "write_failed",
 }
 
 /// A failure as the user reads it: a message, a hint, where in an input, and the
