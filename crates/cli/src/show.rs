@@ -1,4 +1,9 @@
 //! `influxdb3 show tokens`: the server's tokens, as upstream lists them, with filters.
+//!
+//! What the server wrote comes masked from the client (`Client::show_tokens` and
+//! `list_tokens`): every token-shaped value and the admin token are `apiv3_***`, and a
+//! `pretty` table with masked cells is drawn again there, so that its borders line up.
+//! Filtered rows are rendered here from those masked rows.
 
 use std::fmt::Write as _;
 
