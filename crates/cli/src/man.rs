@@ -7,6 +7,8 @@ use std::process::ExitCode;
 
 use clap::{Command, CommandFactory};
 
+use influxdb3_tokenfile::TokenFileError;
+
 use crate::args::Cli;
 use crate::error::{CliError, Exit, Kind};
 use crate::output;
@@ -88,15 +90,32 @@ fn print(command: &[String]) -> Result<(), CliError> {
     }
 }
 
+/// The mode of a new page: anyone may read a manual.
+const PAGE_MODE: u32 = 0o644;
+
+/// Writes every page into `dir` through the safe writer: each replaced atomically, and
+/// whatever is not a regular file at a page's path (a symbolic link, a FIFO, a
+/// device…) refused and left alone.
 fn write_all(dir: &Path) -> Result<(), CliError> {
     for (path, cmd) in pages() {
         let file = dir.join(file_name(&path));
-        std::fs::write(&file, render(&path, cmd)).map_err(|e| {
-            CliError::new(
-                Exit::Failure,
-                Kind::WriteFailed,
-                format!("cannot write {}: {e}", quote_path(&file)),
-            )
+        influxdb3_tokenfile::write_file(&file, &render(&path, cmd), PAGE_MODE).map_err(|e| {
+            // The tokens files' table words every refusal; a page is no tokens file, so
+            // its exit code is 1 and the hints name `--out-dir`.
+            let mut err = CliError::from_file(&e);
+            if err.code == Exit::TokensFile {
+                err.code = Exit::Failure;
+            }
+            match e {
+                TokenFileError::NotRegular { .. } | TokenFileError::HardLinked { .. } => err.hint(
+                    "a page is only written as a regular file of its own, and what is there was left as it was: remove it, or choose another --out-dir",
+                ),
+                TokenFileError::NoDirectory { directory, .. } => err.hint(format!(
+                    "create it first (`mkdir -p {}`), or choose another --out-dir",
+                    quote_path(&directory)
+                )),
+                _ => err,
+            }
         })?;
     }
     Ok(())

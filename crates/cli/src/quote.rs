@@ -4,6 +4,8 @@
 use std::fmt::Write as _;
 use std::path::Path;
 
+use influxdb3_token::mask_token_shaped;
+
 /// The longest value shown inside a message, in characters; longer ones are cut in the
 /// middle with `…`.
 pub(crate) const MAX_VALUE: usize = 120;
@@ -41,6 +43,8 @@ pub(crate) fn elide(text: &str, max: usize) -> String {
 /// A value quoted so that it can be pasted into a shell: `'it'\''s'`, or `$'a\x1bb'`
 /// when it holds hidden characters; cut with `…` past [`MAX_VALUE`] characters.
 pub(crate) fn quote(value: &str) -> String {
+    // A secret is never quoted back: token-shaped text is masked.
+    let value = &*mask_token_shaped(value);
     // The usual case, printable ASCII without a quote: as it is, between quotes.
     if value.len() <= MAX_VALUE && value.bytes().all(|b| b.is_ascii_graphic() && b != b'\'') {
         let mut out = String::with_capacity(value.len() + 2);
@@ -121,9 +125,10 @@ pub(crate) fn escape_json(json: &str) -> String {
     out
 }
 
-/// One line of a message: escaped, and cut at [`MAX_LINE`] characters.
+/// One line of a message: token-shaped values masked, escaped, and cut at [`MAX_LINE`]
+/// characters.
 pub(crate) fn line(text: &str) -> String {
-    elide(&escape(text), MAX_LINE)
+    elide(&escape(&mask_token_shaped(text)), MAX_LINE)
 }
 
 #[cfg(test)]

@@ -1,4 +1,9 @@
 //! `influxdb3 show tokens`: the server's tokens, as upstream lists them, with filters.
+//!
+//! What the server wrote comes masked from the client (`Client::show_tokens` and
+//! `list_tokens`): every token-shaped value and the admin token are `apiv3_***`, and a
+//! `pretty` table with masked cells is drawn again there, so that its borders line up.
+//! Filtered rows are rendered here from those masked rows.
 
 use std::fmt::Write as _;
 
@@ -144,7 +149,8 @@ fn time(at: Timestamp) -> String {
 fn cells(row: &TokenRow) -> [Option<String>; 10] {
     [
         Some(row.id.to_string()),
-        Some(row.name.clone()),
+        // Names are the server's data, kept as they are for plans; shown masked.
+        Some(influxdb3_token::mask_token_shaped(&row.name).into_owned()),
         Some(row.hash.clone()),
         row.created_at.map(time),
         row.description.clone(),

@@ -323,6 +323,95 @@ fn hard_links_and_dangling_links_are_refused() {
     assert!(listing(&dir.path().join("elsewhere")).is_empty());
 }
 
+/// Makes something at the first path (the others: a file of someone's, a path to
+/// nothing).
+type MakeAt = fn(&Path, &Path, &Path);
+
+/// `man --out-dir` writes through the safe writer: a page's path that holds a link (to
+/// a file or to nothing), a FIFO, a directory or a hard-linked file is refused at once,
+/// named, and left as it was.
+#[test]
+fn man_pages_are_written_only_as_regular_files() {
+    let dir = tempfile::tempdir().unwrap();
+    let man = |out: &Path| influxdb3(&["man", "--out-dir", out.to_str().unwrap()]);
+    // A first run writes every page, mode 0644; a second replaces them.
+    let pages = dir.path().join("pages");
+    fs::create_dir(&pages).unwrap();
+    for _ in 0..2 {
+        let out = run_within(&mut man(&pages), Duration::from_secs(10));
+        assert!(out.status.success(), "{}", stderr(&out));
+    }
+    let page = pages.join("influxdb3-show-tokens.1");
+    assert_eq!(fs::metadata(&page).unwrap().mode() & 0o777, 0o644);
+    // Nothing but the pages: no temporary file left.
+    let names = listing(&pages);
+    assert!(
+        names
+            .iter()
+            .all(|n| n.starts_with("influxdb3") && n.ends_with(".1")),
+        "{names:?}"
+    );
+
+    let theirs = dir.path().join("theirs");
+    fs::write(&theirs, "mine").unwrap();
+    let nowhere = dir.path().join("nowhere");
+    let cases: [(&str, MakeAt, &str); 5] = [
+        (
+            "link",
+            |at, theirs, _| symlink(theirs, at).unwrap(),
+            "is a symbolic link, not a regular file",
+        ),
+        (
+            "dangling",
+            |at, _, nowhere| symlink(nowhere, at).unwrap(),
+            "is a symbolic link, not a regular file",
+        ),
+        (
+            "fifo",
+            |at, _, _| mkfifo(at),
+            "is a FIFO (a pipe), not a regular file",
+        ),
+        (
+            "directory",
+            |at, _, _| fs::create_dir(at).unwrap(),
+            "is a directory, not a regular file",
+        ),
+        (
+            "hard link",
+            |at, theirs, _| fs::hard_link(theirs, at).unwrap(),
+            "has 2 hard links",
+        ),
+    ];
+    for (what, make, says) in cases {
+        let out_dir = dir.path().join(what.replace(' ', "-"));
+        fs::create_dir(&out_dir).unwrap();
+        let at = out_dir.join("influxdb3-show-tokens.1");
+        make(&at, &theirs, &nowhere);
+        let out = run_within(&mut man(&out_dir), Duration::from_secs(10));
+        let err = stderr(&out);
+        assert_eq!(out.status.code(), Some(1), "{what}: {err}");
+        assert!(
+            err.contains(&format!("{}' {says}", at.display())),
+            "{what}: {err}"
+        );
+        assert!(err.contains("--out-dir"), "{what}: {err}");
+        assert_eq!(fs::read_to_string(&theirs).unwrap(), "mine", "{what}");
+        assert!(!nowhere.exists(), "{what}");
+    }
+    assert!(
+        fs::symlink_metadata(dir.path().join("fifo/influxdb3-show-tokens.1"))
+            .unwrap()
+            .file_type()
+            .is_fifo()
+    );
+    assert!(
+        fs::symlink_metadata(dir.path().join("link/influxdb3-show-tokens.1"))
+            .unwrap()
+            .file_type()
+            .is_symlink()
+    );
+}
+
 #[test]
 fn the_lock_file_is_never_followed_nor_created_elsewhere() {
     let dir = tempfile::tempdir().unwrap();

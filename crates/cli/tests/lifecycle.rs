@@ -206,6 +206,97 @@ fn show_tokens_filters_on_the_servers_rows() {
     assert_eq!(server.requests().len(), before);
 }
 
+/// A server whose rows hold secrets: tokens named like tokens, descriptions that hold
+/// another token and the caller's admin token; one expired, one about to expire.
+fn leaky_server() -> (TestServer, Token, Vec<String>) {
+    let (server, admin) = server();
+    let now = Timestamp::now().millis();
+    let [named, soon, other] = [(); 3].map(|()| Token::generate().unwrap());
+    server
+        .add_token(
+            named.expose_secret(),
+            &perms(&["db:metrics:read"]),
+            Some(Timestamp::from_millis(now - 1000)),
+        )
+        .unwrap();
+    server
+        .add_token(
+            soon.expose_secret(),
+            &perms(&["db:logs:read"]),
+            Some(Timestamp::from_millis(now + 3_600_000)),
+        )
+        .unwrap();
+    assert!(server.describe_token(
+        named.expose_secret(),
+        &format!("copy: {}", other.expose_secret())
+    ));
+    assert!(server.describe_token("grafana", &format!("made with {}", admin.expose_secret())));
+    assert!(server.describe_token(
+        "soon",
+        &format!("{}|{}", other.expose_secret(), admin.expose_secret())
+    ));
+    let secrets = [named, soon, other].map(|t| t.expose_secret().to_owned());
+    (server, admin, secrets.to_vec())
+}
+
+#[test]
+fn show_tokens_never_prints_a_secret_in_any_format_filtered_or_not() {
+    let (server, admin, secrets) = leaky_server();
+    let filters: [&[&str]; 6] = [
+        &[],
+        &["--name", "grafana"],
+        &["--name", "soon"],
+        &["--database", "logs"],
+        &["--expired"],
+        &["--expiring-within", "1d"],
+    ];
+    for format in ["pretty", "json", "jsonl", "csv"] {
+        for filter in filters {
+            let mut args = vec!["show", "tokens", "--format", format];
+            args.extend_from_slice(filter);
+            let (code, out, err) = online(&server, &admin, &args);
+            let what = format!("{args:?}:\n{out}");
+            assert_eq!(code, Some(0), "{what}{err}");
+            assert!(!out.contains(&admin.expose_secret()[6..]), "{what}");
+            for secret in &secrets {
+                assert!(!out.contains(&secret[6..]), "{what}");
+            }
+            assert!(
+                !out.split(|c: char| !(c.is_ascii_alphanumeric() || "-_.~+/=".contains(c)))
+                    .any(|word| word.contains("apiv3_") && !word.ends_with("apiv3_")),
+                "{what}"
+            );
+            // Every view holds a row with a masked value.
+            assert!(out.contains("apiv3_***"), "{what}");
+            match format {
+                "json" => {
+                    serde_json::from_str::<serde_json::Value>(&out).unwrap();
+                }
+                "jsonl" => {
+                    for line in out.lines().filter(|l| !l.is_empty()) {
+                        serde_json::from_str::<serde_json::Value>(line).unwrap();
+                    }
+                }
+                "csv" => {
+                    let lines: Vec<&str> = out.lines().collect();
+                    assert!(lines[0].starts_with("token_id,name,hash,"), "{what}");
+                }
+                _ => {
+                    // Every line of the table as wide as its borders.
+                    let lines: Vec<&str> = out.lines().collect();
+                    assert!(lines[0].starts_with("+-"), "{what}");
+                    assert!(
+                        lines
+                            .iter()
+                            .all(|l| l.chars().count() == lines[0].chars().count()),
+                        "{what}"
+                    );
+                }
+            }
+        }
+    }
+}
+
 /// Filtered rows are the server's rows: every column, the update of a regenerated
 /// admin token included, in each format.
 #[test]

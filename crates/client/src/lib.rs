@@ -33,9 +33,11 @@
 
 mod error;
 mod host;
+mod mask;
 mod store;
 mod tokens;
 
+use std::borrow::Cow;
 use std::fmt::{self, Write as _};
 use std::path::PathBuf;
 use std::time::Duration;
@@ -524,13 +526,29 @@ impl Client {
     }
 
     /// The server's tokens as it lists them (`select * from system.tokens`), in
-    /// `format`, as the body it answers: what upstream's `show tokens` prints.
+    /// `format`, as the body it answers: what upstream's `show tokens` prints, with
+    /// every token-shaped value and this client's admin token masked as `apiv3_***`
+    /// (rows never legitimately hold a secret, so a real answer is returned byte for
+    /// byte). JSON stays JSON, CSV keeps its fields, and a `pretty` table whose cells
+    /// were masked is drawn again so that its borders line up: each column keeps its
+    /// width, and widens where a mask is longer than what it hid.
     ///
     /// # Errors
     ///
     /// As the other requests: [`ClientError::Unauthenticated`] (401),
     /// [`ClientError::Forbidden`] (403), a connection or TLS failure, …
     pub fn show_tokens(&self, format: QueryFormat) -> Result<String, ClientError> {
+        let body = self.query_tokens(format)?;
+        Ok(
+            match mask::mask(&body, self.token.as_ref(), format.into()) {
+                Cow::Borrowed(_) => body,
+                Cow::Owned(masked) => masked,
+            },
+        )
+    }
+
+    /// The answer to the tokens query in `format`, as the server wrote it.
+    fn query_tokens(&self, format: QueryFormat) -> Result<String, ClientError> {
         let request = self.prepare(&TokenRequest::ShowTokens { format })?;
         let answer = self.send(&request)?;
         if answer.status == 200 {
@@ -540,19 +558,27 @@ impl Client {
         }
     }
 
-    /// The server's tokens, read from the JSON answer of
-    /// [`show_tokens`](Self::show_tokens).
+    /// The server's tokens, as data: names and permissions as the server holds them
+    /// (a plan deletes a token by its name), each description masked as
+    /// [`show_tokens`](Self::show_tokens) masks it (a description is free text, and
+    /// holds no secret worth keeping). Whoever shows a name shows it masked.
     ///
     /// # Errors
     ///
     /// As [`show_tokens`](Self::show_tokens), and [`ClientError::UnexpectedBody`] when
-    /// the answer is not rows of `system.tokens`.
+    /// the answer is not the rows of `system.tokens`.
     pub fn list_tokens(&self) -> Result<Vec<TokenRow>, ClientError> {
-        let body = self.show_tokens(QueryFormat::Json)?;
-        tokens::rows(&body).map_err(|problem| ClientError::UnexpectedBody {
+        let body = self.query_tokens(QueryFormat::Json)?;
+        let mut rows = tokens::rows(&body).map_err(|problem| ClientError::UnexpectedBody {
             status: 200,
             problem,
-        })
+        })?;
+        for row in &mut rows {
+            if let Some(d) = &mut row.description {
+                *d = mask::masked(d, self.token.as_ref(), mask::Encoding::Plain);
+            }
+        }
+        Ok(rows)
     }
 
     /// The request `what` would send, without sending it: for a dry run. Nothing
@@ -709,14 +735,15 @@ impl Client {
         })
     }
 
-    /// The server's message in an error body, scrubbed of this client's admin token.
+    /// The server's message in an error body, with this client's admin token and every token-shaped value masked.
     fn message(&self, body: &str) -> Option<String> {
         server_message(body, self.token.as_ref())
     }
 
-    /// Text from the server, scrubbed of this client's admin token and other tokens.
-    fn scrub(&self, text: &str) -> String {
-        scrub(text, self.token.as_ref())
+    /// Text from the server, with this client's admin token and every token-shaped
+    /// value masked.
+    fn masked(&self, text: &str) -> String {
+        mask::masked(text, self.token.as_ref(), mask::Encoding::Plain)
     }
 
     /// The failure class of a non-success answer.
@@ -794,7 +821,7 @@ impl Client {
             ureq::Error::Protocol(e) => broken(
                 true,
                 true,
-                std::io::Error::other(self.scrub(&e.to_string())),
+                std::io::Error::other(self.masked(&e.to_string())),
             ),
             ureq::Error::Io(e) => {
                 if e.get_ref()
@@ -833,7 +860,7 @@ impl Client {
             other => broken(
                 true,
                 false,
-                std::io::Error::other(self.scrub(&other.to_string())),
+                std::io::Error::other(self.masked(&other.to_string())),
             ),
         }
     }
@@ -895,8 +922,9 @@ fn upstream_text(message: Option<&str>) -> Option<Upstream<'_>> {
 }
 
 /// The message of an error answer as this client reports it: the `error` of a JSON
-/// object, or the trimmed text; with `admin` and every `apiv3_…` token replaced by
-/// `apiv3_***`, and cut to 500 characters with `…`. `None` for an empty body.
+/// object, or the trimmed text; with `admin` and every token-shaped value
+/// ([`influxdb3_token::token_shaped_runs`]) replaced by `apiv3_***`, and cut to 500
+/// characters with `…`. `None` for an empty body.
 ///
 /// ```
 /// use influxdb3_token_client::server_message;
@@ -919,39 +947,12 @@ pub fn server_message(body: &str, admin: Option<&Token>) -> Option<String> {
         },
         _ => text.to_owned(),
     };
-    let clean = scrub(&raw, admin);
+    let clean = mask::masked(&raw, admin, mask::Encoding::Plain);
     let mut message: String = clean.chars().take(MAX_MESSAGE).collect();
     if message.len() < clean.len() {
         message.push('…');
     }
     Some(message)
-}
-
-/// `text` with the admin token replaced first (it may hold characters that end the
-/// scan for `apiv3_` tokens), then every token.
-fn scrub(text: &str, admin: Option<&Token>) -> String {
-    match admin {
-        Some(admin) => scrub_tokens(&text.replace(admin.expose_secret(), "apiv3_")),
-        None => scrub_tokens(text),
-    }
-}
-
-/// `apiv3_` and what follows it, in any text, replaced by `apiv3_***`.
-fn scrub_tokens(text: &str) -> String {
-    const PREFIX: &str = "apiv3_";
-    let mut out = String::with_capacity(text.len());
-    let mut rest = text;
-    while let Some(at) = rest.find(PREFIX) {
-        out.push_str(&rest[..at]);
-        out.push_str("apiv3_***");
-        let after = &rest[at + PREFIX.len()..];
-        let end = after
-            .find(|c: char| !(c.is_ascii_alphanumeric() || c == '-' || c == '_'))
-            .unwrap_or(after.len());
-        rest = &after[end..];
-    }
-    out.push_str(rest);
-    out
 }
 
 fn bearer(token: &Token) -> String {
@@ -1001,16 +1002,5 @@ mod tests {
         );
         assert_eq!(upstream_text(Some("token name already exists, x")), None);
         assert_eq!(upstream_text(None), None);
-    }
-
-    #[test]
-    fn tokens_in_server_text_are_scrubbed() {
-        assert_eq!(
-            scrub_tokens("got apiv3_abc-DEF_123, and apiv3_x."),
-            "got apiv3_***, and apiv3_***."
-        );
-        assert_eq!(scrub_tokens("apiv3_"), "apiv3_***");
-        assert_eq!(scrub_tokens("no token"), "no token");
-        assert_eq!(scrub_tokens("é apiv3_é"), "é apiv3_***é");
     }
 }

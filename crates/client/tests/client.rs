@@ -9,7 +9,9 @@ use std::time::{Duration, Instant};
 use influxdb3_permission::{DatabaseName, Grants, Permission};
 use influxdb3_testserver::{Mode, ScriptedServer, TestServer, reply};
 use influxdb3_token::{Lifetime, Timestamp, Token, TokenHash, TokenName};
-use influxdb3_token_client::{BodyProblem, Client, ClientError, HostUrl, Phase, TlsFailure};
+use influxdb3_token_client::{
+    BodyProblem, Client, ClientError, HostUrl, Phase, QueryFormat, TlsFailure,
+};
 use influxdb3_tokenfile::{TokenEntry, TokenFile, WriteOptions};
 use rustls_pki_types::CertificateDer;
 use rustls_pki_types::pem::PemObject;
@@ -701,6 +703,108 @@ fn tls_to_a_plain_http_port_is_named_as_such() {
             .ends_with("the server does not speak TLS on this port"),
         "{err}"
     );
+}
+
+/// A server whose rows hold secrets: a token named like a token, descriptions that
+/// hold another token and the caller's own admin token.
+fn leaky_server() -> (TestServer, Token, [String; 2]) {
+    let (server, admin) = server();
+    let named = Token::generate().unwrap();
+    let other = Token::generate().unwrap();
+    server
+        .add_token(named.expose_secret(), &perms(&["db:db1:read"]), None)
+        .unwrap();
+    assert!(server.describe_token(
+        named.expose_secret(),
+        &format!("see {}", other.expose_secret())
+    ));
+    server
+        .add_token("plain", &perms(&["db:db2:write"]), None)
+        .unwrap();
+    assert!(server.describe_token("plain", &format!("admin is {}!", admin.expose_secret())));
+    server
+        .add_token(admin.expose_secret(), &perms(&["db:db2:read"]), None)
+        .unwrap();
+    let secrets = [
+        named.expose_secret().to_owned(),
+        other.expose_secret().to_owned(),
+    ];
+    (server, admin, secrets)
+}
+
+#[test]
+fn listings_mask_every_secret_a_server_row_holds() {
+    let (server, admin, secrets) = leaky_server();
+    let client = client(&server, &admin);
+    let hidden = |shown: &str| {
+        assert_eq!(
+            influxdb3_token::token_shaped_runs(shown).count(),
+            0,
+            "{shown}"
+        );
+        assert!(!shown.contains(&admin.expose_secret()[6..]), "{shown}");
+        for secret in &secrets {
+            assert!(!shown.contains(&secret[6..]), "{shown}");
+        }
+    };
+    for format in [
+        QueryFormat::Json,
+        QueryFormat::JsonLines,
+        QueryFormat::Csv,
+        QueryFormat::Pretty,
+    ] {
+        let body = client.show_tokens(format).unwrap();
+        hidden(&body);
+        assert!(body.contains("apiv3_***"), "{body}");
+        match format {
+            QueryFormat::Json => {
+                let rows: Vec<serde_json::Value> = serde_json::from_str(&body).unwrap();
+                assert_eq!(rows.len(), 4);
+                assert_eq!(rows[1]["name"], "apiv3_***");
+                assert_eq!(rows[1]["description"], "see apiv3_***");
+                assert_eq!(rows[2]["description"], "admin is apiv3_***!");
+            }
+            QueryFormat::JsonLines => {
+                for line in body.lines() {
+                    serde_json::from_str::<serde_json::Value>(line).unwrap();
+                }
+            }
+            QueryFormat::Csv => {
+                assert!(body.contains(",plain,"), "{body}");
+                assert!(body.contains(",admin is apiv3_***!,"), "{body}");
+                assert_eq!(body.lines().count(), 5);
+            }
+            _ => {
+                // Drawn again: every line as wide as the borders.
+                let lines: Vec<&str> = body.lines().collect();
+                assert_eq!(lines.len(), 4 + 4);
+                assert!(lines.iter().all(|l| l.len() == lines[0].len()), "{body}");
+                assert!(body.contains("| apiv3_*** "), "{body}");
+            }
+        }
+    }
+    // The rows, read from the masked answer.
+    let rows = client.list_tokens().unwrap();
+    let names: Vec<&str> = rows.iter().map(|r| r.name.as_str()).collect();
+    assert_eq!(names, ["ops", "apiv3_***", "plain", "apiv3_***"]);
+    hidden(&format!("{rows:?}"));
+}
+
+#[test]
+fn listings_without_secrets_keep_the_servers_text() {
+    let (server, admin) = server();
+    server
+        .add_token("reader", &perms(&["db:db1,db2:read"]), None)
+        .unwrap();
+    assert!(server.describe_token("reader", "see `apiv3_` and apiv3_… in the docs"));
+    let client = client(&server, &admin);
+    let pretty = client.show_tokens(QueryFormat::Pretty).unwrap();
+    assert!(
+        pretty.contains("| see `apiv3_` and apiv3_… in the docs "),
+        "{pretty}"
+    );
+    let json = client.show_tokens(QueryFormat::Json).unwrap();
+    assert!(json.contains(r#""description":"see `apiv3_` and apiv3_… in the docs""#));
 }
 
 #[test]

@@ -527,6 +527,13 @@ impl TestServer {
             .ok_or_else(|| std::io::Error::other(format!("not an HTTP answer: {answer:?}")))
     }
 
+    /// Gives the token named `name` a description, as `system.tokens` lists it (any
+    /// text: for listings that hold what they should not). `false` if there is no such
+    /// token.
+    pub fn describe_token(&self, name: &str, description: &str) -> bool {
+        locked(&self.shared.state).describe(name, description)
+    }
+
     /// Lets `count` more token creations and deletions through, then answers each
     /// with a 500, as a server that fails half-way through a batch.
     pub fn fail_token_changes_after(&self, count: usize) {

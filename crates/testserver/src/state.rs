@@ -20,6 +20,8 @@ pub(crate) struct Record {
     /// When and by which token it was last changed (a regenerated admin token: by
     /// itself, as upstream records it).
     pub(crate) updated: Option<(Timestamp, u64)>,
+    /// What `system.tokens` lists as its description (upstream's is free text).
+    pub(crate) description: Option<String>,
 }
 
 impl Record {
@@ -109,6 +111,7 @@ impl State {
             expiry,
             created: Timestamp::now(),
             updated: None,
+            description: None,
         };
         self.next_id += 1;
         Ok(self.keep(token, record))
@@ -151,6 +154,15 @@ impl State {
             .collect();
         rows.sort_by_key(|(record, _)| record.id);
         rows
+    }
+
+    /// Gives the token named `name` a description; `false` if there is none.
+    pub(crate) fn describe(&mut self, name: &str, description: &str) -> bool {
+        let Some(record) = self.names.get(name).and_then(|h| self.tokens.get_mut(h)) else {
+            return false;
+        };
+        record.description = Some(description.to_owned());
+        true
     }
 
     /// Removes the token named `name`; `false` if there is none.

@@ -53,7 +53,7 @@ fn cells(mode: Mode, record: &Record, hash: &str) -> [Option<String>; 10] {
         Some(record.name.clone()),
         Some(hash.to_owned()),
         Some(time(record.created)),
-        None,
+        record.description.clone(),
         None,
         record.updated.map(|(at, _)| time(at)),
         record.updated.map(|(_, by)| by.to_string()),

@@ -91,6 +91,8 @@ pub enum FileKind {
     CharDevice,
     /// A block device (a disk).
     BlockDevice,
+    /// A symbolic link, where one is never followed (a plain output file's path).
+    SymbolicLink,
     /// Anything else that is not a regular file.
     Other,
 }
@@ -112,6 +114,8 @@ impl FileKind {
             FileKind::CharDevice
         } else if t.is_block_device() {
             FileKind::BlockDevice
+        } else if t.is_symlink() {
+            FileKind::SymbolicLink
         } else {
             FileKind::Other
         })
@@ -126,6 +130,7 @@ impl fmt::Display for FileKind {
             FileKind::Socket => "a socket",
             FileKind::CharDevice => "a character device",
             FileKind::BlockDevice => "a block device",
+            FileKind::SymbolicLink => "a symbolic link",
             FileKind::Other => "not a regular file",
         })
     }

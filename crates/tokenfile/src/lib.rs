@@ -324,6 +324,36 @@ pub fn create_private_file(
     write::create_private(path.as_ref(), content, dry_run)
 }
 
+/// Writes `content` to a plain (not secret) output file, such as a manual page:
+/// atomically (a temporary file beside it, fsynced, renamed over it, the directory
+/// fsynced) and without a lock. An existing regular file is replaced and keeps its
+/// mode, owner and group; a new one is created with `mode` (`0o644` for a page).
+/// Whatever else is at `path` is refused and left alone, before anything is opened
+/// for writing and without blocking: a symbolic link (dangling or not), a FIFO, a
+/// socket, a device, a directory, a file with other hard links.
+///
+/// ```
+/// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+/// # let dir = tempfile::tempdir()?;
+/// let page = dir.path().join("influxdb3.1");
+/// influxdb3_tokenfile::write_file(&page, b".TH influxdb3 1\n", 0o644)?;
+/// std::os::unix::fs::symlink(&page, dir.path().join("link.1"))?;
+/// assert!(influxdb3_tokenfile::write_file(dir.path().join("link.1"), b"", 0o644).is_err());
+/// # Ok(())
+/// # }
+/// ```
+///
+/// # Errors
+///
+/// [`TokenFileError::NotRegular`], [`TokenFileError::HardLinked`],
+/// [`TokenFileError::NotWritable`], [`TokenFileError::NoDirectory`],
+/// [`TokenFileError::Changed`], [`TokenFileError::OwnerWouldChange`], or
+/// [`TokenFileError::Write`]; the path is then as it was. A symbolic link is
+/// [`NotRegular`](TokenFileError::NotRegular) of kind [`FileKind::SymbolicLink`].
+pub fn write_file(path: impl AsRef<Path>, content: &[u8], mode: u32) -> Result<(), TokenFileError> {
+    write::write_plain(path.as_ref(), content, mode)
+}
+
 impl TokenFile<'_> {
     /// Reads and checks the file at `path` into `text`; the file borrows from it.
     ///

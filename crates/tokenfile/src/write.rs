@@ -358,16 +358,36 @@ pub(crate) fn replace(
     old: Option<&Existing>,
     write: impl FnOnce(&mut dyn Write) -> io::Result<()>,
 ) -> Result<Replaced, TokenFileError> {
+    replace_with_mode(target, old.map(|o| &o.meta), PRIVATE, write)
+}
+
+/// [`replace`], with the mode a new file gets (an existing file keeps its own).
+fn replace_with_mode(
+    target: &Path,
+    old: Option<&Metadata>,
+    new_mode: u32,
+    write: impl FnOnce(&mut dyn Write) -> io::Result<()>,
+) -> Result<Replaced, TokenFileError> {
     let (dir, name) = split(target);
-    let old = old.map(|o| &o.meta);
     let (temp_path, file) = create_temp(&dir, &name)?;
-    let result = fill(&file, &temp_path, target, old, write).and_then(|()| {
-        unchanged(target, old)?;
-        fs::rename(&temp_path, target).map_err(|source| TokenFileError::Write {
-            path: target.to_path_buf(),
-            source,
+    let result = fill(&file, &temp_path, target, old, write)
+        .and_then(|()| {
+            if old.is_none() && new_mode != PRIVATE {
+                file.set_permissions(fs::Permissions::from_mode(new_mode))
+                    .map_err(|source| TokenFileError::Write {
+                        path: temp_path.clone(),
+                        source,
+                    })?;
+            }
+            Ok(())
         })
-    });
+        .and_then(|()| {
+            unchanged(target, old)?;
+            fs::rename(&temp_path, target).map_err(|source| TokenFileError::Write {
+                path: target.to_path_buf(),
+                source,
+            })
+        });
     if let Err(e) = result {
         let _ = fs::remove_file(&temp_path);
         return Err(e);
@@ -380,8 +400,37 @@ pub(crate) fn replace(
             source,
         })?;
     Ok(Replaced {
-        mode: old.map_or(PRIVATE, |m| m.permissions().mode() & 0o7777),
+        mode: old.map_or(new_mode, |m| m.permissions().mode() & 0o7777),
     })
+}
+
+/// Writes `content` to the plain (not secret) file at `path`: atomically replaces the
+/// regular file there (which keeps its mode, owner and group) or creates it with
+/// `mode`. Nothing but a regular file with one name is ever replaced, and nothing is
+/// opened that could block: a symbolic link (dangling or not), a FIFO, a socket, a
+/// device, a directory or a hard-linked file is refused, as it stands (`lstat`), before
+/// anything is written.
+pub(crate) fn write_plain(path: &Path, content: &[u8], mode: u32) -> Result<(), TokenFileError> {
+    check_directory(path)?;
+    let old = match fs::symlink_metadata(path) {
+        Ok(meta) => Some(meta),
+        Err(e) if e.kind() == io::ErrorKind::NotFound => None,
+        Err(source) => {
+            return Err(TokenFileError::Read {
+                path: path.to_path_buf(),
+                source,
+            });
+        }
+    };
+    if let Some(meta) = &old {
+        // As it stands: a symbolic link is refused, not followed.
+        check_kind(path, meta)?;
+        check_writable(path)?;
+    }
+    replace_with_mode(path, old.as_ref(), mode & 0o7777, |out| {
+        out.write_all(content)
+    })
+    .map(|_| ())
 }
 
 /// Refuses to rename over a target that is no longer what was read (someone who does
@@ -530,6 +579,7 @@ fn fill(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::os::unix::fs::FileTypeExt;
 
     #[test]
     fn sidecar_names_fit_the_limit() {
@@ -542,5 +592,72 @@ mod tests {
         // Two long names that share their start get different bases.
         let other = format!("{}x", "é".repeat(126));
         assert_ne!(base, sidecar_base(OsStr::new(&other)));
+    }
+
+    fn mkfifo(path: &Path) {
+        let made = std::process::Command::new("mkfifo").arg(path).status();
+        assert!(made.unwrap().success());
+    }
+
+    #[test]
+    fn plain_files_are_created_with_their_mode_and_replaced_in_place() {
+        let dir = tempfile::tempdir().unwrap();
+        let page = dir.path().join("page.1");
+        write_plain(&page, b"one", 0o644).unwrap();
+        assert_eq!(fs::read(&page).unwrap(), b"one");
+        let meta = fs::metadata(&page).unwrap();
+        assert_eq!(meta.permissions().mode() & 0o7777, 0o644);
+        // Replaced: a new inode, the old mode kept.
+        fs::set_permissions(&page, fs::Permissions::from_mode(0o640)).unwrap();
+        write_plain(&page, b"two", 0o644).unwrap();
+        let now = fs::metadata(&page).unwrap();
+        assert_eq!(fs::read(&page).unwrap(), b"two");
+        assert_ne!(now.ino(), meta.ino());
+        assert_eq!(now.permissions().mode() & 0o7777, 0o640);
+        // Nothing left beside it.
+        assert_eq!(fs::read_dir(dir.path()).unwrap().count(), 1);
+    }
+
+    #[test]
+    fn plain_files_refuse_what_is_not_a_regular_file_of_its_own() {
+        let dir = tempfile::tempdir().unwrap();
+        let other = dir.path().join("other");
+        fs::write(&other, "mine").unwrap();
+        let link = dir.path().join("link");
+        std::os::unix::fs::symlink(&other, &link).unwrap();
+        let dangling = dir.path().join("dangling");
+        std::os::unix::fs::symlink(dir.path().join("nowhere"), &dangling).unwrap();
+        let fifo = dir.path().join("fifo");
+        mkfifo(&fifo);
+        let sub = dir.path().join("sub");
+        fs::create_dir(&sub).unwrap();
+        let hard = dir.path().join("hard");
+        fs::hard_link(&other, &hard).unwrap();
+        for (path, kind) in [
+            (&link, Some(FileKind::SymbolicLink)),
+            (&dangling, Some(FileKind::SymbolicLink)),
+            (&fifo, Some(FileKind::Fifo)),
+            (&sub, Some(FileKind::Directory)),
+            (&hard, None),
+        ] {
+            let start = Instant::now();
+            let err = write_plain(path, b"page", 0o644).unwrap_err();
+            assert!(start.elapsed() < Duration::from_secs(5), "{path:?}");
+            match (&err, kind) {
+                (TokenFileError::NotRegular { path: p, kind: k }, Some(kind)) => {
+                    assert_eq!((p, *k), (path, kind));
+                }
+                (TokenFileError::HardLinked { links: 2, .. }, None) => {}
+                _ => panic!("{path:?}: {err:?}"),
+            }
+        }
+        assert_eq!(fs::read_to_string(&other).unwrap(), "mine");
+        assert!(!dir.path().join("nowhere").exists());
+        assert!(fs::symlink_metadata(&fifo).unwrap().file_type().is_fifo());
+        // Nothing but what the test made.
+        assert_eq!(fs::read_dir(dir.path()).unwrap().count(), 6);
+        // A directory that is not there.
+        let err = write_plain(&dir.path().join("no/page.1"), b"", 0o644).unwrap_err();
+        assert!(matches!(err, TokenFileError::NoDirectory { .. }), "{err:?}");
     }
 }
