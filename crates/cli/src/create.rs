@@ -269,7 +269,9 @@ pub(crate) fn delete(args: DeleteToken, m: &ArgMatches) -> Result<Outcome, CliEr
     if args.dry_run {
         return report::dry_request(
             &online,
-            &TokenRequest::Delete { name: &name },
+            &TokenRequest::Delete {
+                name: name.as_str(),
+            },
             name.as_str(),
             warnings,
             format,
@@ -282,7 +284,7 @@ pub(crate) fn delete(args: DeleteToken, m: &ArgMatches) -> Result<Outcome, CliEr
                 quote(name.as_str())
             ),
             &format!("token {} was not deleted", quote(name.as_str())),
-            "--token-name",
+            "deleting a token",
         )?;
         plan.confirm()
     } else {

@@ -1,6 +1,7 @@
 //! Flags turned into validated options, in one place, before any side effect: nothing
 //! is sent, read for writing or written until the whole command line has been checked.
 
+use std::io::BufRead as _;
 use std::path::PathBuf;
 use std::time::Duration;
 
@@ -42,6 +43,9 @@ impl Online {
         )
     }
 }
+
+/// The most read of a token given on standard input, in bytes (a minted token is 92).
+const MAX_TOKEN_INPUT: u64 = 256;
 
 pub(crate) const PERMISSION_EXAMPLE: &str = "for example --permission 'db:my_database:read,write'";
 
@@ -373,10 +377,15 @@ fn admin_token(
             None,
         ),
         Some(Source::Stdin) => {
+            // A token is short: at most a line of `MAX_TOKEN_INPUT` bytes is read.
             let mut line = String::new();
-            std::io::stdin().read_line(&mut line).map_err(|e| {
-                CliError::usage(format!("cannot read the admin token from standard input: {e}"))
-            })?;
+            std::io::Read::take(std::io::stdin().lock(), MAX_TOKEN_INPUT)
+                .read_line(&mut line)
+                .map_err(|e| {
+                    CliError::usage(format!(
+                        "cannot read the admin token from standard input: {e}"
+                    ))
+                })?;
             let line = line.trim_end_matches(['\n', '\r']);
             (
                 Some(Token::parse_lenient(line).map_err(|e| not_a_token("read from standard input", e))?),

@@ -188,16 +188,11 @@ pub(crate) fn found<'a>(findings: impl IntoIterator<Item = &'a Finding>) -> Vec<
 }
 
 /// Asks on a terminal; refuses to wait on anything else. Only `yes` confirms.
-pub(crate) fn confirm(question: &str, declined: &str, flag: &str) -> Result<(), CliError> {
+pub(crate) fn confirm(question: &str, declined: &str, what: &str) -> Result<(), CliError> {
     let stdin = std::io::stdin();
     if !stdin.is_terminal() {
         return Err(CliError::usage(format!(
-            "{} asks for confirmation, and stdin is not a terminal: nothing was sent",
-            if flag == "--token-name" {
-                "deleting a token"
-            } else {
-                "regenerating the `_admin` token"
-            }
+            "{what} asks for confirmation, and stdin is not a terminal: nothing was sent"
         ))
         .kind(Kind::ConfirmationNeeded)
         .hint("pass --yes to go ahead without asking"));

@@ -219,6 +219,15 @@ fn render(rows: &[TokenRow], format: ShowFormat) -> String {
 /// The ASCII table of upstream's `pretty`.
 fn pretty(rows: &[[Option<String>; 10]]) -> String {
     let width = crate::quote::width;
+    // Cells bounded before they are measured: one huge cell cannot pad every row.
+    let rows: Vec<[Option<String>; 10]> = rows
+        .iter()
+        .map(|row| {
+            row.clone()
+                .map(|c| c.map(|c| crate::quote::elide(&c, crate::quote::MAX_VALUE)))
+        })
+        .collect();
+    let rows = &rows[..];
     let mut widths: Vec<usize> = COLUMNS.iter().map(|c| width(c)).collect();
     for row in rows {
         for (w, cell) in widths.iter_mut().zip(row) {

@@ -332,8 +332,9 @@ pub enum TokenRequest<'a> {
     },
     /// Delete a token.
     Delete {
-        /// Its name.
-        name: &'a TokenName,
+        /// Its name, as the server holds it (which may be one that today's rules would
+        /// not let anyone create).
+        name: &'a str,
     },
     /// List the server's tokens: `select * from system.tokens` on `_internal`, as
     /// upstream's `show tokens` asks.
@@ -347,9 +348,10 @@ impl TokenRequest<'_> {
     /// The name of the token the request is about.
     fn name(&self) -> &str {
         match self {
-            TokenRequest::Create { name, .. }
-            | TokenRequest::NamedAdmin { name, .. }
-            | TokenRequest::Delete { name } => name.as_str(),
+            TokenRequest::Create { name, .. } | TokenRequest::NamedAdmin { name, .. } => {
+                name.as_str()
+            }
+            TokenRequest::Delete { name } => name,
             TokenRequest::Admin | TokenRequest::Regenerate => "_admin",
             TokenRequest::ShowTokens { .. } => "",
         }
@@ -509,7 +511,7 @@ impl Client {
     ///
     /// [`ClientError::NoSuchToken`] when there is none, [`ClientError::NotAllowed`] for
     /// `_admin`, otherwise the request's failure class.
-    pub fn delete_token(&self, name: &TokenName) -> Result<(), ClientError> {
+    pub fn delete_token(&self, name: &str) -> Result<(), ClientError> {
         let request = self.prepare(&TokenRequest::Delete { name })?;
         let answer = self.send(&request)?;
         match answer.status {
@@ -518,10 +520,10 @@ impl Client {
                 != Some(Upstream::RouteNotFound) =>
             {
                 Err(ClientError::NoSuchToken {
-                    name: name.as_str().to_owned(),
+                    name: name.to_owned(),
                 })
             }
-            _ => Err(self.failure(&answer, &request.url, name.as_str())),
+            _ => Err(self.failure(&answer, &request.url, name)),
         }
     }
 
@@ -636,7 +638,7 @@ impl Client {
             }
             TokenRequest::Delete { name } => (
                 "DELETE",
-                format!("{TOKEN_PATH}?token_name={}", encode(name.as_str())),
+                format!("{TOKEN_PATH}?token_name={}", encode(name)),
                 None,
                 true,
             ),

@@ -200,20 +200,19 @@ fn every_status_path_of_the_server() {
         with_first.create_token(&name("y"), &p, None).unwrap_err(),
         ClientError::Unauthenticated { .. }
     ));
-    c.delete_token(&name("taken")).unwrap();
+    c.delete_token("taken").unwrap();
     assert!(!server.has_token("taken"));
-    let err = c.delete_token(&name("taken")).unwrap_err();
+    let err = c.delete_token("taken").unwrap_err();
     assert!(
         matches!(&err, ClientError::NoSuchToken { name } if name == "taken"),
         "{err:?}"
     );
-    let err = c.delete_token(&name("_admin")).unwrap_err();
+    let err = c.delete_token("_admin").unwrap_err();
     assert!(matches!(err, ClientError::NotAllowed { .. }), "{err:?}");
     // Names with spaces and slashes travel percent-encoded.
     c.create_token(&name("Read/write token for my_database"), &p, None)
         .unwrap();
-    c.delete_token(&name("Read/write token for my_database"))
-        .unwrap();
+    c.delete_token("Read/write token for my_database").unwrap();
     assert!(
         server
             .requests()

@@ -4,12 +4,14 @@
 use std::fmt;
 
 use influxdb3_permission::Grants;
-use influxdb3_token::{Expiry, Timestamp, Token, TokenName};
+use influxdb3_token::{Timestamp, Token};
 use serde::ser::{SerializeSeq, SerializeStruct};
 use serde::{Serialize, Serializer};
 
-use crate::plan::{Drift, IfExists, Plan, Step};
-use crate::store::{Failure, Minted, NewToken, StoreError, TokenStore};
+use crate::plan::{Drift, IfExists, Plan, PlanError, Step};
+use crate::store::{
+    Capabilities, Failure, Minted, NewToken, OPERATOR_TOKEN, StoreError, TokenStore,
+};
 
 /// Why an observer of [`execute`] could not keep what it was told (a secrets file
 /// that could not be written): the executor stops there.
@@ -156,14 +158,18 @@ pub enum Event<'a> {
         /// The step.
         step: &'a Step,
     },
-    /// A step is done. `secret` is the token just minted: write it out now, it exists
-    /// nowhere else.
+    /// A step is done. `secret` is the token just minted: keep it now, it exists
+    /// nowhere else. (For a store whose changes take effect together, the token exists
+    /// once the store has finished: if it cannot, [`Event::Discarded`] follows.)
     Done {
         /// What was done.
         done: &'a Done,
         /// The secret of a token just made.
         secret: Option<&'a Token>,
     },
+    /// The store could not finish: none of the tokens whose secrets were handed out
+    /// exists. Throw those secrets away.
+    Discarded,
 }
 
 /// Why a plan stopped.
@@ -175,11 +181,15 @@ pub enum Cause<E: StoreError> {
     Store(E),
     /// The observer could not keep what it was told (a secrets file could not be
     /// written): the executor stopped there.
-    #[error("{0}")]
+    #[error("what was done could not be kept")]
     Observer(#[source] ObserverError),
     /// The plan needs a confirmation it was not given.
     #[error("the plan needs a confirmation it was not given")]
     NotConfirmed,
+    /// The store cannot carry out the plan, or a step breaks a rule of the plans (the
+    /// operator token): nothing was done.
+    #[error(transparent)]
+    Refused(PlanError),
 }
 
 impl<E: StoreError> Cause<E> {
@@ -194,12 +204,14 @@ impl<E: StoreError> Cause<E> {
 
 /// The step that failed, and why.
 #[derive(Debug, thiserror::Error)]
-#[error("token `{name}`: {cause}")]
+#[error("{}", match name { Some(name) => format!("the step on token `{name}` failed"), None => "the store failed".to_owned() })]
 #[non_exhaustive]
 pub struct Failed<E: StoreError> {
-    /// The token the step was about (empty when the store as a whole failed: its
-    /// listing, its final write).
-    pub name: String,
+    /// The token the step was about; `None` when the store as a whole failed (its
+    /// databases, its final write) or the plan was refused.
+    pub name: Option<String>,
+    /// The index of the step in the plan's [`steps`](Plan::steps), when a step failed.
+    pub step: Option<usize>,
     /// Why.
     #[source]
     pub cause: Cause<E>,
@@ -233,11 +245,13 @@ impl<E: StoreError> Report<E> {
 /// The report, and the secrets of the tokens minted, in the order made.
 #[derive(Debug)]
 #[non_exhaustive]
+#[must_use = "a failure is in the report"]
 pub struct Executed<E: StoreError> {
     /// What was done.
     pub report: Report<E>,
-    /// The name and secret of each token minted (none in a dry run).
-    pub secrets: Vec<(TokenName, Token)>,
+    /// The name (as the store has it) and secret of each token minted (none in a dry
+    /// run, nor for a store that could not finish).
+    pub secrets: Vec<(String, Token)>,
 }
 
 /// How to carry a plan out.
@@ -247,9 +261,11 @@ pub struct ExecuteOptions {
 }
 
 impl ExecuteOptions {
-    /// Report what would be done. A store whose changes take effect together is still
-    /// changed in memory (so that a dry run meets every refusal the run would) but not
-    /// finished; a server is not asked to change anything.
+    /// Report what would be done, and hand out no secret. A store whose changes take
+    /// effect together is still changed in memory (so that a dry run meets every
+    /// refusal the run would) but not finished; a server is not asked to change
+    /// anything. A store that is itself a dry run ([`TokenStore::is_dry_run`]) makes
+    /// every run a dry run.
     #[must_use]
     pub fn dry_run(mut self, dry_run: bool) -> Self {
         self.dry_run = dry_run;
@@ -263,7 +279,10 @@ impl ExecuteOptions {
 /// secrets of the tokens made before it are kept. A store whose changes take effect
 /// together is not finished after a failure: nothing of the plan is kept there.
 ///
-/// A plan that [needs confirmation](Plan::needs_confirmation) is refused whole.
+/// Refused whole, before any step: a plan that [needs
+/// confirmation](Plan::needs_confirmation), one the store [cannot carry
+/// out](Plan::check), a step that would touch the operator token `_admin`.
+#[must_use = "a failure is in the report"]
 pub fn execute<S: TokenStore + ?Sized>(
     plan: &Plan,
     store: &mut S,
@@ -271,100 +290,124 @@ pub fn execute<S: TokenStore + ?Sized>(
     observe: &mut dyn FnMut(&Event<'_>) -> Result<(), ObserverError>,
 ) -> Executed<S::Error> {
     let capabilities = store.capabilities();
-    let dry_run = options.dry_run;
+    let dry_run = options.dry_run || store.is_dry_run();
     // A dry run on a server only reports; on an atomic store it runs in memory.
     let call = !dry_run || capabilities.atomic;
     let mut run = Run {
         report: Report {
-            done: Vec::with_capacity(plan.steps.len()),
+            done: Vec::with_capacity(plan.steps().len()),
             failed: None,
             dry_run,
         },
         secrets: Vec::new(),
         keep_secrets: !dry_run,
     };
-    if plan.needs_confirmation().is_some() {
-        run.report.failed = Some(Failed {
-            name: String::new(),
-            cause: Cause::NotConfirmed,
-        });
+    if let Some(cause) = refusal(plan, capabilities) {
+        run.fail(None, None, cause);
         return run.into_executed();
     }
     if call
-        && !plan.create_databases.is_empty()
-        && let Err(e) = store.add_databases(&plan.create_databases)
+        && !plan.create_databases().is_empty()
+        && let Err(e) = store.add_databases(plan.create_databases())
     {
-        run.fail("", Cause::Store(e));
+        run.fail(None, None, Cause::Store(e));
         return run.into_executed();
     }
-    let of = plan.steps.iter().filter(|s| s.changes()).count();
+    let of = plan.steps().iter().filter(|s| s.changes()).count();
     let mut index = 0;
-    for step in &plan.steps {
+    for (at, step) in plan.steps().iter().enumerate() {
+        let name = Some(step.name());
         if step.changes() {
             if let Err(e) = observe(&Event::Starting { index, of, step }) {
-                run.fail(step.name(), Cause::Observer(e));
+                run.fail(name, Some(at), Cause::Observer(e));
                 return run.into_executed();
             }
             index += 1;
         }
-        let result = if call {
+        let (dones, error) = if call {
             carry_out(step, store)
         } else {
-            Ok(preview(step))
+            (preview(step), None)
         };
-        match result {
-            Ok(dones) => {
-                for (done, minted) in dones {
-                    let secret = minted.as_ref().map(|m| &m.token).filter(|_| !dry_run);
-                    if let Err(e) = observe(&Event::Done {
-                        done: &done,
-                        secret,
-                    }) {
-                        run.keep(&done, minted);
-                        run.report.done.push(done);
-                        run.fail(step.name(), Cause::Observer(e));
-                        return run.into_executed();
-                    }
-                    run.keep(&done, minted);
-                    run.report.done.push(done);
-                }
-            }
-            Err(e) => {
-                run.fail(step.name(), Cause::Store(e));
+        for (done, minted) in dones {
+            let secret = minted.as_ref().map(|m| &m.token).filter(|_| !dry_run);
+            let told = observe(&Event::Done {
+                done: &done,
+                secret,
+            });
+            run.keep(&done, minted);
+            run.report.done.push(done);
+            if let Err(e) = told {
+                run.fail(name, Some(at), Cause::Observer(e));
                 return run.into_executed();
             }
         }
+        if let Some(e) = error {
+            run.fail(name, Some(at), Cause::Store(e));
+            return run.into_executed();
+        }
     }
-    if !dry_run && let Err(e) = store.finish() {
+    // An atomic store is finished unless the dry run is the executor's alone (the
+    // store would really write); a store that is itself a dry run only pretends.
+    let finish = !dry_run || (capabilities.atomic && store.is_dry_run());
+    if finish && let Err(e) = store.finish() {
         // Nothing of an atomic store's changes is kept: no secret of it either.
         if capabilities.atomic {
+            if !run.secrets.is_empty() {
+                let _ = observe(&Event::Discarded);
+            }
             run.secrets.clear();
             run.report.done.retain(|d| !d.action.changed());
         }
-        run.fail("", Cause::Store(e));
+        run.fail(None, None, Cause::Store(e));
     }
     run.into_executed()
+}
+
+/// Why a plan is refused before any step: not confirmed, a step the store cannot
+/// carry out, a step on the operator token (a last line of defence: the constructors
+/// make none).
+fn refusal<E: StoreError>(plan: &Plan, capabilities: Capabilities) -> Option<Cause<E>> {
+    if plan.needs_confirmation().is_some() {
+        return Some(Cause::NotConfirmed);
+    }
+    if let Err(e) = plan.check(capabilities) {
+        return Some(Cause::Refused(e));
+    }
+    plan.steps()
+        .iter()
+        .filter(|s| s.changes() && s.name() == OPERATOR_TOKEN)
+        .map(|s| {
+            let what = match s {
+                Step::Create { .. } => return Cause::Refused(PlanError::Reserved),
+                Step::Rotate { .. } => "rotated",
+                Step::Recreate { .. } => "recreated",
+                Step::Update(_) => "changed",
+                _ => "deleted",
+            };
+            Cause::Refused(PlanError::Operator { what })
+        })
+        .next()
 }
 
 /// What the executor has so far.
 struct Run<E: StoreError> {
     report: Report<E>,
-    secrets: Vec<(TokenName, Token)>,
+    secrets: Vec<(String, Token)>,
     keep_secrets: bool,
 }
 
 impl<E: StoreError> Run<E> {
     fn keep(&mut self, done: &Done, minted: Option<Minted>) {
-        if let (true, Some(m)) = (self.keep_secrets, minted)
-            && let Ok(name) = TokenName::new(&done.name)
-        {
-            self.secrets.push((name, m.token));
+        if let (true, Some(m)) = (self.keep_secrets, minted) {
+            self.secrets.push((done.name.clone(), m.token));
         }
     }
 
-    fn fail(&mut self, name: &str, cause: Cause<E>) {
+    fn fail(&mut self, name: Option<&str>, step: Option<usize>, cause: Cause<E>) {
         self.report.failed = Some(Failed {
-            name: name.to_owned(),
+            name: name.map(str::to_owned),
+            step,
             cause,
         });
     }
@@ -405,7 +448,11 @@ fn quiet(step: &Step) -> Option<Done> {
         }
         Step::Drift(drift) => drifted(Action::Drift, drift),
         Step::Update(drift) => drifted(Action::Updated, drift),
-        Step::Recreate(drift) => drifted(Action::Recreated, drift),
+        Step::Recreate { drift, token } => {
+            let mut d = drifted(Action::Recreated, drift);
+            d.expiry = token.expiry.ends(token.now).ok().flatten();
+            d
+        }
         Step::Unlisted { name } => Done::new(Action::Unlisted, name),
         Step::Protected { name } => Done::new(Action::Protected, name),
         Step::Delete { name } => Done::new(Action::Deleted, name),
@@ -422,69 +469,70 @@ fn drifted(action: Action, drift: &Drift) -> Done {
     d
 }
 
-/// Carries one step out on the store.
-fn carry_out<S: TokenStore + ?Sized>(
-    step: &Step,
-    store: &mut S,
-) -> Result<Vec<(Done, Option<Minted>)>, S::Error> {
+/// What carrying out a step did (each done, with the token it minted), and the store's
+/// error, if any.
+type Carried<E> = (Vec<(Done, Option<Minted>)>, Option<E>);
+
+/// Carries one step out on the store: what was done (a recreate whose creation failed
+/// did delete), and the store's error, if any.
+fn carry_out<S: TokenStore + ?Sized>(step: &Step, store: &mut S) -> Carried<S::Error> {
     let name = step.name();
-    Ok(match step {
-        Step::Create { token, if_exists } => {
-            let result = if *if_exists == IfExists::Replace {
-                store.replace(token)
+    let one = |result: Result<(Done, Option<Minted>), S::Error>| match result {
+        Ok(done) => (vec![done], None),
+        Err(e) => (Vec::new(), Some(e)),
+    };
+    match step {
+        Step::Create { token, if_exists } => one(if *if_exists == IfExists::Replace {
+            store.replace(token)
+        } else {
+            store.create(token)
+        }
+        .map(|m| {
+            let action = if m.replaced {
+                Action::Replaced
             } else {
-                store.create(token)
+                Action::Created
+            };
+            (
+                Done::new(action, name).minted(&token.grants, Some(&m), None),
+                Some(m),
+            )
+        })
+        .or_else(|e| match e.failure() {
+            Failure::NameTaken if *if_exists == IfExists::Keep => {
+                Ok((Done::new(Action::Exists, name), None))
             }
-            .map(|m| {
-                let action = if m.replaced {
-                    Action::Replaced
-                } else {
-                    Action::Created
-                };
-                (action, m)
-            });
-            match result {
-                Ok((action, minted)) => {
-                    let done = Done::new(action, name).minted(&token.grants, Some(&minted), None);
-                    vec![(done, Some(minted))]
+            _ => Err(e),
+        })),
+        Step::Update(drift) => one(store
+            .update(name, &drift.grants, drift.expiry)
+            .map(|()| (drifted(Action::Updated, drift), None))),
+        Step::Recreate { drift, token } => {
+            if let Err(e) = store.delete(name) {
+                return (Vec::new(), Some(e));
+            }
+            match store.create(token) {
+                Ok(minted) => {
+                    let mut done = drifted(Action::Recreated, drift);
+                    done.expiry = minted.expiry;
+                    done.id = minted.id;
+                    done.created_at.clone_from(&minted.created_at);
+                    (vec![(done, Some(minted))], None)
                 }
-                Err(e) if *if_exists == IfExists::Keep && e.failure() == Failure::NameTaken => {
-                    vec![(Done::new(Action::Exists, name), None)]
-                }
-                Err(e) => return Err(e),
+                // Deleted, not created: the report says so.
+                Err(e) => (vec![(Done::new(Action::Deleted, name), None)], Some(e)),
             }
         }
-        Step::Update(drift) => {
-            store.update(name, &drift.grants, drift.expiry)?;
-            vec![(drifted(Action::Updated, drift), None)]
-        }
-        Step::Recreate(drift) => {
-            store.delete(name)?;
-            let token = NewToken::new(
-                drift.name.clone(),
-                drift.grants.clone(),
-                drift.expiry.map_or(Expiry::Never, Expiry::At),
-                Timestamp::now(),
-            );
-            let minted = store.create(&token)?;
-            let mut done = drifted(Action::Recreated, drift);
-            done.expiry = minted.expiry;
-            done.id = minted.id;
-            done.created_at.clone_from(&minted.created_at);
-            vec![(done, Some(minted))]
-        }
-        Step::Rotate { .. } => {
-            let minted = store.rotate(name)?;
+        Step::Rotate { .. } => one(store.rotate(name).map(|minted| {
             let mut done = Done::new(Action::Rotated, name);
             done.expiry = minted.expiry;
-            vec![(done, Some(minted))]
-        }
-        Step::Delete { .. } => {
-            store.delete(name)?;
-            vec![(Done::new(Action::Deleted, name), None)]
-        }
-        other => quiet(other).into_iter().map(|d| (d, None)).collect(),
-    })
+            (done, Some(minted))
+        })),
+        Step::Delete { .. } => one(store
+            .delete(name)
+            .map(|()| (Done::new(Action::Deleted, name), None))),
+        other => (quiet(other).into_iter().map(|d| (d, None)).collect(), None),
+    }
 }
 
 // ---- serialization: the report as JSON, secrets never in it ----
@@ -550,7 +598,7 @@ impl<E: StoreError> Serialize for Report<E> {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         #[derive(Serialize)]
         struct FailedJson<'a> {
-            name: &'a str,
+            name: Option<&'a str>,
             error: String,
         }
         let mut s = serializer.serialize_struct("Report", 4)?;
@@ -560,10 +608,22 @@ impl<E: StoreError> Serialize for Report<E> {
         s.serialize_field(
             "failed",
             &self.failed.as_ref().map(|f| FailedJson {
-                name: &f.name,
-                error: f.cause.to_string(),
+                name: f.name.as_deref(),
+                error: chain(&f.cause),
             }),
         )?;
         s.end()
     }
+}
+
+/// An error and its causes, joined by `: `.
+fn chain(e: &dyn std::error::Error) -> String {
+    let mut shown = e.to_string();
+    let mut source = e.source();
+    while let Some(cause) = source {
+        shown.push_str(": ");
+        shown.push_str(&cause.to_string());
+        source = cause.source();
+    }
+    shown
 }

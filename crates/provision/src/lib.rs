@@ -27,7 +27,7 @@
 //! expiry = "90d"
 //! "#.parse()?;
 //! let plan = manifest.plan(&[], Capabilities::FILE, Timestamp::now(), PlanOptions::default(), &Policy::default())?;
-//! assert!(matches!(&plan.steps[..], [Step::Create { .. }]));
+//! assert!(matches!(plan.steps(), [Step::Create { .. }]));
 //! assert!(plan.changes());
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```

@@ -58,6 +58,15 @@ impl Policy {
         }
     }
 
+    /// Checks only the cap: how long a token to create at `now` would live (an instant
+    /// that has passed is not refused here).
+    fn check_cap(&self, name: &str, expiry: Expiry, now: Timestamp) -> Result<(), PlanError> {
+        match expiry {
+            Expiry::At(at) if at <= now => Ok(()),
+            other => self.check_expiry(name, other, now),
+        }
+    }
+
     /// Checks a token to create: its name is not the operator's, its expiry is allowed.
     fn check_new(&self, token: &NewToken) -> Result<(), PlanError> {
         if token.name.as_str() == OPERATOR_TOKEN {
@@ -86,7 +95,6 @@ pub enum IfExists {
 pub struct PlanOptions {
     prune: bool,
     update: bool,
-    slack_millis: i64,
 }
 
 impl PlanOptions {
@@ -95,16 +103,6 @@ impl PlanOptions {
     #[must_use]
     pub fn prune(mut self, prune: bool) -> Self {
         self.prune = prune;
-        self
-    }
-
-    /// Count an expiry within `slack` of an `expires_at` as that instant: a server sets
-    /// a token's expiry from a number of seconds counted when it creates the token, so
-    /// it never lands on the instant asked for. None by default (a tokens file holds
-    /// the instant itself).
-    #[must_use]
-    pub fn expiry_slack(mut self, slack: std::time::Duration) -> Self {
-        self.slack_millis = i64::try_from(slack.as_millis()).unwrap_or(i64::MAX);
         self
     }
 
@@ -141,8 +139,14 @@ pub enum Step {
     /// in place).
     Update(Drift),
     /// Delete the token and create it anew with what is wanted (a server, which cannot
-    /// change a token in place): a new secret.
-    Recreate(Drift),
+    /// change a token in place): a new secret, its lifetime counted from the plan's
+    /// `now`.
+    Recreate {
+        /// How it differs.
+        drift: Drift,
+        /// The token to create in its place.
+        token: NewToken,
+    },
     /// The token differs from what is wanted; reported, left alone.
     Drift(Drift),
     /// Give the token a new secret, keeping the rest.
@@ -174,7 +178,7 @@ impl Step {
         match self {
             Step::Create { token, .. } => token.name.as_str(),
             Step::Keep { name, .. } => name.as_str(),
-            Step::Update(d) | Step::Recreate(d) | Step::Drift(d) => d.name.as_str(),
+            Step::Update(d) | Step::Recreate { drift: d, .. } | Step::Drift(d) => d.name.as_str(),
             Step::Rotate { name }
             | Step::Delete { name }
             | Step::Unlisted { name }
@@ -188,7 +192,7 @@ impl Step {
             self,
             Step::Create { .. }
                 | Step::Update(_)
-                | Step::Recreate(_)
+                | Step::Recreate { .. }
                 | Step::Rotate { .. }
                 | Step::Delete { .. }
         )
@@ -232,12 +236,9 @@ pub enum Confirmation {
 /// What to do to a store, step by step, and what must be confirmed first.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Plan {
-    /// The steps, in order.
-    pub steps: Vec<Step>,
-    /// Databases to create (a tokens file's `create_databases`).
-    pub create_databases: Vec<influxdb3_permission::DatabaseName>,
-    /// The instant the plan was made at.
-    pub now: Timestamp,
+    steps: Vec<Step>,
+    create_databases: Vec<influxdb3_permission::DatabaseName>,
+    now: Timestamp,
     confirmation: Option<Confirmation>,
     confirmed: bool,
 }
@@ -251,6 +252,22 @@ impl Plan {
             confirmation: None,
             confirmed: false,
         }
+    }
+
+    /// The steps, in order. A plan is made by its constructors, which check every
+    /// rule; it cannot be changed afterwards.
+    pub fn steps(&self) -> &[Step] {
+        &self.steps
+    }
+
+    /// The databases to create (a tokens file's `create_databases`).
+    pub fn create_databases(&self) -> &[influxdb3_permission::DatabaseName] {
+        &self.create_databases
+    }
+
+    /// The instant the plan was made at, from which its lifetimes count.
+    pub fn now(&self) -> Timestamp {
+        self.now
     }
 
     /// Whether carrying the plan out changes anything.
@@ -311,7 +328,7 @@ impl Plan {
     /// let grants = Grants::try_from(vec!["db:metrics:write".parse()?])?;
     /// let token = NewToken::new("telegraf".parse()?, grants, Expiry::Never, Timestamp::now());
     /// let plan = Plan::create(token, IfExists::Fail, &Policy::default())?;
-    /// assert!(matches!(&plan.steps[..], [Step::Create { .. }]));
+    /// assert!(matches!(plan.steps(), [Step::Create { .. }]));
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     ///
@@ -381,13 +398,18 @@ impl Plan {
     /// grants and expiry, is kept; every other name or secret used twice is a
     /// [`Conflict`], all of them reported together.
     ///
+    /// The expiry cap of `policy` holds for the tokens it copies (one that has expired
+    /// is copied as it is: the cap is about how long a token may live).
+    ///
     /// # Errors
     ///
-    /// [`PlanError::Conflicts`].
+    /// [`PlanError::Conflicts`], or [`PlanError::ExpiryPolicy`] for a token the cap
+    /// refuses.
     pub fn merge(
         sources: Vec<Vec<NewToken>>,
         current: &[Existing],
         now: Timestamp,
+        policy: &Policy,
     ) -> Result<Plan, PlanError> {
         // Where each name and secret was first seen: the source (0 is the store), the
         // step.
@@ -435,6 +457,7 @@ impl Plan {
                     });
                     continue;
                 }
+                policy.check_cap(name, token.expiry, now)?;
                 names.insert(name.to_owned(), (source, Some(steps.len())));
                 if let Some(h) = hash {
                     hashes.insert(h, (source, name.to_owned()));
@@ -478,6 +501,7 @@ impl Plan {
         let by_name: HashMap<&str, &Existing> =
             current.iter().map(|c| (c.name.as_str(), c)).collect();
         let listed: HashSet<&str> = wanted.iter().map(|d| d.name.as_str()).collect();
+        let slack = u64::try_from(capabilities.expiry_slack.as_millis()).unwrap_or(u64::MAX);
         for desired in wanted {
             let name = desired.name.clone();
             let Some(existing) = by_name.get(name.as_str()) else {
@@ -497,13 +521,22 @@ impl Plan {
             let wanted_set = PermissionSet::from(&desired.grants);
             let (expiry, expiry_change) = match desired.expiry {
                 Expiry::At(at)
-                    if !existing.expiry.is_some_and(|e| {
-                        e.millis().abs_diff(at.millis()) <= options.slack_millis.unsigned_abs()
-                    }) =>
+                    if existing
+                        .expiry
+                        .is_none_or(|e| e.millis().abs_diff(at.millis()) > slack) =>
                 {
                     (Some(at), Some((existing.expiry, Some(at))))
                 }
                 Expiry::Never if existing.expiry.is_some() => (None, Some((existing.expiry, None))),
+                // A lifetime is not compared with an expiry (it counts from creation),
+                // but a token that never expires is not what a lifetime asks for.
+                Expiry::After(lifetime) if existing.expiry.is_none() => {
+                    let at = lifetime.ends(now).map_err(|source| PlanError::Expiry {
+                        name: name.as_str().to_owned(),
+                        source,
+                    })?;
+                    (Some(at), Some((None, Some(at))))
+                }
                 _ => (existing.expiry, None),
             };
             if wanted_set == existing.grants && expiry_change.is_none() {
@@ -523,14 +556,21 @@ impl Plan {
             };
             steps.push(match (options.update, capabilities.in_place) {
                 (false, _) => Step::Drift(drift),
-                (true, in_place) => {
+                (true, true) => {
                     let at = drift.expiry.map_or(Expiry::Never, Expiry::At);
                     policy.check_expiry(drift.name.as_str(), at, now)?;
-                    if in_place {
-                        Step::Update(drift)
-                    } else {
-                        Step::Recreate(drift)
-                    }
+                    Step::Update(drift)
+                }
+                (true, false) => {
+                    // A new token: a lifetime counts from now, an instant is kept.
+                    let expiry = match desired.expiry {
+                        Expiry::After(lifetime) => Expiry::After(lifetime),
+                        _ => drift.expiry.map_or(Expiry::Never, Expiry::At),
+                    };
+                    let token =
+                        NewToken::new(drift.name.clone(), drift.grants.clone(), expiry, now);
+                    policy.check_new(&token)?;
+                    Step::Recreate { drift, token }
                 }
             });
         }
@@ -651,7 +691,7 @@ pub enum Conflict {
 #[non_exhaustive]
 pub enum PlanError {
     /// A token's expiry does not work (passed, or too far).
-    #[error("token `{name}`: {source}")]
+    #[error("token `{name}`")]
     Expiry {
         /// The token.
         name: String,

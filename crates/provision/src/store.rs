@@ -3,6 +3,7 @@
 //! tokens-file crate, the HTTP client).
 
 use std::fmt;
+use std::time::Duration;
 
 use influxdb3_permission::{DatabaseName, Grants, PermissionSet};
 use influxdb3_token::{Expiry, Timestamp, Token, TokenHash, TokenName};
@@ -23,22 +24,34 @@ pub struct Capabilities {
     /// Its changes take effect together when it [finishes](TokenStore::finish) (a
     /// tokens file: one durable write), not one by one (a server).
     pub atomic: bool,
+    /// How far from the instant asked for it sets an expiry: a server counts a
+    /// token's lifetime in seconds from when it creates it, so an `expires_at` is met
+    /// within a few seconds; a file holds the instant itself.
+    pub expiry_slack: Duration,
 }
 
 impl Capabilities {
     /// A tokens file's: chosen secrets, changes in place, one write at the end.
-    pub const FILE: Capabilities = Capabilities {
-        chosen_secrets: true,
-        in_place: true,
-        atomic: true,
-    };
+    pub const FILE: Capabilities = Capabilities::new(true, true, true, Duration::ZERO);
 
     /// A server's: it mints the secrets, and each request takes effect as it is made.
-    pub const SERVER: Capabilities = Capabilities {
-        chosen_secrets: false,
-        in_place: false,
-        atomic: false,
-    };
+    pub const SERVER: Capabilities = Capabilities::new(false, false, false, Duration::from_secs(5));
+
+    /// A store's: whether it takes chosen secrets, changes tokens in place, makes its
+    /// changes together, and how near it sets an expiry.
+    pub const fn new(
+        chosen_secrets: bool,
+        in_place: bool,
+        atomic: bool,
+        expiry_slack: Duration,
+    ) -> Capabilities {
+        Capabilities {
+            chosen_secrets,
+            in_place,
+            atomic,
+            expiry_slack,
+        }
+    }
 }
 
 /// A token a store holds, as a plan sees it: never its secret.
@@ -245,6 +258,13 @@ pub trait TokenStore {
     ///
     /// The store's.
     fn add_databases(&mut self, databases: &[DatabaseName]) -> Result<(), Self::Error>;
+
+    /// Whether it only pretends (a tokens file opened for a dry run: every change is
+    /// made in memory and checked, and [`finish`](Self::finish) writes nothing). The
+    /// executor then hands out no secret.
+    fn is_dry_run(&self) -> bool {
+        false
+    }
 
     /// Makes what was done last (a tokens file: its one durable write). A store whose
     /// changes take effect one by one does nothing.

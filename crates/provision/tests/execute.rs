@@ -174,14 +174,14 @@ fn the_operator_token_is_never_touched_by_name() {
     )
     .unwrap();
     let deleted: Vec<&str> = plan
-        .steps
+        .steps()
         .iter()
         .filter(|s| matches!(s, Step::Delete { .. }))
         .map(Step::name)
         .collect();
     assert_eq!(deleted, ["old"]);
     assert!(
-        plan.steps
+        plan.steps()
             .iter()
             .any(|s| matches!(s, Step::Protected { name } if name == "_admin"))
     );
@@ -253,7 +253,7 @@ fn drift_is_recreated_on_a_server_and_updated_in_a_file() {
         &Policy::default(),
     )
     .unwrap();
-    assert!(matches!(&on_server.steps[..], [Step::Recreate(_)]));
+    assert!(matches!(on_server.steps(), [Step::Recreate { .. }]));
     on_server.check(Capabilities::SERVER).unwrap();
     let in_file = Plan::reconcile(
         &want,
@@ -264,7 +264,7 @@ fn drift_is_recreated_on_a_server_and_updated_in_a_file() {
         &Policy::default(),
     )
     .unwrap();
-    assert!(matches!(&in_file.steps[..], [Step::Update(_)]));
+    assert!(matches!(in_file.steps(), [Step::Update(_)]));
     assert!(matches!(
         in_file.check(Capabilities::SERVER),
         Err(PlanError::Unsupported { .. })
@@ -315,7 +315,8 @@ fn a_failure_half_way_keeps_the_secrets_made_before_it() {
     assert_eq!(seen, ["a"]);
     assert_eq!(done.secrets.len(), 1);
     let failed = done.report.failed.unwrap();
-    assert_eq!(failed.name, "b");
+    assert_eq!(failed.name.as_deref(), Some("b"));
+    assert_eq!(failed.step, Some(1));
     assert!(!store.finished, "a store is not finished after a failure");
     // The report holds no secret.
     let json = serde_json::to_string(&done.report.done).unwrap();

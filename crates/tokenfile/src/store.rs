@@ -50,6 +50,18 @@ pub enum FileStoreError {
         #[source]
         source: AddError,
     },
+    /// A token whose name today's rules refuse cannot be given new permissions (remove
+    /// it and create it anew).
+    #[error("token `{}` of `{}` cannot be changed: its name is not valid", influxdb3_text::escape(name), path.display())]
+    Name {
+        /// The file.
+        path: PathBuf,
+        /// The name.
+        name: String,
+        /// Why.
+        #[source]
+        source: influxdb3_token::TokenNameError,
+    },
     /// No secret could be made (the system's random source failed).
     #[error("cannot make a new token")]
     Random(#[source] TokenError),
@@ -279,6 +291,10 @@ impl FileStore<'_, '_> {
 impl TokenStore for FileStore<'_, '_> {
     type Error = FileStoreError;
 
+    fn is_dry_run(&self) -> bool {
+        self.sink.dry_run
+    }
+
     fn capabilities(&self) -> Capabilities {
         Capabilities::FILE
     }
@@ -361,7 +377,11 @@ impl TokenStore for FileStore<'_, '_> {
         let Some(old) = self.file.get(name) else {
             return Err(self.not_found(name));
         };
-        let token_name = TokenName::new(name).map_err(|_| self.not_found(name))?;
+        let token_name = TokenName::new(name).map_err(|source| FileStoreError::Name {
+            path: self.path.to_path_buf(),
+            name: name.to_owned(),
+            source,
+        })?;
         let entry = TokenEntry::new(old.token().clone(), token_name, expiry, grants)
             .map_err(|e| self.add_error(name, e))?;
         self.file

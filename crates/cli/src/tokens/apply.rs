@@ -8,10 +8,10 @@ use std::time::Duration;
 use clap::ArgMatches;
 use influxdb3_permission::DatabaseName;
 use influxdb3_provision::{
-    Confirmation, Event, ExecuteOptions, Executed, Manifest, Plan, PlanOptions, Policy, StoreError,
+    Confirmation, Event, ExecuteOptions, Executed, Manifest, Plan, PlanOptions, Policy, Step,
     TokenStore, execute,
 };
-use influxdb3_token::{Timestamp, Token, TokenName};
+use influxdb3_token::{Timestamp, Token};
 use influxdb3_token_client::ServerStore;
 use influxdb3_tokenfile::{FileStore, FileStoreError, SecretsFile};
 
@@ -21,10 +21,6 @@ use crate::error::{Action, CliError, Kind};
 use crate::options;
 use crate::output::Outcome;
 use crate::quote::{escape, quote, quote_path};
-
-/// A server sets a token's expiry from a number of seconds counted when it creates the
-/// token: an `expires_at` is met within this much.
-const EXPIRY_SLACK: Duration = Duration::from_secs(5);
 
 /// Where the manifest is applied.
 pub(super) enum Target {
@@ -134,6 +130,14 @@ impl Sink {
                     let _ = out.flush();
                 }
             }
+            // The file was not written: the tokens do not exist, nor should their
+            // secrets.
+            Event::Discarded => {
+                if let Some(file) = self.secrets.take() {
+                    file.discard();
+                }
+                self.shown.clear();
+            }
             _ => {}
         }
         Ok(())
@@ -159,7 +163,7 @@ fn confirmed(plan: Plan, a: &Apply) -> Result<Plan, CliError> {
     crate::report::confirm(
         &format!("--prune would remove every token ({count}) of the manifest's target."),
         "nothing was removed",
-        "--prune",
+        "removing every token",
     )?;
     Ok(plan.confirm())
 }
@@ -176,10 +180,7 @@ fn run<S: TokenStore>(
     list_error: impl Fn(&S::Error) -> CliError,
 ) -> Ran<S::Error> {
     let current = store.list().map_err(|e| list_error(&e))?;
-    let mut options = PlanOptions::default().prune(a.prune).update(a.update);
-    if matches!(a.target, Target::Server(_)) {
-        options = options.expiry_slack(EXPIRY_SLACK);
-    }
+    let options = PlanOptions::default().prune(a.prune).update(a.update);
     let plan = manifest
         .plan(
             &current,
@@ -325,13 +326,13 @@ fn to_server(
         }
     };
     if let Some(failed) = &executed.report.failed {
+        let step = failed.step.and_then(|i| plan.steps().get(i));
+        let action = match step {
+            Some(Step::Delete { .. }) => Action::Delete,
+            _ => Action::Create,
+        };
         let error = CliError::from_step(&failed.cause, |e| {
-            let action = if e.failure() == influxdb3_provision::Failure::NotFound {
-                Action::Delete
-            } else {
-                Action::Create
-            };
-            online.error(e, action, &failed.name)
+            online.error(e, action, failed.name.as_deref().unwrap_or_default())
         });
         let kept = finish_secrets(&mut sink);
         if let Err(lost) = kept {
@@ -341,7 +342,6 @@ fn to_server(
         let _ = crate::output::stdout(&out);
         return Err(text::failed_hint(&executed.report, error));
     }
-    let _ = plan;
     if let Err(lost) = finish_secrets(&mut sink) {
         return Err(secrets_lost(&executed.secrets, lost));
     }
@@ -371,15 +371,10 @@ fn discard(sink: &mut Sink) {
 }
 
 /// The secrets file could not be written: the secrets are shown rather than lost.
-fn secrets_lost(secrets: &[(TokenName, Token)], e: CliError) -> CliError {
+fn secrets_lost(secrets: &[(String, Token)], e: CliError) -> CliError {
     let mut out = std::io::stdout().lock();
     for (name, token) in secrets {
-        let _ = writeln!(
-            out,
-            "{}  {}",
-            quote(name.as_str()),
-            escape(token.expose_secret())
-        );
+        let _ = writeln!(out, "{}  {}", quote(name), escape(token.expose_secret()));
     }
     let _ = out.flush();
     e.hint("the new tokens' secrets were printed on stdout instead: store them now")

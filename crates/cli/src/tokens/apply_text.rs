@@ -8,7 +8,7 @@ use std::path::Path;
 
 use influxdb3_permission::{DatabaseName, Permission, Scope};
 use influxdb3_provision::{Action, Done, Report, StoreError};
-use influxdb3_token::Token;
+use influxdb3_token::{Token, mask_token_shaped};
 use serde::Serialize;
 use serde_json::{Value, json};
 
@@ -260,7 +260,7 @@ pub(super) fn file_json<E: StoreError>(report: &Report<E>, s: &Shown<'_>) -> Str
             Action::Created => {
                 let mut v = json!({
                     "action": "create",
-                    "name": d.name,
+                    "name": mask_token_shaped(&d.name),
                     "permissions": d.grants.as_deref().map(texts),
                     "expiry": d.expiry.as_ref().map(Text),
                 });
@@ -269,12 +269,14 @@ pub(super) fn file_json<E: StoreError>(report: &Report<E>, s: &Shown<'_>) -> Str
                 }
                 v
             }
-            Action::Kept => json!({"action": "keep", "name": d.name, "expired": d.expired}),
+            Action::Kept => {
+                json!({"action": "keep", "name": mask_token_shaped(&d.name), "expired": d.expired})
+            }
             Action::Updated | Action::Drift => {
                 let drift = d.drift.as_ref();
                 json!({
                     "action": if d.action == Action::Updated { "update" } else { "drift" },
-                    "name": d.name,
+                    "name": mask_token_shaped(&d.name),
                     "widened": drift.map(|d| texts(&d.widened)),
                     "narrowed": drift.map(|d| texts(&d.narrowed)),
                     "expiry": drift.and_then(|d| d.expiry_change).map(|(old, new)| json!({
@@ -283,8 +285,8 @@ pub(super) fn file_json<E: StoreError>(report: &Report<E>, s: &Shown<'_>) -> Str
                     })),
                 })
             }
-            Action::Deleted => json!({"action": "delete", "name": d.name}),
-            other => json!({"action": other.as_str(), "name": d.name}),
+            Action::Deleted => json!({"action": "delete", "name": mask_token_shaped(&d.name)}),
+            other => json!({"action": other.as_str(), "name": mask_token_shaped(&d.name)}),
         })
         .collect();
     json(&json!({
@@ -412,7 +414,7 @@ pub(super) fn server_json<E: StoreError>(report: &Report<E>, s: &Shown<'_>) -> S
         .iter()
         .filter(|d| d.action != Action::Protected)
         .map(|d| {
-            let mut v = json!({"action": server_action(d), "name": d.name});
+            let mut v = json!({"action": server_action(d), "name": mask_token_shaped(&d.name)});
             let detail = detail(d);
             if !detail.is_empty() {
                 v["detail"] = json!(detail);

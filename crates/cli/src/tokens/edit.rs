@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 
 use influxdb3_permission::DatabaseName;
 use influxdb3_provision::{
-    Conflict, ExecuteOptions, Executed, Plan, PlanError, TokenStore, execute,
+    Conflict, ExecuteOptions, Executed, Plan, PlanError, Policy, TokenStore, execute,
 };
 use influxdb3_token::Timestamp;
 use influxdb3_tokenfile::{FileStore, FileStoreError, to_new_tokens};
@@ -81,7 +81,7 @@ pub(super) fn merge(
             .kind(Kind::OutputNotAnInput)
             .hint("name it among the files to merge them into it, or choose a new --output-file"));
         }
-        let plan = Plan::merge(sources, &current, now)
+        let plan = Plan::merge(sources, &current, now, &Policy::default())
             .map_err(|e| conflicts(&e, output_at.unwrap_or(out), &names))?
             .with_databases(databases);
         let executed = execute(

@@ -7,7 +7,7 @@ use influxdb3_permission::Permission;
 use influxdb3_provision::Drift;
 use influxdb3_token::Timestamp;
 
-use crate::quote::width;
+use crate::quote::{MAX_VALUE, elide, width};
 
 /// Rows as aligned columns (by display width; cells are escaped first), two spaces
 /// apart, the last column not padded.
@@ -17,7 +17,13 @@ pub(super) fn table<const N: usize>(header: [&str; N], rows: &[[Cow<'_, str>; N]
         .iter()
         .map(|row| {
             row.each_ref().map(|cell| {
-                let shown = influxdb3_text::escape(cell);
+                // Bounded before it is measured: one huge cell cannot pad every row.
+                let escaped = influxdb3_text::escape(cell);
+                let shown = if escaped.len() > MAX_VALUE {
+                    Cow::Owned(elide(&escaped, MAX_VALUE))
+                } else {
+                    escaped
+                };
                 let width = width(&shown);
                 (shown, width)
             })
