@@ -4,8 +4,6 @@ use std::fmt;
 use std::io;
 use std::path::PathBuf;
 
-use crate::model::AddError;
-
 /// What is wrong with a file's text, and where.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ParseError {
@@ -51,6 +49,33 @@ impl fmt::Display for ParseError {
 }
 
 impl std::error::Error for ParseError {}
+
+/// Why [`TokenFile::add`](crate::TokenFile::add) refused an entry.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum AddError {
+    /// A token of this name is in the file.
+    #[error("a token named `{name}` is already in the file: token names are unique in a file")]
+    NameTaken {
+        /// The name.
+        name: String,
+    },
+    /// The same token value is in the file.
+    #[error("the same token value is already in the file, as `{name}`")]
+    TokenTaken {
+        /// The name of the token already there.
+        name: String,
+    },
+    /// The name `_admin`, which the server keeps for its operator admin token.
+    #[error(
+        "a permission token cannot be named `_admin`: the server keeps that name for its operator admin token"
+    )]
+    ReservedName,
+    /// Permissions that a permission token cannot have (none, or `*:*:*`), copied by
+    /// [`TokenEntry::alike`](crate::TokenEntry::alike) from an entry read from a file.
+    #[error("the permissions cannot be a permission token's")]
+    NotGrants(#[source] influxdb3_permission::GrantsError),
+}
 
 /// A permission that does not parse, as the file's messages word it (the strict loader's
 /// and `lint`'s alike): `` `TEXT` at bytes A..B: WHAT (hint: …)``.

@@ -20,8 +20,8 @@ use serde::ser::{SerializeMap, Serializer};
 use serde::{Deserialize, Serialize};
 use serde_json::value::RawValue;
 
-use crate::Finding;
-use crate::error::ParseError;
+use crate::error::{AddError, ParseError};
+use crate::finding::Finding;
 
 /// Fields this library does not know, as raw JSON in their order.
 #[derive(Debug, Clone, Default)]
@@ -785,33 +785,6 @@ impl<'a> TokenFile<'a> {
         }
         findings
     }
-}
-
-/// Why [`TokenFile::add`] refused an entry.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[non_exhaustive]
-pub enum AddError {
-    /// A token of this name is in the file.
-    #[error("a token named `{name}` is already in the file: token names are unique in a file")]
-    NameTaken {
-        /// The name.
-        name: String,
-    },
-    /// The same token value is in the file.
-    #[error("the same token value is already in the file, as `{name}`")]
-    TokenTaken {
-        /// The name of the token already there.
-        name: String,
-    },
-    /// The name `_admin`, which the server keeps for its operator admin token.
-    #[error(
-        "a permission token cannot be named `_admin`: the server keeps that name for its operator admin token"
-    )]
-    ReservedName,
-    /// Permissions that a permission token cannot have (none, or `*:*:*`), copied by
-    /// [`TokenEntry::alike`] from an entry read from a file.
-    #[error("the permissions cannot be a permission token's")]
-    NotGrants(#[source] influxdb3_permission::GrantsError),
 }
 
 /// An admin token file, as `influxdb3 serve --admin-token-file` loads it:
