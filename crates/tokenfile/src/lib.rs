@@ -35,17 +35,19 @@
 //! # Errors
 //!
 //! [`TokenFileError`] says which file and what went wrong: it is not a regular file, it
-//! cannot be read or written, it does not load ([`ParseError`] with line and column),
-//! the token cannot be added ([`AddError`]: a name already there), the lock cannot be
-//! taken. In every case the file is as it was.
+//! cannot be read or written, it does not load ([`ParseError`], a diagnostic that points
+//! at the offending character), the token cannot be added ([`AddError`]: a name already
+//! there), the lock cannot be taken. In every case the file is as it was.
 
 #![deny(missing_docs)]
 #![forbid(unsafe_code)]
 
+mod code;
 mod compare;
 mod error;
 mod finding;
 mod lint;
+mod load;
 mod model;
 mod write;
 
@@ -56,10 +58,11 @@ use std::time::Duration;
 
 use influxdb3_permission::DatabaseName;
 
+pub use code::{Code, Severity};
 pub use compare::{Added, Changed, Conflict, FileDiff, MergeError};
 pub use error::{AddError, FileKind, ParseError, TokenFileError};
 pub use finding::Finding;
-pub use lint::{Code, Lint, Severity, lint, lint_file};
+pub use lint::{Lint, lint, lint_file};
 pub use model::{AdminTokenFile, TokenEntry, TokenFile, TokenRecord};
 
 /// What a change of [`TokenFile::update`] did to the file.
@@ -295,12 +298,7 @@ impl TokenFile<'_> {
         let ((value, tokens), mut written) =
             locked_write(path.as_ref(), options, |target, text, sink| {
                 let mut file = match text {
-                    Some(text) => {
-                        TokenFile::parse(text).map_err(|error| TokenFileError::Invalid {
-                            path: target.to_path_buf(),
-                            error,
-                        })?
-                    }
+                    Some(text) => TokenFile::parse(text).map_err(|error| invalid(target, error))?,
                     None => TokenFile::new(),
                 };
                 let edit = change(&mut file).map_err(|error| TokenFileError::Conflict {
@@ -369,10 +367,7 @@ impl AdminTokenFile<'_> {
     ) -> Result<Written, TokenFileError> {
         let ((), mut written) = locked_write(path.as_ref(), options, |target, text, sink| {
             if let Some(text) = text {
-                AdminTokenFile::parse(text).map_err(|error| TokenFileError::Invalid {
-                    path: target.to_path_buf(),
-                    error,
-                })?;
+                AdminTokenFile::parse(text).map_err(|error| invalid(target, error))?;
             }
             sink.write(|out| out.write_all(self.to_json().as_bytes()))
         })?;
@@ -388,10 +383,15 @@ fn load_with<'t, T>(
     parse: fn(&'t str) -> Result<T, ParseError>,
 ) -> Result<T, TokenFileError> {
     *text = read(path)?;
-    parse(text).map_err(|error| TokenFileError::Invalid {
+    parse(text).map_err(|error| invalid(path, error))
+}
+
+/// The file at `path` does not load: the error's diagnostic names the file.
+fn invalid(path: &Path, error: ParseError) -> TokenFileError {
+    TokenFileError::Invalid {
         path: path.to_path_buf(),
-        error,
-    })
+        error: error.with_origin(path.to_string_lossy()),
+    }
 }
 
 fn file_findings(target: &Path, replaced: write::Replaced) -> Vec<Finding> {
