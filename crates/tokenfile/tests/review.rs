@@ -619,3 +619,17 @@ fn the_origin_is_the_path_when_the_file_is_read() {
     let err = TokenFile::parse("[]").unwrap_err().with_origin("<stdin>");
     assert_eq!(err.diagnostic().origin(), "<stdin>");
 }
+
+#[test]
+fn databases_created_after_the_tokens_are_known() {
+    let text = format!(
+        r#"{{"tokens": [{{"token": "{}", "name": "a", "expiry_millis": {}, "permissions": ["db:m,x:read"]}}], "create_databases": ["m"]}}"#,
+        token(),
+        NOW + 1000
+    );
+    let found = lint(&text, now());
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert_eq!(found[0].code(), Code::UnknownDatabase);
+    let at = found[0].location().unwrap();
+    assert_eq!(at.column, text.find("x:read").unwrap() + 1);
+}
