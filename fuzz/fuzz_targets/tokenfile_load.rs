@@ -1,10 +1,11 @@
 //! Arbitrary bytes as a permission tokens file and as an admin token file: loading never
 //! panics, and what loads writes out to JSON that loads again to an equal value. The
-//! lenient loader of `tokens lint` never panics either, and agrees with the strict one:
-//! a file with no finding that stops a load does load.
+//! one loader, run by `tokens lint` to the end, never panics either, and agrees with
+//! the strict load: a file with no finding that stops a load does load, and what stops a
+//! load is one of lint's findings.
 #![no_main]
 
-use influxdb3_tokenfile::{AdminTokenFile, Code, TokenFile, lint};
+use influxdb3_tokenfile::{AdminTokenFile, TokenFile, lint};
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {
@@ -12,25 +13,24 @@ fuzz_target!(|data: &[u8]| {
         return;
     };
     let found = lint(text, influxdb3_token::Timestamp::from_millis(1_756_400_061_529));
-    let blocking = found.iter().any(|l| {
-        matches!(
-            l.code,
-            Code::NotJson
-                | Code::WrongShape
-                | Code::DuplicateField
-                | Code::InvalidName
-                | Code::DuplicateName
-                | Code::TokenPrefix
-                | Code::DuplicateToken
-                | Code::InvalidPermission
-                | Code::InvalidDatabaseName
-        )
-    });
+    let blocking = found.iter().any(|l| l.code().stops_load());
     for l in &found {
-        assert!(l.line <= text.lines().count() + 1, "{l:?}");
+        let line = l.location().map_or(0, |at| at.line);
+        assert!(line <= text.lines().count() + 1, "{l:?}");
+        assert_eq!(l.location(), l.diagnostic().location(), "{l:?}");
     }
     if !blocking {
         assert!(TokenFile::parse(text).is_ok(), "lint found nothing that stops a load: {found:?}");
+    }
+    // The one loader: what stops a strict load is one of lint's findings, word for word.
+    if let Err(e) = TokenFile::parse(text) {
+        let d = e.diagnostic();
+        assert!(
+            found.iter().any(|l| l.code() == e.code()
+                && l.diagnostic().span() == d.span()
+                && l.diagnostic().message() == d.message()),
+            "{e} not in {found:?}"
+        );
     }
     if let Ok(file) = TokenFile::parse(text) {
         let json = file.to_json();

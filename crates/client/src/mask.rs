@@ -310,10 +310,11 @@ mod tests {
         .prop_map(|parts| parts.concat())
     }
 
-    /// An admin token: the prefix and printable characters, quotes and backslashes
-    /// included.
+    /// An admin token: the prefix and printable characters, backslashes included (not
+    /// `"`: a token that holds one could be found in a document's structure by chance,
+    /// `…apiv3_"` at the end of a value, whatever the masking).
     fn admins() -> impl Strategy<Value = Token> {
-        "[A-Za-z0-9_\"\\\\,|!-]{0,12}".prop_map(|rest| token(&format!("apiv3_{rest}")))
+        "[A-Za-z0-9_\\\\,|!-]{0,12}".prop_map(|rest| token(&format!("apiv3_{rest}")))
     }
 
     proptest! {
@@ -339,14 +340,20 @@ mod tests {
                     .map_err(|e| TestCaseError::fail(format!("{e}: {out}")))?;
                 let strings = back.to_string();
                 prop_assert_eq!(influxdb3_token::token_shaped_runs(&out).count(), 0);
+                // The admin token, as JSON writes it, is in no string of the output.
+                let secret = admin.expose_secret();
+                let encoded = serde_json::to_string(secret).unwrap();
+                let encoded = &encoded[1..encoded.len() - 1];
                 for shown in [&out, &strings] {
-                    prop_assert!(!shown.contains(admin.expose_secret()) || admin.expose_secret() == "apiv3_");
+                    prop_assert!(!shown.contains(encoded) || secret == "apiv3_");
                 }
-                // Every string, decoded, is masked too.
+                // Every string, decoded, is masked too, and holds no admin token.
                 for v in back.as_array().unwrap() {
                     for (key, value) in v.as_object().unwrap() {
+                        let value = value.as_str().unwrap_or("");
                         prop_assert_eq!(influxdb3_token::token_shaped_runs(key).count(), 0);
-                        prop_assert_eq!(influxdb3_token::token_shaped_runs(value.as_str().unwrap_or("")).count(), 0);
+                        prop_assert_eq!(influxdb3_token::token_shaped_runs(value).count(), 0);
+                        prop_assert!(secret == "apiv3_" || !(key.contains(secret) || value.contains(secret)));
                     }
                 }
             }

@@ -782,11 +782,13 @@ fn listings_mask_every_secret_a_server_row_holds() {
             }
         }
     }
-    // The rows, read from the masked answer.
+    // The rows are data: names as the server holds them (a plan deletes a token by its
+    // name; whoever shows a name masks it), descriptions masked.
     let rows = client.list_tokens().unwrap();
-    let names: Vec<&str> = rows.iter().map(|r| r.name.as_str()).collect();
-    assert_eq!(names, ["ops", "apiv3_***", "plain", "apiv3_***"]);
-    hidden(&format!("{rows:?}"));
+    assert_eq!(rows.len(), 4);
+    assert!(rows[1].name.starts_with("apiv3_") && rows[1].name.len() > 20);
+    let descriptions: Vec<String> = rows.iter().filter_map(|r| r.description.clone()).collect();
+    hidden(&descriptions.join(" "));
 }
 
 #[test]

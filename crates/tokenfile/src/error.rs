@@ -4,77 +4,90 @@ use std::fmt;
 use std::io;
 use std::path::PathBuf;
 
-use crate::model::AddError;
+use std::sync::Arc;
 
-/// What is wrong with a file's text, and where.
+use influxdb3_text::Diagnostic;
+
+use crate::code::Code;
+
+/// What keeps a file's text from loading, and where: the first problem of the file
+/// that [stops a load](Code::stops_load), as a diagnostic of the same [`Code`]s that
+/// [`lint`](crate::lint) reports, pointing at the offending character.
+///
+/// `Display` gives `line L, column C: MESSAGE (hint: HINT)`; a caller that shows the
+/// source line renders the [`diagnostic`](Self::diagnostic) itself.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ParseError {
-    /// 1-based line, or 0 when the problem has no place in the text.
-    pub line: usize,
-    /// 1-based column, or 0 when the problem has no place in the text.
-    pub column: usize,
-    /// What is wrong, in one lowercase sentence.
-    pub message: String,
-}
+pub struct ParseError(Box<Diagnostic<Code>>);
 
 impl ParseError {
-    pub(crate) fn from_json(e: &serde_json::Error) -> ParseError {
-        let full = e.to_string();
-        let suffix = format!(" at line {} column {}", e.line(), e.column());
-        let message = full.strip_suffix(&suffix).unwrap_or(&full).to_owned();
-        let message = match e.classify() {
-            serde_json::error::Category::Syntax | serde_json::error::Category::Eof => {
-                format!("not valid JSON: {message}")
-            }
-            _ => message,
-        };
-        ParseError {
-            line: e.line(),
-            column: e.column(),
-            message,
-        }
+    pub(crate) fn new(diagnostic: Diagnostic<Code>) -> ParseError {
+        ParseError(Box::new(diagnostic))
+    }
+
+    /// What the problem is.
+    pub fn code(&self) -> Code {
+        *self.0.kind()
+    }
+
+    /// The problem as a diagnostic: its origin (the file's path when it was loaded
+    /// from one, else a placeholder), the file's text, the span of the offending part,
+    /// the message and a hint.
+    pub fn diagnostic(&self) -> &Diagnostic<Code> {
+        &self.0
+    }
+
+    /// The diagnostic, taken out.
+    pub fn into_diagnostic(self) -> Diagnostic<Code> {
+        *self.0
+    }
+
+    /// This error with another origin: the path of the file whose text was parsed.
+    #[must_use]
+    pub fn with_origin(self, origin: impl Into<Arc<str>>) -> ParseError {
+        ParseError(Box::new(self.0.with_origin(origin)))
     }
 }
 
 impl fmt::Display for ParseError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        if self.line == 0 {
-            f.write_str(&self.message)
-        } else {
-            write!(
-                f,
-                "line {}, column {}: {}",
-                self.line, self.column, self.message
-            )
+        if let Some(at) = self.0.location() {
+            write!(f, "line {}, column {}: ", at.line, at.column)?;
+        }
+        f.write_str(self.0.message())?;
+        match self.0.hint() {
+            Some(hint) => write!(f, " (hint: {hint})"),
+            None => Ok(()),
         }
     }
 }
 
 impl std::error::Error for ParseError {}
 
-/// A permission that does not parse, as the file's messages word it (the strict loader's
-/// and `lint`'s alike): `` `TEXT` at bytes A..B: WHAT (hint: …)``.
-pub(crate) struct InvalidPermission<'a>(
-    pub(crate) &'a str,
-    pub(crate) &'a influxdb3_permission::ParsePermissionError,
-);
-
-impl fmt::Display for InvalidPermission<'_> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let InvalidPermission(text, e) = self;
-        write!(
-            f,
-            "`{}` at bytes {}..{}: {}",
-            influxdb3_text::escape(text),
-            e.span().start,
-            e.span().end,
-            e.kind()
-        )?;
-        match e.hint() {
-            Some(hint) => write!(f, " (hint: {hint})"),
-            None => Ok(()),
-        }
-    }
+/// Why [`TokenFile::add`](crate::TokenFile::add) refused an entry.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum AddError {
+    /// A token of this name is in the file.
+    #[error("a token named `{name}` is already in the file: token names are unique in a file")]
+    NameTaken {
+        /// The name.
+        name: String,
+    },
+    /// The same token value is in the file.
+    #[error("the same token value is already in the file, as `{name}`")]
+    TokenTaken {
+        /// The name of the token already there.
+        name: String,
+    },
+    /// The name `_admin`, which the server keeps for its operator admin token.
+    #[error(
+        "a permission token cannot be named `_admin`: the server keeps that name for its operator admin token"
+    )]
+    ReservedName,
+    /// Permissions that a permission token cannot have (none, or `*:*:*`), copied by
+    /// [`TokenEntry::alike`](crate::TokenEntry::alike) from an entry read from a file.
+    #[error("the permissions cannot be a permission token's")]
+    NotGrants(#[source] influxdb3_permission::GrantsError),
 }
 
 /// What stands at a path instead of a regular file.

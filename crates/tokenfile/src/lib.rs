@@ -35,16 +35,19 @@
 //! # Errors
 //!
 //! [`TokenFileError`] says which file and what went wrong: it is not a regular file, it
-//! cannot be read or written, it does not load ([`ParseError`] with line and column),
-//! the token cannot be added ([`AddError`]: a name already there), the lock cannot be
-//! taken. In every case the file is as it was.
+//! cannot be read or written, it does not load ([`ParseError`], a diagnostic that points
+//! at the offending character), the token cannot be added ([`AddError`]: a name already
+//! there), the lock cannot be taken. In every case the file is as it was.
 
 #![deny(missing_docs)]
 #![forbid(unsafe_code)]
 
+mod code;
 mod compare;
 mod error;
+mod finding;
 mod lint;
+mod load;
 mod model;
 mod secrets;
 mod store;
@@ -56,69 +59,15 @@ use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use influxdb3_permission::DatabaseName;
-use influxdb3_token::Timestamp;
 
+pub use code::{Code, Severity};
 pub use compare::{Added, Changed, Conflict, FileDiff, MergeError};
-pub use error::{FileKind, ParseError, TokenFileError};
-pub use lint::{Code, Lint, Severity, lint, lint_file};
-pub use model::{AddError, AdminTokenFile, TokenEntry, TokenFile, TokenRecord};
+pub use error::{AddError, FileKind, ParseError, TokenFileError};
+pub use finding::Finding;
+pub use lint::{Lint, lint, lint_file};
+pub use model::{AdminTokenFile, TokenEntry, TokenFile, TokenRecord};
 pub use secrets::SecretsFile;
 pub use store::{FileStore, FileStoreError, to_new_tokens};
-
-/// Something worth a warning; the caller decides how to show it.
-#[derive(Debug, Clone, PartialEq, Eq)]
-#[non_exhaustive]
-pub enum Finding {
-    /// A token has a permission on a database the file does not create: the server
-    /// refuses to load the file unless the database already exists.
-    UnknownDatabase {
-        /// The token's name.
-        token: String,
-        /// The database.
-        database: DatabaseName,
-    },
-    /// A token has a `db:*` permission; some server versions look for a database
-    /// literally named `*` when they load a file.
-    WildcardDatabase {
-        /// The token's name.
-        token: String,
-    },
-    /// A token in the file has expired.
-    Expired {
-        /// The token's name.
-        token: String,
-        /// When it expired.
-        at: Timestamp,
-    },
-    /// The file can be read by its group or by others, and it holds secrets.
-    Readable {
-        /// The file.
-        path: PathBuf,
-        /// Its mode.
-        mode: u32,
-    },
-}
-
-impl fmt::Display for Finding {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            Finding::UnknownDatabase { token, database } => write!(
-                f,
-                "token `{token}` has a permission on database `{database}`, which the file does not create: the server will not load it unless `{database}` exists"
-            ),
-            Finding::WildcardDatabase { token } => write!(
-                f,
-                "token `{token}` has a `db:*` permission: some server versions look for a database named `*` when they load a tokens file"
-            ),
-            Finding::Expired { token, at } => write!(f, "token `{token}` expired at {at}"),
-            Finding::Readable { path, mode } => write!(
-                f,
-                "`{}` can be read by its group or others (mode {mode:04o}) and holds secrets",
-                path.display()
-            ),
-        }
-    }
-}
 
 /// What a change of [`TokenFile::update`] did to the file.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -383,12 +332,7 @@ impl TokenFile<'_> {
         let ((value, tokens), mut written) =
             locked_write(path.as_ref(), options, |target, text, sink| {
                 let mut file = match text {
-                    Some(text) => {
-                        TokenFile::parse(text).map_err(|error| TokenFileError::Invalid {
-                            path: target.to_path_buf(),
-                            error,
-                        })?
-                    }
+                    Some(text) => TokenFile::parse(text).map_err(|error| invalid(target, error))?,
                     None => TokenFile::new(),
                 };
                 let edit = change(&mut file).map_err(|error| TokenFileError::Conflict {
@@ -457,10 +401,7 @@ impl AdminTokenFile<'_> {
     ) -> Result<Written, TokenFileError> {
         let ((), mut written) = locked_write(path.as_ref(), options, |target, text, sink| {
             if let Some(text) = text {
-                AdminTokenFile::parse(text).map_err(|error| TokenFileError::Invalid {
-                    path: target.to_path_buf(),
-                    error,
-                })?;
+                AdminTokenFile::parse(text).map_err(|error| invalid(target, error))?;
             }
             sink.write(|out| out.write_all(self.to_json().as_bytes()))
         })?;
@@ -476,10 +417,15 @@ fn load_with<'t, T>(
     parse: fn(&'t str) -> Result<T, ParseError>,
 ) -> Result<T, TokenFileError> {
     *text = read(path)?;
-    parse(text).map_err(|error| TokenFileError::Invalid {
+    parse(text).map_err(|error| invalid(path, error))
+}
+
+/// The file at `path` does not load: the error's diagnostic names the file.
+fn invalid(path: &Path, error: ParseError) -> TokenFileError {
+    TokenFileError::Invalid {
         path: path.to_path_buf(),
-        error,
-    })
+        error: error.with_origin(path.to_string_lossy()),
+    }
 }
 
 fn file_findings(target: &Path, replaced: write::Replaced) -> Vec<Finding> {

@@ -1,27 +1,23 @@
 //! The two files as values, and their JSON.
 //!
-//! A file is parsed into typed records that borrow from its text: names without escapes
-//! are not copied, and fields this library does not know are kept as their raw JSON
-//! text, in their order, and written back byte for byte. Deserialization is written by
-//! hand so that every error, a duplicate name found half-way through the list included,
-//! carries `serde_json`'s line and column.
+//! A file read from a text borrows from it (see [`crate::load`], the one reader):
+//! names without escapes are not copied, and fields this library does not know are kept
+//! as their raw JSON text, in their order, and written back byte for byte.
 
 use std::borrow::Cow;
 use std::collections::{HashMap, HashSet};
 use std::fmt;
-use std::hash::{BuildHasher, RandomState};
 use std::io::{self, Write};
 use std::sync::Arc;
 
 use influxdb3_permission::{DatabaseName, Grants, Permission, PermissionSet, Scope};
 use influxdb3_token::{Timestamp, Token, TokenName};
-use serde::de::{self, DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor};
+use serde::Serialize;
 use serde::ser::{SerializeMap, Serializer};
-use serde::{Deserialize, Serialize};
 use serde_json::value::RawValue;
 
-use crate::Finding;
-use crate::error::ParseError;
+use crate::error::AddError;
+use crate::finding::Finding;
 
 /// Fields this library does not know, as raw JSON in their order.
 #[derive(Debug, Clone, Default)]
@@ -156,6 +152,21 @@ impl TokenRecord<'_> {
             name: Cow::Owned(name.into_string()),
             expiry,
             extra: Extra::default(),
+        }
+    }
+
+    /// A record as a file holds it.
+    pub(crate) fn read<'a>(
+        token: Token,
+        name: Cow<'a, str>,
+        expiry: Option<Timestamp>,
+        extra: Extra<'a>,
+    ) -> TokenRecord<'a> {
+        TokenRecord {
+            token,
+            name,
+            expiry,
+            extra,
         }
     }
 
@@ -340,6 +351,17 @@ impl TokenEntry<'_> {
         }
     }
 
+    /// An entry as a file holds it: its permissions checked, and kept as written.
+    pub(crate) fn read<'a>(
+        record: TokenRecord<'a>,
+        permissions: Vec<Cow<'a, str>>,
+    ) -> TokenEntry<'a> {
+        TokenEntry {
+            record,
+            permissions: Texts::Read(permissions),
+        }
+    }
+
     /// The same entry, owning all it holds (to add it to another file).
     pub fn into_owned(self) -> TokenEntry<'static> {
         TokenEntry {
@@ -440,19 +462,6 @@ impl<'a> TokenFile<'a> {
     /// An empty file: no databases to create, no tokens.
     pub fn new() -> TokenFile<'static> {
         TokenFile::default()
-    }
-
-    /// Reads a file's text, checking every token, name and permission; the result
-    /// borrows from `text`.
-    ///
-    /// # Errors
-    ///
-    /// [`ParseError`] with the line, the column and what is wrong: not JSON, not an
-    /// object, `tokens` missing or not a list, a token without `apiv3_`, a permission
-    /// that does not parse, a database name that is not valid, a name or a token value
-    /// that repeats.
-    pub fn parse(text: &'a str) -> Result<TokenFile<'a>, ParseError> {
-        serde_json::from_str(text).map_err(|e| ParseError::from_json(&e))
     }
 
     /// Pretty-printed JSON (2-space indent) with a trailing newline; known keys in
@@ -787,33 +796,6 @@ impl<'a> TokenFile<'a> {
     }
 }
 
-/// Why [`TokenFile::add`] refused an entry.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[non_exhaustive]
-pub enum AddError {
-    /// A token of this name is in the file.
-    #[error("a token named `{name}` is already in the file: token names are unique in a file")]
-    NameTaken {
-        /// The name.
-        name: String,
-    },
-    /// The same token value is in the file.
-    #[error("the same token value is already in the file, as `{name}`")]
-    TokenTaken {
-        /// The name of the token already there.
-        name: String,
-    },
-    /// The name `_admin`, which the server keeps for its operator admin token.
-    #[error(
-        "a permission token cannot be named `_admin`: the server keeps that name for its operator admin token"
-    )]
-    ReservedName,
-    /// Permissions that a permission token cannot have (none, or `*:*:*`), copied by
-    /// [`TokenEntry::alike`] from an entry read from a file.
-    #[error("the permissions cannot be a permission token's")]
-    NotGrants(#[source] influxdb3_permission::GrantsError),
-}
-
 /// An admin token file, as `influxdb3 serve --admin-token-file` loads it:
 /// `{"token":"apiv3_…","name":"_admin","expiry_millis":…}`. It derefs to its
 /// [`TokenRecord`].
@@ -821,6 +803,11 @@ pub enum AddError {
 pub struct AdminTokenFile<'a>(TokenRecord<'a>);
 
 impl<'a> AdminTokenFile<'a> {
+    /// The file of a record read from a text.
+    pub(crate) fn read(record: TokenRecord<'a>) -> AdminTokenFile<'a> {
+        AdminTokenFile(record)
+    }
+
     /// A file for this admin token.
     pub fn new(
         token: Token,
@@ -828,15 +815,6 @@ impl<'a> AdminTokenFile<'a> {
         expiry: Option<Timestamp>,
     ) -> AdminTokenFile<'static> {
         AdminTokenFile(TokenRecord::new(token, name, expiry))
-    }
-
-    /// Reads an admin token file's text; the result borrows from `text`.
-    ///
-    /// # Errors
-    ///
-    /// [`ParseError`] with the line, the column and what is wrong.
-    pub fn parse(text: &'a str) -> Result<AdminTokenFile<'a>, ParseError> {
-        serde_json::from_str(text).map_err(|e| ParseError::from_json(&e))
     }
 
     /// Pretty-printed JSON with a trailing newline.
@@ -879,410 +857,5 @@ impl Serialize for TokenFile<'_> {
         map.serialize_entry("tokens", &self.tokens)?;
         self.extra.serialize_into(&mut map)?;
         map.end()
-    }
-}
-
-// ---- deserialization ----
-
-/// A string borrowed from the text when it holds no escape.
-struct Text<'a>(Cow<'a, str>);
-
-impl<'de> Deserialize<'de> for Text<'de> {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct V;
-        impl<'de> Visitor<'de> for V {
-            type Value = Text<'de>;
-            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str("a string")
-            }
-            fn visit_borrowed_str<E: de::Error>(self, s: &'de str) -> Result<Text<'de>, E> {
-                Ok(Text(Cow::Borrowed(s)))
-            }
-            fn visit_str<E: de::Error>(self, s: &str) -> Result<Text<'de>, E> {
-                Ok(Text(Cow::Owned(s.to_owned())))
-            }
-        }
-        deserializer.deserialize_str(V)
-    }
-}
-
-/// A name as a file may hold it: not empty, no control character. (Stricter rules are
-/// [`TokenName`]'s, for new tokens, and `tokens lint`'s.)
-fn check_name<E: de::Error>(name: &str) -> Result<(), E> {
-    if name.is_empty() {
-        return Err(E::custom("a token name cannot be empty"));
-    }
-    if name.chars().any(char::is_control) {
-        return Err(E::custom(format_args!(
-            "token name `{}` holds a control character",
-            influxdb3_text::escape(name)
-        )));
-    }
-    Ok(())
-}
-
-/// Permission strings already checked in one file: a file that scripts wrote repeats a
-/// few, and each is parsed once.
-#[derive(Default)]
-struct Checked<'de> {
-    seen: HashSet<&'de str>,
-    /// The previous token's permissions, by position: a file that scripts wrote gives
-    /// its tokens the same list, and a string compare is cheaper than a hash.
-    last: Vec<&'de str>,
-}
-
-/// A token's `permissions`: a list of strings, each one checked against the grammar.
-struct PermissionList<'s, 'de>(&'s mut Checked<'de>);
-
-impl<'de> DeserializeSeed<'de> for PermissionList<'_, 'de> {
-    type Value = Vec<Cow<'de, str>>;
-
-    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Self::Value, D::Error> {
-        deserializer.deserialize_seq(self)
-    }
-}
-
-impl<'de> Visitor<'de> for PermissionList<'_, 'de> {
-    type Value = Vec<Cow<'de, str>>;
-
-    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("`permissions` to be a list of permission strings")
-    }
-
-    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
-        let mut list = Vec::with_capacity(seq.size_hint().unwrap_or(2));
-        while let Some(text) = seq.next_element_seed(PermissionText(&mut *self.0, list.len()))? {
-            list.push(text);
-        }
-        Ok(list)
-    }
-}
-
-/// One permission string, checked as it is read (so that an error points at it).
-struct PermissionText<'s, 'de>(&'s mut Checked<'de>, usize);
-
-impl<'de> DeserializeSeed<'de> for PermissionText<'_, 'de> {
-    type Value = Cow<'de, str>;
-
-    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Self::Value, D::Error> {
-        // Checked in the visitor, so that the error has the string's place.
-        deserializer.deserialize_str(self)
-    }
-}
-
-impl<'de> Visitor<'de> for PermissionText<'_, 'de> {
-    type Value = Cow<'de, str>;
-
-    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("a permission string such as `db:db1:read,write`")
-    }
-
-    fn visit_borrowed_str<E: de::Error>(self, text: &'de str) -> Result<Self::Value, E> {
-        let (checked, at) = (self.0, self.1);
-        if checked.last.get(at) != Some(&text) {
-            if !checked.seen.contains(text) {
-                check_permission(text)?;
-                checked.seen.insert(text);
-            }
-            if at < checked.last.len() {
-                checked.last[at] = text;
-            } else {
-                checked.last.push(text);
-            }
-        }
-        Ok(Cow::Borrowed(text))
-    }
-
-    fn visit_str<E: de::Error>(self, text: &str) -> Result<Self::Value, E> {
-        check_permission(text)?;
-        Ok(Cow::Owned(text.to_owned()))
-    }
-}
-
-fn check_permission<E: de::Error>(text: &str) -> Result<(), E> {
-    match text.parse::<Permission>() {
-        Ok(_) => Ok(()),
-        Err(e) => Err(E::custom(format_args!(
-            "invalid permission {}",
-            crate::error::InvalidPermission(text, &e)
-        ))),
-    }
-}
-
-/// Permission strings, as a file writes them.
-type ReadTexts<'a> = Vec<Cow<'a, str>>;
-
-/// The fields of one token object, read in any order; the rest kept in `extra`.
-struct Fields<'a> {
-    token: Option<Token>,
-    name: Option<Cow<'a, str>>,
-    expiry: Option<Timestamp>,
-    permissions: Option<ReadTexts<'a>>,
-    extra: Extra<'a>,
-}
-
-impl<'de> Fields<'de> {
-    /// Reads one object; `checked` is `Some` for a permission token (which has
-    /// `permissions`), `None` for the admin token file.
-    fn read<A: MapAccess<'de>>(
-        mut map: A,
-        mut checked: Option<&mut Checked<'de>>,
-    ) -> Result<Self, A::Error> {
-        let mut f = Fields {
-            token: None,
-            name: None,
-            expiry: None,
-            permissions: None,
-            extra: Extra::default(),
-        };
-        while let Some(Text(key)) = map.next_key::<Text<'de>>()? {
-            match key.as_ref() {
-                "token" => {
-                    once(f.token.is_some(), "token")?;
-                    f.token = Some(map.next_value()?);
-                }
-                "name" => {
-                    once(f.name.is_some(), "name")?;
-                    let Text(name) = map.next_value()?;
-                    check_name(&name)?;
-                    f.name = Some(name);
-                }
-                "expiry_millis" => {
-                    once(f.expiry.is_some(), "expiry_millis")?;
-                    f.expiry = map.next_value::<Option<i64>>()?.map(Timestamp::from_millis);
-                }
-                "permissions" if checked.is_some() => {
-                    once(f.permissions.is_some(), "permissions")?;
-                    if let Some(checked) = checked.as_deref_mut() {
-                        f.permissions = Some(map.next_value_seed(PermissionList(checked))?);
-                    }
-                }
-                _ => {
-                    let value: &'de RawValue = map.next_value()?;
-                    f.extra.0.push((key, Cow::Borrowed(value)));
-                }
-            }
-        }
-        Ok(f)
-    }
-
-    fn record<E: de::Error>(
-        self,
-        what: &str,
-    ) -> Result<(TokenRecord<'de>, Option<ReadTexts<'de>>), E> {
-        Ok((
-            TokenRecord {
-                token: self.token.ok_or_else(|| missing(what, "token"))?,
-                name: self.name.ok_or_else(|| missing(what, "name"))?,
-                expiry: self.expiry,
-                extra: self.extra,
-            },
-            self.permissions,
-        ))
-    }
-}
-
-fn once<E: de::Error>(seen: bool, key: &str) -> Result<(), E> {
-    if seen {
-        Err(E::custom(format_args!(
-            "`{key}` appears twice in one object"
-        )))
-    } else {
-        Ok(())
-    }
-}
-
-fn missing<E: de::Error>(what: &str, key: &str) -> E {
-    E::custom(format_args!("{what} has no `{key}`"))
-}
-
-/// One token object of the `tokens` list.
-struct EntrySeed<'s, 'de>(&'s mut Checked<'de>);
-
-impl<'de> DeserializeSeed<'de> for EntrySeed<'_, 'de> {
-    type Value = TokenEntry<'de>;
-
-    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Self::Value, D::Error> {
-        deserializer.deserialize_map(self)
-    }
-}
-
-impl<'de> Visitor<'de> for EntrySeed<'_, 'de> {
-    type Value = TokenEntry<'de>;
-
-    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("a token object with `token`, `name` and `permissions`")
-    }
-
-    fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<TokenEntry<'de>, A::Error> {
-        let (record, permissions) = Fields::read(map, Some(self.0))?.record("a token")?;
-        Ok(TokenEntry {
-            record,
-            permissions: Texts::Read(permissions.ok_or_else(|| missing("a token", "permissions"))?),
-        })
-    }
-}
-
-impl<'de> Deserialize<'de> for AdminTokenFile<'de> {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct V;
-        impl<'de> Visitor<'de> for V {
-            type Value = AdminTokenFile<'de>;
-            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str("an admin token file: a JSON object with `token` and `name`")
-            }
-            fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<AdminTokenFile<'de>, A::Error> {
-                let (record, _) = Fields::read(map, None)?.record("the admin token file")?;
-                Ok(AdminTokenFile(record))
-            }
-        }
-        deserializer.deserialize_map(V)
-    }
-}
-
-/// The `tokens` list: names and token values unique, checked as each entry is read so
-/// that the error points at the repeat.
-struct TokenList<'a>(Vec<TokenEntry<'a>>);
-
-impl<'de> Deserialize<'de> for TokenList<'de> {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct V;
-        impl<'de> Visitor<'de> for V {
-            type Value = TokenList<'de>;
-            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str("`tokens` to be a list of token objects")
-            }
-            fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<TokenList<'de>, A::Error> {
-                // Fingerprints (keyed SipHash) of names and token values point at the
-                // tokens that have them; a hit is confirmed by comparing the strings.
-                let keys = RandomState::new();
-                let mut tokens: Vec<TokenEntry<'de>> =
-                    Vec::with_capacity(seq.size_hint().unwrap_or(0));
-                let mut names: HashMap<u64, usize> = HashMap::new();
-                let mut values: HashMap<u64, usize> = HashMap::new();
-                let mut checked = Checked::default();
-                while let Some(entry) = seq.next_element_seed(EntrySeed(&mut checked))? {
-                    let n = tokens.len() + 1;
-                    let same_name = |t: &TokenEntry<'_>| t.name() == entry.name();
-                    if let Some(first) =
-                        first_with(&tokens, &mut names, keys.hash_one(entry.name()), same_name)
-                    {
-                        return Err(de::Error::custom(format_args!(
-                            "token {n} is named `{}` like token {}: token names are unique in a file",
-                            influxdb3_text::escape(entry.name()),
-                            first + 1
-                        )));
-                    }
-                    let secret = keys.hash_one(entry.token.expose_secret());
-                    if let Some(first) =
-                        first_with(&tokens, &mut values, secret, |t| t.token == entry.token)
-                    {
-                        return Err(de::Error::custom(format_args!(
-                            "token {n} (`{}`) has the same token value as token {} (`{}`)",
-                            influxdb3_text::escape(entry.name()),
-                            first + 1,
-                            influxdb3_text::escape(tokens[first].name())
-                        )));
-                    }
-                    tokens.push(entry);
-                }
-                Ok(TokenList(tokens))
-            }
-        }
-        deserializer.deserialize_seq(V)
-    }
-}
-
-/// The first token that `same` matches, found through its fingerprint in `seen`; records
-/// the next token's index under `fingerprint` when there is none. Two different strings
-/// with one fingerprint (about one chance in 2^64) fall back to a scan, so the answer is
-/// always exact.
-fn first_with(
-    tokens: &[TokenEntry<'_>],
-    seen: &mut HashMap<u64, usize>,
-    fingerprint: u64,
-    same: impl Fn(&TokenEntry<'_>) -> bool,
-) -> Option<usize> {
-    match seen.entry(fingerprint) {
-        std::collections::hash_map::Entry::Occupied(first) => {
-            let first = *first.get();
-            if same(&tokens[first]) {
-                Some(first)
-            } else {
-                tokens.iter().position(same)
-            }
-        }
-        std::collections::hash_map::Entry::Vacant(slot) => {
-            slot.insert(tokens.len());
-            None
-        }
-    }
-}
-
-/// `create_databases`: valid database names (each checked, with its value named).
-struct DatabaseList(Vec<DatabaseName>);
-
-impl<'de> Deserialize<'de> for DatabaseList {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct V;
-        impl<'de> Visitor<'de> for V {
-            type Value = DatabaseList;
-            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str("`create_databases` to be a list of database names")
-            }
-            fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<DatabaseList, A::Error> {
-                let mut names = Vec::with_capacity(seq.size_hint().unwrap_or(0));
-                while let Some(Text(name)) = seq.next_element::<Text<'de>>()? {
-                    names.push(DatabaseName::new(&name).map_err(|e| {
-                        de::Error::custom(format_args!(
-                            "invalid database name `{}` in `create_databases`: {}",
-                            influxdb3_text::escape(&name),
-                            e.kind()
-                        ))
-                    })?);
-                }
-                Ok(DatabaseList(names))
-            }
-        }
-        deserializer.deserialize_seq(V)
-    }
-}
-
-impl<'de> Deserialize<'de> for TokenFile<'de> {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct V;
-        impl<'de> Visitor<'de> for V {
-            type Value = TokenFile<'de>;
-            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str("a permission tokens file: a JSON object with a `tokens` list")
-            }
-            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<TokenFile<'de>, A::Error> {
-                let mut create_databases = None;
-                let mut tokens = None;
-                let mut extra = Extra::default();
-                while let Some(Text(key)) = map.next_key::<Text<'de>>()? {
-                    match key.as_ref() {
-                        "create_databases" => {
-                            once(create_databases.is_some(), "create_databases")?;
-                            create_databases = Some(map.next_value::<DatabaseList>()?.0);
-                        }
-                        "tokens" => {
-                            once(tokens.is_some(), "tokens")?;
-                            tokens = Some(map.next_value::<TokenList<'de>>()?.0);
-                        }
-                        _ => {
-                            let value: &'de RawValue = map.next_value()?;
-                            extra.0.push((key, Cow::Borrowed(value)));
-                        }
-                    }
-                }
-                Ok(TokenFile {
-                    create_databases,
-                    tokens: tokens.ok_or_else(|| missing("the file", "tokens"))?,
-                    extra,
-                })
-            }
-        }
-        deserializer.deserialize_map(V)
     }
 }

@@ -13,7 +13,10 @@ fn now() -> Timestamp {
 }
 
 fn codes(text: &str) -> Vec<(Code, usize)> {
-    lint(text, now()).iter().map(|l| (l.code, l.line)).collect()
+    lint(text, now())
+        .iter()
+        .map(|l| (l.code(), l.location().map_or(0, |at| at.line)))
+        .collect()
 }
 
 fn token() -> String {
@@ -83,20 +86,21 @@ fn every_finding_has_its_line() {
     // The permission's column is that of its bad part.
     let invalid = lint(&text, now())
         .into_iter()
-        .find(|l| l.code == Code::InvalidPermission)
+        .find(|l| l.code() == Code::InvalidPermission)
         .unwrap();
     let line = text.lines().nth(3).unwrap();
     let col = line.find("db:m:reed").unwrap() + 1 + "db:m:".len();
-    assert_eq!(invalid.column, col);
-    assert_eq!(invalid.token.as_deref(), Some("a"));
+    assert_eq!(invalid.location().unwrap().column, col);
+    assert_eq!(invalid.token(), Some("a"));
     assert!(
-        invalid.message.contains("did you mean `read`"),
-        "{}",
-        invalid.message
+        invalid.diagnostic().hint() == Some("did you mean `read`?"),
+        "{:?}",
+        invalid.diagnostic()
     );
     // Secrets are never in a message.
     for l in lint(&text, now()) {
-        assert!(!l.message.contains(&good[6..]), "{}", l.message);
+        let message = l.diagnostic().message();
+        assert!(!message.contains(&good[6..]), "{message}");
     }
 }
 
@@ -316,4 +320,316 @@ fn the_writer_writes_what_serde_json_pretty_prints() {
         reference.push('\n');
         assert_eq!(file.to_json(), reference, "{text}");
     }
+}
+
+/// A file of one token, pretty or on one line; the arguments are raw JSON string
+/// contents (escapes as written).
+fn one_token_file(
+    one_line: bool,
+    create: &str,
+    token: &str,
+    name: &str,
+    permission: &str,
+) -> String {
+    let (nl, i) = if one_line { ("", "") } else { ("\n", "  ") };
+    let later = NOW + 1000;
+    format!(
+        "{{{nl}{i}\"create_databases\": [\"{create}\"],{nl}{i}\"tokens\": [{nl}{i}{i}{{\"token\": \"{token}\", \"name\": \"{name}\", \"expiry_millis\": {later},{nl}{i}{i}{i}\"permissions\": [\"{permission}\"]}}{nl}{i}]{nl}}}{nl}"
+    )
+}
+
+/// The line and column (in characters) of byte `offset` of `text`.
+fn line_column(text: &str, offset: usize) -> (usize, usize) {
+    let before = &text[..offset];
+    let start = before.rfind('\n').map_or(0, |i| i + 1);
+    (
+        before.matches('\n').count() + 1,
+        before[start..].chars().count() + 1,
+    )
+}
+
+#[test]
+#[allow(clippy::too_many_lines)] // a table of cases
+fn strict_load_and_lint_point_at_the_offending_character() {
+    let good = token();
+    // (what, create_databases, token, name, permission, the raw text around the
+    // offending character, and its byte in that text)
+    let cases: &[(Code, &str, &str, &str, &str, &str, usize)] = &[
+        (
+            Code::InvalidPermission,
+            "a",
+            &good,
+            "t",
+            "db:a,*:read",
+            "a,*:read",
+            2,
+        ),
+        (
+            Code::InvalidPermission,
+            "a",
+            &good,
+            "t",
+            "db:a:reed",
+            ":reed",
+            1,
+        ),
+        (
+            Code::InvalidName,
+            "a",
+            &good,
+            "t\\u0007x",
+            "db:a:read",
+            "\\u0007x",
+            0,
+        ),
+        (
+            Code::InvalidName,
+            "a",
+            &good,
+            "",
+            "db:a:read",
+            "\"\", \"expiry",
+            1,
+        ),
+        (
+            Code::TokenPrefix,
+            "a",
+            "apiv3_a b",
+            "t",
+            "db:a:read",
+            "a b\"",
+            1,
+        ),
+        (
+            Code::TokenPrefix,
+            "a",
+            "apiv4_ab",
+            "t",
+            "db:a:read",
+            "apiv4_ab",
+            4,
+        ),
+        (
+            Code::InvalidDatabaseName,
+            "my db",
+            &good,
+            "t",
+            "db:a:read",
+            "my db",
+            2,
+        ),
+        // Escapes before the offending character: it is found in the raw text.
+        (
+            Code::InvalidPermission,
+            "a",
+            &good,
+            "t",
+            "db:\\u0061,*:read",
+            "0061,*:",
+            5,
+        ),
+        (
+            Code::InvalidPermission,
+            "a",
+            &good,
+            "t",
+            "db:\\u00e9t\\u00e9,*:read",
+            "9,*:",
+            2,
+        ),
+        (
+            Code::InvalidPermission,
+            "a",
+            &good,
+            "t",
+            "db:é\\u00e9,*:read",
+            "9,*:",
+            2,
+        ),
+        (
+            Code::InvalidPermission,
+            "a",
+            &good,
+            "t",
+            "db:\\n:read",
+            "\\n:read",
+            0,
+        ),
+        (
+            Code::InvalidPermission,
+            "a",
+            &good,
+            "t",
+            "d\\u0062:x:\\ud83d\\ude00",
+            "\\ud83d",
+            0,
+        ),
+        (
+            Code::InvalidDatabaseName,
+            "a\\/\\u00e9 b",
+            &good,
+            "t",
+            "db:a:read",
+            " b\"",
+            0,
+        ),
+        (
+            Code::TokenPrefix,
+            "a",
+            "apiv3_\\tx",
+            "t",
+            "db:a:read",
+            "\\tx",
+            0,
+        ),
+    ];
+    for &(code, create, token, name, permission, around, at) in cases {
+        for one_line in [false, true] {
+            let text = one_token_file(one_line, create, token, name, permission);
+            let want = line_column(&text, text.find(around).unwrap() + at);
+            assert_points_at(&text, code, want, token);
+        }
+    }
+}
+
+/// Strict load and lint report `code` at `want` in `text`, in the same words, and
+/// without `secret`.
+fn assert_points_at(text: &str, code: Code, want: (usize, usize), secret: &str) {
+    let err = TokenFile::parse(text).expect_err(text);
+    assert_eq!(err.code(), code, "{text}");
+    let got = err.diagnostic().location().unwrap();
+    assert_eq!((got.line, got.column), want, "strict, {err}: {text}");
+    let shown = err.to_string();
+    assert!(shown.starts_with(&format!("line {}, column {}: ", want.0, want.1)));
+    assert!(!shown.contains("at bytes"), "{shown}");
+    let found = lint(text, now());
+    let l = found
+        .iter()
+        .find(|l| l.code() == code)
+        .unwrap_or_else(|| panic!("no {code} in {found:?}"));
+    let got = l.location().unwrap();
+    assert_eq!((got.line, got.column), want, "lint, {l}: {text}");
+    assert_eq!(l.diagnostic().location(), l.location());
+    assert_eq!(l.diagnostic().message(), err.diagnostic().message());
+    assert_eq!(l.diagnostic().span(), err.diagnostic().span());
+    assert!(!l.diagnostic().message().contains(secret), "{l}");
+}
+
+/// What a finding says, and where.
+type Summary = (Code, Option<String>, String, Option<std::ops::Range<usize>>);
+
+#[test]
+fn one_line_and_pretty_files_give_the_same_findings() {
+    let good = token();
+    let body = |nl: &str| {
+        format!(
+            r#"{{{nl}"create_databases": ["m", "bad name"],{nl}"tokens": [{nl}{{"token": "{good}", "name": "a", "permissions": ["db:m:reed", "db:x:read", "db:*:read"]}},{nl}{{"token": "{good}", "name": "a", "permissions": ["*:*:*"]}},{nl}{{"token": "nope", "name": "_admin", "expiry_millis": 1, "permissions": []}},{nl}{{"token": "apiv3_short", "name": "b\u0007", "name": 2, "permissions": [1]}},{nl}3,{nl}{{"name": "e"}}{nl}]{nl}}}"#
+        )
+    };
+    let summary = |text: &str| -> Vec<Summary> {
+        lint(text, now())
+            .into_iter()
+            .map(|l| {
+                let d = l.diagnostic();
+                (
+                    l.code(),
+                    l.token().map(str::to_owned),
+                    d.message().to_owned(),
+                    d.span(),
+                )
+            })
+            .collect()
+    };
+    let pretty = body("\n");
+    let one_line = body("");
+    let (a, b) = (summary(&pretty), summary(&one_line));
+    assert!(a.len() > 12, "{a:?}");
+    // The same findings, in the same order; each span moved by the line breaks
+    // before it.
+    assert_eq!(a.len(), b.len());
+    for (x, y) in a.iter().zip(&b) {
+        assert_eq!((&x.0, &x.1, &x.2), (&y.0, &y.1, &y.2));
+        let (Some(sx), Some(sy)) = (&x.3, &y.3) else {
+            assert_eq!(x.3, y.3);
+            continue;
+        };
+        let breaks = pretty[..sx.start].matches('\n').count();
+        assert_eq!(sx.start - breaks, sy.start, "{x:?}");
+        assert_eq!(&pretty[sx.clone()], &one_line[sy.clone()]);
+    }
+}
+
+#[test]
+fn lint_of_a_one_line_file_with_many_findings_is_linear() {
+    // 20,000 findings on one line of about a megabyte: a column worked out from the
+    // start of the line for each would read 20 GB.
+    let n = 20_000;
+    let mut text = String::from("{\"tokens\": [");
+    for i in 0..n {
+        if i > 0 {
+            text.push(',');
+        }
+        let _ = write!(
+            text,
+            "{{\"token\": \"apiv3_{i:040}\", \"name\": \"t{i}\", \"expiry_millis\": {}, \"permissions\": [\"db:*:reed\"]}}",
+            NOW + 1000
+        );
+    }
+    text.push_str("]}");
+    let found = lint(&text, now());
+    let invalid: Vec<_> = found
+        .iter()
+        .filter(|l| l.code() == Code::InvalidPermission)
+        .collect();
+    assert_eq!(invalid.len(), n);
+    let last = invalid[n - 1];
+    let want = line_column(&text, text.rfind("reed").unwrap());
+    let got = last.location().unwrap();
+    assert_eq!((got.line, got.column), want);
+    // One text for all the findings.
+    let shared = found[0].diagnostic().text().as_ptr();
+    assert!(
+        found
+            .iter()
+            .all(|l| l.diagnostic().text().as_ptr() == shared)
+    );
+}
+
+#[test]
+fn the_origin_is_the_path_when_the_file_is_read() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("tokens.json");
+    std::fs::write(&path, "{\"tokens\": [3]}").unwrap();
+    let found = influxdb3_tokenfile::lint_file(&path, now()).unwrap();
+    assert_eq!(found[0].diagnostic().origin(), path.to_str().unwrap());
+    let mut text = String::new();
+    let err = TokenFile::load(&path, &mut text).unwrap_err();
+    let influxdb3_tokenfile::TokenFileError::Invalid { error, .. } = err else {
+        panic!("{err:?}");
+    };
+    assert_eq!(error.diagnostic().origin(), path.to_str().unwrap());
+    assert_eq!(
+        error.diagnostic().to_string(),
+        format!(
+            "{}:1:13: token 1 is a number, not an object",
+            path.display()
+        )
+    );
+    // A text parsed has a placeholder origin, for the caller to replace.
+    let err = TokenFile::parse("[]").unwrap_err().with_origin("<stdin>");
+    assert_eq!(err.diagnostic().origin(), "<stdin>");
+}
+
+#[test]
+fn databases_created_after_the_tokens_are_known() {
+    let text = format!(
+        r#"{{"tokens": [{{"token": "{}", "name": "a", "expiry_millis": {}, "permissions": ["db:m,x:read"]}}], "create_databases": ["m"]}}"#,
+        token(),
+        NOW + 1000
+    );
+    let found = lint(&text, now());
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert_eq!(found[0].code(), Code::UnknownDatabase);
+    let at = found[0].location().unwrap();
+    assert_eq!(at.column, text.find("x:read").unwrap() + 1);
 }

@@ -352,7 +352,8 @@ fn unknown_fields_survive_an_append_byte_for_byte() {
     assert_eq!(loaded(&path, |f| f.tokens().len()), 2);
 }
 
-/// Each bad file, and the error it gives (with line and column), and it stays unchanged.
+/// Each bad file, and the error it gives (with the line and column of the offending
+/// character), and it stays unchanged.
 #[test]
 fn a_file_that_does_not_load_is_never_written() {
     let cases: &[(&str, &str)] = &[
@@ -362,48 +363,48 @@ fn a_file_that_does_not_load_is_never_written() {
         ),
         (
             "[]",
-            "is not a valid tokens file: line 1, column 0: invalid type: sequence, expected a permission tokens file: a JSON object with a `tokens` list",
+            "is not a valid tokens file: line 1, column 1: the file is a list, not a tokens file (an object with a `tokens` list)",
         ),
         (
             "{\"tokens\": {}}",
-            "is not a valid tokens file: line 1, column 11: invalid type: map, expected `tokens` to be a list of token objects",
+            "is not a valid tokens file: line 1, column 12: `tokens` is an object, not a list",
         ),
         (
             "{\"create_databases\": []}",
-            "is not a valid tokens file: line 1, column 24: the file has no `tokens`",
+            "is not a valid tokens file: line 1, column 1: the file has no `tokens` list",
         ),
         (
             "{\"tokens\": [{\"token\": \"secret123\", \"name\": \"a\", \"permissions\": []}]}",
-            "is not a valid tokens file: line 1, column 33: a token starts with `apiv3_`; this one does not",
+            "is not a valid tokens file: line 1, column 24: token `a` has a token value the server will not accept: a token starts with `apiv3_`; this one does not",
         ),
         (
             "{\"tokens\": [\n  {\"token\": \"apiv3_a\", \"name\": \"a\", \"permissions\": [\"db:a:reed\"]}\n]}",
-            "is not a valid tokens file: line 2, column 63: invalid permission `db:a:reed` at bytes 5..9: unknown action `reed` for `db`: expected `create`, `describe`, `read`, `write` or `delete` (hint: did you mean `read`?)",
+            "is not a valid tokens file: line 2, column 59: token `a` has an invalid permission `db:a:reed`: unknown action `reed` for `db`: expected `create`, `describe`, `read`, `write` or `delete` (hint: did you mean `read`?)",
         ),
         (
             "{\"tokens\": [\n  {\"token\": \"apiv3_a\", \"name\": \"a\", \"permissions\": []},\n  {\"token\": \"apiv3_b\", \"name\": \"a\", \"permissions\": []}\n]}",
-            "is not a valid tokens file: line 4, column 1: token 2 is named `a` like token 1: token names are unique in a file",
+            "is not a valid tokens file: line 3, column 33: token 2 is named `a` like token 1: token names are unique in a file",
         ),
         (
             "{\"tokens\": [\n  {\"token\": \"apiv3_a\", \"name\": \"a\", \"permissions\": []},\n  {\"token\": \"apiv3_a\", \"name\": \"b\", \"permissions\": []}\n]}",
-            "is not a valid tokens file: line 4, column 1: token 2 (`b`) has the same token value as token 1 (`a`)",
+            "is not a valid tokens file: line 3, column 14: token `b` has the same token value as token 1 (`a`): token values are unique in a file",
         ),
         (
             "{\"tokens\": [{\"token\": \"apiv3_a\", \"permissions\": []}]}",
-            "is not a valid tokens file: line 1, column 51: a token has no `name`",
+            "is not a valid tokens file: line 1, column 13: token 1 has no `name`",
         ),
         (
             "{\"create_databases\": [\"my db\"], \"tokens\": []}",
-            "is not a valid tokens file: line 1, column 30: invalid database name `my db` in `create_databases`: invalid character ` ` in database name: use letters, digits, `/`, `_` or `-`",
+            "is not a valid tokens file: line 1, column 26: invalid database name `my db` in `create_databases`: invalid character ` ` in database name: use letters, digits, `/`, `_` or `-`",
         ),
         (
             "{\"tokens\": [], \"tokens\": []}",
-            "is not a valid tokens file: line 1, column 23: `tokens` appears twice in one object",
+            "is not a valid tokens file: line 1, column 16: `tokens` appears twice in one object; the server may read either",
         ),
         // An admin token file given where a permission tokens file belongs.
         (
             "{\"token\": \"apiv3_x\", \"name\": \"_admin\"}",
-            "is not a valid tokens file: line 1, column 38: the file has no `tokens`",
+            "is not a valid tokens file: line 1, column 1: the file has no `tokens` list",
         ),
     ];
     let dir = tempfile::tempdir().unwrap();

@@ -135,13 +135,14 @@ pub(super) fn lint(path: &Path, strict: bool, format: Format) -> Result<Outcome,
         let findings: Vec<Value> = found
             .iter()
             .map(|l| {
+                let at = l.location();
                 json!({
-                    "code": l.code.as_str(),
+                    "code": l.code().as_str(),
                     "severity": l.severity().as_str(),
-                    "message": l.message,
-                    "line": l.line,
-                    "column": l.column,
-                    "token": l.token,
+                    "message": lint_message(l),
+                    "line": at.map_or(0, |at| at.line),
+                    "column": at.map_or(0, |at| at.column),
+                    "token": l.token(),
                 })
             })
             .collect();
@@ -154,16 +155,15 @@ pub(super) fn lint(path: &Path, strict: bool, format: Format) -> Result<Outcome,
     } else {
         let mut out = String::new();
         for l in &found {
-            let place = if l.line == 0 {
-                shown.clone()
-            } else {
-                format!("{shown}:{}:{}", l.line, l.column)
+            let place = match l.location() {
+                None => shown.clone(),
+                Some(at) => format!("{shown}:{}:{}", at.line, at.column),
             };
             out.push_str(&escape(&format!(
                 "{place}: {}[{}]: {}",
                 l.severity(),
-                l.code,
-                l.message
+                l.code(),
+                lint_message(l)
             )));
             out.push('\n');
         }
@@ -183,6 +183,15 @@ pub(super) fn lint(path: &Path, strict: bool, format: Format) -> Result<Outcome,
         code: u8::from(failed),
         ..Outcome::ok(stdout)
     })
+}
+
+/// A finding's message, with its hint in parentheses as the line shows it.
+fn lint_message(l: &influxdb3_tokenfile::Lint) -> String {
+    let d = l.diagnostic();
+    match d.hint() {
+        Some(hint) => format!("{} (hint: {hint})", d.message()),
+        None => d.message().to_owned(),
+    }
 }
 
 /// What `check` asks about: `db:NAME`, `db:*`, `system:NAME`, `system:*` with an action,
