@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 
 use influxdb3_token::Token;
 
-use crate::TokenFileError;
+use crate::error::TokenFileError;
 use crate::write::{PRIVATE, SAFE_FLAGS, check_directory, sync_directory};
 
 /// A file of secrets being written: `{"name": "apiv3_…", …}`. Created new (whatever is

@@ -11,10 +11,11 @@ use influxdb3_provision::{
 };
 use influxdb3_token::{Expiry, Timestamp, Token, TokenError, TokenName};
 
-use crate::{
-    AddError, Finding, Sink, TokenEntry, TokenFile, TokenFileError, WriteOptions, Written,
-    locked_write,
-};
+use crate::disk::{Sink, Written, locked_write};
+use crate::error::{AddError, TokenFileError};
+use crate::finding::Finding;
+use crate::model::{TokenEntry, TokenFile};
+use crate::write::WriteOptions;
 
 /// Why a change to a tokens file store failed.
 #[derive(Debug, thiserror::Error)]

@@ -7,6 +7,7 @@
 //! rename, fsync the directory.
 
 use std::ffi::{OsStr, OsString};
+use std::fmt;
 use std::fs::{self, File, Metadata, OpenOptions};
 use std::io::{self, BufWriter, Read, Write};
 use std::os::unix::ffi::{OsStrExt, OsStringExt};
@@ -14,7 +15,6 @@ use std::os::unix::fs::{MetadataExt, OpenOptionsExt, PermissionsExt};
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
-use crate::WriteOptions;
 use crate::error::{FileKind, TokenFileError};
 
 /// The mode of every file we create: the files hold secrets.
@@ -659,5 +659,72 @@ mod tests {
         // A directory that is not there.
         let err = write_plain(&dir.path().join("no/page.1"), b"", 0o644).unwrap_err();
         assert!(matches!(err, TokenFileError::NoDirectory { .. }), "{err:?}");
+    }
+}
+
+/// How a write waits for the lock on a file (`.NAME.lock` beside it).
+///
+/// ```
+/// use std::time::Duration;
+/// use influxdb3_tokenfile::WriteOptions;
+///
+/// let tell = |path: &std::path::Path| eprintln!("waiting for the lock on {}", path.display());
+/// let options = WriteOptions::default()
+///     .lock_timeout(Duration::from_secs(5))
+///     .on_lock_wait(&tell);
+/// # let _ = options;
+/// ```
+#[derive(Clone, Copy)]
+pub struct WriteOptions<'a> {
+    pub(crate) lock_timeout: Duration,
+    pub(crate) on_lock_wait: Option<&'a dyn Fn(&Path)>,
+    pub(crate) dry_run: bool,
+}
+
+impl Default for WriteOptions<'_> {
+    /// Wait up to 30 seconds, silently.
+    fn default() -> Self {
+        WriteOptions {
+            lock_timeout: Duration::from_secs(30),
+            on_lock_wait: None,
+            dry_run: false,
+        }
+    }
+}
+
+impl fmt::Debug for WriteOptions<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("WriteOptions")
+            .field("lock_timeout", &self.lock_timeout)
+            .field("on_lock_wait", &self.on_lock_wait.is_some())
+            .field("dry_run", &self.dry_run)
+            .finish()
+    }
+}
+
+impl<'a> WriteOptions<'a> {
+    /// How long to wait for another writer to release the lock before giving up with
+    /// [`TokenFileError::LockTimeout`].
+    #[must_use]
+    pub fn lock_timeout(mut self, timeout: Duration) -> Self {
+        self.lock_timeout = timeout;
+        self
+    }
+
+    /// Do everything a write does (resolve the path, check what is there and that it may
+    /// be replaced, read and parse it, apply the change) but take no lock and write
+    /// nothing; [`Written::changed`](crate::Written::changed) then says whether the file would have been written.
+    #[must_use]
+    pub fn dry_run(mut self, dry_run: bool) -> Self {
+        self.dry_run = dry_run;
+        self
+    }
+
+    /// Called once, with the file's path, when the lock has been held by another process
+    /// for about a second.
+    #[must_use]
+    pub fn on_lock_wait(mut self, on_wait: &'a dyn Fn(&Path)) -> Self {
+        self.on_lock_wait = Some(on_wait);
+        self
     }
 }

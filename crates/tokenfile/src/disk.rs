@@ -1,0 +1,316 @@
+//! The files on disk: read without blocking or following a link to anything but a
+//! regular file, and changed under the lock in one durable write.
+
+use std::io;
+use std::path::{Path, PathBuf};
+
+use influxdb3_permission::DatabaseName;
+
+use crate::AddError;
+use crate::error::{ParseError, TokenFileError};
+use crate::finding::Finding;
+use crate::model::{AdminTokenFile, TokenEntry, TokenFile};
+use crate::write::{self, WriteOptions};
+
+/// What a change of [`TokenFile::update`] did to the file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Edit<T> {
+    /// The file is to be written.
+    Changed(T),
+    /// Nothing changed: the file is not written (nor created).
+    Unchanged(T),
+}
+
+/// What a write did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct Written {
+    /// The file: the given path with its symbolic links followed.
+    pub path: PathBuf,
+    /// Whether the file was written (not when a change left it as it was); in a dry
+    /// run, whether it would have been.
+    pub changed: bool,
+    /// Whether the file was created (it did not exist, or was empty).
+    pub created: bool,
+    /// How many tokens the file holds now (1 for an admin token file).
+    pub tokens: usize,
+    /// Warnings about the file itself (its mode).
+    pub findings: Vec<Finding>,
+}
+
+/// Where a change puts the new content of the file: written straight to the temporary
+/// file (no copy of the whole document in memory), fsynced and renamed over the target.
+pub(crate) struct Sink<'s> {
+    target: &'s Path,
+    existing: Option<&'s write::Existing>,
+    pub(crate) dry_run: bool,
+    changed: bool,
+    replaced: Option<write::Replaced>,
+}
+
+impl Sink<'_> {
+    /// Replaces the file with what `content` writes (in a dry run, notes that it would).
+    pub(crate) fn write(
+        &mut self,
+        content: impl FnOnce(&mut dyn io::Write) -> io::Result<()>,
+    ) -> Result<(), TokenFileError> {
+        self.changed = true;
+        if !self.dry_run {
+            self.replaced = Some(write::replace(self.target, self.existing, content)?);
+        }
+        Ok(())
+    }
+}
+
+/// Resolves `path`, checks this process may replace what is there, takes the lock,
+/// reads the file, and runs `change` on its text (`None` when it is missing or empty).
+/// `change` writes the new content through the [`Sink`], or leaves the file as it is;
+/// an error of `change` leaves the file untouched.
+pub(crate) fn locked_write<T>(
+    path: &Path,
+    options: &WriteOptions<'_>,
+    change: impl FnOnce(&Path, Option<&str>, &mut Sink<'_>) -> Result<T, TokenFileError>,
+) -> Result<(T, Written), TokenFileError> {
+    let target = write::resolve(path)?;
+    // Refused before the lock is taken, so that the user hears why (and nothing is
+    // created beside a file they may not change).
+    write::check_writable(&target)?;
+    let _lock = if options.dry_run {
+        write::check_directory(&target)?;
+        None
+    } else {
+        let lock = write::lock(&target, options)?;
+        write::remove_stale_temps(&target);
+        Some(lock)
+    };
+    let existing = write::read_existing(&target)?;
+    let text = existing
+        .as_ref()
+        .map(|e| e.text.as_str())
+        .filter(|t| !t.is_empty());
+    let mut sink = Sink {
+        target: &target,
+        existing: existing.as_ref(),
+        dry_run: options.dry_run,
+        changed: false,
+        replaced: None,
+    };
+    let value = change(&target, text, &mut sink)?;
+    let (changed, replaced) = (sink.changed, sink.replaced);
+    let written = Written {
+        findings: replaced.map_or_else(Vec::new, |r| file_findings(&target, r)),
+        changed,
+        created: text.is_none() && changed,
+        tokens: 0,
+        path: target,
+    };
+    Ok((value, written))
+}
+
+/// Reads the regular file at `path` (links followed) without blocking: a FIFO, a
+/// device or a directory is refused before it is read.
+///
+/// # Errors
+///
+/// [`TokenFileError::NotRegular`], [`TokenFileError::DanglingLink`],
+/// [`TokenFileError::HardLinked`] or [`TokenFileError::Read`].
+pub fn read(path: impl AsRef<Path>) -> Result<String, TokenFileError> {
+    write::read_regular(path.as_ref()).map(|file| file.text)
+}
+
+/// [`read`], and the permission bits (`mode & 0o7777`) of the very file read, not of
+/// whatever the path names a moment later: to refuse a file of secrets that its group
+/// or others can read.
+///
+/// # Errors
+///
+/// The refusals of [`read`].
+pub fn read_with_mode(path: impl AsRef<Path>) -> Result<(String, u32), TokenFileError> {
+    write::read_regular(path.as_ref()).map(|file| {
+        let mode = file.mode();
+        (file.text, mode)
+    })
+}
+
+/// Creates a new file at `path` holding secrets (`tokens apply --secrets-out`): mode
+/// 0600 from the start, written and fsynced with its directory. Whatever is at `path`
+/// already (a file, a link, a FIFO) is refused and left alone. With `dry_run`, only
+/// checks that it could.
+///
+/// # Errors
+///
+/// [`TokenFileError::Exists`], [`TokenFileError::NoDirectory`] or
+/// [`TokenFileError::Write`]; a file half-written is removed.
+pub fn create_private_file(
+    path: impl AsRef<Path>,
+    content: &[u8],
+    dry_run: bool,
+) -> Result<(), TokenFileError> {
+    write::create_private(path.as_ref(), content, dry_run)
+}
+
+/// Writes `content` to a plain (not secret) output file, such as a manual page:
+/// atomically (a temporary file beside it, fsynced, renamed over it, the directory
+/// fsynced) and without a lock. An existing regular file is replaced and keeps its
+/// mode, owner and group; a new one is created with `mode` (`0o644` for a page).
+/// Whatever else is at `path` is refused and left alone, before anything is opened
+/// for writing and without blocking: a symbolic link (dangling or not), a FIFO, a
+/// socket, a device, a directory, a file with other hard links.
+///
+/// ```
+/// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+/// # let dir = tempfile::tempdir()?;
+/// let page = dir.path().join("influxdb3.1");
+/// influxdb3_tokenfile::write_file(&page, b".TH influxdb3 1\n", 0o644)?;
+/// std::os::unix::fs::symlink(&page, dir.path().join("link.1"))?;
+/// assert!(influxdb3_tokenfile::write_file(dir.path().join("link.1"), b"", 0o644).is_err());
+/// # Ok(())
+/// # }
+/// ```
+///
+/// # Errors
+///
+/// [`TokenFileError::NotRegular`], [`TokenFileError::HardLinked`],
+/// [`TokenFileError::NotWritable`], [`TokenFileError::NoDirectory`],
+/// [`TokenFileError::Changed`], [`TokenFileError::OwnerWouldChange`], or
+/// [`TokenFileError::Write`]; the path is then as it was. A symbolic link is
+/// [`NotRegular`](TokenFileError::NotRegular) of kind [`FileKind::SymbolicLink`](crate::FileKind::SymbolicLink).
+pub fn write_file(path: impl AsRef<Path>, content: &[u8], mode: u32) -> Result<(), TokenFileError> {
+    write::write_plain(path.as_ref(), content, mode)
+}
+
+impl TokenFile<'_> {
+    /// Reads and checks the file at `path` into `text`; the file borrows from it.
+    ///
+    /// # Errors
+    ///
+    /// The refusals of [`read`], and [`TokenFileError::Invalid`] when it does not load.
+    pub fn load(
+        path: impl AsRef<Path>,
+        text: &mut String,
+    ) -> Result<TokenFile<'_>, TokenFileError> {
+        load_with(path.as_ref(), text, TokenFile::parse)
+    }
+
+    /// Changes the file at `path` (created if missing or empty) with `change`, under the
+    /// lock, atomically and durably. Nothing is written when `change` fails or says
+    /// [`Edit::Unchanged`].
+    ///
+    /// # Errors
+    ///
+    /// As [`TokenFileError`], and [`TokenFileError::Conflict`] for an [`AddError`] of
+    /// `change`; the file is then unchanged.
+    pub fn update<T>(
+        path: impl AsRef<Path>,
+        options: &WriteOptions<'_>,
+        change: impl FnOnce(&mut TokenFile<'_>) -> Result<Edit<T>, AddError>,
+    ) -> Result<(T, Written), TokenFileError> {
+        let ((value, tokens), mut written) =
+            locked_write(path.as_ref(), options, |target, text, sink| {
+                let mut file = match text {
+                    Some(text) => TokenFile::parse(text).map_err(|error| invalid(target, error))?,
+                    None => TokenFile::new(),
+                };
+                let edit = change(&mut file).map_err(|error| TokenFileError::Conflict {
+                    path: target.to_path_buf(),
+                    error,
+                })?;
+                let tokens = file.tokens().len();
+                let value = match edit {
+                    Edit::Unchanged(value) => value,
+                    Edit::Changed(value) => {
+                        sink.write(|out| file.write_json(out))?;
+                        value
+                    }
+                };
+                Ok((value, tokens))
+            })?;
+        written.tokens = tokens;
+        Ok((value, written))
+    }
+
+    /// Appends `entry` to the file at `path` (created if missing or empty) and adds
+    /// `create_databases` to its list: [`update`](Self::update) with
+    /// [`add`](Self::add).
+    ///
+    /// # Errors
+    ///
+    /// As [`update`](Self::update); the file is then unchanged.
+    pub fn append(
+        path: impl AsRef<Path>,
+        entry: TokenEntry<'static>,
+        create_databases: &[DatabaseName],
+        options: &WriteOptions<'_>,
+    ) -> Result<Written, TokenFileError> {
+        TokenFile::update(path, options, |file| {
+            file.add(entry, create_databases).map(Edit::Changed)
+        })
+        .map(|((), w)| w)
+    }
+}
+
+impl AdminTokenFile<'_> {
+    /// Reads the admin token file at `path` into `text`; the file borrows from it.
+    ///
+    /// # Errors
+    ///
+    /// The refusals of [`read`], and [`TokenFileError::Invalid`] when it does not load.
+    pub fn load(
+        path: impl AsRef<Path>,
+        text: &mut String,
+    ) -> Result<AdminTokenFile<'_>, TokenFileError> {
+        load_with(path.as_ref(), text, AdminTokenFile::parse)
+    }
+
+    /// Writes this admin token to `path`, replacing the admin token file there, with the
+    /// same lock and durable write as [`TokenFile::update`]. A file at `path` that is not
+    /// an admin token file (a permission tokens file given by mistake, say) is left
+    /// alone.
+    ///
+    /// # Errors
+    ///
+    /// As [`TokenFileError`]; the file is then unchanged.
+    pub fn write(
+        &self,
+        path: impl AsRef<Path>,
+        options: &WriteOptions<'_>,
+    ) -> Result<Written, TokenFileError> {
+        let ((), mut written) = locked_write(path.as_ref(), options, |target, text, sink| {
+            if let Some(text) = text {
+                AdminTokenFile::parse(text).map_err(|error| invalid(target, error))?;
+            }
+            sink.write(|out| out.write_all(self.to_json().as_bytes()))
+        })?;
+        written.tokens = 1;
+        Ok(written)
+    }
+}
+
+/// Reads `path` into `text` and parses it with `parse`, naming the file in the error.
+fn load_with<'t, T>(
+    path: &Path,
+    text: &'t mut String,
+    parse: fn(&'t str) -> Result<T, ParseError>,
+) -> Result<T, TokenFileError> {
+    *text = read(path)?;
+    parse(text).map_err(|error| invalid(path, error))
+}
+
+/// The file at `path` does not load: the error's diagnostic names the file.
+fn invalid(path: &Path, error: ParseError) -> TokenFileError {
+    TokenFileError::Invalid {
+        path: path.to_path_buf(),
+        error: error.with_origin(path.to_string_lossy()),
+    }
+}
+
+fn file_findings(target: &Path, replaced: write::Replaced) -> Vec<Finding> {
+    let mut findings = Vec::new();
+    if replaced.mode & 0o044 != 0 {
+        findings.push(Finding::Readable {
+            path: target.to_path_buf(),
+            mode: replaced.mode,
+        });
+    }
+    findings
+}
