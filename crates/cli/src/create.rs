@@ -14,7 +14,7 @@ use crate::args::{CreateFormat, CreateToken, DeleteToken, Format};
 use crate::error::{Action, CliError};
 use crate::options::{self, Ask, Combination, Target};
 use crate::output::{self, Outcome};
-use crate::quote::{quote, quote_path};
+use crate::quote::quote_path;
 use crate::report::{self, DryRun, Minted, Report};
 
 mod admin;
@@ -277,19 +277,7 @@ pub(crate) fn delete(args: DeleteToken, m: &ArgMatches) -> Result<Outcome, CliEr
             format,
         );
     }
-    let plan = if plan.needs_confirmation().is_some() {
-        report::confirm(
-            &format!(
-                "Are you sure you want to delete token {}?",
-                quote(name.as_str())
-            ),
-            &format!("token {} was not deleted", quote(name.as_str())),
-            "deleting a token",
-        )?;
-        plan.confirm()
-    } else {
-        plan
-    };
+    let plan = report::confirmed(plan, args.yes, false)?;
     output::warn_all(&mut warnings);
     let executed = execute(
         &plan,

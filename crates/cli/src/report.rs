@@ -6,7 +6,7 @@ use std::io::{BufRead, IsTerminal};
 use std::path::{Path, PathBuf};
 
 use influxdb3_permission::{DatabaseName, Grants, Permission, Scope};
-use influxdb3_provision::Done;
+use influxdb3_provision::{Confirmation, Done, Plan};
 use influxdb3_token::{Token, TokenHash};
 use influxdb3_token_client::{PreparedRequest, TokenRequest};
 use influxdb3_tokenfile::Finding;
@@ -187,12 +187,47 @@ pub(crate) fn found<'a>(findings: impl IntoIterator<Item = &'a Finding>) -> Vec<
     lines
 }
 
+/// A plan's confirmation: given by `--yes`, not needed in a dry run (nothing is done),
+/// asked on a terminal, refused on anything else.
+pub(crate) fn confirmed(plan: Plan, yes: bool, dry_run: bool) -> Result<Plan, CliError> {
+    let Some(asked) = plan.needs_confirmation() else {
+        return Ok(plan);
+    };
+    if yes || dry_run {
+        return Ok(plan.confirm());
+    }
+    let (what, question, declined) = match asked {
+        Confirmation::Delete { name } => (
+            "deleting a token",
+            format!("Are you sure you want to delete token {}?", quote(name)),
+            format!("token {} was not deleted", quote(name)),
+        ),
+        Confirmation::PruneAll { count } => (
+            "removing every token",
+            format!("--prune would remove every token ({count})."),
+            "nothing was removed".to_owned(),
+        ),
+        _ => (
+            "this change",
+            "Are you sure?".to_owned(),
+            "nothing was changed".to_owned(),
+        ),
+    };
+    confirm(&question, &declined, what)?;
+    Ok(plan.confirm())
+}
+
 /// Asks on a terminal; refuses to wait on anything else. Only `yes` confirms.
 pub(crate) fn confirm(question: &str, declined: &str, what: &str) -> Result<(), CliError> {
     let stdin = std::io::stdin();
     if !stdin.is_terminal() {
         return Err(CliError::usage(format!(
-            "{what} asks for confirmation, and stdin is not a terminal: nothing was sent"
+            "{what} asks for confirmation, and stdin is not a terminal: nothing was {}",
+            if what.starts_with("removing") {
+                "done"
+            } else {
+                "sent"
+            }
         ))
         .kind(Kind::ConfirmationNeeded)
         .hint("pass --yes to go ahead without asking"));

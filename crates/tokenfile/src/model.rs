@@ -394,6 +394,35 @@ impl TokenEntry<'_> {
 }
 
 impl TokenEntry<'_> {
+    /// What deserves a warning about this token's databases: those that `created`
+    /// says the file does not create, and `db:*`.
+    pub(crate) fn database_findings(
+        &self,
+        created: impl Fn(&DatabaseName) -> bool,
+        findings: &mut Vec<Finding>,
+    ) {
+        let token = || self.name().to_owned();
+        for p in self.permissions() {
+            match p {
+                Permission::Database {
+                    names: Scope::All, ..
+                } => findings.push(Finding::WildcardDatabase { token: token() }),
+                Permission::Database {
+                    names: Scope::Only(names),
+                    ..
+                } => {
+                    for db in names.iter().filter(|db| !created(db)) {
+                        findings.push(Finding::UnknownDatabase {
+                            token: token(),
+                            database: db.clone(),
+                        });
+                    }
+                }
+                _ => {}
+            }
+        }
+    }
+
     /// The members of the entry, as the pretty printer writes them inside `{ … }` at
     /// the depth of a token of a file.
     fn write_json(&self, w: &mut impl Write) -> io::Result<()> {
@@ -762,27 +791,7 @@ impl<'a> TokenFile<'a> {
         let mut findings = Vec::new();
         let creates = self.create_databases().unwrap_or_default();
         if let Some(entry) = self.get(name) {
-            for p in entry.permissions() {
-                match p {
-                    Permission::Database {
-                        names: Scope::All, ..
-                    } => findings.push(Finding::WildcardDatabase {
-                        token: name.to_owned(),
-                    }),
-                    Permission::Database {
-                        names: Scope::Only(names),
-                        ..
-                    } => {
-                        for db in names.iter().filter(|db| !creates.contains(db)) {
-                            findings.push(Finding::UnknownDatabase {
-                                token: name.to_owned(),
-                                database: db.clone(),
-                            });
-                        }
-                    }
-                    _ => {}
-                }
-            }
+            entry.database_findings(|db| creates.contains(db), &mut findings);
         }
         for entry in &self.tokens {
             if let Some(at) = entry.expiry().filter(|_| entry.is_expired(now)) {

@@ -188,15 +188,27 @@ impl FileStore<'_, '_> {
     /// What deserves a warning, once the run has finished: about the tokens it made
     /// or changed (databases the file does not create, `db:*`), and about every token
     /// expired at `now`.
+    ///
+    /// In a dry run too: the new tokens not yet in the file count.
     pub fn findings(&self, now: Timestamp) -> Vec<Finding> {
-        let mut findings: Vec<Finding> = Vec::new();
-        let mut names: Vec<&str> = self.changed.iter().map(String::as_str).collect();
-        names.sort_unstable();
-        for name in names {
-            for f in self.file.findings(name, now) {
-                if !findings.contains(&f) {
-                    findings.push(f);
-                }
+        let creates: HashSet<&DatabaseName> = self
+            .file
+            .create_databases()
+            .unwrap_or_default()
+            .iter()
+            .chain(&self.databases)
+            .collect();
+        let mut findings = Vec::new();
+        let all = || self.file.tokens().iter().chain(&self.pending);
+        for entry in all().filter(|e| self.changed.contains(e.name())) {
+            entry.database_findings(|db| creates.contains(db), &mut findings);
+        }
+        for entry in all() {
+            if let Some(at) = entry.expiry().filter(|_| entry.is_expired(now)) {
+                findings.push(Finding::Expired {
+                    token: entry.name().to_owned(),
+                    at,
+                });
             }
         }
         findings

@@ -6,10 +6,8 @@ use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use clap::ArgMatches;
-use influxdb3_permission::DatabaseName;
 use influxdb3_provision::{
-    Confirmation, Event, ExecuteOptions, Executed, Manifest, Plan, PlanOptions, Policy, Step,
-    TokenStore, execute,
+    Event, ExecuteOptions, Executed, Manifest, Plan, PlanOptions, Policy, Step, TokenStore, execute,
 };
 use influxdb3_token::{Timestamp, Token};
 use influxdb3_token_client::ServerStore;
@@ -144,32 +142,9 @@ impl Sink {
     }
 }
 
-/// A prune that would remove every token: asked on a terminal, `--yes` otherwise; a
-/// dry run only says so.
-fn confirmed(plan: Plan, a: &Apply) -> Result<Plan, CliError> {
-    let Some(Confirmation::PruneAll { count }) = plan.needs_confirmation().cloned() else {
-        return Ok(plan);
-    };
-    if a.dry_run || a.yes {
-        return Ok(plan.confirm());
-    }
-    if !std::io::stdin().is_terminal() {
-        return Err(CliError::usage(format!(
-            "--prune would remove every token ({count}): the manifest lists none of them, and stdin is not a terminal to confirm it"
-        ))
-        .kind(Kind::ConfirmationNeeded)
-        .hint("pass --yes to go ahead, or check the manifest; --dry-run shows what would go"));
-    }
-    crate::report::confirm(
-        &format!("--prune would remove every token ({count}) of the manifest's target."),
-        "nothing was removed",
-        "removing every token",
-    )?;
-    Ok(plan.confirm())
-}
-
-/// What a run on a store did, or why it did not.
-type Ran<E> = Result<(Plan, Executed<E>, Vec<DatabaseName>), CliError>;
+/// What a run on a store did (the plan, and what carrying it out did), or why it did
+/// not.
+type Ran<E> = Result<(Plan, Executed<E>), CliError>;
 
 /// Lists, plans and carries the plan out on `store`.
 fn run<S: TokenStore>(
@@ -190,14 +165,14 @@ fn run<S: TokenStore>(
             &a.policy,
         )
         .map_err(|e| manifest_error(&e, &a.manifest, matches!(a.target, Target::Server(_))))?;
-    let plan = confirmed(plan, a)?;
+    let plan = crate::report::confirmed(plan, a.yes, a.dry_run)?;
     let executed = execute(
         &plan,
         store,
         ExecuteOptions::default().dry_run(a.dry_run),
         &mut |e| sink.observe(e),
     );
-    Ok((plan, executed, Vec::new()))
+    Ok((plan, executed))
 }
 
 fn manifest_error(e: &influxdb3_provision::PlanError, path: &Path, server: bool) -> CliError {
@@ -228,10 +203,8 @@ fn to_file(
 ) -> Result<Outcome, CliError> {
     let options = options::write_options(a.lock_timeout, a.dry_run);
     let result = FileStore::open(path, &options, |store| {
-        run(store, manifest, a, &mut sink, CliError::from_file_store).map(|(p, e, _)| {
-            let dbs = store.create_databases();
-            (p, e, dbs)
-        })
+        run(store, manifest, a, &mut sink, CliError::from_file_store)
+            .map(|(_, executed)| (executed, store.findings(Timestamp::now())))
     });
     let (ran, written) = match result {
         Ok(done) => done,
@@ -240,7 +213,7 @@ fn to_file(
             return Err(CliError::from_file(&e));
         }
     };
-    let (_, executed, databases) = ran.inspect_err(|_| discard(&mut sink))?;
+    let (executed, findings) = ran.inspect_err(|_| discard(&mut sink))?;
     if let Some(failed) = &executed.report.failed {
         // The file was not written: the tokens do not exist, nor should their secrets.
         discard(&mut sink);
@@ -252,7 +225,7 @@ fn to_file(
     let mut warnings = crate::report::found(&written.findings);
     warnings.extend(text::file_warnings(
         &executed.report,
-        &databases,
+        &findings,
         &a.manifest,
     ));
     let shown = Shown {
@@ -296,7 +269,7 @@ fn to_server(
     mut sink: Sink,
 ) -> Result<Outcome, CliError> {
     let mut store = ServerStore::new(&online.client);
-    let (plan, executed, _) = run(&mut store, manifest, a, &mut sink, |e| {
+    let (plan, executed) = run(&mut store, manifest, a, &mut sink, |e| {
         online.error(e, Action::List, "")
     })?;
     let mut warnings = Vec::new();

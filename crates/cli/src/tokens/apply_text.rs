@@ -2,13 +2,12 @@
 //! (a summary, then a line per step) and for a server (a line per step as it is done,
 //! then a summary).
 
-use std::collections::HashSet;
 use std::fmt::{self, Write as _};
 use std::path::Path;
 
-use influxdb3_permission::{DatabaseName, Permission, Scope};
 use influxdb3_provision::{Action, Done, Report, StoreError};
 use influxdb3_token::{Token, mask_token_shaped};
+use influxdb3_tokenfile::Finding;
 use serde::Serialize;
 use serde_json::{Value, json};
 
@@ -44,36 +43,30 @@ fn counts<E: StoreError>(report: &Report<E>) -> [usize; 6] {
     ]
 }
 
-/// Warnings about the tokens a file run made or changed: databases neither the file
-/// nor the manifest creates, tokens of the manifest that have expired.
+/// Warnings about the tokens a file run made or changed (`findings`, the store's):
+/// databases neither the file nor the manifest creates, in the manifest's words; the
+/// rest as every command words them; tokens of the manifest that have expired.
 pub(super) fn file_warnings<E: StoreError>(
     report: &Report<E>,
-    creates: &[DatabaseName],
+    findings: &[Finding],
     manifest: &Path,
 ) -> Vec<String> {
-    let creates: HashSet<&str> = creates.iter().map(|d| &**d).collect();
-    let mut seen = HashSet::new();
     let mut unknown: Vec<String> = Vec::new();
-    let changed = report
-        .done
-        .iter()
-        .filter(|d| matches!(d.action, Action::Created | Action::Updated));
-    for grants in changed.filter_map(|d| d.grants.as_ref()) {
-        for p in &**grants {
-            if let Permission::Database {
-                names: Scope::Only(names),
-                ..
-            } = p
-            {
-                for db in names {
-                    if !creates.contains(&**db) && seen.insert(db.to_string()) {
-                        unknown.push(db.to_string());
-                    }
+    let mut others = Vec::new();
+    for f in findings {
+        match f {
+            Finding::UnknownDatabase { database, .. } => {
+                let db = database.to_string();
+                if !unknown.contains(&db) {
+                    unknown.push(db);
                 }
             }
+            // The manifest's expired tokens are said below, by name.
+            Finding::Expired { .. } => {}
+            other => others.push(other.clone()),
         }
     }
-    let mut warnings = Vec::new();
+    let mut warnings = crate::report::found(&others);
     if !unknown.is_empty() {
         let one = unknown.len() == 1;
         warnings.push(format!(
