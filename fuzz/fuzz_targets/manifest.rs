@@ -5,7 +5,7 @@
 #![no_main]
 
 use influxdb3_permission::PermissionSet;
-use influxdb3_provision::{Current, Manifest, PlanOptions, Step, plan};
+use influxdb3_provision::{Capabilities, Existing, Manifest, PlanOptions, Policy, Step};
 use influxdb3_token::Timestamp;
 use libfuzzer_sys::fuzz_target;
 
@@ -17,13 +17,19 @@ fuzz_target!(|data: &[u8]| {
         Ok(m) => m,
         Err(e) => {
             if let Some(span) = e.span() {
-                assert!(span.end <= text.len() && text.is_char_boundary(span.start), "{e:?}");
+                assert!(
+                    span.end <= text.len() && text.is_char_boundary(span.start),
+                    "{e:?}"
+                );
                 let at = e.location().expect("a span has a place");
                 assert!(at.line <= text.split('\n').count(), "{e:?}");
                 let line = e.line_text().expect("a span has a line");
                 assert!(at.column <= line.chars().count() + 2, "{e:?}");
             }
-            assert!(!e.message().is_empty() && !e.message().contains('\n'), "{e:?}");
+            assert!(
+                !e.message().is_empty() && !e.message().contains('\n'),
+                "{e:?}"
+            );
             let _ = e.to_string();
             return;
         }
@@ -34,26 +40,33 @@ fuzz_target!(|data: &[u8]| {
         assert_eq!(Manifest::parse(&crlf).as_ref(), Ok(&manifest), "{crlf:?}");
     }
     let now = Timestamp::from_millis(1_756_400_061_529);
-    let Ok(first) = plan(&manifest, &[], now, PlanOptions::default()) else {
+    let plan = |current: &[Existing], options| {
+        manifest.plan(
+            current,
+            Capabilities::FILE,
+            now,
+            options,
+            &Policy::default(),
+        )
+    };
+    let Ok(first) = plan(&[], PlanOptions::default()) else {
         return;
     };
     // Carried out: every token as planned; planned again, nothing changes.
-    let created: Vec<(String, PermissionSet, Option<Timestamp>)> = first
-        .steps
+    let current: Vec<Existing> = first
+        .steps()
         .iter()
         .filter_map(|s| match s {
-            Step::Create { name, grants, expiry } => {
-                Some((name.as_str().to_owned(), grants.into(), *expiry))
-            }
+            Step::Create { token, .. } => Some(Existing::new(
+                token.name.as_str(),
+                PermissionSet::from(&token.grants),
+                token.expiry.ends(token.now).ok().flatten(),
+            )),
             _ => None,
         })
         .collect();
-    assert_eq!(created.len(), manifest.tokens().len());
-    let current: Vec<Current<'_>> = created
-        .iter()
-        .map(|(n, g, e)| Current::new(n, g.clone(), *e))
-        .collect();
-    let again = plan(&manifest, &current, now, PlanOptions::default().prune(true).update(true))
+    assert_eq!(current.len(), manifest.tokens().len());
+    let again = plan(&current, PlanOptions::default().prune(true).update(true))
         .expect("planned once, plans again");
-    assert!(!again.changes(), "{:?}", again.steps);
+    assert!(!again.changes(), "{:?}", again.steps());
 });

@@ -17,7 +17,11 @@ fuzz_target!(|data: &[u8]| {
             if let Ok(p) = &single {
                 assert_eq!(list, [p.clone()], "a permission alone is a list of one");
             }
-            let joined = list.iter().map(ToString::to_string).collect::<Vec<_>>().join(",");
+            let joined = list
+                .iter()
+                .map(ToString::to_string)
+                .collect::<Vec<_>>()
+                .join(",");
             assert_eq!(parse_joined(&joined).expect("a joined list parses"), list);
         }
         Err(e) => {

@@ -12,7 +12,10 @@ fuzz_target!(|data: &[u8]| {
     let Ok(text) = std::str::from_utf8(data) else {
         return;
     };
-    let found = lint(text, influxdb3_token::Timestamp::from_millis(1_756_400_061_529));
+    let found = lint(
+        text,
+        influxdb3_token::Timestamp::from_millis(1_756_400_061_529),
+    );
     let blocking = found.iter().any(|l| l.code().stops_load());
     for l in &found {
         let line = l.location().map_or(0, |at| at.line);
@@ -20,7 +23,10 @@ fuzz_target!(|data: &[u8]| {
         assert_eq!(l.location(), l.diagnostic().location(), "{l:?}");
     }
     if !blocking {
-        assert!(TokenFile::parse(text).is_ok(), "lint found nothing that stops a load: {found:?}");
+        assert!(
+            TokenFile::parse(text).is_ok(),
+            "lint found nothing that stops a load: {found:?}"
+        );
     }
     // The one loader: what stops a strict load is one of lint's findings, word for word.
     if let Err(e) = TokenFile::parse(text) {
