@@ -181,7 +181,7 @@ fn main() {
     influxdb3_benches::report(
         "tokens",
         &[
-            ("apply_10000", "tokens_apply", "create_x10", 2.0),
+            ("apply_10000", "tokens_apply", "create_x10", 3.0),
             ("review_10000", "list", "create", 2.0),
             ("review_10000", "lint", "create", 2.0),
             ("review_100000", "list", "create", 2.0),
