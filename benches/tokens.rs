@@ -2,7 +2,7 @@
 //! measured in the same run:
 //!
 //! - `tokens apply` of a manifest of 10,000 new tokens into an empty file, against 10
-//!   single `create token --offline` processes into an empty file (target: at most 2x,
+//!   single `create token --offline` processes into an empty file (target: at most 3x,
 //!   so that a token provisioned in a batch costs hundreds of times less);
 //! - `tokens list` and `tokens lint` of files of 10,000 and 100,000 tokens, against one
 //!   `create token --offline` appending to the same file (target: under 2x), and their
