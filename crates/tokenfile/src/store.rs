@@ -1,7 +1,7 @@
 //! A permission tokens file as a [`TokenStore`]: every change made in memory under the
 //! file's lock, the file written once, durably, when the run finishes.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::fmt;
 use std::path::{Path, PathBuf};
 
@@ -109,9 +109,16 @@ pub struct FileStore<'f, 's> {
     sink: &'f mut Sink<'s>,
     /// New entries, added to the file in one pass when the run finishes.
     pending: Vec<TokenEntry<'static>>,
-    /// Names and secrets of the file and of `pending`.
-    names: HashSet<String>,
-    secrets: HashSet<String>,
+    /// Where each token of the file is, by name: made when a run looks up more than a
+    /// few (a single create or remove looks the name up in the file, as an append
+    /// always did). Positions stay valid during a run: changes that move tokens
+    /// (updates, deletions) are made when it finishes.
+    positions: Option<HashMap<String, usize>>,
+    lookups: usize,
+    /// Entries in place of the file's tokens of their names (`update`), and the names
+    /// to remove (`delete`): made when the run finishes, each in one pass.
+    updates: Vec<TokenEntry<'static>>,
+    deleted: HashSet<String>,
     /// The first entry made for each of the first few distinct grants (a manifest of
     /// thousands of tokens repeats a few grants: their texts are shared).
     alike: Vec<(Grants, usize)>,
@@ -158,19 +165,15 @@ impl FileStore<'_, '_> {
                 })?,
                 None => TokenFile::new(),
             };
-            let names = file.tokens().iter().map(|t| t.name().to_owned()).collect();
-            let secrets = file
-                .tokens()
-                .iter()
-                .map(|t| t.token().expose_secret().to_owned())
-                .collect();
             let mut store = FileStore {
                 path: target,
                 file,
                 sink,
                 pending: Vec::new(),
-                names,
-                secrets,
+                positions: None,
+                lookups: 0,
+                updates: Vec::new(),
+                deleted: HashSet::new(),
                 alike: Vec::new(),
                 fresh: Vec::new(),
                 databases: Vec::new(),
@@ -245,6 +248,40 @@ impl FileStore<'_, '_> {
         self.fresh
             .pop()
             .map_or_else(|| Token::generate().map_err(FileStoreError::Random), Ok)
+    }
+
+    /// Where the file's token of this name is (not one removed by this run).
+    fn position(&mut self, name: &str) -> Option<usize> {
+        /// How many look-ups a run makes before names are looked up in a map.
+        const INDEX_AFTER: usize = 16;
+        self.lookups += 1;
+        if self.positions.is_none() && self.lookups > INDEX_AFTER {
+            self.positions = Some(
+                self.file
+                    .tokens()
+                    .iter()
+                    .enumerate()
+                    .map(|(i, t)| (t.name().to_owned(), i))
+                    .collect(),
+            );
+        }
+        if self.deleted.contains(name) {
+            return None;
+        }
+        match &self.positions {
+            Some(positions) => positions.get(name).copied(),
+            None => self.file.tokens().iter().position(|t| t.name() == name),
+        }
+    }
+
+    /// Where the new token of this name is, among those of this run.
+    fn pending_at(&self, name: &str) -> Option<usize> {
+        self.pending.iter().position(|e| e.name() == name)
+    }
+
+    /// Whether a token of this name is in the file or among the new ones.
+    fn has(&mut self, name: &str) -> bool {
+        self.pending_at(name).is_some() || self.position(name).is_some()
     }
 
     fn add_error(&self, name: &str, source: AddError) -> FileStoreError {
@@ -328,27 +365,19 @@ impl TokenStore for FileStore<'_, '_> {
 
     fn create(&mut self, token: &NewToken) -> Result<Minted, FileStoreError> {
         let name = token.name.as_str();
-        if self.names.contains(name) {
+        if self.has(name) {
             return Err(FileStoreError::NameTaken {
                 path: self.path.to_path_buf(),
                 name: name.to_owned(),
             });
         }
+        // A secret made here is new; a chosen one already in the file is refused when
+        // the file is written (`add_many` checks every value), before anything is.
         let secret = self.secret(token.secret.as_ref())?;
-        if self.secrets.contains(secret.expose_secret()) {
-            return Err(self.add_error(
-                name,
-                AddError::TokenTaken {
-                    name: name.to_owned(),
-                },
-            ));
-        }
         let expiry = Self::expiry(token);
         let entry = self
             .new_entry(secret.clone(), token.name.clone(), expiry, &token.grants)
             .map_err(|e| self.add_error(name, e))?;
-        self.names.insert(name.to_owned());
-        self.secrets.insert(secret.expose_secret().to_owned());
         self.changed.insert(name.to_owned());
         self.dirty = true;
         self.pending.push(entry);
@@ -357,7 +386,7 @@ impl TokenStore for FileStore<'_, '_> {
 
     fn replace(&mut self, token: &NewToken) -> Result<Minted, FileStoreError> {
         let name = token.name.as_str();
-        if !self.names.contains(name) {
+        if !self.has(name) {
             return self.create(token);
         }
         let secret = self.secret(token.secret.as_ref())?;
@@ -367,15 +396,10 @@ impl TokenStore for FileStore<'_, '_> {
         if let Some(at) = self.pending.iter().position(|e| e.name() == name) {
             self.pending[at] = entry;
         } else {
-            let old = self
-                .file
+            self.file
                 .replace(entry, &[])
                 .map_err(|e| self.add_error(name, e))?;
-            if let Some(old) = old {
-                self.secrets.remove(old.token().expose_secret());
-            }
         }
-        self.secrets.insert(secret.expose_secret().to_owned());
         self.changed.insert(name.to_owned());
         self.dirty = true;
         Ok(Minted::new(secret, expiry).replacing())
@@ -387,51 +411,49 @@ impl TokenStore for FileStore<'_, '_> {
         grants: &Grants,
         expiry: Option<Timestamp>,
     ) -> Result<(), FileStoreError> {
-        let Some(old) = self.file.get(name) else {
-            return Err(self.not_found(name));
-        };
         let token_name = TokenName::new(name).map_err(|source| FileStoreError::Name {
             path: self.path.to_path_buf(),
             name: name.to_owned(),
             source,
         })?;
-        let entry = TokenEntry::new(old.token().clone(), token_name, expiry, grants)
+        let (secret, new) = if let Some(at) = self.pending_at(name) {
+            (self.pending[at].token().clone(), Some(at))
+        } else if let Some(at) = self.position(name) {
+            (self.file.tokens()[at].token().clone(), None)
+        } else {
+            return Err(self.not_found(name));
+        };
+        let entry = TokenEntry::new(secret, token_name, expiry, grants)
             .map_err(|e| self.add_error(name, e))?;
-        self.file
-            .replace_many(vec![entry])
-            .map_err(|e| self.add_error(name, e))?;
+        match new {
+            Some(at) => self.pending[at] = entry,
+            None => self.updates.push(entry),
+        }
         self.changed.insert(name.to_owned());
         self.dirty = true;
         Ok(())
     }
 
     fn rotate(&mut self, name: &str) -> Result<Minted, FileStoreError> {
-        let Some(expiry) = self.file.get(name).map(|e| e.expiry()) else {
+        let Some(expiry) = self.position(name).map(|at| self.file.tokens()[at].expiry()) else {
             return Err(self.not_found(name));
         };
         let secret = self.secret(None)?;
-        let old = self
-            .file
+        self.file
             .rotate(name, secret.clone())
             .map_err(|e| self.add_error(name, e))?;
-        if let Some(old) = old {
-            self.secrets.remove(old.expose_secret());
-        }
-        self.secrets.insert(secret.expose_secret().to_owned());
         self.dirty = true;
         Ok(Minted::new(secret, expiry))
     }
 
     fn delete(&mut self, name: &str) -> Result<(), FileStoreError> {
-        let removed = match self.pending.iter().position(|e| e.name() == name) {
-            Some(at) => Some(self.pending.remove(at)),
-            None => self.file.remove_many(&HashSet::from([name])).pop(),
-        };
-        let Some(removed) = removed else {
+        if let Some(at) = self.pending_at(name) {
+            self.pending.remove(at);
+        } else if self.position(name).is_some() {
+            self.deleted.insert(name.to_owned());
+        } else {
             return Err(self.not_found(name));
-        };
-        self.names.remove(name);
-        self.secrets.remove(removed.token().expose_secret());
+        }
         self.changed.remove(name);
         self.dirty = true;
         Ok(())
@@ -443,12 +465,30 @@ impl TokenStore for FileStore<'_, '_> {
     }
 
     fn finish(&mut self) -> Result<(), FileStoreError> {
+        if !self.deleted.is_empty() {
+            let deleted: HashSet<&str> = self.deleted.iter().map(String::as_str).collect();
+            drop(self.file.remove_many(&deleted));
+        }
+        let updates = std::mem::take(&mut self.updates);
+        if !updates.is_empty() {
+            self.file
+                .replace_many(updates)
+                .map_err(|e| self.add_error("", e))?;
+        }
         let pending = std::mem::take(&mut self.pending);
         let databases = std::mem::take(&mut self.databases);
         let before = self.file.create_databases().map_or(0, <[_]>::len);
-        self.file
-            .add_many(pending, &databases)
-            .map_err(|e| self.add_error("", e))?;
+        // A few new tokens are added one by one (a linear look at the file each, as an
+        // append always did); many, in one pass with sets.
+        let added = if pending.len() <= 16 {
+            self.file.add_databases(&databases);
+            pending
+                .into_iter()
+                .try_for_each(|entry| self.file.add(entry, &[]))
+        } else {
+            self.file.add_many(pending, &databases)
+        };
+        added.map_err(|e| self.add_error("", e))?;
         let after = self.file.create_databases().map_or(0, <[_]>::len);
         if self.dirty || after != before {
             let file = &self.file;
