@@ -4,7 +4,7 @@
 use std::path::PathBuf;
 use std::time::Duration;
 
-use crate::HostUrlError;
+use crate::host::HostUrlError;
 
 /// A request that failed, by failure class. The admin token never appears in it, and
 /// every text that came from the server has had its tokens (`apiv3_…`) replaced by

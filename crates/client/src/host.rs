@@ -3,6 +3,9 @@
 use std::fmt;
 use std::str::FromStr;
 
+/// The default host, as the `influxdb3` command has it.
+pub const DEFAULT_HOST: &str = "http://127.0.0.1:8181";
+
 /// Why a host URL cannot be used. Nothing has connected anywhere.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]

@@ -15,7 +15,7 @@ use std::borrow::Cow;
 use influxdb3_token::{Token, mask_token_shaped};
 use unicode_width::UnicodeWidthChar;
 
-use crate::QueryFormat;
+use crate::tokens::QueryFormat;
 
 /// How a text is written, which decides the form the admin token takes in it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -6,7 +6,8 @@ use influxdb3_provision::{
 };
 use influxdb3_token::Timestamp;
 
-use crate::{Client, ClientError, RequestError};
+use crate::client::Client;
+use crate::error::{ClientError, RequestError};
 
 impl StoreError for ClientError {
     fn failure(&self) -> Failure {

@@ -7,7 +7,7 @@ use influxdb3_permission::{Permission, parse_joined};
 use influxdb3_token::Timestamp;
 use serde::Deserialize;
 
-use crate::BodyProblem;
+use crate::error::BodyProblem;
 
 /// The database and query of upstream's `show tokens`.
 pub(crate) const INTERNAL_DB: &str = "_internal";

@@ -5,8 +5,8 @@ use influxdb3_token::Timestamp;
 use influxdb3_token::Token;
 use serde::Deserialize;
 
-use crate::Mode;
 use crate::http::{RecordedRequest, Response};
+use crate::mode::Mode;
 use crate::state::{Caller, CreateError, State};
 
 /// The Enterprise permission-token endpoint.

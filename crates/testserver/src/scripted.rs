@@ -6,7 +6,7 @@ use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{TcpListener, TcpStream};
 use std::sync::{Arc, Mutex};
 
-use crate::locked;
+use crate::lock::locked;
 
 /// How a scripted server answers one request: it gets the request as text (head and
 /// body) and the connection to write to.

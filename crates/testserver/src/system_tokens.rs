@@ -7,7 +7,7 @@ use influxdb3_permission::Permission;
 use influxdb3_token::Timestamp;
 use serde_json::{Map, Value};
 
-use crate::Mode;
+use crate::mode::Mode;
 use crate::state::{Record, State};
 
 /// The columns, in upstream's order.
