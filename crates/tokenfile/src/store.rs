@@ -435,7 +435,10 @@ impl TokenStore for FileStore<'_, '_> {
     }
 
     fn rotate(&mut self, name: &str) -> Result<Minted, FileStoreError> {
-        let Some(expiry) = self.position(name).map(|at| self.file.tokens()[at].expiry()) else {
+        let Some(expiry) = self
+            .position(name)
+            .map(|at| self.file.tokens()[at].expiry())
+        else {
             return Err(self.not_found(name));
         };
         let secret = self.secret(None)?;
