@@ -46,16 +46,16 @@ pub enum Action {
 }
 
 impl Action {
-    /// The stable name: `created`, `deleted`, ….
+    /// The stable name, as the step's verb: `create`, `delete`, `keep`, ….
     pub fn as_str(self) -> &'static str {
         match self {
-            Action::Created => "created",
-            Action::Replaced => "replaced",
-            Action::Updated => "updated",
-            Action::Recreated => "recreated",
-            Action::Rotated => "rotated",
-            Action::Deleted => "deleted",
-            Action::Kept => "kept",
+            Action::Created => "create",
+            Action::Replaced => "replace",
+            Action::Updated => "update",
+            Action::Recreated => "recreate",
+            Action::Rotated => "rotate",
+            Action::Deleted => "delete",
+            Action::Kept => "keep",
             Action::Exists => "exists",
             Action::Drift => "drift",
             Action::Unlisted => "unlisted",
@@ -560,14 +560,23 @@ impl<T: fmt::Display> Serialize for ShownAll<'_, T> {
 }
 
 impl Serialize for Done {
-    /// `{"action", "name", "permissions"?, "expiry"?, "expired"?, "widened"?,
-    /// "narrowed"?, "expiry_change"?, "id"?, "created_at"?}`.
+    /// `{"action", "name"}`, then what the action says: `"permissions"` and `"expiry"`
+    /// of a token minted; `"expired"` of one kept; `"widened"`, `"narrowed"` (and, for
+    /// an update or a drift, `"expiry": {"old", "new"} | null`) of one that drifted;
+    /// `"id"` and `"created_at"` where a server gave them.
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut s = serializer.serialize_struct("Done", 10)?;
+        #[derive(Serialize)]
+        struct Change<'a> {
+            old: Option<Shown<'a, Timestamp>>,
+            new: Option<Shown<'a, Timestamp>>,
+        }
+        let mut s = serializer.serialize_struct("Done", 8)?;
         s.serialize_field("action", self.action.as_str())?;
         s.serialize_field("name", &self.name)?;
-        if let Some(grants) = &self.grants {
-            s.serialize_field("permissions", &ShownAll(grants))?;
+        if self.action.minted() {
+            if let Some(grants) = &self.grants {
+                s.serialize_field("permissions", &ShownAll(grants))?;
+            }
             s.serialize_field("expiry", &self.expiry.as_ref().map(Shown))?;
         }
         if self.action == Action::Kept {
@@ -576,11 +585,12 @@ impl Serialize for Done {
         if let Some(d) = &self.drift {
             s.serialize_field("widened", &ShownAll(&d.widened))?;
             s.serialize_field("narrowed", &ShownAll(&d.narrowed))?;
-            if let Some((old, new)) = &d.expiry_change {
-                s.serialize_field(
-                    "expiry_change",
-                    &[old.as_ref().map(Shown), new.as_ref().map(Shown)],
-                )?;
+            if !self.action.minted() {
+                let change = d.expiry_change.as_ref().map(|(old, new)| Change {
+                    old: old.as_ref().map(Shown),
+                    new: new.as_ref().map(Shown),
+                });
+                s.serialize_field("expiry", &change)?;
             }
         }
         if let Some(id) = self.id {

@@ -239,7 +239,7 @@ fn to_file(
         changed: written.changed || (a.dry_run && executed.report.changed()),
     };
     let stdout = if a.format == Format::Json {
-        text::file_json(&executed.report, &shown)
+        text::report_json(&executed.report, &shown, Some(&written.path))
     } else {
         text::file_text(&executed.report, &shown)
     };
@@ -293,7 +293,7 @@ fn to_server(
             made: executed.secrets.len(),
         };
         if a.format == Format::Json {
-            text::server_json(&executed.report, &shown)
+            text::report_json(&executed.report, &shown, None)
         } else {
             text::server_summary(&executed.report, &shown)
         }

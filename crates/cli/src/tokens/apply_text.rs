@@ -2,13 +2,12 @@
 //! (a summary, then a line per step) and for a server (a line per step as it is done,
 //! then a summary).
 
-use std::fmt::{self, Write as _};
+use std::fmt::Write as _;
 use std::path::Path;
 
 use influxdb3_provision::{Action, Done, Report, StoreError};
 use influxdb3_token::{Token, mask_token_shaped};
 use influxdb3_tokenfile::Finding;
-use serde::Serialize;
 use serde_json::{Value, json};
 
 use super::words::{counted, drift_detail, expiry_text, json, spaced};
@@ -229,67 +228,42 @@ fn secrets_text(s: &Shown<'_>, out: &mut String) {
     );
 }
 
-/// A value written as it displays.
-struct Text<'a, T: ?Sized>(&'a T);
-
-impl<T: fmt::Display + ?Sized> Serialize for Text<'_, T> {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.collect_str(self.0)
-    }
-}
-
-fn texts<T: fmt::Display>(list: &[T]) -> Vec<Text<'_, T>> {
-    list.iter().map(Text).collect()
-}
-
-/// A tokens file's report as one JSON document.
-pub(super) fn file_json<E: StoreError>(report: &Report<E>, s: &Shown<'_>) -> String {
+/// The report as one JSON document, the same for a tokens file and a server: the
+/// executor's steps (names masked, admin tokens left out), each new token's secret in
+/// its step unless they went to `--secrets-out`, and where it was applied.
+pub(super) fn report_json<E: StoreError>(
+    report: &Report<E>,
+    s: &Shown<'_>,
+    output_file: Option<&Path>,
+) -> String {
     let mut secrets = s.secrets.iter();
     let steps: Vec<Value> = report
         .done
         .iter()
         .filter(|d| d.action != Action::Protected)
-        .map(|d| match d.action {
-            Action::Created => {
-                let mut v = json!({
-                    "action": "create",
-                    "name": mask_token_shaped(&d.name),
-                    "permissions": d.grants.as_deref().map(texts),
-                    "expiry": d.expiry.as_ref().map(Text),
-                });
-                if let Some((_, token)) = secrets.next() {
-                    v["token"] = json!(token.expose_secret());
-                }
-                v
+        .map(|d| {
+            let mut v = serde_json::to_value(d).unwrap_or(Value::Null);
+            v["name"] = json!(mask_token_shaped(&d.name));
+            if d.action.minted()
+                && let Some((_, token)) = secrets.next()
+            {
+                v["token"] = json!(token.expose_secret());
             }
-            Action::Kept => {
-                json!({"action": "keep", "name": mask_token_shaped(&d.name), "expired": d.expired})
-            }
-            Action::Updated | Action::Drift => {
-                let drift = d.drift.as_ref();
-                json!({
-                    "action": if d.action == Action::Updated { "update" } else { "drift" },
-                    "name": mask_token_shaped(&d.name),
-                    "widened": drift.map(|d| texts(&d.widened)),
-                    "narrowed": drift.map(|d| texts(&d.narrowed)),
-                    "expiry": drift.and_then(|d| d.expiry_change).map(|(old, new)| json!({
-                        "old": old.as_ref().map(Text),
-                        "new": new.as_ref().map(Text),
-                    })),
-                })
-            }
-            Action::Deleted => json!({"action": "delete", "name": mask_token_shaped(&d.name)}),
-            other => json!({"action": other.as_str(), "name": mask_token_shaped(&d.name)}),
+            v
         })
         .collect();
-    json(&json!({
-        "manifest": s.manifest.display().to_string(),
-        "output_file": s.place.display().to_string(),
-        "dry_run": s.dry_run,
-        "changed": s.changed,
-        "steps": steps,
-        "secrets_out": s.secrets_out.map(|p| p.display().to_string()),
-    }))
+    let mut doc = json!({ "manifest": s.manifest.display().to_string() });
+    if let Some(path) = output_file {
+        doc["output_file"] = json!(path.display().to_string());
+    }
+    doc["dry_run"] = json!(s.dry_run);
+    doc["changed"] = json!(s.changed);
+    doc["steps"] = json!(steps);
+    doc["secrets_out"] = json!(s.secrets_out.map(|p| p.display().to_string()));
+    if let Some(f) = &report.failed {
+        doc["failed"] = json!(crate::error::chain(&f.cause));
+    }
+    json(&doc)
 }
 
 /// A server step's action as the server report names it.
@@ -397,39 +371,6 @@ pub(super) fn server_summary<E: StoreError>(report: &Report<E>, s: &Shown<'_>) -
         );
     }
     out
-}
-
-/// A server run's report as one JSON document.
-pub(super) fn server_json<E: StoreError>(report: &Report<E>, s: &Shown<'_>) -> String {
-    let mut secrets = s.secrets.iter();
-    let steps: Vec<Value> = report
-        .done
-        .iter()
-        .filter(|d| d.action != Action::Protected)
-        .map(|d| {
-            let mut v = json!({"action": server_action(d), "name": mask_token_shaped(&d.name)});
-            let detail = detail(d);
-            if !detail.is_empty() {
-                v["detail"] = json!(detail);
-            }
-            if d.action.minted()
-                && let Some((_, token)) = secrets.next()
-            {
-                v["token"] = json!(token.expose_secret());
-            }
-            v
-        })
-        .collect();
-    let mut doc = json!({
-        "manifest": s.manifest.display().to_string(),
-        "dry_run": s.dry_run,
-        "steps": steps,
-        "secrets_out": s.secrets_out.map(|p| p.display().to_string()),
-    });
-    if let Some(f) = &report.failed {
-        doc["failed"] = json!(f.cause.to_string());
-    }
-    json(&doc)
 }
 
 /// A step failed half-way: what was done before it is said (and its secrets kept).
