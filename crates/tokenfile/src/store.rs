@@ -500,27 +500,3 @@ impl TokenStore for FileStore<'_, '_> {
         Ok(())
     }
 }
-
-/// The tokens of `file`, each with its secret, to copy into another store (`tokens
-/// merge`); fields this library does not know are not copied.
-///
-/// # Errors
-///
-/// [`AddError::NotGrants`] for a token whose permissions are not a permission token's
-/// (none, or `*:*:*`), with its name: it cannot be copied.
-pub fn to_new_tokens(
-    file: &TokenFile<'_>,
-    now: Timestamp,
-) -> Result<Vec<NewToken>, (String, AddError)> {
-    file.tokens()
-        .iter()
-        .map(|t| {
-            let fail = |e| (t.name().to_owned(), e);
-            let name = TokenName::new(t.name()).map_err(|_| fail(AddError::ReservedName))?;
-            let grants = Grants::try_from(t.permissions().collect::<Vec<_>>())
-                .map_err(|e| fail(AddError::NotGrants(e)))?;
-            let expiry = t.expiry().map_or(Expiry::Never, Expiry::At);
-            Ok(NewToken::new(name, grants, expiry, now).with_secret(t.token().clone()))
-        })
-        .collect()
-}

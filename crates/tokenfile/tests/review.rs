@@ -3,8 +3,11 @@
 
 use std::fmt::Write as _;
 
+use influxdb3_provision::{Conflict, PlanError, Policy};
 use influxdb3_token::{Timestamp, Token};
-use influxdb3_tokenfile::{Code, Conflict, FileDiff, Severity, TokenFile, lint};
+use influxdb3_tokenfile::{
+    Code, FileDiff, MergeError, Severity, TokenFile, WriteOptions, lint, merge_files,
+};
 
 const NOW: i64 = 1_756_400_061_529;
 
@@ -224,44 +227,75 @@ fn diff_compares_what_is_granted_not_the_text() {
 
 #[test]
 fn merge_keeps_one_copy_and_names_conflicts() {
-    let a = file(&[
-        ("x", "apiv3_1", &["db:a:read"], None),
-        ("y", "apiv3_2", &["db:a:read"], None),
-    ]);
-    let b = file(&[
-        ("x", "apiv3_1", &["db:a:read"], None),
-        ("z", "apiv3_3", &["db:b:read"], None),
-    ]);
-    let merged =
-        TokenFile::merge([TokenFile::parse(&a).unwrap(), TokenFile::parse(&b).unwrap()]).unwrap();
-    let names: Vec<&str> = merged.tokens().iter().map(|t| t.name()).collect();
+    let dir = tempfile::tempdir().unwrap();
+    let put = |name: &str, text: String| {
+        let path = dir.path().join(name);
+        std::fs::write(&path, text).unwrap();
+        path
+    };
+    let a = put(
+        "a.json",
+        file(&[
+            ("x", "apiv3_1", &["db:a:read"], None),
+            ("y", "apiv3_2", &["db:a:read"], None),
+        ]),
+    );
+    let b = put(
+        "b.json",
+        file(&[
+            ("x", "apiv3_1", &["db:a:read"], None),
+            ("z", "apiv3_3", &["db:b:read"], None),
+        ]),
+    );
+    let out = dir.path().join("out.json");
+    let policy = Policy::default();
+    let options = WriteOptions::default();
+    let merged = merge_files(&[a.clone(), b], &out, &options, &policy).unwrap();
+    assert!(merged.executed.report.failed.is_none());
+    let mut text = String::new();
+    let names: Vec<String> = TokenFile::load(&out, &mut text)
+        .unwrap()
+        .tokens()
+        .iter()
+        .map(|t| t.name().to_owned())
+        .collect();
     assert_eq!(names, ["x", "y", "z"]);
 
-    let c = file(&[
-        ("x", "apiv3_9", &["db:a:read"], None),
-        ("w", "apiv3_2", &["db:a:read"], None),
-    ]);
-    let err = TokenFile::merge([TokenFile::parse(&a).unwrap(), TokenFile::parse(&c).unwrap()])
-        .unwrap_err();
+    let c = put(
+        "c.json",
+        file(&[
+            ("x", "apiv3_9", &["db:a:read"], None),
+            ("w", "apiv3_2", &["db:a:read"], None),
+        ]),
+    );
+    let fresh = dir.path().join("fresh.json");
+    let err = merge_files(&[a.clone(), c.clone()], &fresh, &options, &policy).unwrap_err();
+    let MergeError::Plan { source, .. } = &err else {
+        panic!("{err:?}")
+    };
+    let PlanError::Conflicts(conflicts) = &**source else {
+        panic!("{err:?}")
+    };
     assert_eq!(
-        err.conflicts,
-        [
+        conflicts,
+        &[
             Conflict::Name {
                 name: "x".into(),
-                files: (0, 1)
+                sources: (1, 2)
             },
-            Conflict::Value {
+            Conflict::Secret {
                 first: "y".into(),
                 second: "w".into(),
-                files: (0, 1)
+                sources: (1, 2)
             },
         ]
     );
+    assert_eq!(err.source_path(1), Some(a.as_path()));
+    assert_eq!(err.source_path(2), Some(c.as_path()));
+    assert!(!fresh.exists(), "nothing written");
     // One name, same value, other grants: a conflict too.
-    let d = file(&[("x", "apiv3_1", &["db:a:write"], None)]);
-    assert!(
-        TokenFile::merge([TokenFile::parse(&a).unwrap(), TokenFile::parse(&d).unwrap()]).is_err()
-    );
+    let d = put("d.json", file(&[("x", "apiv3_1", &["db:a:write"], None)]));
+    assert!(merge_files(&[a, d], &fresh, &options, &policy).is_err());
 }
 
 #[test]

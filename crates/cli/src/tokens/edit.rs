@@ -2,16 +2,11 @@
 //! `rotate`. Each is a plan carried out by the one executor on the file, in one
 //! locked, durable write.
 
-use std::fs;
-use std::os::unix::fs::MetadataExt;
 use std::path::{Path, PathBuf};
 
-use influxdb3_permission::DatabaseName;
-use influxdb3_provision::{
-    Conflict, ExecuteOptions, Executed, Plan, PlanError, Policy, TokenStore, execute,
-};
+use influxdb3_provision::{Conflict, ExecuteOptions, Executed, Plan, PlanError, Policy, execute};
 use influxdb3_token::Timestamp;
-use influxdb3_tokenfile::{FileStore, FileStoreError, to_new_tokens};
+use influxdb3_tokenfile::{FileStore, FileStoreError, MergeError, Merged, merge_files};
 use serde_json::json;
 
 use super::input::{no_token, unusable};
@@ -24,13 +19,6 @@ use crate::paint::Paint;
 use crate::quote::{quote, quote_path};
 use crate::report::{self, Minted, Report};
 
-fn identity(path: &Path) -> Option<(u64, u64)> {
-    fs::metadata(path).ok().map(|m| (m.dev(), m.ino()))
-}
-
-/// What a run on one file did, or why it did not.
-type Ran = Result<(Executed<FileStoreError>, Vec<DatabaseName>), CliError>;
-
 /// `tokens merge FILE... --output-file OUT`: the tokens of the other files copied into
 /// OUT (which may be one of them), every conflict refused together.
 pub(super) fn merge(
@@ -39,61 +27,31 @@ pub(super) fn merge(
     format: Format,
 ) -> Result<Outcome, CliError> {
     let timeout = options::lock_timeout(&write.options.lock_timeout)?;
-    let out = &write.output_file;
-    let out_id = identity(out);
-    let now = Timestamp::now();
-    // The inputs other than the output, read and checked before the lock is taken; the
-    // output is the store, read under the lock.
-    let mut sources = Vec::new();
-    let mut names: Vec<&Path> = Vec::new();
-    let mut output_at = None;
-    let mut databases: Vec<DatabaseName> = Vec::new();
-    for path in files {
-        if out_id.is_some() && identity(path) == out_id {
-            output_at.get_or_insert(path.as_path());
-            continue;
-        }
-        let mut text = String::new();
-        let file = super::input::load(path, &mut text)?;
-        for db in file.create_databases().unwrap_or_default() {
-            if !databases.contains(db) {
-                databases.push(db.clone());
-            }
-        }
-        sources.push(to_new_tokens(&file, now).map_err(|(name, e)| {
-            CliError::usage(format!(
-                "token {} of {} cannot be copied: {e}",
-                quote(&name),
-                quote_path(path)
-            ))
-            .kind(Kind::Conflict)
-        })?);
-        names.push(path);
-    }
     let options = options::write_options(timeout, write.options.dry_run);
-    let (ran, written) = FileStore::open(out, &options, |store| -> Ran {
-        let current = store.list().map_err(|e| CliError::from_file_store(&e))?;
-        if output_at.is_none() && !current.is_empty() {
-            return Err(CliError::usage(format!(
-                "{} holds tokens and is not one of the files to merge: it would be overwritten",
-                quote_path(out)
-            ))
-            .kind(Kind::OutputNotAnInput)
-            .hint("name it among the files to merge them into it, or choose a new --output-file"));
-        }
-        let plan = Plan::merge(sources, &current, now, &Policy::default())
-            .map_err(|e| conflicts(&e, output_at.unwrap_or(out), &names))?
-            .with_databases(databases);
-        let executed = execute(
-            &plan,
-            store,
-            ExecuteOptions::default().dry_run(write.options.dry_run),
-            &mut |_| Ok(()),
-        );
-        Ok((executed, store.create_databases()))
-    })
-    .map_err(|e| CliError::from_file(&e))?;
-    let (executed, databases) = ran?;
+    let out = &write.output_file;
+    let merged = merge_files(files, out, &options, &Policy::default()).map_err(|e| match e {
+        MergeError::File(e) => unusable(&e),
+        MergeError::NotCopyable { path, name, source } => CliError::usage(format!(
+            "token {} of {} cannot be copied: {source}",
+            quote(&name),
+            quote_path(&path)
+        ))
+        .kind(Kind::Conflict),
+        MergeError::OutputNotAnInput { path } => CliError::usage(format!(
+            "{} holds tokens and is not one of the files to merge: it would be overwritten",
+            quote_path(&path)
+        ))
+        .kind(Kind::OutputNotAnInput)
+        .hint("name it among the files to merge them into it, or choose a new --output-file"),
+        MergeError::Store(e) => CliError::from_file_store(&e),
+        e => conflicts(&e),
+    })?;
+    let Merged {
+        executed,
+        create_databases: databases,
+        written,
+        ..
+    } = merged;
     if let Some(failed) = executed.report.failed {
         return Err(CliError::from_step(
             &failed.cause,
@@ -131,18 +89,16 @@ pub(super) fn merge(
     })
 }
 
-/// Every conflict of a merge, in one error; source 0 is the output file.
-fn conflicts(e: &PlanError, output: &Path, sources: &[&Path]) -> CliError {
-    let PlanError::Conflicts(conflicts) = e else {
-        return CliError::from_plan(e);
+/// Every conflict of a merge, in one error.
+fn conflicts(e: &MergeError) -> CliError {
+    let conflicts = match e {
+        MergeError::Plan { source, .. } => match &**source {
+            PlanError::Conflicts(conflicts) => conflicts,
+            other => return CliError::from_plan(other),
+        },
+        _ => return CliError::new(Exit::Failure, Kind::Conflict, crate::error::chain(e)),
     };
-    let file = |i: usize| {
-        quote_path(if i == 0 {
-            output
-        } else {
-            sources.get(i - 1).copied().unwrap_or(output)
-        })
-    };
+    let file = |i: usize| e.source_path(i).map_or_else(String::new, quote_path);
     let lines: Vec<String> = conflicts
         .iter()
         .map(|c| match c {

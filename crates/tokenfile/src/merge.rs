@@ -1,0 +1,175 @@
+//! `tokens merge`: the tokens of several files copied into one, as a plan carried out
+//! by the executor on the output file.
+
+use std::fs;
+use std::os::unix::fs::MetadataExt;
+use std::path::{Path, PathBuf};
+
+use influxdb3_permission::{DatabaseName, Grants};
+use influxdb3_provision::{
+    ExecuteOptions, Executed, NewToken, Plan, PlanError, Policy, TokenStore, execute,
+};
+use influxdb3_token::{Expiry, Timestamp, TokenName};
+
+use crate::disk::{Written, read};
+use crate::error::{AddError, TokenFileError};
+use crate::model::TokenFile;
+use crate::store::{FileStore, FileStoreError};
+use crate::write::WriteOptions;
+
+/// What merging files did.
+#[derive(Debug)]
+#[non_exhaustive]
+pub struct Merged {
+    /// What carrying the plan out did (tokens copied), and what failed.
+    pub executed: Executed<FileStoreError>,
+    /// The databases the output file creates now.
+    pub create_databases: Vec<DatabaseName>,
+    /// The write of the output file.
+    pub written: Written,
+}
+
+/// Why files could not be merged; the output file is as it was.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum MergeError {
+    /// An input or the output cannot be read or does not load, or the output cannot
+    /// be written.
+    #[error(transparent)]
+    File(#[from] TokenFileError),
+    /// A token of an input cannot be copied: its name, or its permissions (none, or
+    /// `*:*:*`), are not a permission token's.
+    #[error("token `{}` of `{}` cannot be copied", influxdb3_text::escape(name), path.display())]
+    NotCopyable {
+        /// The input.
+        path: PathBuf,
+        /// The token.
+        name: String,
+        /// Why.
+        #[source]
+        source: AddError,
+    },
+    /// The output holds tokens and is not one of the inputs: it would be overwritten.
+    #[error("`{}` holds tokens and is not one of the files to merge", path.display())]
+    OutputNotAnInput {
+        /// The output.
+        path: PathBuf,
+    },
+    /// The files disagree ([`PlanError::Conflicts`], whose sources are numbered as
+    /// [`MergeError::source_path`] says), or the policy refuses a token.
+    #[error("the files cannot be merged")]
+    Plan {
+        /// The output, source 0 of the conflicts.
+        output: PathBuf,
+        /// The other inputs, sources 1, 2, … of the conflicts.
+        inputs: Vec<PathBuf>,
+        /// Why.
+        #[source]
+        source: Box<PlanError>,
+    },
+    /// The output's tokens cannot be listed.
+    #[error(transparent)]
+    Store(FileStoreError),
+}
+
+impl MergeError {
+    /// The file a conflict's source number stands for (0: the output).
+    pub fn source_path(&self, source: usize) -> Option<&Path> {
+        match self {
+            MergeError::Plan { output, inputs, .. } => match source {
+                0 => Some(output),
+                n => inputs.get(n - 1).map(PathBuf::as_path),
+            },
+            _ => None,
+        }
+    }
+}
+
+/// Copies the tokens of `inputs` into the tokens file `output` (created if missing or
+/// empty), which may be one of them: `create_databases` united in first-seen order,
+/// the output's own tokens first, then the others in order, a token the same in
+/// several files (name, secret, grants, expiry) kept once. Two tokens of one name, or
+/// one secret under two names, are refused together, before anything is written.
+/// Fields this library does not know are not copied from the other files.
+///
+/// # Errors
+///
+/// [`MergeError`]; the output is then as it was.
+pub fn merge_files(
+    inputs: &[PathBuf],
+    output: &Path,
+    options: &WriteOptions<'_>,
+    policy: &Policy,
+) -> Result<Merged, MergeError> {
+    let identity = |p: &Path| fs::metadata(p).ok().map(|m| (m.dev(), m.ino()));
+    let out_id = identity(output);
+    let now = Timestamp::now();
+    // The inputs other than the output, read and checked before the lock is taken; the
+    // output is the store, read under the lock.
+    let mut sources = Vec::new();
+    let mut paths = Vec::new();
+    let mut output_is_input = false;
+    let mut databases: Vec<DatabaseName> = Vec::new();
+    for path in inputs {
+        if out_id.is_some() && identity(path) == out_id {
+            output_is_input = true;
+            continue;
+        }
+        let text = read(path)?;
+        let file = TokenFile::parse(&text).map_err(|error| TokenFileError::Invalid {
+            path: path.clone(),
+            error: error.with_origin(path.to_string_lossy()),
+        })?;
+        for db in file.create_databases().unwrap_or_default() {
+            if !databases.contains(db) {
+                databases.push(db.clone());
+            }
+        }
+        sources.push(
+            copies(&file, now).map_err(|(name, source)| MergeError::NotCopyable {
+                path: path.clone(),
+                name,
+                source,
+            })?,
+        );
+        paths.push(path.clone());
+    }
+    let (merged, written) = FileStore::open(output, options, |store| {
+        let current = store.list().map_err(MergeError::Store)?;
+        if !output_is_input && !current.is_empty() {
+            return Err(MergeError::OutputNotAnInput {
+                path: output.to_path_buf(),
+            });
+        }
+        let plan = Plan::merge(sources, &current, now, policy)
+            .map_err(|source| MergeError::Plan {
+                output: output.to_path_buf(),
+                inputs: paths,
+                source: Box::new(source),
+            })?
+            .with_databases(databases);
+        let executed = execute(&plan, store, ExecuteOptions::default(), &mut |_| Ok(()));
+        Ok((executed, store.create_databases()))
+    })?;
+    let (executed, create_databases) = merged?;
+    Ok(Merged {
+        executed,
+        create_databases,
+        written,
+    })
+}
+
+/// The tokens of `file`, each with its secret, to copy into another store.
+fn copies(file: &TokenFile<'_>, now: Timestamp) -> Result<Vec<NewToken>, (String, AddError)> {
+    file.tokens()
+        .iter()
+        .map(|t| {
+            let fail = |e| (t.name().to_owned(), e);
+            let name = TokenName::new(t.name()).map_err(|_| fail(AddError::ReservedName))?;
+            let grants = Grants::try_from(t.permissions().collect::<Vec<_>>())
+                .map_err(|e| fail(AddError::NotGrants(e)))?;
+            let expiry = t.expiry().map_or(Expiry::Never, Expiry::At);
+            Ok(NewToken::new(name, grants, expiry, now).with_secret(t.token().clone()))
+        })
+        .collect()
+}
