@@ -272,13 +272,6 @@ impl FromStr for Token {
     }
 }
 
-impl serde::Serialize for Token {
-    /// Writes the whole secret: serializing a token is an explicit act (a tokens file).
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(&self.value)
-    }
-}
-
 impl<'de> serde::Deserialize<'de> for Token {
     /// Reads with the lenient check, as the server does.
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {

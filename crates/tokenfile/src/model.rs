@@ -212,7 +212,7 @@ impl TokenRecord<'_> {
         permissions: Option<&[Cow<'_, str>]>,
     ) -> Result<S::Ok, S::Error> {
         let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("token", &self.token)?;
+        map.serialize_entry("token", self.token.expose_secret())?;
         map.serialize_entry("name", &self.name)?;
         if let Some(at) = self.expiry {
             map.serialize_entry("expiry_millis", &at.millis())?;
