@@ -33,5 +33,5 @@
 mod diagnostic;
 mod hidden;
 
-pub use diagnostic::{AnyKind, Diagnostic, Kind, Location, Severity};
+pub use diagnostic::{AnyKind, Diagnostic, Kind, LineWindow, Location, Severity};
 pub use hidden::{escape, is_hidden, write_escaped};
