@@ -21,7 +21,7 @@ use std::ops::Range;
 
 use annotate_snippets::renderer::DEFAULT_LINE_NUM_STYLE;
 use annotate_snippets::{AnnotationKind, Group, Level, Renderer, Snippet};
-use influxdb3_text::{Diagnostic, Kind, Severity, write_escaped};
+use influxdb3_text::{Diagnostic, Kind, LineWindow, Severity, write_escaped};
 use influxdb3_token::{PREFIX, mask_token_shaped, token_shaped_runs};
 use serde_json::{Value, json};
 
@@ -32,8 +32,9 @@ use crate::quote::{self, line};
 const BEFORE: usize = 40;
 /// Columns of the source line shown in all, at most (a `…` at either cut comes on top).
 const WINDOW: usize = 100;
-/// Bytes of the line read on either side of the span's start, at most: more than the
-/// window needs after escaping (at most ten columns a character) and masking.
+/// Bytes of the line read on either side of the span's start, at most
+/// ([`Diagnostic::line_window`]): more than the window needs after escaping (at most
+/// ten columns a character) and masking.
 const READ: usize = 2048;
 
 /// `error` in bold red and `warning` in bold yellow, as [`Paint`] shows them elsewhere.
@@ -60,9 +61,13 @@ pub(crate) fn render<K: Kind>(d: &Diagnostic<K>, paint: Paint) -> String {
         .primary_title(line(&mask_token_shaped(d.message())))
         .id(d.kind().code());
     let origin = line(&mask_token_shaped(d.origin()));
-    let (drawn, place, gutter) = match (d.line_at(), d.span(), d.location()) {
-        (Some((offset, line)), Some(span), Some(at)) => {
-            let shown = excerpt(line, span.start - offset..span.end - offset, true);
+    let (drawn, place, gutter) = match (d.line_window(READ), d.span(), d.location()) {
+        (Some(line), Some(span), Some(at)) => {
+            let shown = excerpt(
+                &line,
+                span.start - line.offset..span.end - line.offset,
+                true,
+            );
             let snippet = Snippet::source(shown.text)
                 .line_start(at.line)
                 .annotation(AnnotationKind::Primary.span(shown.span));
@@ -102,8 +107,13 @@ pub(crate) fn render<K: Kind>(d: &Diagnostic<K>, paint: Paint) -> String {
 /// there is none.
 pub(crate) fn json<K: Kind>(d: &Diagnostic<K>) -> Value {
     let at = d.location();
-    let input = d.line_at().zip(d.span()).map(|((offset, line), span)| {
-        excerpt(line, span.start - offset..span.end - offset, false).text
+    let input = d.line_window(READ).zip(d.span()).map(|(line, span)| {
+        excerpt(
+            &line,
+            span.start - line.offset..span.end - line.offset,
+            false,
+        )
+        .text
     });
     json!({
         "origin": quote::elide(&mask_token_shaped(d.origin()), quote::MAX_LINE),
@@ -137,21 +147,20 @@ struct Piece {
     width: usize,
 }
 
-/// The part of `line` around the bytes `span` (clipped to the line) as shown: every
-/// token-shaped value masked, hidden characters escaped when `escape` (for a
-/// terminal; JSON escapes its own), at most [`BEFORE`] columns before the span and
-/// [`WINDOW`] in all, with `…` where the line is cut. A span inside a masked secret
-/// points at its `***`. The work is bounded by [`READ`], whatever the line's length.
-fn excerpt(line: &str, span: Range<usize>, escape: bool) -> Excerpt {
-    let start = floor_boundary(line, span.start);
-    let lo = floor_boundary(line, start.saturating_sub(READ));
-    let hi = ceil_boundary(line, start.saturating_add(READ));
-    let end = ceil_boundary(line, span.end.clamp(start, hi));
-    let read = &line[lo..hi];
+/// The part of the window `line` around the bytes `span` (relative to the window,
+/// clipped to it) as shown: every token-shaped value masked, hidden characters
+/// escaped when `escape` (for a terminal; JSON escapes its own), at most [`BEFORE`]
+/// columns before the span and [`WINDOW`] in all, with `…` where the line is cut. A
+/// span inside a masked secret points at its `***`. The work is bounded by the
+/// window's size, whatever the line's length.
+fn excerpt(line: &LineWindow<'_>, span: Range<usize>, escape: bool) -> Excerpt {
+    let read = line.text;
+    let start = floor_boundary(read, span.start);
+    let end = ceil_boundary(read, span.end.clamp(start, read.len()));
 
     let mut shown = String::new();
     let mut pieces = Vec::new();
-    let mut secrets = secret_parts(read, lo > 0).into_iter().peekable();
+    let mut secrets = secret_parts(read, line.cut_before).into_iter().peekable();
     let mut chars = read.char_indices().peekable();
     while let Some((i, c)) = chars.next() {
         let at = shown.len();
@@ -159,7 +168,7 @@ fn excerpt(line: &str, span: Range<usize>, escape: bool) -> Excerpt {
             while chars.next_if(|&(j, _)| j < secret.end).is_some() {}
             shown.push_str("***");
             pieces.push(Piece {
-                raw: lo + secret.start..lo + secret.end,
+                raw: secret.clone(),
                 shown: at..shown.len(),
                 width: 3,
             });
@@ -171,7 +180,7 @@ fn excerpt(line: &str, span: Range<usize>, escape: bool) -> Excerpt {
             shown.push(c);
         }
         pieces.push(Piece {
-            raw: lo + i..lo + i + c.len_utf8(),
+            raw: i..i + c.len_utf8(),
             shown: at..shown.len(),
             width: quote::width(&shown[at..]),
         });
@@ -217,12 +226,12 @@ fn excerpt(line: &str, span: Range<usize>, escape: bool) -> Excerpt {
     };
 
     let mut text = String::with_capacity(to - from + 6);
-    if first > 0 || lo > 0 {
+    if first > 0 || line.cut_before {
         text.push('…');
     }
     let shift = text.len();
     text.push_str(&shown[from..to]);
-    if past < pieces.len() || hi < line.len() {
+    if past < pieces.len() || line.cut_after {
         text.push('…');
     }
     Excerpt {

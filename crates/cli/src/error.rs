@@ -6,6 +6,8 @@ mod client;
 mod file;
 mod plan;
 
+pub(crate) use file::origin;
+
 use std::fmt;
 use std::process::ExitCode;
 

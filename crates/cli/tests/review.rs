@@ -225,3 +225,147 @@ fn a_bad_manifest_changes_nothing() {
     assert!(err.contains("token `a`: the instant has passed"), "{err}");
     assert_eq!(fs::read(&file).unwrap(), before);
 }
+
+/// A tokens file on one line with `n` tokens, each with three findings: a short token
+/// value (`token-length`), no expiry (`no-expiry`) and a permission that does not parse
+/// (`invalid-permission`).
+fn one_line_file(n: usize) -> String {
+    let tokens: Vec<String> = (0..n)
+        .map(|i| format!(r#"{{"token":"apiv3_t{i}","name":"n{i}","permissions":["db:m:reed"]}}"#))
+        .collect();
+    format!(
+        r#"{{"create_databases":["m"],"tokens":[{}]}}"#,
+        tokens.join(",")
+    )
+}
+
+#[test]
+fn lint_of_a_one_line_file_shows_a_bounded_snippet_per_finding() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("tokens.json");
+    let n = 2_000;
+    fs::write(&file, one_line_file(n)).unwrap();
+    fs::set_permissions(&file, fs::Permissions::from_mode(0o600)).unwrap();
+    let size = fs::metadata(&file).unwrap().len();
+    assert!(size > 100_000, "{size}");
+
+    let (code, out, err) = tokens(&["lint", s(&file)]);
+    assert_eq!(code, Some(1), "{err}");
+    let findings = 3 * n;
+    assert!(
+        out.ends_with(&format!("{}: {n} errors, {} warnings\n", s(&file), 2 * n)),
+        "{}",
+        &out[out.len().saturating_sub(300)..]
+    );
+    assert_eq!(out.matches("\n --> ").count(), findings);
+    // Each finding is a few lines, the source's cut to a window around the span,
+    // whatever the length of the line it is on.
+    let gutter = |l: &&str| l.starts_with("1 | ") || l.starts_with("  |");
+    assert!(out.lines().filter(gutter).all(|l| l.chars().count() < 130));
+    assert!(out.lines().all(|l| l.chars().count() < 300));
+    assert!(out.len() / findings < 1_000, "{}", out.len() / findings);
+    // The places are the source's own: line 1, at the offending character.
+    let last = one_line_file(n).rfind("reed").unwrap();
+    assert!(
+        out.contains(&format!(" --> {}:1:{}\n", s(&file), last + 1)),
+        "no place for the last `reed`"
+    );
+
+    let (_, out, _) = tokens(&["lint", s(&file), "--format", "json"]);
+    let json: serde_json::Value = serde_json::from_str(&out).unwrap();
+    let found = json["findings"].as_array().unwrap();
+    assert_eq!(found.len(), findings);
+    for f in found {
+        assert_eq!(f["line"], 1);
+        assert!(f.to_string().len() < 1_000, "{f}");
+    }
+
+    // The strict loader stops at the first problem: one bounded snippet.
+    let (code, _, err) = tokens(&["list", s(&file)]);
+    assert_eq!(code, Some(6));
+    assert!(err.starts_with("error[invalid-permission]: "), "{err}");
+    assert!(err.len() < 1_000, "{err}");
+}
+
+/// The CLI's other diagnostics as `--format json` shows them: a bad `--permission`.
+fn diagnostic_keys() -> std::collections::BTreeSet<String> {
+    let out = run(&mut influxdb3(&[
+        "create",
+        "token",
+        "--offline",
+        "--output-file",
+        "unused.json",
+        "--name",
+        "x",
+        "--permission",
+        "db:a,*:read",
+        "--format",
+        "json",
+    ]));
+    let err: serde_json::Value = serde_json::from_slice(&out.stderr).unwrap();
+    let keys = err["error"]["diagnostic"].as_object().unwrap().keys();
+    keys.cloned().collect()
+}
+
+#[test]
+fn lint_findings_in_json_are_diagnostics_with_their_token() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("tokens.json");
+    fs::write(&file, one_line_file(2)).unwrap();
+    // A finding about the file as a whole, without a place, has the same keys.
+    fs::set_permissions(&file, fs::Permissions::from_mode(0o644)).unwrap();
+    let (_, out, _) = tokens(&["lint", s(&file), "--format", "json"]);
+    let json: serde_json::Value = serde_json::from_str(&out).unwrap();
+    let mut expected = diagnostic_keys();
+    expected.insert("token".to_owned());
+    let found = json["findings"].as_array().unwrap();
+    assert_eq!(found.len(), 7);
+    for f in found {
+        let keys: std::collections::BTreeSet<String> =
+            f.as_object().unwrap().keys().cloned().collect();
+        assert_eq!(keys, expected, "{f}");
+        assert_eq!(f["origin"], s(&file));
+    }
+    let readable = &found[0];
+    assert_eq!(readable["code"], "readable-file");
+    assert!(readable["line"].is_null() && readable["token"].is_null());
+    let reed = found
+        .iter()
+        .find(|f| f["code"] == "invalid-permission")
+        .unwrap();
+    assert_eq!(reed["token"], "n0");
+    assert_eq!(reed["hint"], "did you mean `read`?");
+    assert!(
+        reed["input"].as_str().unwrap().contains("apiv3_***"),
+        "{reed}"
+    );
+    assert!(!out.contains("apiv3_t"), "{out}");
+}
+
+#[test]
+fn a_file_that_does_not_load_is_a_diagnostic_in_json_too() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("tokens.json");
+    fs::write(&file, one_line_file(1)).unwrap();
+    let (code, out, err) = tokens(&["list", s(&file), "--format", "json"]);
+    assert_eq!(code, Some(6));
+    assert!(out.is_empty());
+    let err: serde_json::Value = serde_json::from_str(&err).unwrap();
+    let err = &err["error"];
+    assert_eq!(err["kind"], "invalid_file");
+    assert!(
+        err["hint"]
+            .as_str()
+            .unwrap()
+            .starts_with("`influxdb3 tokens lint "),
+        "{err}"
+    );
+    let d = &err["diagnostic"];
+    assert_eq!(d["origin"], s(&file));
+    assert_eq!(d["code"], "invalid-permission");
+    let column = one_line_file(1).find("reed").unwrap() + 1;
+    assert_eq!(
+        (d["line"].clone(), d["column"].clone()),
+        (1.into(), column.into())
+    );
+}

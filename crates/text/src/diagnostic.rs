@@ -81,15 +81,35 @@ pub struct Location {
 ///
 /// `Display` gives the one-line form `SOURCE:LINE:COLUMN: MESSAGE` (`SOURCE: MESSAGE`
 /// without a span), hidden characters escaped; a caller that shows source lines renders
-/// them itself from [`line_text`](Self::line_text) and [`location`](Self::location).
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// them itself from [`line_window`](Self::line_window) and [`location`](Self::location).
+///
+/// Finding a place costs a scan of the text before it: the many diagnostics of one
+/// text are [`locate`](Self::locate)d together, in one pass.
+#[derive(Debug, Clone)]
 pub struct Diagnostic<K> {
     origin: Arc<str>,
     text: Arc<str>,
     span: Option<Range<usize>>,
     kind: K,
-    message: String,
-    hint: Option<String>,
+    message: Box<str>,
+    hint: Option<Box<str>>,
+    /// The span's place, once [`locate`](Self::locate) worked it out; not part of what
+    /// the diagnostic says (two diagnostics that differ only in it are equal).
+    location: Option<Location>,
+}
+
+/// A bounded part of the line a [`Diagnostic`]'s span starts on
+/// ([`Diagnostic::line_window`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct LineWindow<'t> {
+    /// The part of the line, without its line break.
+    pub text: &'t str,
+    /// Its byte offset in the diagnostic's text.
+    pub offset: usize,
+    /// Whether the line goes on before it.
+    pub cut_before: bool,
+    /// Whether the line goes on after it.
+    pub cut_after: bool,
 }
 
 impl<K: Kind> Diagnostic<K> {
@@ -110,8 +130,9 @@ impl<K: Kind> Diagnostic<K> {
             text,
             span: Some(span),
             kind,
-            message: message.into(),
+            message: message.into().into_boxed_str(),
             hint: None,
+            location: None,
         }
     }
 
@@ -127,15 +148,16 @@ impl<K: Kind> Diagnostic<K> {
             text: text.into(),
             span: None,
             kind,
-            message: message.into(),
+            message: message.into().into_boxed_str(),
             hint: None,
+            location: None,
         }
     }
 
     /// This diagnostic with `hint`.
     #[must_use]
     pub fn with_hint(mut self, hint: impl Into<String>) -> Diagnostic<K> {
-        self.hint = Some(hint.into());
+        self.hint = Some(hint.into().into_boxed_str());
         self
     }
 
@@ -157,6 +179,7 @@ impl<K: Kind> Diagnostic<K> {
             kind: f(self.kind),
             message: self.message,
             hint: self.hint,
+            location: self.location,
         }
     }
 
@@ -205,32 +228,208 @@ impl<K: Kind> Diagnostic<K> {
     }
 
     /// The line and column of the span's start; `None` for the source as a whole.
+    ///
+    /// Scans the text up to the span, unless [`locate`](Self::locate) has already
+    /// worked it out.
     pub fn location(&self) -> Option<Location> {
         let span = self.span.as_ref()?;
-        let before = &self.text[..span.start];
-        let line_start = before.rfind('\n').map_or(0, |i| i + 1);
-        Some(Location {
-            line: before.bytes().filter(|&b| b == b'\n').count() + 1,
-            column: before[line_start..].chars().count() + 1,
+        if self.location.is_some() {
+            return self.location;
+        }
+        Some(Sweep::new(&self.text).location(span.start))
+    }
+
+    /// Works out the [`location`](Self::location) of each of `diagnostics` in one pass
+    /// over each text they point into, instead of one scan from the start of the text
+    /// per diagnostic: for the many findings of one file, linear in the size of the
+    /// file whatever its layout (pretty, or all on one line). The diagnostics stay in
+    /// their order.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// use std::sync::Arc;
+    /// use influxdb3_text::{Diagnostic, Kind, Location};
+    ///
+    /// #[derive(Debug)]
+    /// struct Odd;
+    /// impl Kind for Odd {
+    ///     fn code(&self) -> &'static str { "odd" }
+    /// }
+    ///
+    /// let text: Arc<str> = Arc::from("ab\ncd\nef");
+    /// let mut found: Vec<Diagnostic<Odd>> = [7, 1, 4]
+    ///     .into_iter()
+    ///     .map(|at| Diagnostic::new("f", Arc::clone(&text), at..at + 1, Odd, "odd"))
+    ///     .collect();
+    /// Diagnostic::locate(&mut found);
+    /// let at = found[0].location().ok_or("no place")?;
+    /// assert_eq!(at, Location { line: 3, column: 2 });
+    /// assert_eq!(found[1].location(), Some(Location { line: 1, column: 2 }));
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn locate(diagnostics: &mut [Diagnostic<K>]) {
+        // By text (diagnostics of one text share it), then by place in it.
+        let mut order: Vec<usize> = (0..diagnostics.len())
+            .filter(|&i| diagnostics[i].span.is_some() && diagnostics[i].location.is_none())
+            .collect();
+        let key = |d: &Diagnostic<K>| {
+            (
+                d.text.as_ptr() as usize,
+                d.span.as_ref().map_or(0, |s| s.start),
+            )
+        };
+        order.sort_by_key(|&i| key(&diagnostics[i]));
+        let mut sweep: Option<Sweep<'_>> = None;
+        let mut text: Option<Arc<str>> = None;
+        let mut found = Vec::with_capacity(order.len());
+        for &i in &order {
+            let d = &diagnostics[i];
+            if !text.as_ref().is_some_and(|t| Arc::ptr_eq(t, &d.text)) {
+                text = Some(Arc::clone(&d.text));
+                sweep = None;
+            }
+            let start = d.span.as_ref().map_or(0, |s| s.start);
+            let at = sweep
+                .get_or_insert_with(|| Sweep::new(&d.text))
+                .location(start);
+            found.push((i, at));
+        }
+        for (i, at) in found {
+            diagnostics[i].location = Some(at);
+        }
+    }
+
+    /// The part of the line the span starts on that lies within `reach` bytes of the
+    /// span's start (widened to character boundaries), without the line break; `None`
+    /// for the source as a whole. Reads at most `reach` bytes on either side, however
+    /// long the line: a renderer shows a window around the span of a line of
+    /// megabytes at the cost of the window.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// use influxdb3_text::{Diagnostic, Kind};
+    ///
+    /// #[derive(Debug)]
+    /// struct Odd;
+    /// impl Kind for Odd {
+    ///     fn code(&self) -> &'static str { "odd" }
+    /// }
+    ///
+    /// let d = Diagnostic::new("f", "one\ntwo three four\n", 8..13, Odd, "odd");
+    /// let near = d.line_window(5).ok_or("no line")?;
+    /// assert_eq!((near.text, near.offset), ("two three", 4));
+    /// assert!(!near.cut_before && near.cut_after);
+    /// let all = d.line_window(usize::MAX).ok_or("no line")?;
+    /// assert_eq!(all.text, "two three four");
+    /// assert!(!all.cut_after);
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn line_window(&self, reach: usize) -> Option<LineWindow<'_>> {
+        let span = self.span.as_ref()?;
+        let text = &*self.text;
+        let lo = floor_boundary(text, span.start.saturating_sub(reach));
+        let hi = ceil_boundary(text, span.start.saturating_add(reach));
+        let start = text[lo..span.start].rfind('\n').map_or(lo, |i| lo + i + 1);
+        let end = text[span.start..hi]
+            .find('\n')
+            .map_or(hi, |i| span.start + i);
+        let cut_before = start == lo && lo > 0 && text.as_bytes()[lo - 1] != b'\n';
+        // What follows the part: the line's break (`\n` or `\r\n`), the end of the
+        // text, or more of the line.
+        let mut part = &text[start..end];
+        let rest = &text[end..];
+        let cut_after = if rest.is_empty() || rest.starts_with('\n') {
+            part = part.strip_suffix('\r').unwrap_or(part);
+            false
+        } else {
+            !(rest == "\r" || rest.starts_with("\r\n"))
+        };
+        Some(LineWindow {
+            text: part,
+            offset: start,
+            cut_before,
+            cut_after,
         })
     }
 
-    /// The line of the text the span starts on (without its line break), and the byte
-    /// offset of that line in the text; `None` for the source as a whole.
-    pub fn line_at(&self) -> Option<(usize, &str)> {
-        let span = self.span.as_ref()?;
-        let start = self.text[..span.start].rfind('\n').map_or(0, |i| i + 1);
-        let end = self.text[span.start..]
-            .find('\n')
-            .map_or(self.text.len(), |i| span.start + i);
-        let line = &self.text[start..end];
-        Some((start, line.strip_suffix('\r').unwrap_or(line)))
+    /// The whole line of the text the span starts on, without its line break; `None`
+    /// for the source as a whole. Reads the whole line: a renderer reads a bounded
+    /// [`line_window`](Self::line_window) instead.
+    pub fn line_text(&self) -> Option<&str> {
+        self.line_window(usize::MAX).map(|line| line.text)
+    }
+}
+
+impl<K: PartialEq> PartialEq for Diagnostic<K> {
+    fn eq(&self, other: &Diagnostic<K>) -> bool {
+        // Not the location: it is worked out from the text and the span.
+        self.origin == other.origin
+            && self.text == other.text
+            && self.span == other.span
+            && self.kind == other.kind
+            && self.message == other.message
+            && self.hint == other.hint
+    }
+}
+
+impl<K: Eq> Eq for Diagnostic<K> {}
+
+/// Lines and columns of offsets that come in order, in one pass over a text.
+struct Sweep<'t> {
+    text: &'t str,
+    offset: usize,
+    at: Location,
+}
+
+impl<'t> Sweep<'t> {
+    fn new(text: &'t str) -> Sweep<'t> {
+        Sweep {
+            text,
+            offset: 0,
+            at: Location { line: 1, column: 1 },
+        }
     }
 
-    /// The line of the text the span starts on, without its line break.
-    pub fn line_text(&self) -> Option<&str> {
-        self.line_at().map(|(_, line)| line)
+    /// The location of `offset` (a character boundary), no smaller than the one
+    /// before.
+    fn location(&mut self, offset: usize) -> Location {
+        if let Some(between) = self.text.get(self.offset..offset) {
+            for c in between.chars() {
+                if c == '\n' {
+                    self.at.line += 1;
+                    self.at.column = 1;
+                } else {
+                    self.at.column += 1;
+                }
+            }
+            self.offset = offset;
+        }
+        self.at
     }
+}
+
+/// `at`, or the nearest character boundary of `text` before it.
+fn floor_boundary(text: &str, at: usize) -> usize {
+    let mut at = at.min(text.len());
+    while !text.is_char_boundary(at) {
+        at -= 1;
+    }
+    at
+}
+
+/// `at`, or the nearest character boundary of `text` after it.
+fn ceil_boundary(text: &str, at: usize) -> usize {
+    let mut at = at.min(text.len());
+    while !text.is_char_boundary(at) {
+        at += 1;
+    }
+    at
 }
 
 /// `span` narrowed to `text`'s length and character boundaries.
@@ -275,7 +474,62 @@ mod tests {
         let d = Diagnostic::new("f", "ab\r\nдб:x", 8..9, K, "m");
         assert_eq!(d.location(), Some(Location { line: 2, column: 3 }));
         assert_eq!(d.line_text(), Some("дб:x"));
-        assert_eq!(d.line_at().map(|(o, _)| o), Some(4));
+        assert_eq!(d.line_window(99).map(|l| l.offset), Some(4));
+    }
+
+    #[test]
+    fn located_together_as_one_by_one() {
+        let text: Arc<str> = Arc::from("a\nдб\r\n\nxyz\nq");
+        let other: Arc<str> = Arc::from("x\ny");
+        let mut all: Vec<Diagnostic<K>> = (0..=text.len())
+            .rev()
+            .filter(|&i| text.is_char_boundary(i))
+            .map(|i| Diagnostic::new("f", Arc::clone(&text), i..i, K, "m"))
+            .chain([
+                Diagnostic::new("g", Arc::clone(&other), 2..3, K, "m"),
+                Diagnostic::whole("f", Arc::clone(&text), K, "m"),
+            ])
+            .collect();
+        let one_by_one: Vec<_> = all.iter().map(Diagnostic::location).collect();
+        let before = all.clone();
+        Diagnostic::locate(&mut all);
+        assert!(all.iter().all(|d| d.location.is_some() == d.span.is_some()));
+        assert_eq!(
+            all.iter().map(Diagnostic::location).collect::<Vec<_>>(),
+            one_by_one
+        );
+        // The place is worked out, not said: located or not, the diagnostics are equal.
+        assert_eq!(all, before);
+        assert_eq!(
+            all[all.len() - 2].location(),
+            Some(Location { line: 2, column: 1 })
+        );
+    }
+
+    #[test]
+    fn a_line_window_reads_a_bounded_part() {
+        let long = format!("head\n{}\r\ntail", "x".repeat(1_000_000));
+        let d = Diagnostic::new("f", long.as_str(), 500_000..500_001, K, "m");
+        let w = d.line_window(100).unwrap();
+        assert_eq!((w.text.len(), w.offset), (200, 499_900));
+        assert!(w.cut_before && w.cut_after);
+        let w = d.line_window(600_000).unwrap();
+        assert_eq!((w.text.len(), w.offset), (1_000_000, 5));
+        assert!(!w.cut_before && !w.cut_after);
+        // A window that stops at the `\r` of a `\r\n` is not cut; one that takes it
+        // leaves it out.
+        let d = Diagnostic::new("f", "ab\r\nc", 1..2, K, "m");
+        for reach in [1, 2, 3] {
+            let w = d.line_window(reach).unwrap();
+            assert_eq!(
+                (w.text, w.cut_after),
+                (&"ab"[..(1 + reach).min(2)], reach < 1)
+            );
+        }
+        // Character boundaries: the window widens to whole characters.
+        let d = Diagnostic::new("f", "дбx", 4..5, K, "m");
+        assert_eq!(d.line_window(1).unwrap().text, "бx");
+        assert_eq!(Diagnostic::whole("f", "x", K, "m").line_window(1), None);
     }
 
     #[test]

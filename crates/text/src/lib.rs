@@ -6,7 +6,9 @@
 //! - [`Diagnostic`]: a problem at a place in a source text (a `--permission` value, a
 //!   manifest, a tokens file), with a typed [`Kind`], a message and a hint. Libraries
 //!   produce diagnostics; rendering them is the caller's (the CLI uses one renderer for
-//!   all of them).
+//!   all of them). What a renderer reads is bounded: [`Diagnostic::locate`] places the
+//!   many diagnostics of one text in one pass, and [`Diagnostic::line_window`] reads
+//!   a window of the line around the span, however long the line.
 //!
 //! ```
 //! use influxdb3_text::{Diagnostic, Kind, Severity};
@@ -33,5 +35,5 @@
 mod diagnostic;
 mod hidden;
 
-pub use diagnostic::{AnyKind, Diagnostic, Kind, Location, Severity};
+pub use diagnostic::{AnyKind, Diagnostic, Kind, LineWindow, Location, Severity};
 pub use hidden::{escape, is_hidden, write_escaped};

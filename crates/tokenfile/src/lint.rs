@@ -15,12 +15,11 @@ use crate::code::{Code, Severity};
 use crate::error::TokenFileError;
 use crate::load::{Loader, Problem, UNNAMED};
 
-/// One finding of [`lint`]: a [`Diagnostic`] of a [`Code`], its line and column, and
-/// the token it is about.
+/// One finding of [`lint`]: a [`Diagnostic`] of a [`Code`], located, and the token it
+/// is about.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Lint {
     diagnostic: Diagnostic<Code>,
-    location: Option<Location>,
     token: Option<String>,
 }
 
@@ -36,11 +35,11 @@ impl Lint {
     }
 
     /// The line and column (in characters) of the offending character; `None` for the
-    /// file as a whole. The same as the diagnostic's
-    /// [`location`](Diagnostic::location), worked out for all the findings of a file in
-    /// one pass over it.
+    /// file as a whole. The diagnostic's [`location`](Diagnostic::location), worked
+    /// out for all the findings of a file in one pass over it
+    /// ([`Diagnostic::locate`]).
     pub fn location(&self) -> Option<Location> {
-        self.location
+        self.diagnostic.location()
     }
 
     /// The name of the token it is about, when there is one.
@@ -50,8 +49,8 @@ impl Lint {
 
     /// The finding as a diagnostic: the file's path (or a placeholder for [`lint`] of
     /// a text), its text (one copy shared by all the findings of the file), the span of
-    /// the offending part, the message (names from the file escaped, secrets never
-    /// shown) and a hint.
+    /// the offending part with its place already worked out, the message (names from
+    /// the file escaped, secrets never shown) and a hint.
     pub fn diagnostic(&self) -> &Diagnostic<Code> {
         &self.diagnostic
     }
@@ -66,7 +65,7 @@ impl fmt::Display for Lint {
     /// `LINE:COLUMN: SEVERITY[CODE]: MESSAGE` (without the place for the file as a
     /// whole).
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        if let Some(at) = self.location {
+        if let Some(at) = self.location() {
             write!(f, "{}:{}: ", at.line, at.column)?;
         }
         write!(
@@ -154,50 +153,18 @@ fn findings(origin: &str, text: &str, now: Timestamp, mode: Option<u32>) -> Vec<
     // One copy of the text and of the origin for all the findings.
     let origin: Arc<str> = Arc::from(origin);
     let shared: Arc<str> = Arc::from(text);
-    let mut at = Sweep::new(text);
-    problems
+    let (mut diagnostics, tokens): (Vec<Diagnostic<Code>>, Vec<Option<String>>) = problems
         .into_iter()
         .map(|mut p| {
             let token = p.token.take();
-            let diagnostic = p.into_diagnostic(&origin, &shared);
-            Lint {
-                location: diagnostic.span().map(|s| at.location(s.start)),
-                diagnostic,
-                token,
-            }
+            (p.into_diagnostic(&origin, &shared), token)
         })
+        .unzip();
+    // Each place in one pass over the text, not one scan from its start per finding.
+    Diagnostic::locate(&mut diagnostics);
+    diagnostics
+        .into_iter()
+        .zip(tokens)
+        .map(|(diagnostic, token)| Lint { diagnostic, token })
         .collect()
-}
-
-/// Lines and columns of offsets that come in order, in one pass over the text.
-struct Sweep<'t> {
-    text: &'t str,
-    offset: usize,
-    at: Location,
-}
-
-impl<'t> Sweep<'t> {
-    fn new(text: &'t str) -> Sweep<'t> {
-        Sweep {
-            text,
-            offset: 0,
-            at: Location { line: 1, column: 1 },
-        }
-    }
-
-    /// The location of `offset`, no smaller than the one before.
-    fn location(&mut self, offset: usize) -> Location {
-        if let Some(between) = self.text.get(self.offset..offset) {
-            for c in between.chars() {
-                if c == '\n' {
-                    self.at.line += 1;
-                    self.at.column = 1;
-                } else {
-                    self.at.column += 1;
-                }
-            }
-            self.offset = offset;
-        }
-        self.at
-    }
 }

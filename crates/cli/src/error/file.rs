@@ -1,9 +1,21 @@
 //! A tokens file that could not be used, as the user reads it.
 
+use std::path::Path;
+
 use influxdb3_tokenfile::{AddError, FileStoreError, TokenFileError};
 
 use super::{CliError, Exit, Kind, chain};
 use crate::quote::{quote, quote_path};
+
+/// A tokens file's path as a diagnostic names it: `<stdin>` for `-`, as compilers
+/// write it.
+pub(crate) fn origin(path: &Path) -> String {
+    if path.as_os_str() == "-" {
+        "<stdin>".to_owned()
+    } else {
+        path.to_string_lossy().into_owned()
+    }
+}
 
 impl CliError {
     /// A tokens file that could not be used; it is as it was.
@@ -57,12 +69,16 @@ impl CliError {
                 ),
             )
             .hint("run the command as the file's owner"),
-            TokenFileError::Invalid { path, error } => file(
-                Exit::TokensFile,
-                Kind::InvalidFile,
-                format!("{} is not a valid tokens file: {error}", quote_path(path)),
-            )
-            .hint(format!("{unchanged}: fix it, or write to another --output-file")),
+            TokenFileError::Invalid { path, error } => {
+                // Drawn as its diagnostic, in the file named as the user named it; the
+                // one-line message stays for `--format json`.
+                let d = error.diagnostic().clone().with_origin(origin(path));
+                let mut err = CliError::from_diagnostic(d);
+                err.code = Exit::TokensFile;
+                err.kind = Kind::InvalidFile;
+                err.message = format!("{} is not a valid tokens file: {error}", quote_path(path));
+                err.hint(format!("{unchanged}: fix it, or write to another --output-file"))
+            }
             TokenFileError::Exists { path } => file(
                 Exit::TokensFile,
                 Kind::Exists,

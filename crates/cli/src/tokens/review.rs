@@ -12,8 +12,10 @@ use serde_json::{Value, json};
 use super::input::{is_stdin, load, no_token, read_input, unusable};
 use super::words::{expiry_text, joined, json, plural, strings, table};
 use crate::args::Format;
+use crate::diagnostic;
 use crate::error::{CliError, Exit, Kind};
 use crate::output::Outcome;
+use crate::paint::Paint;
 use crate::quote::{escape, quote, quote_path};
 
 /// The first 9 hex characters of the token's SHA-512, as `system.tokens` shows it.
@@ -112,7 +114,8 @@ pub(super) fn list(path: &Path, format: Format) -> Result<Outcome, CliError> {
     )))
 }
 
-/// `tokens lint FILE`.
+/// `tokens lint FILE`: each finding drawn as every diagnostic is (text), or as its
+/// object with the token it is about (JSON), then the count.
 pub(super) fn lint(path: &Path, strict: bool, format: Format) -> Result<Outcome, CliError> {
     let found = if is_stdin(path) {
         influxdb3_tokenfile::lint(&read_input(path)?, Timestamp::now())
@@ -125,25 +128,20 @@ pub(super) fn lint(path: &Path, strict: bool, format: Format) -> Result<Outcome,
         .count();
     let warnings = found.len() - errors;
     let failed = errors > 0 || (strict && warnings > 0);
-    // As compilers write places, so that editors and CI annotations find them.
-    let shown = if is_stdin(path) {
-        "<stdin>".to_owned()
-    } else {
-        escape(&path.to_string_lossy())
-    };
+    // As compilers name the file, so that editors and CI annotations find it.
+    let origin = crate::error::origin(path);
+    let diagnostics = found.iter().map(|l| {
+        (
+            l.diagnostic().clone().with_origin(origin.as_str()),
+            l.token(),
+        )
+    });
     let stdout = if format == Format::Json {
-        let findings: Vec<Value> = found
-            .iter()
-            .map(|l| {
-                let at = l.location();
-                json!({
-                    "code": l.code().as_str(),
-                    "severity": l.severity().as_str(),
-                    "message": lint_message(l),
-                    "line": at.map_or(0, |at| at.line),
-                    "column": at.map_or(0, |at| at.column),
-                    "token": l.token(),
-                })
+        let findings: Vec<Value> = diagnostics
+            .map(|(d, token)| {
+                let mut finding = diagnostic::json(&d);
+                finding["token"] = json!(token);
+                finding
             })
             .collect();
         json(&json!({
@@ -154,19 +152,11 @@ pub(super) fn lint(path: &Path, strict: bool, format: Format) -> Result<Outcome,
         }))
     } else {
         let mut out = String::new();
-        for l in &found {
-            let place = match l.location() {
-                None => shown.clone(),
-                Some(at) => format!("{shown}:{}:{}", at.line, at.column),
-            };
-            out.push_str(&escape(&format!(
-                "{place}: {}[{}]: {}",
-                l.severity(),
-                l.code(),
-                lint_message(l)
-            )));
+        for (d, _) in diagnostics {
+            out.push_str(&diagnostic::render(&d, Paint::On));
             out.push('\n');
         }
+        let shown = escape(&origin);
         if found.is_empty() {
             let _ = writeln!(out, "{shown}: no problems found");
         } else {
@@ -183,15 +173,6 @@ pub(super) fn lint(path: &Path, strict: bool, format: Format) -> Result<Outcome,
         code: u8::from(failed),
         ..Outcome::ok(stdout)
     })
-}
-
-/// A finding's message, with its hint in parentheses as the line shows it.
-fn lint_message(l: &influxdb3_tokenfile::Lint) -> String {
-    let d = l.diagnostic();
-    match d.hint() {
-        Some(hint) => format!("{} (hint: {hint})", d.message()),
-        None => d.message().to_owned(),
-    }
 }
 
 /// What `check` asks about: `db:NAME`, `db:*`, `system:NAME`, `system:*` with an action,
