@@ -22,11 +22,12 @@
 //! let text = "line one\nsay reed here\n";
 //! let d = Diagnostic::new("notes.txt", text, 13..17, BadWord, "unknown word `reed`")
 //!     .with_hint("did you mean `read`?");
-//! let at = d.location().unwrap();
+//! let at = d.location().ok_or("a diagnostic with a span has a place")?;
 //! assert_eq!((at.line, at.column), (2, 5));
 //! assert_eq!(d.line_text(), Some("say reed here"));
 //! assert_eq!(d.severity(), Severity::Error);
 //! assert_eq!(d.to_string(), "notes.txt:2:5: unknown word `reed`");
+//! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 
 #![deny(missing_docs)]

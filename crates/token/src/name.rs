@@ -68,13 +68,14 @@ fn is_bidi(c: char) -> bool {
 /// ```
 /// use influxdb3_token::{TokenName, TokenNameError};
 ///
-/// let name = TokenName::new("Read/write token for my_database").unwrap();
+/// let name = TokenName::new("Read/write token for my_database")?;
 /// assert_eq!(name.as_str(), "Read/write token for my_database");
 /// assert_eq!(
 ///     TokenName::new(" telegraf").unwrap_err(),
 ///     TokenNameError::OuterWhitespace { position: 1 }
 /// );
-/// assert!(TokenName::new("_admin").unwrap().is_admin());
+/// assert!(TokenName::new("_admin")?.is_admin());
+/// # Ok::<(), TokenNameError>(())
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct TokenName(String);

@@ -15,7 +15,9 @@ use crate::write::{PRIVATE, SAFE_FLAGS, check_directory, sync_directory};
 /// A file of secrets being written: `{"name": "apiv3_…", …}`. Created new (whatever is
 /// at the path already is refused and left alone) when the first secret comes; each
 /// secret is fsynced as it is added, so that a run that fails half-way keeps the
-/// secrets of the tokens it made.
+/// secrets of the tokens it made. Until [`finish`](Self::finish) closes the map, the
+/// file is not yet valid JSON (a run that died half-way leaves `{` and the entries
+/// written, each on a line of its own: the secrets are all there to read).
 #[derive(Debug)]
 pub struct SecretsFile {
     path: PathBuf,
