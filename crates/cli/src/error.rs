@@ -6,8 +6,6 @@ mod client;
 mod file;
 mod plan;
 
-pub(crate) use file::origin;
-
 use std::fmt;
 use std::process::ExitCode;
 

@@ -131,6 +131,16 @@ pub(crate) fn line(text: &str) -> String {
     elide(&escape(&mask_token_shaped(text)), MAX_LINE)
 }
 
+/// A tokens file's path as a diagnostic names it: `<stdin>` for `-`, as compilers
+/// write it.
+pub(crate) fn origin(path: &Path) -> String {
+    if path.as_os_str() == "-" {
+        "<stdin>".to_owned()
+    } else {
+        path.to_string_lossy().into_owned()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

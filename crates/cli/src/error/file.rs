@@ -1,21 +1,9 @@
 //! A tokens file that could not be used, as the user reads it.
 
-use std::path::Path;
-
 use influxdb3_tokenfile::{AddError, FileStoreError, TokenFileError};
 
 use super::{CliError, Exit, Kind, chain};
-use crate::quote::{quote, quote_path};
-
-/// A tokens file's path as a diagnostic names it: `<stdin>` for `-`, as compilers
-/// write it.
-pub(crate) fn origin(path: &Path) -> String {
-    if path.as_os_str() == "-" {
-        "<stdin>".to_owned()
-    } else {
-        path.to_string_lossy().into_owned()
-    }
-}
+use crate::quote::{origin, quote, quote_path};
 
 impl CliError {
     /// A tokens file that could not be used; it is as it was.

@@ -129,7 +129,7 @@ pub(super) fn lint(path: &Path, strict: bool, format: Format) -> Result<Outcome,
     let warnings = found.len() - errors;
     let failed = errors > 0 || (strict && warnings > 0);
     // As compilers name the file, so that editors and CI annotations find it.
-    let origin = crate::error::origin(path);
+    let origin = crate::quote::origin(path);
     let diagnostics = found.iter().map(|l| {
         (
             l.diagnostic().clone().with_origin(origin.as_str()),
