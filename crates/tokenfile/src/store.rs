@@ -109,6 +109,8 @@ pub struct FileStore<'f, 's> {
     sink: &'f mut Sink<'s>,
     /// New entries, added to the file in one pass when the run finishes.
     pending: Vec<TokenEntry<'static>>,
+    /// Where each new entry is in `pending`, by name.
+    pending_names: HashMap<String, usize>,
     /// Where each token of the file is, by name: made when a run looks up more than a
     /// few (a single create or remove looks the name up in the file, as an append
     /// always did). Positions stay valid during a run: changes that move tokens
@@ -170,6 +172,7 @@ impl FileStore<'_, '_> {
                 file,
                 sink,
                 pending: Vec::new(),
+                pending_names: HashMap::new(),
                 positions: None,
                 lookups: 0,
                 updates: Vec::new(),
@@ -276,7 +279,7 @@ impl FileStore<'_, '_> {
 
     /// Where the new token of this name is, among those of this run.
     fn pending_at(&self, name: &str) -> Option<usize> {
-        self.pending.iter().position(|e| e.name() == name)
+        self.pending_names.get(name).copied()
     }
 
     /// Whether a token of this name is in the file or among the new ones.
@@ -380,6 +383,8 @@ impl TokenStore for FileStore<'_, '_> {
             .map_err(|e| self.add_error(name, e))?;
         self.changed.insert(name.to_owned());
         self.dirty = true;
+        self.pending_names
+            .insert(name.to_owned(), self.pending.len());
         self.pending.push(entry);
         Ok(Minted::new(secret, expiry))
     }
@@ -393,7 +398,7 @@ impl TokenStore for FileStore<'_, '_> {
         let expiry = Self::expiry(token);
         let entry = TokenEntry::new(secret.clone(), token.name.clone(), expiry, &token.grants)
             .map_err(|e| self.add_error(name, e))?;
-        if let Some(at) = self.pending.iter().position(|e| e.name() == name) {
+        if let Some(at) = self.pending_at(name) {
             self.pending[at] = entry;
         } else {
             self.file
@@ -452,6 +457,12 @@ impl TokenStore for FileStore<'_, '_> {
     fn delete(&mut self, name: &str) -> Result<(), FileStoreError> {
         if let Some(at) = self.pending_at(name) {
             self.pending.remove(at);
+            self.pending_names = self
+                .pending
+                .iter()
+                .enumerate()
+                .map(|(i, e)| (e.name().to_owned(), i))
+                .collect();
         } else if self.position(name).is_some() {
             self.deleted.insert(name.to_owned());
         } else {
@@ -479,6 +490,7 @@ impl TokenStore for FileStore<'_, '_> {
                 .map_err(|e| self.add_error("", e))?;
         }
         let pending = std::mem::take(&mut self.pending);
+        self.pending_names.clear();
         let databases = std::mem::take(&mut self.databases);
         let before = self.file.create_databases().map_or(0, <[_]>::len);
         // A few new tokens are added one by one (a linear look at the file each, as an
