@@ -622,3 +622,61 @@ fn the_test_server_answers_ready_as_3_10_does() {
         200
     );
 }
+
+#[test]
+fn the_operator_token_is_never_touched_by_name() {
+    let (server, admin) = server();
+    let dir = tempfile::tempdir().unwrap();
+    // Whatever its row says: an `_admin` that the server lists without permissions.
+    let m = manifest(
+        dir.path(),
+        "[[token]]\nname = \"grafana\"\npermissions = [\"db:metrics,logs:read\"]\n",
+    );
+    let (code, _, err) = online(
+        &server,
+        &admin,
+        &["tokens", "apply", &m, "--prune", "--recreate", "--yes"],
+    );
+    assert_eq!(code, Some(0), "{err}");
+    let left = server.token_names();
+    assert!(left.contains(&"_admin".to_owned()), "{left:?}");
+    assert!(
+        left.contains(&"ops".to_owned()),
+        "admin tokens are not pruned: {left:?}"
+    );
+    assert!(!left.contains(&"old-ci".to_owned()), "{left:?}");
+    // Deleting it by name is refused before anything is sent.
+    let before = server.requests().len();
+    let (code, _, err) = online(
+        &server,
+        &admin,
+        &["delete", "token", "--token-name", "_admin", "--yes"],
+    );
+    assert_eq!(code, Some(2), "{err}");
+    assert!(err.contains("never deleted"), "{err}");
+    assert_eq!(server.requests().len(), before, "nothing was sent");
+}
+
+#[test]
+fn the_expiry_cap_holds_for_apply_on_a_server() {
+    let (server, admin) = server();
+    let dir = tempfile::tempdir().unwrap();
+    let m = manifest(
+        dir.path(),
+        "[[token]]\nname = \"forever\"\npermissions = [\"db:metrics:read\"]\n",
+    );
+    for args in [
+        vec!["tokens", "apply", m.as_str(), "--max-expiry", "30d"],
+        vec!["tokens", "apply", m.as_str()],
+    ] {
+        let mut cmd = influxdb3(&args);
+        cmd.env("INFLUXDB3_HOST_URL", server.url())
+            .env("INFLUXDB3_AUTH_TOKEN", admin.expose_secret())
+            .env("INFLUXDB3_MAX_EXPIRY", "30d");
+        let out = run(&mut cmd);
+        let err = text(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {err}");
+        assert!(err.contains("would never expire"), "{err}");
+        assert!(!server.has_token("forever"), "nothing was created");
+    }
+}

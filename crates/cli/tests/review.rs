@@ -369,3 +369,57 @@ fn a_file_that_does_not_load_is_a_diagnostic_in_json_too() {
         (1.into(), column.into())
     );
 }
+
+#[test]
+fn a_prune_of_every_token_asks_first() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("tokens.json");
+    create(&file, "a", &["db:m:read"]);
+    create(&file, "b", &["db:m:write"]);
+    let before = fs::read(&file).unwrap();
+    let manifest = dir.path().join("tokens.toml");
+    fs::write(&manifest, "create_databases = [\"m\"]\n").unwrap();
+    let apply = |extra: &[&str]| {
+        let mut args = vec!["apply", s(&manifest), "--output-file", s(&file), "--prune"];
+        args.extend_from_slice(extra);
+        tokens(&args)
+    };
+    // No terminal to ask: refused, and nothing changed.
+    let (code, _, err) = apply(&[]);
+    assert_eq!(code, Some(2), "{err}");
+    assert!(err.contains("asks for confirmation"), "{err}");
+    assert!(err.contains("--yes"), "{err}");
+    assert_eq!(fs::read(&file).unwrap(), before);
+    // A dry run says how many would go.
+    let (code, out, err) = apply(&["--dry-run"]);
+    assert_eq!(code, Some(0), "{err}");
+    assert!(out.contains("remove 2"), "{out}");
+    assert_eq!(fs::read(&file).unwrap(), before);
+    // --yes goes ahead.
+    let (code, out, err) = apply(&["--yes"]);
+    assert_eq!(code, Some(0), "{err}");
+    assert!(out.contains("2 removed"), "{out}");
+}
+
+#[test]
+fn the_expiry_cap_holds_for_apply_on_a_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("tokens.json");
+    let manifest = dir.path().join("tokens.toml");
+    fs::write(
+        &manifest,
+        "[[token]]\nname = \"a\"\npermissions = [\"db:m:read\"]\nexpiry = \"1y\"\n",
+    )
+    .unwrap();
+    let (code, _, err) = tokens(&[
+        "apply",
+        s(&manifest),
+        "--output-file",
+        s(&file),
+        "--max-expiry",
+        "90d",
+    ]);
+    assert_eq!(code, Some(2), "{err}");
+    assert!(err.contains("allows at most"), "{err}");
+    assert!(!file.exists(), "nothing was written");
+}
