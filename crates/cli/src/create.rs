@@ -121,7 +121,7 @@ fn target(
         if options::on_command_line(m, "lock_timeout") {
             return Err(CliError::usage("--lock-timeout goes with --offline"));
         }
-        return Ok(Target::Online(options::online(server, m)?));
+        return Ok(Target::Online(crate::connect::online(server, m)?));
     }
     let given = options::server_flags(m);
     if !given.is_empty() {
@@ -257,7 +257,7 @@ fn permission_token(
 /// `influxdb3 delete token`: a plan of one deletion, confirmed, on the server.
 pub(crate) fn delete(args: DeleteToken, m: &ArgMatches) -> Result<Outcome, CliError> {
     let name = options::token_name("--token-name", &args.token_name)?;
-    let online = options::online(args.server, m)?;
+    let online = crate::connect::online(args.server, m)?;
     let format = match args.format {
         Format::Json => CreateFormat::Json,
         Format::Text => CreateFormat::Text,

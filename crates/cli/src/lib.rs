@@ -11,6 +11,7 @@
 
 mod args;
 mod complete;
+mod connect;
 mod create;
 mod diagnostic;
 mod error;

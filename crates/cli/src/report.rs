@@ -13,8 +13,8 @@ use influxdb3_tokenfile::Finding;
 use serde_json::{Value, json};
 
 use crate::args::CreateFormat;
+use crate::connect::Online;
 use crate::error::{Action, CliError, Exit, Kind};
-use crate::options::Online;
 use crate::output;
 use crate::output::Outcome;
 use crate::paint::Paint;

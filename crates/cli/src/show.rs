@@ -46,7 +46,7 @@ pub(crate) fn run(args: ShowTokens, m: &ArgMatches) -> Result<Outcome, CliError>
         filter = filter.expiring_within(within);
     }
     let format = args.format;
-    let online = crate::options::online(args.server, m)?;
+    let online = crate::connect::online(args.server, m)?;
     // Before the request, which may take a while or fail.
     for w in &online.warnings {
         crate::output::warn(w);

@@ -72,7 +72,7 @@ pub(super) fn apply(a: &Apply, m: &ArgMatches) -> Result<Outcome, CliError> {
     match &a.target {
         Target::File(path) => to_file(a, &manifest, path, sink),
         Target::Server(server) => {
-            let online = options::online(server.clone(), m)?;
+            let online = crate::connect::online(server.clone(), m)?;
             for w in &online.warnings {
                 crate::output::warn(w);
             }
@@ -265,7 +265,7 @@ fn to_file(
 fn to_server(
     a: &Apply,
     manifest: &Manifest,
-    online: &options::Online,
+    online: &crate::connect::Online,
     mut sink: Sink,
 ) -> Result<Outcome, CliError> {
     let mut store = ServerStore::new(&online.client);

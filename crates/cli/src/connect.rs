@@ -1,0 +1,249 @@
+//! The server a command talks to: its URL, TLS options and the admin token, from flags,
+//! the environment, a file or standard input, checked before anything is sent.
+
+use std::io::BufRead as _;
+use std::path::PathBuf;
+
+use clap::ArgMatches;
+use clap::parser::ValueSource;
+use influxdb3_token::Token;
+use influxdb3_token_client::{Client, ClientError, DEFAULT_HOST, HostUrl};
+
+use crate::args::Server;
+use crate::error::{Action, CliError, Kind, Request, chain};
+use crate::quote::{quote, quote_path};
+
+/// A configured client and what to say about it.
+#[derive(Debug)]
+pub(crate) struct Online {
+    pub(crate) client: Client,
+    pub(crate) host: HostUrl,
+    pub(crate) had_token: bool,
+    /// Warnings to show before the request (`--tls-no-verify` on an https host, a token
+    /// on the command line).
+    pub(crate) warnings: Vec<String>,
+}
+
+impl Online {
+    /// A failed request, with what to do about it.
+    pub(crate) fn error(&self, e: &ClientError, action: Action, name: &str) -> CliError {
+        CliError::from_client(
+            e,
+            &Request {
+                action,
+                name,
+                host: self.host.as_str(),
+                https: self.host.is_https(),
+                had_token: self.had_token,
+            },
+        )
+    }
+}
+
+/// The most read of a token given on standard input, in bytes (a minted token is 92).
+const MAX_TOKEN_INPUT: u64 = 256;
+
+/// `text` with anything between `://` and an `@` of its authority shown as `***`: a
+/// host URL that holds credentials is refused, and its password is not repeated.
+fn without_credentials(text: &str) -> String {
+    let Some((scheme, rest)) = text.split_once("://") else {
+        return text.to_owned();
+    };
+    let authority_end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
+    match rest[..authority_end].rfind('@') {
+        Some(at) => format!("{scheme}://***{}", &rest[at..]),
+        None => text.to_owned(),
+    }
+}
+
+/// `true`/`false` as a flag's value or an environment variable: `true`, `1`, `yes`,
+/// `on` and their opposites, in any case; anything else is refused.
+fn boolean(flag: &str, text: &str) -> Result<bool, CliError> {
+    match text.to_ascii_lowercase().as_str() {
+        "true" | "1" | "yes" | "on" => Ok(true),
+        "false" | "0" | "no" | "off" => Ok(false),
+        _ => Err(CliError::usage(format!(
+            "invalid value {} for {flag}: use true/false, 1/0, yes/no or on/off",
+            quote(text)
+        ))),
+    }
+}
+
+/// Where the admin token came from.
+enum Source {
+    /// `--token VALUE` on the command line, where every user can read it.
+    Literal(String),
+    /// `--token -`.
+    Stdin,
+    /// `--token-file` or `INFLUXDB3_AUTH_TOKEN_FILE`.
+    File(PathBuf),
+    /// `INFLUXDB3_AUTH_TOKEN`.
+    Environment(String),
+}
+
+/// The one source of the admin token: a flag wins over a variable; two flags, or two
+/// variables, are a usage error naming both.
+fn token_source(server: &Server, m: &ArgMatches) -> Result<Option<Source>, CliError> {
+    let token = value(m, "token", server.token.as_deref());
+    let file = server
+        .token_file
+        .as_ref()
+        .filter(|p| !p.as_os_str().is_empty());
+    let from = |id| m.value_source(id);
+    let flags: Vec<&str> = [("token", "--token"), ("token_file", "--token-file")]
+        .into_iter()
+        .filter(|(id, _)| from(id) == Some(ValueSource::CommandLine))
+        .map(|(_, flag)| flag)
+        .collect();
+    let both = |a: &str, b: &str| {
+        CliError::usage(format!(
+            "the admin token is given twice, by {a} and by {b}: give it once"
+        ))
+        .kind(Kind::TokenTwice)
+    };
+    if let [a, b] = flags.as_slice() {
+        return Err(both(a, b));
+    }
+    let pick = |id: &str| -> Option<Source> {
+        match id {
+            "token" => token.map(|t| match (t, from("token")) {
+                ("-", Some(ValueSource::CommandLine)) => Source::Stdin,
+                (t, Some(ValueSource::CommandLine)) => Source::Literal(t.to_owned()),
+                (t, _) => Source::Environment(t.to_owned()),
+            }),
+            _ => file.map(|p| Source::File(p.clone())),
+        }
+    };
+    if let [flag] = flags.as_slice() {
+        return Ok(pick(if *flag == "--token" {
+            "token"
+        } else {
+            "token_file"
+        }));
+    }
+    match (pick("token"), pick("token_file")) {
+        (Some(_), Some(_)) => Err(both("INFLUXDB3_AUTH_TOKEN", "INFLUXDB3_AUTH_TOKEN_FILE")),
+        (one, None) | (None, one) => Ok(one),
+    }
+}
+
+/// The admin token from its source, and a warning when it was on the command line.
+fn admin_token(
+    server: &Server,
+    m: &ArgMatches,
+) -> Result<(Option<Token>, Option<String>), CliError> {
+    let not_a_token = |from: &str, e: influxdb3_token::TokenError| {
+        CliError::usage(format!("the admin token {from} is not a token: {e}"))
+            .kind(Kind::InvalidToken)
+    };
+    Ok(match token_source(server, m)? {
+        None => (None, None),
+        Some(Source::Literal(text)) => (
+            Some(Token::parse_lenient(&text).map_err(|e| not_a_token("given with --token", e))?),
+            Some("the admin token was given on the command line, where every user of this machine can read it (`ps`): pass it with --token-file FILE, --token - (standard input) or INFLUXDB3_AUTH_TOKEN_FILE".to_owned()),
+        ),
+        Some(Source::Environment(text)) => (
+            Some(Token::parse_lenient(&text).map_err(|e| not_a_token("in INFLUXDB3_AUTH_TOKEN", e))?),
+            None,
+        ),
+        Some(Source::Stdin) => {
+            // A token is short: at most a line of `MAX_TOKEN_INPUT` bytes is read.
+            let mut line = String::new();
+            std::io::Read::take(std::io::stdin().lock(), MAX_TOKEN_INPUT)
+                .read_line(&mut line)
+                .map_err(|e| {
+                    CliError::usage(format!(
+                        "cannot read the admin token from standard input: {e}"
+                    ))
+                })?;
+            let line = line.trim_end_matches(['\n', '\r']);
+            (
+                Some(Token::parse_lenient(line).map_err(|e| not_a_token("read from standard input", e))?),
+                None,
+            )
+        }
+        Some(Source::File(path)) => (Some(token_from_file(&path)?), None),
+    })
+}
+
+/// The first line of a token file that only its owner may read.
+fn token_from_file(path: &std::path::Path) -> Result<Token, CliError> {
+    let file = |message: String| CliError::usage(message).kind(Kind::TokenFile);
+    let (text, mode) = influxdb3_tokenfile::read_with_mode(path).map_err(|e| {
+        file(format!(
+            "cannot use {} as the admin token file: {}",
+            quote_path(path),
+            chain(&e)
+        ))
+    })?;
+    if mode & 0o044 != 0 {
+        return Err(file(format!(
+            "{} holds the admin token and can be read by its group or others (mode {mode:04o})",
+            quote_path(path),
+        ))
+        .hint(format!("chmod 600 {}", quote_path(path))));
+    }
+    let line = text.lines().next().unwrap_or_default();
+    Token::parse_lenient(line).map_err(|e| {
+        file(format!(
+            "the first line of {} is not a token: {e}",
+            quote_path(path)
+        ))
+    })
+}
+
+pub(crate) fn online(server: Server, m: &ArgMatches) -> Result<Online, CliError> {
+    let host_text = value(m, "host", Some(&server.host)).unwrap_or(DEFAULT_HOST);
+    let host = HostUrl::parse(host_text).map_err(|e| {
+        CliError::usage(format!(
+            "invalid --host {}: {}",
+            quote(&without_credentials(host_text)),
+            chain(&e)
+        ))
+        .kind(Kind::InvalidHost)
+        .hint("the host is `http(s)://HOST:PORT`, as in `http://127.0.0.1:8181`, with an optional path prefix")
+    })?;
+    let no_verify = match value(m, "tls_no_verify", server.tls_no_verify.as_deref()) {
+        Some(text) => boolean("--tls-no-verify (INFLUXDB3_TLS_NO_VERIFY)", text)?,
+        None => false,
+    };
+    let (token, token_warning) = admin_token(&server, m)?;
+    let had_token = token.is_some();
+    let mut builder = Client::builder(host.clone()).no_verify(no_verify);
+    if let Some(token) = token {
+        builder = builder.admin_token(token);
+    }
+    if let Some(ca) = server.tls_ca.filter(|p| !(p.as_os_str().is_empty())) {
+        builder = builder.tls_ca_file(ca);
+    }
+    let client = builder.build().map_err(|e| {
+        CliError::from_client(
+            &e,
+            &Request {
+                action: Action::Create,
+                name: "",
+                host: host.as_str(),
+                https: host.is_https(),
+                had_token,
+            },
+        )
+    })?;
+    let mut warnings: Vec<String> = token_warning.into_iter().collect();
+    if no_verify && host.is_https() {
+        warnings.push("--tls-no-verify: the server's certificate is not checked, so anyone on the network path can read the admin token".to_owned());
+    }
+    Ok(Online {
+        client,
+        host,
+        had_token,
+        warnings,
+    })
+}
+
+/// The value of `id`, with an empty environment variable counted as unset.
+pub(crate) fn value<'a>(m: &ArgMatches, id: &str, value: Option<&'a str>) -> Option<&'a str> {
+    match value {
+        Some("") if m.value_source(id) == Some(ValueSource::EnvVariable) => None,
+        other => other,
+    }
+}
