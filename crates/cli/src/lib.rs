@@ -152,6 +152,11 @@ fn clap_error(e: &clap::Error) -> ExitCode {
     let code = u8::try_from(e.exit_code()).unwrap_or(2);
     if e.use_stderr() && output::json() {
         output::error(&CliError::usage(clap_message(e)));
+    } else if e.use_stderr() {
+        // clap quotes the values it refuses: a secret given to the wrong flag is not
+        // echoed.
+        let shown = e.render().ansi().to_string();
+        output::raw_stderr(&influxdb3_token::mask_token_shaped(&shown));
     } else {
         let _ = e.print();
     }

@@ -27,6 +27,11 @@ fn stderr(text: &str) {
     let _ = err.flush();
 }
 
+/// `text` on stderr as it is (already rendered: clap's own messages).
+pub(crate) fn raw_stderr(text: &str) {
+    stderr(text);
+}
+
 /// `warning: TEXT` on stderr (`{"warning": TEXT}` in JSON).
 pub(crate) fn warn(text: &str) {
     if json() {

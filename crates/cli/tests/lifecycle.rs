@@ -680,3 +680,24 @@ fn the_expiry_cap_holds_for_apply_on_a_server() {
         assert!(!server.has_token("forever"), "nothing was created");
     }
 }
+
+#[test]
+fn csv_cells_a_spreadsheet_would_run_are_neutralised() {
+    let (server, admin) = server();
+    let name = "=HYPERLINK(\"http://x\")";
+    server
+        .add_token(name, &perms(&["db:metrics:read"]), None)
+        .unwrap();
+    // Filtered: our CSV, with the formula neutralised.
+    let (code, out, err) = online(
+        &server,
+        &admin,
+        &["show", "tokens", "--format", "csv", "--name", name],
+    );
+    assert_eq!(code, Some(0), "{err}");
+    assert!(out.contains("\"'=HYPERLINK(\"\"http://x\"\")\""), "{out}");
+    assert!(!out.contains(",=HYPERLINK"), "{out}");
+    // Unfiltered: the server's own CSV, byte for byte.
+    let (_, out, _) = online(&server, &admin, &["show", "tokens", "--format", "csv"]);
+    assert!(out.contains("=HYPERLINK"), "{out}");
+}

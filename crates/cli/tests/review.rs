@@ -423,3 +423,56 @@ fn the_expiry_cap_holds_for_apply_on_a_file() {
     assert!(err.contains("allows at most"), "{err}");
     assert!(!file.exists(), "nothing was written");
 }
+
+#[test]
+fn secrets_out_needs_a_file_of_its_own() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("tokens.json");
+    let manifest = dir.path().join("tokens.toml");
+    fs::write(
+        &manifest,
+        "[[token]]\nname = \"a\"\npermissions = [\"db:m:read\"]\n",
+    )
+    .unwrap();
+    let before = fs::read(&manifest).unwrap();
+    let dotted = dir.path().join(".").join("tokens.json");
+    for out in [&file, &dotted, &manifest] {
+        let (code, _, err) = tokens(&[
+            "apply",
+            s(&manifest),
+            "--output-file",
+            s(&file),
+            "--secrets-out",
+            s(out),
+        ]);
+        assert_eq!(code, Some(2), "{err}");
+        assert!(err.contains("a file of their own"), "{err}");
+    }
+    assert!(!file.exists(), "nothing was written");
+    assert_eq!(fs::read(&manifest).unwrap(), before);
+}
+
+#[test]
+fn a_secret_given_to_the_wrong_flag_is_not_echoed() {
+    let secret = format!("apiv3_{}", "S3cr3t".repeat(10));
+    for args in [
+        vec![
+            "create",
+            "token",
+            "--name",
+            "x",
+            "--permission",
+            "db:a:read",
+            "--format",
+            &secret,
+        ],
+        vec!["tokens", "list", "f.json", "--format", &secret],
+        vec!["show", "tokens", "--format", &secret],
+    ] {
+        let out = run(&mut influxdb3(&args));
+        let err = text(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {err}");
+        assert!(!err.contains(&secret[6..]), "{args:?}: {err}");
+        assert!(err.contains("apiv3_***"), "{args:?}: {err}");
+    }
+}

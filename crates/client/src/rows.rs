@@ -192,10 +192,17 @@ fn render(rows: &[TokenRow], format: QueryFormat) -> String {
         }),
         QueryFormat::Csv => {
             let quote = |cell: &str| {
+                // A cell a spreadsheet would run as a formula is neutralised as OWASP
+                // recommends: a `'` in front.
+                let cell = if cell.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+                    format!("'{cell}")
+                } else {
+                    cell.to_owned()
+                };
                 if cell.contains([',', '"', '\n', '\r']) {
                     format!("\"{}\"", cell.replace('"', "\"\""))
                 } else {
-                    cell.to_owned()
+                    cell
                 }
             };
             let mut out = COLUMNS.join(",");
