@@ -701,3 +701,24 @@ fn csv_cells_a_spreadsheet_would_run_are_neutralised() {
     let (_, out, _) = online(&server, &admin, &["show", "tokens", "--format", "csv"]);
     assert!(out.contains("=HYPERLINK"), "{out}");
 }
+
+#[test]
+fn apply_against_core_says_permission_tokens_need_enterprise() {
+    let server = TestServer::builder()
+        .mode(influxdb3_testserver::Mode::Core)
+        .start()
+        .unwrap();
+    let admin = server.add_admin_token("_admin").unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let m = manifest(
+        dir.path(),
+        "[[token]]\nname = \"a\"\npermissions = [\"db:metrics:read\"]\n",
+    );
+    let (code, out, err) = online(&server, &admin, &["tokens", "apply", &m]);
+    assert_ne!(code, Some(0), "{out}{err}");
+    assert!(err.contains("Enterprise"), "{err}");
+    assert!(!out.contains("Nothing to change"), "{out}");
+    assert!(out.contains("stopped at token 'a'"), "{out}");
+    // The failure would repeat: no advice to apply again.
+    assert!(!err.contains("apply again"), "{err}");
+}

@@ -10,7 +10,7 @@ use influxdb3_provision::{
     Event, ExecuteOptions, Executed, Manifest, Plan, PlanOptions, Policy, Step, TokenStore, execute,
 };
 use influxdb3_token::{Timestamp, Token};
-use influxdb3_token_client::ServerStore;
+use influxdb3_token_client::{ClientError, ServerStore};
 use influxdb3_tokenfile::{FileStore, FileStoreError, SecretsFile};
 
 use super::apply_text::{self as text, Shown};
@@ -337,7 +337,18 @@ fn to_server(
         }
         let out = shown(&sink, a.secrets_out.as_deref());
         let _ = crate::output::stdout(&out);
-        return Err(text::failed_hint(&executed.report, error));
+        // A failure that would repeat gets no advice to apply again.
+        let again = matches!(
+            &failed.cause,
+            influxdb3_provision::Cause::Store(
+                ClientError::Connect { .. }
+                    | ClientError::Connection { .. }
+                    | ClientError::Timeout { .. }
+                    | ClientError::Server { .. }
+                    | ClientError::TooLarge { .. }
+            ) | influxdb3_provision::Cause::Observer(_)
+        );
+        return Err(text::failed_hint(&executed.report, error, again));
     }
     if let Err(lost) = finish_secrets(&mut sink) {
         return Err(secrets_lost(&executed.secrets, lost));

@@ -339,6 +339,16 @@ pub(super) fn server_summary<E: StoreError>(report: &Report<E>, s: &Shown<'_>) -
             out,
             "Dry run: only the server's tokens were read. Applying {manifest} would create {created}, recreate {recreated}, delete {deleted} and keep {kept} tokens."
         );
+    } else if let Some(failed) = &report.failed {
+        let _ = writeln!(
+            out,
+            "Applying {manifest} to the server stopped{}: {created} created, {recreated} recreated, {deleted} deleted, {kept} kept.",
+            failed
+                .name
+                .as_deref()
+                .map(|n| format!(" at token {}", quote(n)))
+                .unwrap_or_default()
+        );
     } else if created + recreated + deleted == 0 {
         let _ = writeln!(
             out,
@@ -374,7 +384,11 @@ pub(super) fn server_summary<E: StoreError>(report: &Report<E>, s: &Shown<'_>) -
 }
 
 /// A step failed half-way: what was done before it is said (and its secrets kept).
-pub(super) fn failed_hint<E: StoreError>(report: &Report<E>, e: CliError) -> CliError {
+///
+/// `again`: whether applying again can finish the job (a connection that broke, a
+/// server error), or whether the failure would repeat (a server without permission
+/// tokens, a refusal).
+pub(super) fn failed_hint<E: StoreError>(report: &Report<E>, e: CliError, again: bool) -> CliError {
     let done: Vec<String> = report
         .done
         .iter()
@@ -386,9 +400,14 @@ pub(super) fn failed_hint<E: StoreError>(report: &Report<E>, e: CliError) -> Cli
     } else {
         format!("done before it: {}", done.join(", "))
     };
+    let next = if again {
+        "apply again to finish (what was done is kept)"
+    } else {
+        "what was done is kept"
+    };
     let hint = e.hint.clone().map_or_else(
-        || format!("{said}; apply again to finish (what was done is kept)"),
-        |h| format!("{h}; {said}; apply again to finish"),
+        || format!("{said}; {next}"),
+        |h| format!("{h}; {said}; {next}"),
     );
     e.hint(hint)
 }
