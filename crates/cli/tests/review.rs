@@ -476,3 +476,37 @@ fn a_secret_given_to_the_wrong_flag_is_not_echoed() {
         assert!(err.contains("apiv3_***"), "{args:?}: {err}");
     }
 }
+
+#[test]
+fn reading_a_hard_linked_file_is_not_writing_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("tokens.json");
+    create(&file, "a", &["db:m:read"]);
+    fs::hard_link(&file, dir.path().join("backup.json")).unwrap();
+    let manifest = dir.path().join("tokens.toml");
+    fs::write(
+        &manifest,
+        "create_databases = [\"m\"]\n[[token]]\nname = \"a\"\npermissions = [\"db:m:read\"]\n",
+    )
+    .unwrap();
+    fs::hard_link(&manifest, dir.path().join("manifest-backup.toml")).unwrap();
+    let out = dir.path().join("out.json");
+    // Reading: list, lint, check, diff, and a manifest, all read hard-linked files.
+    for args in [
+        vec!["list", s(&file)],
+        vec!["lint", s(&file)],
+        vec!["check", s(&file), "a", "read", "db:m"],
+        vec!["diff", s(&file), s(&file)],
+        vec!["apply", s(&manifest), "--output-file", s(&out)],
+    ] {
+        let (code, _, err) = tokens(&args);
+        assert!(!err.contains("hard link"), "{args:?}: {err}");
+        assert_ne!(code, Some(6), "{args:?}: {err}");
+    }
+    // Writing: replacing it would leave the other name with the old tokens.
+    let before = fs::read(&file).unwrap();
+    let (code, _, err) = tokens(&["remove", s(&file), "--name", "a"]);
+    assert_eq!(code, Some(6), "{err}");
+    assert!(err.contains("hard links"), "{err}");
+    assert_eq!(fs::read(&file).unwrap(), before);
+}

@@ -37,7 +37,8 @@ pub(crate) const SAFE_FLAGS: i32 = libc::O_NONBLOCK | libc::O_NOFOLLOW | libc::O
 
 /// The regular file `path` names, with its symbolic links followed (it need not exist
 /// yet). Anything else is refused before anything is opened: a directory, a FIFO, a
-/// socket, a device, a link that leads nowhere, a file with several hard links.
+/// socket, a device, a link that leads nowhere. (A file with other hard links is read,
+/// and refused where it would be replaced: [`check_writable`].)
 pub(crate) fn resolve(path: &Path) -> Result<PathBuf, TokenFileError> {
     // What the kernel finds there, magic links (`/dev/stdout`) included.
     match fs::metadata(path) {
@@ -87,14 +88,20 @@ pub(crate) fn resolve(path: &Path) -> Result<PathBuf, TokenFileError> {
     })
 }
 
-/// Refuses anything but a regular file with one link.
+/// Refuses anything but a regular file.
 fn check_kind(path: &Path, meta: &Metadata) -> Result<(), TokenFileError> {
-    if let Some(kind) = FileKind::of(meta) {
-        return Err(TokenFileError::NotRegular {
+    match FileKind::of(meta) {
+        Some(kind) => Err(TokenFileError::NotRegular {
             path: path.to_path_buf(),
             kind,
-        });
+        }),
+        None => Ok(()),
     }
+}
+
+/// Refuses a file with other hard links where it would be replaced: its other names
+/// would keep the old content. (Reading one is fine.)
+fn check_one_link(path: &Path, meta: &Metadata) -> Result<(), TokenFileError> {
     if meta.nlink() > 1 {
         return Err(TokenFileError::HardLinked {
             path: path.to_path_buf(),
@@ -323,15 +330,21 @@ pub(crate) fn read_regular(path: &Path) -> Result<Existing, TokenFileError> {
     }
 }
 
-/// Refuses a file this process could not write in place: its permissions are honoured,
-/// not bypassed by renaming a new file over it.
+/// Refuses a file this process could not write in place (its permissions are honoured,
+/// not bypassed by renaming a new file over it), and one with other hard links.
 pub(crate) fn check_writable(target: &Path) -> Result<(), TokenFileError> {
     match OpenOptions::new()
         .write(true)
         .custom_flags(SAFE_FLAGS)
         .open(target)
     {
-        Ok(_) => Ok(()),
+        Ok(file) => match file.metadata() {
+            Ok(meta) => check_one_link(target, &meta),
+            Err(source) => Err(TokenFileError::Read {
+                path: target.to_path_buf(),
+                source,
+            }),
+        },
         Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(()),
         Err(source) => Err(TokenFileError::NotWritable {
             path: target.to_path_buf(),
