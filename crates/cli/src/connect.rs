@@ -169,7 +169,7 @@ fn admin_token(
 /// The first line of a token file that only its owner may read.
 fn token_from_file(path: &std::path::Path) -> Result<Token, CliError> {
     let file = |message: String| CliError::usage(message).kind(Kind::TokenFile);
-    let (text, mode) = influxdb3_tokenfile::read_with_mode(path).map_err(|e| {
+    let (text, mode) = influxdb3_tokenfile::read_token_file(path).map_err(|e| {
         file(format!(
             "cannot use {} as the admin token file: {}",
             quote_path(path),

@@ -510,3 +510,46 @@ fn reading_a_hard_linked_file_is_not_writing_it() {
     assert!(err.contains("hard links"), "{err}");
     assert_eq!(fs::read(&file).unwrap(), before);
 }
+
+#[test]
+fn reads_are_bounded() {
+    let dir = tempfile::tempdir().unwrap();
+    // A tokens file larger than what is read (sparse: no disk is used): refused at
+    // once, named, and left alone.
+    let big = dir.path().join("big.json");
+    fs::File::create(&big)
+        .unwrap()
+        .set_len(influxdb3_tokenfile::MAX_FILE_BYTES + 1)
+        .unwrap();
+    for args in [vec!["list", s(&big)], vec!["lint", s(&big)]] {
+        let (code, _, err) = tokens(&args);
+        assert_eq!(code, Some(6), "{args:?}: {err}");
+        assert!(err.contains("and was not read"), "{args:?}: {err}");
+    }
+    let manifest = dir.path().join("big.toml");
+    fs::File::create(&manifest)
+        .unwrap()
+        .set_len(influxdb3_tokenfile::MAX_FILE_BYTES + 1)
+        .unwrap();
+    let out = dir.path().join("out.json");
+    let (code, _, err) = tokens(&["apply", s(&manifest), "--output-file", s(&out)]);
+    assert_ne!(code, Some(0), "{err}");
+    assert!(err.contains("and was not read"), "{err}");
+    assert!(!out.exists());
+    // A token file is one token: a long one is not read.
+    let token_file = dir.path().join("token");
+    fs::write(&token_file, format!("apiv3_{}", "a".repeat(1000))).unwrap();
+    fs::set_permissions(&token_file, fs::Permissions::from_mode(0o600)).unwrap();
+    let mut cmd = influxdb3(&[
+        "show",
+        "tokens",
+        "--host",
+        "http://127.0.0.1:9",
+        "--token-file",
+        s(&token_file),
+    ]);
+    let out = run(&mut cmd);
+    let err = text(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert!(err.contains("256 bytes"), "{err}");
+}

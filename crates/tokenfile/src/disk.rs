@@ -132,6 +132,16 @@ pub fn read_with_mode(path: impl AsRef<Path>) -> Result<(String, u32), TokenFile
     })
 }
 
+/// [`read_with_mode`] for a file that holds one secret (`--token-file`): at most
+/// [`MAX_TOKEN_FILE_BYTES`](crate::MAX_TOKEN_FILE_BYTES) are read.
+///
+/// # Errors
+///
+/// The refusals of [`read`], and [`TokenFileError::TooLarge`] past the limit.
+pub fn read_token_file(path: impl AsRef<Path>) -> Result<(String, u32), TokenFileError> {
+    write::read_small(path.as_ref())
+}
+
 /// Creates a new file at `path` holding secrets (`tokens apply --secrets-out`): mode
 /// 0600 from the start, written and fsynced with its directory. Whatever is at `path`
 /// already (a file, a link, a FIFO) is refused and left alone. With `dry_run`, only

@@ -265,6 +265,17 @@ pub enum TokenFileError {
         /// The file.
         path: PathBuf,
     },
+    /// The file is larger than what is read of such a file ([`MAX_FILE_BYTES`] for a
+    /// tokens file or a manifest): it was not read.
+    ///
+    /// [`MAX_FILE_BYTES`]: crate::MAX_FILE_BYTES
+    #[error("`{}` is larger than {limit} bytes and was not read", path.display())]
+    TooLarge {
+        /// The file.
+        path: PathBuf,
+        /// The limit, in bytes.
+        limit: u64,
+    },
     /// The new content cannot be written.
     #[error("cannot write `{}`", path.display())]
     Write {
@@ -290,6 +301,7 @@ impl TokenFileError {
             | TokenFileError::Conflict { path, .. }
             | TokenFileError::NoDirectory { path, .. }
             | TokenFileError::Exists { path }
+            | TokenFileError::TooLarge { path, .. }
             | TokenFileError::Lock { path, .. }
             | TokenFileError::LockTimeout { path, .. }
             | TokenFileError::Changed { path }

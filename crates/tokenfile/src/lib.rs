@@ -57,7 +57,9 @@ mod write;
 
 pub use code::{Code, Severity};
 pub use compare::{Added, Changed, FileDiff};
-pub use disk::{Edit, Written, create_private_file, read, read_with_mode, write_file};
+pub use disk::{
+    Edit, Written, create_private_file, read, read_token_file, read_with_mode, write_file,
+};
 pub use error::{AddError, FileKind, ParseError, TokenFileError};
 pub use finding::Finding;
 pub use lint::{Lint, lint, lint_file};
@@ -65,4 +67,4 @@ pub use merge::{MergeError, Merged, merge_files};
 pub use model::{AdminTokenFile, TokenEntry, TokenFile, TokenRecord};
 pub use secrets::SecretsFile;
 pub use store::{FileStore, FileStoreError};
-pub use write::WriteOptions;
+pub use write::{MAX_FILE_BYTES, MAX_TOKEN_FILE_BYTES, WriteOptions};

@@ -305,9 +305,62 @@ pub(crate) fn read_existing(path: &Path) -> Result<Option<Existing>, TokenFileEr
     };
     let meta = file.metadata().map_err(err)?;
     check_kind(path, &meta)?;
+    read_bounded(path, &mut file, &meta, MAX_FILE_BYTES).map(|text| Some(Existing { text, meta }))
+}
+
+/// The text of `file`, at most `limit` bytes: a larger file (or one that grew as it was
+/// read) is [`TokenFileError::TooLarge`], and no more of it is read.
+fn read_bounded(
+    path: &Path,
+    file: &mut File,
+    meta: &Metadata,
+    limit: u64,
+) -> Result<String, TokenFileError> {
+    let too_large = || TokenFileError::TooLarge {
+        path: path.to_path_buf(),
+        limit,
+    };
+    if meta.len() > limit {
+        return Err(too_large());
+    }
     let mut text = String::with_capacity(usize::try_from(meta.len()).unwrap_or(0));
-    file.read_to_string(&mut text).map_err(err)?;
-    Ok(Some(Existing { text, meta }))
+    io::Read::take(&mut *file, limit + 1)
+        .read_to_string(&mut text)
+        .map_err(|source| TokenFileError::Read {
+            path: path.to_path_buf(),
+            source,
+        })?;
+    if text.len() as u64 > limit {
+        return Err(too_large());
+    }
+    Ok(text)
+}
+
+/// The most read of a tokens file or a manifest, in bytes: 256 MiB, about 900,000
+/// tokens.
+pub const MAX_FILE_BYTES: u64 = 256 << 20;
+
+/// The most read of a file that holds one token (`--token-file`), in bytes: a minted
+/// token is 92.
+pub const MAX_TOKEN_FILE_BYTES: u64 = 256;
+
+/// Reads the small file of one secret at `path` (links followed, without blocking), at
+/// most [`MAX_TOKEN_FILE_BYTES`], with its permission bits.
+pub(crate) fn read_small(path: &Path) -> Result<(String, u32), TokenFileError> {
+    let target = resolve(path)?;
+    let err = |source| TokenFileError::Read {
+        path: path.to_path_buf(),
+        source,
+    };
+    let mut file = OpenOptions::new()
+        .read(true)
+        .custom_flags(SAFE_FLAGS)
+        .open(&target)
+        .map_err(err)?;
+    let meta = file.metadata().map_err(err)?;
+    check_kind(path, &meta)?;
+    let text = read_bounded(path, &mut file, &meta, MAX_TOKEN_FILE_BYTES)?;
+    Ok((text, meta.permissions().mode() & 0o7777))
 }
 
 impl Existing {

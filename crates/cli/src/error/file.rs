@@ -132,6 +132,20 @@ impl CliError {
                 ),
             )
             .hint("nothing was written: run the command again"),
+            TokenFileError::TooLarge { path, limit } => file(
+                Exit::TokensFile,
+                Kind::TooLarge,
+                format!(
+                    "{} is larger than {} and was not read",
+                    quote_path(path),
+                    if *limit >= 1 << 20 {
+                        format!("{} MiB", limit >> 20)
+                    } else {
+                        format!("{limit} bytes")
+                    }
+                ),
+            )
+            .hint("a tokens file or a manifest is read up to 256 MiB, a token file up to 256 bytes"),
             TokenFileError::Write { path, source } => file(
                 Exit::TokensFile,
                 Kind::WriteFailed,
