@@ -553,3 +553,25 @@ fn reads_are_bounded() {
     assert_eq!(out.status.code(), Some(2), "{err}");
     assert!(err.contains("256 bytes"), "{err}");
 }
+
+#[test]
+fn a_ca_file_is_read_up_to_a_limit() {
+    let dir = tempfile::tempdir().unwrap();
+    let ca = dir.path().join("ca.pem");
+    fs::File::create(&ca)
+        .unwrap()
+        .set_len(influxdb3_token_client::MAX_CA_BYTES + 1)
+        .unwrap();
+    let mut cmd = influxdb3(&[
+        "show",
+        "tokens",
+        "--host",
+        "https://127.0.0.1:9",
+        "--tls-ca",
+        s(&ca),
+    ]);
+    let out = run(&mut cmd);
+    let err = text(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert!(err.contains("and was not read"), "{err}");
+}

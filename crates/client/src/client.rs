@@ -159,6 +159,10 @@ impl ClientBuilder {
 
 /// The certificates of a CA file or its bytes: PEM when the text holds a `-----BEGIN`
 /// line, else one DER certificate (an ASN.1 sequence).
+/// The most read of a `--tls-ca` file, in bytes: 1 MiB, room for thousands of
+/// certificates.
+pub const MAX_CA_BYTES: u64 = 1 << 20;
+
 fn read_ca(ca: &Ca) -> Result<Vec<Certificate<'static>>, ClientError> {
     let origin = match ca {
         Ca::File(path) => Some(path.clone()),
@@ -177,7 +181,22 @@ fn read_ca(ca: &Ca) -> Result<Vec<Certificate<'static>>, ClientError> {
                     "it is not a regular file",
                 ))));
             }
-            std::fs::read(path).map_err(|e| err(CaError::Read(e)))?
+            if meta.len() > MAX_CA_BYTES {
+                return Err(err(CaError::TooLarge(MAX_CA_BYTES)));
+            }
+            let mut bytes = Vec::new();
+            std::io::Read::read_to_end(
+                &mut std::io::Read::take(
+                    std::fs::File::open(path).map_err(|e| err(CaError::Read(e)))?,
+                    MAX_CA_BYTES + 1,
+                ),
+                &mut bytes,
+            )
+            .map_err(|e| err(CaError::Read(e)))?;
+            if bytes.len() as u64 > MAX_CA_BYTES {
+                return Err(err(CaError::TooLarge(MAX_CA_BYTES)));
+            }
+            bytes
         }
         Ca::Bytes(bytes) => bytes.clone(),
     };

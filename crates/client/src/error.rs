@@ -294,6 +294,11 @@ pub enum CaError {
     /// It looks like PEM but does not parse.
     #[error("it is not valid PEM")]
     Pem(#[source] rustls_pki_types::pem::Error),
+    /// It is larger than a file of certificates is read ([`MAX_CA_BYTES`] bytes).
+    ///
+    /// [`MAX_CA_BYTES`]: crate::MAX_CA_BYTES
+    #[error("it is larger than {0} bytes and was not read")]
+    TooLarge(u64),
     /// It holds no certificate (neither a PEM `BEGIN CERTIFICATE` block nor DER).
     #[error(
         "it holds no certificate: neither a PEM `BEGIN CERTIFICATE` block nor a DER certificate"
