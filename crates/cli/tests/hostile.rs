@@ -1424,3 +1424,40 @@ fn secrets_out_never_writes_through_anything_and_is_private() {
     }
     assert_eq!(map.len(), 2);
 }
+
+#[test]
+fn another_users_file_in_a_shared_sticky_directory_is_refused() {
+    if !is_root() {
+        could_not("files of another user (runs as root)");
+        return;
+    }
+    // A directory everyone may write to, sticky, as /tmp: `nobody` leaves a file there
+    // (and a link to it) for root to fill with secrets.
+    let dir = tempfile::tempdir().unwrap();
+    fs::set_permissions(dir.path(), fs::Permissions::from_mode(0o1777)).unwrap();
+    let planted = dir.path().join("tokens.json");
+    let out = run(&mut offline(&planted, "seed"));
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    std::os::unix::fs::chown(&planted, Some(NOBODY), Some(NOBODY)).unwrap();
+    let before = fs::read(&planted).unwrap();
+    let link = dir.path().join("link.json");
+    symlink(&planted, &link).unwrap();
+    std::os::unix::fs::lchown(&link, Some(NOBODY), Some(NOBODY)).unwrap();
+    for target in [&planted, &link] {
+        let out = run(&mut offline(target, "secret"));
+        let err = stderr(&out);
+        assert_eq!(out.status.code(), Some(6), "{}: {err}", target.display());
+        assert!(err.contains("belongs to user 65534"), "{err}");
+        assert!(err.contains("everyone may write to"), "{err}");
+        assert_eq!(fs::read(&planted).unwrap(), before, "nothing was written");
+    }
+    // A service user's file in a private directory: written, its owner kept.
+    let private = tempfile::tempdir().unwrap();
+    let file = private.path().join("tokens.json");
+    let out = run(&mut offline(&file, "seed"));
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    std::os::unix::fs::chown(&file, Some(NOBODY), Some(NOBODY)).unwrap();
+    let out = run(&mut offline(&file, "more"));
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(fs::metadata(&file).unwrap().uid(), NOBODY);
+}

@@ -74,6 +74,7 @@ pub(crate) fn locked_write<T>(
     let target = write::resolve(path)?;
     // Refused before the lock is taken, so that the user hears why (and nothing is
     // created beside a file they may not change).
+    write::check_shared(path, &target)?;
     write::check_writable(&target)?;
     let _lock = if options.dry_run {
         write::check_directory(&target)?;

@@ -265,6 +265,17 @@ pub enum TokenFileError {
         /// The file.
         path: PathBuf,
     },
+    /// The file (or the link that names it) belongs to another user and lies in a
+    /// directory everyone may write to (sticky, as `/tmp`): another user could have put
+    /// it there for this one to fill with secrets. Refused, as the kernel's
+    /// `protected_regular` and `protected_symlinks` would.
+    #[error("`{}` belongs to user {uid} and lies in a directory everyone may write to", path.display())]
+    SharedDirectory {
+        /// The file or link.
+        path: PathBuf,
+        /// Its owner.
+        uid: u32,
+    },
     /// The file is larger than what is read of such a file ([`MAX_FILE_BYTES`] for a
     /// tokens file or a manifest): it was not read.
     ///
@@ -302,6 +313,7 @@ impl TokenFileError {
             | TokenFileError::NoDirectory { path, .. }
             | TokenFileError::Exists { path }
             | TokenFileError::TooLarge { path, .. }
+            | TokenFileError::SharedDirectory { path, .. }
             | TokenFileError::Lock { path, .. }
             | TokenFileError::LockTimeout { path, .. }
             | TokenFileError::Changed { path }

@@ -383,6 +383,35 @@ pub(crate) fn read_regular(path: &Path) -> Result<Existing, TokenFileError> {
     }
 }
 
+/// Refuses to write through `path` (as given, and `target`, the file it resolves to)
+/// where it lies in a world-writable sticky directory and belongs to neither this user
+/// nor the directory's owner: another user could have put it there. (The kernel's
+/// `protected_regular` and `protected_symlinks` rules; a file of a service user in a
+/// private directory is written, its owner kept.)
+pub(crate) fn check_shared(path: &Path, target: &Path) -> Result<(), TokenFileError> {
+    // This process's effective user: the owner of its /proc entry.
+    let Ok(me) = fs::metadata("/proc/self").map(|m| m.uid()) else {
+        return Ok(());
+    };
+    for entry in [path, target] {
+        let Ok(meta) = fs::symlink_metadata(entry) else {
+            continue;
+        };
+        let (dir, _) = split(entry);
+        let Ok(dir_meta) = fs::metadata(&dir) else {
+            continue;
+        };
+        let shared = dir_meta.mode() & 0o1002 == 0o1002;
+        if shared && meta.uid() != me && meta.uid() != dir_meta.uid() {
+            return Err(TokenFileError::SharedDirectory {
+                path: entry.to_path_buf(),
+                uid: meta.uid(),
+            });
+        }
+    }
+    Ok(())
+}
+
 /// Refuses a file this process could not write in place (its permissions are honoured,
 /// not bypassed by renaming a new file over it), and one with other hard links.
 pub(crate) fn check_writable(target: &Path) -> Result<(), TokenFileError> {
@@ -491,6 +520,7 @@ pub(crate) fn write_plain(path: &Path, content: &[u8], mode: u32) -> Result<(), 
     if let Some(meta) = &old {
         // As it stands: a symbolic link is refused, not followed.
         check_kind(path, meta)?;
+        check_shared(path, path)?;
         check_writable(path)?;
     }
     replace_with_mode(path, old.as_ref(), mode & 0o7777, |out| {

@@ -132,6 +132,15 @@ impl CliError {
                 ),
             )
             .hint("nothing was written: run the command again"),
+            TokenFileError::SharedDirectory { path, uid } => file(
+                Exit::TokensFile,
+                Kind::SharedDirectory,
+                format!(
+                    "{} belongs to user {uid} and lies in a directory everyone may write to (sticky, as /tmp): another user could have put it there",
+                    quote_path(path)
+                ),
+            )
+            .hint("write the file in a directory of your own, or remove the other user's file first; nothing was written"),
             TokenFileError::TooLarge { path, limit } => file(
                 Exit::TokensFile,
                 Kind::TooLarge,
