@@ -155,8 +155,10 @@ struct Piece {
 /// window's size, whatever the line's length.
 fn excerpt(line: &LineWindow<'_>, span: Range<usize>, escape: bool) -> Excerpt {
     let read = line.text;
-    let start = floor_boundary(read, span.start);
-    let end = ceil_boundary(read, span.end.clamp(start, read.len()));
+    // A diagnostic's span is on character boundaries, and so is the window: clipping
+    // to the window keeps them.
+    let start = span.start.min(read.len());
+    let end = span.end.clamp(start, read.len());
 
     let mut shown = String::new();
     let mut pieces = Vec::new();
@@ -255,24 +257,6 @@ fn secret_parts(read: &str, cut: bool) -> Vec<Range<usize>> {
             .map(|run| run.start + PREFIX.len()..run.end)
             .collect()
     }
-}
-
-/// `at`, or the nearest character boundary of `text` before it.
-fn floor_boundary(text: &str, at: usize) -> usize {
-    let mut at = at.min(text.len());
-    while !text.is_char_boundary(at) {
-        at -= 1;
-    }
-    at
-}
-
-/// `at`, or the nearest character boundary of `text` after it.
-fn ceil_boundary(text: &str, at: usize) -> usize {
-    let mut at = at.min(text.len());
-    while !text.is_char_boundary(at) {
-        at += 1;
-    }
-    at
 }
 
 #[cfg(test)]
