@@ -1,11 +1,30 @@
 //! A tokens file that could not be used, as the user reads it.
 
+use std::path::Path;
+
 use influxdb3_tokenfile::{AddError, FileStoreError, TokenFileError};
 
 use super::{CliError, Exit, Kind, chain};
 use crate::quote::{origin, quote, quote_path};
 
 impl CliError {
+    /// No token of this name in the file at `path`, exiting with `code`.
+    pub(crate) fn no_token(path: &Path, name: &str, code: Exit) -> CliError {
+        CliError::new(
+            code,
+            Kind::NotFound,
+            format!(
+                "there is no token named {} in {}",
+                quote(name),
+                quote_path(path)
+            ),
+        )
+        .hint(format!(
+            "`influxdb3 tokens list {}` lists the tokens of the file",
+            quote_path(path)
+        ))
+    }
+
     /// A tokens file that could not be used; it is as it was.
     #[allow(clippy::too_many_lines)] // one table: a message and a hint per variant
     pub(crate) fn from_file(e: &TokenFileError) -> CliError {
@@ -181,19 +200,9 @@ impl CliError {
                 ),
             )
             .hint("choose another --name; the file was left as it was"),
-            FileStoreError::NotFound { path, name } => CliError::new(
-                Exit::Failure,
-                Kind::NotFound,
-                format!(
-                    "there is no token named {} in {}",
-                    quote(name),
-                    quote_path(path)
-                ),
-            )
-            .hint(format!(
-                "`influxdb3 tokens list {}` lists the tokens of the file",
-                quote_path(path)
-            )),
+            FileStoreError::NotFound { path, name } => {
+                CliError::no_token(path, name, Exit::Failure)
+            }
             FileStoreError::Add { path, source, .. } => {
                 CliError::from_file(&TokenFileError::Conflict {
                     path: path.clone(),

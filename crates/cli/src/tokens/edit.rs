@@ -9,7 +9,7 @@ use influxdb3_token::Timestamp;
 use influxdb3_tokenfile::{FileStore, FileStoreError, MergeError, Merged, merge_files};
 use serde_json::json;
 
-use super::input::{no_token, unusable};
+use super::input::unusable;
 use super::words::{counted, json};
 use crate::args::{CreateFormat, EditOptions, FileWrite, Format};
 use crate::error::{CliError, Exit, Kind};
@@ -171,7 +171,7 @@ fn run_one(
     .map_err(|e| unusable(&e))?;
     if let Some(failed) = &executed.report.failed {
         return Err(CliError::from_step(&failed.cause, |e| match e {
-            FileStoreError::NotFound { .. } => no_token(path, name, Exit::Failure),
+            FileStoreError::NotFound { .. } => CliError::no_token(path, name, Exit::Failure),
             e => CliError::from_file_store(e),
         }));
     }
@@ -224,7 +224,7 @@ pub(super) fn rotate(
     let (executed, permissions, written) = run_one(path, name, &plan, options)?;
     let mut warnings = report::found(&written.findings);
     let Some(done) = executed.report.done.first() else {
-        return Err(no_token(path, name, Exit::Failure));
+        return Err(CliError::no_token(path, name, Exit::Failure));
     };
     if let Some(at) = done.expiry.filter(|at| *at <= Timestamp::now()) {
         warnings.push(format!(
@@ -252,7 +252,7 @@ pub(super) fn rotate(
         });
     }
     let Some((_, token)) = executed.secrets.into_iter().next() else {
-        return Err(no_token(path, name, Exit::Failure));
+        return Err(CliError::no_token(path, name, Exit::Failure));
     };
     let minted = Minted::new(token, done, Some(&written.path)).with_permissions(permissions);
     let stdout = report::stdout(&Report::Minted(minted), format, Paint::On).unwrap_or_default();

@@ -6,7 +6,7 @@ use std::path::Path;
 use influxdb3_tokenfile::{TokenFile, TokenFileError};
 
 use crate::error::{CliError, Exit, Kind};
-use crate::quote::{quote, quote_path};
+use crate::quote::quote_path;
 
 /// Whether `path` is `-`: standard input.
 pub(super) fn is_stdin(path: &Path) -> bool {
@@ -72,21 +72,4 @@ pub(super) fn unusable(e: &TokenFileError) -> CliError {
         )),
         _ => err,
     }
-}
-
-/// No token of this name in the file.
-pub(super) fn no_token(path: &Path, name: &str, code: Exit) -> CliError {
-    CliError::new(
-        code,
-        Kind::NotFound,
-        format!(
-            "there is no token named {} in {}",
-            quote(name),
-            quote_path(path)
-        ),
-    )
-    .hint(format!(
-        "`influxdb3 tokens list {}` lists the tokens of the file",
-        quote_path(path)
-    ))
 }

@@ -9,7 +9,7 @@ use influxdb3_token::Timestamp;
 use influxdb3_tokenfile::{FileDiff, Severity, TokenEntry, lint_file};
 use serde_json::{Value, json};
 
-use super::input::{is_stdin, load, no_token, read_input, unusable};
+use super::input::{is_stdin, load, read_input, unusable};
 use super::words::{expiry_text, joined, json, plural, strings, table};
 use crate::args::Format;
 use crate::diagnostic;
@@ -230,7 +230,7 @@ pub(super) fn check(
     let file = load(path, &mut text)?;
     let entry = file
         .get(name)
-        .ok_or_else(|| no_token(path, name, Exit::Usage))?;
+        .ok_or_else(|| CliError::no_token(path, name, Exit::Usage))?;
     // The permission that alone grants it (one resource, one action: one permission
     // does, or none).
     let granted_by = entry
