@@ -133,6 +133,18 @@ pub fn read_with_mode(path: impl AsRef<Path>) -> Result<(String, u32), TokenFile
     })
 }
 
+/// Whether `a` and `b` name one file: the same file (device and inode, links
+/// followed) where both exist, the same absolute path otherwise. (`tokens merge` into
+/// one of its inputs, `--secrets-out` that would overwrite the tokens file.)
+pub fn same_file(a: impl AsRef<Path>, b: impl AsRef<Path>) -> bool {
+    use std::os::unix::fs::MetadataExt;
+    let (a, b) = (a.as_ref(), b.as_ref());
+    match (std::fs::metadata(a), std::fs::metadata(b)) {
+        (Ok(x), Ok(y)) => x.dev() == y.dev() && x.ino() == y.ino(),
+        _ => std::path::absolute(a).ok() == std::path::absolute(b).ok(),
+    }
+}
+
 /// [`read_with_mode`] for a file that holds one secret (`--token-file`): at most
 /// [`MAX_TOKEN_FILE_BYTES`](crate::MAX_TOKEN_FILE_BYTES) are read.
 ///

@@ -1,8 +1,6 @@
 //! `tokens merge`: the tokens of several files copied into one, as a plan carried out
 //! by the executor on the output file.
 
-use std::fs;
-use std::os::unix::fs::MetadataExt;
 use std::path::{Path, PathBuf};
 
 use influxdb3_permission::{DatabaseName, Grants};
@@ -11,7 +9,7 @@ use influxdb3_provision::{
 };
 use influxdb3_token::{Expiry, Timestamp, TokenName};
 
-use crate::disk::{Written, read};
+use crate::disk::{Written, read, same_file};
 use crate::error::{AddError, TokenFileError};
 use crate::model::TokenFile;
 use crate::store::{FileStore, FileStoreError};
@@ -101,8 +99,7 @@ pub fn merge_files(
     options: &WriteOptions<'_>,
     policy: &Policy,
 ) -> Result<Merged, MergeError> {
-    let identity = |p: &Path| fs::metadata(p).ok().map(|m| (m.dev(), m.ino()));
-    let out_id = identity(output);
+    let output_exists = output.exists();
     let now = Timestamp::now();
     // The inputs other than the output, read and checked before the lock is taken; the
     // output is the store, read under the lock.
@@ -111,7 +108,7 @@ pub fn merge_files(
     let mut output_is_input = false;
     let mut databases: Vec<DatabaseName> = Vec::new();
     for path in inputs {
-        if out_id.is_some() && identity(path) == out_id {
+        if output_exists && same_file(path, output) {
             output_is_input = true;
             continue;
         }

@@ -56,8 +56,10 @@ pub(super) fn read_manifest(path: &Path) -> Result<Manifest, CliError> {
 pub(super) fn apply(a: &Apply, m: &ArgMatches) -> Result<Outcome, CliError> {
     if let Some(out) = &a.secrets_out {
         let taken = match &a.target {
-            Target::File(file) if same_file(out, file) => Some("--output-file"),
-            _ if same_file(out, &a.manifest) => Some("the manifest"),
+            Target::File(file) if influxdb3_tokenfile::same_file(out, file) => {
+                Some("--output-file")
+            }
+            _ if influxdb3_tokenfile::same_file(out, &a.manifest) => Some("the manifest"),
             _ => None,
         };
         if let Some(what) = taken {
@@ -93,16 +95,6 @@ pub(super) fn apply(a: &Apply, m: &ArgMatches) -> Result<Outcome, CliError> {
             sink.progress = !a.dry_run && std::io::stderr().is_terminal();
             to_server(a, &manifest, &online, sink)
         }
-    }
-}
-
-/// Whether `a` and `b` name one file: the same file where both exist, the same path
-/// otherwise.
-fn same_file(a: &Path, b: &Path) -> bool {
-    use std::os::unix::fs::MetadataExt;
-    match (std::fs::metadata(a), std::fs::metadata(b)) {
-        (Ok(x), Ok(y)) => x.dev() == y.dev() && x.ino() == y.ino(),
-        _ => std::path::absolute(a).ok() == std::path::absolute(b).ok(),
     }
 }
 
