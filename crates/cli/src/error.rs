@@ -10,6 +10,7 @@ use std::fmt;
 use std::process::ExitCode;
 
 use influxdb3_permission::ParsePermissionError;
+pub(crate) use influxdb3_text::chain;
 use influxdb3_text::{AnyKind, Diagnostic};
 use influxdb3_token::mask_token_shaped;
 
@@ -172,18 +173,6 @@ pub(crate) enum Action {
     Regenerate,
     /// Reading the server's tokens (`show tokens`), which changes nothing.
     List,
-}
-
-/// An error and its causes, joined by `: `.
-pub(crate) fn chain(e: &dyn std::error::Error) -> String {
-    let mut shown = e.to_string();
-    let mut source = e.source();
-    while let Some(cause) = source {
-        shown.push_str(": ");
-        shown.push_str(&cause.to_string());
-        source = cause.source();
-    }
-    shown
 }
 
 impl fmt::Display for CliError {

@@ -8,6 +8,7 @@ use std::time::{Duration, Instant};
 
 use influxdb3_permission::{DatabaseName, Grants, Permission};
 use influxdb3_testserver::{Mode, ScriptedServer, TestServer, reply};
+use influxdb3_text::chain;
 use influxdb3_token::{Lifetime, Timestamp, Token, TokenHash, TokenName};
 use influxdb3_token_client::{
     BodyProblem, Client, ClientError, HostUrl, Phase, QueryFormat, TlsFailure,
@@ -624,18 +625,6 @@ fn answers_longer_than_a_request_needs_are_not_read() {
     });
     let rows = admin_client(server.url()).list_tokens().unwrap();
     assert_eq!(rows.len(), 100_000);
-}
-
-/// The error and its causes, joined by `: `, as the command line prints them.
-fn chain(err: &dyn std::error::Error) -> String {
-    let mut shown = err.to_string();
-    let mut source = err.source();
-    while let Some(cause) = source {
-        shown.push_str(": ");
-        shown.push_str(&cause.to_string());
-        source = cause.source();
-    }
-    shown
 }
 
 #[test]

@@ -4,6 +4,7 @@
 use std::fmt;
 
 use influxdb3_permission::Grants;
+use influxdb3_text::chain;
 use influxdb3_token::{Timestamp, Token};
 use serde::ser::{SerializeSeq, SerializeStruct};
 use serde::{Serialize, Serializer};
@@ -624,16 +625,4 @@ impl<E: StoreError> Serialize for Report<E> {
         )?;
         s.end()
     }
-}
-
-/// An error and its causes, joined by `: `.
-fn chain(e: &dyn std::error::Error) -> String {
-    let mut shown = e.to_string();
-    let mut source = e.source();
-    while let Some(cause) = source {
-        shown.push_str(": ");
-        shown.push_str(&cause.to_string());
-        source = cause.source();
-    }
-    shown
 }

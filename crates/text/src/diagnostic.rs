@@ -434,15 +434,8 @@ fn ceil_boundary(text: &str, at: usize) -> usize {
 
 /// `span` narrowed to `text`'s length and character boundaries.
 fn clamp(text: &str, span: Range<usize>) -> Range<usize> {
-    let mut start = span.start.min(text.len());
-    while !text.is_char_boundary(start) {
-        start -= 1;
-    }
-    let mut end = span.end.clamp(start, text.len());
-    while !text.is_char_boundary(end) {
-        end += 1;
-    }
-    start..end
+    let start = floor_boundary(text, span.start);
+    start..ceil_boundary(text, span.end.max(start))
 }
 
 impl<K: Kind> fmt::Display for Diagnostic<K> {

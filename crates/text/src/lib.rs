@@ -8,7 +8,8 @@
 //!   produce diagnostics; rendering them is the caller's (the CLI uses one renderer for
 //!   all of them). What a renderer reads is bounded: [`Diagnostic::locate`] places the
 //!   many diagnostics of one text in one pass, and [`Diagnostic::line_window`] reads
-//!   a window of the line around the span, however long the line.
+//!   a window of the line around the span, however long the line;
+//! - [`chain`]: an error and its causes on one line, as messages show them.
 //!
 //! ```
 //! use influxdb3_text::{Diagnostic, Kind, Severity};
@@ -33,8 +34,10 @@
 #![deny(missing_docs)]
 #![forbid(unsafe_code)]
 
+mod chain;
 mod diagnostic;
 mod hidden;
 
+pub use chain::chain;
 pub use diagnostic::{AnyKind, Diagnostic, Kind, LineWindow, Location, Severity};
 pub use hidden::{escape, is_hidden, write_escaped};

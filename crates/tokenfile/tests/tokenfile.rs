@@ -10,6 +10,7 @@ use std::time::{Duration, Instant};
 
 use influxdb3_permission::Permission;
 use influxdb3_permission::{DatabaseName, Grants};
+use influxdb3_text::chain;
 use influxdb3_token::{Lifetime, Timestamp, Token, TokenName};
 use influxdb3_tokenfile::{
     AddError, AdminTokenFile, Edit, FileKind, Finding, TokenEntry, TokenFile, TokenFileError,
@@ -80,18 +81,6 @@ fn append(path: &Path, name: &str, databases: &[&str]) -> Result<Written, TokenF
         &dbs(databases),
         &WriteOptions::default(),
     )
-}
-
-/// The error and its causes, joined by `: `, as the command line prints them.
-fn chain(err: &dyn std::error::Error) -> String {
-    let mut shown = err.to_string();
-    let mut source = err.source();
-    while let Some(cause) = source {
-        shown.push_str(": ");
-        shown.push_str(&cause.to_string());
-        source = cause.source();
-    }
-    shown
 }
 
 fn mode(path: &Path) -> u32 {

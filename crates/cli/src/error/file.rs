@@ -25,6 +25,20 @@ impl CliError {
         ))
     }
 
+    /// A token named `name` is already in the file at `path`; the file is as it was.
+    fn name_taken(path: &Path, name: &str) -> CliError {
+        CliError::new(
+            Exit::NameTaken,
+            Kind::NameTaken,
+            format!(
+                "a token named {} is already in {}: token names are unique in a file",
+                quote(name),
+                quote_path(path)
+            ),
+        )
+        .hint("choose another --name; the file was left as it was")
+    }
+
     /// A tokens file that could not be used; it is as it was.
     #[allow(clippy::too_many_lines)] // one table: a message and a hint per variant
     pub(crate) fn from_file(e: &TokenFileError) -> CliError {
@@ -93,16 +107,7 @@ impl CliError {
             )
             .hint("a file of secrets is created new, never written over: choose another path, or move the old file away"),
             TokenFileError::Conflict { path, error } => match error {
-                AddError::NameTaken { name } => file(
-                    Exit::NameTaken,
-                    Kind::NameTaken,
-                    format!(
-                        "a token named {} is already in {}: token names are unique in a file",
-                        quote(name),
-                        quote_path(path)
-                    ),
-                )
-                .hint(format!("choose another --name; {unchanged}")),
+                AddError::NameTaken { name } => CliError::name_taken(path, name),
                 AddError::ReservedName => CliError::usage(error.to_string())
                     .kind(Kind::ReservedName)
                     .hint("choose another --name; admin tokens are made with --admin"),
@@ -190,16 +195,7 @@ impl CliError {
     pub(crate) fn from_file_store(e: &FileStoreError) -> CliError {
         match e {
             FileStoreError::File(e) => CliError::from_file(e),
-            FileStoreError::NameTaken { path, name } => CliError::new(
-                Exit::NameTaken,
-                Kind::NameTaken,
-                format!(
-                    "a token named {} is already in {}: token names are unique in a file",
-                    quote(name),
-                    quote_path(path)
-                ),
-            )
-            .hint("choose another --name; the file was left as it was"),
+            FileStoreError::NameTaken { path, name } => CliError::name_taken(path, name),
             FileStoreError::NotFound { path, name } => {
                 CliError::no_token(path, name, Exit::Failure)
             }
