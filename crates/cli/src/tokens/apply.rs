@@ -80,7 +80,6 @@ pub(super) fn apply(a: &Apply, m: &ArgMatches) -> Result<Outcome, CliError> {
         .map_err(|e| CliError::from_file(&e))?;
     let mut sink = Sink {
         secrets,
-        shown: Vec::new(),
         lines: a.format == Format::Text && matches!(a.target, Target::Server(_)),
         progress: false,
         show_secrets: a.secrets_out.is_none(),
@@ -98,11 +97,10 @@ pub(super) fn apply(a: &Apply, m: &ArgMatches) -> Result<Outcome, CliError> {
     }
 }
 
-/// Where the secrets go as each token is made: `--secrets-out`, or kept for stdout.
+/// Where the secrets go as each token is made: `--secrets-out`; without it, stdout
+/// shows the executor's (`Executed::secrets`, see [`for_stdout`]).
 struct Sink {
     secrets: Option<SecretsFile>,
-    /// The secrets for stdout, in the order made.
-    shown: Vec<(String, Token)>,
     /// Print each step's line as it is done (text, against a server).
     lines: bool,
     /// A progress line on stderr.
@@ -134,8 +132,6 @@ impl Sink {
                 }
                 if let (Some(file), Some(token)) = (self.secrets.as_mut(), secret) {
                     file.add(&done.name, token)?;
-                } else if let Some(token) = secret {
-                    self.shown.push((done.name.clone(), (*token).clone()));
                 }
                 if self.lines {
                     let line = text::server_line(done, secret.filter(|_| self.show_secrets));
@@ -150,7 +146,6 @@ impl Sink {
                 if let Some(file) = self.secrets.take() {
                     file.discard();
                 }
-                self.shown.clear();
             }
             _ => {}
         }
@@ -247,7 +242,7 @@ fn to_file(
     let shown = Shown {
         manifest: &a.manifest,
         place: &written.path,
-        secrets: &sink.shown,
+        secrets: for_stdout(a, &executed.secrets),
         secrets_out: secrets_out.as_deref(),
         dry_run: a.dry_run,
         made: executed.secrets.len(),
@@ -259,13 +254,13 @@ fn to_file(
     } else {
         text::file_text(&executed.report, &shown)
     };
-    let unshown = (!sink.shown.is_empty()).then(|| {
+    let unshown = (!shown.secrets.is_empty()).then(|| {
         CliError::new(
             crate::error::Exit::Failure,
             Kind::Stdout,
             format!(
                 "{} new tokens were saved to {}, but their secrets could not be shown (stdout failed)",
-                sink.shown.len(),
+                shown.secrets.len(),
                 quote_path(&written.path)
             ),
         )
@@ -298,11 +293,11 @@ fn to_server(
             ));
         }
     }
-    let shown = |sink: &Sink, secrets_out: Option<&Path>| -> String {
+    let shown = |secrets_out: Option<&Path>| -> String {
         let shown = Shown {
             manifest: &a.manifest,
             place: Path::new(""),
-            secrets: &sink.shown,
+            secrets: for_stdout(a, &executed.secrets),
             secrets_out,
             dry_run: a.dry_run,
             changed: executed.report.changed(),
@@ -327,7 +322,7 @@ fn to_server(
         if let Err(lost) = kept {
             return Err(secrets_lost(&executed.secrets, lost));
         }
-        let out = shown(&sink, a.secrets_out.as_deref());
+        let out = shown(a.secrets_out.as_deref());
         let _ = crate::output::stdout(&out);
         // A failure that would repeat gets no advice to apply again.
         let again = matches!(
@@ -347,8 +342,17 @@ fn to_server(
     }
     Ok(Outcome {
         warnings,
-        ..Outcome::ok(shown(&sink, a.secrets_out.as_deref()))
+        ..Outcome::ok(shown(a.secrets_out.as_deref()))
     })
+}
+
+/// The secrets stdout shows: every one made, unless `--secrets-out` keeps them.
+fn for_stdout<'e>(a: &Apply, secrets: &'e [(String, Token)]) -> &'e [(String, Token)] {
+    if a.secrets_out.is_some() {
+        &[]
+    } else {
+        secrets
+    }
 }
 
 /// Closes `--secrets-out`; the path when it holds secrets.
