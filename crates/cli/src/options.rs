@@ -95,13 +95,16 @@ pub(crate) fn expiry_of(
                 CliError::usage(format!("invalid --expires-at: {}", chain(&e)))
                     .kind(Kind::InvalidExpiry)
             })?;
-            if at <= Timestamp::now() {
-                return Err(CliError::usage(format!(
+            // The token crate's rule (an instant not after now has passed), checked
+            // here so that nothing is sent or written with it.
+            let expiry = Expiry::At(at);
+            expiry.ends(Timestamp::now()).map_err(|_| {
+                CliError::usage(format!(
                     "invalid --expires-at: {at} has passed: a token cannot expire before it is created"
                 ))
-                .kind(Kind::InvalidExpiry));
-            }
-            Ok(Expiry::At(at))
+                .kind(Kind::InvalidExpiry)
+            })?;
+            Ok(expiry)
         }
         (None, None) => Ok(Expiry::Never),
     }
