@@ -42,21 +42,20 @@ impl CliError {
     /// A tokens file that could not be used; it is as it was.
     #[allow(clippy::too_many_lines)] // one table: a message and a hint per variant
     pub(crate) fn from_file(e: &TokenFileError) -> CliError {
-        let file = |code, kind: Kind, message: String| CliError::new(code, kind, message);
         let unchanged = "the file was left as it was";
         match e {
-            TokenFileError::Read { path, source } => file(
+            TokenFileError::Read { path, source } => CliError::new(
                 Exit::TokensFile,
                 Kind::FileUnreadable,
                 format!("cannot read {}: {source}", quote_path(path)),
             ),
-            TokenFileError::NotRegular { path, kind } => file(
+            TokenFileError::NotRegular { path, kind } => CliError::new(
                 Exit::TokensFile,
                 Kind::NotARegularFile,
                 format!("{} is {kind}, not a regular file", quote_path(path)),
             )
             .hint("a tokens file must be a regular file (or a symbolic link to one); nothing was opened for writing"),
-            TokenFileError::DanglingLink { path, target } => file(
+            TokenFileError::DanglingLink { path, target } => CliError::new(
                 Exit::TokensFile,
                 Kind::DanglingLink,
                 format!(
@@ -66,7 +65,7 @@ impl CliError {
                 ),
             )
             .hint("nothing is created where a link points: create the file first, or name the target itself"),
-            TokenFileError::HardLinked { path, links } => file(
+            TokenFileError::HardLinked { path, links } => CliError::new(
                 Exit::TokensFile,
                 Kind::HardLinked,
                 format!(
@@ -75,13 +74,13 @@ impl CliError {
                 ),
             )
             .hint("give each copy its own file (`cp` it), or remove the other links"),
-            TokenFileError::NotWritable { path, source } => file(
+            TokenFileError::NotWritable { path, source } => CliError::new(
                 Exit::TokensFile,
                 Kind::NotWritable,
                 format!("{} is not writable by this user: {source}", quote_path(path)),
             )
             .hint("the file's permissions are honoured: run as its owner, or change its mode"),
-            TokenFileError::OwnerWouldChange { path, uid, gid } => file(
+            TokenFileError::OwnerWouldChange { path, uid, gid } => CliError::new(
                 Exit::TokensFile,
                 Kind::OwnerWouldChange,
                 format!(
@@ -100,7 +99,7 @@ impl CliError {
                 err.message = format!("{} is not a valid tokens file: {error}", quote_path(path));
                 err.hint(format!("{unchanged}: fix it, or write to another --output-file"))
             }
-            TokenFileError::Exists { path } => file(
+            TokenFileError::Exists { path } => CliError::new(
                 Exit::TokensFile,
                 Kind::Exists,
                 format!("{} already exists", quote_path(path)),
@@ -111,7 +110,7 @@ impl CliError {
                 AddError::ReservedName => CliError::usage(error.to_string())
                     .kind(Kind::ReservedName)
                     .hint("choose another --name; admin tokens are made with --admin"),
-                AddError::TokenTaken { name } => file(
+                AddError::TokenTaken { name } => CliError::new(
                     Exit::Failure,
                     Kind::TokenTaken,
                     format!(
@@ -120,7 +119,7 @@ impl CliError {
                         quote(name)
                     ),
                 ),
-                _ => file(Exit::Failure, Kind::Conflict, error.to_string()),
+                _ => CliError::new(Exit::Failure, Kind::Conflict, error.to_string()),
             },
             TokenFileError::NoDirectory { path, directory } => CliError::usage(format!(
                 "cannot write {}: the directory {} does not exist",
@@ -132,12 +131,12 @@ impl CliError {
                 "create it first (`mkdir -p {}`), or choose another --output-file",
                 quote_path(directory)
             )),
-            TokenFileError::Lock { path, source } => file(
+            TokenFileError::Lock { path, source } => CliError::new(
                 Exit::TokensFile,
                 Kind::LockFailed,
                 format!("cannot lock {}: {source}", quote_path(path)),
             ),
-            TokenFileError::LockTimeout { path, waited } => file(
+            TokenFileError::LockTimeout { path, waited } => CliError::new(
                 Exit::TokensFile,
                 Kind::LockTimeout,
                 format!(
@@ -147,7 +146,7 @@ impl CliError {
                 ),
             )
             .hint("wait for the other writer, or give it longer with --lock-timeout"),
-            TokenFileError::Changed { path } => file(
+            TokenFileError::Changed { path } => CliError::new(
                 Exit::TokensFile,
                 Kind::Changed,
                 format!(
@@ -156,7 +155,7 @@ impl CliError {
                 ),
             )
             .hint("nothing was written: run the command again"),
-            TokenFileError::SharedDirectory { path, uid } => file(
+            TokenFileError::SharedDirectory { path, uid } => CliError::new(
                 Exit::TokensFile,
                 Kind::SharedDirectory,
                 format!(
@@ -165,7 +164,7 @@ impl CliError {
                 ),
             )
             .hint("write the file in a directory of your own, or remove the other user's file first; nothing was written"),
-            TokenFileError::TooLarge { path, limit } => file(
+            TokenFileError::TooLarge { path, limit } => CliError::new(
                 Exit::TokensFile,
                 Kind::TooLarge,
                 format!(
@@ -179,13 +178,13 @@ impl CliError {
                 ),
             )
             .hint("a tokens file or a manifest is read up to 256 MiB, a token file up to 256 bytes"),
-            TokenFileError::Write { path, source } => file(
+            TokenFileError::Write { path, source } => CliError::new(
                 Exit::TokensFile,
                 Kind::WriteFailed,
                 format!("cannot write {}: {source}", quote_path(path)),
             )
             .hint(unchanged),
-            _ => file(Exit::TokensFile, Kind::TokensFile, chain(e)),
+            _ => CliError::new(Exit::TokensFile, Kind::TokensFile, chain(e)),
         }
     }
 }
