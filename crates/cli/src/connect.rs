@@ -11,7 +11,7 @@ use influxdb3_token_client::{Client, ClientError, DEFAULT_HOST, HostUrl};
 
 use crate::args::Server;
 use crate::error::{Action, CliError, Kind, Request, chain};
-use crate::quote::{quote, quote_path};
+use crate::quote::{command, quote, quote_path};
 
 /// A configured client and what to say about it.
 #[derive(Debug)]
@@ -181,7 +181,10 @@ fn token_from_file(path: &std::path::Path) -> Result<Token, CliError> {
             "{} holds the admin token and can be read by its group or others (mode {mode:04o})",
             quote_path(path),
         ))
-        .hint(format!("chmod 600 {}", quote_path(path))));
+        .hint(format!(
+            "make it private: {}",
+            command("chmod 600 {}", &[("FILE", path.as_os_str())])
+        )));
     }
     let line = text.lines().next().unwrap_or_default();
     Token::parse_lenient(line).map_err(|e| {

@@ -1,6 +1,7 @@
 //! Values as messages show them: escaped (hidden characters made visible), cut with `…`
 //! past a length, and quoted so that a command line can be pasted into a shell.
 
+use std::ffi::OsStr;
 use std::fmt::Write as _;
 use std::path::Path;
 
@@ -40,13 +41,20 @@ pub(crate) fn elide(text: &str, max: usize) -> String {
     format!("{head}…{tail}")
 }
 
-/// A value quoted so that it can be pasted into a shell: `'it'\''s'`, or `$'a\x1bb'`
-/// when it holds hidden characters; cut with `…` past [`MAX_VALUE`] characters.
+/// A value quoted so that sh, bash, zsh and fish all read it back the same: its text
+/// between single quotes, with `'` and `\` written outside them in double quotes (`"'"`,
+/// `"\\"`: fish reads `\` specially inside single quotes); `$'a\x1bb'` when it holds
+/// hidden characters (for the eye only: [`command`] never writes such a value); cut with
+/// `…` past [`MAX_VALUE`] characters. Token-shaped text is masked.
 pub(crate) fn quote(value: &str) -> String {
     // A secret is never quoted back: token-shaped text is masked.
     let value = &*mask_token_shaped(value);
     // The usual case, printable ASCII without a quote: as it is, between quotes.
-    if value.len() <= MAX_VALUE && value.bytes().all(|b| b.is_ascii_graphic() && b != b'\'') {
+    if value.len() <= MAX_VALUE
+        && value
+            .bytes()
+            .all(|b| b.is_ascii_graphic() && b != b'\'' && b != b'\\')
+    {
         let mut out = String::with_capacity(value.len() + 2);
         out.push('\'');
         out.push_str(value);
@@ -67,8 +75,82 @@ pub(crate) fn quote(value: &str) -> String {
         out.push('\'');
         out
     } else {
-        format!("'{}'", value.replace('\'', "'\\''"))
+        portable(&value)
     }
+}
+
+/// `value` (free of hidden characters) quoted for all four shells: single quotes, with
+/// `'` as `"'"` and `\` as `"\\"` between them.
+fn portable(value: &str) -> String {
+    let mut out = String::with_capacity(value.len() + 2);
+    let mut open = false;
+    for c in value.chars() {
+        if c == '\'' || c == '\\' {
+            if open {
+                out.push('\'');
+                open = false;
+            }
+            out.push_str(if c == '\'' { "\"'\"" } else { "\"\\\\\"" });
+        } else {
+            if !open {
+                out.push('\'');
+                open = true;
+            }
+            out.push(c);
+        }
+    }
+    if open || out.is_empty() {
+        if out.is_empty() {
+            out.push('\'');
+        }
+        out.push('\'');
+    }
+    out
+}
+
+/// A command line to paste, between backticks: `template` with each `{}` replaced by the
+/// next value, quoted as [`quote`] does so that sh, bash, zsh and fish read the same
+/// arguments. A value that no shell would read back as shown (hidden or control
+/// characters, bytes that are not UTF-8, token-shaped text, or too long to show whole)
+/// is not written out: its placeholder (`FILE`, `NAME`) stands in the command and a
+/// sentence after it says why.
+pub(crate) fn command(template: &str, values: &[(&str, &OsStr)]) -> String {
+    let mut line = String::with_capacity(template.len() + 16);
+    let mut why: Vec<String> = Vec::new();
+    let mut parts = template.split("{}");
+    line.push_str(parts.next().unwrap_or_default());
+    for (part, (placeholder, value)) in parts.zip(values) {
+        let reason = match value.to_str() {
+            None => Some("is not UTF-8"),
+            Some(v) if v.chars().any(is_hidden) => Some(
+                "holds a control or hidden character, which a terminal would not show as it is",
+            ),
+            Some(v) if mask_token_shaped(v) != v => Some("looks like a token's secret"),
+            Some(v) if v.chars().count() > MAX_VALUE => Some("is too long to show whole"),
+            Some(_) => None,
+        };
+        match (reason, value.to_str()) {
+            (None, Some(v)) => line.push_str(&portable(v)),
+            (reason, _) => {
+                line.push_str(placeholder);
+                why.push(format!("{placeholder} {}", reason.unwrap_or_default()));
+            }
+        }
+        line.push_str(part);
+    }
+    if why.is_empty() {
+        format!("`{line}`")
+    } else {
+        format!("`{line}` (not written out: {})", why.join("; "))
+    }
+}
+
+/// The command that deletes the token `name` from the server, to paste.
+pub(crate) fn delete_command(name: &str) -> String {
+    command(
+        "influxdb3 delete token --token-name {}",
+        &[("NAME", name.as_ref())],
+    )
 }
 
 /// The display width of `text` in columns (printable ASCII, the usual case, is one
@@ -148,7 +230,10 @@ mod tests {
     #[test]
     fn quoting_can_be_pasted_into_a_shell() {
         assert_eq!(quote("tokens.json"), "'tokens.json'");
-        assert_eq!(quote("my dir/it's.json"), "'my dir/it'\\''s.json'");
+        assert_eq!(quote("my dir/it's.json"), "'my dir/it'\"'\"'s.json'");
+        assert_eq!(quote("a\\b"), "'a'\"\\\\\"'b'");
+        assert_eq!(quote("'"), "\"'\"");
+        assert_eq!(quote(""), "''");
         assert_eq!(quote("a\x1b[31mb"), "$'a\\x1b[31mb'");
         assert_eq!(quote("it's\n"), "$'it\\'s\\n'");
         assert_eq!(quote("\u{202e}x"), "$'\\u202ex'");

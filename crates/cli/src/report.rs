@@ -18,7 +18,9 @@ use crate::error::{Action, CliError, Exit, Kind};
 use crate::output;
 use crate::output::Outcome;
 use crate::paint::Paint;
-use crate::quote::{escape, escape_json, escape_lines, quote, quote_list, quote_path};
+use crate::quote::{
+    delete_command, escape, escape_json, escape_lines, quote, quote_list, quote_path,
+};
 
 /// What a token command has to say.
 pub(crate) enum Report {
@@ -457,7 +459,8 @@ fn unshown(report: &Report) -> Option<CliError> {
                 "token {name} was created on the server, but it could not be shown (stdout failed)"
             ),
             format!(
-                "token {name} now exists on the server and nobody has its secret: delete it with `influxdb3 delete token --token-name {name}` and create it again"
+                "token {name} now exists on the server and nobody has its secret: delete it with {} and create it again",
+                delete_command(&m.name)
             ),
         ),
     };

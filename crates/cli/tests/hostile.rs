@@ -600,11 +600,16 @@ fn help_all_hides_the_values_of_secret_variables() {
     );
 }
 
-/// Creates (or deletes) against `url` with a fresh admin token.
+/// Creates (or deletes) token `x` against `url` with a fresh admin token.
 fn online(url: &str, delete: bool) -> Output {
+    online_named(url, "x", delete)
+}
+
+/// Creates (or deletes) token `name` against `url` with a fresh admin token.
+fn online_named(url: &str, name: &str, delete: bool) -> Output {
     let admin = Token::generate().unwrap();
     let args: Vec<&str> = if delete {
-        vec!["delete", "token", "--token-name", "x", "--yes"]
+        vec!["delete", "token", "--token-name", name, "--yes"]
     } else {
         vec![
             "create",
@@ -612,7 +617,7 @@ fn online(url: &str, delete: bool) -> Output {
             "--permission",
             "db:db1:read",
             "--name",
-            "x",
+            name,
         ]
     };
     let mut cmd = influxdb3(&args);
@@ -818,6 +823,100 @@ fn quoted_values_paste_back_into_a_shell() {
         .and_then(|rest| rest.split(" is already in ").next())
         .unwrap();
     assert_eq!(unquote_with_sh(quoted), "Bob's \"token\"");
+}
+
+/// The arguments that `sh`, `bash`, `zsh` and `fish` each read from `line` (a command
+/// line a hint printed), its program word left out; a shell that is not installed is
+/// said and skipped. They run in `cwd`, so that a line that would run a command does
+/// its harm there.
+fn arguments_in_every_shell(line: &str, cwd: &Path) -> Vec<Vec<String>> {
+    let (_, rest) = line.split_once(' ').unwrap();
+    let mut seen = Vec::new();
+    for shell in ["sh", "bash", "zsh", "fish"] {
+        let Ok(out) = Command::new(shell)
+            .args(["-c", &format!("printf '%s\\n' {rest}")])
+            .current_dir(cwd)
+            .output()
+        else {
+            could_not(&format!(
+                "run {shell}: install it (`apt-get install -y fish zsh`)"
+            ));
+            continue;
+        };
+        assert!(out.status.success(), "{shell}: {line}: {}", stderr(&out));
+        seen.push(text(&out.stdout).lines().map(str::to_owned).collect());
+    }
+    seen
+}
+
+/// The command between backticks after `before` in `err`, up to `after`.
+fn printed_command<'a>(err: &'a str, before: &str, after: &str) -> &'a str {
+    let start = err
+        .find(before)
+        .unwrap_or_else(|| panic!("{before:?} in {err}"))
+        + before.len();
+    let rest = &err[start..];
+    &rest[..rest
+        .find(after)
+        .unwrap_or_else(|| panic!("{after:?} in {err}"))]
+}
+
+/// Makes the tokens file `file` (and its directory), then asks it to rotate a token it
+/// does not hold: its stderr.
+fn rotate_missing(file: &Path) -> String {
+    fs::create_dir(file.parent().unwrap()).unwrap();
+    assert!(run(&mut offline(file, "a")).status.success());
+    let out = run(&mut influxdb3(&[
+        "tokens",
+        "rotate",
+        file.to_str().unwrap(),
+        "--name",
+        "missing",
+    ]));
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    stderr(&out)
+}
+
+#[test]
+fn command_lines_paste_the_same_into_sh_bash_zsh_and_fish() {
+    let nasty = "it's a \\\\ \\' \"dir\" $(touch pwned) `touch pwned2`; #x ~ * !! é";
+    let dir = tempfile::tempdir().unwrap();
+    let odd = dir.path().join(nasty);
+    let file = odd.join("t's\\.json");
+    let err = rotate_missing(&file);
+    let line = printed_command(&err, "hint: `", "` lists the tokens of the file");
+    assert!(line.starts_with("influxdb3 tokens list "), "{err}");
+    for args in arguments_in_every_shell(line, dir.path()) {
+        assert_eq!(args, ["tokens", "list", file.to_str().unwrap()], "{line}");
+    }
+
+    // A name in a command: the server says it exists already.
+    let name = "x'y \\z \"q\" $(id) `id`; #c";
+    let taken = ScriptedServer::start(|_, stream| {
+        reply(
+            stream,
+            "409 Conflict",
+            Some("json"),
+            r#"{"error":"exists"}"#,
+        );
+    })
+    .unwrap();
+    let out = online_named(taken.url(), name, false);
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(3), "{err}");
+    let line = printed_command(&err, "delete the old token with `", "`\n");
+    for args in arguments_in_every_shell(line, dir.path()) {
+        assert_eq!(args, ["delete", "token", "--token-name", name], "{line}");
+    }
+
+    // A control character: the command is not written out, and the hint says why.
+    let hidden = dir.path().join("a\x1b[31mb");
+    let err = rotate_missing(&hidden.join("t.json"));
+    assert!(!err.contains('\x1b'), "{err}");
+    assert!(
+        err.contains("hint: `influxdb3 tokens list FILE` (not written out: FILE holds a control or hidden character"),
+        "{err}"
+    );
 }
 
 #[test]

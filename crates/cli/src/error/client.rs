@@ -4,7 +4,7 @@
 use influxdb3_token_client::{ClientError, Phase, RequestError, TlsFailure};
 
 use super::{Action, CliError, Exit, Kind, Request, chain};
-use crate::quote::{quote, quote_path};
+use crate::quote::{delete_command, quote, quote_path};
 
 impl CliError {
     /// A failed request, with what to do about it. `action` says what was asked, for
@@ -104,8 +104,8 @@ impl CliError {
                     "the operator token exists already: replace it with `influxdb3 create token --admin --regenerate`, or add a named admin token with `--admin --name NAME`".to_owned()
                 } else {
                     format!(
-                        "choose another --name, or delete the old token with `influxdb3 delete token --token-name {}`",
-                        quote(name)
+                        "choose another --name, or delete the old token with {}",
+                        delete_command(name)
                     )
                 };
                 CliError::new(Exit::NameTaken, Kind::NameTaken, message).hint(hint)
@@ -146,9 +146,9 @@ impl CliError {
                 ),
             )
             .hint(format!(
-                "token {} now exists on the server and nobody has its secret: delete it with `influxdb3 delete token --token-name {}` and create it again",
+                "token {} now exists on the server and nobody has its secret: delete it with {} and create it again",
                 quote(name),
-                quote(name)
+                delete_command(name)
             )),
             ClientError::TooLarge { .. } => {
                 let hint = if request.action == Action::List {

@@ -5,13 +5,14 @@ use std::path::Path;
 use influxdb3_tokenfile::{AddError, FileStoreError, TokenFileError};
 
 use super::{CliError, Exit, Kind, chain};
-use crate::quote::{origin, quote, quote_path};
+use crate::quote::{command, origin, quote, quote_path};
 
 impl CliError {
-    /// No token of this name in the file at `path`, exiting with `code`.
-    pub(crate) fn no_token(path: &Path, name: &str, code: Exit) -> CliError {
+    /// No token of this name in the file at `path`: exit code 2 for every command that
+    /// takes a `--name` of the file (`check`, `remove`, `rotate`), as any other bad input.
+    pub(crate) fn no_token(path: &Path, name: &str) -> CliError {
         CliError::new(
-            code,
+            Exit::Usage,
             Kind::NotFound,
             format!(
                 "there is no token named {} in {}",
@@ -20,8 +21,8 @@ impl CliError {
             ),
         )
         .hint(format!(
-            "`influxdb3 tokens list {}` lists the tokens of the file",
-            quote_path(path)
+            "{} lists the tokens of the file",
+            command("influxdb3 tokens list {}", &[("FILE", path.as_os_str())])
         ))
     }
 
@@ -195,9 +196,7 @@ impl CliError {
         match e {
             FileStoreError::File(e) => CliError::from_file(e),
             FileStoreError::NameTaken { path, name } => CliError::name_taken(path, name),
-            FileStoreError::NotFound { path, name } => {
-                CliError::no_token(path, name, Exit::Failure)
-            }
+            FileStoreError::NotFound { path, name } => CliError::no_token(path, name),
             FileStoreError::Add { path, source, .. } => {
                 CliError::from_file(&TokenFileError::Conflict {
                     path: path.clone(),

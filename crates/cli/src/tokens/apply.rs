@@ -18,7 +18,7 @@ use crate::args::{Format, Server};
 use crate::error::{Action, CliError, Kind};
 use crate::options;
 use crate::output::Outcome;
-use crate::quote::{escape, quote, quote_path};
+use crate::quote::{delete_command, escape, quote, quote_path};
 
 /// Where the manifest is applied.
 pub(super) enum Target {
@@ -287,9 +287,9 @@ fn to_server(
     for done in &executed.report.done {
         if done.expired {
             warnings.push(format!(
-                "token {} has expired on the server: --recreate does not renew it; delete it (`influxdb3 delete token --token-name {}`) and apply again",
+                "token {} has expired on the server: --recreate does not renew it; delete it ({}) and apply again",
                 quote(&done.name),
-                quote(&done.name)
+                delete_command(&done.name)
             ));
         }
     }

@@ -16,7 +16,7 @@ use crate::error::{CliError, Exit, Kind};
 use crate::options;
 use crate::output::Outcome;
 use crate::paint::Paint;
-use crate::quote::{quote, quote_path};
+use crate::quote::{command, quote, quote_path};
 use crate::report::{self, Minted, Report};
 
 /// `tokens merge FILE... --output-file OUT`: the tokens of the other files copied into
@@ -171,7 +171,7 @@ fn run_one(
     .map_err(|e| unusable(&e))?;
     if let Some(failed) = &executed.report.failed {
         return Err(CliError::from_step(&failed.cause, |e| match e {
-            FileStoreError::NotFound { .. } => CliError::no_token(path, name, Exit::Failure),
+            FileStoreError::NotFound { .. } => CliError::no_token(path, name),
             e => CliError::from_file_store(e),
         }));
     }
@@ -224,7 +224,7 @@ pub(super) fn rotate(
     let (executed, permissions, written) = run_one(path, name, &plan, options)?;
     let mut warnings = report::found(&written.findings);
     let Some(done) = executed.report.done.first() else {
-        return Err(CliError::no_token(path, name, Exit::Failure));
+        return Err(CliError::no_token(path, name));
     };
     if let Some(at) = done.expiry.filter(|at| *at <= Timestamp::now()) {
         warnings.push(format!(
@@ -252,7 +252,7 @@ pub(super) fn rotate(
         });
     }
     let Some((_, token)) = executed.secrets.into_iter().next() else {
-        return Err(CliError::no_token(path, name, Exit::Failure));
+        return Err(CliError::no_token(path, name));
     };
     let minted = Minted::new(token, done, Some(&written.path)).with_permissions(permissions);
     let stdout = report::stdout(&Report::Minted(minted), format, Paint::On).unwrap_or_default();
@@ -269,9 +269,11 @@ pub(super) fn rotate(
                 ),
             )
             .hint(format!(
-                "nobody has seen the new secret: run `influxdb3 tokens rotate {} --name {}` again",
-                quote_path(&written.path),
-                quote(name)
+                "nobody has seen the new secret: run {} again",
+                command(
+                    "influxdb3 tokens rotate {} --name {}",
+                    &[("FILE", written.path.as_os_str()), ("NAME", name.as_ref())]
+                )
             )),
         ),
         ..Outcome::ok(stdout)

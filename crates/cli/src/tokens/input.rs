@@ -6,7 +6,7 @@ use std::path::Path;
 use influxdb3_tokenfile::{TokenFile, TokenFileError};
 
 use crate::error::{CliError, Exit, Kind};
-use crate::quote::quote_path;
+use crate::quote::command;
 
 /// Whether `path` is `-`: standard input.
 pub(super) fn is_stdin(path: &Path) -> bool {
@@ -63,12 +63,8 @@ pub(super) fn unusable(e: &TokenFileError) -> CliError {
     let err = CliError::from_file(e);
     match e {
         TokenFileError::Invalid { path, .. } => err.hint(format!(
-            "`influxdb3 tokens lint {}` lists every problem of the file, with its line",
-            if is_stdin(path) {
-                "-".to_owned()
-            } else {
-                quote_path(path)
-            }
+            "{} lists every problem of the file, with its line",
+            command("influxdb3 tokens lint {}", &[("FILE", path.as_os_str())])
         )),
         _ => err,
     }

@@ -13,7 +13,7 @@ use super::input::{is_stdin, load, read_input, unusable};
 use super::words::{expiry_text, joined, json, plural, strings, table};
 use crate::args::Format;
 use crate::diagnostic;
-use crate::error::{CliError, Exit, Kind};
+use crate::error::{CliError, Kind};
 use crate::output::Outcome;
 use crate::paint::Paint;
 use crate::quote::{escape, quote, quote_path};
@@ -230,7 +230,7 @@ pub(super) fn check(
     let file = load(path, &mut text)?;
     let entry = file
         .get(name)
-        .ok_or_else(|| CliError::no_token(path, name, Exit::Usage))?;
+        .ok_or_else(|| CliError::no_token(path, name))?;
     // The permission that alone grants it (one resource, one action: one permission
     // does, or none).
     let granted_by = entry
