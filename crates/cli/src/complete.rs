@@ -23,14 +23,48 @@ pub(crate) const VAR: &str = "COMPLETE";
 
 /// Writes the script that registers completion for `shell`.
 pub(crate) fn registration(shell: Shell, out: &mut dyn Write) -> std::io::Result<()> {
-    let shell: &dyn EnvCompleter = match shell {
+    let completer: &dyn EnvCompleter = match shell {
         Shell::Bash => &Bash,
         Shell::Zsh => &Zsh,
         Shell::Fish => &Fish,
         Shell::Powershell => &Powershell,
         Shell::Elvish => &Elvish,
     };
-    shell.write_registration(VAR, "influxdb3", "influxdb3", "influxdb3", out)
+    if shell != Shell::Bash {
+        return completer.write_registration(VAR, "influxdb3", "influxdb3", "influxdb3", out);
+    }
+    let mut script = Vec::new();
+    completer.write_registration(VAR, "influxdb3", "influxdb3", "influxdb3", &mut script)?;
+    out.write_all(escaping_bash(&String::from_utf8_lossy(&script)).as_bytes())
+}
+
+/// The lines of `clap_complete`'s bash function that [`escaping_bash`] rewrites.
+const BASH_FILL: &str = "    COMPREPLY=( $( \\\n";
+const BASH_CHECK: &str = "    if [[ $? != 0 ]]; then\n";
+
+/// `clap_complete`'s bash script, made safe for any file name: bash inserts what
+/// `COMPREPLY` holds as it is, so a candidate `my file.json` would become two words and
+/// `$(id).json` a command; and the unquoted `$( … )` that fills it would expand a
+/// candidate's `*` against the current directory. The candidates are read with
+/// globbing off and each is quoted with `printf %q`. A script whose shape is not the
+/// expected one is returned unchanged (a unit test pins the shape).
+fn escaping_bash(script: &str) -> String {
+    if !script.contains(BASH_FILL) || !script.contains(BASH_CHECK) {
+        return script.to_owned();
+    }
+    script
+        .replacen(
+            BASH_FILL,
+            &format!(
+                "    local _influxdb3_glob=1\n    [[ $- == *f* ]] && _influxdb3_glob=0\n    set -f\n{BASH_FILL}"
+            ),
+            1,
+        )
+        .replacen(
+            BASH_CHECK,
+            "    local _influxdb3_status=$? _influxdb3_i\n    (( _influxdb3_glob )) && set +f\n    for _influxdb3_i in \"${!COMPREPLY[@]}\"; do\n        printf -v \"COMPREPLY[$_influxdb3_i]\" %q \"${COMPREPLY[$_influxdb3_i]}\"\n    done\n    if [[ $_influxdb3_status != 0 ]]; then\n",
+            1,
+        )
 }
 
 const DB_ACTIONS: [&str; 5] = ["create", "describe", "read", "write", "delete"];
@@ -99,6 +133,16 @@ fn last_item(prefix: &str, typed: &str, choices: &[&str], then: &str) -> Vec<Str
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_bash_script_quotes_what_it_inserts() {
+        let mut script = Vec::new();
+        registration(Shell::Bash, &mut script).unwrap();
+        let script = String::from_utf8(script).unwrap();
+        // clap_complete's shape is the expected one: both rewrites took place.
+        assert!(script.contains("set -f\n    COMPREPLY=( $("), "{script}");
+        assert!(script.contains("printf -v \"COMPREPLY["), "{script}");
+    }
 
     fn complete(text: &str) -> Vec<String> {
         permission(OsStr::new(text))

@@ -1560,3 +1560,56 @@ fn another_users_file_in_a_shared_sticky_directory_is_refused() {
     assert!(out.status.success(), "{}", stderr(&out));
     assert_eq!(fs::metadata(&file).unwrap().uid(), NOBODY);
 }
+
+#[test]
+fn bash_completion_inserts_file_names_quoted() {
+    let dir = tempfile::tempdir().unwrap();
+    let files = dir.path().join("files");
+    fs::create_dir(&files).unwrap();
+    let names = [
+        "my tokens.json",
+        "it's \"q\" \\.json",
+        "$(touch pwned).json",
+        "`touch pwned2`.json",
+        "a;b #c & d|e.json",
+        "*.json",
+        "~x.json",
+    ];
+    for name in names {
+        fs::write(files.join(name), "").unwrap();
+    }
+    let bin_dir = dir.path().join("bin");
+    fs::create_dir(&bin_dir).unwrap();
+    symlink(bin(), bin_dir.join("influxdb3")).unwrap();
+    let out = run(&mut influxdb3(&["completions", "bash"]));
+    let script = dir.path().join("complete.bash");
+    fs::write(&script, &out.stdout).unwrap();
+    // As bash's completion calls it for `influxdb3 tokens list <TAB>`; then each
+    // candidate is read back as the shell reads the word it inserts.
+    let test = format!(
+        r#"source {}
+COMP_WORDS=(influxdb3 tokens list "")
+COMP_CWORD=3
+COMP_TYPE=9
+_clap_complete_influxdb3 influxdb3 "" list
+for c in "${{COMPREPLY[@]}}"; do eval "printf '%s\n' $c"; done"#,
+        script.display()
+    );
+    let path = format!("{}:{}", bin_dir.display(), std::env::var("PATH").unwrap());
+    let out = Command::new("bash")
+        .args(["-c", &test])
+        .current_dir(&files)
+        .env("PATH", path)
+        .output()
+        .unwrap();
+    let words = text(&out.stdout);
+    let words: Vec<&str> = words.lines().collect();
+    for name in names {
+        assert!(
+            words.contains(&name),
+            "{name:?} not in {words:?}: {}",
+            stderr(&out)
+        );
+    }
+    assert_eq!(listing(&files).len(), names.len(), "a name ran a command");
+}
