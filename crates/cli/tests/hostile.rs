@@ -1613,3 +1613,90 @@ for c in "${{COMPREPLY[@]}}"; do eval "printf '%s\n' $c"; done"#,
     }
     assert_eq!(listing(&files).len(), names.len(), "a name ran a command");
 }
+
+#[test]
+fn lint_and_list_point_out_names_that_deceive() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("t.json");
+    let names = ["telegraf", "tel\u{435}graf", "\u{200b}admin", "reader "];
+    let tokens: Vec<String> = names
+        .iter()
+        .map(|name| {
+            format!(
+                r#"{{"token": "{}", "name": {}, "expiry_millis": 4102444800000, "permissions": ["db:m:read"]}}"#,
+                Token::generate().unwrap().expose_secret(),
+                serde_json::to_string(name).unwrap()
+            )
+        })
+        .collect();
+    fs::write(
+        &file,
+        format!(
+            r#"{{"create_databases": ["m"], "tokens": [{}]}}"#,
+            tokens.join(",\n")
+        ),
+    )
+    .unwrap();
+    let path = file.to_str().unwrap();
+    let out = run(&mut influxdb3(&[
+        "tokens", "lint", path, "--format", "json",
+    ]));
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let found: Vec<(String, String)> = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            (
+                f["code"].as_str().unwrap().to_owned(),
+                f["token"].as_str().unwrap_or_default().to_owned(),
+            )
+        })
+        .collect();
+    for (code, token) in [
+        ("confusable-name", "tel\u{435}graf"),
+        ("unsafe-name", "\u{200b}admin"),
+        ("unsafe-name", "reader "),
+    ] {
+        assert!(
+            found.contains(&(code.to_owned(), token.to_owned())),
+            "{code} {token:?} in {found:?}"
+        );
+    }
+    assert_eq!(out.status.code(), Some(1), "errors fail the lint");
+    // Warnings alone fail with --strict.
+    let only_mixed = file.with_file_name("mixed.json");
+    let text = fs::read_to_string(&file).unwrap();
+    let kept: Vec<&str> = text.lines().take(2).collect();
+    fs::write(
+        &only_mixed,
+        format!("{}]}}", kept.join("\n").trim_end_matches(',')),
+    )
+    .unwrap();
+    fs::set_permissions(&only_mixed, fs::Permissions::from_mode(0o600)).unwrap();
+    let mixed = only_mixed.to_str().unwrap();
+    assert_eq!(
+        run(&mut influxdb3(&["tokens", "lint", mixed]))
+            .status
+            .code(),
+        Some(0)
+    );
+    let out = run(&mut influxdb3(&["tokens", "lint", mixed, "--strict"]));
+    assert_eq!(out.status.code(), Some(1), "{}", text_of(&out));
+    assert!(
+        text_of(&out).contains("0 errors, 2 warnings"),
+        "{}",
+        text_of(&out)
+    );
+    // `list` marks them, and never shows the hidden character raw.
+    let out = run(&mut influxdb3(&["tokens", "list", path]));
+    let listed = text_of(&out);
+    assert!(listed.contains("tel\u{435}graf (!)"), "{listed}");
+    assert!(listed.contains("\\u200badmin (!)"), "{listed}");
+    assert!(!listed.contains("telegraf (!)"), "{listed}");
+    assert!(listed.contains("(!) a name to look at twice"), "{listed}");
+}
+
+fn text_of(out: &Output) -> String {
+    format!("{}{}", text(&out.stdout), text(&out.stderr))
+}

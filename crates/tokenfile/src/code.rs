@@ -20,6 +20,14 @@ pub enum Code {
     DuplicateField,
     /// `invalid-name` (error): an empty token name, or one with a control character.
     InvalidName,
+    /// `unsafe-name` (error): a name that `create token` refuses (a zero-width or
+    /// bidirectional character, whitespace at either end, over 256 characters): a
+    /// listing would not show it as it is. The file still loads, to fix it.
+    UnsafeName,
+    /// `confusable-name` (warning): a name that mixes scripts as a look-alike would
+    /// (a Cyrillic `е` among Latin letters), or that looks like another name of the
+    /// file (one UTS #39 skeleton).
+    ConfusableName,
     /// `reserved-name` (error): a permission token named `_admin`, which the server
     /// keeps for its operator admin token.
     ReservedName,
@@ -64,6 +72,8 @@ impl Code {
             Code::WrongShape => "wrong-shape",
             Code::DuplicateField => "duplicate-field",
             Code::InvalidName => "invalid-name",
+            Code::UnsafeName => "unsafe-name",
+            Code::ConfusableName => "confusable-name",
             Code::ReservedName => "reserved-name",
             Code::DuplicateName => "duplicate-name",
             Code::TokenPrefix => "token-prefix",
@@ -90,18 +100,22 @@ impl Code {
             | Code::WildcardDatabase
             | Code::Expired
             | Code::NoExpiry
-            | Code::ReadableFile => Severity::Warning,
+            | Code::ReadableFile
+            | Code::ConfusableName => Severity::Warning,
             _ => Severity::Error,
         }
     }
 
     /// Whether the strict loader refuses a file with this problem. The errors that do
-    /// not ([`ReservedName`](Self::ReservedName),
-    /// [`AdminPermission`](Self::AdminPermission)) are about what the server does with
-    /// a file that loads: the commands still read it, to fix it.
+    /// not ([`ReservedName`](Self::ReservedName), [`UnsafeName`](Self::UnsafeName),
+    /// [`AdminPermission`](Self::AdminPermission)) are about what the server or a
+    /// reader does with a file that loads: the commands still read it, to fix it.
     pub fn stops_load(self) -> bool {
         self.severity() == Severity::Error
-            && !matches!(self, Code::ReservedName | Code::AdminPermission)
+            && !matches!(
+                self,
+                Code::ReservedName | Code::UnsafeName | Code::AdminPermission
+            )
     }
 }
 

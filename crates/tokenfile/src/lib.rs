@@ -51,6 +51,7 @@ mod lint;
 mod load;
 mod merge;
 mod model;
+mod names;
 mod secrets;
 mod store;
 mod write;

@@ -29,6 +29,7 @@ use serde_json::value::RawValue;
 use crate::code::Code;
 use crate::error::ParseError;
 use crate::model::{AdminTokenFile, Extra, TokenEntry, TokenFile, TokenRecord};
+use crate::names::{self, Concern};
 
 /// The origin of the diagnostics of a text whose file is not known; the caller puts
 /// the path in its place ([`Diagnostic::with_origin`], [`ParseError::with_origin`]).
@@ -802,6 +803,35 @@ impl<'t> Loader<'t> {
                     escape(&name.text)
                 ),
             ))?;
+        } else if self.wants(Code::ConfusableName) {
+            // A lint (neither is a reason for a strict load to refuse the file).
+            let problem = match names::concern(&name.text) {
+                Some(Concern::Unsafe { at, error }) => Problem::new(
+                    Code::UnsafeName,
+                    at.map_or_else(|| name.whole(), |i| name.char_at(i)),
+                    format!(
+                        "{who} has the name `{}`, which `create token` refuses: {error}",
+                        escape(&name.text)
+                    ),
+                )
+                .hint(Some(
+                    "a listing does not show this name as it is: give the token a clear name",
+                )),
+                Some(Concern::Mixed { at }) => {
+                    let c = name.text[at..].chars().next().unwrap_or_default();
+                    Problem::new(
+                        Code::ConfusableName,
+                        name.char_at(at),
+                        format!(
+                            "{who} has the name `{}`, which mixes scripts as a look-alike would: `{c}` (U+{:04X}) is not of the script of the letters before it",
+                            escape(&name.text),
+                            u32::from(c)
+                        ),
+                    )
+                }
+                None => return Ok(Some(name)),
+            };
+            self.report(problem.about(Some(&name.text)))?;
         }
         Ok(Some(name))
     }
@@ -945,6 +975,23 @@ impl<'t> Loader<'t> {
                         "a permission token cannot be named `_admin`: the server keeps that name for its operator admin token",
                     )
                     .about(Some("_admin")),
+                )?;
+            }
+            if self.wants(Code::ConfusableName)
+                && let Some(first) = seen.first_alike(n, &name.text)
+            {
+                let other = seen.strings(first).0.unwrap_or_default().to_owned();
+                self.report(
+                    Problem::new(
+                        Code::ConfusableName,
+                        name.whole(),
+                        format!(
+                            "token {n} is named `{}`, which looks like `{}`, the name of token {first}",
+                            escape(&name.text),
+                            escape(&other)
+                        ),
+                    )
+                    .about(Some(&name.text)),
                 )?;
             }
             if let Some(first) = seen.first_named(n, &name.text) {
@@ -1187,6 +1234,8 @@ struct Seen<'t> {
     /// The keys of the fingerprints, new for each file.
     keys: RandomState,
     names: HashMap<u64, usize, BuildHasherDefault<Fingerprint>>,
+    /// The first token of each name skeleton (UTS #39), for a lint.
+    skeletons: HashMap<String, usize>,
     values: HashMap<u64, usize, BuildHasherDefault<Fingerprint>>,
     /// Where each token is, by its number (from 1) less one.
     places: Vec<Place>,
@@ -1211,6 +1260,7 @@ impl<'t> Seen<'t> {
         Seen {
             keys: RandomState::new(),
             names: HashMap::default(),
+            skeletons: HashMap::new(),
             values: HashMap::default(),
             places: Vec::new(),
             entries: Vec::new(),
@@ -1253,6 +1303,13 @@ impl<'t> Seen<'t> {
         } else {
             (1..n).find(|&m| self.strings(m).0 == Some(name))
         }
+    }
+
+    /// The first token before token `n` whose name looks like `name` without being it
+    /// (one skeleton, another text).
+    fn first_alike(&mut self, n: usize, name: &str) -> Option<usize> {
+        let first = *self.skeletons.entry(names::skeleton(name)).or_insert(n);
+        (first != n && self.strings(first).0 != Some(name)).then_some(first)
     }
 
     /// The first token before token `n` with the value `value`, as messages name it:

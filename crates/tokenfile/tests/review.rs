@@ -667,3 +667,82 @@ fn databases_created_after_the_tokens_are_known() {
     let at = found[0].location().unwrap();
     assert_eq!(at.column, text.find("x:read").unwrap() + 1);
 }
+
+#[test]
+fn suspicious_names_are_found_and_still_load() {
+    let names = [
+        "telegraf",
+        "tel\u{435}graf",  // Cyrillic е: mixes scripts, and looks like `telegraf`
+        "\u{200b}grafana", // zero width: create token refuses it
+        "reader ",         // trailing space
+        "\u{202e}fdp.exe", // bidirectional override
+        &"x".repeat(300),  // over 256 characters
+        "数据-reader",     // Han with Latin: a mix that languages use
+        "adrnin",          // `rn` looks like `m`…
+        "admin",           // …of this one
+    ];
+    let tokens: Vec<(&str, String, &[&str], Option<i64>)> = names
+        .iter()
+        .map(|n| (*n, token(), &["db:m:read"][..], Some(NOW + 1000)))
+        .collect();
+    let tokens: Vec<(&str, &str, &[&str], Option<i64>)> = tokens
+        .iter()
+        .map(|(n, t, p, e)| (*n, t.as_str(), *p, *e))
+        .collect();
+    let text = file(&tokens).replace(r#"{"tokens""#, r#"{"create_databases": ["m"], "tokens""#);
+    // The file loads: nothing here stops a server. A program asks which names to show
+    // with a mark.
+    assert_eq!(
+        TokenFile::parse(&text).unwrap().names_to_review(),
+        [
+            (1, Code::ConfusableName),
+            (2, Code::UnsafeName),
+            (3, Code::UnsafeName),
+            (4, Code::UnsafeName),
+            (5, Code::UnsafeName),
+            (8, Code::ConfusableName)
+        ]
+    );
+    let found: Vec<(Code, Option<String>)> = lint(&text, now())
+        .iter()
+        .map(|l| (l.code(), l.token().map(str::to_owned)))
+        .collect();
+    let about = |code: Code| -> Vec<String> {
+        found
+            .iter()
+            .filter(|(c, _)| *c == code)
+            .filter_map(|(_, t)| t.clone())
+            .collect()
+    };
+    assert_eq!(
+        about(Code::UnsafeName),
+        [
+            "\u{200b}grafana",
+            "reader ",
+            "\u{202e}fdp.exe",
+            &"x".repeat(300)
+        ],
+        "{found:?}"
+    );
+    assert_eq!(
+        about(Code::ConfusableName),
+        ["tel\u{435}graf", "tel\u{435}graf", "admin"],
+        "{found:?}"
+    );
+    assert_eq!(Code::UnsafeName.severity(), Severity::Error);
+    assert_eq!(Code::ConfusableName.severity(), Severity::Warning);
+    // Each points at the offending character: the Cyrillic `е`.
+    let mixed = lint(&text, now())
+        .into_iter()
+        .find(|l| l.code() == Code::ConfusableName && l.to_string().contains("mixes scripts"))
+        .unwrap();
+    let at = mixed.location().unwrap();
+    let line = text.lines().nth(at.line - 1).unwrap();
+    assert!(
+        line.chars()
+            .skip(at.column - 1)
+            .collect::<String>()
+            .starts_with('\u{435}'),
+        "{mixed}"
+    );
+}

@@ -51,13 +51,20 @@ pub(super) fn list(path: &Path, format: Format) -> Result<Outcome, CliError> {
     let file = load(path, &mut text)?;
     let now = Timestamp::now();
     let mut canonical = Canonical::default();
+    // Names to look at twice (`tokens lint` says why): marked in both forms.
+    let mut review = vec![None; file.tokens().len()];
+    for (i, code) in file.names_to_review() {
+        review[i] = Some(code.as_str());
+    }
     if format == Format::Json {
         let rows: Vec<Value> = file
             .tokens()
             .iter()
-            .map(|t| {
+            .zip(&review)
+            .map(|(t, review)| {
                 json!({
                     "name": t.name(),
+                    "name_finding": review,
                     "permissions": canonical.of(t),
                     "expiry": t.expiry().map(|at| at.to_string()),
                     "expired": t.is_expired(now),
@@ -99,19 +106,28 @@ pub(super) fn list(path: &Path, format: Format) -> Result<Outcome, CliError> {
         .tokens()
         .iter()
         .zip(shared)
-        .map(|(t, (p, e))| {
+        .zip(&review)
+        .map(|((t, (p, e)), review)| {
             [
-                Cow::Borrowed(t.name()),
+                match review {
+                    Some(_) => Cow::Owned(format!("{} (!)", t.name())),
+                    None => Cow::Borrowed(t.name()),
+                },
                 Cow::Borrowed(permissions[p].1.as_str()),
                 Cow::Borrowed(expiries[e].1.as_str()),
                 Cow::Owned(hash_prefix(t)),
             ]
         })
         .collect();
-    Ok(Outcome::ok(table(
-        ["NAME", "PERMISSIONS", "EXPIRY", "HASH"],
-        &rows,
-    )))
+    let mut out = table(["NAME", "PERMISSIONS", "EXPIRY", "HASH"], &rows);
+    if review.iter().any(Option::is_some) {
+        let _ = writeln!(
+            out,
+            "(!) a name to look at twice: hidden characters, scripts mixed, or like another name; {} says why",
+            crate::quote::command("influxdb3 tokens lint {}", &[("FILE", path.as_os_str())])
+        );
+    }
+    Ok(Outcome::ok(out))
 }
 
 /// `tokens lint FILE`: each finding drawn as every diagnostic is (text), or as its
