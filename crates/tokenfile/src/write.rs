@@ -453,16 +453,24 @@ pub(crate) fn replace(
     old: Option<&Existing>,
     write: impl FnOnce(&mut dyn Write) -> io::Result<()>,
 ) -> Result<Replaced, TokenFileError> {
-    replace_with_mode(target, old.map(|o| &o.meta), PRIVATE, write)
+    replace_with_mode(
+        target,
+        old.map(|o| (&o.meta, Some(o.text.as_str()))),
+        PRIVATE,
+        write,
+    )
 }
 
-/// [`replace`], with the mode a new file gets (an existing file keeps its own).
+/// [`replace`], with the mode a new file gets (an existing file keeps its own). `before`
+/// is what the target was when it was read: its metadata, and its text when it was read
+/// whole.
 fn replace_with_mode(
     target: &Path,
-    old: Option<&Metadata>,
+    before: Option<(&Metadata, Option<&str>)>,
     new_mode: u32,
     write: impl FnOnce(&mut dyn Write) -> io::Result<()>,
 ) -> Result<Replaced, TokenFileError> {
+    let old = before.map(|(meta, _)| meta);
     let (dir, name) = split(target);
     let (temp_path, file) = create_temp(&dir, &name)?;
     let result = fill(&file, &temp_path, target, old, write)
@@ -477,7 +485,7 @@ fn replace_with_mode(
             Ok(())
         })
         .and_then(|()| {
-            unchanged(target, old)?;
+            unchanged(target, before)?;
             fs::rename(&temp_path, target).map_err(|source| TokenFileError::Write {
                 path: target.to_path_buf(),
                 source,
@@ -523,15 +531,23 @@ pub(crate) fn write_plain(path: &Path, content: &[u8], mode: u32) -> Result<(), 
         check_shared(path, path)?;
         check_writable(path)?;
     }
-    replace_with_mode(path, old.as_ref(), mode & 0o7777, |out| {
-        out.write_all(content)
-    })
+    replace_with_mode(
+        path,
+        old.as_ref().map(|m| (m, None)),
+        mode & 0o7777,
+        |out| out.write_all(content),
+    )
     .map(|_| ())
 }
 
-/// Refuses to rename over a target that is no longer what was read (someone who does
-/// not take the lock replaced it, or put something else there).
-fn unchanged(target: &Path, old: Option<&Metadata>) -> Result<(), TokenFileError> {
+/// Refuses to rename over a target that is no longer what was read: someone who does
+/// not take the lock replaced it, put something else there, or wrote into it in place
+/// (an editor, `>>`): its size, times or content differ from what was read. The other
+/// program's write is then kept, not renamed over.
+fn unchanged(
+    target: &Path,
+    before: Option<(&Metadata, Option<&str>)>,
+) -> Result<(), TokenFileError> {
     let now = match fs::symlink_metadata(target) {
         Ok(meta) => Some(meta),
         Err(e) if e.kind() == io::ErrorKind::NotFound => None,
@@ -542,9 +558,18 @@ fn unchanged(target: &Path, old: Option<&Metadata>) -> Result<(), TokenFileError
             });
         }
     };
-    let same = match (old, &now) {
+    let same = match (before, &now) {
         (None, None) => true,
-        (Some(a), Some(b)) => a.dev() == b.dev() && a.ino() == b.ino(),
+        (Some((a, text)), Some(b)) => {
+            a.dev() == b.dev()
+                && a.ino() == b.ino()
+                && a.len() == b.len()
+                && (a.mtime(), a.mtime_nsec(), a.ctime(), a.ctime_nsec())
+                    == (b.mtime(), b.mtime_nsec(), b.ctime(), b.ctime_nsec())
+                // The times tick coarsely: a write of the same size in the same tick
+                // shows only in the content.
+                && text.is_none_or(|text| holds(target, text))
+        }
         _ => false,
     };
     if same {
@@ -554,6 +579,22 @@ fn unchanged(target: &Path, old: Option<&Metadata>) -> Result<(), TokenFileError
             path: target.to_path_buf(),
         })
     }
+}
+
+/// Whether the regular file at `target` holds exactly `text` (read without following a
+/// link or blocking, and no further than one byte past `text`'s length).
+fn holds(target: &Path, text: &str) -> bool {
+    let Ok(file) = OpenOptions::new()
+        .read(true)
+        .custom_flags(SAFE_FLAGS)
+        .open(target)
+    else {
+        return false;
+    };
+    let mut now = Vec::with_capacity(text.len());
+    io::Read::take(file, text.len() as u64 + 1)
+        .read_to_end(&mut now)
+        .is_ok_and(|_| now == text.as_bytes())
 }
 
 /// Creates a new regular file at `path` with mode 0600 and `content`, durably (the

@@ -1106,3 +1106,35 @@ proptest! {
         prop_assert_eq!(got.as_deref(), want_dbs);
     }
 }
+
+#[test]
+fn a_write_in_place_by_another_program_is_kept_not_renamed_over() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("t.json");
+    append(&path, "a", &[]).unwrap();
+    let before = fs::read_to_string(&path).unwrap();
+    // Another program, which takes no lock, rewrites the file in place while this one
+    // holds what it read: same inode, same size, and (within one clock tick) perhaps
+    // the same times. Then with another size.
+    let same_size = before.replacen("\"a\"", "\"b\"", 1);
+    let longer = format!("{before} ");
+    for theirs in [same_size, longer] {
+        fs::write(&path, &before).unwrap();
+        let inode = fs::metadata(&path).unwrap().ino();
+        let err = TokenFile::update(&path, &WriteOptions::default(), |file| {
+            fs::OpenOptions::new()
+                .write(true)
+                .open(&path)
+                .and_then(|mut f| std::io::Write::write_all(&mut f, theirs.as_bytes()))
+                .unwrap();
+            file.add(entry("c", &["db:db1:read"]), &[])
+                .map(Edit::Changed)
+        })
+        .unwrap_err();
+        assert!(matches!(err, TokenFileError::Changed { .. }), "{err}");
+        // Nothing of theirs is lost, and no temporary file is left.
+        assert_eq!(fs::read_to_string(&path).unwrap(), theirs);
+        assert_eq!(fs::metadata(&path).unwrap().ino(), inode);
+        assert_eq!(listing(dir.path()), [".t.json.lock", "t.json"]);
+    }
+}
