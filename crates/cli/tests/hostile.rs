@@ -1700,3 +1700,54 @@ fn lint_and_list_point_out_names_that_deceive() {
 fn text_of(out: &Output) -> String {
     format!("{}{}", text(&out.stdout), text(&out.stderr))
 }
+
+#[test]
+fn a_file_written_in_place_while_we_ask_is_not_renamed_over() {
+    use std::io::Read as _;
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("t.json");
+    assert!(run(&mut offline(&file, "a")).status.success());
+    let manifest = dir.path().join("m.toml");
+    fs::write(&manifest, "").unwrap();
+    // `tokens apply --prune` of an empty manifest asks on a terminal, holding what it
+    // read; meanwhile an editor that takes no lock rewrites the file in place.
+    let line = format!(
+        "{} tokens apply '{}' --output-file '{}' --prune",
+        bin(),
+        manifest.display(),
+        file.display()
+    );
+    let mut cmd = Command::new("script");
+    cmd.args(["-qec", &line, "/dev/null"]);
+    clean_env(&mut cmd);
+    let mut child = cmd
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stdout = child.stdout.take().unwrap();
+    let mut seen = Vec::new();
+    let mut chunk = [0u8; 256];
+    while !String::from_utf8_lossy(&seen).contains("to confirm") {
+        let n = stdout.read(&mut chunk).unwrap();
+        assert!(n > 0, "no question: {}", String::from_utf8_lossy(&seen));
+        seen.extend_from_slice(&chunk[..n]);
+    }
+    let theirs = fs::read_to_string(&file)
+        .unwrap()
+        .replacen("\"a\"", "\"b\"", 1);
+    fs::OpenOptions::new()
+        .write(true)
+        .open(&file)
+        .unwrap()
+        .write_all(theirs.as_bytes())
+        .unwrap();
+    child.stdin.take().unwrap().write_all(b"yes\n").unwrap();
+    stdout.read_to_end(&mut seen).unwrap();
+    let status = child.wait().unwrap();
+    let said = String::from_utf8_lossy(&seen);
+    assert_eq!(status.code(), Some(6), "{said}");
+    assert!(said.contains("was changed by another program"), "{said}");
+    assert_eq!(fs::read_to_string(&file).unwrap(), theirs, "{said}");
+}
