@@ -116,14 +116,14 @@ pub(crate) fn json<K: Kind>(d: &Diagnostic<K>) -> Value {
         .text
     });
     json!({
-        "origin": quote::elide(&mask_token_shaped(d.origin()), quote::MAX_LINE),
+        "origin": quote::elide(d.origin(), quote::MAX_LINE),
         "line": at.map(|at| at.line),
         "column": at.map(|at| at.column),
         "span": d.span().map(|span| [span.start, span.end]),
         "severity": d.severity().as_str(),
         "code": d.kind().code(),
-        "message": quote::elide(&mask_token_shaped(d.message()), quote::MAX_LINE),
-        "hint": d.hint().map(|hint| quote::elide(&mask_token_shaped(hint), quote::MAX_LINE)),
+        "message": quote::elide(d.message(), quote::MAX_LINE),
+        "hint": d.hint().map(|hint| quote::elide(hint, quote::MAX_LINE)),
         "input": input,
     })
 }

@@ -25,7 +25,7 @@ mod report;
 mod show;
 mod tokens;
 
-use std::ffi::OsString;
+use std::ffi::{OsStr, OsString};
 use std::process::ExitCode;
 
 use clap::{CommandFactory, FromArgMatches};
@@ -195,16 +195,14 @@ fn clap_message(e: &clap::Error) -> String {
 
 /// A command this binary does not have.
 fn not_ours(prefix: &str, words: &[OsString]) -> CliError {
-    let command = words
-        .first()
-        .map(|w| w.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    let command = quote::escape(&quote::elide(&command, 40));
+    let word = words.first().map_or(OsStr::new(""), OsString::as_os_str);
+    let shown = quote::escape(&quote::elide(&word.to_string_lossy(), 40));
     CliError::usage(format!(
-        "`influxdb3 {prefix}{command}` is not a command of this binary: it implements the token commands of InfluxDB 3 (`create token`, `show tokens`, `delete token`, and `tokens`) and is not the database server"
+        "`influxdb3 {prefix}{shown}` is not a command of this binary: it implements the token commands of InfluxDB 3 (`create token`, `show tokens`, `delete token`, and `tokens`) and is not the database server"
     ))
     .hint(format!(
-        "run `{prefix}{command}` with the InfluxDB 3 server's own `influxdb3` binary"
+        "run it with the InfluxDB 3 server's own `influxdb3` binary: {}",
+        quote::command(&format!("influxdb3 {prefix}{{}}"), &[("COMMAND", word)])
     ))
 }
 

@@ -12,7 +12,7 @@ use influxdb3_tokenfile::TokenFileError;
 use crate::args::Cli;
 use crate::error::{CliError, Exit, Kind};
 use crate::output;
-use crate::quote::{quote, quote_path};
+use crate::quote::{command, quote};
 
 /// Every page: the command path and the command, `influxdb3` first.
 fn pages() -> Vec<(Vec<String>, Command)> {
@@ -111,8 +111,8 @@ fn write_all(dir: &Path) -> Result<(), CliError> {
                     "a page is only written as a regular file of its own, and what is there was left as it was: remove it, or choose another --out-dir",
                 ),
                 TokenFileError::NoDirectory { directory, .. } => err.hint(format!(
-                    "create it first (`mkdir -p {}`), or choose another --out-dir",
-                    quote_path(&directory)
+                    "create it first ({}), or choose another --out-dir",
+                    command("mkdir -p {}", &[("DIR", directory.as_os_str())])
                 )),
                 _ => err,
             }

@@ -29,8 +29,10 @@ pub(crate) fn escape_lines(text: &str) -> String {
     text.split('\n').map(escape).collect::<Vec<_>>().join("\n")
 }
 
-/// `text` cut to `max` characters, keeping its start and end around `…`.
+/// `text` cut to `max` characters, keeping its start and end around `…`. Token-shaped
+/// text is masked first, so that a cut never leaves a secret's tail in view.
 pub(crate) fn elide(text: &str, max: usize) -> String {
+    let text = &*mask_token_shaped(text);
     let count = text.chars().count();
     if count <= max {
         return text.to_owned();
@@ -130,6 +132,14 @@ pub(crate) fn command(template: &str, values: &[(&str, &OsStr)]) -> String {
             Some(_) => None,
         };
         match (reason, value.to_str()) {
+            // A plain word needs no quotes in any of the four shells.
+            (None, Some(v))
+                if !v.is_empty()
+                    && v.bytes()
+                        .all(|b| b.is_ascii_alphanumeric() || b"_./-:,".contains(&b)) =>
+            {
+                line.push_str(v);
+            }
             (None, Some(v)) => line.push_str(&portable(v)),
             (reason, _) => {
                 line.push_str(placeholder);

@@ -63,7 +63,7 @@ pub(crate) fn error_json(e: &CliError) -> String {
             "code": e.code as u8,
             "kind": e.kind.as_str(),
             "message": elide(&e.message, MAX_LINE),
-            "hint": e.hint,
+            "hint": e.hint.as_deref().map(|hint| elide(hint, MAX_LINE)),
             "span": span,
             "input": input,
             "diagnostic": diagnostic,

@@ -124,7 +124,7 @@ fn a_readable_token_file_and_two_sources_are_refused() {
         err.contains("holds the admin token and can be read by its group or others (mode 0644)"),
         "{err}"
     );
-    assert!(err.contains("hint: make it private: `chmod 600 '"), "{err}");
+    assert!(err.contains("hint: make it private: `chmod 600 /"), "{err}");
     fs::set_permissions(&file, fs::Permissions::from_mode(0o600)).unwrap();
     let cases: Vec<Case<'_>> = vec![
         (

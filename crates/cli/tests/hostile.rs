@@ -702,7 +702,7 @@ fn hints_say_what_happened() {
     let err = stderr(&out);
     assert_eq!(out.status.code(), Some(1), "{err}");
     assert!(err.contains("the server created token 'x' (201) but its answer cannot be used: the hash it holds is not the SHA-512 of its token"), "{err}");
-    assert!(err.contains("hint: token 'x' now exists on the server and nobody has its secret: delete it with `influxdb3 delete token --token-name 'x'`"), "{err}");
+    assert!(err.contains("hint: token 'x' now exists on the server and nobody has its secret: delete it with `influxdb3 delete token --token-name x`"), "{err}");
 }
 
 /// A device of our own that fails every write with ENOSPC (`/dev/full`'s numbers).
@@ -744,7 +744,7 @@ fn a_secret_that_cannot_be_shown_says_where_the_token_is() {
         "{err}"
     );
     assert!(
-        err.contains("delete it with `influxdb3 delete token --token-name 'unseen'`"),
+        err.contains("delete it with `influxdb3 delete token --token-name unseen`"),
         "{err}"
     );
     assert!(server.has_token("unseen"));
@@ -1750,4 +1750,101 @@ fn a_file_written_in_place_while_we_ask_is_not_renamed_over() {
     assert_eq!(status.code(), Some(6), "{said}");
     assert!(said.contains("was changed by another program"), "{said}");
     assert_eq!(fs::read_to_string(&file).unwrap(), theirs, "{said}");
+}
+
+/// A command line's arguments and its environment.
+type Case<'a> = (Vec<String>, Vec<(&'a str, &'a str)>);
+
+#[test]
+fn a_secret_in_any_argument_path_or_variable_is_never_echoed() {
+    let secret = Token::generate().unwrap();
+    let t = secret.expose_secret();
+    let dir = tempfile::tempdir().unwrap();
+    let closed = TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let host = format!("http://127.0.0.1:{closed}/{t}");
+    let missing = format!("/nonexistent-{closed}/{t}/t.json");
+    let file = dir.path().join("t.json");
+    let file = file.to_str().unwrap();
+    let create = |more: &[&str]| -> Vec<String> {
+        [
+            "create",
+            "token",
+            "--permission",
+            "db:a:read",
+            "--name",
+            "y",
+        ]
+        .iter()
+        .chain(more)
+        .map(|s| (*s).to_owned())
+        .collect()
+    };
+    let cases: Vec<Case<'_>> = vec![
+        (vec![t.to_owned()], vec![]),
+        (vec!["create".into(), t.to_owned()], vec![]),
+        (create(&[&format!("--bogus={t}")]), vec![]),
+        (create(&["--offline", "--output-file", &missing]), vec![]),
+        (
+            create(&["--offline", "--output-file", file, "--expiry", t]),
+            vec![],
+        ),
+        (
+            create(&["--offline", "--output-file", file]),
+            vec![("INFLUXDB3_MAX_EXPIRY", t)],
+        ),
+        (create(&["--host", &host, "--token", "apiv3_x"]), vec![]),
+        (
+            vec![
+                "show".into(),
+                "tokens".into(),
+                "--token".into(),
+                "apiv3_x".into(),
+            ],
+            vec![("INFLUXDB3_HOST_URL", &host)],
+        ),
+        (
+            vec![
+                "create".into(),
+                "token".into(),
+                "--permission".into(),
+                format!("db:{t}:reed"),
+                "--name".into(),
+                "y".into(),
+                "--offline".into(),
+                "--output-file".into(),
+                file.to_owned(),
+            ],
+            vec![],
+        ),
+        (vec!["tokens".into(), "lint".into(), t.to_owned()], vec![]),
+        (
+            vec!["tokens".into(), "list".into(), missing.clone()],
+            vec![],
+        ),
+    ];
+    // No piece of the secret shows: its start, its middle, or its end.
+    let pieces = [&t[6..18], &t[40..52], &t[t.len() - 12..]];
+    for (args, env) in cases {
+        for json in [false, true] {
+            let mut args: Vec<&str> = args.iter().map(String::as_str).collect();
+            if json {
+                args.extend(["--format", "json"]);
+            }
+            let mut cmd = influxdb3(&args);
+            cmd.envs(env.iter().copied());
+            let out = run_within(&mut cmd, Duration::from_secs(20));
+            let shown = format!("{}{}", text(&out.stdout), text(&out.stderr));
+            assert!(!out.status.success(), "{args:?}: {shown}");
+            for piece in pieces {
+                assert!(
+                    !shown.contains(piece),
+                    "{args:?} {env:?} shows {piece:?}: {shown}"
+                );
+            }
+        }
+    }
 }

@@ -129,8 +129,8 @@ impl CliError {
             ))
             .kind(Kind::NoDirectory)
             .hint(format!(
-                "create it first (`mkdir -p {}`), or choose another --output-file",
-                quote_path(directory)
+                "create it first ({}), or choose another --output-file",
+                command("mkdir -p {}", &[("DIR", directory.as_os_str())])
             )),
             TokenFileError::Lock { path, source } => CliError::new(
                 Exit::TokensFile,
