@@ -427,14 +427,20 @@ fn apply_to_a_server_creates_keeps_reports_drift_recreates_and_prunes() {
         .iter()
         .map(|r| format!("{} {}", r.method, r.path))
         .collect();
-    assert_eq!(sent, ["POST /api/v3/query_sql"]);
+    // Its edition (`/ping`), then its tokens.
+    assert_eq!(sent, ["GET /ping", "POST /api/v3/query_sql"]);
     assert!(out.contains("  + 'telegraf'"), "{out}");
     assert!(out.contains("  ! 'grafana'"), "{out}");
     assert!(out.contains("  - 'old-ci'"), "{out}");
-    assert!(
-        !out.contains("'ops'") && !out.contains("'_admin'"),
-        "admin tokens are not the manifest's: {out}"
-    );
+    // What the prune will not delete, it says.
+    for admin in ["'ops'", "'_admin'"] {
+        assert!(
+            out.contains(&format!(
+                "  = {admin}  (an admin token: --prune never deletes"
+            )),
+            "{out}"
+        );
+    }
     assert!(!server.has_token("telegraf"));
 
     // Created (its secret printed once, and it works), grafana's drift reported.
@@ -714,11 +720,32 @@ fn apply_against_core_says_permission_tokens_need_enterprise() {
         dir.path(),
         "[[token]]\nname = \"a\"\npermissions = [\"db:metrics:read\"]\n",
     );
-    let (code, out, err) = online(&server, &admin, &["tokens", "apply", &m]);
-    assert_ne!(code, Some(0), "{out}{err}");
-    assert!(err.contains("Enterprise"), "{err}");
-    assert!(!out.contains("Nothing to change"), "{out}");
-    assert!(out.contains("stopped at token 'a'"), "{out}");
-    // The failure would repeat: no advice to apply again.
-    assert!(!err.contains("apply again"), "{err}");
+    let other = tempfile::tempdir().unwrap();
+    let empty = manifest(other.path(), "");
+    let before = server.requests().len();
+    // A run, its dry run, and a prune of an empty manifest: all say so, before
+    // anything but the server's edition is read.
+    for args in [
+        vec!["tokens", "apply", &m],
+        vec!["tokens", "apply", &m, "--dry-run"],
+        vec!["tokens", "apply", &empty, "--prune", "--yes"],
+    ] {
+        let (code, out, err) = online(&server, &admin, &args);
+        assert_eq!(code, Some(1), "{args:?}: {out}{err}");
+        assert!(err.contains("is InfluxDB 3 Core"), "{err}");
+        assert!(
+            err.contains("permission tokens need InfluxDB 3 Enterprise"),
+            "{err}"
+        );
+        assert!(!out.contains("Nothing to change"), "{out}");
+        assert!(!out.contains("would create"), "{out}");
+        // The failure would repeat: no advice to apply again.
+        assert!(!err.contains("again"), "{err}");
+    }
+    assert!(
+        server.requests()[before..]
+            .iter()
+            .all(|r| r.path == "/ping"),
+        "only the edition was asked"
+    );
 }

@@ -250,7 +250,19 @@ struct CreatedBody {
 /// What a request answered.
 struct Answer {
     status: u16,
+    /// `x-influxdb-build`: the edition a server says it is.
+    build: Option<String>,
     body: String,
+}
+
+/// Which InfluxDB 3 a server says it is (its `x-influxdb-build` header on `/ping`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Edition {
+    /// InfluxDB 3 Core: admin tokens only, no permission tokens.
+    Core,
+    /// InfluxDB 3 Enterprise: admin and permission tokens.
+    Enterprise,
 }
 
 impl Client {
@@ -402,6 +414,24 @@ impl Client {
         Ok(rows)
     }
 
+    /// The edition the server says it is (`GET /ping`, its `x-influxdb-build`
+    /// header); `None` when it does not say (a server that names no edition, a proxy, a
+    /// `/ping` that refuses this token), which tells nothing.
+    ///
+    /// # Errors
+    ///
+    /// A connection, TLS or timeout failure.
+    pub fn edition(&self) -> Result<Option<Edition>, ClientError> {
+        let answer = self.send(&self.prepare(&TokenRequest::Ping)?)?;
+        Ok(match (answer.status, answer.build.as_deref()) {
+            (200, Some(build)) if build.eq_ignore_ascii_case("core") => Some(Edition::Core),
+            (200, Some(build)) if build.eq_ignore_ascii_case("enterprise") => {
+                Some(Edition::Enterprise)
+            }
+            _ => None,
+        })
+    }
+
     /// The request `what` would send, without sending it: for a dry run. Nothing
     /// connects.
     ///
@@ -452,6 +482,11 @@ impl Client {
         };
         let mut response = result?;
         let status = response.status().as_u16();
+        let build = response
+            .headers()
+            .get("x-influxdb-build")
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_owned);
         let body = response
             .body_mut()
             .with_config()
@@ -459,7 +494,11 @@ impl Client {
             .lossy_utf8(true)
             .read_to_string()
             .map_err(|e| self.classify(url, e))?;
-        Ok(Answer { status, body })
+        Ok(Answer {
+            status,
+            build,
+            body,
+        })
     }
 
     /// Sends a request that creates a token, and reads the token it answers.

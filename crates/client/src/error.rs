@@ -104,6 +104,15 @@ pub enum ClientError {
         /// The server's message.
         message: Option<String>,
     },
+    /// The server says it is InfluxDB 3 Core (`x-influxdb-build: Core` on `/ping`),
+    /// which has no permission tokens: a store of permission tokens there cannot be.
+    #[error(
+        "the server at {url} is InfluxDB 3 Core (its /ping says so), which has no permission tokens"
+    )]
+    CoreServer {
+        /// The server's URL.
+        url: String,
+    },
     /// 404 on delete: no token of this name.
     #[error("there is no token named `{name}` on the server (404)")]
     NoSuchToken {

@@ -41,7 +41,7 @@ mod server_text;
 mod store;
 mod tokens;
 
-pub use client::{Client, ClientBuilder, CreatedToken, MAX_CA_BYTES};
+pub use client::{Client, ClientBuilder, CreatedToken, Edition, MAX_CA_BYTES};
 pub use error::{BodyProblem, CaError, ClientError, Phase, RequestError, TlsFailure};
 pub use host::{DEFAULT_HOST, HostUrl, HostUrlError};
 pub use request::{PERMISSION_TOKEN_PATH, PreparedRequest, TokenRequest};

@@ -85,6 +85,8 @@ pub enum TokenRequest<'a> {
         /// The format of the answer.
         format: QueryFormat,
     },
+    /// `GET /ping`: the server's edition (`x-influxdb-build`) and version.
+    Ping,
 }
 
 impl TokenRequest<'_> {
@@ -96,7 +98,7 @@ impl TokenRequest<'_> {
             }
             TokenRequest::Delete { name } => name,
             TokenRequest::Admin | TokenRequest::Regenerate => "_admin",
-            TokenRequest::ShowTokens { .. } => "",
+            TokenRequest::ShowTokens { .. } | TokenRequest::Ping => "",
         }
     }
 }
@@ -214,6 +216,7 @@ pub(crate) fn prepare(
             None,
             true,
         ),
+        TokenRequest::Ping => ("GET", "/ping".to_owned(), None, true),
         TokenRequest::ShowTokens { format } => {
             let body = QueryBody {
                 db: tokens::INTERNAL_DB,

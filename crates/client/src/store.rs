@@ -6,7 +6,7 @@ use influxdb3_provision::{
 };
 use influxdb3_token::Timestamp;
 
-use crate::client::Client;
+use crate::client::{Client, Edition};
 use crate::error::{ClientError, RequestError};
 
 impl StoreError for ClientError {
@@ -64,6 +64,13 @@ impl TokenStore for ServerStore<'_> {
     }
 
     fn list(&mut self) -> Result<Vec<Existing>, ClientError> {
+        // A server that says it is Core holds no permission tokens: nothing to plan
+        // against (and no empty listing that a dry run would take for "nothing to do").
+        if self.client.edition()? == Some(Edition::Core) {
+            return Err(ClientError::CoreServer {
+                url: self.client.base_url().to_owned(),
+            });
+        }
         Ok(self
             .client
             .list_tokens()?

@@ -165,7 +165,8 @@ pub enum Step {
         name: String,
     },
     /// An admin token a prune leaves alone: the operator token `_admin`, or another
-    /// admin token (a list names permission tokens only).
+    /// admin token (a list names permission tokens only). Only a prune has these: so
+    /// that its dry run says what it will not delete.
     Protected {
         /// Its name.
         name: String,
@@ -580,14 +581,16 @@ impl Plan {
                 continue;
             }
             let name = existing.name.clone();
-            steps.push(if existing.is_operator() || existing.is_admin() {
-                Step::Protected { name }
-            } else if options.prune {
-                deletes += 1;
-                Step::Delete { name }
-            } else {
-                Step::Unlisted { name }
-            });
+            // An admin token is not the manifest's: only a prune says it leaves it.
+            match (existing.is_operator() || existing.is_admin(), options.prune) {
+                (true, false) => {}
+                (true, true) => steps.push(Step::Protected { name }),
+                (false, true) => {
+                    deletes += 1;
+                    steps.push(Step::Delete { name });
+                }
+                (false, false) => steps.push(Step::Unlisted { name }),
+            }
         }
         let mut plan = Plan::new(steps, now);
         let permission_tokens = current

@@ -131,6 +131,8 @@ pub(crate) fn read_request(reader: &mut impl BufRead) -> io::Result<Option<Recor
 pub(crate) struct Response {
     pub(crate) status: u16,
     pub(crate) content_type: Option<&'static str>,
+    /// Further header lines (`name`, `value`).
+    pub(crate) headers: Vec<(&'static str, &'static str)>,
     pub(crate) body: Vec<u8>,
 }
 
@@ -143,8 +145,15 @@ impl Response {
         Response {
             status,
             content_type,
+            headers: Vec::new(),
             body: body.into(),
         }
+    }
+
+    /// This answer with the header `name: value` too.
+    pub(crate) fn header(mut self, name: &'static str, value: &'static str) -> Response {
+        self.headers.push((name, value));
+        self
     }
 
     /// `{"error": "..."}` as upstream writes it.
@@ -166,6 +175,9 @@ impl Response {
         let mut head = format!("HTTP/1.1 {} {}\r\n", self.status, reason(self.status));
         if let Some(ct) = self.content_type {
             let _ = write!(head, "content-type: {ct}\r\n");
+        }
+        for (name, value) in &self.headers {
+            let _ = write!(head, "{name}: {value}\r\n");
         }
         let _ = write!(head, "content-length: {}\r\n", self.body.len());
         if close {

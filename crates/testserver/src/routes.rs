@@ -75,11 +75,21 @@ pub(crate) fn route(mode: Mode, state: &mut State, req: &RecordedRequest) -> Res
             Action::Read,
         )
         .map(|()| {
+            // As InfluxDB 3 names its edition and version.
             Response::new(
                 200,
                 Some("application/json"),
                 r#"{"version":"3.4.0","revision":"influxdb3-testserver"}"#,
             )
+            .header(
+                "x-influxdb-build",
+                if mode == Mode::Core {
+                    "Core"
+                } else {
+                    "Enterprise"
+                },
+            )
+            .header("x-influxdb-version", "3.4.0")
         }),
         ("GET", "/ready") => guarded(
             mode,

@@ -92,6 +92,8 @@ impl CliError {
             ClientError::NotFound { .. } => CliError::new(Exit::Failure, Kind::NotFound, message).hint(
                 "permission tokens need InfluxDB 3 Enterprise; check --host and its path prefix",
             ),
+            ClientError::CoreServer { .. } => CliError::new(Exit::Failure, Kind::NotFound, message)
+                .hint("permission tokens need InfluxDB 3 Enterprise; only the server's edition was read, and nothing was changed"),
             ClientError::WithoutAuth { .. } => CliError::new(Exit::Failure, Kind::WithoutAuth, message)
                 .hint("the server was started without authentication, so it has no tokens"),
             ClientError::NameTaken { name, message: said } => {

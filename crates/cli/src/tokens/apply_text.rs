@@ -109,7 +109,7 @@ pub(super) fn file_text<E: StoreError>(report: &Report<E>, s: &Shown<'_>) -> Str
     let shown: Vec<(&Done, String)> = report
         .done
         .iter()
-        .filter(|d| !matches!(d.action, Action::Kept | Action::Protected))
+        .filter(|d| d.action != Action::Kept)
         .map(|d| (d, quote(&d.name)))
         .collect();
     let mut out = String::with_capacity(shown.len() * 100 + s.secrets.len() * 130 + 512);
@@ -185,12 +185,18 @@ pub(super) fn file_text<E: StoreError>(report: &Report<E>, s: &Shown<'_>) -> Str
                     "  ? {name}{pad}  (not in the manifest: kept; --prune removes it)"
                 );
             }
+            Action::Protected => {
+                let _ = writeln!(out, "  = {name}{pad}  {PROTECTED}");
+            }
             _ => {}
         }
     }
     secrets_text(s, &mut out);
     out
 }
+
+/// Why a prune leaves a token that the manifest does not list.
+const PROTECTED: &str = "(an admin token: --prune never deletes admin tokens)";
 
 /// The new secrets, or where they went.
 fn secrets_text(s: &Shown<'_>, out: &mut String) {
@@ -229,7 +235,7 @@ fn secrets_text(s: &Shown<'_>, out: &mut String) {
 }
 
 /// The report as one JSON document, the same for a tokens file and a server: the
-/// executor's steps (names masked, admin tokens left out), each new token's secret in
+/// executor's steps (names masked; in a prune, the admin tokens it leaves as `protected`), each new token's secret in
 /// its step unless they went to `--secrets-out`, and where it was applied.
 pub(super) fn report_json<E: StoreError>(
     report: &Report<E>,
@@ -240,7 +246,6 @@ pub(super) fn report_json<E: StoreError>(
     let steps: Vec<Value> = report
         .done
         .iter()
-        .filter(|d| d.action != Action::Protected)
         .map(|d| {
             let mut v = serde_json::to_value(d).unwrap_or(Value::Null);
             v["name"] = json!(mask_token_shaped(&d.name));
@@ -292,10 +297,6 @@ fn detail(d: &Done) -> String {
 /// A server step as a line of text, printed as it is done (a recreated token: its
 /// deletion, then its creation).
 pub(super) fn server_line(d: &Done, secret: Option<&Token>) -> String {
-    // Admin tokens are not the manifest's: not shown.
-    if d.action == Action::Protected {
-        return String::new();
-    }
     let name = quote(&d.name);
     let mut out = String::new();
     if d.action == Action::Recreated {
@@ -315,6 +316,7 @@ pub(super) fn server_line(d: &Done, secret: Option<&Token>) -> String {
             "  ? {name}  (not in the manifest: kept; --prune deletes it)"
         ),
         Action::Deleted => write!(out, "  - {name}  (not in the manifest: deleted)"),
+        Action::Protected => write!(out, "  = {name}  {PROTECTED}"),
         _ => write!(out, "  ? {name}"),
     };
     if let Some(token) = secret {
@@ -337,7 +339,7 @@ pub(super) fn server_summary<E: StoreError>(report: &Report<E>, s: &Shown<'_>) -
     if s.dry_run {
         let _ = writeln!(
             out,
-            "Dry run: only the server's tokens were read. Applying {manifest} would create {created}, recreate {recreated}, delete {deleted} and keep {kept} tokens."
+            "Dry run: only the server's edition and tokens were read. Applying {manifest} would create {created}, recreate {recreated}, delete {deleted} and keep {kept} tokens."
         );
     } else if let Some(failed) = &report.failed {
         let _ = writeln!(
