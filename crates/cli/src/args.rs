@@ -257,7 +257,7 @@ pub(crate) struct CreateToken {
     pub(crate) create_databases: Vec<String>,
 
     /// File path to use for the generated tokens file (with --offline)
-    #[arg(long, value_name = "FILE", value_hint = ValueHint::FilePath)]
+    #[arg(long, value_name = "FILE", value_hint = ValueHint::FilePath, value_parser = shared::written_file)]
     pub(crate) output_file: Option<PathBuf>,
 
     /// How long to wait for another writer's lock on --output-file (with --offline)

@@ -1848,3 +1848,112 @@ fn a_secret_in_any_argument_path_or_variable_is_never_echoed() {
         }
     }
 }
+
+#[test]
+fn only_our_own_stale_temporary_files_are_removed() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("t.json");
+    assert!(run(&mut offline(&file, "a")).status.success());
+    let mut gone = Command::new("true").spawn().unwrap();
+    gone.wait().unwrap();
+    let dead = format!(".t.json.tmp-{}-1f-0", gone.id());
+    let running = format!(".t.json.tmp-{}-1f-0", std::process::id());
+    for name in [
+        &dead,
+        &running,
+        ".t.json.tmp-notes",
+        ".t.json.tmp-1-2-3-backup",
+    ] {
+        fs::write(dir.path().join(name), "x").unwrap();
+    }
+    assert!(run(&mut offline(&file, "b")).status.success());
+    let left = listing(dir.path());
+    assert!(!left.contains(&dead), "{left:?}");
+    for name in [&running, ".t.json.tmp-notes", ".t.json.tmp-1-2-3-backup"] {
+        assert!(left.iter().any(|l| l == name), "{name} removed: {left:?}");
+    }
+}
+
+#[test]
+fn dash_is_standard_input_wherever_a_tokens_file_is_read_and_never_a_file_written() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("t.json");
+    assert!(run(&mut offline(&file, "a")).status.success());
+    let text = fs::read(&file).unwrap();
+    let with_stdin = |args: &[&str]| {
+        let mut cmd = influxdb3(args);
+        cmd.current_dir(dir.path())
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped());
+        let mut child = cmd.spawn().unwrap();
+        // A command that refuses before it reads closes its end: that is fine.
+        let _ = child.stdin.take().unwrap().write_all(&text);
+        child.wait_with_output().unwrap()
+    };
+    // Every command that reads a tokens file reads `-` from standard input.
+    for args in [
+        vec!["tokens", "list", "-"],
+        vec!["tokens", "lint", "-"],
+        vec!["tokens", "check", "-", "a", "read", "db:db1"],
+        vec!["tokens", "diff", "-", "t.json"],
+        vec!["tokens", "merge", "-", "--output-file", "merged.json"],
+    ] {
+        let out = with_stdin(&args);
+        assert!(
+            out.status.code().is_some_and(|c| c <= 1),
+            "{args:?}: {}",
+            stderr(&out)
+        );
+        assert!(
+            !stderr(&out).contains("cannot read"),
+            "{args:?}: {}",
+            stderr(&out)
+        );
+    }
+    assert!(
+        fs::read_to_string(dir.path().join("merged.json"))
+            .unwrap()
+            .contains("\"a\"")
+    );
+    // No command writes a file named `-`: it is refused up front, exit 2.
+    fs::write(dir.path().join("m.toml"), "").unwrap();
+    for args in [
+        vec!["tokens", "remove", "-", "--name", "a"],
+        vec!["tokens", "rotate", "-", "--name", "a"],
+        vec!["tokens", "merge", "t.json", "--output-file", "-"],
+        vec!["tokens", "apply", "m.toml", "--output-file", "-"],
+        vec![
+            "tokens",
+            "apply",
+            "m.toml",
+            "--output-file",
+            "x.json",
+            "--secrets-out",
+            "-",
+        ],
+        vec![
+            "create",
+            "token",
+            "--permission",
+            "db:a:read",
+            "--name",
+            "q",
+            "--offline",
+            "--output-file",
+            "-",
+        ],
+    ] {
+        let out = with_stdin(&args);
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {}", stderr(&out));
+        assert!(
+            stderr(&out).contains("`-` is standard input"),
+            "{args:?}: {}",
+            stderr(&out)
+        );
+        assert!(
+            !dir.path().join("-").exists(),
+            "{args:?} wrote a file named -"
+        );
+    }
+}

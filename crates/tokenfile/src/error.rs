@@ -84,6 +84,10 @@ pub enum AddError {
         "a permission token cannot be named `_admin`: the server keeps that name for its operator admin token"
     )]
     ReservedName,
+    /// A name that `create token` refuses (hidden characters, space at either end, too
+    /// long), copied from a file that holds it.
+    #[error("the name cannot be a new token's")]
+    InvalidName(#[source] influxdb3_token::TokenNameError),
     /// Permissions that a permission token cannot have (none, or `*:*:*`), copied by
     /// [`TokenEntry::alike`](crate::TokenEntry::alike) from an entry read from a file.
     #[error("the permissions cannot be a permission token's")]

@@ -65,7 +65,7 @@ pub use disk::{
 pub use error::{AddError, FileKind, ParseError, TokenFileError};
 pub use finding::Finding;
 pub use lint::{Lint, lint, lint_file};
-pub use merge::{MergeError, Merged, merge_files};
+pub use merge::{MergeError, MergeInput, Merged, merge_files};
 pub use model::{AdminTokenFile, TokenEntry, TokenFile, TokenRecord};
 pub use secrets::SecretsFile;
 pub use store::{FileStore, FileStoreError};

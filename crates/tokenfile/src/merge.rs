@@ -83,6 +83,34 @@ impl MergeError {
     }
 }
 
+/// One input of [`merge_files`]: a tokens file, or the text of one already read (from
+/// standard input, say), named by `origin` in errors.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum MergeInput {
+    /// The tokens file at this path.
+    File(PathBuf),
+    /// A tokens file's text.
+    Text {
+        /// What errors call it (`<stdin>`).
+        origin: PathBuf,
+        /// The text.
+        text: String,
+    },
+}
+
+impl From<PathBuf> for MergeInput {
+    fn from(path: PathBuf) -> MergeInput {
+        MergeInput::File(path)
+    }
+}
+
+impl From<&Path> for MergeInput {
+    fn from(path: &Path) -> MergeInput {
+        MergeInput::File(path.to_path_buf())
+    }
+}
+
 /// Copies the tokens of `inputs` into the tokens file `output` (created if missing or
 /// empty), which may be one of them: `create_databases` united in first-seen order,
 /// the output's own tokens first, then the others in order, a token the same in
@@ -93,8 +121,8 @@ impl MergeError {
 /// # Errors
 ///
 /// [`MergeError`]; the output is then as it was.
-pub fn merge_files(
-    inputs: &[PathBuf],
+pub fn merge_files<I: Clone + Into<MergeInput>>(
+    inputs: &[I],
     output: &Path,
     options: &WriteOptions<'_>,
     policy: &Policy,
@@ -107,12 +135,19 @@ pub fn merge_files(
     let mut paths = Vec::new();
     let mut output_is_input = false;
     let mut databases: Vec<DatabaseName> = Vec::new();
-    for path in inputs {
-        if output_exists && same_file(path, output) {
-            output_is_input = true;
-            continue;
-        }
-        let text = read(path)?;
+    for input in inputs {
+        let (path, text) = match input.clone().into() {
+            MergeInput::File(path) if output_exists && same_file(&path, output) => {
+                output_is_input = true;
+                continue;
+            }
+            MergeInput::File(path) => {
+                let text = read(&path)?;
+                (path, text)
+            }
+            MergeInput::Text { origin, text } => (origin, text),
+        };
+        let path = &path;
         let file = TokenFile::parse(&text).map_err(|error| TokenFileError::Invalid {
             path: path.clone(),
             error: error.with_origin(path.to_string_lossy()),
@@ -162,7 +197,7 @@ fn copies(file: &TokenFile<'_>, now: Timestamp) -> Result<Vec<NewToken>, (String
         .iter()
         .map(|t| {
             let fail = |e| (t.name().to_owned(), e);
-            let name = TokenName::new(t.name()).map_err(|_| fail(AddError::ReservedName))?;
+            let name = TokenName::new(t.name()).map_err(|e| fail(AddError::InvalidName(e)))?;
             let grants = Grants::try_from(t.permissions().collect::<Vec<_>>())
                 .map_err(|e| fail(AddError::NotGrants(e)))?;
             let expiry = t.expiry().map_or(Expiry::Never, Expiry::At);

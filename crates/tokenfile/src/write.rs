@@ -260,7 +260,11 @@ fn open_lock(path: &Path) -> io::Result<File> {
 }
 
 /// Removes temporary files a killed writer left beside the target. Only called under the
-/// lock, when no other writer can have one open.
+/// lock. Only our own are removed: a name exactly as [`create_temp`] makes them
+/// (`.NAME.tmp-PID-NANOS-ATTEMPT`, so that a `.NAME.tmp-notes` of the user's stays), of
+/// a regular file (or a link in its place), whose writer is no longer running (where
+/// `/proc` tells: a writer that takes no lock, as [`write_plain`] does, may still be
+/// filling it).
 pub(crate) fn remove_stale_temps(target: &Path) {
     let (dir, name) = split(target);
     let prefix = with_suffix(&sidecar_base(&name), ".tmp-");
@@ -268,9 +272,12 @@ pub(crate) fn remove_stale_temps(target: &Path) {
         return;
     };
     for entry in entries.flatten() {
-        let is_ours = entry.file_name().as_bytes().starts_with(prefix.as_bytes());
-        // Only files (or links) we made: never a directory.
-        if is_ours
+        let file_name = entry.file_name();
+        let Some(suffix) = file_name.as_bytes().strip_prefix(prefix.as_bytes()) else {
+            continue;
+        };
+        // Never a directory.
+        if temp_writer(suffix).is_some_and(|pid| !running(pid))
             && entry
                 .file_type()
                 .is_ok_and(|t| t.is_file() || t.is_symlink())
@@ -278,6 +285,26 @@ pub(crate) fn remove_stale_temps(target: &Path) {
             let _ = fs::remove_file(entry.path());
         }
     }
+}
+
+/// The process id in the suffix `PID-NANOS-ATTEMPT` of a temporary file's name (decimal,
+/// hexadecimal, decimal, as [`create_temp`] writes them); `None` for any other name.
+fn temp_writer(suffix: &[u8]) -> Option<u32> {
+    let text = std::str::from_utf8(suffix).ok()?;
+    let mut parts = text.split('-');
+    let (pid, nanos, attempt) = (parts.next()?, parts.next()?, parts.next()?);
+    let digits = |s: &str, radix: u32| !s.is_empty() && s.chars().all(|c| c.is_digit(radix));
+    (parts.next().is_none() && digits(pid, 10) && digits(nanos, 16) && digits(attempt, 10))
+        .then(|| pid.parse().ok())
+        .flatten()
+}
+
+/// Whether the process `pid` is running: this one, or one `/proc` lists. Without
+/// `/proc` (not Linux), none is taken to be: the lock keeps out every writer that
+/// takes it.
+fn running(pid: u32) -> bool {
+    pid == std::process::id()
+        || (Path::new("/proc/self").exists() && Path::new("/proc").join(pid.to_string()).exists())
 }
 
 /// What is at the target before a write.

@@ -746,13 +746,26 @@ fn stale_temporary_files_are_removed_by_the_next_writer() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("tokens.json");
     append(&path, "a", &[]).unwrap();
-    fs::write(dir.path().join(".tokens.json.tmp-999-dead-0"), "{half").unwrap();
+    // A writer that was killed: its process is gone.
+    let mut gone = Command::new("true").spawn().unwrap();
+    gone.wait().unwrap();
+    let dead = format!(".tokens.json.tmp-{}-dead-0", gone.id());
+    fs::write(dir.path().join(&dead), "{half").unwrap();
+    // Not ours to remove: a writer still running (this process), a name of the user's.
+    let running = format!(".tokens.json.tmp-{}-1f-0", std::process::id());
+    fs::write(dir.path().join(&running), "{being written").unwrap();
+    fs::write(dir.path().join(".tokens.json.tmp-notes"), "mine").unwrap();
     fs::write(dir.path().join("other.txt"), "keep me").unwrap();
     append(&path, "b", &[]).unwrap();
-    assert_eq!(
-        listing(dir.path()),
-        [".tokens.json.lock", "other.txt", "tokens.json"]
-    );
+    let mut kept = vec![
+        ".tokens.json.lock".to_owned(),
+        running,
+        ".tokens.json.tmp-notes".to_owned(),
+        "other.txt".to_owned(),
+        "tokens.json".to_owned(),
+    ];
+    kept.sort();
+    assert_eq!(listing(dir.path()), kept);
 }
 
 #[test]

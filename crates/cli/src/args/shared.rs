@@ -4,6 +4,16 @@ use std::path::PathBuf;
 
 use clap::{Args, ValueEnum, ValueHint};
 
+/// A file this binary writes: any path but `-`, which stands for standard input where a
+/// command only reads a tokens file, and so names no file to write (`./-` names a file
+/// called `-`).
+pub(crate) fn written_file(value: &str) -> Result<PathBuf, String> {
+    if value == "-" {
+        return Err("`-` is standard input, which a command only reads: name a file to write (`./-` for one named `-`)".to_owned());
+    }
+    Ok(PathBuf::from(value))
+}
+
 const BOOL_HELP: &str = "Do not verify the server's TLS certificate. Anyone on the network path can then read the admin token: use it only against a test server. Takes true/false, 1/0, yes/no or on/off from the environment";
 
 const TOKEN_HELP: &str = "The admin token, or `-` to read it from standard input. A token given on the command line can be read by every user of the machine (`ps`): prefer --token -, --token-file or INFLUXDB3_AUTH_TOKEN_FILE";

@@ -4,7 +4,7 @@ use std::path::PathBuf;
 
 use clap::{Args, Subcommand, ValueHint};
 
-use super::shared::{CreateFormat, Format, Server};
+use super::shared::{CreateFormat, Format, Server, written_file};
 
 const TOKENS_EXIT: &str = "Exit codes: 0 success, 1 other failure, 2 usage or invalid input, 3 name already taken or merge conflict, 6 unusable tokens file.";
 
@@ -97,7 +97,7 @@ pub(crate) enum TokensCommand {
     #[command(after_help = TOKENS_EXIT)]
     Remove {
         /// The permission tokens file
-        #[arg(value_name = "FILE", value_hint = ValueHint::FilePath)]
+        #[arg(value_name = "FILE", value_hint = ValueHint::FilePath, value_parser = written_file)]
         file: PathBuf,
         /// The token's name
         #[arg(long, value_name = "NAME")]
@@ -112,7 +112,7 @@ pub(crate) enum TokensCommand {
     #[command(after_help = TOKENS_EXIT)]
     Rotate {
         /// The permission tokens file
-        #[arg(value_name = "FILE", value_hint = ValueHint::FilePath)]
+        #[arg(value_name = "FILE", value_hint = ValueHint::FilePath, value_parser = written_file)]
         file: PathBuf,
         /// The token's name
         #[arg(long, value_name = "NAME")]
@@ -143,7 +143,7 @@ Without --output-file, the manifest is applied to the server at --host: its toke
         #[arg(value_name = "MANIFEST", value_hint = ValueHint::FilePath)]
         manifest: PathBuf,
         /// The permission tokens file to bring in line (created if missing); without it, the server at --host
-        #[arg(long, value_name = "FILE", value_hint = ValueHint::FilePath)]
+        #[arg(long, value_name = "FILE", value_hint = ValueHint::FilePath, value_parser = written_file)]
         output_file: Option<PathBuf>,
         /// Remove tokens the manifest does not list
         #[arg(long)]
@@ -163,7 +163,7 @@ Without --output-file, the manifest is applied to the server at --host: its toke
         #[command(flatten)]
         server: Box<Server>,
         /// Write the new tokens' secrets to this new file (mode 0600, a JSON map name → token) instead of stdout
-        #[arg(long, value_name = "PATH", value_hint = ValueHint::FilePath)]
+        #[arg(long, value_name = "PATH", value_hint = ValueHint::FilePath, value_parser = written_file)]
         secrets_out: Option<PathBuf>,
         #[command(flatten)]
         options: EditOptions,
@@ -188,7 +188,7 @@ pub(crate) struct EditOptions {
 #[derive(Args, Debug)]
 pub(crate) struct FileWrite {
     /// The file to write the merged tokens to
-    #[arg(long, value_name = "FILE", value_hint = ValueHint::FilePath)]
+    #[arg(long, value_name = "FILE", value_hint = ValueHint::FilePath, value_parser = written_file)]
     pub(crate) output_file: PathBuf,
     #[command(flatten)]
     pub(crate) options: EditOptions,

@@ -17,7 +17,11 @@ impl CliError {
             format!(
                 "there is no token named {} in {}",
                 quote(name),
-                quote_path(path)
+                if path.as_os_str() == "-" {
+                    "standard input".to_owned()
+                } else {
+                    quote_path(path)
+                }
             ),
         )
         .hint(format!(

@@ -6,18 +6,41 @@ use std::path::{Path, PathBuf};
 
 use influxdb3_provision::{Conflict, ExecuteOptions, Executed, Plan, PlanError, Policy, execute};
 use influxdb3_token::Timestamp;
-use influxdb3_tokenfile::{FileStore, FileStoreError, MergeError, Merged, merge_files};
+use influxdb3_tokenfile::{FileStore, FileStoreError, MergeError, MergeInput, Merged, merge_files};
 use serde_json::json;
 
-use super::input::unusable;
+use super::input::{is_stdin, read_input, unusable};
 use super::words::{counted, json};
 use crate::args::{CreateFormat, EditOptions, FileWrite, Format};
 use crate::error::{CliError, Exit, Kind};
 use crate::options;
 use crate::output::Outcome;
 use crate::paint::Paint;
-use crate::quote::{command, quote, quote_path};
+use crate::quote::{command, origin, quote, quote_path};
 use crate::report::{self, Minted, Report};
+
+/// The files to merge, `-` (once) read from standard input, as every command that reads
+/// a tokens file takes it.
+fn merge_inputs(files: &[PathBuf]) -> Result<Vec<MergeInput>, CliError> {
+    if files.iter().filter(|f| is_stdin(f)).count() > 1 {
+        return Err(CliError::usage(
+            "`-` (standard input) is given more than once: it can be read once",
+        ));
+    }
+    files
+        .iter()
+        .map(|f| {
+            Ok(if is_stdin(f) {
+                MergeInput::Text {
+                    origin: PathBuf::from(origin(f)),
+                    text: read_input(f)?,
+                }
+            } else {
+                MergeInput::File(f.clone())
+            })
+        })
+        .collect()
+}
 
 /// `tokens merge FILE... --output-file OUT`: the tokens of the other files copied into
 /// OUT (which may be one of them), every conflict refused together.
@@ -29,12 +52,14 @@ pub(super) fn merge(
     let timeout = options::lock_timeout(&write.options.lock_timeout)?;
     let options = options::write_options(timeout, write.options.dry_run);
     let out = &write.output_file;
-    let merged = merge_files(files, out, &options, &Policy::default()).map_err(|e| match e {
+    let inputs = merge_inputs(files)?;
+    let merged = merge_files(&inputs, out, &options, &Policy::default()).map_err(|e| match e {
         MergeError::File(e) => unusable(&e),
         MergeError::NotCopyable { path, name, source } => CliError::usage(format!(
-            "token {} of {} cannot be copied: {source}",
+            "token {} of {} cannot be copied: {}",
             quote(&name),
-            quote_path(&path)
+            quote_path(&path),
+            crate::error::chain(&source)
         ))
         .kind(Kind::Conflict),
         MergeError::OutputNotAnInput { path } => CliError::usage(format!(
