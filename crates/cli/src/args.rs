@@ -252,6 +252,15 @@ pub(crate) struct CreateToken {
     )]
     pub(crate) offline: bool,
 
+    /// Offline: the new token's value, read from this file (`-`: standard input) instead of generated
+    #[arg(
+        long,
+        value_name = "FILE",
+        value_hint = ValueHint::FilePath,
+        long_help = "Offline: the new token's value is read from FILE (`-`: standard input), one trailing newline trimmed, instead of being generated: a secret kept in a secret store, known to the clients before the server starts. It is `apiv3_` and 32 to 250 characters of `A-Z a-z 0-9 - _ . ~ + / =`. It is never printed (you hold it), and never taken from the command line. Writing the same name, secret and permissions again changes nothing"
+    )]
+    pub(crate) secret_file: Option<PathBuf>,
+
     /// Comma-separated list of database names to create when starting the server with the tokens file (with --offline)
     #[arg(long, value_name = "DATABASE_LIST", value_delimiter = ',', action = ArgAction::Append)]
     pub(crate) create_databases: Vec<String>,

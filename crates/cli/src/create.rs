@@ -1,11 +1,14 @@
 //! `create token` and `delete token`: flags to options, a plan carried out by the one
 //! executor on the tokens file or the server, the report rendered.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
 
 use clap::ArgMatches;
 use influxdb3_permission::{DatabaseName, Grants};
-use influxdb3_provision::{Action as Did, ExecuteOptions, Executed, NewToken, Plan, execute};
+use influxdb3_provision::{
+    Action as Did, ExecuteOptions, Executed, IfExists, NewToken, Plan, execute,
+};
 use influxdb3_token::{Timestamp, TokenName};
 use influxdb3_token_client::{ServerStore, TokenRequest};
 use influxdb3_tokenfile::FileStore;
@@ -39,6 +42,7 @@ pub(crate) fn create(args: CreateToken, m: &ArgMatches) -> Result<Outcome, CliEr
         create_databases,
         output_file,
         lock_timeout,
+        secret_file,
         ..
     } = args;
     let name = name
@@ -58,6 +62,22 @@ pub(crate) fn create(args: CreateToken, m: &ArgMatches) -> Result<Outcome, CliEr
         return Err(CliError::usage("--yes goes with --admin --regenerate"));
     }
     let if_exists = options::mode(if_not_exists, replace, &given)?;
+    let secret = match secret_file {
+        None => None,
+        Some(_) if !offline => {
+            return Err(CliError::usage(
+                "--secret-file goes with --offline: a server mints the secrets of the tokens it creates",
+            )
+            .hint("drop --secret-file to let the server mint the token, or add --offline --output-file to write it to a tokens file"));
+        }
+        Some(_) if format == CreateFormat::Token => {
+            return Err(CliError::usage(
+                "--format token prints the new token, and with --secret-file you hold it already",
+            )
+            .hint("use --format text or --format json: they name the token and the file"));
+        }
+        Some(path) => Some(options::chosen_secret(&path)?),
+    };
     if dry_run && format == CreateFormat::Token {
         return Err(
             CliError::usage("--format token prints a new token, and a dry run makes none")
@@ -87,6 +107,7 @@ pub(crate) fn create(args: CreateToken, m: &ArgMatches) -> Result<Outcome, CliEr
         &lock_timeout,
     )?;
     let ask = Ask {
+        secret,
         expiry,
         if_exists,
         dry_run,
@@ -160,7 +181,10 @@ fn permission_token(
         Target::Online(_) => &[],
     };
     let mut warnings = report::uncreatable(grants, creates);
-    let token = NewToken::new(name.clone(), grants.clone(), ask.expiry, now);
+    let mut token = NewToken::new(name.clone(), grants.clone(), ask.expiry, now);
+    if let Some((secret, _)) = &ask.secret {
+        token = token.with_secret(secret.clone());
+    }
     let plan =
         Plan::create(token, ask.if_exists, &ask.policy).map_err(|e| CliError::from_plan(&e))?;
     let report = match target {
@@ -168,54 +192,14 @@ fn permission_token(
             output_file,
             create_databases,
             lock_timeout,
-        } => {
-            let plan = plan.with_databases(create_databases.clone());
-            let options = options::write_options(lock_timeout, ask.dry_run);
-            let ((executed, findings, entry), written) =
-                FileStore::open(&output_file, &options, |store| {
-                    let executed = execute(
-                        &plan,
-                        store,
-                        ExecuteOptions::default().dry_run(ask.dry_run),
-                        &mut |_| Ok(()),
-                    );
-                    let entry = store.entry(name.as_str()).map(report::redacted);
-                    (executed, store.findings(now), entry)
-                })
-                .map_err(|e| CliError::from_file(&e))?;
-            let Executed {
-                report, secrets, ..
-            } = executed;
-            if let Some(failed) = report.failed {
-                return Err(CliError::from_step(
-                    &failed.cause,
-                    CliError::from_file_store,
-                ));
-            }
-            let action = report.done.first().map_or(Did::Exists, |d| d.action);
-            if ask.dry_run {
-                Report::DryRun(DryRun::File {
-                    path: written.path,
-                    action: match action {
-                        Did::Exists => "nothing",
-                        Did::Replaced => "replace",
-                        _ => "append",
-                    },
-                    entry: entry.unwrap_or_default(),
-                    create_databases: create_databases.iter().map(ToString::to_string).collect(),
-                })
-            } else if let (Some(done), Some((_, token))) =
-                (report.done.first(), secrets.into_iter().next())
-            {
-                warnings.extend(report::found(findings.iter().chain(&written.findings)));
-                Report::Minted(Minted::new(token, done, Some(&output_file)))
-            } else {
-                Report::Exists {
-                    name: name.as_str().to_owned(),
-                    place: quote_path(&written.path),
-                }
-            }
-        }
+        } => offline(
+            name,
+            &plan.with_databases(create_databases.clone()),
+            ask,
+            &output_file,
+            lock_timeout,
+            &mut warnings,
+        )?,
         Target::Online(online) => {
             let request = TokenRequest::Create {
                 name,
@@ -247,11 +231,77 @@ fn permission_token(
                 _ => Report::Exists {
                     name: name.as_str().to_owned(),
                     place: "the server".to_owned(),
+                    same_secret: false,
                 },
             }
         }
     };
     Ok(report::outcome(&report, ask.format, warnings))
+}
+
+/// A permission token's plan carried out on the tokens file at `output_file`: the
+/// report, and the file's findings added to `warnings`.
+fn offline(
+    name: &TokenName,
+    plan: &Plan,
+    ask: &Ask,
+    output_file: &Path,
+    lock_timeout: Duration,
+    warnings: &mut Vec<String>,
+) -> Result<Report, CliError> {
+    let now = Timestamp::now();
+    let options = options::write_options(lock_timeout, ask.dry_run);
+    let ((executed, findings, entry), written) = FileStore::open(output_file, &options, |store| {
+        let executed = execute(
+            plan,
+            store,
+            ExecuteOptions::default().dry_run(ask.dry_run),
+            &mut |_| Ok(()),
+        );
+        let entry = store.entry(name.as_str()).map(report::redacted);
+        (executed, store.findings(now), entry)
+    })
+    .map_err(|e| CliError::from_file(&e))?;
+    let Executed {
+        report, secrets, ..
+    } = executed;
+    if let Some(failed) = report.failed {
+        return Err(CliError::from_step(
+            &failed.cause,
+            CliError::from_file_store,
+        ));
+    }
+    let action = report.done.first().map_or(Did::Exists, |d| d.action);
+    Ok(if ask.dry_run {
+        Report::DryRun(DryRun::File {
+            path: written.path,
+            action: match action {
+                Did::Exists => "nothing",
+                Did::Replaced => "replace",
+                _ => "append",
+            },
+            entry: entry.unwrap_or_default(),
+            create_databases: plan
+                .create_databases()
+                .iter()
+                .map(ToString::to_string)
+                .collect(),
+        })
+    } else if let (Some(done), Some((_, token))) = (report.done.first(), secrets.into_iter().next())
+    {
+        warnings.extend(report::found(findings.iter().chain(&written.findings)));
+        let minted = Minted::new(token, done, Some(output_file));
+        Report::Minted(match &ask.secret {
+            Some((_, from)) => minted.chosen(from),
+            None => minted,
+        })
+    } else {
+        Report::Exists {
+            name: name.as_str().to_owned(),
+            place: quote_path(&written.path),
+            same_secret: ask.secret.is_some() && ask.if_exists != IfExists::Keep,
+        }
+    })
 }
 
 /// `influxdb3 delete token`: a plan of one deletion, confirmed, on the server.

@@ -76,7 +76,7 @@ kinds! {
     NotARegularFile = "not_a_regular_file", NotConfirmed = "not_confirmed",
     NotFound = "not_found", NotWritable = "not_writable", OperatorToken = "operator_token",
     OutputNotAnInput = "output_not_an_input", OwnerWouldChange = "owner_would_change",
-    Random = "random", ReservedName = "reserved_name", Server = "server", SharedDirectory = "shared_directory", Stdin = "stdin",
+    Random = "random", ReservedName = "reserved_name", SecretFile = "secret_file", Server = "server", SharedDirectory = "shared_directory", Stdin = "stdin",
     Stdout = "stdout", Timeout = "timeout", Tls = "tls", TooLarge = "too_large", TokenFile = "token_file",
     TokenTaken = "token_taken", TokenTwice = "token_twice", TokensFile = "tokens_file",
     Unauthenticated = "unauthenticated", UnknownDatabase = "unknown_database",

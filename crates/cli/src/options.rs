@@ -1,19 +1,19 @@
 //! Flags turned into validated options, in one place, before any side effect: nothing
 //! is sent, read for writing or written until the whole command line has been checked.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use clap::ArgMatches;
 use clap::parser::ValueSource;
 use influxdb3_permission::{DatabaseName, Grants, GrantsError, Permission};
 use influxdb3_provision::{IfExists, Policy};
-use influxdb3_token::{Expiry, Lifetime, Timestamp, TokenName};
-use influxdb3_tokenfile::WriteOptions;
+use influxdb3_token::{Expiry, Lifetime, Timestamp, Token, TokenName};
+use influxdb3_tokenfile::{TokenFileError, WriteOptions};
 
 use crate::args::CreateFormat;
 use crate::connect::value;
-use crate::error::{CliError, Kind, chain};
+use crate::error::{CliError, Exit, Kind, chain};
 use crate::quote::{quote, quote_path};
 
 pub(crate) const PERMISSION_EXAMPLE: &str = "for example --permission 'db:my_database:read,write'";
@@ -249,6 +249,8 @@ pub(crate) enum Target {
 
 /// What to make, how, and where.
 pub(crate) struct Ask {
+    /// The secret read from `--secret-file`, and where from (as messages name it).
+    pub(crate) secret: Option<(Token, String)>,
     pub(crate) expiry: Expiry,
     pub(crate) if_exists: IfExists,
     pub(crate) dry_run: bool,
@@ -261,4 +263,29 @@ pub(crate) fn lifetime(expiry: Expiry) -> Result<Option<influxdb3_token::Lifetim
     expiry
         .lifetime(Timestamp::now())
         .map_err(|e| CliError::usage(format!("invalid expiry: {e}")).kind(Kind::InvalidExpiry))
+}
+
+/// The secret of `--secret-file PATH` (`-`: standard input), under the token crate's
+/// rule for chosen secrets, and where it came from as messages name it. Exit code 2
+/// for anything wrong with it; the value is never in a message.
+pub(crate) fn chosen_secret(path: &Path) -> Result<(Token, String), CliError> {
+    let shown = crate::quote::origin(path);
+    let read = if path.as_os_str() == "-" {
+        influxdb3_tokenfile::chosen_secret_from(std::io::stdin().lock(), Path::new(&shown))
+    } else {
+        influxdb3_tokenfile::read_chosen_secret(path)
+    };
+    read.map(|token| (token, shown)).map_err(|e| {
+        let err = match &e {
+            TokenFileError::InvalidSecret { source, .. } => CliError::usage(format!(
+                "--secret-file {}: {source}",
+                quote(&crate::quote::origin(path))
+            ))
+            .hint("a chosen secret is `apiv3_` and 32 to 250 characters of `A-Z a-z 0-9 - _ . ~ + / =`, alone in the file; nothing was written"),
+            _ => CliError::from_file(&e),
+        };
+        let mut err = err.kind(Kind::SecretFile);
+        err.code = Exit::Usage;
+        err
+    })
 }

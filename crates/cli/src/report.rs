@@ -30,6 +30,9 @@ pub(crate) enum Report {
     Exists {
         name: String,
         place: String,
+        /// Made again with the secret it holds (`--secret-file`), not skipped by
+        /// `--if-not-exists`.
+        same_secret: bool,
     },
     DryRun(DryRun),
 }
@@ -62,6 +65,9 @@ pub(crate) struct Minted {
     pub(crate) replaced: bool,
     /// Made by `tokens rotate`: a new secret for a token already in the file.
     rotated: bool,
+    /// Where its secret was read from (`--secret-file`): the operator holds it, and it
+    /// is never printed.
+    chosen: Option<String>,
 }
 
 impl Minted {
@@ -82,7 +88,14 @@ impl Minted {
             output_file: output_file.map(Path::to_path_buf),
             replaced: done.action == influxdb3_provision::Action::Replaced,
             rotated: done.action == influxdb3_provision::Action::Rotated,
+            chosen: None,
         }
+    }
+
+    /// The same, its secret read from `from` (`--secret-file`): never printed.
+    pub(crate) fn chosen(mut self, from: &str) -> Minted {
+        self.chosen = Some(from.to_owned());
+        self
     }
 
     /// The same, with these permissions (a rotated token's, which the step does not
@@ -259,7 +272,9 @@ pub(crate) fn stdout(report: &Report, format: CreateFormat, paint: Paint) -> Opt
     match (report, format) {
         (Report::Exists { .. }, _) => None,
         (_, CreateFormat::Json) => Some(escape_json(&json(report))),
-        (Report::Minted(m), CreateFormat::Token) => Some(format!("{}\n", m.token.expose_secret())),
+        (Report::Minted(m), CreateFormat::Token) if m.chosen.is_none() => {
+            Some(format!("{}\n", m.token.expose_secret()))
+        }
         _ => Some(text(report, paint)),
     }
 }
@@ -267,7 +282,15 @@ pub(crate) fn stdout(report: &Report, format: CreateFormat, paint: Paint) -> Opt
 /// A note for stderr, for what prints nothing on stdout.
 pub(crate) fn note(report: &Report) -> Option<String> {
     match report {
-        Report::Exists { name, place } => Some(format!(
+        Report::Exists {
+            name,
+            place,
+            same_secret: true,
+        } => Some(format!(
+            "token {} is already in {place} with this secret and these permissions: nothing was changed (its expiry is kept; --replace renews it)",
+            quote(name)
+        )),
+        Report::Exists { name, place, .. } => Some(format!(
             "token {} already exists in {place}; nothing was changed (--if-not-exists)",
             quote(name)
         )),
@@ -278,6 +301,36 @@ pub(crate) fn note(report: &Report) -> Option<String> {
 /// The text upstream prints, with `Token saved to:` first offline.
 fn text(report: &Report, paint: Paint) -> String {
     match report {
+        Report::Minted(Minted {
+            chosen: Some(from),
+            output_file,
+            name,
+            rotated,
+            replaced,
+            ..
+        }) => format!(
+            "Token saved to: {}\n\n{} Token {} {} the secret from {} (not shown: you hold it).\n",
+            escape(
+                &output_file
+                    .as_deref()
+                    .unwrap_or(Path::new(""))
+                    .to_string_lossy()
+            ),
+            paint.success(if *rotated {
+                "Token rotated successfully!"
+            } else if *replaced {
+                "Token replaced successfully!"
+            } else {
+                "New token created successfully!"
+            }),
+            quote(name),
+            if *rotated {
+                "now has"
+            } else {
+                "was written with"
+            },
+            quote(from)
+        ),
         Report::Minted(m) => {
             let token = m.token.expose_secret();
             let saved = m
@@ -348,6 +401,13 @@ fn json(report: &Report) -> String {
                 "permissions": m.permissions,
                 "expiry": m.expiry,
             });
+            // A chosen secret is the operator's: masked, and where it came from said.
+            if let Some(from) = &m.chosen {
+                doc["token"] = json!("apiv3_***");
+                doc["help_msg"] =
+                    json!("The token's secret is the one in secret_file, which is not shown.");
+                doc["secret_file"] = json!(from);
+            }
             if let (Some(id), Some(created_at)) = (m.id, &m.created_at) {
                 doc["id"] = json!(id);
                 doc["created_at"] = json!(created_at);
@@ -364,7 +424,9 @@ fn json(report: &Report) -> String {
             doc
         }
         Report::Deleted(name) => json!({ "token_name": name, "deleted": true }),
-        Report::Exists { name, .. } => json!({ "token_name": name, "exists": true }),
+        Report::Exists {
+            name, same_secret, ..
+        } => json!({ "token_name": name, "exists": true, "unchanged": same_secret }),
         Report::DryRun(DryRun::Request(request)) => {
             let headers: serde_json::Map<String, Value> = request
                 .headers()

@@ -4,7 +4,7 @@ use influxdb3_permission::{DatabaseName, Grants, PermissionSet};
 use influxdb3_provision::{
     Capabilities, Existing, Failure, Minted, NewToken, StoreError, TokenStore,
 };
-use influxdb3_token::Timestamp;
+use influxdb3_token::{Timestamp, Token};
 
 use crate::client::{Client, Edition};
 use crate::error::{ClientError, RequestError};
@@ -109,7 +109,7 @@ impl TokenStore for ServerStore<'_> {
         Err(Self::unsupported("a token changed in place"))
     }
 
-    fn rotate(&mut self, _: &str) -> Result<Minted, ClientError> {
+    fn rotate(&mut self, _: &str, _: Option<&Token>) -> Result<Minted, ClientError> {
         Err(Self::unsupported("a token given a new secret"))
     }
 

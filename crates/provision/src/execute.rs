@@ -3,7 +3,7 @@
 
 use std::fmt;
 
-use influxdb3_permission::Grants;
+use influxdb3_permission::{Grants, PermissionSet};
 use influxdb3_text::chain;
 use influxdb3_token::{Timestamp, Token};
 use serde::ser::{SerializeSeq, SerializeStruct};
@@ -457,7 +457,7 @@ fn quiet(step: &Step) -> Option<Done> {
         Step::Unlisted { name } => Done::new(Action::Unlisted, name),
         Step::Protected { name } => Done::new(Action::Protected, name),
         Step::Delete { name } => Done::new(Action::Deleted, name),
-        Step::Rotate { name } => Done::new(Action::Rotated, name),
+        Step::Rotate { name, .. } => Done::new(Action::Rotated, name),
         Step::Create { .. } => return None,
     })
 }
@@ -473,6 +473,23 @@ fn drifted(action: Action, drift: &Drift) -> Done {
 /// What carrying out a step did (each done, with the token it minted), and the store's
 /// error, if any.
 type Carried<E> = (Vec<(Done, Option<Minted>)>, Option<E>);
+
+/// Whether `store` holds `token` already: a chosen secret made again, with the same
+/// name, secret and grants (its expiry is kept, not pushed forward). Idempotent by
+/// construction: the step changes nothing and succeeds.
+fn holds<S: TokenStore + ?Sized>(store: &mut S, token: &NewToken) -> bool {
+    let Some(secret) = &token.secret else {
+        return false;
+    };
+    let wanted = PermissionSet::from(&token.grants);
+    store.list().is_ok_and(|current| {
+        current.iter().any(|t| {
+            t.name == token.name.as_str()
+                && t.hash.as_ref() == Some(&secret.hash())
+                && t.grants == wanted
+        })
+    })
+}
 
 /// Carries one step out on the store: what was done (a recreate whose creation failed
 /// did delete), and the store's error, if any.
@@ -500,7 +517,7 @@ fn carry_out<S: TokenStore + ?Sized>(step: &Step, store: &mut S) -> Carried<S::E
             )
         })
         .or_else(|e| match e.failure() {
-            Failure::NameTaken if *if_exists == IfExists::Keep => {
+            Failure::NameTaken if *if_exists == IfExists::Keep || holds(store, token) => {
                 Ok((Done::new(Action::Exists, name), None))
             }
             _ => Err(e),
@@ -524,7 +541,7 @@ fn carry_out<S: TokenStore + ?Sized>(step: &Step, store: &mut S) -> Carried<S::E
                 Err(e) => (vec![(Done::new(Action::Deleted, name), None)], Some(e)),
             }
         }
-        Step::Rotate { .. } => one(store.rotate(name).map(|minted| {
+        Step::Rotate { secret, .. } => one(store.rotate(name, secret.as_ref()).map(|minted| {
             let mut done = Done::new(Action::Rotated, name);
             done.expiry = minted.expiry;
             (done, Some(minted))

@@ -4,7 +4,7 @@
 use std::collections::{HashMap, HashSet};
 
 use influxdb3_permission::{Grants, Permission, PermissionSet};
-use influxdb3_token::{Expiry, Lifetime, LifetimeError, Timestamp, TokenName};
+use influxdb3_token::{Expiry, Lifetime, LifetimeError, Timestamp, Token, TokenName};
 
 use crate::store::{Capabilities, Existing, NewToken, OPERATOR_TOKEN};
 
@@ -153,6 +153,8 @@ pub enum Step {
     Rotate {
         /// Its name.
         name: String,
+        /// The secret chosen for it; `None`: the store mints one.
+        secret: Option<Token>,
     },
     /// Delete the token.
     Delete {
@@ -180,7 +182,7 @@ impl Step {
             Step::Create { token, .. } => token.name.as_str(),
             Step::Keep { name, .. } => name.as_str(),
             Step::Update(d) | Step::Recreate { drift: d, .. } | Step::Drift(d) => d.name.as_str(),
-            Step::Rotate { name }
+            Step::Rotate { name, .. }
             | Step::Delete { name }
             | Step::Unlisted { name }
             | Step::Protected { name } => name,
@@ -303,6 +305,9 @@ impl Plan {
                 {
                     "a token with a chosen secret"
                 }
+                Step::Rotate {
+                    secret: Some(_), ..
+                } if !capabilities.chosen_secrets => "a token given a chosen secret",
                 Step::Create {
                     if_exists: IfExists::Replace,
                     ..
@@ -377,18 +382,20 @@ impl Plan {
         Ok(plan)
     }
 
-    /// The plan that gives one named token a new secret (`tokens rotate`).
+    /// The plan that gives one named token a new secret (`tokens rotate`): `secret`
+    /// when one is chosen, else one the store mints.
     ///
     /// # Errors
     ///
     /// [`PlanError::Operator`] for `_admin`.
-    pub fn rotate(name: &str, now: Timestamp) -> Result<Plan, PlanError> {
+    pub fn rotate(name: &str, secret: Option<Token>, now: Timestamp) -> Result<Plan, PlanError> {
         if name == OPERATOR_TOKEN {
             return Err(PlanError::Operator { what: "rotated" });
         }
         Ok(Plan::new(
             vec![Step::Rotate {
                 name: name.to_owned(),
+                secret,
             }],
             now,
         ))

@@ -236,12 +236,13 @@ pub trait TokenStore {
     ) -> Result<(), Self::Error>;
 
     /// Gives the token named `name` a new secret, keeping the rest
-    /// ([`Capabilities::in_place`] stores only).
+    /// ([`Capabilities::in_place`] stores only): `secret` when one is chosen
+    /// ([`Capabilities::chosen_secrets`] stores only), else one it mints.
     ///
     /// # Errors
     ///
     /// The store's; [`Failure::NotFound`] without such a token.
-    fn rotate(&mut self, name: &str) -> Result<Minted, Self::Error>;
+    fn rotate(&mut self, name: &str, secret: Option<&Token>) -> Result<Minted, Self::Error>;
 
     /// Deletes the token named `name`.
     ///

@@ -46,5 +46,7 @@ mod shape;
 
 pub use expiry::{Expiry, Lifetime, LifetimeError, Timestamp, TimestampError};
 pub use name::{MAX_NAME_CHARS, TokenName, TokenNameError};
-pub use secret::{PREFIX, SECRET_BYTES, TOKEN_LEN, Token, TokenError, TokenHash};
+pub use secret::{
+    CHOSEN_MAX, CHOSEN_MIN, PREFIX, SECRET_BYTES, TOKEN_LEN, Token, TokenError, TokenHash,
+};
 pub use shape::{mask_token_shaped, token_shaped_runs};

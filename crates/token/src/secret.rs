@@ -15,6 +15,11 @@ pub const PREFIX: &str = "apiv3_";
 pub const SECRET_BYTES: usize = 64;
 /// Length of a generated token: the prefix and 86 characters of URL-safe base64.
 pub const TOKEN_LEN: usize = PREFIX.len() + 86;
+/// The fewest characters after `apiv3_` in a secret an operator chooses
+/// ([`Token::parse_chosen`]): 32 of base64 hold 192 bits.
+pub const CHOSEN_MIN: usize = 32;
+/// The most characters after `apiv3_` in a chosen secret: with the prefix, 256 bytes.
+pub const CHOSEN_MAX: usize = 250;
 /// Characters of the secret part shown by `Debug` and `Display`, at most.
 const SHOWN: usize = 4;
 
@@ -53,6 +58,23 @@ pub enum TokenError {
     Unprintable {
         /// 1-based position in the whole token.
         position: usize,
+    },
+    /// A chosen secret with a character outside the token alphabet
+    /// ([`Token::parse_chosen`]).
+    #[error(
+        "character {position} of the secret is not one of `A-Z a-z 0-9 - _ . ~ + / =` (no whitespace, quotes, backslashes or control characters)"
+    )]
+    ChosenCharacter {
+        /// 1-based position in the whole token.
+        position: usize,
+    },
+    /// A chosen secret that is too short or too long ([`Token::parse_chosen`]).
+    #[error(
+        "a chosen secret is `apiv3_` and {CHOSEN_MIN} to {CHOSEN_MAX} more characters; this one has {len} after `apiv3_`"
+    )]
+    ChosenLength {
+        /// Its length after the prefix, in characters.
+        len: usize,
     },
     /// A hash that is not 128 characters long.
     #[error("a token hash is 128 hexadecimal characters; this one has {len}")]
@@ -173,6 +195,50 @@ impl Token {
         Ok(Token {
             value: Zeroizing::new(s.to_owned()),
         })
+    }
+
+    /// A secret its operator chose (kept in a secret store, shared with a client
+    /// before the server starts): `apiv3_` and [`CHOSEN_MIN`] to [`CHOSEN_MAX`]
+    /// characters of the token alphabet `A-Z a-z 0-9 - _ . ~ + / =` (base64 in either
+    /// form, hex, …), and nothing else. A server accepts any token that starts with
+    /// `apiv3_`; this rule keeps out what a file, a header or a shell would mangle, and
+    /// what is too short to be hard to guess. Errors give positions and lengths only,
+    /// never the value.
+    ///
+    /// ```
+    /// use influxdb3_token::{Token, TokenError};
+    ///
+    /// let hex = format!("apiv3_{}", "0123456789abcdef".repeat(4));
+    /// assert!(Token::parse_chosen(&hex).is_ok());
+    /// assert_eq!(Token::parse_chosen("apiv3_short"), Err(TokenError::ChosenLength { len: 5 }));
+    /// assert_eq!(
+    ///     Token::parse_chosen(&format!("{hex} x")),
+    ///     Err(TokenError::ChosenCharacter { position: 71 })
+    /// );
+    /// ```
+    ///
+    /// # Errors
+    ///
+    /// [`TokenError::MissingPrefix`], [`ChosenCharacter`](TokenError::ChosenCharacter)
+    /// or [`ChosenLength`](TokenError::ChosenLength).
+    pub fn parse_chosen(s: &str) -> Result<Token, TokenError> {
+        let secret = s.strip_prefix(PREFIX).ok_or(TokenError::MissingPrefix)?;
+        if let Some(i) = secret.bytes().position(|b| !crate::shape::in_alphabet(b)) {
+            let position = PREFIX.len() + secret[..i].chars().count() + 1;
+            return Err(TokenError::ChosenCharacter { position });
+        }
+        if !(CHOSEN_MIN..=CHOSEN_MAX).contains(&secret.len()) {
+            return Err(TokenError::ChosenLength { len: secret.len() });
+        }
+        Ok(Token {
+            value: Zeroizing::new(s.to_owned()),
+        })
+    }
+
+    /// Whether the token meets the rule of a chosen secret ([`Token::parse_chosen`]);
+    /// every generated token does.
+    pub fn is_chosen_shape(&self) -> bool {
+        Token::parse_chosen(&self.value).is_ok()
     }
 
     /// A token as the server accepts it from a file: it starts with `apiv3_`. Whitespace

@@ -10,7 +10,7 @@ const MASKED: &str = "apiv3_***";
 
 /// Whether `b` is a character of the token alphabet: `A-Z a-z 0-9 - _ . ~ + / =`
 /// (URL-safe and standard base64, and what an operator's `--secret-file` may hold).
-fn in_alphabet(b: u8) -> bool {
+pub(crate) fn in_alphabet(b: u8) -> bool {
     b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'~' | b'+' | b'/' | b'=')
 }
 

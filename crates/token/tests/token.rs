@@ -373,3 +373,48 @@ proptest! {
         let _ = end.to_string();
     }
 }
+
+#[test]
+fn chosen_secrets_follow_one_rule() {
+    use influxdb3_token::{CHOSEN_MAX, CHOSEN_MIN, Token, TokenError};
+    // Every generated token is a valid chosen secret too.
+    assert!(Token::generate().unwrap().is_chosen_shape());
+    // Hex, standard base64 with padding, and the bounds.
+    for ok in [
+        format!("apiv3_{}", "ab12".repeat(16)),
+        format!("apiv3_{}==", "Zm9v+/".repeat(6)),
+        format!("apiv3_{}", "x".repeat(CHOSEN_MIN)),
+        format!("apiv3_{}", "x.~".repeat(CHOSEN_MAX / 3)),
+    ] {
+        assert!(Token::parse_chosen(&ok).is_ok(), "{ok}");
+    }
+    assert_eq!(
+        Token::parse_chosen(&format!("apiv3_{}", "x".repeat(CHOSEN_MIN - 1))),
+        Err(TokenError::ChosenLength {
+            len: CHOSEN_MIN - 1
+        })
+    );
+    assert_eq!(
+        Token::parse_chosen(&format!("apiv3_{}", "x".repeat(CHOSEN_MAX + 1))),
+        Err(TokenError::ChosenLength {
+            len: CHOSEN_MAX + 1
+        })
+    );
+    assert_eq!(
+        Token::parse_chosen("apiv2_x"),
+        Err(TokenError::MissingPrefix)
+    );
+    let long = "y".repeat(40);
+    for (bad, position) in [
+        (format!("apiv3_{long} "), 47),
+        (format!("apiv3_'{long}"), 7),
+        (format!("apiv3_{long}\\"), 47),
+        (format!("apiv3_{long}\n"), 47),
+        (format!("apiv3_é{long}"), 7),
+    ] {
+        let err = Token::parse_chosen(&bad).unwrap_err();
+        assert_eq!(err, TokenError::ChosenCharacter { position });
+        // The message never holds the value.
+        assert!(!err.to_string().contains(&long));
+    }
+}

@@ -36,8 +36,10 @@ pub enum Code {
     /// `token-prefix` (error): a token value without `apiv3_`, or with whitespace or a
     /// control character.
     TokenPrefix,
-    /// `token-length` (warning): a token value that is not 64 random bytes in URL-safe
-    /// base64 after `apiv3_`, as generated tokens are: written by hand, or guessable.
+    /// `token-length` (warning): a token value that is neither 64 random bytes in
+    /// URL-safe base64 after `apiv3_`, as generated tokens are, nor a chosen secret
+    /// ([`Token::parse_chosen`](influxdb3_token::Token::parse_chosen): 32 to 250
+    /// characters of the token alphabet): written by hand, or guessable.
     TokenLength,
     /// `duplicate-token` (error): two tokens with one value.
     DuplicateToken,

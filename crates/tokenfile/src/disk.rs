@@ -5,6 +5,7 @@ use std::io;
 use std::path::{Path, PathBuf};
 
 use influxdb3_permission::DatabaseName;
+use influxdb3_token::Token;
 
 use crate::AddError;
 use crate::error::{ParseError, TokenFileError};
@@ -155,6 +156,48 @@ pub fn read_token_file(path: impl AsRef<Path>) -> Result<(String, u32), TokenFil
     write::read_small(path.as_ref())
 }
 
+/// The secret an operator chose for a token, from the file at `path`
+/// (`--secret-file`): the whole file less one trailing line end, under the rule of
+/// [`Token::parse_chosen`](influxdb3_token::Token::parse_chosen); read as
+/// [`read_token_file`] reads (a regular file, bounded).
+///
+/// # Errors
+///
+/// The refusals of [`read_token_file`], and [`TokenFileError::InvalidSecret`].
+pub fn read_chosen_secret(path: impl AsRef<Path>) -> Result<Token, TokenFileError> {
+    let path = path.as_ref();
+    let (text, _) = read_token_file(path)?;
+    chosen_secret(&text, path)
+}
+
+/// [`read_chosen_secret`] from `reader` (standard input), named `origin` in errors: at
+/// most [`MAX_TOKEN_FILE_BYTES`](crate::MAX_TOKEN_FILE_BYTES) and a line end are read,
+/// so that an endless input ends in an error.
+///
+/// # Errors
+///
+/// [`TokenFileError::Read`], [`TokenFileError::TooLarge`] or
+/// [`TokenFileError::InvalidSecret`].
+pub fn chosen_secret_from(
+    reader: impl std::io::Read,
+    origin: &Path,
+) -> Result<Token, TokenFileError> {
+    // Room for a line end after the longest token.
+    let text = write::read_limited(reader, origin, crate::MAX_TOKEN_FILE_BYTES + 2, 0)?;
+    chosen_secret(&text, origin)
+}
+
+/// `text` less one trailing line end (`\n` or `\r\n`), as a chosen secret.
+fn chosen_secret(text: &str, path: &Path) -> Result<Token, TokenFileError> {
+    let value = text
+        .strip_suffix('\n')
+        .map_or(text, |t| t.strip_suffix('\r').unwrap_or(t));
+    Token::parse_chosen(value).map_err(|source| TokenFileError::InvalidSecret {
+        path: path.to_path_buf(),
+        source,
+    })
+}
+
 /// Creates a new file at `path` holding secrets (`tokens apply --secrets-out`): mode
 /// 0600 from the start, written and fsynced with its directory. Whatever is at `path`
 /// already (a file, a link, a FIFO) is refused and left alone. With `dry_run`, only
@@ -288,7 +331,9 @@ impl AdminTokenFile<'_> {
     /// Writes this admin token to `path`, replacing the admin token file there, with the
     /// same lock and durable write as [`TokenFile::update`]. A file at `path` that is not
     /// an admin token file (a permission tokens file given by mistake, say) is left
-    /// alone.
+    /// alone. A file that holds this token already (same secret and name: a chosen
+    /// secret written again) is left as it is, its expiry kept:
+    /// [`Written::changed`] says which.
     ///
     /// # Errors
     ///
@@ -300,7 +345,10 @@ impl AdminTokenFile<'_> {
     ) -> Result<Written, TokenFileError> {
         let ((), mut written) = locked_write(path.as_ref(), options, |target, text, sink| {
             if let Some(text) = text {
-                AdminTokenFile::parse(text).map_err(|error| invalid(target, error))?;
+                let old = AdminTokenFile::parse(text).map_err(|error| invalid(target, error))?;
+                if old.token() == self.token() && old.name() == self.name() {
+                    return Ok(());
+                }
             }
             sink.write(|out| out.write_all(self.to_json().as_bytes()))
         })?;

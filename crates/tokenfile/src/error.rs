@@ -291,6 +291,16 @@ pub enum TokenFileError {
         /// The limit, in bytes.
         limit: u64,
     },
+    /// A secret file (`--secret-file`) whose value is not a chosen secret (the value
+    /// is never in the message).
+    #[error("`{}` does not hold a secret this tool takes", path.display())]
+    InvalidSecret {
+        /// The file (`<stdin>` for standard input).
+        path: PathBuf,
+        /// Why.
+        #[source]
+        source: influxdb3_token::TokenError,
+    },
     /// The new content cannot be written.
     #[error("cannot write `{}`", path.display())]
     Write {
@@ -317,6 +327,7 @@ impl TokenFileError {
             | TokenFileError::NoDirectory { path, .. }
             | TokenFileError::Exists { path }
             | TokenFileError::TooLarge { path, .. }
+            | TokenFileError::InvalidSecret { path, .. }
             | TokenFileError::SharedDirectory { path, .. }
             | TokenFileError::Lock { path, .. }
             | TokenFileError::LockTimeout { path, .. }

@@ -59,8 +59,8 @@ mod write;
 pub use code::{Code, Severity};
 pub use compare::{Added, Changed, FileDiff};
 pub use disk::{
-    Edit, Written, create_private_file, read, read_token_file, read_with_mode, same_file,
-    write_file,
+    Edit, Written, chosen_secret_from, create_private_file, read, read_chosen_secret,
+    read_token_file, read_with_mode, same_file, write_file,
 };
 pub use error::{AddError, FileKind, ParseError, TokenFileError};
 pub use finding::Finding;

@@ -875,16 +875,23 @@ impl<'t> Loader<'t> {
                 Ok(None)
             }
             Ok(token) => {
-                // A generated token (the usual case) passes the strict check too.
+                // A generated token (the usual case) passes the strict check too; a
+                // secret its operator chose passes the chosen rule (long enough, of
+                // the token alphabet).
                 if self.wants(Code::TokenLength)
                     && let Err(e) = Token::parse(&value.text)
+                    && let Err(chosen) = Token::parse_chosen(&value.text)
                 {
+                    let at = match chosen {
+                        TokenError::ChosenCharacter { .. } => token_error_at(&value.text, &e),
+                        _ => 0..value.text.len(),
+                    };
                     self.report(
                             Problem::new(
                                 Code::TokenLength,
-                                value.span(token_error_at(&value.text, &e)),
+                                value.span(at),
                                 format!(
-                                    "{who} has a token value that was not generated as tokens are (64 random bytes): {e}; it may be guessable: rotate it"
+                                    "{who} has a token value that is neither generated as tokens are (64 random bytes) nor a chosen secret: {chosen}; it may be guessable: rotate it"
                                 ),
                             )
                             .about(who.name),

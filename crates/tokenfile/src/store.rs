@@ -439,14 +439,14 @@ impl TokenStore for FileStore<'_, '_> {
         Ok(())
     }
 
-    fn rotate(&mut self, name: &str) -> Result<Minted, FileStoreError> {
+    fn rotate(&mut self, name: &str, secret: Option<&Token>) -> Result<Minted, FileStoreError> {
         let Some(expiry) = self
             .position(name)
             .map(|at| self.file.tokens()[at].expiry())
         else {
             return Err(self.not_found(name));
         };
-        let secret = self.secret(None)?;
+        let secret = self.secret(secret)?;
         self.file
             .rotate(name, secret.clone())
             .map_err(|e| self.add_error(name, e))?;

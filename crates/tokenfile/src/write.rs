@@ -350,15 +350,29 @@ fn read_bounded(
     if meta.len() > limit {
         return Err(too_large());
     }
-    let mut text = String::with_capacity(usize::try_from(meta.len()).unwrap_or(0));
-    io::Read::take(&mut *file, limit + 1)
+    read_limited(file, path, limit, usize::try_from(meta.len()).unwrap_or(0))
+}
+
+/// The text of `reader` (named `path` in errors), at most `limit` bytes: more is
+/// [`TokenFileError::TooLarge`], and no more of it is read.
+pub(crate) fn read_limited(
+    reader: impl Read,
+    path: &Path,
+    limit: u64,
+    expected: usize,
+) -> Result<String, TokenFileError> {
+    let mut text = String::with_capacity(expected);
+    io::Read::take(reader, limit + 1)
         .read_to_string(&mut text)
         .map_err(|source| TokenFileError::Read {
             path: path.to_path_buf(),
             source,
         })?;
     if text.len() as u64 > limit {
-        return Err(too_large());
+        return Err(TokenFileError::TooLarge {
+            path: path.to_path_buf(),
+            limit,
+        });
     }
     Ok(text)
 }
@@ -367,8 +381,10 @@ fn read_bounded(
 /// tokens.
 pub const MAX_FILE_BYTES: u64 = 256 << 20;
 
-/// The most read of a file that holds one token (`--token-file`), in bytes: a minted
-/// token is 92.
+/// The longest token read from a file that holds one (`--token-file`, `--secret-file`)
+/// or from standard input, in bytes, a line end not counted: a minted token is 92, a
+/// chosen secret at most 256 ([`CHOSEN_MAX`](influxdb3_token::CHOSEN_MAX) after
+/// `apiv3_`).
 pub const MAX_TOKEN_FILE_BYTES: u64 = 256;
 
 /// Reads the small file of one secret at `path` (links followed, without blocking), at
@@ -386,7 +402,8 @@ pub(crate) fn read_small(path: &Path) -> Result<(String, u32), TokenFileError> {
         .map_err(err)?;
     let meta = file.metadata().map_err(err)?;
     check_kind(path, &meta)?;
-    let text = read_bounded(path, &mut file, &meta, MAX_TOKEN_FILE_BYTES)?;
+    // Room for a line end after the longest token.
+    let text = read_bounded(path, &mut file, &meta, MAX_TOKEN_FILE_BYTES + 2)?;
     Ok((text, meta.permissions().mode() & 0o7777))
 }
 

@@ -117,6 +117,9 @@ pub(crate) enum TokensCommand {
         /// The token's name
         #[arg(long, value_name = "NAME")]
         name: String,
+        /// The new secret, read from this file (`-`: standard input) instead of generated; never printed
+        #[arg(long, value_name = "FILE", value_hint = ValueHint::FilePath)]
+        secret_file: Option<PathBuf>,
         #[command(flatten)]
         options: EditOptions,
         /// Output format

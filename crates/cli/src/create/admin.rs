@@ -101,6 +101,7 @@ pub(super) fn admin_token(
         Err(ClientError::NameTaken { .. }) if ask.if_exists == IfExists::Keep => Report::Exists {
             name: shown_name.to_owned(),
             place: "the server".to_owned(),
+            same_secret: false,
         },
         Err(e) => return Err(online.error(&e, action, shown_name)),
     };
@@ -119,8 +120,12 @@ fn admin_file(
         .expiry
         .ends(Timestamp::now())
         .map_err(|e| CliError::usage(format!("invalid expiry: {e}")).kind(Kind::InvalidExpiry))?;
-    let token =
-        Token::generate().map_err(|e| CliError::new(Exit::Failure, Kind::Random, chain(&e)))?;
+    let token = match &ask.secret {
+        Some((chosen, _)) => chosen.clone(),
+        None => {
+            Token::generate().map_err(|e| CliError::new(Exit::Failure, Kind::Random, chain(&e)))?
+        }
+    };
     let name = name.unwrap_or_else(TokenName::admin);
     let file = AdminTokenFile::new(token.clone(), name.clone(), expiry);
     let dry = |action| {
@@ -138,6 +143,7 @@ fn admin_file(
             Report::Exists {
                 name: name.as_str().to_owned(),
                 place: quote_path(output_file),
+                same_secret: false,
             }
         };
         return Ok(report::outcome(&report, ask.format, Vec::new()));
@@ -151,13 +157,33 @@ fn admin_file(
     if ask.dry_run {
         return Ok(report::outcome(&dry("write"), ask.format, Vec::new()));
     }
+    if !written.changed {
+        // The file holds this chosen secret already.
+        let report = Report::Exists {
+            name: name.as_str().to_owned(),
+            place: quote_path(output_file),
+            same_secret: true,
+        };
+        return Ok(report::outcome(&report, ask.format, Vec::new()));
+    }
+    let mut warnings = report::found(&written.findings);
+    if !written.created {
+        warnings.push(format!(
+            "the admin token file {} held another admin token, which is replaced: a server that is running keeps the token it loaded when it started, until it restarts",
+            quote_path(output_file)
+        ));
+    }
     let mut done = Done::new(Did::Created, name.as_str());
     done.expiry = expiry;
     let minted = Minted::new(token, &done, Some(output_file)).with_permissions(shown);
+    let minted = match &ask.secret {
+        Some((_, from)) => minted.chosen(from),
+        None => minted,
+    };
     Ok(report::outcome(
         &Report::Minted(minted),
         ask.format,
-        report::found(&written.findings),
+        warnings,
     ))
 }
 

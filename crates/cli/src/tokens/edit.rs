@@ -5,7 +5,7 @@
 use std::path::{Path, PathBuf};
 
 use influxdb3_provision::{Conflict, ExecuteOptions, Executed, Plan, PlanError, Policy, execute};
-use influxdb3_token::Timestamp;
+use influxdb3_token::{Timestamp, Token};
 use influxdb3_tokenfile::{FileStore, FileStoreError, MergeError, MergeInput, Merged, merge_files};
 use serde_json::json;
 
@@ -242,10 +242,12 @@ pub(super) fn remove(
 pub(super) fn rotate(
     path: &Path,
     name: &str,
+    secret: Option<(Token, String)>,
     options: &EditOptions,
     format: CreateFormat,
 ) -> Result<Outcome, CliError> {
-    let plan = Plan::rotate(name, Timestamp::now()).map_err(|e| CliError::from_plan(&e))?;
+    let (chosen, from) = secret.unzip();
+    let plan = Plan::rotate(name, chosen, Timestamp::now()).map_err(|e| CliError::from_plan(&e))?;
     let (executed, permissions, written) = run_one(path, name, &plan, options)?;
     let mut warnings = report::found(&written.findings);
     let Some(done) = executed.report.done.first() else {
@@ -280,6 +282,10 @@ pub(super) fn rotate(
         return Err(CliError::no_token(path, name));
     };
     let minted = Minted::new(token, done, Some(&written.path)).with_permissions(permissions);
+    let minted = match &from {
+        Some(from) => minted.chosen(from),
+        None => minted,
+    };
     let stdout = report::stdout(&Report::Minted(minted), format, Paint::On).unwrap_or_default();
     Ok(Outcome {
         warnings,

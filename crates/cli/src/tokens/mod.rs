@@ -50,9 +50,21 @@ pub(crate) fn run(command: TokensCommand, m: &clap::ArgMatches) -> Result<Outcom
         TokensCommand::Rotate {
             file,
             name,
+            secret_file,
             options,
             format,
-        } => edit::rotate(&file, &name, &options, format),
+        } => {
+            let secret = match secret_file {
+                Some(_) if format == crate::args::CreateFormat::Token => {
+                    return Err(CliError::usage(
+                        "--format token prints the new secret, and with --secret-file you hold it already",
+                    ));
+                }
+                Some(path) => Some(crate::options::chosen_secret(&path)?),
+                None => None,
+            };
+            edit::rotate(&file, &name, secret, &options, format)
+        }
         TokensCommand::Apply {
             manifest,
             output_file,

@@ -1,0 +1,280 @@
+//! Tokens known in advance: secrets chosen by their operator (`--secret-file`), minted
+//! again without change, and handed to containers in the forms they read.
+
+use std::fs;
+use std::io::Write;
+use std::path::Path;
+use std::process::{Output, Stdio};
+
+mod common;
+
+use common::{influxdb3, text};
+
+/// A chosen secret: `apiv3_` and 64 hex characters, as a secret store hands them out.
+fn chosen(seed: u8) -> String {
+    let bytes: Vec<u8> = (0..32u8)
+        .map(|i| i.wrapping_mul(7).wrapping_add(seed))
+        .collect();
+    bytes.iter().fold("apiv3_".to_owned(), |mut out, b| {
+        use std::fmt::Write as _;
+        let _ = write!(out, "{b:02x}");
+        out
+    })
+}
+
+fn run(args: &[&str], cwd: &Path, stdin: Option<&str>) -> Output {
+    let mut cmd = influxdb3(args);
+    cmd.current_dir(cwd);
+    if stdin.is_some() {
+        cmd.stdin(Stdio::piped());
+    }
+    cmd.stdout(Stdio::piped()).stderr(Stdio::piped());
+    let mut child = cmd.spawn().unwrap();
+    if let Some(input) = stdin {
+        let _ = child.stdin.take().unwrap().write_all(input.as_bytes());
+    }
+    child.wait_with_output().unwrap()
+}
+
+fn all(out: &Output) -> String {
+    format!("{}{}", text(&out.stdout), text(&out.stderr))
+}
+
+const CREATE: [&str; 8] = [
+    "create",
+    "token",
+    "--offline",
+    "--output-file",
+    "tokens.json",
+    "--name",
+    "grafana",
+    "--create-databases=metrics",
+];
+
+fn create(dir: &Path, more: &[&str], stdin: Option<&str>) -> Output {
+    let mut args = CREATE.to_vec();
+    args.extend(more);
+    run(&args, dir, stdin)
+}
+
+#[test]
+fn a_chosen_secret_is_written_never_printed_and_minting_it_again_changes_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let secret = chosen(1);
+    fs::write(dir.path().join("grafana.secret"), format!("{secret}\n")).unwrap();
+    let read = [
+        "--permission",
+        "db:metrics:read",
+        "--secret-file",
+        "grafana.secret",
+    ];
+    let out = create(dir.path(), &read, None);
+    assert_eq!(out.status.code(), Some(0), "{}", all(&out));
+    assert!(!all(&out).contains(&secret[6..]), "{}", all(&out));
+    assert!(text(&out.stdout).contains("with the secret from 'grafana.secret' (not shown"));
+    let file = dir.path().join("tokens.json");
+    let written = fs::read(&file).unwrap();
+    assert!(String::from_utf8_lossy(&written).contains(&secret));
+    // Again: exit 0, the file byte for byte the same, and it says so.
+    let out = create(dir.path(), &read, None);
+    assert_eq!(out.status.code(), Some(0), "{}", all(&out));
+    assert_eq!(fs::read(&file).unwrap(), written);
+    assert!(
+        text(&out.stderr).contains("with this secret and these permissions: nothing was changed")
+    );
+    // From standard input, in JSON: the same, masked.
+    let stdin = [
+        "--permission",
+        "db:metrics:read",
+        "--secret-file",
+        "-",
+        "--format",
+        "json",
+    ];
+    let out = create(dir.path(), &stdin, Some(&format!("{secret}\n")));
+    assert_eq!(out.status.code(), Some(0), "{}", all(&out));
+    assert!(!all(&out).contains(&secret[6..]));
+    // Another secret, or other permissions, under that name: a conflict (exit 3),
+    // nothing written; --replace puts it in place.
+    fs::write(dir.path().join("other.secret"), chosen(2)).unwrap();
+    for more in [
+        [
+            "--permission",
+            "db:metrics:read",
+            "--secret-file",
+            "other.secret",
+        ],
+        [
+            "--permission",
+            "db:metrics:write",
+            "--secret-file",
+            "grafana.secret",
+        ],
+    ] {
+        let out = create(dir.path(), &more, None);
+        assert_eq!(out.status.code(), Some(3), "{more:?}: {}", all(&out));
+        assert_eq!(fs::read(&file).unwrap(), written);
+    }
+    let out = create(
+        dir.path(),
+        &[
+            "--permission",
+            "db:metrics:read",
+            "--secret-file",
+            "other.secret",
+            "--replace",
+        ],
+        None,
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", all(&out));
+    assert!(fs::read_to_string(&file).unwrap().contains(&chosen(2)));
+}
+
+#[test]
+fn a_secret_that_breaks_the_rule_is_refused_unechoed_and_nothing_is_written() {
+    let dir = tempfile::tempdir().unwrap();
+    let long = "k".repeat(40);
+    for bad in [
+        "apiv3_short".to_owned(),
+        format!("apiv2_{long}"),
+        format!("apiv3_{long} x"),
+        format!("apiv3_{long}'"),
+        format!("apiv3_{long}\\"),
+        format!("apiv3_{long}\x1b[31m"),
+        format!("apiv3_{long}\n\n"),
+        format!("apiv3_{}", "k".repeat(251)),
+        format!("apiv3_{}", "k".repeat(5000)),
+    ] {
+        fs::write(dir.path().join("bad.secret"), &bad).unwrap();
+        let out = create(
+            dir.path(),
+            &[
+                "--permission",
+                "db:metrics:read",
+                "--secret-file",
+                "bad.secret",
+            ],
+            None,
+        );
+        assert_eq!(out.status.code(), Some(2), "{}", all(&out));
+        assert!(!all(&out).contains(&long), "{}", all(&out));
+        assert!(!all(&out).contains('\x1b'));
+        assert!(!dir.path().join("tokens.json").exists());
+    }
+    // Online, a server mints its own: refused before anything is sent.
+    fs::write(dir.path().join("ok.secret"), chosen(3)).unwrap();
+    let online: Vec<&str> = "create token --name x --permission db:a:read --secret-file ok.secret --host http://127.0.0.1:1 --token apiv3_x"
+        .split(' ')
+        .collect();
+    let out = run(&online, dir.path(), None);
+
+    assert_eq!(out.status.code(), Some(2), "{}", all(&out));
+    assert!(all(&out).contains("--secret-file goes with --offline"));
+    // An endless standard input ends in an error.
+    let endless = "k".repeat(1 << 20);
+    let out = create(
+        dir.path(),
+        &["--permission", "db:metrics:read", "--secret-file", "-"],
+        Some(&endless),
+    );
+    assert_eq!(out.status.code(), Some(2), "{}", all(&out));
+}
+
+#[test]
+fn an_admin_token_file_with_the_same_secret_is_left_alone_and_another_is_replaced_with_a_warning() {
+    let dir = tempfile::tempdir().unwrap();
+    fs::write(dir.path().join("admin.secret"), chosen(4)).unwrap();
+    fs::write(dir.path().join("other.secret"), chosen(5)).unwrap();
+    let admin = |secret: &str| {
+        run(
+            &[
+                "create",
+                "token",
+                "--admin",
+                "--offline",
+                "--output-file",
+                "admin.json",
+                "--secret-file",
+                secret,
+            ],
+            dir.path(),
+            None,
+        )
+    };
+    let out = admin("admin.secret");
+    assert_eq!(out.status.code(), Some(0), "{}", all(&out));
+    assert!(!all(&out).contains(&chosen(4)[6..]));
+    let file = dir.path().join("admin.json");
+    let written = fs::read(&file).unwrap();
+    assert!(String::from_utf8_lossy(&written).contains(&chosen(4)));
+    let out = admin("admin.secret");
+    assert_eq!(out.status.code(), Some(0), "{}", all(&out));
+    assert_eq!(fs::read(&file).unwrap(), written);
+    assert!(all(&out).contains("nothing was changed"), "{}", all(&out));
+    let out = admin("other.secret");
+    assert_eq!(out.status.code(), Some(0), "{}", all(&out));
+    assert!(fs::read_to_string(&file).unwrap().contains(&chosen(5)));
+    assert!(
+        text(&out.stderr).contains("keeps the token it loaded when it started"),
+        "{}",
+        all(&out)
+    );
+}
+
+#[test]
+fn rotate_takes_a_chosen_secret_and_what_the_recipe_makes_passes_a_strict_lint() {
+    let dir = tempfile::tempdir().unwrap();
+    let secret = chosen(6);
+    fs::write(dir.path().join("grafana.secret"), &secret).unwrap();
+    let file = dir.path().join("tokens.json");
+    assert!(
+        create(dir.path(), &["--permission", "db:metrics:read"], None)
+            .status
+            .success()
+    );
+    // Rotate to a chosen secret.
+    let out = run(
+        &[
+            "tokens",
+            "rotate",
+            "tokens.json",
+            "--name",
+            "grafana",
+            "--secret-file",
+            "grafana.secret",
+        ],
+        dir.path(),
+        None,
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", all(&out));
+    assert!(!all(&out).contains(&secret[6..]));
+    assert!(fs::read_to_string(&file).unwrap().contains(&secret));
+    // What the recipe makes passes a strict lint: a chosen secret is no finding.
+    let out = run(
+        &[
+            "create",
+            "token",
+            "--offline",
+            "--output-file",
+            "strict.json",
+            "--name",
+            "app",
+            "--permission",
+            "db:metrics:write",
+            "--create-databases=metrics",
+            "--expiry",
+            "30d",
+            "--secret-file",
+            "grafana.secret",
+        ],
+        dir.path(),
+        None,
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", all(&out));
+    let out = run(
+        &["tokens", "lint", "strict.json", "--strict"],
+        dir.path(),
+        None,
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", all(&out));
+}
