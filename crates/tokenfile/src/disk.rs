@@ -182,8 +182,12 @@ pub fn chosen_secret_from(
     reader: impl std::io::Read,
     origin: &Path,
 ) -> Result<Token, TokenFileError> {
-    // Room for a line end after the longest token.
-    let text = write::read_limited(reader, origin, crate::MAX_TOKEN_FILE_BYTES + 2, 0)?;
+    let text = write::token_text(write::read_limited(
+        reader,
+        origin,
+        crate::MAX_TOKEN_FILE_BYTES + 2,
+        0,
+    ))?;
     chosen_secret(&text, origin)
 }
 

@@ -402,9 +402,25 @@ pub(crate) fn read_small(path: &Path) -> Result<(String, u32), TokenFileError> {
         .map_err(err)?;
     let meta = file.metadata().map_err(err)?;
     check_kind(path, &meta)?;
-    // Room for a line end after the longest token.
-    let text = read_bounded(path, &mut file, &meta, MAX_TOKEN_FILE_BYTES + 2)?;
+    let text = token_text(read_bounded(
+        path,
+        &mut file,
+        &meta,
+        MAX_TOKEN_FILE_BYTES + 2,
+    ))?;
     Ok((text, meta.permissions().mode() & 0o7777))
+}
+
+/// A read of a file that holds one token, given room for a line end after the longest
+/// token: past that, too large for [`MAX_TOKEN_FILE_BYTES`], the limit it documents.
+pub(crate) fn token_text(read: Result<String, TokenFileError>) -> Result<String, TokenFileError> {
+    read.map_err(|e| match e {
+        TokenFileError::TooLarge { path, .. } => TokenFileError::TooLarge {
+            path,
+            limit: MAX_TOKEN_FILE_BYTES,
+        },
+        e => e,
+    })
 }
 
 impl Existing {
