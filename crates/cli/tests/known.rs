@@ -278,3 +278,99 @@ fn rotate_takes_a_chosen_secret_and_what_the_recipe_makes_passes_a_strict_lint()
     );
     assert_eq!(out.status.code(), Some(0), "{}", all(&out));
 }
+
+#[test]
+fn a_manifest_pins_secrets_applies_once_and_reports_a_changed_secret_as_drift() {
+    let dir = tempfile::tempdir().unwrap();
+    fs::create_dir(dir.path().join("secrets")).unwrap();
+    fs::write(
+        dir.path().join("secrets/grafana"),
+        format!("{}\n", chosen(7)),
+    )
+    .unwrap();
+    fs::write(
+        dir.path().join("tokens.toml"),
+        "create_databases = [\"metrics\"]\n\n[[token]]\nname = \"grafana\"\npermissions = [\"db:metrics:read\"]\nexpiry = \"30d\"\nsecret_file = \"secrets/grafana\"\n\n[[token]]\nname = \"telegraf\"\npermissions = [\"db:metrics:write\"]\nexpiry = \"30d\"\n",
+    )
+    .unwrap();
+    // From another directory: `secret_file` is relative to the manifest's.
+    let elsewhere = tempfile::tempdir().unwrap();
+    let manifest = dir.path().join("tokens.toml");
+    let file = dir.path().join("tokens.json");
+    let apply = |more: &[&str]| {
+        let mut args = vec![
+            "tokens",
+            "apply",
+            manifest.to_str().unwrap(),
+            "--output-file",
+            file.to_str().unwrap(),
+        ];
+        args.extend(more);
+        run(&args, elsewhere.path(), None)
+    };
+    let out = apply(&[]);
+    assert_eq!(out.status.code(), Some(0), "{}", all(&out));
+    // The minted one is shown once; the pinned one never.
+    assert!(
+        text(&out.stdout).contains("'telegraf'  apiv3_"),
+        "{}",
+        all(&out)
+    );
+    assert!(!all(&out).contains(&chosen(7)[6..]), "{}", all(&out));
+    assert!(fs::read_to_string(&file).unwrap().contains(&chosen(7)));
+    let written = fs::read(&file).unwrap();
+    // Again: nothing changes, byte for byte.
+    let out = apply(&[]);
+    assert_eq!(out.status.code(), Some(0), "{}", all(&out));
+    assert!(
+        text(&out.stdout).contains("Nothing to change"),
+        "{}",
+        all(&out)
+    );
+    assert_eq!(fs::read(&file).unwrap(), written);
+    // The secret file changes: drift, reported; --update puts the new secret in.
+    fs::write(dir.path().join("secrets/grafana"), chosen(8)).unwrap();
+    let out = apply(&[]);
+    assert!(
+        text(&out.stdout).contains("secret not the one of its secret_file"),
+        "{}",
+        all(&out)
+    );
+    assert_eq!(fs::read(&file).unwrap(), written);
+    let out = apply(&["--update", "--format", "json"]);
+    assert_eq!(out.status.code(), Some(0), "{}", all(&out));
+    assert!(!all(&out).contains(&chosen(8)[6..]), "{}", all(&out));
+    assert!(fs::read_to_string(&file).unwrap().contains(&chosen(8)));
+    // A secret file that breaks the rule: exit 2, named, nothing written.
+    fs::write(dir.path().join("secrets/grafana"), "apiv3_short").unwrap();
+    let before = fs::read(&file).unwrap();
+    let out = apply(&["--update"]);
+    assert_eq!(out.status.code(), Some(2), "{}", all(&out));
+    assert!(
+        all(&out).contains("token 'grafana' of the manifest"),
+        "{}",
+        all(&out)
+    );
+    assert_eq!(fs::read(&file).unwrap(), before);
+    // Against a server: refused, a server mints its own secrets.
+    fs::write(dir.path().join("secrets/grafana"), chosen(8)).unwrap();
+    let out = run(
+        &[
+            "tokens",
+            "apply",
+            manifest.to_str().unwrap(),
+            "--host",
+            "http://127.0.0.1:1",
+            "--token",
+            "apiv3_x",
+        ],
+        elsewhere.path(),
+        None,
+    );
+    assert_eq!(out.status.code(), Some(2), "{}", all(&out));
+    assert!(
+        all(&out).contains("a server mints the secrets"),
+        "{}",
+        all(&out)
+    );
+}

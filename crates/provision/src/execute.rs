@@ -580,7 +580,8 @@ impl<T: fmt::Display> Serialize for ShownAll<'_, T> {
 impl Serialize for Done {
     /// `{"action", "name"}`, then what the action says: `"permissions"` and `"expiry"`
     /// of a token minted; `"expired"` of one kept; `"widened"`, `"narrowed"` (and, for
-    /// an update or a drift, `"expiry": {"old", "new"} | null`) of one that drifted;
+    /// an update or a drift, `"expiry": {"old", "new"} | null`, and `"secret_changed":
+    /// true` when its secret is not the chosen one) of one that drifted;
     /// `"id"` and `"created_at"` where a server gave them.
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         #[derive(Serialize)]
@@ -609,6 +610,9 @@ impl Serialize for Done {
                     new: new.as_ref().map(Shown),
                 });
                 s.serialize_field("expiry", &change)?;
+            }
+            if d.secret_changed {
+                s.serialize_field("secret_changed", &true)?;
             }
         }
         if let Some(id) = self.id {

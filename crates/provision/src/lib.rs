@@ -59,7 +59,13 @@ impl Manifest {
     pub fn wanted(&self) -> Vec<Wanted> {
         self.tokens()
             .iter()
-            .map(|d| Wanted::new(d.name().clone(), d.grants().clone(), d.expiry()))
+            .map(|d| {
+                let wanted = Wanted::new(d.name().clone(), d.grants().clone(), d.expiry());
+                match d.secret() {
+                    Some(secret) => wanted.with_secret(secret.clone()),
+                    None => wanted,
+                }
+            })
             .collect()
     }
 

@@ -13,7 +13,9 @@ use std::str::FromStr;
 
 use influxdb3_permission::{DatabaseName, Grants, GrantsError, Permission};
 use influxdb3_text::{Diagnostic, escape};
-use influxdb3_token::{Expiry, Lifetime, MAX_NAME_CHARS, Timestamp, TokenName, TokenNameError};
+use influxdb3_token::{
+    Expiry, Lifetime, MAX_NAME_CHARS, Timestamp, Token, TokenName, TokenNameError,
+};
 use toml::Spanned;
 use toml::de::{DeTable, DeValue};
 
@@ -32,7 +34,12 @@ pub use error::{ManifestError, ManifestKind};
 /// name = "telegraf"
 /// permissions = ["db:metrics:write"]
 /// expiry = "90d"            # or expires_at = "2027-01-01T00:00:00Z"; or none: never
+/// secret_file = "secrets/telegraf"   # optional: a chosen secret, pinned
 /// ```
+///
+/// A `secret_file` names the file that holds the token's chosen secret, relative to the
+/// manifest's directory. This crate reads no file: the caller reads each
+/// ([`Desired::secret_file`]) and hands the secret in with [`Manifest::set_secret`].
 ///
 /// Every value is checked when the manifest is read: names as `create token --name`
 /// checks them (and `_admin` refused), permissions by the grammar (`*:*:*` refused: a
@@ -70,6 +77,8 @@ pub struct Desired {
     name: TokenName,
     grants: Grants,
     expiry: Expiry,
+    secret_file: Option<String>,
+    secret: Option<Token>,
 }
 
 impl Desired {
@@ -87,6 +96,17 @@ impl Desired {
     /// never.
     pub fn expiry(&self) -> Expiry {
         self.expiry
+    }
+
+    /// The file its `secret_file` names, as written (relative to the manifest's
+    /// directory); `None`: the store mints its secret.
+    pub fn secret_file(&self) -> Option<&str> {
+        self.secret_file.as_deref()
+    }
+
+    /// The secret read from its `secret_file` ([`Manifest::set_secret`]).
+    pub fn secret(&self) -> Option<&Token> {
+        self.secret.as_ref()
     }
 }
 
@@ -269,17 +289,19 @@ impl Reader<'_> {
             return Err(self.wrong_type(node, "each `[[token]]`", "a table"));
         };
         let (mut name, mut permissions, mut expiry, mut expires_at) = (None, None, None, None);
+        let mut secret_file = None;
         for (key, value) in table {
             match key.get_ref().as_ref() {
                 "name" => name = Some(self.string(value, "`name`")?),
                 "permissions" => permissions = Some(value),
                 "expiry" => expiry = Some((key.span(), self.string(value, "`expiry`")?)),
                 "expires_at" => expires_at = Some((key.span(), value)),
+                "secret_file" => secret_file = Some(self.secret_file(value)?),
                 other => {
                     return Err(self.unknown_key(
                         key,
                         format!("unknown key `{}` in a `[[token]]`", escape(other)),
-                        "a `[[token]]` takes `name`, `permissions`, and `expiry` or `expires_at`",
+                        "a `[[token]]` takes `name`, `permissions`, `expiry` or `expires_at`, and `secret_file`",
                     ));
                 }
             }
@@ -300,8 +322,23 @@ impl Reader<'_> {
             name: checked,
             grants,
             expiry,
+            secret_file,
+            secret: None,
         };
         Ok((desired, name))
+    }
+
+    /// `secret_file`: a path, not empty, without a control character.
+    fn secret_file(&self, node: &Node<'_>) -> Result<String, ManifestError> {
+        let path = self.string(node, "`secret_file`")?;
+        if path.text.is_empty() || path.text.chars().any(char::is_control) {
+            return Err(self.fail(
+                path.span,
+                ManifestKind::WrongType,
+                "`secret_file` is the path of a file, relative to the manifest's directory",
+            ));
+        }
+        Ok(path.text.to_owned())
     }
 
     /// `name`: as `create token --name` checks it, and not `_admin`.
@@ -509,6 +546,16 @@ impl Manifest {
     /// The tokens, in order.
     pub fn tokens(&self) -> &[Desired] {
         &self.tokens
+    }
+
+    /// Gives the token `name` the secret read from its `secret_file`; `false` when the
+    /// manifest has no token of that name.
+    pub fn set_secret(&mut self, name: &str, secret: Token) -> bool {
+        self.tokens
+            .iter_mut()
+            .find(|d| d.name.as_str() == name)
+            .map(|d| d.secret = Some(secret))
+            .is_some()
     }
 }
 

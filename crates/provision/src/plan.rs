@@ -218,6 +218,8 @@ pub struct Drift {
     pub narrowed: Vec<Permission>,
     /// Its expiry and the wanted one, when they differ.
     pub expiry_change: Option<(Option<Timestamp>, Option<Timestamp>)>,
+    /// Its secret is not the one chosen for it (a manifest's `secret_file`).
+    pub secret_changed: bool,
 }
 
 /// What needs a person's yes before a plan is carried out.
@@ -509,11 +511,25 @@ impl Plan {
         let by_name: HashMap<&str, &Existing> =
             current.iter().map(|c| (c.name.as_str(), c)).collect();
         let listed: HashSet<&str> = wanted.iter().map(|d| d.name.as_str()).collect();
-        let slack = u64::try_from(capabilities.expiry_slack.as_millis()).unwrap_or(u64::MAX);
+        if !capabilities.chosen_secrets
+            && let Some(w) = wanted.iter().find(|w| w.secret.is_some())
+        {
+            return Err(PlanError::Unsupported {
+                name: w.name.as_str().to_owned(),
+                what: "a token with a chosen secret",
+            });
+        }
         for desired in wanted {
-            let name = desired.name.clone();
-            let Some(existing) = by_name.get(name.as_str()) else {
-                let token = NewToken::new(name, desired.grants.clone(), desired.expiry, now);
+            let Some(existing) = by_name.get(desired.name.as_str()) else {
+                let mut token = NewToken::new(
+                    desired.name.clone(),
+                    desired.grants.clone(),
+                    desired.expiry,
+                    now,
+                );
+                if let Some(secret) = &desired.secret {
+                    token = token.with_secret(secret.clone());
+                }
                 policy.check_new(&token)?;
                 steps.push(Step::Create {
                     token,
@@ -521,66 +537,15 @@ impl Plan {
                 });
                 continue;
             };
-            if existing.is_admin() || existing.is_operator() {
-                return Err(PlanError::AdminListed {
-                    name: name.as_str().to_owned(),
-                });
-            }
-            let wanted_set = PermissionSet::from(&desired.grants);
-            let (expiry, expiry_change) = match desired.expiry {
-                Expiry::At(at)
-                    if existing
-                        .expiry
-                        .is_none_or(|e| e.millis().abs_diff(at.millis()) > slack) =>
-                {
-                    (Some(at), Some((existing.expiry, Some(at))))
-                }
-                Expiry::Never if existing.expiry.is_some() => (None, Some((existing.expiry, None))),
-                // A lifetime is not compared with an expiry (it counts from creation),
-                // but a token that never expires is not what a lifetime asks for.
-                Expiry::After(lifetime) if existing.expiry.is_none() => {
-                    let at = lifetime.ends(now).map_err(|source| PlanError::Expiry {
-                        name: name.as_str().to_owned(),
-                        source,
-                    })?;
-                    (Some(at), Some((None, Some(at))))
-                }
-                _ => (existing.expiry, None),
-            };
-            if wanted_set == existing.grants && expiry_change.is_none() {
-                steps.push(Step::Keep {
-                    name,
-                    expired: existing.expiry.is_some_and(|at| at <= now),
-                });
-                continue;
-            }
-            let drift = Drift {
-                widened: wanted_set.beyond(&existing.grants),
-                narrowed: existing.grants.beyond(&wanted_set),
-                name,
-                grants: desired.grants.clone(),
-                expiry,
-                expiry_change,
-            };
-            steps.push(match (options.update, capabilities.in_place) {
-                (false, _) => Step::Drift(drift),
-                (true, true) => {
-                    let at = drift.expiry.map_or(Expiry::Never, Expiry::At);
-                    policy.check_expiry(drift.name.as_str(), at, now)?;
-                    Step::Update(drift)
-                }
-                (true, false) => {
-                    // A new token: a lifetime counts from now, an instant is kept.
-                    let expiry = match desired.expiry {
-                        Expiry::After(lifetime) => Expiry::After(lifetime),
-                        _ => drift.expiry.map_or(Expiry::Never, Expiry::At),
-                    };
-                    let token =
-                        NewToken::new(drift.name.clone(), drift.grants.clone(), expiry, now);
-                    policy.check_new(&token)?;
-                    Step::Recreate { drift, token }
-                }
-            });
+            Plan::against(
+                desired,
+                existing,
+                capabilities,
+                now,
+                options,
+                policy,
+                &mut steps,
+            )?;
         }
         let mut deletes = 0;
         for existing in current {
@@ -609,6 +574,96 @@ impl Plan {
         }
         Ok(plan)
     }
+
+    /// The steps for the wanted token `desired` that the store holds as `existing`:
+    /// kept, or its drift reported, updated or recreated (and its secret rotated to a
+    /// chosen one that differs, on a store that holds the secrets' hashes).
+    fn against(
+        desired: &Wanted,
+        existing: &Existing,
+        capabilities: Capabilities,
+        now: Timestamp,
+        options: PlanOptions,
+        policy: &Policy,
+        steps: &mut Vec<Step>,
+    ) -> Result<(), PlanError> {
+        let name = desired.name.clone();
+        let slack = u64::try_from(capabilities.expiry_slack.as_millis()).unwrap_or(u64::MAX);
+        if existing.is_admin() || existing.is_operator() {
+            return Err(PlanError::AdminListed {
+                name: name.as_str().to_owned(),
+            });
+        }
+        let wanted_set = PermissionSet::from(&desired.grants);
+        let (expiry, expiry_change) = match desired.expiry {
+            Expiry::At(at)
+                if existing
+                    .expiry
+                    .is_none_or(|e| e.millis().abs_diff(at.millis()) > slack) =>
+            {
+                (Some(at), Some((existing.expiry, Some(at))))
+            }
+            Expiry::Never if existing.expiry.is_some() => (None, Some((existing.expiry, None))),
+            // A lifetime is not compared with an expiry (it counts from creation),
+            // but a token that never expires is not what a lifetime asks for.
+            Expiry::After(lifetime) if existing.expiry.is_none() => {
+                let at = lifetime.ends(now).map_err(|source| PlanError::Expiry {
+                    name: name.as_str().to_owned(),
+                    source,
+                })?;
+                (Some(at), Some((None, Some(at))))
+            }
+            _ => (existing.expiry, None),
+        };
+        // A chosen secret that differs from the one the store holds (where it knows it).
+        let new_secret = desired
+            .secret
+            .as_ref()
+            .filter(|s| existing.hash.as_ref().is_some_and(|h| *h != s.hash()));
+        let same = wanted_set == existing.grants && expiry_change.is_none();
+        if same && new_secret.is_none() {
+            steps.push(Step::Keep {
+                name,
+                expired: existing.expiry.is_some_and(|at| at <= now),
+            });
+            return Ok(());
+        }
+        let drift = Drift {
+            widened: wanted_set.beyond(&existing.grants),
+            narrowed: existing.grants.beyond(&wanted_set),
+            name,
+            grants: desired.grants.clone(),
+            expiry,
+            expiry_change,
+            secret_changed: new_secret.is_some(),
+        };
+        let rotate = new_secret.map(|secret| Step::Rotate {
+            name: drift.name.as_str().to_owned(),
+            secret: Some(secret.clone()),
+        });
+        match (options.update, capabilities.in_place) {
+            (false, _) => steps.push(Step::Drift(drift)),
+            (true, true) => {
+                if !same {
+                    let at = drift.expiry.map_or(Expiry::Never, Expiry::At);
+                    policy.check_expiry(drift.name.as_str(), at, now)?;
+                    steps.push(Step::Update(drift));
+                }
+                steps.extend(rotate);
+            }
+            (true, false) => {
+                // A new token: a lifetime counts from now, an instant is kept.
+                let expiry = match desired.expiry {
+                    Expiry::After(lifetime) => Expiry::After(lifetime),
+                    _ => drift.expiry.map_or(Expiry::Never, Expiry::At),
+                };
+                let token = NewToken::new(drift.name.clone(), drift.grants.clone(), expiry, now);
+                policy.check_new(&token)?;
+                steps.push(Step::Recreate { drift, token });
+            }
+        }
+        Ok(())
+    }
 }
 
 /// A token a list (a manifest) wants to exist.
@@ -621,16 +676,28 @@ pub struct Wanted {
     pub grants: Grants,
     /// When it expires.
     pub expiry: Expiry,
+    /// The secret chosen for it (stores with [`Capabilities::chosen_secrets`] only):
+    /// created with it, and rotated to it when the store holds another.
+    pub secret: Option<Token>,
 }
 
 impl Wanted {
-    /// A token named `name`, granting `grants`, expiring as `expiry` says.
+    /// A token named `name`, granting `grants`, expiring as `expiry` says, whose secret
+    /// the store mints.
     pub fn new(name: TokenName, grants: Grants, expiry: Expiry) -> Wanted {
         Wanted {
             name,
             grants,
             expiry,
+            secret: None,
         }
+    }
+
+    /// The same, with a chosen secret.
+    #[must_use]
+    pub fn with_secret(mut self, secret: Token) -> Wanted {
+        self.secret = Some(secret);
+        self
     }
 }
 

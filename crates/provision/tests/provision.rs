@@ -280,3 +280,61 @@ fn expired_tokens_are_kept_and_flagged() {
     let p = plan(&m, &currents(&tokens), now(), PlanOptions::default()).unwrap();
     assert!(matches!(&p.steps()[0], Step::Keep { expired: true, .. }));
 }
+
+#[test]
+fn a_pinned_secret_is_created_kept_and_its_drift_rotated_only_with_update() {
+    use influxdb3_token::Token;
+    let text = "[[token]]\nname = \"grafana\"\npermissions = [\"db:m:read\"]\nsecret_file = \"secrets/grafana\"\n";
+    let mut m: Manifest = text.parse().unwrap();
+    assert_eq!(m.tokens()[0].secret_file(), Some("secrets/grafana"));
+    let pinned = Token::parse_chosen(&format!("apiv3_{}", "ab".repeat(32))).unwrap();
+    assert!(m.set_secret("grafana", pinned.clone()));
+    assert!(!m.set_secret("nobody", pinned.clone()));
+    // Missing: created with the chosen secret.
+    let p = plan(&m, &[], now(), PlanOptions::default()).unwrap();
+    let Step::Create { token, .. } = &p.steps()[0] else {
+        panic!("{:?}", p.steps())
+    };
+    assert_eq!(token.secret.as_ref(), Some(&pinned));
+    // There with that secret: kept.
+    let there = |secret: &Token| {
+        vec![Existing::new("grafana", set(&["db:m:read"]), None).with_hash(secret.hash())]
+    };
+    let p = plan(&m, &there(&pinned), now(), PlanOptions::default()).unwrap();
+    assert!(!p.changes(), "{:?}", p.steps());
+    // There with another secret: drift, rotated to the pinned one with --update.
+    let other = Token::generate().unwrap();
+    let p = plan(&m, &there(&other), now(), PlanOptions::default()).unwrap();
+    let Step::Drift(d) = &p.steps()[0] else {
+        panic!("{:?}", p.steps())
+    };
+    assert!(d.secret_changed);
+    let p = plan(
+        &m,
+        &there(&other),
+        now(),
+        PlanOptions::default().update(true),
+    )
+    .unwrap();
+    assert!(
+        matches!(p.steps(), [Step::Rotate { secret: Some(s), .. }] if *s == pinned),
+        "{:?}",
+        p.steps()
+    );
+    // A server mints its own secrets: refused before anything is planned.
+    let err = m
+        .plan(
+            &[],
+            Capabilities::SERVER,
+            now(),
+            PlanOptions::default(),
+            &Policy::default(),
+        )
+        .unwrap_err();
+    assert!(matches!(err, PlanError::Unsupported { .. }), "{err}");
+    // An empty `secret_file` is named as such.
+    let err = "[[token]]\nname = \"a\"\npermissions = [\"db:m:read\"]\nsecret_file = \"\"\n"
+        .parse::<Manifest>()
+        .unwrap_err();
+    assert!(err.to_string().contains("secret_file"), "{err}");
+}

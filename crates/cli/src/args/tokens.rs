@@ -135,8 +135,9 @@ pub(crate) enum TokensCommand {
   name = \"telegraf\"
   permissions = [\"db:metrics:write\"]
   expiry = \"90d\"            # or expires_at = \"2027-01-01T00:00:00Z\"; or none
+  secret_file = \"secrets/telegraf\"   # optional: a chosen secret (tokens files only)
 
-Missing tokens are created and their secrets printed once (or written to --secrets-out). Tokens already there with the same grants are left alone; tokens whose grants (or `expires_at`, or lack of expiry) differ are reported as drift and changed only with --update (same secret). --prune removes tokens the manifest does not list. Applying the same manifest again changes nothing.
+Missing tokens are created and their secrets printed once (or written to --secrets-out); a token with a `secret_file` (relative to the manifest's directory) gets the secret in that file, which is never printed, and a token whose secret is not that one is drift. Tokens already there with the same grants are left alone; tokens whose grants (or `expires_at`, or lack of expiry) differ are reported as drift and changed only with --update (same secret). --prune removes tokens the manifest does not list. Applying the same manifest again changes nothing.
 
 Without --output-file, the manifest is applied to the server at --host: its tokens are read (as `show tokens` does), the missing ones created, drift reported and, with --recreate, the drifted tokens deleted and created again (new secrets: a server cannot change a token). --prune deletes the tokens the manifest does not list, never an admin token. Each step is printed as it is done.",
         after_help = TOKENS_EXIT

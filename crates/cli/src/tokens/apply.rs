@@ -42,14 +42,33 @@ pub(super) struct Apply {
     pub(super) format: Format,
 }
 
-/// Reads and checks a manifest; an error says where, as `FILE:LINE:COLUMN: …`.
+/// Reads and checks a manifest, and the chosen secret of each token that names a
+/// `secret_file` (relative to the manifest's directory); an error says where, as
+/// `FILE:LINE:COLUMN: …`, or which secret file.
 pub(super) fn read_manifest(path: &Path) -> Result<Manifest, CliError> {
     let text = influxdb3_tokenfile::read(path).map_err(|e| CliError::from_file(&e))?;
-    Manifest::parse(&text).map_err(|e| {
+    let mut manifest = Manifest::parse(&text).map_err(|e| {
         CliError::from_diagnostic(e.with_origin(path.to_string_lossy()))
             .kind(Kind::InvalidManifest)
             .hint("the manifest was not applied; nothing was written or sent")
-    })
+    })?;
+    let dir = path
+        .parent()
+        .filter(|d| !d.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    let pinned: Vec<(String, PathBuf)> = manifest
+        .tokens()
+        .iter()
+        .filter_map(|d| Some((d.name().as_str().to_owned(), dir.join(d.secret_file()?))))
+        .collect();
+    for (name, file) in pinned {
+        let (secret, _) = crate::options::chosen_secret(&file).map_err(|e| {
+            let message = format!("token {} of the manifest: {}", quote(&name), e.message);
+            CliError { message, ..e }
+        })?;
+        manifest.set_secret(&name, secret);
+    }
+    Ok(manifest)
 }
 
 /// `tokens apply`.
@@ -71,6 +90,19 @@ pub(super) fn apply(a: &Apply, m: &ArgMatches) -> Result<Outcome, CliError> {
         }
     }
     let manifest = read_manifest(&a.manifest)?;
+    // A server mints its own secrets: refused before anything is sent.
+    if let (Target::Server(_), Some(pinned)) = (
+        &a.target,
+        manifest.tokens().iter().find(|d| d.secret_file().is_some()),
+    ) {
+        return Err(CliError::usage(format!(
+            "{}: token {} has a `secret_file`, and a server mints the secrets of the tokens it creates",
+            quote_path(&a.manifest),
+            quote(pinned.name().as_str())
+        ))
+        .kind(Kind::Unsupported)
+        .hint("apply a manifest with `secret_file` to a tokens file (--output-file) that the server loads at startup; nothing was sent"));
+    }
     // Checked before anything is created: no secret is made that cannot be kept.
     let secrets = a
         .secrets_out
@@ -239,10 +271,11 @@ fn to_file(
         &findings,
         &a.manifest,
     ));
+    let stdout_secrets = for_stdout(a, manifest, &executed.secrets);
     let shown = Shown {
         manifest: &a.manifest,
         place: &written.path,
-        secrets: for_stdout(a, &executed.secrets),
+        secrets: &stdout_secrets,
         secrets_out: secrets_out.as_deref(),
         dry_run: a.dry_run,
         made: executed.secrets.len(),
@@ -293,11 +326,12 @@ fn to_server(
             ));
         }
     }
+    let stdout_secrets = for_stdout(a, manifest, &executed.secrets);
     let shown = |secrets_out: Option<&Path>| -> String {
         let shown = Shown {
             manifest: &a.manifest,
             place: Path::new(""),
-            secrets: for_stdout(a, &executed.secrets),
+            secrets: &stdout_secrets,
             secrets_out,
             dry_run: a.dry_run,
             changed: executed.report.changed(),
@@ -346,13 +380,23 @@ fn to_server(
     })
 }
 
-/// The secrets stdout shows: every one made, unless `--secrets-out` keeps them.
-fn for_stdout<'e>(a: &Apply, secrets: &'e [(String, Token)]) -> &'e [(String, Token)] {
+/// The secrets stdout shows: every one made, unless `--secrets-out` keeps them; never
+/// a chosen one (a manifest's `secret_file`: its operator holds it).
+fn for_stdout(a: &Apply, manifest: &Manifest, secrets: &[(String, Token)]) -> Vec<(String, Token)> {
     if a.secrets_out.is_some() {
-        &[]
-    } else {
-        secrets
+        return Vec::new();
     }
+    let chosen: std::collections::HashSet<&str> = manifest
+        .tokens()
+        .iter()
+        .filter(|d| d.secret().is_some())
+        .map(|d| d.name().as_str())
+        .collect();
+    secrets
+        .iter()
+        .filter(|(name, _)| !chosen.contains(name.as_str()))
+        .cloned()
+        .collect()
 }
 
 /// Closes `--secrets-out`; the path when it holds secrets.

@@ -35,7 +35,14 @@ fn counts<E: StoreError>(report: &Report<E>) -> [usize; 6] {
     [
         report.count(Action::Created) + report.count(Action::Recreated),
         report.count(Action::Kept),
-        report.count(Action::Updated),
+        // A token whose grants and secret both changed is one token updated.
+        report
+            .done
+            .iter()
+            .filter(|d| matches!(d.action, Action::Updated | Action::Rotated))
+            .map(|d| d.name.as_str())
+            .collect::<std::collections::HashSet<_>>()
+            .len(),
         report.count(Action::Drift),
         report.count(Action::Deleted),
         report.count(Action::Unlisted),
@@ -188,6 +195,12 @@ pub(super) fn file_text<E: StoreError>(report: &Report<E>, s: &Shown<'_>) -> Str
             Action::Protected => {
                 let _ = writeln!(out, "  = {name}{pad}  {PROTECTED}");
             }
+            Action::Rotated => {
+                let _ = writeln!(
+                    out,
+                    "  ~ {name}{pad}  (secret set to the one of its secret_file)"
+                );
+            }
             _ => {}
         }
     }
@@ -242,7 +255,9 @@ pub(super) fn report_json<E: StoreError>(
     s: &Shown<'_>,
     output_file: Option<&Path>,
 ) -> String {
-    let mut secrets = s.secrets.iter();
+    // By name: a chosen secret (`secret_file`) is not among them.
+    let secrets: std::collections::HashMap<&str, &Token> =
+        s.secrets.iter().map(|(n, t)| (n.as_str(), t)).collect();
     let steps: Vec<Value> = report
         .done
         .iter()
@@ -250,7 +265,7 @@ pub(super) fn report_json<E: StoreError>(
             let mut v = serde_json::to_value(d).unwrap_or(Value::Null);
             v["name"] = json!(mask_token_shaped(&d.name));
             if d.action.minted()
-                && let Some((_, token)) = secrets.next()
+                && let Some(token) = secrets.get(d.name.as_str())
             {
                 v["token"] = json!(token.expose_secret());
             }

@@ -106,6 +106,9 @@ pub(super) fn drift_detail(d: &Drift) -> String {
             expiry_text(new)
         ));
     }
+    if d.secret_changed {
+        parts.push("secret not the one of its secret_file".to_owned());
+    }
     parts.join("; ")
 }
 
