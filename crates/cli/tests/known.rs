@@ -374,3 +374,98 @@ fn a_manifest_pins_secrets_applies_once_and_reports_a_changed_secret_as_drift() 
         all(&out)
     );
 }
+
+#[test]
+fn secrets_out_takes_the_forms_containers_read_and_refuses_names_a_form_cannot_hold() {
+    let dir = tempfile::tempdir().unwrap();
+    fs::write(
+        dir.path().join("m.toml"),
+        "[[token]]\nname = \"grafana\"\npermissions = [\"db:m:read\"]\n[[token]]\nname = \"telegraf\"\npermissions = [\"db:m:write\"]\n",
+    )
+    .unwrap();
+    let apply = |out: &str, more: &[&str]| {
+        let mut args = vec![
+            "tokens",
+            "apply",
+            "m.toml",
+            "--output-file",
+            "tokens.json",
+            "--secrets-out",
+            out,
+        ];
+        args.extend(more);
+        run(&args, dir.path(), None)
+    };
+    let out = apply(
+        "k8s.json",
+        &[
+            "--secrets-format",
+            "kubernetes",
+            "--secrets-name",
+            "grafana-tokens",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", all(&out));
+    let doc: serde_json::Value =
+        serde_json::from_str(&fs::read_to_string(dir.path().join("k8s.json")).unwrap()).unwrap();
+    assert_eq!(doc["metadata"]["name"], "grafana-tokens");
+    assert!(
+        doc["stringData"]["telegraf"]
+            .as_str()
+            .unwrap()
+            .starts_with("apiv3_")
+    );
+    // Nothing on stdout holds a secret: they went to the file.
+    assert!(!text(&out.stdout).contains("apiv3_"), "{}", all(&out));
+    fs::remove_file(dir.path().join("tokens.json")).unwrap();
+    let out = apply("secrets", &["--secrets-format", "dir"]);
+    assert_eq!(out.status.code(), Some(0), "{}", all(&out));
+    let made = fs::read_to_string(dir.path().join("secrets/grafana")).unwrap();
+    assert!(
+        fs::read_to_string(dir.path().join("tokens.json"))
+            .unwrap()
+            .contains(&made)
+    );
+    // Names a form cannot hold: refused before anything is made.
+    fs::write(
+        dir.path().join("m.toml"),
+        "[[token]]\nname = \"ci-a\"\npermissions = [\"db:m:read\"]\n[[token]]\nname = \"ci_a\"\npermissions = [\"db:m:read\"]\n[[token]]\nname = \"a b\"\npermissions = [\"db:m:read\"]\n",
+    )
+    .unwrap();
+    for (form, says) in [
+        ("env", "would both be the variable `INFLUXDB3_TOKEN_CI_A`"),
+        ("dir", "cannot name a file of a secrets directory"),
+        ("kubernetes", "cannot be a key of a Kubernetes Secret"),
+    ] {
+        let before = fs::read(dir.path().join("tokens.json")).unwrap();
+        let out = apply("new", &["--secrets-format", form]);
+        assert_eq!(out.status.code(), Some(2), "{form}: {}", all(&out));
+        assert!(all(&out).contains(says), "{form}: {}", all(&out));
+        assert_eq!(fs::read(dir.path().join("tokens.json")).unwrap(), before);
+        assert!(!dir.path().join("new").exists());
+    }
+    let out = apply(
+        "new",
+        &[
+            "--secrets-format",
+            "kubernetes",
+            "--secrets-name",
+            "Bad_Name",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(2), "{}", all(&out));
+    let out = run(
+        &[
+            "tokens",
+            "apply",
+            "m.toml",
+            "--output-file",
+            "x.json",
+            "--secrets-format",
+            "env",
+        ],
+        dir.path(),
+        None,
+    );
+    assert_eq!(out.status.code(), Some(2), "{}", all(&out));
+}

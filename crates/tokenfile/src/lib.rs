@@ -67,6 +67,6 @@ pub use finding::Finding;
 pub use lint::{Lint, lint, lint_file};
 pub use merge::{MergeError, MergeInput, Merged, merge_files};
 pub use model::{AdminTokenFile, TokenEntry, TokenFile, TokenRecord};
-pub use secrets::SecretsFile;
+pub use secrets::{ENV_PREFIX, SecretsFile, SecretsFormat, SecretsFormatError};
 pub use store::{FileStore, FileStoreError};
 pub use write::{MAX_FILE_BYTES, MAX_TOKEN_FILE_BYTES, WriteOptions};

@@ -1151,3 +1151,87 @@ fn a_write_in_place_by_another_program_is_kept_not_renamed_over() {
         assert_eq!(listing(dir.path()), [".t.json.lock", "t.json"]);
     }
 }
+
+#[test]
+fn secrets_are_written_in_the_form_their_reader_takes() {
+    use influxdb3_tokenfile::{SecretsFile, SecretsFormat, SecretsFormatError};
+    let dir = tempfile::tempdir().unwrap();
+    let tokens: Vec<(&str, Token)> = vec![
+        ("grafana", Token::generate().unwrap()),
+        ("ci-deploy.v2", Token::generate().unwrap()),
+    ];
+    let write = |name: &str, format: SecretsFormat| {
+        let path = dir.path().join(name);
+        let mut out = SecretsFile::with_format(&path, format).unwrap();
+        for (name, token) in &tokens {
+            out.add(name, token).unwrap();
+        }
+        out.finish().unwrap();
+        path
+    };
+    // env: what `sh` reads back.
+    let env = write("tokens.env", SecretsFormat::Env);
+    assert_eq!(mode(&env), 0o600);
+    let out = Command::new("sh")
+        .args(["-c", "set -a; . \"$1\"; printf '%s\\n' \"$INFLUXDB3_TOKEN_GRAFANA\" \"$INFLUXDB3_TOKEN_CI_DEPLOY_V2\"", "sh"])
+        .arg(&env)
+        .output()
+        .unwrap();
+    let read = String::from_utf8(out.stdout).unwrap();
+    assert_eq!(
+        read.lines().collect::<Vec<_>>(),
+        [tokens[0].1.expose_secret(), tokens[1].1.expose_secret()]
+    );
+    // dir: one file per token, exactly its value, private.
+    let secrets = write("secrets", SecretsFormat::Dir);
+    assert_eq!(mode(&secrets), 0o700);
+    for (name, token) in &tokens {
+        assert_eq!(
+            fs::read_to_string(secrets.join(name)).unwrap(),
+            token.expose_secret()
+        );
+        assert_eq!(mode(&secrets.join(name)), 0o600);
+    }
+    // kubernetes: a v1 Secret.
+    let k8s = write(
+        "secret.json",
+        SecretsFormat::kubernetes("influxdb3-tokens").unwrap(),
+    );
+    let doc: serde_json::Value = serde_json::from_str(&fs::read_to_string(&k8s).unwrap()).unwrap();
+    assert_eq!(doc["apiVersion"], "v1");
+    assert_eq!(doc["kind"], "Secret");
+    assert_eq!(doc["type"], "Opaque");
+    assert_eq!(doc["metadata"]["name"], "influxdb3-tokens");
+    assert_eq!(
+        doc["stringData"]["ci-deploy.v2"],
+        tokens[1].1.expose_secret()
+    );
+    // json: as before.
+    let json = write("secrets.json", SecretsFormat::Json);
+    let doc: serde_json::Value = serde_json::from_str(&fs::read_to_string(&json).unwrap()).unwrap();
+    assert_eq!(doc["grafana"], tokens[0].1.expose_secret());
+    // What a form cannot hold is said before anything is written.
+    assert!(matches!(
+        SecretsFormat::Env.check(["a-b", "a_b"]),
+        Err(SecretsFormatError::SameVariable { .. })
+    ));
+    assert!(SecretsFormat::Env.check(["a", "a"]).is_ok());
+    for bad in ["../x", ".hidden", "a b", "数据"] {
+        assert!(SecretsFormat::Dir.check([bad]).is_err(), "{bad}");
+    }
+    let k = SecretsFormat::kubernetes("s").unwrap();
+    assert!(matches!(
+        k.check(["a/b"]),
+        Err(SecretsFormatError::Key { .. })
+    ));
+    for bad in ["", "Upper", "-x", "x-", "a_b", &"a".repeat(254)] {
+        assert!(SecretsFormat::kubernetes(bad).is_err(), "{bad}");
+    }
+    // Whatever is at the path is refused and left alone; a discarded directory goes.
+    assert!(SecretsFile::with_format(&secrets, SecretsFormat::Dir).is_err());
+    let gone = dir.path().join("gone");
+    let mut out = SecretsFile::with_format(&gone, SecretsFormat::Dir).unwrap();
+    out.add("a", &tokens[0].1).unwrap();
+    out.discard();
+    assert!(!gone.exists());
+}

@@ -169,12 +169,37 @@ Without --output-file, the manifest is applied to the server at --host: its toke
         /// Write the new tokens' secrets to this new file (mode 0600, a JSON map name → token) instead of stdout
         #[arg(long, value_name = "PATH", value_hint = ValueHint::FilePath, value_parser = written_file)]
         secrets_out: Option<PathBuf>,
+        /// The form of --secrets-out
+        #[arg(
+            long,
+            value_enum,
+            value_name = "FORMAT",
+            default_value_t = SecretsForm::Json,
+            long_help = "The form of --secrets-out, for the program that reads it:\n  json        a JSON map, token name → token\n  env         a file `sh` sources (`set -a; . FILE`) and Docker Compose's `env_file` reads: INFLUXDB3_TOKEN_NAME='apiv3_…', the name in capitals with every character other than A-Z and 0-9 written `_`\n  dir         a new directory (mode 0700) with one file per token, named after it, holding exactly its value: the layout of /run/secrets/NAME\n  kubernetes  a v1 Secret as JSON for `kubectl apply -f`, named by --secrets-name, one stringData key per token\nNames that the form cannot hold are refused before anything is made"
+        )]
+        secrets_format: SecretsForm,
+        /// The Secret's metadata.name (with --secrets-format kubernetes)
+        #[arg(long, value_name = "NAME")]
+        secrets_name: Option<String>,
         #[command(flatten)]
         options: EditOptions,
         /// Output format
         #[arg(long, value_enum, value_name = "FORMAT", default_value_t = Format::Text)]
         format: Format,
     },
+}
+
+/// The form of `--secrets-out`.
+#[derive(clap::ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum SecretsForm {
+    /// A JSON map of name to token.
+    Json,
+    /// Variables for `sh` and Docker Compose.
+    Env,
+    /// One file per token in a new directory.
+    Dir,
+    /// A Kubernetes Secret.
+    Kubernetes,
 }
 
 /// The options of every command that writes a tokens file.

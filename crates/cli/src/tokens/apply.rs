@@ -11,7 +11,7 @@ use influxdb3_provision::{
 };
 use influxdb3_token::{Timestamp, Token};
 use influxdb3_token_client::{ClientError, ServerStore};
-use influxdb3_tokenfile::{FileStore, FileStoreError, SecretsFile};
+use influxdb3_tokenfile::{FileStore, FileStoreError, SecretsFile, SecretsFormat};
 
 use super::apply_text::{self as text, Shown};
 use crate::args::{Format, Server};
@@ -37,6 +37,8 @@ pub(super) struct Apply {
     pub(super) yes: bool,
     pub(super) policy: Policy,
     pub(super) secrets_out: Option<PathBuf>,
+    /// The form of `--secrets-out`.
+    pub(super) secrets_format: SecretsFormat,
     pub(super) dry_run: bool,
     pub(super) lock_timeout: Duration,
     pub(super) format: Format,
@@ -103,11 +105,21 @@ pub(super) fn apply(a: &Apply, m: &ArgMatches) -> Result<Outcome, CliError> {
         .kind(Kind::Unsupported)
         .hint("apply a manifest with `secret_file` to a tokens file (--output-file) that the server loads at startup; nothing was sent"));
     }
-    // Checked before anything is created: no secret is made that cannot be kept.
+    // Checked before anything is created: no secret is made that cannot be kept, in
+    // the form asked for.
+    if a.secrets_out.is_some() {
+        a.secrets_format
+            .check(manifest.tokens().iter().map(|d| d.name().as_str()))
+            .map_err(|e| {
+                CliError::usage(format!("--secrets-out: {e}"))
+                    .kind(Kind::Unsupported)
+                    .hint("rename the token in the manifest, or choose another --secrets-format; nothing was written or sent")
+            })?;
+    }
     let secrets = a
         .secrets_out
         .as_deref()
-        .map(SecretsFile::new)
+        .map(|path| SecretsFile::with_format(path, a.secrets_format.clone()))
         .transpose()
         .map_err(|e| CliError::from_file(&e))?;
     let mut sink = Sink {

@@ -10,6 +10,8 @@ mod input;
 mod review;
 mod words;
 
+use influxdb3_tokenfile::SecretsFormat;
+
 use crate::args::TokensCommand;
 use crate::error::CliError;
 use crate::output::Outcome;
@@ -75,9 +77,12 @@ pub(crate) fn run(command: TokensCommand, m: &clap::ArgMatches) -> Result<Outcom
             max_expiry,
             server,
             secrets_out,
+            secrets_format,
+            secrets_name,
             options,
             format,
         } => {
+            let secrets_format = secrets_form(secrets_out.is_some(), secrets_format, secrets_name)?;
             let target = if let Some(file) = output_file {
                 offline_only(m, recreate)?;
                 apply::Target::File(file)
@@ -104,6 +109,7 @@ pub(crate) fn run(command: TokensCommand, m: &clap::ArgMatches) -> Result<Outcom
                     yes,
                     policy: crate::options::policy(m, max_expiry.as_deref())?,
                     secrets_out,
+                    secrets_format,
                     dry_run: options.dry_run,
                     lock_timeout: crate::options::lock_timeout(&options.lock_timeout)?,
                     format,
@@ -129,4 +135,33 @@ fn offline_only(m: &clap::ArgMatches, recreate: bool) -> Result<(), CliError> {
         if given.len() == 1 { "means" } else { "mean" }
     ))
     .hint("drop them, or drop --output-file to apply the manifest to the server at --host"))
+}
+
+/// `--secrets-format` and `--secrets-name`, checked: they go with `--secrets-out`, and
+/// the name with the Kubernetes form.
+fn secrets_form(
+    secrets_out: bool,
+    form: crate::args::SecretsForm,
+    name: Option<String>,
+) -> Result<SecretsFormat, CliError> {
+    use crate::args::SecretsForm;
+    if !secrets_out && (form != SecretsForm::Json || name.is_some()) {
+        return Err(CliError::usage(
+            "--secrets-format and --secrets-name go with --secrets-out",
+        ));
+    }
+    Ok(match (form, name) {
+        (SecretsForm::Kubernetes, name) => {
+            SecretsFormat::kubernetes(name.as_deref().unwrap_or("influxdb3-tokens"))
+                .map_err(|e| CliError::usage(format!("invalid --secrets-name: {e}")))?
+        }
+        (_, Some(_)) => {
+            return Err(CliError::usage(
+                "--secrets-name names a Kubernetes Secret: it goes with --secrets-format kubernetes",
+            ));
+        }
+        (SecretsForm::Json, None) => SecretsFormat::Json,
+        (SecretsForm::Env, None) => SecretsFormat::Env,
+        (SecretsForm::Dir, None) => SecretsFormat::Dir,
+    })
 }
