@@ -5,15 +5,15 @@
 //! written.
 
 use std::collections::HashMap;
-use std::fs::{self, DirBuilder, File, OpenOptions};
+use std::fs::{self, DirBuilder, File};
 use std::io::Write;
-use std::os::unix::fs::{DirBuilderExt, OpenOptionsExt};
+use std::os::unix::fs::DirBuilderExt;
 use std::path::{Path, PathBuf};
 
 use influxdb3_token::Token;
 
 use crate::error::TokenFileError;
-use crate::write::{PRIVATE, SAFE_FLAGS, check_directory, sync_directory};
+use crate::write::{check_directory, open_new, sync_directory};
 
 /// The mode of a directory of secrets.
 const PRIVATE_DIR: u32 = 0o700;
@@ -313,24 +313,7 @@ impl SecretsFile {
 
     /// A new private file at `path`, its directory fsynced.
     fn create(path: &Path) -> Result<File, TokenFileError> {
-        let file = OpenOptions::new()
-            .write(true)
-            .create_new(true)
-            .mode(PRIVATE)
-            .custom_flags(SAFE_FLAGS)
-            .open(path)
-            .map_err(|e| {
-                if e.kind() == std::io::ErrorKind::AlreadyExists {
-                    TokenFileError::Exists {
-                        path: path.to_path_buf(),
-                    }
-                } else {
-                    TokenFileError::Write {
-                        path: path.to_path_buf(),
-                        source: e,
-                    }
-                }
-            })?;
+        let file = open_new(path)?;
         sync_directory(path)?;
         Ok(file)
     }

@@ -657,6 +657,29 @@ fn holds(target: &Path, text: &str) -> bool {
         .is_ok_and(|_| now == text.as_bytes())
 }
 
+/// A new regular file at `path`, mode 0600, open for writing: never one that is there
+/// already ([`TokenFileError::Exists`]), never through a link.
+pub(crate) fn open_new(path: &Path) -> Result<File, TokenFileError> {
+    OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .mode(PRIVATE)
+        .custom_flags(SAFE_FLAGS)
+        .open(path)
+        .map_err(|e| {
+            if e.kind() == io::ErrorKind::AlreadyExists {
+                TokenFileError::Exists {
+                    path: path.to_path_buf(),
+                }
+            } else {
+                TokenFileError::Write {
+                    path: path.to_path_buf(),
+                    source: e,
+                }
+            }
+        })
+}
+
 /// Creates a new regular file at `path` with mode 0600 and `content`, durably (the
 /// file, then its directory, fsynced). Never replaces anything and never follows a
 /// link: whatever is at `path` is refused. In a dry run, only checks.
@@ -678,21 +701,7 @@ pub(crate) fn create_private(
         path: path.to_path_buf(),
         source,
     };
-    let file = OpenOptions::new()
-        .write(true)
-        .create_new(true)
-        .mode(PRIVATE)
-        .custom_flags(SAFE_FLAGS)
-        .open(path)
-        .map_err(|e| {
-            if e.kind() == io::ErrorKind::AlreadyExists {
-                TokenFileError::Exists {
-                    path: path.to_path_buf(),
-                }
-            } else {
-                err(e)
-            }
-        })?;
+    let file = open_new(path)?;
     let written = (&file)
         .write_all(content)
         .and_then(|()| file.sync_all())
