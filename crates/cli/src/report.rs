@@ -287,7 +287,7 @@ pub(crate) fn note(report: &Report) -> Option<String> {
             place,
             same_secret: true,
         } => Some(format!(
-            "token {} is already in {place} with this secret and these permissions: nothing was changed (its expiry is kept; --replace renews it)",
+            "token {} is already in {place} as given, with this secret: nothing was changed (its expiry is kept; --replace renews it)",
             quote(name)
         )),
         Report::Exists { name, place, .. } => Some(format!(

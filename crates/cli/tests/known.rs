@@ -79,9 +79,7 @@ fn a_chosen_secret_is_written_never_printed_and_minting_it_again_changes_nothing
     let out = create(dir.path(), &read, None);
     assert_eq!(out.status.code(), Some(0), "{}", all(&out));
     assert_eq!(fs::read(&file).unwrap(), written);
-    assert!(
-        text(&out.stderr).contains("with this secret and these permissions: nothing was changed")
-    );
+    assert!(text(&out.stderr).contains("as given, with this secret: nothing was changed"));
     // From standard input, in JSON: the same, masked.
     let stdin = [
         "--permission",
@@ -468,4 +466,132 @@ fn secrets_out_takes_the_forms_containers_read_and_refuses_names_a_form_cannot_h
         None,
     );
     assert_eq!(out.status.code(), Some(2), "{}", all(&out));
+}
+
+/// The compose example's files, copied where a test may write.
+fn compose_example(to: &Path) {
+    let example = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples/compose");
+    for name in ["make-secrets.sh", "init.sh", "tokens.toml", "compose.yaml"] {
+        fs::copy(example.join(name), to.join(name)).unwrap();
+    }
+}
+
+fn mode_of(path: &Path) -> u32 {
+    use std::os::unix::fs::PermissionsExt;
+    fs::metadata(path).unwrap().permissions().mode() & 0o7777
+}
+
+/// The modes (and, as root, owners) the recipe relies on: each secret readable by its
+/// client and the init service only.
+fn secrets_are_private(at: &Path, root: bool) {
+    use std::os::unix::fs::MetadataExt;
+    for (name, mode, owner) in [
+        ("admin", 0o400, 1500),
+        ("grafana", 0o440, 472),
+        ("telegraf", 0o440, 999),
+    ] {
+        let path = at.join("secrets").join(name);
+        assert_eq!(mode_of(&path), mode, "{name}");
+        let value = fs::read_to_string(&path).unwrap();
+        assert!(
+            influxdb3_token::Token::parse_chosen(&value).is_ok(),
+            "{name}"
+        );
+        if root {
+            let meta = fs::metadata(&path).unwrap();
+            assert_eq!((meta.uid(), meta.gid()), (owner, 1500), "{name}");
+        }
+    }
+}
+
+#[test]
+fn the_compose_recipe_runs_as_written_and_a_second_run_changes_nothing() {
+    use std::os::unix::fs::{MetadataExt, symlink};
+    let dir = tempfile::tempdir().unwrap();
+    let at = dir.path();
+    compose_example(at);
+    let sh = |script: &str, env: &[(&str, String)]| {
+        let mut cmd = std::process::Command::new(at.join(script));
+        cmd.current_dir(at)
+            .envs(env.iter().map(|(k, v)| (*k, v.as_str())));
+        let out = cmd.output().unwrap();
+        assert!(out.status.success(), "{script}: {}", all(&out));
+        out
+    };
+    sh("make-secrets.sh", &[]);
+    let root = std::process::Command::new("id")
+        .arg("-u")
+        .output()
+        .unwrap()
+        .stdout
+        == b"0\n";
+    secrets_are_private(at, root);
+    let bin_dir = at.join("bin");
+    fs::create_dir(&bin_dir).unwrap();
+    symlink(common::bin(), bin_dir.join("influxdb3")).unwrap();
+    let mut env = vec![
+        (
+            "PATH",
+            format!("{}:{}", bin_dir.display(), std::env::var("PATH").unwrap()),
+        ),
+        ("CONFIG", at.display().to_string()),
+        ("TOKENS", at.join("tokens").display().to_string()),
+    ];
+    if root {
+        env.push(("AS", "1500:1500".to_owned()));
+    } else {
+        fs::create_dir(at.join("tokens")).unwrap();
+    }
+    sh("init.sh", &env);
+    let files = ["admin-token.json", "permission-tokens.json"].map(|f| at.join("tokens").join(f));
+    let first: Vec<(Vec<u8>, i64)> = files
+        .iter()
+        .map(|f| (fs::read(f).unwrap(), fs::metadata(f).unwrap().mtime_nsec()))
+        .collect();
+    let out = sh("init.sh", &env);
+    assert!(
+        text(&out.stdout).contains("Nothing to change"),
+        "{}",
+        all(&out)
+    );
+    for (f, (bytes, mtime)) in files.iter().zip(&first) {
+        assert_eq!(&fs::read(f).unwrap(), bytes, "{}", f.display());
+        assert_eq!(
+            fs::metadata(f).unwrap().mtime_nsec(),
+            *mtime,
+            "{} was rewritten",
+            f.display()
+        );
+        assert_eq!(mode_of(f), 0o600);
+        if root {
+            assert_eq!(
+                fs::metadata(f).unwrap().uid(),
+                1500,
+                "the server's user owns it"
+            );
+        }
+    }
+    // What the server and the clients read: the admin file holds the admin secret, the
+    // permission tokens file the secrets the clients mount.
+    let admin: serde_json::Value = serde_json::from_slice(&first[0].0).unwrap();
+    assert_eq!(admin["name"], "_admin");
+    assert_eq!(
+        admin["token"],
+        fs::read_to_string(at.join("secrets/admin")).unwrap()
+    );
+    let tokens: serde_json::Value = serde_json::from_slice(&first[1].0).unwrap();
+    for name in ["grafana", "telegraf"] {
+        let entry = tokens["tokens"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|t| t["name"] == name)
+            .unwrap();
+        assert_eq!(
+            entry["token"],
+            fs::read_to_string(at.join("secrets").join(name)).unwrap()
+        );
+    }
+    // No secret was printed on either run.
+    assert!(!all(&out).contains(&fs::read_to_string(at.join("secrets/grafana")).unwrap()[6..]));
 }
