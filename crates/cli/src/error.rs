@@ -14,7 +14,7 @@ pub(crate) use influxdb3_text::chain;
 use influxdb3_text::{AnyKind, Diagnostic};
 use influxdb3_token::mask_token_shaped;
 
-/// The exit codes, as `--help` and the README document them.
+/// The exit codes, as `--help` and `docs/reference.md` document them.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Exit {
     /// 1: any other failure.

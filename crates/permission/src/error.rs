@@ -128,17 +128,20 @@ impl fmt::Display for ErrorKind {
 
 /// A serde visitor that parses a string with `parse`, so that the deserializer places
 /// the error (`serde_json` adds its line and column).
+#[cfg(feature = "serde")]
 pub(crate) struct ParsingVisitor<F> {
     expecting: &'static str,
     parse: F,
 }
 
+#[cfg(feature = "serde")]
 impl<F> ParsingVisitor<F> {
     pub(crate) fn new(expecting: &'static str, parse: F) -> Self {
         ParsingVisitor { expecting, parse }
     }
 }
 
+#[cfg(feature = "serde")]
 impl<T, F: FnOnce(&str) -> Result<T, String>> serde::de::Visitor<'_> for ParsingVisitor<F> {
     type Value = T;
 
@@ -254,6 +257,7 @@ impl ParsePermissionError {
 
     /// The one-line form a serde error carries: `invalid permission `INPUT` at bytes
     /// A..B: WHAT (hint: HINT)`.
+    #[cfg(feature = "serde")]
     pub(crate) fn one_line(&self) -> String {
         let hint = self
             .hint

@@ -25,13 +25,14 @@
 //! # Ok::<(), influxdb3_permission::ParsePermissionError>(())
 //! ```
 //!
-//! Canonical form and the wire form:
+//! Canonical form and (with the `serde` feature) the wire form:
 //!
 //! ```
 //! use influxdb3_permission::Permission;
 //!
 //! let p: Permission = "db:db1,db2:write,read".parse()?;
 //! assert_eq!(p.to_string(), "db:db1,db2:read,write");
+//! # #[cfg(feature = "serde")]
 //! assert_eq!(
 //!     serde_json::to_string(&p.wire())?,
 //!     r#"{"resource_type":"db","resource_names":["db1","db2"],"actions":["read","write"]}"#
@@ -61,6 +62,7 @@
 
 #![deny(missing_docs)]
 #![forbid(unsafe_code)]
+#![cfg_attr(docsrs, feature(doc_cfg))]
 
 mod action;
 mod error;
@@ -69,6 +71,7 @@ mod name;
 mod parser;
 mod permission;
 mod set;
+#[cfg(feature = "serde")]
 mod wire;
 
 pub use action::{Action, Actions};

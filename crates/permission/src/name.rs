@@ -8,7 +8,9 @@ use std::hash::Hash;
 use std::ops::Deref;
 use std::str::FromStr;
 
-use crate::error::{ErrorKind, ParsePermissionError, ParsingVisitor, Shown};
+use crate::error::{ErrorKind, ParsePermissionError};
+#[cfg(feature = "serde")]
+use crate::error::{ParsingVisitor, Shown};
 use crate::hints;
 
 /// The longest database name, in bytes.
@@ -132,12 +134,16 @@ impl FromStr for DatabaseName {
     }
 }
 
+#[cfg(feature = "serde")]
+#[cfg_attr(docsrs, doc(cfg(feature = "serde")))]
 impl serde::Serialize for DatabaseName {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(&self.0)
     }
 }
 
+#[cfg(feature = "serde")]
+#[cfg_attr(docsrs, doc(cfg(feature = "serde")))]
 impl<'de> serde::Deserialize<'de> for DatabaseName {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         deserializer.deserialize_str(ParsingVisitor::new("a database name", |text: &str| {

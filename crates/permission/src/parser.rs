@@ -16,7 +16,9 @@ use nom::sequence::{preceded, terminated};
 use nom::{IResult, Offset, Parser};
 
 use crate::action::{Action, Actions};
-use crate::error::{ErrorKind, ParsePermissionError, ParsingVisitor};
+#[cfg(feature = "serde")]
+use crate::error::ParsingVisitor;
+use crate::error::{ErrorKind, ParsePermissionError};
 use crate::hints;
 use crate::name::{DatabaseName, Names, Scope, SystemResource};
 use crate::permission::Permission;
@@ -298,6 +300,7 @@ fn action_set((text, items): List<'_>, system: bool) -> Result<Actions, ParsePer
 /// The checks of [`parse`], in the same order, on parts found by other means (the
 /// fields of the wire form): `ty` and the lists are slices of `text`, the permission
 /// string they spell, and errors point into it.
+#[cfg(feature = "serde")]
 pub(crate) fn check_parts(
     text: &str,
     ty: &str,
@@ -411,6 +414,8 @@ impl FromStr for Permission {
     }
 }
 
+#[cfg(feature = "serde")]
+#[cfg_attr(docsrs, doc(cfg(feature = "serde")))]
 impl<'de> serde::Deserialize<'de> for Permission {
     /// From the grammar string; the error names the value, the byte span and what is
     /// wrong.

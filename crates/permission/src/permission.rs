@@ -3,8 +3,6 @@
 
 use std::fmt;
 
-use serde::Serialize;
-
 use crate::action::Actions;
 #[cfg(feature = "arbitrary")]
 use crate::name::Names;
@@ -70,7 +68,9 @@ impl fmt::Display for Permission {
     }
 }
 
-impl Serialize for Permission {
+#[cfg(feature = "serde")]
+#[cfg_attr(docsrs, doc(cfg(feature = "serde")))]
+impl serde::Serialize for Permission {
     /// As the canonical string.
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.collect_str(self)

@@ -15,6 +15,12 @@ pub const PREFIX: &str = "apiv3_";
 pub const SECRET_BYTES: usize = 64;
 /// Length of a generated token: the prefix and 86 characters of URL-safe base64.
 pub const TOKEN_LEN: usize = PREFIX.len() + 86;
+/// Whether `b` is a character of the token alphabet: `A-Z a-z 0-9 - _ . ~ + / =`
+/// (URL-safe and standard base64, and what an operator's `--secret-file` may hold).
+pub(crate) fn in_alphabet(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'~' | b'+' | b'/' | b'=')
+}
+
 /// The fewest characters after `apiv3_` in a secret an operator chooses
 /// ([`Token::parse_chosen`]): 32 of base64 hold 192 bits.
 pub const CHOSEN_MIN: usize = 32;
@@ -223,7 +229,7 @@ impl Token {
     /// or [`ChosenLength`](TokenError::ChosenLength).
     pub fn parse_chosen(s: &str) -> Result<Token, TokenError> {
         let secret = s.strip_prefix(PREFIX).ok_or(TokenError::MissingPrefix)?;
-        if let Some(i) = secret.bytes().position(|b| !crate::shape::in_alphabet(b)) {
+        if let Some(i) = secret.bytes().position(|b| !in_alphabet(b)) {
             let position = PREFIX.len() + secret[..i].chars().count() + 1;
             return Err(TokenError::ChosenCharacter { position });
         }

@@ -4,15 +4,10 @@ use std::borrow::Cow;
 use std::ops::Range;
 
 use crate::PREFIX;
+use crate::secret::in_alphabet;
 
 /// What [`mask_token_shaped`] puts in place of each token-shaped run.
 const MASKED: &str = "apiv3_***";
-
-/// Whether `b` is a character of the token alphabet: `A-Z a-z 0-9 - _ . ~ + / =`
-/// (URL-safe and standard base64, and what an operator's `--secret-file` may hold).
-pub(crate) fn in_alphabet(b: u8) -> bool {
-    b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'~' | b'+' | b'/' | b'=')
-}
 
 /// The byte ranges of the token-shaped runs of `text`, in order: each is `apiv3_` and
 /// every character of the token alphabet (`A-Z a-z 0-9 - _ . ~ + / =`) that follows it,
