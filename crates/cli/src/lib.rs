@@ -6,8 +6,17 @@
 //! anything is sent or written. Data goes to stdout (text in upstream's wording, or one
 //! JSON document with `--format json`); warnings and errors go to stderr, errors as
 //! `error: …` with a `hint:` where one helps, and a documented exit code.
+//!
+//! Unix only (Linux, macOS, the BSDs), as the tokens files it writes are.
 
 #![forbid(unsafe_code)]
+
+// Unix only, as the tokens-file crate it writes with (which stops a build elsewhere
+// first, with the same message).
+#[cfg(not(unix))]
+compile_error!(
+    "the influxdb3 token commands need a Unix system (Linux, macOS, the BSDs): tokens files are written with Unix file modes and owners"
+);
 
 mod args;
 mod complete;

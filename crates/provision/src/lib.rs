@@ -34,6 +34,7 @@
 
 #![deny(missing_docs)]
 #![forbid(unsafe_code)]
+#![cfg_attr(docsrs, feature(doc_cfg))]
 
 mod execute;
 #[cfg(feature = "manifest")]
@@ -45,6 +46,7 @@ pub use execute::{
     Action, Cause, Done, Event, ExecuteOptions, Executed, Failed, ObserverError, Report, execute,
 };
 #[cfg(feature = "manifest")]
+#[cfg_attr(docsrs, doc(cfg(feature = "manifest")))]
 pub use manifest::{Desired, Manifest, ManifestError, ManifestKind};
 pub use plan::{
     Confirmation, Conflict, Drift, IfExists, Plan, PlanError, PlanOptions, Policy, Step, Wanted,

@@ -8,6 +8,11 @@
 //! then the directory fsynced), serialized by a lock beside the target, and refused when
 //! the file already there does not load: it then stays byte for byte as it was.
 //!
+//! # Platform
+//!
+//! Unix only (Linux, macOS, the BSDs): files are written with Unix modes and owners,
+//! `O_NOFOLLOW` and fsynced directories. Elsewhere the build stops with one message.
+//!
 //! # Example
 //!
 //! ```
@@ -42,31 +47,63 @@
 #![deny(missing_docs)]
 #![forbid(unsafe_code)]
 
+// Unix only: the files are written with Unix modes and owners, `O_NOFOLLOW`,
+// `O_NONBLOCK` and fsynced directories. Elsewhere the build stops here, with this one
+// message rather than a wall of missing symbols (every module is Unix-only below).
+#[cfg(not(unix))]
+compile_error!(
+    "influxdb3-tokenfile needs a Unix system (Linux, macOS, the BSDs): it writes tokens files with Unix file modes and owners, O_NOFOLLOW, O_NONBLOCK and fsynced directories"
+);
+
+#[cfg(unix)]
 mod code;
+#[cfg(unix)]
 mod compare;
+#[cfg(unix)]
 mod disk;
+#[cfg(unix)]
 mod error;
+#[cfg(unix)]
 mod finding;
+#[cfg(unix)]
 mod lint;
+#[cfg(unix)]
 mod load;
+#[cfg(unix)]
 mod merge;
+#[cfg(unix)]
 mod model;
+#[cfg(unix)]
 mod names;
+#[cfg(unix)]
 mod secrets;
+#[cfg(unix)]
 mod store;
+#[cfg(unix)]
 mod write;
 
+#[cfg(unix)]
 pub use code::{Code, Severity};
+#[cfg(unix)]
 pub use compare::{Added, Changed, FileDiff};
+#[cfg(unix)]
 pub use disk::{
     Edit, Written, chosen_secret_from, create_private_file, read, read_chosen_secret,
     read_token_file, read_with_mode, same_file, write_file,
 };
+#[cfg(unix)]
 pub use error::{AddError, FileKind, ParseError, TokenFileError};
+#[cfg(unix)]
 pub use finding::Finding;
+#[cfg(unix)]
 pub use lint::{Lint, lint, lint_file};
+#[cfg(unix)]
 pub use merge::{MergeError, MergeInput, Merged, merge_files};
+#[cfg(unix)]
 pub use model::{AdminTokenFile, TokenEntry, TokenFile, TokenRecord};
+#[cfg(unix)]
 pub use secrets::{ENV_PREFIX, SecretsFile, SecretsFormat, SecretsFormatError};
+#[cfg(unix)]
 pub use store::{FileStore, FileStoreError};
+#[cfg(unix)]
 pub use write::{MAX_FILE_BYTES, MAX_TOKEN_FILE_BYTES, WriteOptions};
