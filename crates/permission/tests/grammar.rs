@@ -826,3 +826,119 @@ proptest! {
         }
     }
 }
+
+// ---- behaviours that mutation testing found unpinned ----
+
+#[test]
+fn actions_unite_and_uniting_what_is_there_keeps_it() {
+    use influxdb3_permission::Actions;
+    let read = Actions::from(Action::Read);
+    let rw = read | Actions::from(Action::Write);
+    assert!(rw.contains(Action::Read) && rw.contains(Action::Write));
+    assert!(!rw.contains(Action::Delete));
+    assert_eq!(rw | read, rw);
+    assert_eq!(rw | Action::Write, rw);
+    assert_eq!(read | Action::Write, rw);
+    assert_eq!(rw.iter().collect::<Vec<_>>(), [Action::Read, Action::Write]);
+}
+
+#[test]
+fn a_snippet_shows_80_columns_whole_and_cuts_past_them() {
+    // The error at the start, the line exactly as wide as the window: shown whole.
+    let fits = format!("DB:{}:read", "a".repeat(72));
+    assert_eq!(fits.len(), 80);
+    let shown = fits
+        .parse::<Permission>()
+        .unwrap_err()
+        .render(None)
+        .to_string();
+    assert!(shown.contains(&fits), "{shown}");
+    assert!(!shown.contains('…'), "{shown}");
+    // One column more: cut, with `…`.
+    let wider = format!("DB:{}:read", "a".repeat(73));
+    let shown = wider
+        .parse::<Permission>()
+        .unwrap_err()
+        .render(None)
+        .to_string();
+    assert!(!shown.contains(&wider), "{shown}");
+    assert!(shown.contains('…'), "{shown}");
+}
+
+#[test]
+fn every_permission_error_has_one_stable_code() {
+    use influxdb3_text::Kind as _;
+    for text in ["db:a:reed", "DB:a:read", "db:a,*:read", ""] {
+        let err = text.parse::<Permission>().unwrap_err();
+        assert_eq!(err.kind().code(), "invalid-permission", "{text}");
+        assert_eq!(
+            err.diagnostic("--permission").kind().code(),
+            "invalid-permission"
+        );
+    }
+}
+
+#[cfg(feature = "serde")]
+#[test]
+fn a_value_that_is_not_a_string_says_what_was_expected() {
+    let err = serde_json::from_str::<Permission>("1")
+        .unwrap_err()
+        .to_string();
+    assert!(
+        err.contains("a permission string such as `db:db1:read,write`"),
+        "{err}"
+    );
+    let err = serde_json::from_str::<influxdb3_permission::DatabaseName>("1")
+        .unwrap_err()
+        .to_string();
+    assert!(err.contains("a database name"), "{err}");
+}
+
+#[test]
+fn a_database_name_is_its_text() {
+    use influxdb3_permission::DatabaseName;
+    let name: DatabaseName = "sensors/eu".parse().unwrap();
+    assert_eq!(AsRef::<str>::as_ref(&name), "sensors/eu");
+    assert_eq!(name.to_string(), "sensors/eu");
+}
+
+#[test]
+fn the_deciding_grant_of_a_system_resource_is_named() {
+    use influxdb3_permission::SystemResource;
+    let set: PermissionSet = ["system:ping:read", "system:health:read", "db:a:read"]
+        .iter()
+        .map(|p| p.parse::<Permission>().unwrap())
+        .collect();
+    let health = Resource::System(SystemResource::Health);
+    assert_eq!(
+        set.granting(health, Action::Read),
+        Some(&"system:health:read".parse().unwrap())
+    );
+    assert_eq!(set.granting(health, Action::Write), None);
+    assert_eq!(
+        set.granting(Resource::System(SystemResource::Metrics), Action::Read),
+        None
+    );
+    // A database grant never decides for a system resource, nor the reverse.
+    assert_eq!(set.granting(Resource::Database("ping"), Action::Read), None);
+}
+
+#[test]
+fn an_admin_set_equals_only_an_admin_set() {
+    let admin: PermissionSet = std::iter::once(Permission::Admin).collect();
+    assert_eq!(
+        admin,
+        std::iter::once(Permission::Admin).collect::<PermissionSet>()
+    );
+    assert_ne!(admin, PermissionSet::default());
+    assert_ne!(PermissionSet::default(), admin);
+}
+
+#[test]
+fn a_set_made_from_grants_grants_them() {
+    use influxdb3_permission::Grants;
+    let grants = Grants::try_from(vec!["db:a:write".parse::<Permission>().unwrap()]).unwrap();
+    let set = PermissionSet::from(&grants);
+    assert!(set.allows(Resource::Database("a"), Action::Write));
+    assert!(!set.allows(Resource::Database("a"), Action::Read));
+}
