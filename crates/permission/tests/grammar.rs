@@ -942,3 +942,25 @@ fn a_set_made_from_grants_grants_them() {
     assert!(set.allows(Resource::Database("a"), Action::Write));
     assert!(!set.allows(Resource::Database("a"), Action::Read));
 }
+
+#[test]
+fn a_resource_is_shown_as_the_grammar_writes_it() {
+    use influxdb3_permission::SystemResource;
+    assert_eq!(Resource::Database("sensors").to_string(), "db:sensors");
+    assert_eq!(
+        Resource::System(SystemResource::Health).to_string(),
+        "system:health"
+    );
+}
+
+#[test]
+fn grants_give_back_their_permissions_in_order() {
+    use influxdb3_permission::Grants;
+    let list: Vec<Permission> = vec![
+        "db:a:write".parse().unwrap(),
+        "system:health:read".parse().unwrap(),
+    ];
+    let grants = Grants::try_from(list.clone()).unwrap();
+    assert_eq!((&grants).into_iter().cloned().collect::<Vec<_>>(), list);
+    assert_eq!(Vec::<Permission>::from(grants), list);
+}
