@@ -418,3 +418,70 @@ fn chosen_secrets_follow_one_rule() {
         assert!(!err.to_string().contains(&long));
     }
 }
+
+// ---- behaviours that mutation testing found unpinned ----
+
+#[test]
+fn instants_are_shown_in_the_gregorian_calendar_across_centuries() {
+    for (text, millis) in [
+        ("1970-01-01T00:00:00Z", 0),
+        ("2000-02-29T12:00:00Z", 951_825_600_000),
+        ("2100-03-01T00:00:00Z", 4_107_542_400_000),
+    ] {
+        let at: Timestamp = text.parse().unwrap();
+        assert_eq!(at.millis(), millis, "{text}");
+        assert_eq!(at.to_string(), text.replace('Z', ".000Z"), "{text}");
+    }
+    // Every 97th day from 1970 to 2400 (centuries, leap years) shows as humantime
+    // writes it.
+    let day = 86_400_000i64;
+    for n in (0i64..157_800).step_by(97) {
+        let at = Timestamp::from_millis(n * day + 1);
+        let system = std::time::UNIX_EPOCH + Duration::from_millis((n * day + 1).unsigned_abs());
+        assert_eq!(
+            at.to_string(),
+            humantime::format_rfc3339_millis(system).to_string(),
+            "day {n}"
+        );
+    }
+}
+
+#[test]
+fn an_instant_not_after_now_is_past() {
+    use influxdb3_token::Expiry;
+    let now = Timestamp::from_millis(1_000_000);
+    for at in [999_999, 1_000_000] {
+        let at = Expiry::At(Timestamp::from_millis(at));
+        assert_eq!(at.ends(now), Err(LifetimeError::Past));
+        assert_eq!(at.lifetime(now), Err(LifetimeError::Past));
+    }
+    let later = Expiry::At(Timestamp::from_millis(1_000_001));
+    assert_eq!(later.ends(now), Ok(Some(Timestamp::from_millis(1_000_001))));
+    assert_eq!(later.lifetime(now).unwrap().unwrap().secs(), 1);
+}
+
+#[test]
+fn a_token_name_is_its_text_and_its_refusals_say_which_character() {
+    use influxdb3_token::TokenName;
+    let name = TokenName::new("grafana").unwrap();
+    assert_eq!(name.to_string(), "grafana");
+    assert_eq!(AsRef::<str>::as_ref(&name), "grafana");
+    assert!(!name.is_admin());
+    assert!(TokenName::admin().is_admin());
+    assert_eq!(name.into_string(), "grafana");
+    let bidi = TokenName::new("\u{202e}x").unwrap_err().to_string();
+    assert!(bidi.contains("a bidirectional control (U+202E)"), "{bidi}");
+    let zero = TokenName::new("x\u{200b}").unwrap_err().to_string();
+    assert!(zero.contains("a zero-width character (U+200B)"), "{zero}");
+}
+
+#[test]
+fn generate_many_makes_exactly_as_many_as_asked() {
+    for count in [0, 1, 3, 1500] {
+        let tokens = Token::generate_many(count).unwrap();
+        assert_eq!(tokens.len(), count);
+        let distinct: HashSet<&str> = tokens.iter().map(Token::expose_secret).collect();
+        assert_eq!(distinct.len(), count);
+        assert!(tokens.iter().all(Token::is_well_formed));
+    }
+}
