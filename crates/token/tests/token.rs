@@ -485,3 +485,44 @@ fn generate_many_makes_exactly_as_many_as_asked() {
         assert!(tokens.iter().all(Token::is_well_formed));
     }
 }
+
+#[test]
+fn a_lenient_token_is_not_a_chosen_secret_unless_it_meets_the_rule() {
+    assert!(
+        !Token::parse_lenient("apiv3_short")
+            .unwrap()
+            .is_chosen_shape()
+    );
+    assert!(Token::generate().unwrap().is_chosen_shape());
+    // DEL is a control character, refused like the others.
+    assert_eq!(
+        Token::parse_lenient("apiv3_ab\u{7f}").unwrap_err(),
+        TokenError::Unprintable { position: 9 }
+    );
+}
+
+#[test]
+fn hashes_are_equal_only_when_every_byte_is() {
+    let zero = "00".repeat(64);
+    // Two bytes that differ by the same bits: they must not cancel out.
+    let two = format!("0101{}", "00".repeat(62));
+    assert_ne!(
+        TokenHash::from_hex(&zero).unwrap(),
+        TokenHash::from_hex(&two).unwrap()
+    );
+    assert_ne!(TokenHash::of("a"), TokenHash::of("b"));
+    assert_eq!(TokenHash::of("a"), TokenHash::of("a"));
+    let hash = TokenHash::of("apiv3_x");
+    let hex: String = hash.as_bytes().iter().map(|b| format!("{b:02x}")).collect();
+    assert_eq!(hex, hash.to_string());
+}
+
+#[test]
+fn a_token_deserializes_leniently_from_borrowed_and_owned_strings() {
+    let owned: Token = serde_json::from_value(serde_json::json!("apiv3_abc")).unwrap();
+    assert_eq!(owned.expose_secret(), "apiv3_abc");
+    assert!(serde_json::from_value::<Token>(serde_json::json!("nope")).is_err());
+    assert!(serde_json::from_value::<Token>(serde_json::json!("apiv3_a b")).is_err());
+    let err = serde_json::from_str::<Token>("1").unwrap_err().to_string();
+    assert!(err.contains("a token string"), "{err}");
+}
