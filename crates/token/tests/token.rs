@@ -513,7 +513,11 @@ fn hashes_are_equal_only_when_every_byte_is() {
     assert_ne!(TokenHash::of("a"), TokenHash::of("b"));
     assert_eq!(TokenHash::of("a"), TokenHash::of("a"));
     let hash = TokenHash::of("apiv3_x");
-    let hex: String = hash.as_bytes().iter().map(|b| format!("{b:02x}")).collect();
+    let hex = hash.as_bytes().iter().fold(String::new(), |mut out, b| {
+        use std::fmt::Write as _;
+        let _ = write!(out, "{b:02x}");
+        out
+    });
     assert_eq!(hex, hash.to_string());
 }
 
