@@ -746,3 +746,126 @@ fn suspicious_names_are_found_and_still_load() {
         "{mixed}"
     );
 }
+
+// ---- behaviours that mutation testing found unpinned ----
+
+/// A token of [`file`]: name, value, permissions, expiry.
+type Spec<'a> = (&'a str, &'a str, &'a [&'a str], Option<i64>);
+
+#[test]
+fn a_diff_names_each_kind_of_change_and_only_gains_widen() {
+    let base = [
+        ("a", "apiv3_1", &["db:a:read,write"][..], Some(NOW)),
+        ("b", "apiv3_2", &["db:a:read"][..], None),
+    ];
+    let one = |tokens: &[Spec<'_>], dbs: &str| {
+        file(tokens).replace(
+            r#"{"tokens""#,
+            &format!(r#"{{"create_databases": [{dbs}], "tokens""#),
+        )
+    };
+    let old = one(&base, r#""m", "n""#);
+    let old = TokenFile::parse(&old).unwrap();
+    // Each change alone is a change, and only a gain widens.
+    let cases: [(&[Spec<'_>], &str, bool); 6] = [
+        (
+            &[("a", "apiv3_1", &["db:a:read"], Some(NOW)), base[1]],
+            "narrowed",
+            false,
+        ),
+        (
+            &[
+                ("a", "apiv3_1", &["db:a:read,write"], Some(NOW - 1)),
+                base[1],
+            ],
+            "expiry earlier",
+            false,
+        ),
+        (
+            &[
+                ("a", "apiv3_1", &["db:a:read,write"], Some(NOW + 1)),
+                base[1],
+            ],
+            "expiry later",
+            true,
+        ),
+        (
+            &[("a", "apiv3_1", &["db:a:read,write"], None), base[1]],
+            "expiry gone",
+            true,
+        ),
+        (
+            &[("a", "apiv3_9", &["db:a:read,write"], Some(NOW)), base[1]],
+            "secret rotated",
+            false,
+        ),
+        (
+            &[base[0], ("b", "apiv3_2", &["db:a:read"], Some(NOW))],
+            "expiry set",
+            false,
+        ),
+    ];
+    for (tokens, what, widens) in cases {
+        let new = one(tokens, r#""m", "n""#);
+        let new = TokenFile::parse(&new).unwrap();
+        let diff = FileDiff::between(&old, &new);
+        assert_eq!(diff.changed.len(), 1, "{what}: {diff:?}");
+        assert!(!diff.is_empty(), "{what}");
+        assert_eq!(diff.widens(), widens, "{what}");
+        assert_eq!(
+            diff.changed[0].expiry_extended(),
+            widens && what.starts_with("expiry"),
+            "{what}"
+        );
+    }
+    // A removed token, or databases alone: not empty, and no widening.
+    let fewer = one(&base[..1], r#""m", "n""#);
+    let diff = FileDiff::between(&old, &TokenFile::parse(&fewer).unwrap());
+    assert_eq!(diff.removed, ["b"]);
+    assert!(!diff.is_empty() && !diff.widens());
+    let other_dbs = one(&base, r#""n", "o""#);
+    let diff = FileDiff::between(&old, &TokenFile::parse(&other_dbs).unwrap());
+    assert_eq!(
+        diff.databases_added
+            .iter()
+            .map(ToString::to_string)
+            .collect::<Vec<_>>(),
+        ["o"]
+    );
+    assert_eq!(
+        diff.databases_removed
+            .iter()
+            .map(ToString::to_string)
+            .collect::<Vec<_>>(),
+        ["m"]
+    );
+    assert!(diff.changed.is_empty() && diff.added.is_empty() && diff.removed.is_empty());
+    assert!(!diff.is_empty() && !diff.widens());
+    // Only databases added, or only removed, is still a change.
+    let more_dbs = one(&base, r#""m", "n", "o""#);
+    assert!(!FileDiff::between(&old, &TokenFile::parse(&more_dbs).unwrap()).is_empty());
+    let fewer_dbs = one(&base, r#""m""#);
+    assert!(!FileDiff::between(&old, &TokenFile::parse(&fewer_dbs).unwrap()).is_empty());
+    // An added token widens.
+    let added = one(
+        &[base[0], base[1], ("c", "apiv3_3", &["db:a:read"], None)],
+        r#""m", "n""#,
+    );
+    let diff = FileDiff::between(&old, &TokenFile::parse(&added).unwrap());
+    assert!(!diff.is_empty() && diff.widens());
+}
+
+#[test]
+fn a_code_is_shown_by_its_stable_name() {
+    use influxdb3_text::Kind as _;
+    for code in [
+        Code::NoExpiry,
+        Code::UnsafeName,
+        Code::ConfusableName,
+        Code::InvalidPermission,
+    ] {
+        assert_eq!(code.to_string(), code.as_str());
+        assert_eq!(code.code(), code.as_str());
+    }
+    assert_eq!(Code::ConfusableName.as_str(), "confusable-name");
+}
