@@ -229,6 +229,7 @@ struct Hashed {
     server: bool,
     finished: usize,
     fail_finish: bool,
+    databases: Vec<String>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -293,8 +294,9 @@ impl TokenStore for Hashed {
     }
     fn add_databases(
         &mut self,
-        _: &[influxdb3_permission::DatabaseName],
+        dbs: &[influxdb3_permission::DatabaseName],
     ) -> Result<(), HashedError> {
+        self.databases.extend(dbs.iter().map(ToString::to_string));
         Ok(())
     }
     fn finish(&mut self) -> Result<(), HashedError> {
@@ -318,6 +320,7 @@ fn a_chosen_secret_made_again_is_no_change_and_anything_else_is_a_conflict() {
     let mut store = Hashed::default();
     let first = run(&mut store, made());
     assert_eq!(first.report.done[0].action, Action::Created);
+    assert!(first.report.changed());
     let again = run(&mut store, made());
     assert!(again.report.failed.is_none());
     assert_eq!(again.report.done[0].action, Action::Exists);
@@ -436,4 +439,183 @@ fn a_report_serializes_what_each_step_did() {
     assert_eq!(step["permissions"][0], "db:m:read");
     assert!(step.get("expiry").is_some());
     assert!(step.get("expired").is_none());
+}
+
+#[test]
+fn databases_are_added_only_when_a_plan_has_some_and_a_dry_run_finishes_nothing() {
+    let mut file = Hashed::default();
+    let without = two_tokens();
+    let _ = execute(&without, &mut file, ExecuteOptions::default(), &mut |_| {
+        Ok(())
+    });
+    assert!(file.databases.is_empty());
+    let with = two_tokens().with_databases(vec!["m".parse().unwrap()]);
+    let mut file = Hashed::default();
+    let _ = execute(&with, &mut file, ExecuteOptions::default(), &mut |_| Ok(()));
+    assert_eq!(file.databases, ["m"]);
+    // The executor's dry run on an atomic store runs in memory and finishes nothing.
+    let mut file = Hashed::default();
+    let out = execute(
+        &two_tokens(),
+        &mut file,
+        ExecuteOptions::default().dry_run(true),
+        &mut |_| Ok(()),
+    );
+    assert_eq!(out.report.count(Action::Created), 2);
+    assert_eq!(file.finished, 0);
+    // A dry run of a deletion on a server reports it.
+    let mut server = Hashed {
+        server: true,
+        ..Hashed::default()
+    };
+    let plan = Plan::delete("gone", false, now()).unwrap();
+    let out = execute(
+        &plan,
+        &mut server,
+        ExecuteOptions::default().dry_run(true),
+        &mut |_| Ok(()),
+    );
+    assert_eq!(out.report.done[0].action, Action::Deleted);
+}
+
+fn existing(name: &str, perms: &[&str], expiry: Option<Timestamp>) -> Existing {
+    Existing::new(
+        name,
+        perms
+            .iter()
+            .map(|p| p.parse::<influxdb3_permission::Permission>().unwrap())
+            .collect::<PermissionSet>(),
+        expiry,
+    )
+}
+
+#[test]
+fn reconcile_compares_expiries_as_the_store_keeps_them() {
+    use influxdb3_provision::{PlanOptions, Step, Wanted};
+    let want = |expiry| {
+        vec![Wanted::new(
+            TokenName::new("a").unwrap(),
+            grants(&["db:m:read"]),
+            expiry,
+        )]
+    };
+    let at = Timestamp::from_millis(NOW + 86_400_000);
+    let plan = |wanted: &[Wanted], current: &[Existing], caps, update: bool| {
+        Plan::reconcile(
+            wanted,
+            current,
+            caps,
+            now(),
+            PlanOptions::default().update(update),
+            &Policy::default(),
+        )
+        .unwrap()
+    };
+    // A server sets an expiry within seconds: kept within its slack, drift past it.
+    let near = [existing(
+        "a",
+        &["db:m:read"],
+        Some(Timestamp::from_millis(NOW + 86_400_000 + 2_000)),
+    )];
+    assert!(!plan(&want(Expiry::At(at)), &near, Capabilities::SERVER, false).changes());
+    let far = [existing(
+        "a",
+        &["db:m:read"],
+        Some(Timestamp::from_millis(NOW + 86_400_000 + 60_000)),
+    )];
+    assert!(matches!(
+        plan(&want(Expiry::At(at)), &far, Capabilities::SERVER, false).steps()[0],
+        Step::Drift(_)
+    ));
+    // Never expiring wanted, an expiry held: drift.
+    let expiring = [existing("a", &["db:m:read"], Some(at))];
+    assert!(matches!(
+        plan(&want(Expiry::Never), &expiring, Capabilities::FILE, false).steps()[0],
+        Step::Drift(_)
+    ));
+    // Recreated on a server with a lifetime: the lifetime counts from the new creation.
+    let never = [existing("a", &["db:m:write"], None)];
+    let life = Expiry::After(days(30));
+    let recreated = plan(&want(life), &never, Capabilities::SERVER, true);
+    assert!(
+        matches!(&recreated.steps()[0], Step::Recreate { token, .. } if token.expiry == life),
+        "{:?}",
+        recreated.steps()
+    );
+    // On a file, an update is a step the file can carry out.
+    let updated = plan(&want(Expiry::Never), &never, Capabilities::FILE, true);
+    assert!(matches!(updated.steps()[0], Step::Update(_)));
+    assert!(updated.check(Capabilities::FILE).is_ok());
+    assert!(updated.check(Capabilities::SERVER).is_err());
+}
+
+#[test]
+fn only_a_prune_of_every_token_asks_first() {
+    use influxdb3_provision::{PlanOptions, Wanted};
+    let current = [
+        existing("a", &["db:m:read"], None),
+        existing("b", &["db:m:read"], None),
+    ];
+    let keep_a = [Wanted::new(
+        TokenName::new("a").unwrap(),
+        grants(&["db:m:read"]),
+        Expiry::Never,
+    )];
+    let prune = |wanted: &[Wanted]| {
+        Plan::reconcile(
+            wanted,
+            &current,
+            Capabilities::FILE,
+            now(),
+            PlanOptions::default().prune(true),
+            &Policy::default(),
+        )
+        .unwrap()
+    };
+    assert!(prune(&keep_a).needs_confirmation().is_none());
+    let all = prune(&[]);
+    assert!(all.needs_confirmation().is_some());
+}
+
+#[test]
+fn a_drift_serializes_its_expiry_change_and_a_creation_its_expiry() {
+    use influxdb3_provision::{PlanOptions, Wanted};
+    let at = Timestamp::from_millis(NOW + 86_400_000);
+    let wanted = [
+        Wanted::new(
+            TokenName::new("a").unwrap(),
+            grants(&["db:m:read"]),
+            Expiry::At(at),
+        ),
+        Wanted::new(
+            TokenName::new("b").unwrap(),
+            grants(&["db:m:read"]),
+            Expiry::At(at),
+        ),
+    ];
+    let current = [existing("a", &["db:m:read"], None)];
+    let plan = Plan::reconcile(
+        &wanted,
+        &current,
+        Capabilities::FILE,
+        now(),
+        PlanOptions::default(),
+        &Policy::default(),
+    )
+    .unwrap();
+    let mut store = Hashed::default();
+    let out = execute(
+        &plan,
+        &mut store,
+        ExecuteOptions::default().dry_run(true),
+        &mut |_| Ok(()),
+    );
+    let json = serde_json::to_value(&out.report).unwrap();
+    let drift = &json["steps"][0];
+    assert_eq!(drift["action"], "drift");
+    assert!(drift["expiry"]["old"].is_null(), "{drift}");
+    assert_eq!(drift["expiry"]["new"], at.to_string());
+    let created = &json["steps"][1];
+    assert_eq!(created["action"], "create");
+    assert_eq!(created["expiry"], at.to_string());
 }
