@@ -552,9 +552,11 @@ fn reconcile_compares_expiries_as_the_store_keeps_them() {
 #[test]
 fn only_a_prune_of_every_token_asks_first() {
     use influxdb3_provision::{PlanOptions, Wanted};
+    // An admin token is neither pruned nor counted among the tokens a prune removes.
     let current = [
         existing("a", &["db:m:read"], None),
         existing("b", &["db:m:read"], None),
+        existing("ops", &["*:*:*"], None),
     ];
     let keep_a = [Wanted::new(
         TokenName::new("a").unwrap(),
