@@ -1235,3 +1235,41 @@ fn secrets_are_written_in_the_form_their_reader_takes() {
     out.discard();
     assert!(!gone.exists());
 }
+
+#[test]
+fn an_admin_token_file_that_holds_the_token_already_is_left_alone() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("admin.json");
+    let token = Token::generate().unwrap();
+    let file = AdminTokenFile::new(token.clone(), TokenName::admin(), None);
+    assert!(file.write(&path, &WriteOptions::default()).unwrap().changed);
+    let before = fs::read(&path).unwrap();
+    // The same secret and name, even with another expiry: unchanged.
+    let again = AdminTokenFile::new(
+        token.clone(),
+        TokenName::admin(),
+        Some(Timestamp::from_millis(NOW)),
+    );
+    let written = again.write(&path, &WriteOptions::default()).unwrap();
+    assert!(!written.changed && !written.created);
+    assert_eq!(fs::read(&path).unwrap(), before);
+    // Another name or another secret: replaced.
+    let renamed = AdminTokenFile::new(token, TokenName::new("ops").unwrap(), None);
+    assert!(
+        renamed
+            .write(&path, &WriteOptions::default())
+            .unwrap()
+            .changed
+    );
+    let other = AdminTokenFile::new(
+        Token::generate().unwrap(),
+        TokenName::new("ops").unwrap(),
+        None,
+    );
+    assert!(
+        other
+            .write(&path, &WriteOptions::default())
+            .unwrap()
+            .changed
+    );
+}
