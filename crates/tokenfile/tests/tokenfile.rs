@@ -1273,3 +1273,78 @@ fn an_admin_token_file_that_holds_the_token_already_is_left_alone() {
             .changed
     );
 }
+
+#[test]
+fn the_small_readers_give_the_text_and_mode_of_the_very_file() {
+    use influxdb3_tokenfile::{
+        Code, chosen_secret_from, create_private_file, lint_file, read_chosen_secret,
+        read_token_file, read_with_mode, same_file,
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("f.json");
+    fs::write(&file, "hello").unwrap();
+    fs::set_permissions(&file, fs::Permissions::from_mode(0o640)).unwrap();
+    assert_eq!(read_with_mode(&file).unwrap(), ("hello".to_owned(), 0o640));
+    assert_eq!(read_token_file(&file).unwrap(), ("hello".to_owned(), 0o640));
+    // One file by two names; two files; a missing one by its path.
+    let link = dir.path().join("link.json");
+    symlink(&file, &link).unwrap();
+    let other = dir.path().join("other.json");
+    fs::write(&other, "hello").unwrap();
+    assert!(same_file(&file, &link));
+    assert!(!same_file(&file, &other));
+    assert!(same_file(
+        dir.path().join("missing"),
+        dir.path().join("./missing")
+    ));
+    assert!(!same_file(dir.path().join("missing"), &file));
+    // A chosen secret of the longest size, with its line end, fits; one byte more does not.
+    let longest = format!("apiv3_{}", "k".repeat(250));
+    assert!(chosen_secret_from(format!("{longest}\r\n").as_bytes(), Path::new("<stdin>")).is_ok());
+    assert!(matches!(
+        chosen_secret_from(format!("{longest}kk\n").as_bytes(), Path::new("<stdin>")),
+        Err(TokenFileError::TooLarge { limit: 256, .. })
+    ));
+    let secret = dir.path().join("secret");
+    fs::write(&secret, format!("{longest}\n")).unwrap();
+    assert_eq!(
+        read_chosen_secret(&secret).unwrap().expose_secret(),
+        longest
+    );
+    // A private file is created with its content, mode 0600, and never twice.
+    let private = dir.path().join("private");
+    create_private_file(&private, b"secret", false).unwrap();
+    assert_eq!(fs::read(&private).unwrap(), b"secret");
+    assert_eq!(mode(&private), 0o600);
+    assert!(matches!(
+        create_private_file(&private, b"x", false),
+        Err(TokenFileError::Exists { .. })
+    ));
+    // A tokens file its group may read is a lint finding; a private one is not.
+    let tokens = dir.path().join("tokens.json");
+    append(&tokens, "a", &["db1"]).unwrap();
+    let codes = |path: &Path| -> Vec<Code> {
+        lint_file(path, Timestamp::from_millis(NOW))
+            .unwrap()
+            .iter()
+            .map(influxdb3_tokenfile::Lint::code)
+            .collect()
+    };
+    assert!(!codes(&tokens).contains(&Code::ReadableFile));
+    fs::set_permissions(&tokens, fs::Permissions::from_mode(0o640)).unwrap();
+    assert!(codes(&tokens).contains(&Code::ReadableFile));
+    // A write that leaves the file readable by others says so; a private one does not.
+    let written = append(&tokens, "b", &["db1"]).unwrap();
+    assert!(matches!(
+        written.findings[..],
+        [Finding::Readable { mode: 0o640, .. }]
+    ));
+    fs::set_permissions(&tokens, fs::Permissions::from_mode(0o600)).unwrap();
+    assert!(append(&tokens, "c", &["db1"]).unwrap().findings.is_empty());
+    // What stands at a path is named.
+    assert!(
+        FileKind::Fifo.to_string().contains("FIFO"),
+        "{}",
+        FileKind::Fifo
+    );
+}
