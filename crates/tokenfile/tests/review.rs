@@ -869,3 +869,21 @@ fn a_code_is_shown_by_its_stable_name() {
     }
     assert_eq!(Code::ConfusableName.as_str(), "confusable-name");
 }
+
+#[test]
+fn a_permission_is_checked_in_every_token_whatever_the_token_before_had() {
+    // Token 2 has, at the place of token 1's valid permission, another one: checked.
+    let text = file(&[
+        ("a", "apiv3_1", &["db:a:read", "db:b:read"], Some(NOW + 1)),
+        ("b", "apiv3_2", &["db:a:reed", "db:b:read"], Some(NOW + 1)),
+    ]);
+    let found: Vec<(Code, Option<String>)> = lint(&text, now())
+        .iter()
+        .map(|l| (l.code(), l.token().map(str::to_owned)))
+        .collect();
+    assert!(
+        found.contains(&(Code::InvalidPermission, Some("b".to_owned()))),
+        "{found:?}"
+    );
+    assert!(TokenFile::parse(&text).is_err());
+}
