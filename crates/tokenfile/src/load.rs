@@ -361,10 +361,9 @@ fn token_error_at(value: &str, e: &TokenError) -> Range<usize> {
             nth(same + 1)
         }
         TokenError::Character { position } | TokenError::Unprintable { position } => nth(*position),
-        // 92 characters: the first one too many, or the end.
-        TokenError::Length { .. } => nth(93),
-        TokenError::NotCanonical => nth(value.chars().count()),
-        _ => 0..0,
+        // A length or the last character's bits: about the whole value (a lint only
+        // reports those when the value is no chosen secret either, a matter of length).
+        _ => 0..value.len(),
     }
 }
 

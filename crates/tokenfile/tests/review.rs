@@ -887,3 +887,49 @@ fn a_permission_is_checked_in_every_token_whatever_the_token_before_had() {
     );
     assert!(TokenFile::parse(&text).is_err());
 }
+
+#[test]
+fn a_value_of_the_wrong_type_is_named_by_its_type() {
+    for (value, kind) in [
+        ("{}", "an object"),
+        ("[]", "a list"),
+        ("true", "a boolean"),
+        ("false", "a boolean"),
+        ("null", "null"),
+        ("7", "a number"),
+    ] {
+        let text = format!(
+            r#"{{"tokens": [{{"token": "apiv3_x", "name": {value}, "permissions": ["db:a:read"]}}]}}"#
+        );
+        let err = TokenFile::parse(&text).unwrap_err();
+        assert!(
+            err.to_string()
+                .contains(&format!("a `name` that is {kind}, not a string")),
+            "{value}: {err}"
+        );
+    }
+    let text = r#"{"tokens": [{"token": "apiv3_x", "name": "a", "expiry_millis": "soon", "permissions": ["db:a:read"]}]}"#;
+    let err = TokenFile::parse(text).unwrap_err().to_string();
+    assert!(err.contains("a string"), "{err}");
+}
+
+#[test]
+fn a_place_inside_an_escaped_string_is_where_it_is_written() {
+    // Before the offending `*`: a two-unit escape (😀), a one-byte escape, a plain é.
+    let text = r#"{"tokens": [{"token": "apiv3_x", "name": "a", "permissions": ["db:\ud835\udc9c\u00e9\u0041é,*:read"]}]}"#;
+    let err = TokenFile::parse(text).unwrap_err();
+    let at = err.diagnostic().span().unwrap();
+    assert_eq!(&text[at.clone()], "*", "{at:?}");
+    // A database name with a newline, written as `\n`: the escape.
+    let text =
+        r#"{"tokens": [{"token": "apiv3_x", "name": "a", "permissions": ["db:\u00e9\nx:read"]}]}"#;
+    let err = TokenFile::parse(text).unwrap_err();
+    let at = err.diagnostic().span().unwrap();
+    assert_eq!(&text[at], r"\n");
+    // A name with a control character, written as an escape: the escape.
+    let text =
+        r#"{"tokens": [{"token": "apiv3_x", "name": "ab\u0007c", "permissions": ["db:a:read"]}]}"#;
+    let err = TokenFile::parse(text).unwrap_err();
+    let at = err.diagnostic().span().unwrap();
+    assert_eq!(&text[at], r"\u0007");
+}
