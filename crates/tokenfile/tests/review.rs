@@ -933,3 +933,52 @@ fn a_place_inside_an_escaped_string_is_where_it_is_written() {
     let at = err.diagnostic().span().unwrap();
     assert_eq!(&text[at], r"\u0007");
 }
+
+#[test]
+fn structural_problems_point_at_what_is_wrong() {
+    let point = |text: &str| -> (Code, String) {
+        let err = TokenFile::parse(text).unwrap_err();
+        let at = err.diagnostic().span().unwrap();
+        (err.code(), text[at].to_owned())
+    };
+    let valid = r#"{"token": "apiv3_x", "name": "a", "permissions": ["db:a:read"]}"#;
+    // A key twice in a token: the second.
+    let twice = r#"{"tokens": [{"token": "apiv3_x", "name": "a", "name": "b", "permissions": ["db:a:read"]}]}"#;
+    let err = TokenFile::parse(twice).unwrap_err();
+    assert_eq!(err.code(), Code::DuplicateField);
+    assert_eq!(
+        err.diagnostic().span().unwrap().start,
+        twice.rfind(r#""name""#).unwrap()
+    );
+    // A top-level key twice: the second.
+    let text = r#"{"tokens": [], "tokens": []}"#;
+    let err = TokenFile::parse(text).unwrap_err();
+    assert_eq!(err.code(), Code::DuplicateField);
+    assert_eq!(
+        err.diagnostic().span().unwrap().start,
+        text.rfind(r#""tokens""#).unwrap()
+    );
+    // Not an object at the top: the value.
+    let (code, at) = point("[1, 2]");
+    assert_eq!(code, Code::WrongShape);
+    assert!(at.starts_with('['), "{at}");
+    // The second token is not an object: it.
+    let (code, at) = point(&format!(r#"{{"tokens": [{valid}, 7]}}"#));
+    assert_eq!(code, Code::WrongShape);
+    assert_eq!(at, "7");
+    // Not JSON: where it stops being JSON.
+    let text = r#"{"tokens": [}"#;
+    let err = TokenFile::parse(text).unwrap_err();
+    assert_eq!(err.code(), Code::NotJson);
+    assert_eq!(&text[err.diagnostic().span().unwrap().start..][..1], "}");
+    // A `tokens` that is not a list: the value.
+    let text = r#"{"create_databases": [], "tokens": {"a": 1}}"#;
+    let (code, at) = point(text);
+    assert_eq!(code, Code::WrongShape);
+    assert!(at.starts_with('{'), "{at}");
+    let err = TokenFile::parse(text).unwrap_err();
+    assert_eq!(
+        err.diagnostic().span().unwrap().start,
+        text.find(r#"{"a""#).unwrap()
+    );
+}
