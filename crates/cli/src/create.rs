@@ -62,22 +62,13 @@ pub(crate) fn create(args: CreateToken, m: &ArgMatches) -> Result<Outcome, CliEr
         return Err(CliError::usage("--yes goes with --admin --regenerate"));
     }
     let if_exists = options::mode(if_not_exists, replace, &given)?;
-    let secret = match secret_file {
-        None => None,
-        Some(_) if !offline => {
-            return Err(CliError::usage(
-                "--secret-file goes with --offline: a server mints the secrets of the tokens it creates",
-            )
-            .hint("drop --secret-file to let the server mint the token, or add --offline --output-file to write it to a tokens file"));
-        }
-        Some(_) if format == CreateFormat::Token => {
-            return Err(CliError::usage(
-                "--format token prints the new token, and with --secret-file you hold it already",
-            )
-            .hint("use --format text or --format json: they name the token and the file"));
-        }
-        Some(path) => Some(options::chosen_secret(&path)?),
-    };
+    if secret_file.is_some() && !offline {
+        return Err(CliError::usage(
+            "--secret-file goes with --offline: a server mints the secrets of the tokens it creates",
+        )
+        .hint("drop --secret-file to let the server mint the token, or add --offline --output-file to write it to a tokens file"));
+    }
+    let secret = options::secret_file(secret_file, format)?;
     if dry_run && format == CreateFormat::Token {
         return Err(
             CliError::usage("--format token prints a new token, and a dry run makes none")

@@ -265,6 +265,23 @@ pub(crate) fn lifetime(expiry: Expiry) -> Result<Option<influxdb3_token::Lifetim
         .map_err(|e| CliError::usage(format!("invalid expiry: {e}")).kind(Kind::InvalidExpiry))
 }
 
+/// `--secret-file` of a command that prints the token it makes (`create token`,
+/// `tokens rotate`): its secret, refused with `--format token`, which would only print
+/// back what the caller holds.
+pub(crate) fn secret_file(
+    path: Option<PathBuf>,
+    format: CreateFormat,
+) -> Result<Option<(Token, String)>, CliError> {
+    match path {
+        None => Ok(None),
+        Some(_) if format == CreateFormat::Token => Err(CliError::usage(
+            "--format token prints the new token, and with --secret-file you hold it already",
+        )
+        .hint("use --format text or --format json: they name the token and the file")),
+        Some(path) => chosen_secret(&path).map(Some),
+    }
+}
+
 /// The secret of `--secret-file PATH` (`-`: standard input), under the token crate's
 /// rule for chosen secrets, and where it came from as messages name it. Exit code 2
 /// for anything wrong with it; the value is never in a message.

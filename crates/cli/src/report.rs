@@ -298,6 +298,17 @@ pub(crate) fn note(report: &Report) -> Option<String> {
     }
 }
 
+/// The first line of a minted token's text, as upstream words it.
+fn title(rotated: bool, replaced: bool) -> &'static str {
+    if rotated {
+        "Token rotated successfully!"
+    } else if replaced {
+        "Token replaced successfully!"
+    } else {
+        "New token created successfully!"
+    }
+}
+
 /// The text upstream prints, with `Token saved to:` first offline.
 fn text(report: &Report, paint: Paint) -> String {
     match report {
@@ -316,13 +327,7 @@ fn text(report: &Report, paint: Paint) -> String {
                     .unwrap_or(Path::new(""))
                     .to_string_lossy()
             ),
-            paint.success(if *rotated {
-                "Token rotated successfully!"
-            } else if *replaced {
-                "Token replaced successfully!"
-            } else {
-                "New token created successfully!"
-            }),
+            paint.success(title(*rotated, *replaced)),
             quote(name),
             if *rotated {
                 "now has"
@@ -340,13 +345,7 @@ fn text(report: &Report, paint: Paint) -> String {
                 .unwrap_or_default();
             format!(
                 "{saved}\n{}\n\nToken: {token}\nHTTP Requests Header: Authorization: Bearer {token}\n\n{} Store this token securely, as it will not be shown again.\n\n",
-                paint.success(if m.rotated {
-                    "Token rotated successfully!"
-                } else if m.replaced {
-                    "Token replaced successfully!"
-                } else {
-                    "New token created successfully!"
-                }),
+                paint.success(title(m.rotated, m.replaced)),
                 paint.important("IMPORTANT:"),
             )
         }

@@ -56,15 +56,7 @@ pub(crate) fn run(command: TokensCommand, m: &clap::ArgMatches) -> Result<Outcom
             options,
             format,
         } => {
-            let secret = match secret_file {
-                Some(_) if format == crate::args::CreateFormat::Token => {
-                    return Err(CliError::usage(
-                        "--format token prints the new secret, and with --secret-file you hold it already",
-                    ));
-                }
-                Some(path) => Some(crate::options::chosen_secret(&path)?),
-                None => None,
-            };
+            let secret = crate::options::secret_file(secret_file, format)?;
             edit::rotate(&file, &name, secret, &options, format)
         }
         TokensCommand::Apply {
