@@ -17,7 +17,7 @@ use crate::args::{CreateFormat, CreateToken, DeleteToken, Format};
 use crate::error::{Action, CliError};
 use crate::options::{self, Ask, Combination, Target};
 use crate::output::{self, Outcome};
-use crate::quote::quote_path;
+use crate::quote::{quote, quote_path};
 use crate::report::{self, DryRun, Minted, Report};
 
 mod admin;
@@ -171,7 +171,7 @@ fn permission_token(
         } => create_databases,
         Target::Online(_) => &[],
     };
-    let mut warnings = report::uncreatable(grants, creates);
+    let mut warnings = uncreatable(grants, creates);
     let mut token = NewToken::new(name.clone(), grants.clone(), ask.expiry, now);
     if let Some((secret, _)) = &ask.secret {
         token = token.with_secret(secret.clone());
@@ -318,7 +318,7 @@ pub(crate) fn delete(args: DeleteToken, m: &ArgMatches) -> Result<Outcome, CliEr
             format,
         );
     }
-    let plan = report::confirmed(plan, args.yes, false)?;
+    let plan = crate::confirm::confirmed(plan, args.yes, false)?;
     output::warn_all(&mut warnings);
     let executed = execute(
         &plan,
@@ -336,4 +336,22 @@ pub(crate) fn delete(args: DeleteToken, m: &ArgMatches) -> Result<Outcome, CliEr
         format,
         Vec::new(),
     ))
+}
+
+/// Databases, named by `--create-databases` or by a `db:` permission, that a server's
+/// HTTP API would refuse to create, each once, with the rule.
+fn uncreatable(grants: &Grants, creates: &[DatabaseName]) -> Vec<String> {
+    let mut seen = std::collections::HashSet::new();
+    let flagged = creates.iter().map(|d| (d, "--create-databases"));
+    flagged
+        .chain(grants.databases().map(|d| (d, "--permission")))
+        .filter(|(db, _)| seen.insert(*db))
+        .filter_map(|(db, flag)| {
+            Some(format!(
+                "database {} (in {flag}) cannot be created through the server's HTTP API: {}",
+                quote(db),
+                db.uncreatable()?
+            ))
+        })
+        .collect()
 }

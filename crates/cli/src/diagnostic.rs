@@ -258,6 +258,3 @@ fn secret_parts(read: &str, cut: bool) -> Vec<Range<usize>> {
             .collect()
     }
 }
-
-#[cfg(test)]
-mod tests;

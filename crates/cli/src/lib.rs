@@ -20,6 +20,7 @@ compile_error!(
 
 mod args;
 mod complete;
+mod confirm;
 mod connect;
 mod create;
 mod diagnostic;
@@ -256,5 +257,59 @@ pub mod fuzzing {
             }),
         };
         Some(render::error(&err, Paint::Off))
+    }
+}
+
+/// Entry points for this crate's integration tests (`tests/render.rs`): the renderers,
+/// quoting and completion the binary uses, reached without a child process. Not an API.
+#[doc(hidden)]
+pub mod testing {
+    use std::ffi::OsStr;
+
+    use influxdb3_text::{Diagnostic, Kind};
+    use serde_json::Value;
+
+    use crate::paint::Paint;
+
+    pub use crate::quote::{MAX_VALUE, elide, escape, escape_json, quote, quote_list};
+
+    /// A diagnostic as stderr shows it, without colours.
+    pub fn diagnostic<K: Kind>(d: &Diagnostic<K>) -> String {
+        crate::diagnostic::render(d, Paint::Off)
+    }
+
+    /// A diagnostic as stderr shows it on a terminal, in colour.
+    pub fn diagnostic_painted<K: Kind>(d: &Diagnostic<K>) -> String {
+        crate::diagnostic::render(d, Paint::On)
+    }
+
+    /// A diagnostic as `--format json` shows it.
+    pub fn diagnostic_json<K: Kind>(d: &Diagnostic<K>) -> Value {
+        crate::diagnostic::json(d)
+    }
+
+    /// The error stderr shows for `text` given to `flag` as a permission, or `None`
+    /// when it is one.
+    pub fn permission_error(flag: &str, text: &str) -> Option<String> {
+        let e = text.parse::<influxdb3_permission::Permission>().err()?;
+        Some(crate::render::error(
+            &crate::error::CliError::permission(flag, &e),
+            Paint::Off,
+        ))
+    }
+
+    /// The completions offered for a `--permission` being typed.
+    pub fn complete_permission(typed: &str) -> Vec<String> {
+        crate::complete::permission(OsStr::new(typed))
+            .iter()
+            .map(|c| c.get_value().to_string_lossy().into_owned())
+            .collect()
+    }
+
+    /// The script that registers completion in bash.
+    pub fn bash_registration() -> String {
+        let mut script = Vec::new();
+        let _ = crate::complete::registration(crate::complete::Shell::Bash, &mut script);
+        String::from_utf8_lossy(&script).into_owned()
     }
 }

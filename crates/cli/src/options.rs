@@ -292,17 +292,22 @@ pub(crate) fn chosen_secret(path: &Path) -> Result<(Token, String), CliError> {
     } else {
         influxdb3_tokenfile::read_chosen_secret(path)
     };
-    read.map(|token| (token, shown)).map_err(|e| {
-        let err = match &e {
-            TokenFileError::InvalidSecret { source, .. } => CliError::usage(format!(
-                "--secret-file {}: {source}",
-                quote(&crate::quote::origin(path))
-            ))
+    read.map(|token| (token, shown))
+        .map_err(|e| secret_file_error(&e, "--secret-file"))
+}
+
+/// A chosen secret that could not be used (`what`: `--secret-file`, or a manifest's
+/// `its secret_file`): exit code 2; the value is never in a message.
+pub(crate) fn secret_file_error(e: &TokenFileError, what: &str) -> CliError {
+    let err = match e {
+        TokenFileError::InvalidSecret { source, path } => CliError::usage(format!(
+            "{what} {}: {source}",
+            quote(&crate::quote::origin(path))
+        ))
             .hint("a chosen secret is `apiv3_` and 32 to 250 characters of `A-Z a-z 0-9 - _ . ~ + / =`, alone in the file; nothing was written"),
-            _ => CliError::from_file(&e),
-        };
-        let mut err = err.kind(Kind::SecretFile);
-        err.code = Exit::Usage;
-        err
-    })
+        _ => CliError::from_file(e),
+    };
+    let mut err = err.kind(Kind::SecretFile);
+    err.code = Exit::Usage;
+    err
 }

@@ -9,7 +9,7 @@ use influxdb3_token::mask_token_shaped;
 
 /// The longest value shown inside a message, in characters; longer ones are cut in the
 /// middle with `…`.
-pub(crate) const MAX_VALUE: usize = 120;
+pub const MAX_VALUE: usize = 120;
 /// The longest line written to stderr, in characters (a last guard: values are already
 /// cut, and a permission's snippet is about 80 columns).
 pub(crate) const MAX_LINE: usize = 1000;
@@ -19,7 +19,7 @@ use influxdb3_text::is_hidden;
 /// The one escaping function: `text` with every hidden character escaped, so that what
 /// reaches a terminal is exactly what it says (the rule of `influxdb3-text`, which the
 /// libraries' messages follow too).
-pub(crate) fn escape(text: &str) -> String {
+pub fn escape(text: &str) -> String {
     influxdb3_text::escape(text).into_owned()
 }
 
@@ -31,7 +31,7 @@ pub(crate) fn escape_lines(text: &str) -> String {
 
 /// `text` cut to `max` characters, keeping its start and end around `…`. Token-shaped
 /// text is masked first, so that a cut never leaves a secret's tail in view.
-pub(crate) fn elide(text: &str, max: usize) -> String {
+pub fn elide(text: &str, max: usize) -> String {
     let text = &*mask_token_shaped(text);
     let count = text.chars().count();
     if count <= max {
@@ -48,7 +48,7 @@ pub(crate) fn elide(text: &str, max: usize) -> String {
 /// `"\\"`: fish reads `\` specially inside single quotes); `$'a\x1bb'` when it holds
 /// hidden characters (for the eye only: [`command`] never writes such a value); cut with
 /// `…` past [`MAX_VALUE`] characters. Token-shaped text is masked.
-pub(crate) fn quote(value: &str) -> String {
+pub fn quote(value: &str) -> String {
     // A secret is never quoted back: token-shaped text is masked.
     let value = &*mask_token_shaped(value);
     // The usual case, printable ASCII without a quote: as it is, between quotes.
@@ -179,7 +179,7 @@ pub(crate) fn quote_path(path: &Path) -> String {
 }
 
 /// `'a', 'b', 'c' and 17 more`: the first few values of a long list, quoted.
-pub(crate) fn quote_list<'a>(values: impl IntoIterator<Item = &'a str>, show: usize) -> String {
+pub fn quote_list<'a>(values: impl IntoIterator<Item = &'a str>, show: usize) -> String {
     let values: Vec<&str> = values.into_iter().collect();
     let shown: Vec<String> = values.iter().take(show).map(|v| quote(v)).collect();
     let rest = values.len().saturating_sub(show);
@@ -197,7 +197,7 @@ pub(crate) fn quote_list<'a>(values: impl IntoIterator<Item = &'a str>, show: us
 /// `\uXXXX` escape (still the same JSON), so that a terminal shows it as it is.
 /// `serde_json` already escapes control characters inside strings, so a raw newline is
 /// the document's own layout and stays.
-pub(crate) fn escape_json(json: &str) -> String {
+pub fn escape_json(json: &str) -> String {
     let hidden = |c: char| c != '\n' && is_hidden(c);
     let plain = |b: &u8| *b == b'\n' || (0x20..0x7f).contains(b);
     if json.as_bytes().iter().all(plain) || !json.chars().any(hidden) {
@@ -230,50 +230,5 @@ pub(crate) fn origin(path: &Path) -> String {
         "<stdin>".to_owned()
     } else {
         path.to_string_lossy().into_owned()
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn quoting_can_be_pasted_into_a_shell() {
-        assert_eq!(quote("tokens.json"), "'tokens.json'");
-        assert_eq!(quote("my dir/it's.json"), "'my dir/it'\"'\"'s.json'");
-        assert_eq!(quote("a\\b"), "'a'\"\\\\\"'b'");
-        assert_eq!(quote("'"), "\"'\"");
-        assert_eq!(quote(""), "''");
-        assert_eq!(quote("a\x1b[31mb"), "$'a\\x1b[31mb'");
-        assert_eq!(quote("it's\n"), "$'it\\'s\\n'");
-        assert_eq!(quote("\u{202e}x"), "$'\\u202ex'");
-        assert_eq!(escape("ok\u{200b}\x07"), "ok\\u200b\\x07");
-        assert_eq!(escape("数据 é"), "数据 é");
-        assert_eq!(
-            escape_json("{\"a\":\"x\u{202e}y\"}"),
-            "{\"a\":\"x\\u202ey\"}"
-        );
-    }
-
-    #[test]
-    fn long_values_are_cut_in_the_middle() {
-        let long = "a".repeat(1000);
-        let shown = quote(&long);
-        assert_eq!(shown.chars().count(), MAX_VALUE + 2);
-        assert!(shown.contains('…'));
-        assert_eq!(elide("abcdef", 5), "ab…ef");
-        assert_eq!(elide("abc", 5), "abc");
-    }
-
-    #[test]
-    fn lists_show_a_few_and_count_the_rest() {
-        assert_eq!(quote_list(["a"], 3), "'a'");
-        assert_eq!(quote_list(["a", "b"], 3), "'a' and 'b'");
-        assert_eq!(quote_list(["a", "b", "c"], 3), "'a', 'b' and 'c'");
-        let many: Vec<String> = (0..20).map(|i| format!("db{i}")).collect();
-        assert_eq!(
-            quote_list(many.iter().map(String::as_str), 3),
-            "'db0', 'db1', 'db2' and 17 more"
-        );
     }
 }

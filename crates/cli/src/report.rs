@@ -1,12 +1,9 @@
 //! What `create token`, `delete token` and `tokens rotate` print: upstream's wording for
 //! a new token, the request or entry of a dry run, and the findings of a tokens file.
 
-use std::collections::HashSet;
-use std::io::{BufRead, IsTerminal};
 use std::path::{Path, PathBuf};
 
-use influxdb3_permission::{DatabaseName, Grants, Permission, Scope};
-use influxdb3_provision::{Confirmation, Done, Plan};
+use influxdb3_provision::Done;
 use influxdb3_token::{Token, TokenHash};
 use influxdb3_token_client::{PreparedRequest, TokenRequest};
 use influxdb3_tokenfile::Finding;
@@ -15,7 +12,6 @@ use serde_json::{Value, json};
 use crate::args::CreateFormat;
 use crate::connect::Online;
 use crate::error::{Action, CliError, Exit, Kind};
-use crate::output;
 use crate::output::Outcome;
 use crate::paint::Paint;
 use crate::quote::{
@@ -115,36 +111,6 @@ pub(crate) fn redacted(record: &impl serde::Serialize) -> Value {
     value
 }
 
-/// Databases, named by `--create-databases` or by a `db:` permission, that a server's
-/// HTTP API would refuse to create, each once, with the rule.
-pub(crate) fn uncreatable(grants: &Grants, creates: &[DatabaseName]) -> Vec<String> {
-    let named = grants.iter().flat_map(|p| match p {
-        Permission::Database {
-            names: Scope::Only(names),
-            ..
-        } => names.iter().collect::<Vec<_>>(),
-        _ => Vec::new(),
-    });
-    let mut seen: HashSet<&DatabaseName> = HashSet::new();
-    let mut out = Vec::new();
-    for (db, flag) in creates
-        .iter()
-        .map(|d| (d, "--create-databases"))
-        .chain(named.map(|d| (d, "--permission")))
-    {
-        if !seen.insert(db) {
-            continue;
-        }
-        if let Some(rule) = db.uncreatable() {
-            out.push(format!(
-                "database {} (in {flag}) cannot be created through the server's HTTP API: {rule}",
-                quote(db)
-            ));
-        }
-    }
-    out
-}
-
 /// Tokens-file findings in the command line's terms, many of one kind in one line.
 pub(crate) fn found<'a>(findings: impl IntoIterator<Item = &'a Finding>) -> Vec<String> {
     /// How many names a line shows before it counts the rest.
@@ -200,71 +166,6 @@ pub(crate) fn found<'a>(findings: impl IntoIterator<Item = &'a Finding>) -> Vec<
         ));
     }
     lines
-}
-
-/// A plan's confirmation: given by `--yes`, not needed in a dry run (nothing is done),
-/// asked on a terminal, refused on anything else.
-pub(crate) fn confirmed(plan: Plan, yes: bool, dry_run: bool) -> Result<Plan, CliError> {
-    let Some(asked) = plan.needs_confirmation() else {
-        return Ok(plan);
-    };
-    if yes || dry_run {
-        return Ok(plan.confirm());
-    }
-    let (what, question, declined) = match asked {
-        Confirmation::Delete { name } => (
-            "deleting a token",
-            format!("Are you sure you want to delete token {}?", quote(name)),
-            format!("token {} was not deleted", quote(name)),
-        ),
-        Confirmation::PruneAll { count } => (
-            "removing every token",
-            format!("--prune would remove every token ({count})."),
-            "nothing was removed".to_owned(),
-        ),
-        _ => (
-            "this change",
-            "Are you sure?".to_owned(),
-            "nothing was changed".to_owned(),
-        ),
-    };
-    confirm(&question, &declined, what)?;
-    Ok(plan.confirm())
-}
-
-/// Asks on a terminal; refuses to wait on anything else. Only `yes` confirms.
-pub(crate) fn confirm(question: &str, declined: &str, what: &str) -> Result<(), CliError> {
-    let stdin = std::io::stdin();
-    if !stdin.is_terminal() {
-        return Err(CliError::usage(format!(
-            "{what} asks for confirmation, and stdin is not a terminal: nothing was {}",
-            if what.starts_with("removing") {
-                "done"
-            } else {
-                "sent"
-            }
-        ))
-        .kind(Kind::ConfirmationNeeded)
-        .hint("pass --yes to go ahead without asking"));
-    }
-    output::prompt(&format!("{question} Enter 'yes' to confirm: "));
-    let mut answer = String::new();
-    stdin.lock().read_line(&mut answer).map_err(|e| {
-        CliError::new(
-            Exit::Failure,
-            Kind::Io,
-            format!("cannot read the answer: {e}"),
-        )
-    })?;
-    if answer.trim() == "yes" {
-        Ok(())
-    } else {
-        Err(CliError::new(
-            Exit::Failure,
-            Kind::NotConfirmed,
-            format!("{declined}: the answer was not `yes`"),
-        ))
-    }
 }
 
 /// What goes on stdout, in the chosen format; `None` for nothing at all.

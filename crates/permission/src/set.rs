@@ -361,6 +361,34 @@ impl Deref for Grants {
     }
 }
 
+impl Grants {
+    /// The databases its `db:` permissions name, in order (a name given twice comes
+    /// twice; `db:*` names none): what a tokens file must create for the server to
+    /// load it.
+    ///
+    /// ```
+    /// use influxdb3_permission::{Grants, Permission};
+    ///
+    /// let grants = Grants::try_from(vec![
+    ///     "db:a,b:read".parse::<Permission>()?,
+    ///     "db:*:write".parse()?,
+    ///     "system:health:read".parse()?,
+    /// ])?;
+    /// let named: Vec<&str> = grants.databases().map(|d| d.as_str()).collect();
+    /// assert_eq!(named, ["a", "b"]);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn databases(&self) -> impl Iterator<Item = &DatabaseName> {
+        self.0.iter().flat_map(|p| match p {
+            Permission::Database {
+                names: Scope::Only(names),
+                ..
+            } => &names[..],
+            _ => &[],
+        })
+    }
+}
+
 impl<'a> IntoIterator for &'a Grants {
     type Item = &'a Permission;
     type IntoIter = std::slice::Iter<'a, Permission>;

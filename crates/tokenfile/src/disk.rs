@@ -5,6 +5,8 @@ use std::io;
 use std::path::{Path, PathBuf};
 
 use influxdb3_permission::DatabaseName;
+#[cfg(feature = "manifest")]
+use influxdb3_provision::{Manifest, ManifestError};
 use influxdb3_token::Token;
 
 use crate::AddError;
@@ -388,4 +390,61 @@ fn file_findings(target: &Path, replaced: write::Replaced) -> Vec<Finding> {
         });
     }
     findings
+}
+
+/// Why a manifest file could not be read into a [`Manifest`].
+#[cfg(feature = "manifest")]
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum ManifestFileError {
+    /// The manifest itself could not be read (missing, not a regular file, too large).
+    #[error(transparent)]
+    Read(TokenFileError),
+    /// It is not a valid manifest: the diagnostic points at the offending character,
+    /// in the file named as the caller named it.
+    #[error(transparent)]
+    Invalid(Box<ManifestError>),
+    /// The `secret_file` of token `name` could not be read, or holds no chosen secret.
+    #[error("token {name} of the manifest: its secret_file: {source}")]
+    SecretFile {
+        /// The token whose `secret_file` it is.
+        name: String,
+        /// Why it could not be used.
+        #[source]
+        source: TokenFileError,
+    },
+}
+
+/// Reads the manifest at `path` as [`read`] reads (a regular file, bounded), parses it,
+/// and gives each token that names a `secret_file` its chosen secret, read from that
+/// file (relative to the manifest's directory) as [`read_chosen_secret`] reads.
+///
+/// # Errors
+///
+/// [`ManifestFileError`]: the file, the manifest's first problem, or the first
+/// `secret_file` that could not be used.
+#[cfg(feature = "manifest")]
+pub fn read_manifest(path: impl AsRef<Path>) -> Result<Manifest, ManifestFileError> {
+    let path = path.as_ref();
+    let text = read(path).map_err(ManifestFileError::Read)?;
+    let mut manifest = Manifest::parse(&text)
+        .map_err(|e| ManifestFileError::Invalid(Box::new(e.with_origin(path.to_string_lossy()))))?;
+    let dir = path
+        .parent()
+        .filter(|d| !d.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    let pinned: Vec<(String, PathBuf)> = manifest
+        .tokens()
+        .iter()
+        .filter_map(|d| Some((d.name().as_str().to_owned(), dir.join(d.secret_file()?))))
+        .collect();
+    for (name, file) in pinned {
+        match read_chosen_secret(&file) {
+            Ok(secret) => {
+                manifest.set_secret(&name, secret);
+            }
+            Err(source) => return Err(ManifestFileError::SecretFile { name, source }),
+        }
+    }
+    Ok(manifest)
 }

@@ -46,6 +46,7 @@
 
 #![deny(missing_docs)]
 #![forbid(unsafe_code)]
+#![cfg_attr(docsrs, feature(doc_cfg))]
 
 // Unix only: the files are written with Unix modes and owners, `O_NOFOLLOW`,
 // `O_NONBLOCK` and fsynced directories. Elsewhere the build stops here, with this one
@@ -91,6 +92,9 @@ pub use disk::{
     Edit, Written, chosen_secret_from, create_private_file, read, read_chosen_secret,
     read_token_file, read_with_mode, same_file, write_file,
 };
+#[cfg(all(unix, feature = "manifest"))]
+#[cfg_attr(docsrs, doc(cfg(feature = "manifest")))]
+pub use disk::{ManifestFileError, read_manifest};
 #[cfg(unix)]
 pub use error::{AddError, FileKind, ParseError, TokenFileError};
 #[cfg(unix)]

@@ -1348,3 +1348,67 @@ fn the_small_readers_give_the_text_and_mode_of_the_very_file() {
         FileKind::Fifo
     );
 }
+
+#[cfg(feature = "manifest")]
+#[test]
+fn a_manifest_is_read_with_the_secrets_of_its_secret_files() {
+    use influxdb3_tokenfile::{ManifestFileError, read_manifest};
+    let dir = tempfile::tempdir().unwrap();
+    let manifest = dir.path().join("tokens.toml");
+    let secret = format!("apiv3_{}", "s".repeat(40));
+    fs::create_dir(dir.path().join("secrets")).unwrap();
+    fs::write(dir.path().join("secrets/ingest"), format!("{secret}\n")).unwrap();
+    let text = "[[token]]\nname = \"ingest\"\npermissions = [\"db:a:write\"]\nsecret_file = \"secrets/ingest\"\n\n[[token]]\nname = \"reader\"\npermissions = [\"db:a:read\"]\n";
+    fs::write(&manifest, text).unwrap();
+    // Relative to the manifest's directory, not to the working directory.
+    let read = read_manifest(&manifest).unwrap();
+    let secrets: Vec<(&str, Option<String>)> = read
+        .tokens()
+        .iter()
+        .map(|d| {
+            (
+                d.name().as_str(),
+                d.secret().map(|t| t.expose_secret().to_owned()),
+            )
+        })
+        .collect();
+    assert_eq!(secrets, [("ingest", Some(secret)), ("reader", None)]);
+    // A secret file that holds no chosen secret names its token.
+    fs::write(dir.path().join("secrets/ingest"), "short\n").unwrap();
+    let e = read_manifest(&manifest).unwrap_err();
+    assert!(
+        matches!(&e, ManifestFileError::SecretFile { name, source: TokenFileError::InvalidSecret { .. } } if name == "ingest"),
+        "{e:?}"
+    );
+    assert!(
+        e.to_string()
+            .starts_with("token ingest of the manifest: its secret_file: "),
+        "{e}"
+    );
+    // A missing one too.
+    fs::remove_file(dir.path().join("secrets/ingest")).unwrap();
+    assert!(matches!(
+        read_manifest(&manifest).unwrap_err(),
+        ManifestFileError::SecretFile {
+            source: TokenFileError::Read { .. },
+            ..
+        }
+    ));
+    // A bad manifest points at the bad character, in the file as it was named.
+    fs::write(
+        &manifest,
+        "[[token]]\nname = \"x\"\npermissions = [\"db:a,*:read\"]\n",
+    )
+    .unwrap();
+    let ManifestFileError::Invalid(d) = read_manifest(&manifest).unwrap_err() else {
+        panic!("not a manifest diagnostic");
+    };
+    let at = d.location().unwrap();
+    assert_eq!((at.line, at.column), (3, 22));
+    assert_eq!(d.origin(), manifest.to_string_lossy());
+    // A manifest that is not a regular file is not read.
+    assert!(matches!(
+        read_manifest(dir.path()).unwrap_err(),
+        ManifestFileError::Read(TokenFileError::NotRegular { .. })
+    ));
+}

@@ -58,7 +58,7 @@ pub(super) fn admin_token(
     };
     let mut warnings = online.warnings.clone();
     if regenerate && !yes && !ask.dry_run {
-        report::confirm(
+        crate::confirm::confirm(
             "Are you sure you want to regenerate the operator token `_admin`? The current one stops working at once.",
             "the `_admin` token was not regenerated",
             "regenerating the `_admin` token",

@@ -11,7 +11,9 @@ use influxdb3_provision::{
 };
 use influxdb3_token::{Timestamp, Token};
 use influxdb3_token_client::{ClientError, ServerStore};
-use influxdb3_tokenfile::{FileStore, FileStoreError, SecretsFile, SecretsFormat};
+use influxdb3_tokenfile::{
+    FileStore, FileStoreError, ManifestFileError, SecretsFile, SecretsFormat,
+};
 
 use super::apply_text::{self as text, Shown};
 use crate::args::{Format, Server};
@@ -45,32 +47,20 @@ pub(super) struct Apply {
 }
 
 /// Reads and checks a manifest, and the chosen secret of each token that names a
-/// `secret_file` (relative to the manifest's directory); an error says where, as
-/// `FILE:LINE:COLUMN: …`, or which secret file.
+/// `secret_file`; an error says where, as `FILE:LINE:COLUMN: …`, or which secret file.
 pub(super) fn read_manifest(path: &Path) -> Result<Manifest, CliError> {
-    let text = influxdb3_tokenfile::read(path).map_err(|e| CliError::from_file(&e))?;
-    let mut manifest = Manifest::parse(&text).map_err(|e| {
-        CliError::from_diagnostic(e.with_origin(path.to_string_lossy()))
+    influxdb3_tokenfile::read_manifest(path).map_err(|e| match e {
+        ManifestFileError::Read(e) => CliError::from_file(&e),
+        ManifestFileError::Invalid(d) => CliError::from_diagnostic(*d)
             .kind(Kind::InvalidManifest)
-            .hint("the manifest was not applied; nothing was written or sent")
-    })?;
-    let dir = path
-        .parent()
-        .filter(|d| !d.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
-    let pinned: Vec<(String, PathBuf)> = manifest
-        .tokens()
-        .iter()
-        .filter_map(|d| Some((d.name().as_str().to_owned(), dir.join(d.secret_file()?))))
-        .collect();
-    for (name, file) in pinned {
-        let (secret, _) = crate::options::chosen_secret(&file).map_err(|e| {
+            .hint("the manifest was not applied; nothing was written or sent"),
+        ManifestFileError::SecretFile { name, source } => {
+            let e = options::secret_file_error(&source, "its secret_file");
             let message = format!("token {} of the manifest: {}", quote(&name), e.message);
             CliError { message, ..e }
-        })?;
-        manifest.set_secret(&name, secret);
-    }
-    Ok(manifest)
+        }
+        e => CliError::usage(e.to_string()),
+    })
 }
 
 /// `tokens apply`.
@@ -220,7 +210,7 @@ fn run<S: TokenStore>(
             &a.policy,
         )
         .map_err(|e| manifest_error(&e, &a.manifest, matches!(a.target, Target::Server(_))))?;
-    let plan = crate::report::confirmed(plan, a.yes, a.dry_run)?;
+    let plan = crate::confirm::confirmed(plan, a.yes, a.dry_run)?;
     let executed = execute(
         &plan,
         store,

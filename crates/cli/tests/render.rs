@@ -1,7 +1,17 @@
-//! The renderer's layout, bounds and masking, pinned.
-use super::*;
-use crate::error::CliError;
-use crate::render;
+//! What the binary renders, pinned without a child process: the diagnostic renderer's
+//! layout, bounds and masking, quoting, and completion.
+
+use std::fmt::Write as _;
+use std::ops::Range;
+
+use influxdb3_cli::testing::{
+    MAX_VALUE, bash_registration, complete_permission, diagnostic as render,
+    diagnostic_json as json, diagnostic_painted, elide, escape, escape_json, permission_error,
+    quote, quote_list,
+};
+use influxdb3_text::{Diagnostic, Kind, Severity};
+use influxdb3_token::PREFIX;
+use serde_json::json;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 struct Bad;
@@ -28,7 +38,7 @@ fn at(text: &str, span: Range<usize>) -> Diagnostic<Bad> {
 
 /// The source line and the caret line of a plain rendering, without the gutter.
 fn lines(d: &Diagnostic<impl Kind>) -> (String, String) {
-    let out = render(d, Paint::Off);
+    let out = render(d);
     let mut rows = out.lines().skip(3).map(|row| {
         let (_, shown) = row.split_once('|').unwrap();
         shown.strip_prefix(' ').unwrap_or(shown).to_owned()
@@ -46,7 +56,7 @@ fn caret(carets: &str) -> (usize, usize) {
 fn the_whole_layout() {
     let d = at("line one\nsay reed here\n", 13..17).with_hint("did you mean `read`?");
     assert_eq!(
-        render(&d, Paint::Off),
+        render(&d),
         "error[bad]: bad thing\n \
          --> f.json:2:5\n  \
          |\n\
@@ -55,17 +65,17 @@ fn the_whole_layout() {
          hint: did you mean `read`?\n"
     );
     let d = Diagnostic::new("f.json", "x", 0..1, Risky, "odd");
-    assert!(render(&d, Paint::Off).starts_with("warning[risky]: odd\n --> f.json:1:1\n"));
+    assert!(render(&d).starts_with("warning[risky]: odd\n --> f.json:1:1\n"));
 }
 
 #[test]
 fn colour_only_when_painted() {
     let d = at("abc", 1..2).with_hint("h");
-    assert!(!render(&d, Paint::Off).contains('\x1b'));
-    let painted = render(&d, Paint::On);
+    assert!(!render(&d).contains('\x1b'));
+    let painted = diagnostic_painted(&d);
     assert!(painted.contains("\x1b["));
     let plain = anstream::adapter::strip_str(&painted).to_string();
-    assert_eq!(plain, render(&d, Paint::Off));
+    assert_eq!(plain, render(&d));
 }
 
 #[test]
@@ -74,7 +84,7 @@ fn caret_under_a_wide_character() {
     let (source, carets) = lines(&d);
     assert_eq!(source, "db:数据库:reed");
     assert_eq!(caret(&carets), (3, 2));
-    assert!(render(&d, Paint::Off).contains("--> f.json:1:4\n"));
+    assert!(render(&d).contains("--> f.json:1:4\n"));
     let d = at("db:数据库:reed", 13..17);
     let (_, carets) = lines(&d);
     assert_eq!(caret(&carets), (10, 4));
@@ -88,7 +98,7 @@ fn caret_after_an_escaped_hidden_character() {
     assert_eq!(&source[caret(&carets).0..], "c:x");
     assert_eq!(caret(&carets).1, 1);
     // The place is the source's, not the escaped line's.
-    assert!(render(&d, Paint::Off).contains("--> f.json:1:9\n"));
+    assert!(render(&d).contains("--> f.json:1:9\n"));
     // A tab is escaped too, so that it cannot shift the caret.
     let (source, carets) = lines(&at("\tx", 1..2));
     assert_eq!(source, "\\tx");
@@ -105,8 +115,8 @@ fn caret_after_a_masked_token() {
     assert_eq!(source, r#"{"token":"apiv3_***","nmae":1}"#);
     assert_eq!(&source[caret(&carets).0..], r#"nmae":1}"#);
     assert_eq!(caret(&carets).1, 4);
-    assert!(render(&d, Paint::Off).contains(&format!("--> f.json:1:{}\n", span + 1)));
-    assert!(!render(&d, Paint::Off).contains("qqqq"));
+    assert!(render(&d).contains(&format!("--> f.json:1:{}\n", span + 1)));
+    assert!(!render(&d).contains("qqqq"));
     // A span on the token itself points at its mask.
     let start = text.find("apiv3_").unwrap();
     let (source, carets) = lines(&at(&text, start..start + token.len()));
@@ -124,7 +134,7 @@ fn caret_in_a_window_cut_from_a_long_line() {
     let span = text.find(r#""t100000""#).unwrap();
     text.push(']');
     let d = at(&text, span..span + 9);
-    let out = render(&d, Paint::Off);
+    let out = render(&d);
     assert!(out.lines().all(|l| l.chars().count() < 130), "{out}");
     let (source, carets) = lines(&d);
     assert!(source.starts_with('…') && source.ends_with('…'));
@@ -152,7 +162,7 @@ fn crlf_lines_show_without_their_carriage_return() {
     let (source, carets) = lines(&d);
     assert_eq!(source, "b x");
     assert_eq!(caret(&carets), (2, 1));
-    assert!(render(&d, Paint::Off).contains("--> f.json:2:3\n"));
+    assert!(render(&d).contains("--> f.json:2:3\n"));
     // A span that reaches into the line break stops at the line's end.
     let (_, carets) = lines(&at("a\r\nb x\r\nc", 5..8));
     assert_eq!(caret(&carets), (2, 1));
@@ -164,7 +174,7 @@ fn span_at_the_end_of_the_text() {
     let (source, carets) = lines(&d);
     assert_eq!(source, "db:a:");
     assert_eq!(caret(&carets), (5, 1));
-    assert!(render(&d, Paint::Off).contains("--> f.json:1:6\n"));
+    assert!(render(&d).contains("--> f.json:1:6\n"));
     // An empty line still gets its caret.
     let (source, carets) = lines(&at("", 0..0));
     assert_eq!((source.as_str(), caret(&carets)), ("", (0, 1)));
@@ -176,7 +186,7 @@ fn span_at_the_end_of_the_text() {
 fn whole_source_has_no_snippet() {
     let d = Diagnostic::whole("f.json", "{}", Bad, "not a tokens file").with_hint("h");
     assert_eq!(
-        render(&d, Paint::Off),
+        render(&d),
         "error[bad]: not a tokens file\n --> f.json\nhint: h\n"
     );
     let value = json(&d);
@@ -193,7 +203,7 @@ fn secrets_and_hidden_characters_never_reach_the_message() {
         "bad `apiv3_abcdefgh`\x1b[2J",
     )
     .with_hint("not apiv3_abcdefgh");
-    let out = render(&d, Paint::Off);
+    let out = render(&d);
     assert!(
         !out.contains("abcdefgh") && !out.contains("fromorigin"),
         "{out}"
@@ -252,7 +262,7 @@ proptest::proptest! {
         len in 0usize..400,
     ) {
         let d = at(&text, start..start + len);
-        let out = render(&d, Paint::Off);
+        let out = render(&d);
         for line in out.lines() {
             proptest::prop_assert!(line.chars().count() < 130, "{out}");
             proptest::prop_assert!(!line.chars().any(influxdb3_text::is_hidden), "{out}");
@@ -271,16 +281,95 @@ proptest::proptest! {
 
 #[test]
 fn the_permission_error_of_the_grammar() {
-    let e = "db:a,*:read"
-        .parse::<influxdb3_permission::Permission>()
-        .unwrap_err();
-    let err = CliError::permission("--permission", &e);
     assert_eq!(
-        render::error(&err, Paint::Off),
+        permission_error("--permission", "db:a,*:read").unwrap(),
         "error[invalid-permission]: mixed wildcard (*) and resource name\n \
          --> --permission:1:6\n  \
          |\n\
          1 | db:a,*:read\n  \
          |      ^\n"
     );
+}
+
+#[test]
+fn quoting_can_be_pasted_into_a_shell() {
+    assert_eq!(quote("tokens.json"), "'tokens.json'");
+    assert_eq!(quote("my dir/it's.json"), "'my dir/it'\"'\"'s.json'");
+    assert_eq!(quote("a\\b"), "'a'\"\\\\\"'b'");
+    assert_eq!(quote("'"), "\"'\"");
+    assert_eq!(quote(""), "''");
+    assert_eq!(quote("a\x1b[31mb"), "$'a\\x1b[31mb'");
+    assert_eq!(quote("it's\n"), "$'it\\'s\\n'");
+    assert_eq!(quote("\u{202e}x"), "$'\\u202ex'");
+    assert_eq!(escape("ok\u{200b}\x07"), "ok\\u200b\\x07");
+    assert_eq!(escape("数据 é"), "数据 é");
+    assert_eq!(
+        escape_json("{\"a\":\"x\u{202e}y\"}"),
+        "{\"a\":\"x\\u202ey\"}"
+    );
+}
+
+#[test]
+fn long_values_are_cut_in_the_middle() {
+    let long = "a".repeat(1000);
+    let shown = quote(&long);
+    assert_eq!(shown.chars().count(), MAX_VALUE + 2);
+    assert!(shown.contains('…'));
+    assert_eq!(elide("abcdef", 5), "ab…ef");
+    assert_eq!(elide("abc", 5), "abc");
+}
+
+#[test]
+fn lists_show_a_few_and_count_the_rest() {
+    assert_eq!(quote_list(["a"], 3), "'a'");
+    assert_eq!(quote_list(["a", "b"], 3), "'a' and 'b'");
+    assert_eq!(quote_list(["a", "b", "c"], 3), "'a', 'b' and 'c'");
+    let many: Vec<String> = (0..20).map(|i| format!("db{i}")).collect();
+    assert_eq!(
+        quote_list(many.iter().map(String::as_str), 3),
+        "'db0', 'db1', 'db2' and 17 more"
+    );
+}
+
+#[test]
+fn the_bash_script_quotes_what_it_inserts() {
+    let script = bash_registration();
+    // clap_complete's shape is the expected one: both rewrites took place.
+    assert!(script.contains("set -f\n    COMPREPLY=( $("), "{script}");
+    assert!(script.contains("printf -v \"COMPREPLY["), "{script}");
+}
+
+fn complete(text: &str) -> Vec<String> {
+    complete_permission(text)
+}
+
+#[test]
+fn the_grammar_guides_each_part() {
+    assert_eq!(complete(""), ["db:", "system:"]);
+    assert_eq!(complete("s"), ["system:"]);
+    assert_eq!(complete("db:"), ["db:*:"]);
+    assert_eq!(complete("db:sensors"), ["db:sensors:"]);
+    assert_eq!(
+        complete("system:"),
+        [
+            "system:*:",
+            "system:health:",
+            "system:metrics:",
+            "system:ping:",
+            "system:ready:"
+        ]
+    );
+    assert_eq!(complete("system:health,p"), ["system:health,ping:"]);
+    assert_eq!(complete("db:sensors:r"), ["db:sensors:read"]);
+    assert_eq!(
+        complete("db:sensors:read,"),
+        [
+            "db:sensors:read,create",
+            "db:sensors:read,describe",
+            "db:sensors:read,write",
+            "db:sensors:read,delete"
+        ]
+    );
+    assert_eq!(complete("system:*:"), ["system:*:read"]);
+    assert!(complete("db:a:read:").is_empty());
 }
