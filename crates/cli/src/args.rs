@@ -1,5 +1,5 @@
-//! The command line as clap sees it: raw strings, turned into a validated plan in
-//! `plan.rs` and nowhere else.
+//! The command line as clap sees it: raw strings, turned into checked options by
+//! `options.rs` and nowhere else.
 
 use std::ffi::OsString;
 use std::path::PathBuf;

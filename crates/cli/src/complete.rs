@@ -7,6 +7,7 @@ use std::io::Write;
 
 use clap_complete::engine::CompletionCandidate;
 use clap_complete::env::{Bash, Elvish, EnvCompleter, Fish, Powershell, Zsh};
+use influxdb3_permission::{Action, Permission, SystemResource};
 
 /// The shells `completions` writes for.
 #[derive(clap::ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
@@ -67,9 +68,6 @@ fn escaping_bash(script: &str) -> String {
         )
 }
 
-const DB_ACTIONS: [&str; 5] = ["create", "describe", "read", "write", "delete"];
-const SYSTEM_NAMES: [&str; 4] = ["health", "metrics", "ping", "ready"];
-
 /// Candidates for a `--permission` value being typed: the resource type, then `*` or
 /// (for `system`) the endpoints, then the actions the type has, each completing the
 /// last item of a `,` list.
@@ -85,12 +83,15 @@ pub(crate) fn permission(current: &OsStr) -> Vec<CompletionCandidate> {
             .map(|w| (*w).to_owned())
             .collect(),
         [ty, names] => {
-            let choices: Vec<&str> = match *ty {
-                "db" if names.is_empty() => vec!["*"],
-                "system" => std::iter::once("*").chain(SYSTEM_NAMES).collect(),
+            let choices: Vec<String> = match *ty {
+                "db" if names.is_empty() => vec!["*".to_owned()],
+                "system" => std::iter::once("*".to_owned())
+                    .chain(SystemResource::ALL.iter().map(ToString::to_string))
+                    .collect(),
                 // Database names are the user's: nothing to offer.
                 _ => vec![],
             };
+            let choices: Vec<&str> = choices.iter().map(String::as_str).collect();
             let mut words = last_item(&format!("{ty}:"), names, &choices, ":");
             // A database name the user typed: move on to the actions.
             if *ty == "db" && !names.is_empty() && !names.ends_with(',') {
@@ -99,12 +100,14 @@ pub(crate) fn permission(current: &OsStr) -> Vec<CompletionCandidate> {
             words
         }
         [ty, names, actions] => {
-            let choices: &[&str] = match *ty {
-                "db" => &DB_ACTIONS,
-                "system" => &["read"],
-                _ => &[],
-            };
-            last_item(&format!("{ty}:{names}:"), actions, choices, "")
+            // The actions the grammar takes for this type, as it words them.
+            let choices: Vec<String> = Action::ALL
+                .iter()
+                .map(ToString::to_string)
+                .filter(|a| format!("{ty}:*:{a}").parse::<Permission>().is_ok())
+                .collect();
+            let choices: Vec<&str> = choices.iter().map(String::as_str).collect();
+            last_item(&format!("{ty}:{names}:"), actions, &choices, "")
         }
         _ => Vec::new(),
     };

@@ -20,17 +20,17 @@ pub(crate) fn confirmed(plan: Plan, yes: bool, dry_run: bool) -> Result<Plan, Cl
     }
     let (what, question, declined) = match asked {
         Confirmation::Delete { name } => (
-            "deleting a token",
+            "deleting a token asks for confirmation, and stdin is not a terminal: nothing was sent",
             format!("Are you sure you want to delete token {}?", quote(name)),
             format!("token {} was not deleted", quote(name)),
         ),
         Confirmation::PruneAll { count } => (
-            "removing every token",
+            "removing every token asks for confirmation, and stdin is not a terminal: nothing was done",
             format!("--prune would remove every token ({count})."),
             "nothing was removed".to_owned(),
         ),
         _ => (
-            "this change",
+            "this change asks for confirmation, and stdin is not a terminal: nothing was done",
             "Are you sure?".to_owned(),
             "nothing was changed".to_owned(),
         ),
@@ -39,20 +39,14 @@ pub(crate) fn confirmed(plan: Plan, yes: bool, dry_run: bool) -> Result<Plan, Cl
     Ok(plan.confirm())
 }
 
-/// Asks on a terminal; refuses to wait on anything else. Only `yes` confirms.
-pub(crate) fn confirm(question: &str, declined: &str, what: &str) -> Result<(), CliError> {
+/// Asks `question` on a terminal; refuses to wait on anything else (`refused`: the
+/// message then). Only `yes` confirms.
+pub(crate) fn confirm(question: &str, declined: &str, refused: &str) -> Result<(), CliError> {
     let stdin = std::io::stdin();
     if !stdin.is_terminal() {
-        return Err(CliError::usage(format!(
-            "{what} asks for confirmation, and stdin is not a terminal: nothing was {}",
-            if what.starts_with("removing") {
-                "done"
-            } else {
-                "sent"
-            }
-        ))
-        .kind(Kind::ConfirmationNeeded)
-        .hint("pass --yes to go ahead without asking"));
+        return Err(CliError::usage(refused)
+            .kind(Kind::ConfirmationNeeded)
+            .hint("pass --yes to go ahead without asking"));
     }
     output::prompt(&format!("{question} Enter 'yes' to confirm: "));
     let mut answer = String::new();

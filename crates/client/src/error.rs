@@ -385,4 +385,44 @@ impl ClientError {
             _ => true,
         }
     }
+
+    /// Whether trying again may succeed: the connection broke or timed out, or the
+    /// server failed (5xx) or answered more than was read. A refusal, a bad request or
+    /// a server without permission tokens would fail again the same way.
+    pub fn is_transient(&self) -> bool {
+        matches!(
+            self,
+            ClientError::Connect { .. }
+                | ClientError::Connection { .. }
+                | ClientError::Timeout { .. }
+                | ClientError::Server { .. }
+                | ClientError::TooLarge { .. }
+        )
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_failures_of_the_way_there_are_worth_another_try() {
+        let connect = ClientError::Connect {
+            url: "http://127.0.0.1:1".to_owned(),
+            source: std::io::ErrorKind::ConnectionRefused.into(),
+        };
+        let server = ClientError::Server {
+            status: 503,
+            message: None,
+        };
+        let taken = ClientError::NameTaken {
+            name: "a".to_owned(),
+            message: None,
+        };
+        let core = ClientError::CoreServer {
+            url: "http://127.0.0.1:1".to_owned(),
+        };
+        assert!(connect.is_transient() && server.is_transient());
+        assert!(!taken.is_transient() && !core.is_transient());
+    }
 }

@@ -37,6 +37,10 @@ const ALL: [Action; 5] = [
 ];
 
 impl Action {
+    /// Every action, in the order the docs list them (`create`, `describe`, `read`,
+    /// `write`, `delete`); which ones a resource type takes is the grammar's rule.
+    pub const ALL: [Action; 5] = ALL;
+
     pub(crate) const fn as_str(self) -> &'static str {
         match self {
             Action::Create => "create",

@@ -171,7 +171,8 @@ pub enum SystemResource {
 }
 
 impl SystemResource {
-    pub(crate) const ALL: [SystemResource; 4] = [
+    /// Every system resource this crate knows, in the order the docs list them.
+    pub const ALL: [SystemResource; 4] = [
         SystemResource::Health,
         SystemResource::Metrics,
         SystemResource::Ping,

@@ -982,3 +982,57 @@ fn structural_problems_point_at_what_is_wrong() {
         text.find(r#"{"a""#).unwrap()
     );
 }
+
+#[test]
+fn places_are_whole_spans_not_just_starts() {
+    let at = |text: &str| -> (Code, String) {
+        let err = TokenFile::parse(text).unwrap_err();
+        let at = err.diagnostic().span().unwrap();
+        (err.code(), text[at].to_owned())
+    };
+    // A bad character of a permission written without escapes: that character.
+    let text = r#"{"tokens": [{"token": "apiv3_x", "name": "a", "permissions": ["db:a,*:read"]}]}"#;
+    assert_eq!(at(text).1, "*");
+    // A bad character of a token value (a lint's finding): that character, however
+    // wide.
+    for bad in ["!", "é"] {
+        let text = format!(
+            r#"{{"tokens": [{{"token": "apiv3_ab{bad}cd", "name": "a", "permissions": ["db:a:read"]}}]}}"#
+        );
+        let spans: Vec<String> = influxdb3_tokenfile::lint(&text, Timestamp::from_millis(0))
+            .iter()
+            .filter_map(|l| l.diagnostic().span())
+            .map(|at| text[at].to_owned())
+            .collect();
+        assert!(spans.contains(&bad.to_owned()), "{spans:?}");
+    }
+    // A key twice: the opening quote of the second.
+    let text = r#"{"tokens": [], "tokens": []}"#;
+    assert_eq!(at(text), (Code::DuplicateField, "\"".to_owned()));
+    // Not JSON: the one byte where it stops.
+    assert_eq!(at(r#"{"tokens": [}"#), (Code::NotJson, "}".to_owned()));
+    // An object of many keys (looked up another way) with one twice, and without.
+    let mut keys = String::new();
+    for i in 0..20 {
+        let _ = write!(keys, r#""k{i}": {i}, "#);
+    }
+    let text = format!(
+        r#"{{"tokens": [{{{keys}"k3": 0, "token": "apiv3_x", "name": "a", "permissions": ["db:a:read"]}}]}}"#
+    );
+    let err = TokenFile::parse(&text).unwrap_err();
+    assert_eq!(err.code(), Code::DuplicateField);
+    assert_eq!(
+        err.diagnostic().span().unwrap().start,
+        text.rfind(r#""k3""#).unwrap()
+    );
+    let text = format!(
+        r#"{{"tokens": [{{{keys}"token": "apiv3_x", "name": "a", "permissions": ["db:a:read"]}}]}}"#
+    );
+    assert!(TokenFile::parse(&text).is_ok());
+    // An admin token file: JSON that is not an object is the wrong shape; text that is
+    // not JSON is not JSON.
+    let err = influxdb3_tokenfile::AdminTokenFile::parse("[1]").unwrap_err();
+    assert_eq!(err.code(), Code::WrongShape);
+    let err = influxdb3_tokenfile::AdminTokenFile::parse("{").unwrap_err();
+    assert_eq!(err.code(), Code::NotJson);
+}

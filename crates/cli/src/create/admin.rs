@@ -61,7 +61,7 @@ pub(super) fn admin_token(
         crate::confirm::confirm(
             "Are you sure you want to regenerate the operator token `_admin`? The current one stops working at once.",
             "the `_admin` token was not regenerated",
-            "regenerating the `_admin` token",
+            "regenerating the `_admin` token asks for confirmation, and stdin is not a terminal: nothing was sent",
         )?;
     }
     let request = if regenerate {

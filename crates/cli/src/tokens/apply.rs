@@ -10,7 +10,7 @@ use influxdb3_provision::{
     Event, ExecuteOptions, Executed, Manifest, Plan, PlanOptions, Policy, Step, TokenStore, execute,
 };
 use influxdb3_token::{Timestamp, Token};
-use influxdb3_token_client::{ClientError, ServerStore};
+use influxdb3_token_client::ServerStore;
 use influxdb3_tokenfile::{
     FileStore, FileStoreError, ManifestFileError, SecretsFile, SecretsFormat,
 };
@@ -361,16 +361,11 @@ fn to_server(
         let out = shown(a.secrets_out.as_deref());
         let _ = crate::output::stdout(&out);
         // A failure that would repeat gets no advice to apply again.
-        let again = matches!(
-            &failed.cause,
-            influxdb3_provision::Cause::Store(
-                ClientError::Connect { .. }
-                    | ClientError::Connection { .. }
-                    | ClientError::Timeout { .. }
-                    | ClientError::Server { .. }
-                    | ClientError::TooLarge { .. }
-            ) | influxdb3_provision::Cause::Observer(_)
-        );
+        let again = match &failed.cause {
+            influxdb3_provision::Cause::Store(e) => e.is_transient(),
+            influxdb3_provision::Cause::Observer(_) => true,
+            _ => false,
+        };
         return Err(text::failed_hint(&executed.report, error, again));
     }
     if let Err(lost) = finish_secrets(&mut sink) {
