@@ -86,7 +86,7 @@ pub(crate) fn permission(current: &OsStr) -> Vec<CompletionCandidate> {
             let choices: Vec<String> = match *ty {
                 "db" if names.is_empty() => vec!["*".to_owned()],
                 "system" => std::iter::once("*".to_owned())
-                    .chain(SystemResource::ALL.iter().map(ToString::to_string))
+                    .chain(SystemResource::all().iter().map(ToString::to_string))
                     .collect(),
                 // Database names are the user's: nothing to offer.
                 _ => vec![],
@@ -101,7 +101,7 @@ pub(crate) fn permission(current: &OsStr) -> Vec<CompletionCandidate> {
         }
         [ty, names, actions] => {
             // The actions the grammar takes for this type, as it words them.
-            let choices: Vec<String> = Action::ALL
+            let choices: Vec<String> = Action::all()
                 .iter()
                 .map(ToString::to_string)
                 .filter(|a| format!("{ty}:*:{a}").parse::<Permission>().is_ok())

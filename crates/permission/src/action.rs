@@ -38,8 +38,22 @@ const ALL: [Action; 5] = [
 
 impl Action {
     /// Every action, in the order the docs list them (`create`, `describe`, `read`,
-    /// `write`, `delete`); which ones a resource type takes is the grammar's rule.
-    pub const ALL: [Action; 5] = ALL;
+    /// `write`, `delete`; a slice: upstream adds actions); which ones a resource type
+    /// takes is the grammar's rule.
+    ///
+    /// ```
+    /// use influxdb3_permission::{Action, Permission};
+    ///
+    /// let system: Vec<&Action> = Action::all()
+    ///     .iter()
+    ///     .filter(|a| format!("system:*:{a}").parse::<Permission>().is_ok())
+    ///     .collect();
+    /// assert_eq!(system, [&Action::Read]);
+    /// assert_eq!(Action::all().len(), 5);
+    /// ```
+    pub fn all() -> &'static [Action] {
+        &ALL
+    }
 
     pub(crate) const fn as_str(self) -> &'static str {
         match self {
