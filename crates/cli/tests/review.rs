@@ -575,3 +575,34 @@ fn a_ca_file_is_read_up_to_a_limit() {
     assert_eq!(out.status.code(), Some(2), "{err}");
     assert!(err.contains("and was not read"), "{err}");
 }
+
+#[test]
+fn apply_lines_up_wide_names_by_terminal_columns() {
+    let dir = tempfile::tempdir().unwrap();
+    let manifest = dir.path().join("tokens.toml");
+    fs::write(
+        &manifest,
+        "create_databases = [\"m\"]\n[[token]]\nname = \"数据\"\npermissions = [\"db:m:write\"]\n[[token]]\nname = \"abcd\"\npermissions = [\"db:m:read\"]\n",
+    )
+    .unwrap();
+    let file = dir.path().join("tokens.json");
+    let (code, out, err) = tokens(&["apply", s(&manifest), "--output-file", s(&file)]);
+    assert_eq!(code, Some(0), "{err}");
+    // '数据' and 'abcd' take six columns each: what follows them starts in one column,
+    // in the steps and among the new secrets alike.
+    for mark in ["  + ", "  "] {
+        let columns: Vec<usize> = out
+            .lines()
+            .filter(|l| l.starts_with(&format!("{mark}'")))
+            .map(|l| {
+                let rest = &l[mark.len()..];
+                let end = rest[1..].find('\'').unwrap() + 2;
+                let after = &rest[end..];
+                unicode_width::UnicodeWidthStr::width(&rest[..end]) + after.len()
+                    - after.trim_start().len()
+            })
+            .collect();
+        assert_eq!(columns.len(), 2, "{out}");
+        assert_eq!(columns[0], columns[1], "{out}");
+    }
+}

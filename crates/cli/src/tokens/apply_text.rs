@@ -13,7 +13,7 @@ use serde_json::{Value, json};
 use super::words::{counted, drift_detail, expiry_text, json, spaced};
 use crate::error::CliError;
 use crate::paint::Paint;
-use crate::quote::{escape, quote, quote_list, quote_path};
+use crate::quote::{escape, quote, quote_list, quote_path, width};
 
 /// What the report is about, and the secrets made.
 pub(super) struct Shown<'a> {
@@ -102,9 +102,9 @@ pub(super) fn file_warnings<E: StoreError>(
     warnings
 }
 
-/// The widest of `names`, in characters.
+/// The widest of `names`, in terminal columns.
 fn widest<'n>(names: impl Iterator<Item = &'n String>) -> usize {
-    names.map(|q| q.chars().count()).max().unwrap_or(0)
+    names.map(|q| width(q)).max().unwrap_or(0)
 }
 
 /// A tokens file's report: the summary, a line per step (kept tokens only counted),
@@ -149,12 +149,12 @@ pub(super) fn file_text<E: StoreError>(report: &Report<E>, s: &Shown<'_>) -> Str
     if !alone.is_empty() {
         let _ = writeln!(out, "Left alone: {}.", alone.join(", "));
     }
-    let width = widest(shown.iter().map(|(_, n)| n));
+    let columns = widest(shown.iter().map(|(_, n)| n));
     // Tokens created together mostly expire together and share grants: each text is
     // made once per run of tokens alike.
     let mut last: Option<(&Done, String, String)> = None;
     for (done, name) in &shown {
-        let pad = width.saturating_sub(name.chars().count());
+        let pad = columns.saturating_sub(width(name));
         let pad = format_args!("{:pad$}", "");
         match done.action {
             Action::Created => {
@@ -230,9 +230,9 @@ fn secrets_text(s: &Shown<'_>, out: &mut String) {
     }
     out.push_str("\nNew tokens:\n\n");
     let names: Vec<String> = s.secrets.iter().map(|(n, _)| quote(n)).collect();
-    let width = widest(names.iter());
+    let columns = widest(names.iter());
     for (shown, (_, token)) in names.iter().zip(s.secrets) {
-        let pad = width.saturating_sub(shown.chars().count());
+        let pad = columns.saturating_sub(width(shown));
         let _ = writeln!(
             out,
             "  {shown}{:pad$}  {}",
