@@ -1,8 +1,7 @@
 //! An error shown with its causes, on one line.
 
 /// An error and its causes (its [`source`](std::error::Error::source) chain), joined
-/// by `: `, as a one-line message shows them. Of a message that spans lines (a
-/// permission error's snippet under its first line, say), only its first line is taken.
+/// by `: `, as a one-line message shows them.
 ///
 /// ```
 /// use influxdb3_text::chain;
@@ -21,22 +20,14 @@
 ///     }
 /// }
 /// assert_eq!(chain(&Save(io)), "cannot save: disk full");
-///
-/// let io = std::io::Error::new(std::io::ErrorKind::Other, "bad input\n  db:a\n  ^");
-/// assert_eq!(chain(&Save(io)), "cannot save: bad input");
 /// ```
 #[must_use]
 pub fn chain(e: &dyn std::error::Error) -> String {
-    let first = |e: &dyn std::error::Error| {
-        let mut text = e.to_string();
-        text.truncate(text.find('\n').unwrap_or(text.len()));
-        text
-    };
-    let mut shown = first(e);
+    let mut shown = e.to_string();
     let mut source = e.source();
     while let Some(cause) = source {
         shown.push_str(": ");
-        shown.push_str(&first(cause));
+        shown.push_str(&cause.to_string());
         source = cause.source();
     }
     shown

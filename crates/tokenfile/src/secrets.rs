@@ -10,6 +10,7 @@ use std::io::Write;
 use std::os::unix::fs::DirBuilderExt;
 use std::path::{Path, PathBuf};
 
+use influxdb3_provision::Event;
 use influxdb3_token::Token;
 
 use crate::error::TokenFileError;
@@ -375,6 +376,48 @@ impl SecretsFile {
 
     /// Removes what was written: the tokens whose secrets it holds were not kept.
     pub fn discard(mut self) {
+        self.clear();
+    }
+
+    /// Keeps what the executor reports as it happens (an observer's work, see
+    /// [`execute`](influxdb3_provision::execute)): the secret of each token made, as
+    /// soon as it exists; and removes them all again when the executor discards its
+    /// changes (an atomic store that was not written: the tokens do not exist, nor
+    /// should their secrets).
+    ///
+    /// # Errors
+    ///
+    /// As [`add`](Self::add).
+    pub fn observe(&mut self, event: &Event<'_>) -> Result<(), TokenFileError> {
+        match event {
+            Event::Done {
+                done,
+                secret: Some(token),
+            } => self.add(&done.name, token),
+            Event::Discarded => {
+                self.clear();
+                Ok(())
+            }
+            _ => Ok(()),
+        }
+    }
+
+    /// [`finish`](Self::finish)es it, and says where it is: `None` when it holds no
+    /// secret (nothing was created).
+    ///
+    /// # Errors
+    ///
+    /// [`TokenFileError::Write`].
+    pub fn close(self) -> Result<Option<PathBuf>, TokenFileError> {
+        if self.is_empty() {
+            return Ok(None);
+        }
+        let path = self.path.clone();
+        self.finish().map(|()| Some(path))
+    }
+
+    /// Removes what was written, and holds nothing again.
+    fn clear(&mut self) {
         if self.file.take().is_some() {
             let _ = fs::remove_file(&self.path);
         }
@@ -383,6 +426,8 @@ impl SecretsFile {
         }
         if self.created {
             let _ = fs::remove_dir(&self.path);
+            self.created = false;
         }
+        self.count = 0;
     }
 }

@@ -1412,3 +1412,44 @@ fn a_manifest_is_read_with_the_secrets_of_its_secret_files() {
         ManifestFileError::Read(TokenFileError::NotRegular { .. })
     ));
 }
+
+#[test]
+fn a_secrets_file_keeps_what_the_executor_makes_and_drops_what_it_discards() {
+    use influxdb3_provision::{Action, Done, Event};
+    use influxdb3_tokenfile::SecretsFile;
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("secrets.json");
+    let (a, b) = (Token::generate().unwrap(), Token::generate().unwrap());
+    let (made_a, made_b) = (
+        Done::new(Action::Created, "a"),
+        Done::new(Action::Created, "b"),
+    );
+    // Nothing made: nothing created, and closing says so.
+    let mut file = SecretsFile::new(&path).unwrap();
+    file.observe(&Event::Done {
+        done: &Done::new(Action::Kept, "k"),
+        secret: None,
+    })
+    .unwrap();
+    assert_eq!(file.close().unwrap(), None);
+    assert!(!path.exists());
+    // Two made, then discarded: the file is gone, and the next one starts afresh.
+    let mut file = SecretsFile::new(&path).unwrap();
+    file.observe(&Event::Done {
+        done: &made_a,
+        secret: Some(&a),
+    })
+    .unwrap();
+    assert!(path.exists() && file.len() == 1);
+    file.observe(&Event::Discarded).unwrap();
+    assert!(!path.exists() && file.is_empty());
+    file.observe(&Event::Done {
+        done: &made_b,
+        secret: Some(&b),
+    })
+    .unwrap();
+    assert_eq!(file.close().unwrap().as_deref(), Some(path.as_path()));
+    let kept: serde_json::Value =
+        serde_json::from_str(&fs::read_to_string(&path).unwrap()).unwrap();
+    assert_eq!(kept, serde_json::json!({ "b": b.expose_secret() }));
+}

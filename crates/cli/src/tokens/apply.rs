@@ -144,6 +144,10 @@ struct Sink {
 
 impl Sink {
     fn observe(&mut self, event: &Event<'_>) -> Result<(), influxdb3_provision::ObserverError> {
+        // The secret kept first (the file is removed again if the run is discarded).
+        if let Some(file) = self.secrets.as_mut() {
+            file.observe(event)?;
+        }
         match event {
             Event::Starting { index, of, step } if self.progress && *of > 5 => {
                 let mut err = std::io::stderr().lock();
@@ -164,21 +168,11 @@ impl Sink {
                 if self.progress {
                     let _ = write!(std::io::stderr().lock(), "\r\x1b[2K");
                 }
-                if let (Some(file), Some(token)) = (self.secrets.as_mut(), secret) {
-                    file.add(&done.name, token)?;
-                }
                 if self.lines {
                     let line = text::server_line(done, secret.filter(|_| self.show_secrets));
                     let mut out = std::io::stdout().lock();
                     let _ = out.write_all(line.as_bytes());
                     let _ = out.flush();
-                }
-            }
-            // The file was not written: the tokens do not exist, nor should their
-            // secrets.
-            Event::Discarded => {
-                if let Some(file) = self.secrets.take() {
-                    file.discard();
                 }
             }
             _ => {}
@@ -398,15 +392,10 @@ fn for_stdout(a: &Apply, manifest: &Manifest, secrets: &[(String, Token)]) -> Ve
 
 /// Closes `--secrets-out`; the path when it holds secrets.
 fn finish_secrets(sink: &mut Sink) -> Result<Option<PathBuf>, CliError> {
-    let Some(file) = sink.secrets.take() else {
-        return Ok(None);
-    };
-    if file.is_empty() {
-        return Ok(None);
-    }
-    let path = file.path().to_path_buf();
-    file.finish().map_err(|e| CliError::from_file(&e))?;
-    Ok(Some(path))
+    let closed = sink.secrets.take().map(SecretsFile::close).transpose();
+    closed
+        .map(Option::flatten)
+        .map_err(|e| CliError::from_file(&e))
 }
 
 fn discard(sink: &mut Sink) {
