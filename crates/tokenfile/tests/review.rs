@@ -1036,3 +1036,66 @@ fn places_are_whole_spans_not_just_starts() {
     let err = influxdb3_tokenfile::AdminTokenFile::parse("{").unwrap_err();
     assert_eq!(err.code(), Code::NotJson);
 }
+
+#[test]
+fn repeats_truncations_and_missing_parts_are_placed_and_never_read_twice() {
+    let codes = |text: &str| -> Vec<Code> {
+        influxdb3_tokenfile::lint(text, Timestamp::from_millis(0))
+            .iter()
+            .map(influxdb3_tokenfile::Lint::code)
+            .collect()
+    };
+    // A file cut after its `tokens` key: not JSON, and no panic looking for the value.
+    for text in [r#"{"tokens":"#, r#"{"tokens": "#, "{\"tokens\"\n:\t"] {
+        assert_eq!(
+            TokenFile::parse(text).unwrap_err().code(),
+            Code::NotJson,
+            "{text}"
+        );
+    }
+    // No `tokens` at all: the file's first character.
+    let text = r#"  {"create_databases": []}"#;
+    let err = TokenFile::parse(text).unwrap_err();
+    assert_eq!(err.code(), Code::WrongShape);
+    assert_eq!(err.diagnostic().span(), Some(2..3));
+    // A repeated `tokens` or `create_databases` is reported, and the repeat is not read:
+    // its tokens are not linted, its databases do not count.
+    let bad = r#"[{"token": "apiv3_x", "name": "a", "permissions": ["db:a:reed"]}]"#;
+    assert_eq!(
+        codes(&format!(r#"{{"tokens": [], "tokens": {bad}}}"#)),
+        [Code::DuplicateField]
+    );
+    let uses_a = r#"[{"token": "apiv3_x", "name": "a", "permissions": ["db:a:read"]}]"#;
+    let found = codes(&format!(
+        r#"{{"create_databases": ["a"], "create_databases": ["b"], "tokens": {uses_a}}}"#
+    ));
+    assert!(!found.contains(&Code::UnknownDatabase), "{found:?}");
+    // A repeated top-level key written with an escape is placed at the file's start.
+    let text = r#"{"tokens": [], "tok\u0065ns": []}"#;
+    let err = TokenFile::parse(text).unwrap_err();
+    assert_eq!(
+        (err.code(), err.diagnostic().span()),
+        (Code::DuplicateField, Some(0..1))
+    );
+    // A long token value with a character outside the alphabet: that character.
+    let value = format!("apiv3_{}!{}", "a".repeat(30), "b".repeat(30));
+    let text = format!(
+        r#"{{"tokens": [{{"token": "{value}", "name": "a", "permissions": ["db:a:read"]}}]}}"#
+    );
+    let spans: Vec<&str> = influxdb3_tokenfile::lint(&text, Timestamp::from_millis(0))
+        .iter()
+        .filter_map(|l| l.diagnostic().span())
+        .map(|at| &text[at])
+        .collect();
+    assert!(spans.contains(&"!"), "{spans:?}");
+    // An admin token file keeps what it does not know, `permissions` included.
+    let admin = influxdb3_tokenfile::AdminTokenFile::parse(
+        r#"{"token": "apiv3_x", "name": "_admin", "permissions": ["*:*:*"], "x": 1}"#,
+    )
+    .unwrap();
+    let json = admin.to_json();
+    assert!(
+        json.contains("\"permissions\"") && json.contains("\"x\""),
+        "{json}"
+    );
+}
