@@ -303,7 +303,7 @@ pub(crate) fn delete(args: DeleteToken, m: &ArgMatches) -> Result<Outcome, CliEr
         Format::Json => CreateFormat::Json,
         Format::Text => CreateFormat::Text,
     };
-    let plan = Plan::delete(name.as_str(), !args.yes, Timestamp::now()).map_err(|e| {
+    let plan = Plan::delete(name.as_str(), true, Timestamp::now()).map_err(|e| {
         CliError::from_plan(&e).hint("the operator token is replaced with `influxdb3 create token --admin --regenerate`, never deleted")
     })?;
     let mut warnings = online.warnings.clone();

@@ -97,7 +97,7 @@ impl TokenRequest<'_> {
                 name.as_str()
             }
             TokenRequest::Delete { name } => name,
-            TokenRequest::Admin | TokenRequest::Regenerate => "_admin",
+            TokenRequest::Admin | TokenRequest::Regenerate => influxdb3_token::OPERATOR_TOKEN,
             TokenRequest::ShowTokens { .. } | TokenRequest::Ping => "",
         }
     }

@@ -578,7 +578,8 @@ impl<T: fmt::Display> Serialize for ShownAll<'_, T> {
 }
 
 impl Serialize for Done {
-    /// `{"action", "name"}`, then what the action says: `"permissions"` and `"expiry"`
+    /// `{"action", "name"}` (a name that looks like a token's secret masked, as
+    /// everything this crate reports), then what the action says: `"permissions"` and `"expiry"`
     /// of a token minted; `"expired"` of one kept; `"widened"`, `"narrowed"` (and, for
     /// an update or a drift, `"expiry": {"old", "new"} | null`, and `"secret_changed":
     /// true` when its secret is not the chosen one) of one that drifted;
@@ -591,7 +592,7 @@ impl Serialize for Done {
         }
         let mut s = serializer.serialize_struct("Done", 8)?;
         s.serialize_field("action", self.action.as_str())?;
-        s.serialize_field("name", &self.name)?;
+        s.serialize_field("name", &influxdb3_token::mask_token_shaped(&self.name))?;
         if self.action.minted() {
             if let Some(grants) = &self.grants {
                 s.serialize_field("permissions", &ShownAll(grants))?;

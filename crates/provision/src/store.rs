@@ -9,8 +9,8 @@ use influxdb3_permission::{DatabaseName, Grants, PermissionSet};
 use influxdb3_token::{Expiry, Timestamp, Token, TokenHash, TokenName};
 
 /// The name the server keeps for its operator admin token: never deleted, pruned,
-/// recreated or rotated by a plan, and never a permission token's.
-pub const OPERATOR_TOKEN: &str = "_admin";
+/// recreated or rotated by a plan, and never a permission token's (the token crate's).
+pub use influxdb3_token::OPERATOR_TOKEN;
 
 /// What a store can do beyond listing, creating and deleting tokens.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -621,3 +621,13 @@ fn a_drift_serializes_its_expiry_change_and_a_creation_its_expiry() {
     assert_eq!(created["action"], "create");
     assert_eq!(created["expiry"], at.to_string());
 }
+
+#[test]
+fn a_name_that_looks_like_a_secret_is_masked_when_serialized() {
+    use influxdb3_provision::{Action, Done};
+    let name = format!("apiv3_{}", "x".repeat(40));
+    let json = serde_json::to_value(Done::new(Action::Deleted, &name)).unwrap();
+    assert_eq!(json["name"], "apiv3_***");
+    let json = serde_json::to_value(Done::new(Action::Deleted, "plain")).unwrap();
+    assert_eq!(json["name"], "plain");
+}

@@ -45,7 +45,7 @@ mod secret;
 mod shape;
 
 pub use expiry::{Expiry, Lifetime, LifetimeError, Timestamp, TimestampError};
-pub use name::{MAX_NAME_CHARS, TokenName, TokenNameError};
+pub use name::{MAX_NAME_CHARS, OPERATOR_TOKEN, TokenName, TokenNameError};
 pub use secret::{
     CHOSEN_MAX, CHOSEN_MIN, PREFIX, SECRET_BYTES, TOKEN_LEN, Token, TokenError, TokenHash,
 };

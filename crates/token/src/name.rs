@@ -7,8 +7,9 @@ use influxdb3_text::is_hidden;
 /// The longest token name, in characters.
 pub const MAX_NAME_CHARS: usize = 256;
 
-/// The name the server gives its operator admin token.
-const ADMIN: &str = "_admin";
+/// The name the server gives its operator admin token (`_admin`): never a permission
+/// token's, and never deleted, pruned, recreated or rotated by a plan.
+pub const OPERATOR_TOKEN: &str = "_admin";
 
 /// Why a string is not a token name. Positions are 1-based and count characters.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -114,12 +115,12 @@ impl TokenName {
 
     /// `_admin`, the operator admin token's name.
     pub fn admin() -> TokenName {
-        TokenName(ADMIN.to_owned())
+        TokenName(OPERATOR_TOKEN.to_owned())
     }
 
     /// Whether this is `_admin`, which only the operator admin token has.
     pub fn is_admin(&self) -> bool {
-        self.0 == ADMIN
+        self.0 == OPERATOR_TOKEN
     }
 
     /// The name.

@@ -973,14 +973,14 @@ impl<'t> Loader<'t> {
         // The name first: every other problem names the token.
         let name = self.name(Who { n, name: None }, at.clone(), members.name)?;
         if let Some(name) = &name {
-            if name.text == "_admin" {
+            if name.text == influxdb3_token::OPERATOR_TOKEN {
                 self.report(
                     Problem::new(
                         Code::ReservedName,
                         name.whole(),
                         "a permission token cannot be named `_admin`: the server keeps that name for its operator admin token",
                     )
-                    .about(Some("_admin")),
+                    .about(Some(influxdb3_token::OPERATOR_TOKEN)),
                 )?;
             }
             if self.wants(Code::ConfusableName)

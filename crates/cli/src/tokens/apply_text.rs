@@ -6,7 +6,7 @@ use std::fmt::Write as _;
 use std::path::Path;
 
 use influxdb3_provision::{Action, Done, Report, StoreError};
-use influxdb3_token::{Token, mask_token_shaped};
+use influxdb3_token::Token;
 use influxdb3_tokenfile::Finding;
 use serde_json::{Value, json};
 
@@ -263,7 +263,6 @@ pub(super) fn report_json<E: StoreError>(
         .iter()
         .map(|d| {
             let mut v = serde_json::to_value(d).unwrap_or(Value::Null);
-            v["name"] = json!(mask_token_shaped(&d.name));
             if d.action.minted()
                 && let Some(token) = secrets.get(d.name.as_str())
             {
