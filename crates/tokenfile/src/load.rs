@@ -1304,7 +1304,15 @@ impl<'t> Seen<'t> {
         let first = *self.names.entry(self.keys.hash_one(name)).or_insert(n);
         if first == n {
             None
-        } else if self.strings(first).0 == Some(name) {
+        } else {
+            self.same_name(first, n, name)
+        }
+    }
+
+    /// `first`, a token whose name hashes as `name` does, when it is named `name`;
+    /// else (two names whose hashes collide) the first token before `n` named `name`.
+    fn same_name(&self, first: usize, n: usize, name: &str) -> Option<usize> {
+        if self.strings(first).0 == Some(name) {
             Some(first)
         } else {
             (1..n).find(|&m| self.strings(m).0 == Some(name))

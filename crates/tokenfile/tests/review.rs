@@ -1099,3 +1099,34 @@ fn repeats_truncations_and_missing_parts_are_placed_and_never_read_twice() {
         "{json}"
     );
 }
+
+#[test]
+fn broken_tokens_keep_their_places_and_findings_their_spans() {
+    let lint = |text: &str| influxdb3_tokenfile::lint(text, Timestamp::from_millis(0));
+    // A token that does not load still counts: a later one of its name is a repeat of
+    // it.
+    let text = r#"{"tokens": [
+        {"token": "apiv3_y", "name": "b", "permissions": ["db:x:read"]},
+        {"token": "apiv3_x", "name": "a", "permissions": ["db:x:reed"]},
+        {"token": "apiv3_z", "name": "a", "permissions": ["db:x:read"]}
+    ], "create_databases": ["x"]}"#;
+    let found = lint(text);
+    let repeat = found
+        .iter()
+        .find(|l| l.code() == Code::DuplicateName)
+        .expect("the repeated name is found");
+    assert!(repeat.to_string().contains("like token 2"), "{repeat}");
+    // A database the file does not create: its name, in the permission.
+    let text = r#"{"tokens": [{"token": "apiv3_x", "name": "a", "permissions": ["db:known,unknown:read"]}], "create_databases": ["known"]}"#;
+    let spans: Vec<&str> = lint(text)
+        .iter()
+        .filter(|l| l.code() == Code::UnknownDatabase)
+        .filter_map(|l| l.diagnostic().span())
+        .map(|at| &text[at])
+        .collect();
+    assert_eq!(spans, ["unknown"]);
+    // An admin token file without a token: its first character, after any blank.
+    let text = "  \n{\"name\": \"_admin\"}";
+    let err = influxdb3_tokenfile::AdminTokenFile::parse(text).unwrap_err();
+    assert_eq!(err.diagnostic().span(), Some(3..4), "{err}");
+}
