@@ -1309,6 +1309,15 @@ impl<'t> Seen<'t> {
         }
     }
 
+    /// [`same_name`](Self::same_name), of token values.
+    fn same_value(&self, first: usize, n: usize, value: &str) -> Option<usize> {
+        if self.strings(first).1 == Some(value) {
+            Some(first)
+        } else {
+            (1..n).find(|&m| self.strings(m).1 == Some(value))
+        }
+    }
+
     /// `first`, a token whose name hashes as `name` does, when it is named `name`;
     /// else (two names whose hashes collide) the first token before `n` named `name`.
     fn same_name(&self, first: usize, n: usize, name: &str) -> Option<usize> {
@@ -1330,13 +1339,10 @@ impl<'t> Seen<'t> {
     /// by its number and name; none: token `n` is the first.
     fn first_valued(&mut self, n: usize, value: &str) -> Option<String> {
         let first = *self.values.entry(self.keys.hash_one(value)).or_insert(n);
-        let first = if first == n {
+        if first == n {
             return None;
-        } else if self.strings(first).1 == Some(value) {
-            first
-        } else {
-            (1..n).find(|&m| self.strings(m).1 == Some(value))?
-        };
+        }
+        let first = self.same_value(first, n, value)?;
         Some(match self.strings(first).0 {
             Some(name) => format!("{first} (`{}`)", escape(name)),
             None => first.to_string(),

@@ -1116,6 +1116,18 @@ fn broken_tokens_keep_their_places_and_findings_their_spans() {
         .find(|l| l.code() == Code::DuplicateName)
         .expect("the repeated name is found");
     assert!(repeat.to_string().contains("like token 2"), "{repeat}");
+    // So does its value: a later token with it is a copy of it.
+    let text = r#"{"tokens": [
+        {"token": "apiv3_y", "name": "b", "permissions": ["db:x:read"]},
+        {"token": "apiv3_x", "name": "a", "permissions": ["db:x:reed"]},
+        {"token": "apiv3_x", "name": "c", "permissions": ["db:x:read"]}
+    ], "create_databases": ["x"]}"#;
+    let found = lint(text);
+    let copy = found
+        .iter()
+        .find(|l| l.code() == Code::DuplicateToken)
+        .expect("the repeated value is found");
+    assert!(copy.to_string().contains("token 2 (`a`)"), "{copy}");
     // A database the file does not create: its name, in the permission.
     let text = r#"{"tokens": [{"token": "apiv3_x", "name": "a", "permissions": ["db:known,unknown:read"]}], "create_databases": ["known"]}"#;
     let spans: Vec<&str> = lint(text)
