@@ -8,6 +8,7 @@ use clap::ArgMatches;
 use clap::parser::ValueSource;
 use influxdb3_token::Token;
 use influxdb3_token_client::{Client, ClientError, DEFAULT_HOST, HostUrl};
+use influxdb3_tokenfile::TokenFileError;
 
 use crate::args::Server;
 use crate::error::{Action, CliError, Kind, Request, chain};
@@ -169,29 +170,24 @@ fn admin_token(
 /// The first line of a token file that only its owner may read.
 fn token_from_file(path: &std::path::Path) -> Result<Token, CliError> {
     let file = |message: String| CliError::usage(message).kind(Kind::TokenFile);
-    let (text, mode) = influxdb3_tokenfile::read_token_file(path).map_err(|e| {
-        file(format!(
-            "cannot use {} as the admin token file: {}",
-            quote_path(path),
-            chain(&e)
-        ))
-    })?;
-    if mode & 0o044 != 0 {
-        return Err(file(format!(
+    influxdb3_tokenfile::read_private_token(path).map_err(|e| match e {
+        TokenFileError::Readable { mode, .. } => file(format!(
             "{} holds the admin token and can be read by its group or others (mode {mode:04o})",
             quote_path(path),
         ))
         .hint(format!(
             "make it private: {}",
             command("chmod 600 {}", &[("FILE", path.as_os_str())])
-        )));
-    }
-    let line = text.lines().next().unwrap_or_default();
-    Token::parse_lenient(line).map_err(|e| {
-        file(format!(
-            "the first line of {} is not a token: {e}",
+        )),
+        TokenFileError::InvalidSecret { source, .. } => file(format!(
+            "the first line of {} is not a token: {source}",
             quote_path(path)
-        ))
+        )),
+        e => file(format!(
+            "cannot use {} as the admin token file: {}",
+            quote_path(path),
+            chain(&e)
+        )),
     })
 }
 

@@ -158,6 +158,32 @@ pub fn read_token_file(path: impl AsRef<Path>) -> Result<(String, u32), TokenFil
     write::read_small(path.as_ref())
 }
 
+/// The token on the first line of the file at `path`, a file only its owner may read
+/// (the admin token of `--token-file` or `INFLUXDB3_AUTH_TOKEN_FILE`): read as
+/// [`read_token_file`] reads (a regular file, bounded), and taken as the server takes a
+/// token ([`Token::parse_lenient`]).
+///
+/// # Errors
+///
+/// The refusals of [`read_token_file`]; [`TokenFileError::Readable`] when its group or
+/// others may read it; [`TokenFileError::InvalidSecret`] when its first line is no
+/// token.
+pub fn read_private_token(path: impl AsRef<Path>) -> Result<Token, TokenFileError> {
+    let path = path.as_ref();
+    let (text, mode) = read_token_file(path)?;
+    if mode & 0o044 != 0 {
+        return Err(TokenFileError::Readable {
+            path: path.to_path_buf(),
+            mode,
+        });
+    }
+    let line = text.lines().next().unwrap_or_default();
+    Token::parse_lenient(line).map_err(|source| TokenFileError::InvalidSecret {
+        path: path.to_path_buf(),
+        source,
+    })
+}
+
 /// The secret an operator chose for a token, from the file at `path`
 /// (`--secret-file`): the whole file less one trailing line end, under the rule of
 /// [`Token::parse_chosen`](influxdb3_token::Token::parse_chosen); read as

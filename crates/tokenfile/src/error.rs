@@ -301,6 +301,15 @@ pub enum TokenFileError {
         #[source]
         source: influxdb3_token::TokenError,
     },
+    /// A file of one secret that its group or others may read (the admin token of
+    /// `--token-file`): refused, and its secret not used.
+    #[error("`{}` holds a secret and can be read by its group or others (mode {mode:04o})", path.display())]
+    Readable {
+        /// The file.
+        path: PathBuf,
+        /// Its permission bits.
+        mode: u32,
+    },
     /// The new content cannot be written.
     #[error("cannot write `{}`", path.display())]
     Write {
@@ -328,6 +337,7 @@ impl TokenFileError {
             | TokenFileError::Exists { path }
             | TokenFileError::TooLarge { path, .. }
             | TokenFileError::InvalidSecret { path, .. }
+            | TokenFileError::Readable { path, .. }
             | TokenFileError::SharedDirectory { path, .. }
             | TokenFileError::Lock { path, .. }
             | TokenFileError::LockTimeout { path, .. }

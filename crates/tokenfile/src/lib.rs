@@ -90,7 +90,7 @@ pub use compare::{Added, Changed, FileDiff};
 #[cfg(unix)]
 pub use disk::{
     Edit, Written, chosen_secret_from, create_private_file, read, read_chosen_secret,
-    read_token_file, read_with_mode, same_file, write_file,
+    read_private_token, read_token_file, read_with_mode, same_file, write_file,
 };
 #[cfg(all(unix, feature = "manifest"))]
 #[cfg_attr(docsrs, doc(cfg(feature = "manifest")))]

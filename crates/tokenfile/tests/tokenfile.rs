@@ -1278,7 +1278,7 @@ fn an_admin_token_file_that_holds_the_token_already_is_left_alone() {
 fn the_small_readers_give_the_text_and_mode_of_the_very_file() {
     use influxdb3_tokenfile::{
         Code, chosen_secret_from, create_private_file, lint_file, read_chosen_secret,
-        read_token_file, read_with_mode, same_file,
+        read_private_token, read_token_file, read_with_mode, same_file,
     };
     let dir = tempfile::tempdir().unwrap();
     let file = dir.path().join("f.json");
@@ -1341,6 +1341,29 @@ fn the_small_readers_give_the_text_and_mode_of_the_very_file() {
     ));
     fs::set_permissions(&tokens, fs::Permissions::from_mode(0o600)).unwrap();
     assert!(append(&tokens, "c", &["db1"]).unwrap().findings.is_empty());
+    // The admin token of a private file: its first line; refused when others may read
+    // it, or when that line is no token.
+    let admin = dir.path().join("admin-token");
+    let token = Token::generate().unwrap();
+    fs::write(&admin, format!("{}\nsecond line\n", token.expose_secret())).unwrap();
+    fs::set_permissions(&admin, fs::Permissions::from_mode(0o600)).unwrap();
+    assert_eq!(read_private_token(&admin).unwrap(), token);
+    fs::set_permissions(&admin, fs::Permissions::from_mode(0o604)).unwrap();
+    assert!(matches!(
+        read_private_token(&admin),
+        Err(TokenFileError::Readable { mode: 0o604, .. })
+    ));
+    fs::set_permissions(&admin, fs::Permissions::from_mode(0o640)).unwrap();
+    assert!(matches!(
+        read_private_token(&admin),
+        Err(TokenFileError::Readable { mode: 0o640, .. })
+    ));
+    fs::write(&admin, "not a token\n").unwrap();
+    fs::set_permissions(&admin, fs::Permissions::from_mode(0o400)).unwrap();
+    assert!(matches!(
+        read_private_token(&admin),
+        Err(TokenFileError::InvalidSecret { .. })
+    ));
     // What stands at a path is named.
     assert!(
         FileKind::Fifo.to_string().contains("FIFO"),
