@@ -1142,3 +1142,35 @@ fn broken_tokens_keep_their_places_and_findings_their_spans() {
     let err = influxdb3_tokenfile::AdminTokenFile::parse(text).unwrap_err();
     assert_eq!(err.diagnostic().span(), Some(3..4), "{err}");
 }
+
+#[test]
+fn a_tokens_list_or_a_token_of_another_type_is_named_by_its_type() {
+    for (value, kind) in [
+        ("true", "a boolean"),
+        ("-1", "a number"),
+        ("1", "a number"),
+        ("1.5", "a number"),
+        ("\"x\"", "a string"),
+        ("null", "null"),
+        ("{\"a\": 1}", "an object"),
+    ] {
+        let text = format!(r#"{{"tokens": {value}}}"#);
+        let err = TokenFile::parse(&text).unwrap_err();
+        assert_eq!(err.code(), Code::WrongShape, "{value}");
+        assert!(
+            err.to_string()
+                .contains(&format!("`tokens` is {kind}, not a list")),
+            "{value}: {err}"
+        );
+        let text = format!(r#"{{"tokens": [{value}]}}"#);
+        let err = TokenFile::parse(&text).unwrap_err();
+        if value.starts_with('{') {
+            continue;
+        }
+        assert!(
+            err.to_string()
+                .contains(&format!("token 1 is {kind}, not an object")),
+            "{value}: {err}"
+        );
+    }
+}
