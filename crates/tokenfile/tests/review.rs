@@ -1174,3 +1174,103 @@ fn a_tokens_list_or_a_token_of_another_type_is_named_by_its_type() {
         );
     }
 }
+
+#[test]
+fn written_json_escapes_what_it_must_and_numbers_as_json_writes_them() {
+    // Keys and names with a quote, a backslash and a control character (as escapes):
+    // written back, the file reads the same; plain ones are written as they are.
+    let text = r#"{"tokens": [{"token": "apiv3_1", "name": "q\"uo\\te", "expiry_millis": 0, "permissions": ["db:a:read"], "odd\"key": 1, "back\\slash": 2, "bell\u0007": 3, "plain": 4}, {"token": "apiv3_2", "name": "past", "expiry_millis": -5, "permissions": ["db:a:read"]}], "create_databases": ["a"], "tab\tkey": true}"#;
+    let file = TokenFile::parse(text).unwrap();
+    let json = file.to_json();
+    let again = TokenFile::parse(&json).unwrap();
+    assert_eq!(again, file, "{json}");
+    assert!(json.contains("\"expiry_millis\": 0,"), "{json}");
+    assert!(json.contains("\"expiry_millis\": -5,"), "{json}");
+    assert!(json.contains("\"plain\": 4"), "{json}");
+    assert!(!json.chars().any(|c| c.is_control() && c != '\n'), "{json}");
+    // Owning a file keeps what it does not know, at both levels.
+    let owned = TokenFile::parse(text).unwrap().into_owned();
+    assert_eq!(owned.to_json(), json);
+    let entry = TokenFile::parse(text).unwrap().tokens()[0]
+        .clone()
+        .into_owned();
+    assert_eq!(&entry, &file.tokens()[0]);
+}
+
+#[test]
+fn entries_differ_by_what_they_do_not_know_too() {
+    let with = |extra: &str| {
+        format!(
+            r#"{{"tokens": [{{"token": "apiv3_1", "name": "a", "permissions": ["db:a:read"]{extra}}}]}}"#
+        )
+    };
+    let texts = [
+        with(""),
+        with(r#", "x": 1"#),
+        with(r#", "x": 2"#),
+        with(r#", "y": 1"#),
+        with(r#", "x": 1, "y": 1"#),
+        with(r#", "y": 1, "x": 1"#),
+    ];
+    let files: Vec<TokenFile<'_>> = texts.iter().map(|t| TokenFile::parse(t).unwrap()).collect();
+    for (i, a) in files.iter().enumerate() {
+        for (j, b) in files.iter().enumerate() {
+            assert_eq!(
+                a.tokens()[0] == b.tokens()[0],
+                i == j,
+                "{} / {}",
+                texts[i],
+                texts[j]
+            );
+        }
+    }
+}
+
+#[test]
+fn a_merge_creates_every_database_once_and_never_writes_over_a_file_it_was_not_given() {
+    let dir = tempfile::tempdir().unwrap();
+    let put = |name: &str, text: &str| {
+        let path = dir.path().join(name);
+        std::fs::write(&path, text).unwrap();
+        path
+    };
+    let a = put(
+        "a.json",
+        r#"{"create_databases": ["a", "b"], "tokens": [{"token": "apiv3_1", "name": "x", "permissions": ["db:a:read"]}]}"#,
+    );
+    let b = put(
+        "b.json",
+        r#"{"create_databases": ["b", "c"], "tokens": [{"token": "apiv3_2", "name": "y", "permissions": ["db:c:read"]}]}"#,
+    );
+    let (options, policy) = (WriteOptions::default(), Policy::default());
+    let out = dir.path().join("out.json");
+    let merged = merge_files(&[a.clone(), b.clone()], &out, &options, &policy).unwrap();
+    let names: Vec<String> = merged
+        .create_databases
+        .iter()
+        .map(ToString::to_string)
+        .collect();
+    assert_eq!(names, ["a", "b", "c"]);
+    // A file with tokens that is not among the inputs is not written over.
+    let before = std::fs::read(&out).unwrap();
+    let c = put(
+        "c.json",
+        r#"{"tokens": [{"token": "apiv3_3", "name": "z", "permissions": ["db:a:read"]}]}"#,
+    );
+    let err = merge_files(&[a.clone(), c.clone()], &out, &options, &policy).unwrap_err();
+    assert!(
+        matches!(err, MergeError::OutputNotAnInput { .. }),
+        "{err:?}"
+    );
+    assert_eq!(std::fs::read(&out).unwrap(), before);
+    // Named among the inputs, it is merged into: its tokens once, the others added.
+    merge_files(&[out.clone(), c], &out, &options, &policy).unwrap();
+    let mut text = String::new();
+    let names: Vec<String> = TokenFile::load(&out, &mut text)
+        .unwrap()
+        .tokens()
+        .iter()
+        .map(|t| t.name().to_owned())
+        .collect();
+    assert_eq!(names, ["x", "y", "z"]);
+}
