@@ -606,3 +606,38 @@ fn apply_lines_up_wide_names_by_terminal_columns() {
         assert_eq!(columns[0], columns[1], "{out}");
     }
 }
+
+#[test]
+fn apply_update_with_new_grants_and_a_new_secret_file_keeps_both() {
+    let dir = tempfile::tempdir().unwrap();
+    let manifest = dir.path().join("tokens.toml");
+    let (one, two) = (
+        format!("apiv3_{}", "1".repeat(40)),
+        format!("apiv3_{}", "2".repeat(40)),
+    );
+    fs::write(dir.path().join("s"), format!("{one}\n")).unwrap();
+    let write = |permission: &str| {
+        fs::write(
+            &manifest,
+            format!(
+                "create_databases = [\"m\"]\n[[token]]\nname = \"a\"\npermissions = [\"{permission}\"]\nsecret_file = \"s\"\n"
+            ),
+        )
+        .unwrap();
+    };
+    write("db:m:read");
+    let file = dir.path().join("tokens.json");
+    let (code, _, err) = tokens(&["apply", s(&manifest), "--output-file", s(&file)]);
+    assert_eq!(code, Some(0), "{err}");
+    // New grants and a new secret, applied together.
+    write("db:m:write");
+    fs::write(dir.path().join("s"), format!("{two}\n")).unwrap();
+    let (code, out, err) = tokens(&["apply", s(&manifest), "--output-file", s(&file), "--update"]);
+    assert_eq!(code, Some(0), "{err}");
+    let text = fs::read_to_string(&file).unwrap();
+    assert!(text.contains(&two) && !text.contains(&one), "{out}\n{text}");
+    assert!(
+        text.contains("db:m:write") && !text.contains("db:m:read"),
+        "{text}"
+    );
+}

@@ -404,6 +404,8 @@ impl TokenStore for FileStore<'_, '_> {
             self.file
                 .replace(entry, &[])
                 .map_err(|e| self.add_error(name, e))?;
+            // An update of this run, written at the end, would undo the replacement.
+            self.updates.retain(|e| e.name() != name);
         }
         self.changed.insert(name.to_owned());
         self.dirty = true;
@@ -450,6 +452,20 @@ impl TokenStore for FileStore<'_, '_> {
         self.file
             .rotate(name, secret.clone())
             .map_err(|e| self.add_error(name, e))?;
+        // An update of this run, written at the end, carries the new secret too (a
+        // manifest's token with new grants and a new `secret_file` is both).
+        if let Some(at) = self.updates.iter().position(|e| e.name() == name) {
+            let token_name = TokenName::new(name).map_err(|source| FileStoreError::Name {
+                path: self.path.to_path_buf(),
+                name: name.to_owned(),
+                source,
+            })?;
+            let update = &self.updates[at];
+            let entry = update
+                .alike(secret.clone(), token_name, update.expiry())
+                .map_err(|e| self.add_error(name, e))?;
+            self.updates[at] = entry;
+        }
         self.dirty = true;
         Ok(Minted::new(secret, expiry))
     }
@@ -465,6 +481,8 @@ impl TokenStore for FileStore<'_, '_> {
                 .collect();
         } else if self.position(name).is_some() {
             self.deleted.insert(name.to_owned());
+            // An update of this run would bring it back at the end.
+            self.updates.retain(|e| e.name() != name);
         } else {
             return Err(self.not_found(name));
         }

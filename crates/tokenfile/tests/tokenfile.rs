@@ -1,6 +1,9 @@
 //! Tokens files as deployments use them: real files in temporary directories, real
 //! child processes appending at once, and writers killed with SIGKILL mid-append.
 
+mod common;
+use common::grants;
+
 use std::fs;
 use std::io::{BufRead, BufReader};
 use std::os::unix::fs::{MetadataExt, PermissionsExt, symlink};
@@ -8,8 +11,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-use influxdb3_permission::Permission;
-use influxdb3_permission::{DatabaseName, Grants};
+use influxdb3_permission::DatabaseName;
 use influxdb3_text::chain;
 use influxdb3_token::{Lifetime, Timestamp, Token, TokenName};
 use influxdb3_tokenfile::{
@@ -40,16 +42,6 @@ const PAGE_EXAMPLE: &str = r#"{
   ]
 }
 "#;
-
-fn grants(permissions: &[&str]) -> Grants {
-    Grants::try_from(
-        permissions
-            .iter()
-            .map(|p| p.parse::<Permission>().unwrap())
-            .collect::<Vec<_>>(),
-    )
-    .unwrap()
-}
 
 fn dbs(names: &[&str]) -> Vec<DatabaseName> {
     names

@@ -1,0 +1,270 @@
+//! The tokens file as a store: every `TokenStore` call on a real file, what it leaves
+//! in the file once the run has finished, and what it refuses.
+
+mod common;
+use common::grants;
+
+use std::path::Path;
+use std::time::Duration;
+
+use influxdb3_permission::DatabaseName;
+use influxdb3_provision::{Capabilities, Failure, NewToken, StoreError, TokenStore};
+use influxdb3_token::{Expiry, Lifetime, Timestamp, Token, TokenName};
+use influxdb3_tokenfile::{FileStore, FileStoreError, Finding, TokenFile, WriteOptions};
+
+const NOW: i64 = 1_756_400_061_529;
+
+fn new(name: &str, permissions: &[&str]) -> NewToken {
+    NewToken::new(
+        TokenName::new(name).unwrap(),
+        grants(permissions),
+        Expiry::Never,
+        Timestamp::from_millis(NOW),
+    )
+}
+
+fn db(name: &str) -> DatabaseName {
+    DatabaseName::new(name).unwrap()
+}
+
+/// The file's tokens as (name, permissions, expiry), and its databases.
+/// A token as the file holds it: name, permission texts, expiry in milliseconds.
+type Row = (String, Vec<String>, Option<i64>);
+
+fn contents(path: &Path) -> (Vec<Row>, Vec<String>) {
+    let mut text = String::new();
+    let file = TokenFile::load(path, &mut text).unwrap();
+    let tokens = file
+        .tokens()
+        .iter()
+        .map(|t| {
+            (
+                t.name().to_owned(),
+                t.permission_texts().map(str::to_owned).collect(),
+                t.expiry().map(Timestamp::millis),
+            )
+        })
+        .collect();
+    let dbs = file
+        .create_databases()
+        .unwrap_or_default()
+        .iter()
+        .map(ToString::to_string)
+        .collect();
+    (tokens, dbs)
+}
+
+#[test]
+fn a_run_creates_adds_and_refuses_then_writes_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("tokens.json");
+    let chosen = Token::parse_chosen(&format!("apiv3_{}", "c".repeat(40))).unwrap();
+    let ((), written) = FileStore::open(&path, &WriteOptions::default(), |store| {
+        assert_eq!(store.capabilities(), Capabilities::FILE);
+        assert_eq!(store.place(), path.display().to_string());
+        assert!(!store.is_dry_run());
+        assert!(store.list().unwrap().is_empty());
+        let a = store.create(&new("a", &["db:a:read"])).unwrap();
+        assert!(!a.replaced && a.expiry.is_none());
+        // A name taken, by a token of this run.
+        let err = store.create(&new("a", &["db:a:write"])).unwrap_err();
+        assert!(matches!(err, FileStoreError::NameTaken { .. }), "{err:?}");
+        assert_eq!(err.failure(), Failure::NameTaken);
+        // A chosen secret is the one written.
+        let b = store
+            .create(&new("b", &["db:zz:write"]).with_secret(chosen.clone()))
+            .unwrap();
+        assert_eq!(b.token, chosen);
+        // A lifetime counts from the plan's instant.
+        let hour = "1h".parse::<Lifetime>().unwrap();
+        let c = store
+            .create(&NewToken::new(
+                TokenName::new("c").unwrap(),
+                grants(&["db:a:read"]),
+                Expiry::After(hour),
+                Timestamp::from_millis(NOW),
+            ))
+            .unwrap();
+        assert_eq!(c.expiry, Some(Timestamp::from_millis(NOW + 3_600_000)));
+        // What the run has made so far, as listed and as entries.
+        let names: Vec<String> = store.list().unwrap().into_iter().map(|e| e.name).collect();
+        assert_eq!(names, ["a", "b", "c"]);
+        assert_eq!(store.entry("b").unwrap().token(), &chosen);
+        assert!(store.entry("nobody").is_none());
+        // Databases, each once, with those the file had.
+        store.add_databases(&[db("a"), db("a")]).unwrap();
+        let dbs: Vec<String> = store
+            .create_databases()
+            .iter()
+            .map(ToString::to_string)
+            .collect();
+        assert_eq!(dbs, ["a"]);
+        // `zz` is created by nobody; `c` expired an hour after a moment long past.
+        let found = store.findings(Timestamp::from_millis(NOW + 7_200_000));
+        assert!(
+            found
+                .iter()
+                .any(|f| matches!(f, Finding::UnknownDatabase { token, .. } if token == "b")),
+            "{found:?}"
+        );
+        assert!(
+            found
+                .iter()
+                .any(|f| matches!(f, Finding::Expired { token, .. } if token == "c")),
+            "{found:?}"
+        );
+        store.finish().unwrap();
+    })
+    .unwrap();
+    assert_eq!(written.tokens, 3);
+    assert!(written.changed && written.created);
+    let (tokens, dbs) = contents(&path);
+    assert_eq!(
+        tokens,
+        [
+            ("a".to_owned(), vec!["db:a:read".to_owned()], None),
+            ("b".to_owned(), vec!["db:zz:write".to_owned()], None),
+            (
+                "c".to_owned(),
+                vec!["db:a:read".to_owned()],
+                Some(NOW + 3_600_000)
+            ),
+        ]
+    );
+    assert_eq!(dbs, ["a"]);
+}
+
+#[test]
+fn a_run_changes_replaces_rotates_and_deletes_what_the_file_holds() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("tokens.json");
+    // Twenty tokens: enough that names are looked up through an index.
+    FileStore::open(&path, &WriteOptions::default(), |store| {
+        for i in 0..20 {
+            store
+                .create(&new(&format!("t{i}"), &["db:a:read"]))
+                .unwrap();
+        }
+        store.finish().unwrap();
+    })
+    .unwrap();
+    let mut text = String::new();
+    let before: Vec<Token> = TokenFile::load(&path, &mut text)
+        .unwrap()
+        .tokens()
+        .iter()
+        .map(|t| t.token().clone())
+        .collect();
+    let at = Some(Timestamp::from_millis(NOW));
+    let ((), written) = FileStore::open(&path, &WriteOptions::default(), |store| {
+        let listed = store.list().unwrap();
+        assert_eq!(listed.len(), 20);
+        assert_eq!(listed[3].hash, Some(before[3].hash()));
+        // Every token found by its name, the twentieth too.
+        for i in 0..20 {
+            store
+                .update(&format!("t{i}"), &grants(&["db:b:write"]), at)
+                .unwrap();
+        }
+        let err = store
+            .update("nobody", &grants(&["db:b:write"]), None)
+            .unwrap_err();
+        assert_eq!(err.failure(), Failure::NotFound);
+        // A new secret for one updated in this run: both stay (a manifest's token
+        // with new grants and a new `secret_file` is updated, then rotated).
+        let rotated = store.rotate("t1", None).unwrap();
+        assert_ne!(rotated.token, before[1]);
+        assert_eq!(
+            store.rotate("nobody", None).unwrap_err().failure(),
+            Failure::NotFound
+        );
+        // Replaced: a new secret; a name not there yet is created.
+        let replaced = store.replace(&new("t2", &["db:c:read"])).unwrap();
+        assert!(replaced.replaced);
+        assert!(
+            !store
+                .replace(&new("fresh", &["db:c:read"]))
+                .unwrap()
+                .replaced
+        );
+        // Deleted, from the file or from this run (an update of this run with it); then
+        // not found.
+        store.delete("t3").unwrap();
+        store.delete("fresh").unwrap();
+        assert_eq!(store.delete("t3").unwrap_err().failure(), Failure::NotFound);
+        assert_eq!(
+            store.delete("nobody").unwrap_err().failure(),
+            Failure::NotFound
+        );
+        assert_eq!(
+            store
+                .update("t3", &grants(&["db:b:write"]), None)
+                .unwrap_err()
+                .failure(),
+            Failure::NotFound
+        );
+        store.finish().unwrap();
+    })
+    .unwrap();
+    assert_eq!(written.tokens, 19);
+    let mut text = String::new();
+    let file = TokenFile::load(&path, &mut text).unwrap();
+    let names: Vec<&str> = file.tokens().iter().map(|t| t.name()).collect();
+    assert_eq!(names.len(), 19);
+    assert!(!names.contains(&"t3") && !names.contains(&"fresh"));
+    let t0 = file.get("t0").unwrap();
+    assert_eq!(t0.permission_texts().collect::<Vec<_>>(), ["db:b:write"]);
+    assert_eq!(t0.expiry(), at);
+    assert_eq!(t0.token(), &before[0], "an update keeps the secret");
+    let t1 = file.get("t1").unwrap();
+    assert_ne!(t1.token(), &before[1]);
+    assert_eq!(t1.permission_texts().collect::<Vec<_>>(), ["db:b:write"]);
+    let t2 = file.get("t2").unwrap();
+    assert_eq!(t2.permission_texts().collect::<Vec<_>>(), ["db:c:read"]);
+    assert_ne!(t2.token(), &before[2]);
+    assert_eq!(
+        file.get("t19")
+            .unwrap()
+            .permission_texts()
+            .collect::<Vec<_>>(),
+        ["db:b:write"]
+    );
+}
+
+#[test]
+fn a_dry_run_changes_nothing_and_a_run_that_changes_nothing_writes_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("tokens.json");
+    FileStore::open(&path, &WriteOptions::default(), |store| {
+        store.create(&new("a", &["db:a:read"])).unwrap();
+        store.finish().unwrap();
+    })
+    .unwrap();
+    let bytes = std::fs::read(&path).unwrap();
+    let dry = WriteOptions::default().dry_run(true);
+    let ((), written) = FileStore::open(&path, &dry, |store| {
+        assert!(store.is_dry_run());
+        store.create(&new("b", &["db:a:read"])).unwrap();
+        store.delete("a").unwrap();
+        store.finish().unwrap();
+    })
+    .unwrap();
+    assert!(written.changed, "it would have changed");
+    assert_eq!(std::fs::read(&path).unwrap(), bytes);
+    // Opened, listed and finished without a change: the file is not rewritten.
+    let inode = std::os::unix::fs::MetadataExt::ino(&std::fs::metadata(&path).unwrap());
+    let ((), written) = FileStore::open(
+        &path,
+        &WriteOptions::default().lock_timeout(Duration::from_secs(1)),
+        |store| {
+            store.list().unwrap();
+            store.finish().unwrap();
+        },
+    )
+    .unwrap();
+    assert!(!written.changed);
+    assert_eq!(
+        std::os::unix::fs::MetadataExt::ino(&std::fs::metadata(&path).unwrap()),
+        inode
+    );
+}
