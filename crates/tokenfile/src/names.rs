@@ -40,7 +40,7 @@ pub(crate) fn concern(name: &str) -> Option<Concern> {
 impl TokenFile<'_> {
     /// The tokens whose names deserve a second look, by their place in
     /// [`tokens`](Self::tokens): a name that `create token` refuses
-    /// ([`Code::UnsafeName`], or [`Code::InvalidName`] for a control character), or
+    /// ([`Code::UnsafeName`]), or
     /// one that mixes scripts or looks like another name of the file
     /// ([`Code::ConfusableName`]). [`lint`](crate::lint) says why, with the place.
     pub fn names_to_review(&self) -> Vec<(usize, Code)> {
@@ -48,10 +48,9 @@ impl TokenFile<'_> {
         let mut found = Vec::new();
         for (i, entry) in self.tokens().iter().enumerate() {
             let name = entry.name();
+            // A loaded file holds no name with a control character (that does not
+            // load): what `create token` refuses here is an unsafe name.
             let code = match concern(name) {
-                Some(Concern::Unsafe { .. }) if name.chars().any(char::is_control) => {
-                    Some(Code::InvalidName)
-                }
                 Some(Concern::Unsafe { .. }) => Some(Code::UnsafeName),
                 Some(Concern::Mixed { .. }) => Some(Code::ConfusableName),
                 None => {
@@ -118,6 +117,9 @@ mod tests {
         assert_eq!(mixed_script_at("tel\u{435}graf"), Some(3));
         // A Greek omicron.
         assert_eq!(mixed_script_at("m\u{3bf}nitor"), Some(1));
+        // One script all along, but one no language writes identifiers in (Gothic): its
+        // first letter.
+        assert_eq!(mixed_script_at("1\u{10330}\u{10331}"), Some(1));
     }
 
     #[test]

@@ -798,6 +798,14 @@ mod tests {
         // Two long names that share their start get different bases.
         let other = format!("{}x", "é".repeat(126));
         assert_ne!(base, sidecar_base(OsStr::new(&other)));
+        // The longest name kept whole, and one byte more: cut.
+        let whole = "a".repeat(NAME_MAX - SUFFIX_ROOM - 1);
+        assert_eq!(
+            sidecar_base(OsStr::new(&whole)),
+            format!(".{whole}").as_str()
+        );
+        let cut = format!("{whole}a");
+        assert_ne!(sidecar_base(OsStr::new(&cut)), format!(".{cut}").as_str());
     }
 
     fn mkfifo(path: &Path) {

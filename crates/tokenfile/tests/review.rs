@@ -1274,3 +1274,68 @@ fn a_merge_creates_every_database_once_and_never_writes_over_a_file_it_was_not_g
         .collect();
     assert_eq!(names, ["x", "y", "z"]);
 }
+
+#[test]
+fn names_to_look_at_twice_are_placed_at_the_character() {
+    let lint_at = |name: &str| -> Vec<(Code, String)> {
+        let text = format!(
+            r#"{{"create_databases": ["a"], "tokens": [{{"token": "apiv3_x", "name": {}, "permissions": ["db:a:read"]}}]}}"#,
+            serde_json::to_string(name).unwrap()
+        );
+        lint(&text, now())
+            .iter()
+            .filter(|l| {
+                matches!(
+                    l.code(),
+                    Code::UnsafeName | Code::InvalidName | Code::ConfusableName
+                )
+            })
+            .map(|l| (l.code(), text[l.diagnostic().span().unwrap()].to_owned()))
+            .collect()
+    };
+    // Whitespace around it: the space; a hidden character: its escape.
+    assert_eq!(lint_at("ab "), [(Code::UnsafeName, " ".to_owned())]);
+    assert_eq!(
+        lint_at("a\u{200b}b"),
+        [(Code::UnsafeName, "\u{200b}".to_owned())]
+    );
+    // The list of names to review says which, by place.
+    let text = r#"{"tokens": [{"token": "apiv3_x", "name": "ok", "permissions": ["db:a:read"]}, {"token": "apiv3_z", "name": "ab ", "permissions": ["db:a:read"]}]}"#;
+    let file = TokenFile::parse(text).unwrap();
+    assert_eq!(file.names_to_review(), [(1, Code::UnsafeName)]);
+}
+
+#[test]
+fn entries_with_other_permissions_differ_and_many_are_added_at_once() {
+    let text = |p: &str| {
+        format!(r#"{{"tokens": [{{"token": "apiv3_1", "name": "a", "permissions": ["{p}"]}}]}}"#)
+    };
+    let (read, write) = (text("db:a:read"), text("db:a:write"));
+    let (a, b) = (
+        TokenFile::parse(&read).unwrap(),
+        TokenFile::parse(&write).unwrap(),
+    );
+    assert_ne!(a.tokens()[0], b.tokens()[0]);
+    assert_eq!(a.tokens()[0], TokenFile::parse(&read).unwrap().tokens()[0]);
+    // Many entries in one call, with databases; a name twice refuses them all.
+    let mut file = TokenFile::new();
+    let grants =
+        influxdb3_permission::Grants::try_from(vec!["db:a:read".parse().unwrap()]).unwrap();
+    let entry = |name: &str| {
+        influxdb3_tokenfile::TokenEntry::new(
+            Token::generate().unwrap(),
+            name.parse().unwrap(),
+            None,
+            &grants,
+        )
+        .unwrap()
+    };
+    let a_db = "a".parse::<influxdb3_permission::DatabaseName>().unwrap();
+    file.add_many(vec![entry("x"), entry("y")], std::slice::from_ref(&a_db))
+        .unwrap();
+    let names: Vec<&str> = file.tokens().iter().map(|t| t.name()).collect();
+    assert_eq!(names, ["x", "y"]);
+    assert_eq!(file.create_databases().unwrap(), [a_db]);
+    assert!(file.add_many(vec![entry("z"), entry("x")], &[]).is_err());
+    assert_eq!(file.tokens().len(), 2);
+}

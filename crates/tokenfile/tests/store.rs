@@ -251,6 +251,14 @@ fn a_dry_run_changes_nothing_and_a_run_that_changes_nothing_writes_nothing() {
     .unwrap();
     assert!(written.changed, "it would have changed");
     assert_eq!(std::fs::read(&path).unwrap(), bytes);
+    // Only a database added: written.
+    let ((), written) = FileStore::open(&path, &WriteOptions::default(), |store| {
+        store.add_databases(&[db("new")]).unwrap();
+        store.finish().unwrap();
+    })
+    .unwrap();
+    assert!(written.changed);
+    assert_eq!(contents(&path).1, ["new"]);
     // Opened, listed and finished without a change: the file is not rewritten.
     let inode = std::os::unix::fs::MetadataExt::ino(&std::fs::metadata(&path).unwrap());
     let ((), written) = FileStore::open(

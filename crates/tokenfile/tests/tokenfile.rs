@@ -1216,6 +1216,13 @@ fn secrets_are_written_in_the_form_their_reader_takes() {
         k.check(["a/b"]),
         Err(SecretsFormatError::Key { .. })
     ));
+    // Names of letters, digits, `.`, `_` and `-` are taken; no name is none.
+    for format in [SecretsFormat::Dir, k.clone()] {
+        assert!(format.check(["a", "B.c", "d_e-f9"]).is_ok(), "{format:?}");
+        assert!(format.check([""]).is_err(), "{format:?}");
+    }
+    // A leading dot hides a file, not a key.
+    assert!(k.check([".x"]).is_ok());
     for bad in ["", "Upper", "-x", "x-", "a_b", &"a".repeat(254)] {
         assert!(SecretsFormat::kubernetes(bad).is_err(), "{bad}");
     }
@@ -1226,6 +1233,23 @@ fn secrets_are_written_in_the_form_their_reader_takes() {
     out.add("a", &tokens[0].1).unwrap();
     out.discard();
     assert!(!gone.exists());
+    // A directory counts its files, and is closed where it is; one that appeared
+    // meanwhile is refused, not written into.
+    let kept = dir.path().join("kept");
+    let mut out = SecretsFile::with_format(&kept, SecretsFormat::Dir).unwrap();
+    assert!(out.is_empty());
+    out.add("a", &tokens[0].1).unwrap();
+    out.add("b", &tokens[1].1).unwrap();
+    assert_eq!((out.len(), out.is_empty()), (2, false));
+    assert_eq!(out.close().unwrap().as_deref(), Some(kept.as_path()));
+    let late = dir.path().join("late");
+    let mut out = SecretsFile::with_format(&late, SecretsFormat::Dir).unwrap();
+    fs::create_dir(&late).unwrap();
+    assert!(matches!(
+        out.add("a", &tokens[0].1),
+        Err(TokenFileError::Exists { .. })
+    ));
+    assert_eq!(fs::read_dir(&late).unwrap().count(), 0);
 }
 
 #[test]
@@ -1467,4 +1491,45 @@ fn a_secrets_file_keeps_what_the_executor_makes_and_drops_what_it_discards() {
     let kept: serde_json::Value =
         serde_json::from_str(&fs::read_to_string(&path).unwrap()).unwrap();
     assert_eq!(kept, serde_json::json!({ "b": b.expose_secret() }));
+}
+
+#[test]
+fn a_file_named_without_a_directory_is_written_in_the_working_one() {
+    let dir = tempfile::tempdir().unwrap();
+    // The child appends to `tokens.json`, a name without a directory, from `dir`.
+    let out = Command::new(std::env::current_exe().unwrap())
+        .args([
+            "child_appender",
+            "--exact",
+            "--ignored",
+            "--nocapture",
+            "--test-threads=1",
+        ])
+        .current_dir(dir.path())
+        .env("TOKENFILE_CHILD_PATH", "tokens.json")
+        .env("TOKENFILE_CHILD_PREFIX", "here")
+        .env("TOKENFILE_CHILD_COUNT", "2")
+        .stderr(Stdio::null())
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let names = loaded(&dir.path().join("tokens.json"), |f| {
+        f.tokens()
+            .iter()
+            .map(|t| t.name().to_owned())
+            .collect::<Vec<_>>()
+    });
+    assert_eq!(names, ["here-0", "here-1"]);
+}
+
+#[test]
+fn a_path_through_a_file_is_an_error_of_reading_not_a_missing_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("plain");
+    fs::write(&file, "x").unwrap();
+    let err = append(&file.join("tokens.json"), "a", &["db1"]).unwrap_err();
+    assert!(
+        matches!(&err, TokenFileError::Read { source, .. } if source.raw_os_error() == Some(libc::ENOTDIR)),
+        "{err:?}"
+    );
 }
