@@ -909,8 +909,10 @@ fn appended_name(line: &str) -> Option<String> {
         .map(|(_, name)| name.trim().to_owned())
 }
 
-fn spawn_appender(path: &Path, prefix: &str, count: usize) -> std::process::Child {
-    Command::new(std::env::current_exe().unwrap())
+/// This test binary as a child that appends `count` tokens to `path`.
+fn appender(path: &Path, prefix: &str, count: usize) -> Command {
+    let mut child = Command::new(std::env::current_exe().unwrap());
+    child
         .args([
             "child_appender",
             "--exact",
@@ -920,7 +922,12 @@ fn spawn_appender(path: &Path, prefix: &str, count: usize) -> std::process::Chil
         ])
         .env("TOKENFILE_CHILD_PATH", path)
         .env("TOKENFILE_CHILD_PREFIX", prefix)
-        .env("TOKENFILE_CHILD_COUNT", count.to_string())
+        .env("TOKENFILE_CHILD_COUNT", count.to_string());
+    child
+}
+
+fn spawn_appender(path: &Path, prefix: &str, count: usize) -> std::process::Child {
+    appender(path, prefix, count)
         .stdout(Stdio::piped())
         .stderr(Stdio::null())
         .spawn()
@@ -1497,18 +1504,8 @@ fn a_secrets_file_keeps_what_the_executor_makes_and_drops_what_it_discards() {
 fn a_file_named_without_a_directory_is_written_in_the_working_one() {
     let dir = tempfile::tempdir().unwrap();
     // The child appends to `tokens.json`, a name without a directory, from `dir`.
-    let out = Command::new(std::env::current_exe().unwrap())
-        .args([
-            "child_appender",
-            "--exact",
-            "--ignored",
-            "--nocapture",
-            "--test-threads=1",
-        ])
+    let out = appender(Path::new("tokens.json"), "here", 2)
         .current_dir(dir.path())
-        .env("TOKENFILE_CHILD_PATH", "tokens.json")
-        .env("TOKENFILE_CHILD_PREFIX", "here")
-        .env("TOKENFILE_CHILD_COUNT", "2")
         .stderr(Stdio::null())
         .output()
         .unwrap();
