@@ -756,14 +756,36 @@ fn stale_temporary_files_are_removed_by_the_next_writer() {
     fs::write(dir.path().join(&running), "{being written").unwrap();
     fs::write(dir.path().join(".tokens.json.tmp-notes"), "mine").unwrap();
     fs::write(dir.path().join("other.txt"), "keep me").unwrap();
+    // Another process still running: its file stays too.
+    let mut sleeper = Command::new("sleep").arg("30").spawn().unwrap();
+    let other = format!(".tokens.json.tmp-{}-2a-0", sleeper.id());
+    fs::write(dir.path().join(&other), "{being written").unwrap();
+    // Names only like ours (with the dead writer's id): one part short, one too many,
+    // parts of the wrong digits. Not ours, so they stay.
+    let pid = gone.id();
+    let alike = [
+        format!(".tokens.json.tmp-{pid}-1f"),
+        format!(".tokens.json.tmp-{pid}-1f-0-0"),
+        format!(".tokens.json.tmp-{pid}-zz-0"),
+        format!(".tokens.json.tmp-{pid}-1f-x"),
+        format!(".tokens.json.tmp-x{pid}-1f-0"),
+        format!(".tokens.json.tmp-{pid}--0"),
+    ];
+    for name in &alike {
+        fs::write(dir.path().join(name), "mine").unwrap();
+    }
     append(&path, "b", &[]).unwrap();
+    let _ = sleeper.kill();
+    let _ = sleeper.wait();
     let mut kept = vec![
         ".tokens.json.lock".to_owned(),
         running,
+        other,
         ".tokens.json.tmp-notes".to_owned(),
         "other.txt".to_owned(),
         "tokens.json".to_owned(),
     ];
+    kept.extend(alike);
     kept.sort();
     assert_eq!(listing(dir.path()), kept);
 }
@@ -1372,6 +1394,16 @@ fn the_small_readers_give_the_text_and_mode_of_the_very_file() {
     ));
     fs::set_permissions(&tokens, fs::Permissions::from_mode(0o600)).unwrap();
     assert!(append(&tokens, "c", &["db1"]).unwrap().findings.is_empty());
+    // A file of one token is read up to the longest token and a line end, no further.
+    let edge = dir.path().join("edge");
+    let most = usize::try_from(influxdb3_tokenfile::MAX_TOKEN_FILE_BYTES).unwrap() + 2;
+    fs::write(&edge, "a".repeat(most)).unwrap();
+    assert_eq!(read_token_file(&edge).unwrap().0.len(), most);
+    fs::write(&edge, "a".repeat(most + 1)).unwrap();
+    assert!(matches!(
+        read_token_file(&edge),
+        Err(TokenFileError::TooLarge { limit: 256, .. })
+    ));
     // The admin token of a private file: its first line; refused when others may read
     // it, or when that line is no token.
     let admin = dir.path().join("admin-token");
@@ -1537,4 +1569,91 @@ fn a_path_through_a_file_is_an_error_of_reading_not_a_missing_file() {
         matches!(&err, TokenFileError::Read { source, .. } if source.raw_os_error() == Some(libc::ENOTDIR)),
         "{err:?}"
     );
+}
+
+/// Says on stderr that a test could not run here, and why.
+#[allow(clippy::print_stderr)]
+fn not_run(why: &str) {
+    eprintln!("not run: {why}");
+}
+
+/// Whether this process runs as root (the owner of its `/proc` entry).
+fn is_root() -> bool {
+    fs::metadata("/proc/self").is_ok_and(|m| m.uid() == 0)
+}
+
+#[test]
+fn files_of_other_users_in_shared_directories_are_not_written_through() {
+    if !is_root() {
+        not_run("giving a file to another user needs root");
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let other = 12_345;
+    // A world-writable sticky directory (as /tmp): another user's file there is
+    // refused, this user's is written.
+    let sticky = dir.path().join("sticky");
+    fs::create_dir(&sticky).unwrap();
+    fs::set_permissions(&sticky, fs::Permissions::from_mode(0o1777)).unwrap();
+    let theirs = sticky.join("theirs.json");
+    append(&theirs, "a", &["db1"]).unwrap();
+    std::os::unix::fs::chown(&theirs, Some(other), Some(other)).unwrap();
+    let before = fs::read(&theirs).unwrap();
+    let err = append(&theirs, "b", &["db1"]).unwrap_err();
+    assert!(
+        matches!(err, TokenFileError::SharedDirectory { uid, .. } if uid == other),
+        "{err:?}"
+    );
+    assert_eq!(fs::read(&theirs).unwrap(), before);
+    append(&sticky.join("mine.json"), "a", &["db1"]).unwrap();
+    append(&sticky.join("mine.json"), "b", &["db1"]).unwrap();
+    // Without the sticky bit, or in a directory only its owner writes: written.
+    for mode in [0o777, 0o755] {
+        let open = dir.path().join(format!("open-{mode:o}"));
+        fs::create_dir(&open).unwrap();
+        fs::set_permissions(&open, fs::Permissions::from_mode(mode)).unwrap();
+        let file = open.join("theirs.json");
+        append(&file, "a", &["db1"]).unwrap();
+        std::os::unix::fs::chown(&file, Some(other), Some(other)).unwrap();
+        append(&file, "b", &["db1"]).unwrap();
+    }
+}
+
+#[test]
+fn an_unprivileged_writer_cannot_replace_a_file_it_may_not_write() {
+    if !is_root() || Command::new("setpriv").arg("--version").output().is_err() {
+        not_run("running as another user needs root and setpriv");
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    fs::set_permissions(dir.path(), fs::Permissions::from_mode(0o755)).unwrap();
+    // Root's file, readable by all, in a directory everyone may write to (no sticky
+    // bit): renaming a new file over it would work, writing it may not.
+    let open = dir.path().join("open");
+    fs::create_dir(&open).unwrap();
+    fs::set_permissions(&open, fs::Permissions::from_mode(0o777)).unwrap();
+    let path = open.join("tokens.json");
+    append(&path, "a", &["db1"]).unwrap();
+    fs::set_permissions(&path, fs::Permissions::from_mode(0o644)).unwrap();
+    let before = fs::read(&path).unwrap();
+    let out = Command::new("setpriv")
+        .args(["--reuid=65534", "--regid=65534", "--clear-groups"])
+        .arg(std::env::current_exe().unwrap())
+        .args([
+            "child_appender",
+            "--exact",
+            "--ignored",
+            "--nocapture",
+            "--test-threads=1",
+        ])
+        .env("TOKENFILE_CHILD_PATH", &path)
+        .env("TOKENFILE_CHILD_PREFIX", "nobody")
+        .env("TOKENFILE_CHILD_COUNT", "1")
+        .output()
+        .unwrap();
+    // The child's append failed, saying why (its panic, on stderr), and left the file.
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(!out.status.success(), "{err}");
+    assert!(err.contains("NotWritable"), "{err}");
+    assert_eq!(fs::read(&path).unwrap(), before);
 }
