@@ -1636,19 +1636,13 @@ fn an_unprivileged_writer_cannot_replace_a_file_it_may_not_write() {
     append(&path, "a", &["db1"]).unwrap();
     fs::set_permissions(&path, fs::Permissions::from_mode(0o644)).unwrap();
     let before = fs::read(&path).unwrap();
+    // The appending child, run as `nobody`.
+    let child = appender(&path, "nobody", 1);
     let out = Command::new("setpriv")
         .args(["--reuid=65534", "--regid=65534", "--clear-groups"])
-        .arg(std::env::current_exe().unwrap())
-        .args([
-            "child_appender",
-            "--exact",
-            "--ignored",
-            "--nocapture",
-            "--test-threads=1",
-        ])
-        .env("TOKENFILE_CHILD_PATH", &path)
-        .env("TOKENFILE_CHILD_PREFIX", "nobody")
-        .env("TOKENFILE_CHILD_COUNT", "1")
+        .arg(child.get_program())
+        .args(child.get_args())
+        .envs(child.get_envs().filter_map(|(k, v)| Some((k, v?))))
         .output()
         .unwrap();
     // The child's append failed, saying why (its panic, on stderr), and left the file.
