@@ -620,15 +620,10 @@ fn unchanged(
     };
     let same = match (before, &now) {
         (None, None) => true,
+        // The times tick coarsely: a write of the same size in the same tick shows
+        // only in the content.
         (Some((a, text)), Some(b)) => {
-            a.dev() == b.dev()
-                && a.ino() == b.ino()
-                && a.len() == b.len()
-                && (a.mtime(), a.mtime_nsec(), a.ctime(), a.ctime_nsec())
-                    == (b.mtime(), b.mtime_nsec(), b.ctime(), b.ctime_nsec())
-                // The times tick coarsely: a write of the same size in the same tick
-                // shows only in the content.
-                && text.is_none_or(|text| holds(target, text))
+            same_state(a, b) && text.is_none_or(|text| holds(target, text))
         }
         _ => false,
     };
@@ -639,6 +634,15 @@ fn unchanged(
             path: target.to_path_buf(),
         })
     }
+}
+
+/// Whether `a` and `b` say the same file, untouched: device, inode, size and times.
+fn same_state(a: &Metadata, b: &Metadata) -> bool {
+    a.dev() == b.dev()
+        && a.ino() == b.ino()
+        && a.len() == b.len()
+        && (a.mtime(), a.mtime_nsec(), a.ctime(), a.ctime_nsec())
+            == (b.mtime(), b.mtime_nsec(), b.ctime(), b.ctime_nsec())
 }
 
 /// Whether the regular file at `target` holds exactly `text` (read without following a

@@ -1179,6 +1179,29 @@ fn a_write_in_place_by_another_program_is_kept_not_renamed_over() {
         assert_eq!(fs::metadata(&path).unwrap().ino(), inode);
         assert_eq!(listing(dir.path()), [".t.json.lock", "t.json"]);
     }
+    // The same bytes put back as a new file (`sed -i`), or the file only touched: it is
+    // no longer what was read either.
+    let replaced = |path: &Path| {
+        let fresh = dir.path().join("fresh");
+        fs::write(&fresh, fs::read(path).unwrap()).unwrap();
+        fs::rename(&fresh, path).unwrap();
+    };
+    let touched = |path: &Path| {
+        let file = fs::OpenOptions::new().write(true).open(path).unwrap();
+        file.set_modified(std::time::SystemTime::UNIX_EPOCH)
+            .unwrap();
+    };
+    for theirs in [&replaced as &dyn Fn(&Path), &touched] {
+        fs::write(&path, &before).unwrap();
+        let err = TokenFile::update(&path, &WriteOptions::default(), |file| {
+            theirs(&path);
+            file.add(entry("c", &["db:db1:read"]), &[])
+                .map(Edit::Changed)
+        })
+        .unwrap_err();
+        assert!(matches!(err, TokenFileError::Changed { .. }), "{err}");
+        assert_eq!(fs::read_to_string(&path).unwrap(), before);
+    }
 }
 
 #[test]
@@ -1279,6 +1302,15 @@ fn secrets_are_written_in_the_form_their_reader_takes() {
     out.add("b", &tokens[1].1).unwrap();
     assert_eq!((out.len(), out.is_empty()), (2, false));
     assert_eq!(out.close().unwrap().as_deref(), Some(kept.as_path()));
+    // A file of secrets that appeared meanwhile is refused too, and left as it was.
+    let json = dir.path().join("late.json");
+    let mut out = SecretsFile::new(&json).unwrap();
+    fs::write(&json, "theirs").unwrap();
+    assert!(matches!(
+        out.add("a", &tokens[0].1),
+        Err(TokenFileError::Exists { .. })
+    ));
+    assert_eq!(fs::read(&json).unwrap(), b"theirs");
     let late = dir.path().join("late");
     let mut out = SecretsFile::with_format(&late, SecretsFormat::Dir).unwrap();
     fs::create_dir(&late).unwrap();
