@@ -1286,8 +1286,19 @@ fn secrets_are_written_in_the_form_their_reader_takes() {
     for bad in ["", "Upper", "-x", "x-", "a_b", &"a".repeat(254)] {
         assert!(SecretsFormat::kubernetes(bad).is_err(), "{bad}");
     }
-    // Whatever is at the path is refused and left alone; a discarded directory goes.
+    // Whatever is at the path is refused and left alone.
     assert!(SecretsFile::with_format(&secrets, SecretsFormat::Dir).is_err());
+}
+
+#[test]
+fn secrets_files_go_when_discarded_and_refuse_what_appeared_meanwhile() {
+    use influxdb3_tokenfile::{SecretsFile, SecretsFormat};
+    let dir = tempfile::tempdir().unwrap();
+    let tokens: Vec<(&str, Token)> = vec![
+        ("a", Token::generate().unwrap()),
+        ("b", Token::generate().unwrap()),
+    ];
+    // A discarded directory goes.
     let gone = dir.path().join("gone");
     let mut out = SecretsFile::with_format(&gone, SecretsFormat::Dir).unwrap();
     out.add("a", &tokens[0].1).unwrap();
