@@ -1659,6 +1659,9 @@ fn files_of_other_users_in_shared_directories_are_not_written_through() {
         append(&file, "a", &["db1"]).unwrap();
         std::os::unix::fs::chown(&file, Some(other), Some(other)).unwrap();
         append(&file, "b", &["db1"]).unwrap();
+        // The new file is theirs, as the old one was.
+        let meta = fs::metadata(&file).unwrap();
+        assert_eq!((meta.uid(), meta.gid()), (other, other));
     }
 }
 
