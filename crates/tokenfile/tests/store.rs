@@ -251,6 +251,14 @@ fn a_dry_run_changes_nothing_and_a_run_that_changes_nothing_writes_nothing() {
     .unwrap();
     assert!(written.changed, "it would have changed");
     assert_eq!(std::fs::read(&path).unwrap(), bytes);
+    // A run that never finishes writes nothing, and counts the tokens it was making.
+    let ((), written) = FileStore::open(&path, &WriteOptions::default(), |store| {
+        store.create(&new("c", &["db:a:read"])).unwrap();
+        store.create(&new("d", &["db:a:read"])).unwrap();
+    })
+    .unwrap();
+    assert_eq!(written.tokens, 3);
+    assert_eq!(std::fs::read(&path).unwrap(), bytes);
     // Only a database added: written.
     let ((), written) = FileStore::open(&path, &WriteOptions::default(), |store| {
         store.add_databases(&[db("new")]).unwrap();
