@@ -374,7 +374,7 @@ impl Grants {
     ///     "db:*:write".parse()?,
     ///     "system:health:read".parse()?,
     /// ])?;
-    /// let named: Vec<&str> = grants.databases().map(|d| d.as_str()).collect();
+    /// let named: Vec<String> = grants.databases().map(ToString::to_string).collect();
     /// assert_eq!(named, ["a", "b"]);
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
