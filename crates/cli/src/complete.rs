@@ -7,7 +7,6 @@ use std::io::Write;
 
 use clap_complete::engine::CompletionCandidate;
 use clap_complete::env::{Bash, Elvish, EnvCompleter, Fish, Powershell, Zsh};
-use influxdb3_permission::{Action, Permission, SystemResource};
 
 /// The shells `completions` writes for.
 #[derive(clap::ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
@@ -68,67 +67,14 @@ fn escaping_bash(script: &str) -> String {
         )
 }
 
-/// Candidates for a `--permission` value being typed: the resource type, then `*` or
-/// (for `system`) the endpoints, then the actions the type has, each completing the
-/// last item of a `,` list.
+/// Candidates for a `--permission` value being typed, as the grammar offers them
+/// ([`influxdb3_permission::completions`]).
 pub(crate) fn permission(current: &OsStr) -> Vec<CompletionCandidate> {
-    let Some(current) = current.to_str() else {
-        return Vec::new();
-    };
-    let parts: Vec<&str> = current.split(':').collect();
-    let words: Vec<String> = match parts.as_slice() {
-        [ty] => ["db:", "system:"]
-            .iter()
-            .filter(|w| w.starts_with(ty))
-            .map(|w| (*w).to_owned())
-            .collect(),
-        [ty, names] => {
-            let choices: Vec<String> = match *ty {
-                "db" if names.is_empty() => vec!["*".to_owned()],
-                "system" => std::iter::once("*".to_owned())
-                    .chain(SystemResource::all().iter().map(ToString::to_string))
-                    .collect(),
-                // Database names are the user's: nothing to offer.
-                _ => vec![],
-            };
-            let choices: Vec<&str> = choices.iter().map(String::as_str).collect();
-            let mut words = last_item(&format!("{ty}:"), names, &choices, ":");
-            // A database name the user typed: move on to the actions.
-            if *ty == "db" && !names.is_empty() && !names.ends_with(',') {
-                words.push(format!("{current}:"));
-            }
-            words
-        }
-        [ty, names, actions] => {
-            // The actions the grammar takes for this type, as it words them.
-            let choices: Vec<String> = Action::all()
-                .iter()
-                .map(ToString::to_string)
-                .filter(|a| format!("{ty}:*:{a}").parse::<Permission>().is_ok())
-                .collect();
-            let choices: Vec<&str> = choices.iter().map(String::as_str).collect();
-            last_item(&format!("{ty}:{names}:"), actions, &choices, "")
-        }
-        _ => Vec::new(),
-    };
-    words.into_iter().map(CompletionCandidate::new).collect()
-}
-
-/// `prefix` + the list `typed` with its last item completed from `choices` (items
-/// already in the list left out), each followed by `then`.
-fn last_item(prefix: &str, typed: &str, choices: &[&str], then: &str) -> Vec<String> {
-    let (done, last) = typed.rsplit_once(',').map_or(("", typed), |(d, l)| (d, l));
-    let done_items: Vec<&str> = done.split(',').filter(|i| !i.is_empty()).collect();
-    let head = if done.is_empty() {
-        prefix.to_owned()
-    } else {
-        format!("{prefix}{done},")
-    };
-    choices
-        .iter()
-        .filter(|c| c.starts_with(last) && !done_items.contains(c))
-        // `*` stands alone.
-        .filter(|c| **c != "*" || done.is_empty())
-        .map(|c| format!("{head}{c}{then}"))
+    current
+        .to_str()
+        .map(influxdb3_permission::completions)
+        .unwrap_or_default()
+        .into_iter()
+        .map(CompletionCandidate::new)
         .collect()
 }

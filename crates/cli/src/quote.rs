@@ -46,7 +46,7 @@ pub fn elide(text: &str, max: usize) -> String {
 /// A value quoted so that sh, bash, zsh and fish all read it back the same: its text
 /// between single quotes, with `'` and `\` written outside them in double quotes (`"'"`,
 /// `"\\"`: fish reads `\` specially inside single quotes); `$'a\x1bb'` when it holds
-/// hidden characters (for the eye only: [`command`] never writes such a value); cut with
+/// hidden characters (for the eye only: `command` never writes such a value); cut with
 /// `…` past [`MAX_VALUE`] characters. Token-shaped text is masked.
 pub fn quote(value: &str) -> String {
     // A secret is never quoted back: token-shaped text is masked.

@@ -28,7 +28,8 @@ pub enum Action {
     Delete,
 }
 
-const ALL: [Action; 5] = [
+/// Every action, in the order the docs list them.
+pub(crate) const ALL: [Action; 5] = [
     Action::Create,
     Action::Describe,
     Action::Read,
@@ -37,24 +38,6 @@ const ALL: [Action; 5] = [
 ];
 
 impl Action {
-    /// Every action, in the order the docs list them (`create`, `describe`, `read`,
-    /// `write`, `delete`; a slice: upstream adds actions); which ones a resource type
-    /// takes is the grammar's rule.
-    ///
-    /// ```
-    /// use influxdb3_permission::{Action, Permission};
-    ///
-    /// let system: Vec<&Action> = Action::all()
-    ///     .iter()
-    ///     .filter(|a| format!("system:*:{a}").parse::<Permission>().is_ok())
-    ///     .collect();
-    /// assert_eq!(system, [&Action::Read]);
-    /// assert_eq!(Action::all().len(), 5);
-    /// ```
-    pub fn all() -> &'static [Action] {
-        &ALL
-    }
-
     pub(crate) const fn as_str(self) -> &'static str {
         match self {
             Action::Create => "create",

@@ -65,6 +65,7 @@
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
 mod action;
+mod complete;
 mod error;
 mod hints;
 mod name;
@@ -75,6 +76,7 @@ mod set;
 mod wire;
 
 pub use action::{Action, Actions};
+pub use complete::completions;
 pub use error::{ErrorKind, ParsePermissionError};
 pub use name::{DatabaseName, Names, Scope, SystemResource};
 pub use parser::parse_joined;

@@ -178,19 +178,6 @@ impl SystemResource {
         SystemResource::Ready,
     ];
 
-    /// Every system resource this crate knows, in the order the docs list them (a
-    /// slice: upstream adds resources).
-    ///
-    /// ```
-    /// use influxdb3_permission::SystemResource;
-    ///
-    /// let names: Vec<String> = SystemResource::all().iter().map(ToString::to_string).collect();
-    /// assert_eq!(names, ["health", "metrics", "ping", "ready"]);
-    /// ```
-    pub fn all() -> &'static [SystemResource] {
-        &SystemResource::ALL
-    }
-
     pub(crate) const fn as_str(self) -> &'static str {
         match self {
             SystemResource::Health => "health",

@@ -6,7 +6,7 @@ use std::ops::Range;
 
 use influxdb3_permission::{
     Action, Actions, DatabaseName, Grants, Names, ParsePermissionError, Permission, PermissionSet,
-    Resource, Scope, SystemResource, parse_joined,
+    Resource, Scope, SystemResource, completions, parse_joined,
 };
 use proptest::prelude::*;
 
@@ -963,4 +963,47 @@ fn grants_give_back_their_permissions_in_order() {
     let grants = Grants::try_from(list.clone()).unwrap();
     assert_eq!((&grants).into_iter().cloned().collect::<Vec<_>>(), list);
     assert_eq!(Vec::<Permission>::from(grants), list);
+}
+
+#[test]
+fn completion_follows_the_grammar_part_by_part() {
+    assert_eq!(completions(""), ["db:", "system:"]);
+    assert_eq!(completions("s"), ["system:"]);
+    assert_eq!(completions("db:"), ["db:*:"]);
+    assert_eq!(completions("db:sensors"), ["db:sensors:"]);
+    assert_eq!(
+        completions("system:"),
+        [
+            "system:*:",
+            "system:health:",
+            "system:metrics:",
+            "system:ping:",
+            "system:ready:"
+        ]
+    );
+    assert_eq!(completions("system:health,p"), ["system:health,ping:"]);
+    assert_eq!(completions("db:sensors:r"), ["db:sensors:read"]);
+    assert_eq!(
+        completions("db:sensors:read,"),
+        [
+            "db:sensors:read,create",
+            "db:sensors:read,describe",
+            "db:sensors:read,write",
+            "db:sensors:read,delete"
+        ]
+    );
+    assert_eq!(completions("system:*:"), ["system:*:read"]);
+    assert!(completions("db:a:read:").is_empty());
+    // An item already in the list is not offered again; `*` stands alone.
+    assert_eq!(
+        completions("system:health,"),
+        [
+            "system:health,metrics:",
+            "system:health,ping:",
+            "system:health,ready:"
+        ]
+    );
+    assert!(completions("db:a,").is_empty());
+    assert_eq!(completions("db:a,b"), ["db:a,b:"]);
+    assert!(completions("x:").is_empty());
 }
