@@ -1005,5 +1005,6 @@ fn completion_follows_the_grammar_part_by_part() {
     );
     assert!(completions("db:a,").is_empty());
     assert_eq!(completions("db:a,b"), ["db:a,b:"]);
+    assert_eq!(completions("db:*"), ["db:*:"]);
     assert!(completions("x:").is_empty());
 }
