@@ -117,9 +117,11 @@ pub struct FileStore<'f, 's> {
     /// (updates, deletions) are made when it finishes.
     positions: Option<HashMap<String, usize>>,
     lookups: usize,
-    /// Entries in place of the file's tokens of their names (`update`), and the names
-    /// to remove (`delete`): made when the run finishes, each in one pass.
-    updates: Vec<TokenEntry<'static>>,
+    /// Entries in place of the file's tokens of their names (`update`), by name (the
+    /// last update of a name counts), and the names to remove (`delete`): made when the
+    /// run finishes, each in one pass. Whatever else the run does to such a token
+    /// (rotate, replace, delete) looks here first, so that the end does not undo it.
+    updates: HashMap<String, TokenEntry<'static>>,
     deleted: HashSet<String>,
     /// The first entry made for each of the first few distinct grants (a manifest of
     /// thousands of tokens repeats a few grants: their texts are shared).
@@ -175,7 +177,7 @@ impl FileStore<'_, '_> {
                 pending_names: HashMap::new(),
                 positions: None,
                 lookups: 0,
-                updates: Vec::new(),
+                updates: HashMap::new(),
                 deleted: HashSet::new(),
                 alike: Vec::new(),
                 fresh: Vec::new(),
@@ -405,7 +407,7 @@ impl TokenStore for FileStore<'_, '_> {
                 .replace(entry, &[])
                 .map_err(|e| self.add_error(name, e))?;
             // An update of this run, written at the end, would undo the replacement.
-            self.updates.retain(|e| e.name() != name);
+            self.updates.remove(name);
         }
         self.changed.insert(name.to_owned());
         self.dirty = true;
@@ -434,7 +436,9 @@ impl TokenStore for FileStore<'_, '_> {
             .map_err(|e| self.add_error(name, e))?;
         match new {
             Some(at) => self.pending[at] = entry,
-            None => self.updates.push(entry),
+            None => {
+                self.updates.insert(name.to_owned(), entry);
+            }
         }
         self.changed.insert(name.to_owned());
         self.dirty = true;
@@ -454,17 +458,16 @@ impl TokenStore for FileStore<'_, '_> {
             .map_err(|e| self.add_error(name, e))?;
         // An update of this run, written at the end, carries the new secret too (a
         // manifest's token with new grants and a new `secret_file` is both).
-        if let Some(at) = self.updates.iter().position(|e| e.name() == name) {
+        if let Some(update) = self.updates.get(name) {
             let token_name = TokenName::new(name).map_err(|source| FileStoreError::Name {
                 path: self.path.to_path_buf(),
                 name: name.to_owned(),
                 source,
             })?;
-            let update = &self.updates[at];
             let entry = update
                 .alike(secret.clone(), token_name, update.expiry())
                 .map_err(|e| self.add_error(name, e))?;
-            self.updates[at] = entry;
+            self.updates.insert(name.to_owned(), entry);
         }
         self.dirty = true;
         Ok(Minted::new(secret, expiry))
@@ -482,7 +485,7 @@ impl TokenStore for FileStore<'_, '_> {
         } else if self.position(name).is_some() {
             self.deleted.insert(name.to_owned());
             // An update of this run would bring it back at the end.
-            self.updates.retain(|e| e.name() != name);
+            self.updates.remove(name);
         } else {
             return Err(self.not_found(name));
         }
@@ -501,7 +504,9 @@ impl TokenStore for FileStore<'_, '_> {
             let deleted: HashSet<&str> = self.deleted.iter().map(String::as_str).collect();
             drop(self.file.remove_many(&deleted));
         }
-        let updates = std::mem::take(&mut self.updates);
+        // Each update replaces its token where it stands: their order does not matter.
+        let updates: Vec<TokenEntry<'static>> =
+            std::mem::take(&mut self.updates).into_values().collect();
         if !updates.is_empty() {
             self.file
                 .replace_many(updates)

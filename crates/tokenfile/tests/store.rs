@@ -166,6 +166,8 @@ fn a_run_changes_replaces_rotates_and_deletes_what_the_file_holds() {
                 .update(&format!("t{i}"), &grants(&["db:b:write"]), at)
                 .unwrap();
         }
+        // Updated twice in one run: the last one counts.
+        store.update("t4", &grants(&["db:c:write"]), None).unwrap();
         let err = store
             .update("nobody", &grants(&["db:b:write"]), None)
             .unwrap_err();
@@ -216,6 +218,9 @@ fn a_run_changes_replaces_rotates_and_deletes_what_the_file_holds() {
     assert_eq!(t0.permission_texts().collect::<Vec<_>>(), ["db:b:write"]);
     assert_eq!(t0.expiry(), at);
     assert_eq!(t0.token(), &before[0], "an update keeps the secret");
+    let t4 = file.get("t4").unwrap();
+    assert_eq!(t4.permission_texts().collect::<Vec<_>>(), ["db:c:write"]);
+    assert_eq!((t4.expiry(), t4.token()), (None, &before[4]));
     let t1 = file.get("t1").unwrap();
     assert_ne!(t1.token(), &before[1]);
     assert_eq!(t1.permission_texts().collect::<Vec<_>>(), ["db:b:write"]);
