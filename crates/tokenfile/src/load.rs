@@ -1261,6 +1261,10 @@ enum Place {
     Broken(usize),
 }
 
+/// One of a token's strings (its name or its value) from the pair [`Seen::strings`]
+/// gives.
+type PickString = for<'s> fn((Option<&'s str>, Option<&'s str>)) -> Option<&'s str>;
+
 impl<'t> Seen<'t> {
     fn new() -> Seen<'t> {
         Seen {
@@ -1305,26 +1309,18 @@ impl<'t> Seen<'t> {
         if first == n {
             None
         } else {
-            self.same_name(first, n, name)
+            self.same_string(first, n, name, |(name, _)| name)
         }
     }
 
-    /// [`same_name`](Self::same_name), of token values.
-    fn same_value(&self, first: usize, n: usize, value: &str) -> Option<usize> {
-        if self.strings(first).1 == Some(value) {
+    /// `first`, a token whose string (`of` it: its name or its value) hashes as `text`
+    /// does, when that string is `text`; else (two strings whose hashes collide) the
+    /// first token before `n` whose string is `text`.
+    fn same_string(&self, first: usize, n: usize, text: &str, of: PickString) -> Option<usize> {
+        if of(self.strings(first)) == Some(text) {
             Some(first)
         } else {
-            (1..n).find(|&m| self.strings(m).1 == Some(value))
-        }
-    }
-
-    /// `first`, a token whose name hashes as `name` does, when it is named `name`;
-    /// else (two names whose hashes collide) the first token before `n` named `name`.
-    fn same_name(&self, first: usize, n: usize, name: &str) -> Option<usize> {
-        if self.strings(first).0 == Some(name) {
-            Some(first)
-        } else {
-            (1..n).find(|&m| self.strings(m).0 == Some(name))
+            (1..n).find(|&m| of(self.strings(m)) == Some(text))
         }
     }
 
@@ -1342,7 +1338,7 @@ impl<'t> Seen<'t> {
         if first == n {
             return None;
         }
-        let first = self.same_value(first, n, value)?;
+        let first = self.same_string(first, n, value, |(_, value)| value)?;
         Some(match self.strings(first).0 {
             Some(name) => format!("{first} (`{}`)", escape(name)),
             None => first.to_string(),
