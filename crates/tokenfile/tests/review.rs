@@ -1101,6 +1101,13 @@ fn repeats_truncations_and_missing_parts_are_placed_and_never_read_twice() {
 #[test]
 fn broken_tokens_keep_their_places_and_findings_their_spans() {
     let lint = |text: &str| influxdb3_tokenfile::lint(text, Timestamp::from_millis(0));
+    // The message of the first finding of `code`.
+    let first = |text: &str, code: Code| {
+        lint(text)
+            .iter()
+            .find(|l| l.code() == code)
+            .map_or_else(|| panic!("no {code:?} in {text}"), ToString::to_string)
+    };
     // A token that does not load still counts: a later one of its name is a repeat of
     // it.
     let text = r#"{"tokens": [
@@ -1108,24 +1115,16 @@ fn broken_tokens_keep_their_places_and_findings_their_spans() {
         {"name": "a", "permissions": ["db:x:read"]},
         {"token": "apiv3_z", "name": "a", "permissions": ["db:x:read"]}
     ], "create_databases": ["x"]}"#;
-    let found = lint(text);
-    let repeat = found
-        .iter()
-        .find(|l| l.code() == Code::DuplicateName)
-        .expect("the repeated name is found");
-    assert!(repeat.to_string().contains("like token 2"), "{repeat}");
+    let repeat = first(text, Code::DuplicateName);
+    assert!(repeat.contains("like token 2"), "{repeat}");
     // So does its value: a later token with it is a copy of it.
     let text = r#"{"tokens": [
         {"token": "apiv3_y", "name": "b", "permissions": ["db:x:read"]},
         {"token": "apiv3_x", "name": "a", "permissions": ["db:x:reed"]},
         {"token": "apiv3_x", "name": "c", "permissions": ["db:x:read"]}
     ], "create_databases": ["x"]}"#;
-    let found = lint(text);
-    let copy = found
-        .iter()
-        .find(|l| l.code() == Code::DuplicateToken)
-        .expect("the repeated value is found");
-    assert!(copy.to_string().contains("token 2 (`a`)"), "{copy}");
+    let copy = first(text, Code::DuplicateToken);
+    assert!(copy.contains("token 2 (`a`)"), "{copy}");
     // A token without a name: its opening brace.
     let text = r#"{"tokens": [ {"token": "apiv3_x", "permissions": ["db:a:read"]}]}"#;
     let err = TokenFile::parse(text).unwrap_err();
