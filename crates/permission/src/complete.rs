@@ -1,6 +1,6 @@
 //! What may follow a permission being typed: completion candidates from the grammar.
 
-use crate::{Permission, SystemResource};
+use crate::{Action, Permission, SystemResource};
 
 /// The completions of `typed`, a permission being typed (a shell's completion of
 /// `--permission`): the resource type, then `*` or (for `system`) the endpoints, then
@@ -15,44 +15,40 @@ use crate::{Permission, SystemResource};
 /// assert_eq!(completions("db:sensors:read,w"), ["db:sensors:read,write"]);
 /// ```
 pub fn completions(typed: &str) -> Vec<String> {
-    let current = typed;
-    let parts: Vec<&str> = current.split(':').collect();
-    let words: Vec<String> = match parts.as_slice() {
+    let parts: Vec<&str> = typed.split(':').collect();
+    match parts.as_slice() {
         [ty] => ["db:", "system:"]
             .iter()
             .filter(|w| w.starts_with(ty))
             .map(|w| (*w).to_owned())
             .collect(),
         [ty, names] => {
-            let choices: Vec<String> = match *ty {
-                "db" if names.is_empty() => vec!["*".to_owned()],
-                "system" => std::iter::once("*".to_owned())
-                    .chain(SystemResource::ALL.iter().map(ToString::to_string))
+            let choices: Vec<&str> = match *ty {
+                "db" if names.is_empty() => vec!["*"],
+                "system" => std::iter::once("*")
+                    .chain(SystemResource::ALL.map(SystemResource::as_str))
                     .collect(),
                 // Database names are the user's: nothing to offer.
                 _ => vec![],
             };
-            let choices: Vec<&str> = choices.iter().map(String::as_str).collect();
             let mut words = last_item(&format!("{ty}:"), names, &choices, ":");
             // A database name the user typed: move on to the actions.
             if *ty == "db" && !names.is_empty() && !names.ends_with(',') {
-                words.push(format!("{current}:"));
+                words.push(format!("{typed}:"));
             }
             words
         }
         [ty, names, actions] => {
             // The actions the grammar takes for this type, as it words them.
-            let choices: Vec<String> = crate::action::ALL
-                .iter()
-                .map(ToString::to_string)
+            let choices: Vec<&str> = crate::action::ALL
+                .map(Action::as_str)
+                .into_iter()
                 .filter(|a| format!("{ty}:*:{a}").parse::<Permission>().is_ok())
                 .collect();
-            let choices: Vec<&str> = choices.iter().map(String::as_str).collect();
             last_item(&format!("{ty}:{names}:"), actions, &choices, "")
         }
         _ => Vec::new(),
-    };
-    words
+    }
 }
 
 /// `prefix` + the list `typed` with its last item completed from `choices` (items
