@@ -122,6 +122,17 @@ pub fn read(path: impl AsRef<Path>) -> Result<String, TokenFileError> {
     write::read_regular(path.as_ref()).map(|file| file.text)
 }
 
+/// A tokens file's text from `reader` (standard input), named `origin` in errors: at
+/// most [`MAX_FILE_BYTES`](crate::MAX_FILE_BYTES), as [`read`] reads a file, so that an
+/// endless input ends in an error.
+///
+/// # Errors
+///
+/// [`TokenFileError::Read`] or [`TokenFileError::TooLarge`].
+pub fn read_from(reader: impl std::io::Read, origin: &Path) -> Result<String, TokenFileError> {
+    write::read_limited(reader, origin, crate::MAX_FILE_BYTES, 0)
+}
+
 /// [`read`], and the permission bits (`mode & 0o7777`) of the very file read, not of
 /// whatever the path names a moment later: to refuse a file of secrets that its group
 /// or others can read.

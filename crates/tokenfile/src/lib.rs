@@ -81,7 +81,8 @@ unix! {
     pub use compare::{Added, Changed, FileDiff};
     pub use disk::{
         Edit, Written, chosen_secret_from, create_private_file, read, read_chosen_secret,
-        read_private_token, read_token_file, read_with_mode, same_file, write_file,
+        read_from, read_private_token, read_token_file, read_with_mode, same_file,
+        write_file,
     };
     pub use error::{AddError, FileKind, ParseError, TokenFileError};
     pub use finding::Finding;

@@ -1697,3 +1697,18 @@ fn an_unprivileged_writer_cannot_replace_a_file_it_may_not_write() {
     assert!(err.contains("NotWritable"), "{err}");
     assert_eq!(fs::read(&path).unwrap(), before);
 }
+
+#[test]
+fn standard_input_is_read_as_a_file_is() {
+    // Its text, and no more than a file may hold.
+    let origin = Path::new("<stdin>");
+    assert_eq!(
+        influxdb3_tokenfile::read_from("{}".as_bytes(), origin).unwrap(),
+        "{}"
+    );
+    let endless = std::io::Read::take(std::io::repeat(b' '), u64::MAX);
+    assert!(matches!(
+        influxdb3_tokenfile::read_from(endless, origin),
+        Err(TokenFileError::TooLarge { limit, .. }) if limit == influxdb3_tokenfile::MAX_FILE_BYTES
+    ));
+}

@@ -16,31 +16,22 @@ pub(super) fn is_stdin(path: &Path) -> bool {
 /// The text of FILE, or of standard input for `-`.
 pub(super) fn read_input(path: &Path) -> Result<String, CliError> {
     if is_stdin(path) {
-        // As much as a file may hold, and no more: an endless stdin is an error.
-        let limit = influxdb3_tokenfile::MAX_FILE_BYTES;
-        let mut text = String::new();
-        std::io::Read::read_to_string(
-            &mut std::io::Read::take(std::io::stdin().lock(), limit + 1),
-            &mut text,
-        )
-        .map_err(|e| {
-            CliError::new(
-                Exit::TokensFile,
-                Kind::Stdin,
-                format!("cannot read standard input: {e}"),
-            )
-        })?;
-        if text.len() as u64 > limit {
-            return Err(CliError::new(
+        influxdb3_tokenfile::read_from(std::io::stdin().lock(), path).map_err(|e| match e {
+            TokenFileError::TooLarge { limit, .. } => CliError::new(
                 Exit::TokensFile,
                 Kind::TooLarge,
                 format!(
                     "standard input is longer than {} MiB: it was not read as a tokens file",
                     limit >> 20
                 ),
-            ));
-        }
-        Ok(text)
+            ),
+            TokenFileError::Read { source, .. } => CliError::new(
+                Exit::TokensFile,
+                Kind::Stdin,
+                format!("cannot read standard input: {source}"),
+            ),
+            e => unusable(&e),
+        })
     } else {
         influxdb3_tokenfile::read(path).map_err(|e| unusable(&e))
     }
