@@ -1,5 +1,6 @@
-//! Confirmation of what cannot be undone: a plan's (`delete token`, a prune that would
-//! remove every token) and `--regenerate`'s, given by `--yes` or asked on a terminal.
+//! Confirmation of what cannot be undone, as a plan asks for it (`delete token`,
+//! `--regenerate`, a prune that would remove every token): given by `--yes` or asked on
+//! a terminal.
 
 use std::io::{BufRead, IsTerminal};
 
@@ -24,6 +25,11 @@ pub(crate) fn confirmed(plan: Plan, yes: bool, dry_run: bool) -> Result<Plan, Cl
             format!("Are you sure you want to delete token {}?", quote(name)),
             format!("token {} was not deleted", quote(name)),
         ),
+        Confirmation::Regenerate => (
+            "regenerating the `_admin` token asks for confirmation, and stdin is not a terminal: nothing was sent",
+            "Are you sure you want to regenerate the operator token `_admin`? The current one stops working at once.".to_owned(),
+            "the `_admin` token was not regenerated".to_owned(),
+        ),
         Confirmation::PruneAll { count } => (
             "removing every token asks for confirmation, and stdin is not a terminal: nothing was done",
             format!("--prune would remove every token ({count})."),
@@ -41,7 +47,7 @@ pub(crate) fn confirmed(plan: Plan, yes: bool, dry_run: bool) -> Result<Plan, Cl
 
 /// Asks `question` on a terminal; refuses to wait on anything else (`refused`: the
 /// message then). Only `yes` confirms.
-pub(crate) fn confirm(question: &str, declined: &str, refused: &str) -> Result<(), CliError> {
+fn confirm(question: &str, declined: &str, refused: &str) -> Result<(), CliError> {
     let stdin = std::io::stdin();
     if !stdin.is_terminal() {
         return Err(CliError::usage(refused)

@@ -73,11 +73,14 @@ impl Minted {
             hash: token.hash(),
             token,
             name: done.name.clone(),
-            permissions: done
-                .grants
-                .iter()
-                .flat_map(|g| g.iter().map(ToString::to_string))
-                .collect(),
+            permissions: if done.admin {
+                vec![influxdb3_permission::Permission::Admin.to_string()]
+            } else {
+                done.grants
+                    .iter()
+                    .flat_map(|g| g.iter().map(ToString::to_string))
+                    .collect()
+            },
             expiry: done.expiry.map(|at| at.to_string()),
             id: done.id,
             created_at: done.created_at.clone(),

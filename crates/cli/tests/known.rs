@@ -220,6 +220,58 @@ fn an_admin_token_file_with_the_same_secret_is_left_alone_and_another_is_replace
 }
 
 #[test]
+fn an_admin_token_file_dry_run_shows_the_entry_it_would_write_and_if_not_exists_keeps_the_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let admin = |extra: &[&str]| {
+        let mut args = vec![
+            "create",
+            "token",
+            "--admin",
+            "--offline",
+            "--output-file",
+            "admin.json",
+            "--format",
+            "json",
+        ];
+        args.extend_from_slice(extra);
+        run(&args, dir.path(), None)
+    };
+    let file = dir.path().join("admin.json");
+    let out = admin(&["--name", "ops", "--dry-run"]);
+    assert_eq!(out.status.code(), Some(0), "{}", all(&out));
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(doc["action"], "write");
+    assert_eq!(doc["entry"]["name"], "ops");
+    assert_eq!(doc["entry"]["token"], "apiv3_***");
+    assert!(!file.exists());
+
+    let out = admin(&[]);
+    assert_eq!(out.status.code(), Some(0), "{}", all(&out));
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(doc["permissions"], serde_json::json!(["*:*:*"]));
+    assert!(doc.get("replaced").is_none(), "{doc}");
+    let written = fs::read(&file).unwrap();
+
+    let out = admin(&["--if-not-exists", "--dry-run"]);
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(doc["action"], "nothing");
+    let out = admin(&["--if-not-exists"]);
+    assert_eq!(out.status.code(), Some(0), "{}", all(&out));
+    assert!(
+        text(&out.stderr).contains("already exists"),
+        "{}",
+        all(&out)
+    );
+    assert_eq!(fs::read(&file).unwrap(), written);
+
+    // Written again: a new secret in place of the one there, said so.
+    let out = admin(&[]);
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(doc["replaced"], true);
+    assert_ne!(fs::read(&file).unwrap(), written);
+}
+
+#[test]
 fn rotate_takes_a_chosen_secret_and_what_the_recipe_makes_passes_a_strict_lint() {
     let dir = tempfile::tempdir().unwrap();
     let secret = chosen(6);

@@ -2,7 +2,8 @@
 
 use influxdb3_permission::{DatabaseName, Grants, PermissionSet};
 use influxdb3_provision::{
-    Capabilities, Existing, Failure, Minted, NewToken, StoreError, TokenStore,
+    Capabilities, Existing, Failure, Minted, NewAdmin, NewToken, OPERATOR_TOKEN, StoreError,
+    TokenStore,
 };
 use influxdb3_token::{Timestamp, Token};
 
@@ -21,7 +22,9 @@ impl StoreError for ClientError {
 }
 
 /// The server a [`Client`] talks to, as a [`TokenStore`]: it mints the secrets, and
-/// cannot change a token in place (a plan recreates it instead).
+/// cannot change a token in place (a plan recreates it instead). An admin token named
+/// `_admin` is the operator token (`POST /api/v3/configure/token/admin`), any other name
+/// a named admin token.
 ///
 /// ```no_run
 /// use influxdb3_provision::{ExecuteOptions, Plan, execute};
@@ -91,14 +94,38 @@ impl TokenStore for ServerStore<'_> {
             .expiry
             .lifetime(Timestamp::now())
             .map_err(|_| ClientError::InvalidRequest(RequestError::Expired))?;
-        let created = self
-            .client
-            .create_token(&token.name, &token.grants, lifetime)?;
-        let expiry = created
+        Ok(minted(self.client.create_token(
+            &token.name,
+            &token.grants,
+            lifetime,
+        )?))
+    }
+
+    fn create_admin(&mut self, token: &NewAdmin, replace: bool) -> Result<Minted, ClientError> {
+        if replace {
+            return Err(Self::unsupported("a token replaced in place"));
+        }
+        if token.secret.is_some() {
+            return Err(Self::unsupported("a token with a chosen secret"));
+        }
+        let lifetime = token
             .expiry
-            .as_deref()
-            .and_then(|t| t.parse::<Timestamp>().ok());
-        Ok(Minted::new(created.token, expiry).with_server_fields(created.id, created.created_at))
+            .lifetime(Timestamp::now())
+            .map_err(|_| ClientError::InvalidRequest(RequestError::Expired))?;
+        let created = match (token.name.as_str(), lifetime) {
+            (OPERATOR_TOKEN, None) => self.client.create_admin_token()?,
+            (OPERATOR_TOKEN, Some(_)) => {
+                return Err(Self::unsupported("an operator token that expires"));
+            }
+            _ => self
+                .client
+                .create_named_admin_token(&token.name, lifetime)?,
+        };
+        Ok(minted(created))
+    }
+
+    fn regenerate(&mut self) -> Result<Minted, ClientError> {
+        Ok(minted(self.client.regenerate_admin_token()?))
     }
 
     fn replace(&mut self, _: &NewToken) -> Result<Minted, ClientError> {
@@ -125,4 +152,13 @@ impl TokenStore for ServerStore<'_> {
     fn finish(&mut self) -> Result<(), ClientError> {
         Ok(())
     }
+}
+
+/// A token the server made, as the executor takes it.
+fn minted(created: crate::CreatedToken) -> Minted {
+    let expiry = created
+        .expiry
+        .as_deref()
+        .and_then(|t| t.parse::<Timestamp>().ok());
+    Minted::new(created.token, expiry).with_server_fields(created.id, created.created_at)
 }

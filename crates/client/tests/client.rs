@@ -891,3 +891,53 @@ fn a_token_from_a_file_is_authorized_exactly_as_its_permissions_say() {
         .unwrap_err();
     assert!(matches!(err, ClientError::Forbidden { .. }));
 }
+
+#[test]
+fn admin_tokens_through_the_server_store_named_operator_and_regenerated() {
+    use influxdb3_provision::{
+        Action, ExecuteOptions, Failure, IfExists, NewAdmin, Plan, Policy, StoreError, TokenStore,
+        execute,
+    };
+    use influxdb3_token::Expiry;
+    use influxdb3_token_client::ServerStore;
+
+    let (server, admin) = server();
+    let client = client(&server, &admin);
+    let mut store = ServerStore::new(&client);
+    let now = Timestamp::now();
+    let run = |plan: &Plan, store: &mut ServerStore<'_>| {
+        execute(plan, store, ExecuteOptions::default(), &mut |_| Ok(()))
+    };
+
+    // A named admin token that expires: the named admin endpoint.
+    let named = NewAdmin::new(name("deploy"), Expiry::After(lifetime("1d")), now);
+    let plan = Plan::create_admin(named, IfExists::Fail, &Policy::default()).unwrap();
+    let ran = run(&plan, &mut store);
+    assert!(ran.report.failed.is_none());
+    let done = &ran.report.done[0];
+    assert!(done.admin && done.action == Action::Created && done.id.is_some());
+    assert!(done.expiry.is_some());
+    assert!(server.has_token("deploy"));
+    let listed = store.list().unwrap();
+    assert!(listed.iter().any(|t| t.name == "deploy" && t.is_admin()));
+
+    // The operator token never expires: a server cannot make one that does.
+    let expiring = NewAdmin::new(TokenName::admin(), Expiry::After(lifetime("1d")), now);
+    let e = store.create_admin(&expiring, false).unwrap_err();
+    assert_eq!(e.failure(), Failure::Unsupported, "{e}");
+    assert_eq!(
+        store.create_admin(&expiring, true).unwrap_err().failure(),
+        Failure::Unsupported
+    );
+
+    // The operator token, then a new secret for it.
+    let operator = NewAdmin::new(TokenName::admin(), Expiry::Never, now);
+    let plan = Plan::create_admin(operator, IfExists::Fail, &Policy::default()).unwrap();
+    let first = run(&plan, &mut store);
+    assert!(first.report.failed.is_none(), "{:?}", first.report.failed);
+    let regenerate = Plan::regenerate(now, &Policy::default()).unwrap().confirm();
+    let second = run(&regenerate, &mut store);
+    assert!(second.report.failed.is_none(), "{:?}", second.report.failed);
+    assert_eq!(second.report.done[0].action, Action::Regenerated);
+    assert_ne!(first.secrets[0].1, second.secrets[0].1);
+}

@@ -3,7 +3,7 @@
 
 use std::fmt;
 
-use influxdb3_permission::{Grants, PermissionSet};
+use influxdb3_permission::{Grants, Permission, PermissionSet};
 use influxdb3_text::chain;
 use influxdb3_token::{Timestamp, Token};
 use serde::ser::{SerializeSeq, SerializeStruct};
@@ -32,6 +32,8 @@ pub enum Action {
     Recreated,
     /// Given a new secret.
     Rotated,
+    /// The operator token `_admin` given a new secret by its store.
+    Regenerated,
     /// Deleted.
     Deleted,
     /// As wanted already.
@@ -55,6 +57,7 @@ impl Action {
             Action::Updated => "update",
             Action::Recreated => "recreate",
             Action::Rotated => "rotate",
+            Action::Regenerated => "regenerate",
             Action::Deleted => "delete",
             Action::Kept => "keep",
             Action::Exists => "exists",
@@ -73,6 +76,7 @@ impl Action {
                 | Action::Updated
                 | Action::Recreated
                 | Action::Rotated
+                | Action::Regenerated
                 | Action::Deleted
         )
     }
@@ -81,7 +85,11 @@ impl Action {
     pub fn minted(self) -> bool {
         matches!(
             self,
-            Action::Created | Action::Replaced | Action::Recreated | Action::Rotated
+            Action::Created
+                | Action::Replaced
+                | Action::Recreated
+                | Action::Rotated
+                | Action::Regenerated
         )
     }
 }
@@ -102,6 +110,9 @@ pub struct Done {
     pub name: String,
     /// What it grants, where the step says (created, replaced, updated, recreated).
     pub grants: Option<Grants>,
+    /// It is an admin token (every permission, `*:*:*`): created, replaced or
+    /// regenerated.
+    pub admin: bool,
     /// When it expires, where the step says.
     pub expiry: Option<Timestamp>,
     /// How it drifted (updated, recreated, drift).
@@ -121,6 +132,7 @@ impl Done {
             action,
             name: name.to_owned(),
             grants: None,
+            admin: false,
             expiry: None,
             drift: None,
             expired: false,
@@ -131,11 +143,12 @@ impl Done {
 
     fn minted(
         mut self,
-        grants: &Grants,
+        grants: Option<&Grants>,
         minted: Option<&Minted>,
         expiry: Option<Timestamp>,
     ) -> Done {
-        self.grants = Some(grants.clone());
+        self.grants = grants.cloned();
+        self.admin = grants.is_none();
         self.expiry = minted.map_or(expiry, |m| m.expiry);
         if let Some(m) = minted {
             self.id = m.id;
@@ -378,6 +391,8 @@ fn refusal<E: StoreError>(plan: &Plan, capabilities: Capabilities) -> Option<Cau
     plan.steps()
         .iter()
         .filter(|s| s.changes() && s.name() == OPERATOR_TOKEN)
+        // Admin steps are the operator token's own: made, or given a new secret.
+        .filter(|s| !matches!(s, Step::CreateAdmin { .. } | Step::Regenerate))
         .map(|s| {
             let what = match s {
                 Step::Create { .. } => return Cause::Refused(PlanError::Reserved),
@@ -426,17 +441,28 @@ fn preview(step: &Step) -> Vec<(Done, Option<Minted>)> {
     let expiry_of = |t: &NewToken| t.expiry.ends(t.now).ok().flatten();
     let done = match step {
         Step::Create { token, if_exists } => Done::new(
-            if *if_exists == IfExists::Replace {
-                Action::Replaced
-            } else {
-                Action::Created
-            },
+            made(*if_exists == IfExists::Replace),
             token.name.as_str(),
         )
-        .minted(&token.grants, None, expiry_of(token)),
+        .minted(Some(&token.grants), None, expiry_of(token)),
+        Step::CreateAdmin { token, if_exists } => Done::new(
+            made(*if_exists == IfExists::Replace),
+            token.name.as_str(),
+        )
+        .minted(None, None, token.expiry.ends(token.now).ok().flatten()),
+        Step::Regenerate => Done::new(Action::Regenerated, OPERATOR_TOKEN).minted(None, None, None),
         other => return quiet(other).into_iter().map(|d| (d, None)).collect(),
     };
     vec![(done, None)]
+}
+
+/// A token made: in the place of one of its name, or not.
+fn made(replaced: bool) -> Action {
+    if replaced {
+        Action::Replaced
+    } else {
+        Action::Created
+    }
 }
 
 /// The steps that change nothing, and the rest as a dry run reports them.
@@ -458,7 +484,7 @@ fn quiet(step: &Step) -> Option<Done> {
         Step::Protected { name } => Done::new(Action::Protected, name),
         Step::Delete { name } => Done::new(Action::Deleted, name),
         Step::Rotate { name, .. } => Done::new(Action::Rotated, name),
-        Step::Create { .. } => return None,
+        Step::Create { .. } | Step::CreateAdmin { .. } | Step::Regenerate => return None,
     })
 }
 
@@ -506,13 +532,8 @@ fn carry_out<S: TokenStore + ?Sized>(step: &Step, store: &mut S) -> Carried<S::E
             store.create(token)
         }
         .map(|m| {
-            let action = if m.replaced {
-                Action::Replaced
-            } else {
-                Action::Created
-            };
             (
-                Done::new(action, name).minted(&token.grants, Some(&m), None),
+                Done::new(made(m.replaced), name).minted(Some(&token.grants), Some(&m), None),
                 Some(m),
             )
         })
@@ -521,6 +542,26 @@ fn carry_out<S: TokenStore + ?Sized>(step: &Step, store: &mut S) -> Carried<S::E
                 Ok((Done::new(Action::Exists, name), None))
             }
             _ => Err(e),
+        })),
+        Step::CreateAdmin { token, if_exists } => one(store
+            .create_admin(token, *if_exists == IfExists::Replace)
+            .map(|m| {
+                (
+                    Done::new(made(m.replaced), name).minted(None, Some(&m), None),
+                    Some(m),
+                )
+            })
+            .or_else(|e| match e.failure() {
+                Failure::NameTaken if *if_exists == IfExists::Keep => {
+                    Ok((Done::new(Action::Exists, name), None))
+                }
+                _ => Err(e),
+            })),
+        Step::Regenerate => one(store.regenerate().map(|m| {
+            (
+                Done::new(Action::Regenerated, name).minted(None, Some(&m), None),
+                Some(m),
+            )
         })),
         Step::Update(drift) => one(store
             .update(name, &drift.grants, drift.expiry)
@@ -580,7 +621,7 @@ impl<T: fmt::Display> Serialize for ShownAll<'_, T> {
 impl Serialize for Done {
     /// `{"action", "name"}` (a name that looks like a token's secret masked, as
     /// everything this crate reports), then what the action says: `"permissions"` and `"expiry"`
-    /// of a token minted; `"expired"` of one kept; `"widened"`, `"narrowed"` (and, for
+    /// of a token minted (`["*:*:*"]` for an admin token); `"expired"` of one kept; `"widened"`, `"narrowed"` (and, for
     /// an update or a drift, `"expiry": {"old", "new"} | null`, and `"secret_changed":
     /// true` when its secret is not the chosen one) of one that drifted;
     /// `"id"` and `"created_at"` where a server gave them.
@@ -596,6 +637,8 @@ impl Serialize for Done {
         if self.action.minted() {
             if let Some(grants) = &self.grants {
                 s.serialize_field("permissions", &ShownAll(grants))?;
+            } else if self.admin {
+                s.serialize_field("permissions", &ShownAll(&[Permission::Admin]))?;
             }
             s.serialize_field("expiry", &self.expiry.as_ref().map(Shown))?;
         }

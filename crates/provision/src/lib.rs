@@ -5,8 +5,8 @@
 //!   chosen secret), replace, update, rotate, delete, finish. The tokens-file crate and
 //!   the HTTP client implement it; nothing in this crate does I/O.
 //! - A [`Plan`] is a list of [`Step`]s made by one of its constructors
-//!   ([`Plan::create`], [`Plan::delete`], [`Plan::rotate`], [`Plan::merge`],
-//!   [`Plan::reconcile`]), each of which checks the rules once: the expiry cap of a
+//!   ([`Plan::create`], [`Plan::create_admin`], [`Plan::regenerate`],
+//!   [`Plan::delete`], [`Plan::rotate`], [`Plan::merge`], [`Plan::reconcile`]), each of which checks the rules once: the expiry cap of a
 //!   [`Policy`], the reserved name `_admin`, the operator token never deleted, pruned
 //!   or recreated, a confirmation before a prune of every token.
 //! - [`execute`] carries a plan out on any store, tells an observer of each step as it
@@ -52,7 +52,8 @@ pub use plan::{
     Confirmation, Conflict, Drift, IfExists, Plan, PlanError, PlanOptions, Policy, Step, Wanted,
 };
 pub use store::{
-    Capabilities, Existing, Failure, Minted, NewToken, OPERATOR_TOKEN, StoreError, TokenStore,
+    Capabilities, Existing, Failure, Minted, NewAdmin, NewToken, OPERATOR_TOKEN, StoreError,
+    TokenStore,
 };
 
 #[cfg(feature = "manifest")]

@@ -6,7 +6,7 @@ use std::collections::{HashMap, HashSet};
 use influxdb3_permission::{Grants, Permission, PermissionSet};
 use influxdb3_token::{Expiry, Lifetime, LifetimeError, Timestamp, Token, TokenName};
 
-use crate::store::{Capabilities, Existing, NewToken, OPERATOR_TOKEN};
+use crate::store::{Capabilities, Existing, NewAdmin, NewToken, OPERATOR_TOKEN};
 
 /// The rules every plan keeps, whatever command made it.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -149,6 +149,18 @@ pub enum Step {
     },
     /// The token differs from what is wanted; reported, left alone.
     Drift(Drift),
+    /// Create an admin token (every permission): the operator token `_admin`, a named
+    /// one, the token of an admin token file.
+    CreateAdmin {
+        /// The token.
+        token: NewAdmin,
+        /// What to do when one of its name exists ([`IfExists::Replace`]: an admin
+        /// token file, which holds one token).
+        if_exists: IfExists,
+    },
+    /// Give the operator token `_admin` a new secret that the store mints; the old one
+    /// stops working at once.
+    Regenerate,
     /// Give the token a new secret, keeping the rest.
     Rotate {
         /// Its name.
@@ -180,6 +192,8 @@ impl Step {
     pub fn name(&self) -> &str {
         match self {
             Step::Create { token, .. } => token.name.as_str(),
+            Step::CreateAdmin { token, .. } => token.name.as_str(),
+            Step::Regenerate => OPERATOR_TOKEN,
             Step::Keep { name, .. } => name.as_str(),
             Step::Update(d) | Step::Recreate { drift: d, .. } | Step::Drift(d) => d.name.as_str(),
             Step::Rotate { name, .. }
@@ -194,6 +208,8 @@ impl Step {
         matches!(
             self,
             Step::Create { .. }
+                | Step::CreateAdmin { .. }
+                | Step::Regenerate
                 | Step::Update(_)
                 | Step::Recreate { .. }
                 | Step::Rotate { .. }
@@ -236,6 +252,8 @@ pub enum Confirmation {
         /// How many it deletes.
         count: usize,
     },
+    /// A new secret for the operator token `_admin`: the current one stops working.
+    Regenerate,
 }
 
 /// What to do to a store, step by step, and what must be confirmed first.
@@ -301,19 +319,24 @@ impl Plan {
     /// [`PlanError::Unsupported`] naming the first step it cannot.
     pub fn check(&self, capabilities: Capabilities) -> Result<(), PlanError> {
         for step in &self.steps {
+            let (chosen, if_exists) = match step {
+                Step::Create { token, if_exists } => (token.secret.is_some(), Some(*if_exists)),
+                Step::CreateAdmin { token, if_exists } => {
+                    (token.secret.is_some(), Some(*if_exists))
+                }
+                _ => (false, None),
+            };
             let what = match step {
-                Step::Create { token, .. }
-                    if token.secret.is_some() && !capabilities.chosen_secrets =>
-                {
-                    "a token with a chosen secret"
+                Step::CreateAdmin { .. } | Step::Regenerate if !capabilities.admin_tokens => {
+                    "an admin token"
+                }
+                _ if chosen && !capabilities.chosen_secrets => "a token with a chosen secret",
+                _ if if_exists == Some(IfExists::Replace) && !capabilities.in_place => {
+                    "a token replaced in place"
                 }
                 Step::Rotate {
                     secret: Some(_), ..
                 } if !capabilities.chosen_secrets => "a token given a chosen secret",
-                Step::Create {
-                    if_exists: IfExists::Replace,
-                    ..
-                } if !capabilities.in_place => "a token replaced in place",
                 Step::Update(_) if !capabilities.in_place => "a token changed in place",
                 Step::Rotate { .. } if !capabilities.in_place => "a token given a new secret",
                 _ => continue,
@@ -351,6 +374,48 @@ impl Plan {
         policy.check_new(&token)?;
         let now = token.now;
         Ok(Plan::new(vec![Step::Create { token, if_exists }], now))
+    }
+
+    /// The plan that creates one admin token (`create token --admin`): the operator
+    /// token when it is named `_admin` on a server, a named admin token, or the token of
+    /// an admin token file (with [`IfExists::Replace`]).
+    ///
+    /// ```
+    /// use influxdb3_provision::{IfExists, NewAdmin, Plan, Policy, Step};
+    /// use influxdb3_token::{Expiry, Timestamp};
+    ///
+    /// let token = NewAdmin::new("ops".parse()?, Expiry::Never, Timestamp::now());
+    /// let plan = Plan::create_admin(token, IfExists::Fail, &Policy::default())?;
+    /// assert!(matches!(plan.steps(), [Step::CreateAdmin { .. }]));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    ///
+    /// # Errors
+    ///
+    /// [`PlanError`] when its expiry has passed or the policy refuses it (the operator
+    /// token never expires: a cap refuses it).
+    pub fn create_admin(
+        token: NewAdmin,
+        if_exists: IfExists,
+        policy: &Policy,
+    ) -> Result<Plan, PlanError> {
+        policy.check_expiry(token.name.as_str(), token.expiry, token.now)?;
+        let now = token.now;
+        Ok(Plan::new(vec![Step::CreateAdmin { token, if_exists }], now))
+    }
+
+    /// The plan that gives the operator token `_admin` a new secret (`create token
+    /// --admin --regenerate`): it asks for confirmation, as the current secret stops
+    /// working at once.
+    ///
+    /// # Errors
+    ///
+    /// [`PlanError::ExpiryPolicy`] under a cap: the operator token never expires.
+    pub fn regenerate(now: Timestamp, policy: &Policy) -> Result<Plan, PlanError> {
+        policy.check_expiry(OPERATOR_TOKEN, Expiry::Never, now)?;
+        let mut plan = Plan::new(vec![Step::Regenerate], now);
+        plan.confirmation = Some(Confirmation::Regenerate);
+        Ok(plan)
     }
 
     /// The same plan, also creating `databases` (a tokens file's `create_databases`).
@@ -696,6 +761,25 @@ impl Wanted {
     /// The same, with a chosen secret.
     #[must_use]
     pub fn with_secret(mut self, secret: Token) -> Wanted {
+        self.secret = Some(secret);
+        self
+    }
+}
+
+impl NewAdmin {
+    /// An admin token to create at `now`, whose secret the store mints.
+    pub fn new(name: TokenName, expiry: Expiry, now: Timestamp) -> NewAdmin {
+        NewAdmin {
+            name,
+            expiry,
+            now,
+            secret: None,
+        }
+    }
+
+    /// The same token, with a chosen secret.
+    #[must_use]
+    pub fn with_secret(mut self, secret: Token) -> NewAdmin {
         self.secret = Some(secret);
         self
     }

@@ -15,6 +15,7 @@ pub use influxdb3_token::OPERATOR_TOKEN;
 /// What a store can do beyond listing, creating and deleting tokens.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[non_exhaustive]
+#[allow(clippy::struct_excessive_bools)] // one per capability
 pub struct Capabilities {
     /// It takes a secret chosen by the caller (a tokens file); a server mints its own.
     pub chosen_secrets: bool,
@@ -28,14 +29,25 @@ pub struct Capabilities {
     /// token's lifetime in seconds from when it creates it, so an `expires_at` is met
     /// within a few seconds; a file holds the instant itself.
     pub expiry_slack: Duration,
+    /// It keeps admin tokens ([`TokenStore::create_admin`], and
+    /// [`TokenStore::regenerate`] of the operator token): a server, an admin token
+    /// file; not a permission tokens file.
+    pub admin_tokens: bool,
 }
 
 impl Capabilities {
     /// A tokens file's: chosen secrets, changes in place, one write at the end.
     pub const FILE: Capabilities = Capabilities::new(true, true, true, Duration::ZERO);
 
-    /// A server's: it mints the secrets, and each request takes effect as it is made.
-    pub const SERVER: Capabilities = Capabilities::new(false, false, false, Duration::from_secs(5));
+    /// A server's: it mints the secrets, each request takes effect as it is made, and
+    /// it keeps admin tokens.
+    pub const SERVER: Capabilities =
+        Capabilities::new(false, false, false, Duration::from_secs(5)).with_admin_tokens(true);
+
+    /// An admin token file's (`influxdb3 serve --admin-token-file`): one admin token,
+    /// chosen secrets, replaced in place, one write at the end.
+    pub const ADMIN_FILE: Capabilities =
+        Capabilities::new(true, true, true, Duration::ZERO).with_admin_tokens(true);
 
     /// A store's: whether it takes chosen secrets, changes tokens in place, makes its
     /// changes together, and how near it sets an expiry.
@@ -50,7 +62,15 @@ impl Capabilities {
             in_place,
             atomic,
             expiry_slack,
+            admin_tokens: false,
         }
+    }
+
+    /// The same, keeping admin tokens or not.
+    #[must_use]
+    pub const fn with_admin_tokens(mut self, admin_tokens: bool) -> Capabilities {
+        self.admin_tokens = admin_tokens;
+        self
     }
 }
 
@@ -111,6 +131,22 @@ pub struct NewToken {
     /// What it grants.
     pub grants: Grants,
     /// When it expires, as asked (a server takes a lifetime, a file an instant).
+    pub expiry: Expiry,
+    /// The instant the plan was made at, from which `expiry` counts.
+    pub now: Timestamp,
+    /// The secret chosen for it (stores with [`Capabilities::chosen_secrets`] only);
+    /// `None`: the store mints one.
+    pub secret: Option<Token>,
+}
+
+/// An admin token to create: it grants every permission (`*:*:*`). Named
+/// [`OPERATOR_TOKEN`] on a server, it is the operator token, which never expires.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct NewAdmin {
+    /// Its name.
+    pub name: TokenName,
+    /// When it expires, as asked.
     pub expiry: Expiry,
     /// The instant the plan was made at, from which `expiry` counts.
     pub now: Timestamp,
@@ -243,6 +279,24 @@ pub trait TokenStore {
     ///
     /// The store's; [`Failure::NotFound`] without such a token.
     fn rotate(&mut self, name: &str, secret: Option<&Token>) -> Result<Minted, Self::Error>;
+
+    /// Creates the admin token `token` ([`Capabilities::admin_tokens`] stores only);
+    /// with `replace`, in the place of the admin token there
+    /// ([`Capabilities::in_place`] stores only). A token of its name already there,
+    /// without `replace`, is an error of [`Failure::NameTaken`].
+    ///
+    /// # Errors
+    ///
+    /// The store's; [`Failure::Unsupported`] where it cannot.
+    fn create_admin(&mut self, token: &NewAdmin, replace: bool) -> Result<Minted, Self::Error>;
+
+    /// Gives the operator token [`OPERATOR_TOKEN`] a new secret that the store mints
+    /// ([`Capabilities::admin_tokens`] stores only): the old one stops working.
+    ///
+    /// # Errors
+    ///
+    /// The store's; [`Failure::Unsupported`] where it cannot.
+    fn regenerate(&mut self) -> Result<Minted, Self::Error>;
 
     /// Deletes the token named `name`.
     ///

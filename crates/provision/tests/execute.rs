@@ -2,10 +2,11 @@
 
 use std::collections::BTreeMap;
 
-use influxdb3_permission::{Grants, PermissionSet};
+use influxdb3_permission::{Grants, Permission, PermissionSet};
 use influxdb3_provision::{
     Action, Capabilities, Cause, Confirmation, ExecuteOptions, Existing, Failure, IfExists, Minted,
-    NewToken, Plan, PlanError, PlanOptions, Policy, Step, StoreError, TokenStore, Wanted, execute,
+    NewAdmin, NewToken, Plan, PlanError, PlanOptions, Policy, Step, StoreError, TokenStore, Wanted,
+    execute,
 };
 use influxdb3_token::{Expiry, Lifetime, Timestamp, Token, TokenName};
 
@@ -80,6 +81,32 @@ impl TokenStore for Mem {
             .cloned()
             .unwrap_or_else(|| Token::generate().unwrap());
         Ok(Minted::new(token, t.1))
+    }
+    fn create_admin(&mut self, t: &NewAdmin, replace: bool) -> Result<Minted, MemError> {
+        if !replace && self.tokens.contains_key(t.name.as_str()) {
+            return Err(MemError(Failure::NameTaken));
+        }
+        let at = t.expiry.ends(t.now).unwrap();
+        let admin = [Permission::Admin].iter().collect();
+        let replaced = self.tokens.insert(t.name.as_str().into(), (admin, at));
+        let minted = Minted::new(
+            t.secret
+                .clone()
+                .unwrap_or_else(|| Token::generate().unwrap()),
+            at,
+        );
+        Ok(if replaced.is_some() {
+            minted.replacing()
+        } else {
+            minted
+        })
+    }
+    fn regenerate(&mut self) -> Result<Minted, MemError> {
+        let t = self
+            .tokens
+            .get("_admin")
+            .ok_or(MemError(Failure::NotFound))?;
+        Ok(Minted::new(Token::generate().unwrap(), t.1))
     }
     fn delete(&mut self, n: &str) -> Result<(), MemError> {
         self.tokens
@@ -375,4 +402,117 @@ fn if_not_exists_keeps_a_token_of_the_name() {
     );
     assert_eq!(done.report.count(Action::Exists), 1);
     assert!(done.report.failed.is_none());
+}
+
+#[test]
+fn admin_tokens_are_plans_too_the_operator_token_made_and_regenerated_only_so() {
+    let mut server = Mem::new(Capabilities::SERVER);
+    let operator = NewAdmin::new(TokenName::admin(), Expiry::Never, NOW);
+    let plan = Plan::create_admin(operator.clone(), IfExists::Fail, &Policy::default()).unwrap();
+    let ran = execute(&plan, &mut server, ExecuteOptions::default(), &mut |_| {
+        Ok(())
+    });
+    assert!(ran.report.failed.is_none());
+    let done = &ran.report.done[0];
+    assert_eq!(
+        (done.action, done.name.as_str(), done.admin),
+        (Action::Created, "_admin", true)
+    );
+    assert_eq!(ran.secrets.len(), 1);
+    let json = serde_json::to_value(done).unwrap();
+    assert_eq!(json["permissions"], serde_json::json!(["*:*:*"]));
+
+    // Made again: the name is taken, unless --if-not-exists keeps it.
+    let again = execute(&plan, &mut server, ExecuteOptions::default(), &mut |_| {
+        Ok(())
+    });
+    assert_eq!(
+        again.report.failed.unwrap().cause.failure(),
+        Failure::NameTaken
+    );
+    let keep = Plan::create_admin(operator, IfExists::Keep, &Policy::default()).unwrap();
+    let kept = execute(&keep, &mut server, ExecuteOptions::default(), &mut |_| {
+        Ok(())
+    });
+    assert_eq!(kept.report.done[0].action, Action::Exists);
+    assert!(kept.secrets.is_empty());
+
+    // Regenerating asks for confirmation: refused whole without it.
+    let regenerate = Plan::regenerate(NOW, &Policy::default()).unwrap();
+    assert_eq!(
+        regenerate.needs_confirmation(),
+        Some(&Confirmation::Regenerate)
+    );
+    let refused = execute(
+        &regenerate,
+        &mut server,
+        ExecuteOptions::default(),
+        &mut |_| Ok(()),
+    );
+    assert!(matches!(
+        refused.report.failed.unwrap().cause,
+        Cause::NotConfirmed
+    ));
+    let done = execute(
+        &regenerate.confirm(),
+        &mut server,
+        ExecuteOptions::default(),
+        &mut |_| Ok(()),
+    );
+    assert_eq!(done.report.done[0].action, Action::Regenerated);
+    assert_eq!(done.secrets[0].0, "_admin");
+
+    // A store that keeps no admin tokens refuses the plan before any step.
+    let mut file = Mem::new(Capabilities::FILE);
+    let named = NewAdmin::new("ops".parse().unwrap(), Expiry::Never, NOW);
+    let plan = Plan::create_admin(named, IfExists::Fail, &Policy::default()).unwrap();
+    let ran = execute(&plan, &mut file, ExecuteOptions::default(), &mut |_| Ok(()));
+    assert!(matches!(
+        ran.report.failed.unwrap().cause,
+        Cause::Refused(PlanError::Unsupported {
+            what: "an admin token",
+            ..
+        })
+    ));
+    assert!(file.tokens.is_empty());
+}
+
+#[test]
+fn an_admin_token_keeps_the_expiry_cap_and_a_dry_run_mints_nothing() {
+    let policy = Policy::default().max_lifetime(Some("30d".parse::<Lifetime>().unwrap()));
+    let never = NewAdmin::new(TokenName::admin(), Expiry::Never, NOW);
+    assert!(matches!(
+        Plan::create_admin(never, IfExists::Fail, &policy),
+        Err(PlanError::ExpiryPolicy { lifetime: None, .. })
+    ));
+    assert!(matches!(
+        Plan::regenerate(NOW, &policy),
+        Err(PlanError::ExpiryPolicy { lifetime: None, .. })
+    ));
+    let week = NewAdmin::new(
+        "ops".parse().unwrap(),
+        Expiry::After("7d".parse().unwrap()),
+        NOW,
+    );
+    let plan = Plan::create_admin(week, IfExists::Replace, &policy).unwrap();
+    let mut file = Mem::new(Capabilities::ADMIN_FILE);
+    let ran = execute(
+        &plan,
+        &mut file,
+        ExecuteOptions::default().dry_run(true),
+        &mut |_| Ok(()),
+    );
+    // Nothing to replace in an empty store: created, in memory only.
+    assert_eq!(ran.report.done[0].action, Action::Created);
+    assert!(ran.report.done[0].admin);
+    assert!(ran.secrets.is_empty());
+    assert!(!file.finished);
+    // A server cannot replace an admin token in place.
+    assert!(matches!(
+        plan.check(Capabilities::SERVER),
+        Err(PlanError::Unsupported {
+            what: "a token replaced in place",
+            ..
+        })
+    ));
 }

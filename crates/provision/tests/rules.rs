@@ -286,6 +286,16 @@ impl TokenStore for Hashed {
     fn rotate(&mut self, _: &str, _: Option<&Token>) -> Result<Minted, HashedError> {
         Err(HashedError(Failure::Unsupported))
     }
+    fn create_admin(
+        &mut self,
+        _: &influxdb3_provision::NewAdmin,
+        _: bool,
+    ) -> Result<Minted, HashedError> {
+        Err(HashedError(Failure::Unsupported))
+    }
+    fn regenerate(&mut self) -> Result<Minted, HashedError> {
+        Err(HashedError(Failure::Unsupported))
+    }
     fn delete(&mut self, n: &str) -> Result<(), HashedError> {
         self.tokens
             .remove(n)

@@ -411,7 +411,7 @@ fn load_with<'t, T>(
 }
 
 /// The file at `path` does not load: the error's diagnostic names the file.
-fn invalid(path: &Path, error: ParseError) -> TokenFileError {
+pub(crate) fn invalid(path: &Path, error: ParseError) -> TokenFileError {
     TokenFileError::Invalid {
         path: path.to_path_buf(),
         error: error.with_origin(path.to_string_lossy()),

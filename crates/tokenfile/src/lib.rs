@@ -75,8 +75,10 @@ unix! {
     mod names;
     mod secrets;
     mod store;
+    mod admin;
     mod write;
 
+    pub use admin::AdminFileStore;
     pub use code::{Code, Severity};
     pub use compare::{Added, Changed, FileDiff};
     pub use disk::{

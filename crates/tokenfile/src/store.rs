@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 
 use influxdb3_permission::{DatabaseName, Grants};
 use influxdb3_provision::{
-    Capabilities, Existing, Failure, Minted, NewToken, StoreError, TokenStore,
+    Capabilities, Existing, Failure, Minted, NewAdmin, NewToken, StoreError, TokenStore,
 };
 use influxdb3_token::{Expiry, Timestamp, Token, TokenError, TokenName};
 
@@ -66,6 +66,15 @@ pub enum FileStoreError {
     /// No secret could be made (the system's random source failed).
     #[error("cannot make a new token")]
     Random(#[source] TokenError),
+    /// This kind of file cannot hold what was asked (an admin token in a permission
+    /// tokens file, a permission token in an admin token file).
+    #[error("`{}` cannot hold {what}", path.display())]
+    Unsupported {
+        /// The file.
+        path: PathBuf,
+        /// What it cannot hold.
+        what: &'static str,
+    },
 }
 
 impl StoreError for FileStoreError {
@@ -73,6 +82,7 @@ impl StoreError for FileStoreError {
         match self {
             FileStoreError::NameTaken { .. } => Failure::NameTaken,
             FileStoreError::NotFound { .. } => Failure::NotFound,
+            FileStoreError::Unsupported { .. } => Failure::Unsupported,
             _ => Failure::Other,
         }
     }
@@ -471,6 +481,17 @@ impl TokenStore for FileStore<'_, '_> {
         }
         self.dirty = true;
         Ok(Minted::new(secret, expiry))
+    }
+
+    fn create_admin(&mut self, _: &NewAdmin, _: bool) -> Result<Minted, FileStoreError> {
+        Err(FileStoreError::Unsupported {
+            path: self.path.to_path_buf(),
+            what: "an admin token",
+        })
+    }
+
+    fn regenerate(&mut self) -> Result<Minted, FileStoreError> {
+        self.create_admin(&NewAdmin::new(TokenName::admin(), Expiry::Never, Timestamp::now()), true)
     }
 
     fn delete(&mut self, name: &str) -> Result<(), FileStoreError> {

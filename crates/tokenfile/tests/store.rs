@@ -289,3 +289,157 @@ fn a_dry_run_changes_nothing_and_a_run_that_changes_nothing_writes_nothing() {
         inode
     );
 }
+
+fn admin(name: &str) -> influxdb3_provision::NewAdmin {
+    influxdb3_provision::NewAdmin::new(
+        TokenName::new(name).unwrap(),
+        Expiry::Never,
+        Timestamp::from_millis(NOW),
+    )
+}
+
+fn admin_file(path: &Path) -> (String, Token, Option<i64>) {
+    let mut text = String::new();
+    let file = influxdb3_tokenfile::AdminTokenFile::load(path, &mut text).unwrap();
+    (
+        file.name().to_owned(),
+        file.token().clone(),
+        file.expiry().map(Timestamp::millis),
+    )
+}
+
+#[test]
+fn an_admin_token_file_as_a_store_holds_one_admin_token_replaced_whole() {
+    use influxdb3_tokenfile::AdminFileStore;
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("admin.json");
+    let options = WriteOptions::default();
+
+    // None yet: created, and listed as an admin token.
+    let (first, written) = AdminFileStore::open(&path, &options, |store| {
+        assert_eq!(store.capabilities(), Capabilities::ADMIN_FILE);
+        assert!(store.list().unwrap().is_empty());
+        let minted = store.create_admin(&admin("_admin"), false).unwrap();
+        assert!(!minted.replaced);
+        let listed = store.list().unwrap();
+        assert!(listed[0].is_admin() && listed[0].is_operator());
+        assert_eq!(listed[0].hash, Some(minted.token.hash()));
+        store.finish().unwrap();
+        minted.token
+    })
+    .unwrap();
+    assert!(written.created && written.changed);
+    assert_eq!(written.tokens, 1);
+    assert_eq!(
+        admin_file(&path),
+        ("_admin".to_owned(), first.clone(), None)
+    );
+
+    // Without replace, the one it holds is a name taken; with it, replaced.
+    let expiring = influxdb3_provision::NewAdmin::new(
+        TokenName::new("ops").unwrap(),
+        Expiry::After("1d".parse::<Lifetime>().unwrap()),
+        Timestamp::from_millis(NOW),
+    );
+    let (second, written) = AdminFileStore::open(&path, &options, |store| {
+        let e = store.create_admin(&admin("ops"), false).unwrap_err();
+        assert_eq!(e.failure(), Failure::NameTaken);
+        let minted = store.create_admin(&expiring, true).unwrap();
+        assert!(minted.replaced);
+        store.finish().unwrap();
+        minted.token
+    })
+    .unwrap();
+    assert!(!written.created && written.changed);
+    assert_ne!(second, first);
+    assert_eq!(
+        admin_file(&path),
+        ("ops".to_owned(), second.clone(), Some(NOW + 86_400_000))
+    );
+
+    // The same chosen secret and name again: left as it is, its expiry kept.
+    let same = admin("ops").with_secret(second.clone());
+    let ((), written) = AdminFileStore::open(&path, &options, |store| {
+        let minted = store.create_admin(&same, true).unwrap();
+        assert_eq!(
+            minted.expiry,
+            Some(Timestamp::from_millis(NOW + 86_400_000))
+        );
+        store.finish().unwrap();
+    })
+    .unwrap();
+    assert!(!written.changed);
+
+    // Regenerated: a new secret, the same name and expiry.
+    let (third, _) = AdminFileStore::open(&path, &options, |store| {
+        let minted = store.regenerate().unwrap();
+        store.finish().unwrap();
+        minted.token
+    })
+    .unwrap();
+    assert_eq!(
+        admin_file(&path),
+        ("ops".to_owned(), third, Some(NOW + 86_400_000))
+    );
+}
+
+#[test]
+fn an_admin_token_file_store_refuses_permission_tokens_and_wrong_files_and_a_dry_run_writes_nothing()
+ {
+    use influxdb3_tokenfile::{AdminFileStore, TokenFileError};
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("admin.json");
+    let ((), _) = AdminFileStore::open(&path, &WriteOptions::default(), |store| {
+        for e in [
+            store.create(&new("a", &["db:x:read"])).unwrap_err(),
+            store.replace(&new("a", &["db:x:read"])).unwrap_err(),
+            store.rotate("a", None).unwrap_err(),
+            store
+                .update("a", &grants(&["db:x:read"]), None)
+                .unwrap_err(),
+            store.delete("a").unwrap_err(),
+            store.add_databases(&[db("x")]).unwrap_err(),
+        ] {
+            assert_eq!(e.failure(), Failure::Unsupported, "{e}");
+        }
+        assert!(store.add_databases(&[]).is_ok());
+        // Nothing to regenerate in an empty file.
+        assert_eq!(store.regenerate().unwrap_err().failure(), Failure::NotFound);
+        store.finish().unwrap();
+    })
+    .unwrap();
+    assert!(!path.exists());
+
+    // A dry run makes the token in memory and writes nothing.
+    let dry = WriteOptions::default().dry_run(true);
+    let (held, written) = AdminFileStore::open(&path, &dry, |store| {
+        assert!(store.is_dry_run());
+        store.create_admin(&admin("_admin"), true).unwrap();
+        store.finish().unwrap();
+        store.token().map(|t| t.name().to_owned())
+    })
+    .unwrap();
+    assert_eq!(held.as_deref(), Some("_admin"));
+    assert!(written.changed && !path.exists());
+
+    // A permission tokens file is not an admin token file: refused before the run, left.
+    let tokens = dir.path().join("tokens.json");
+    std::fs::write(&tokens, "{\"tokens\":[]}\n").unwrap();
+    let e = AdminFileStore::open(&tokens, &WriteOptions::default(), |_| ()).unwrap_err();
+    assert!(matches!(e, TokenFileError::Invalid { .. }), "{e}");
+    assert_eq!(
+        std::fs::read_to_string(&tokens).unwrap(),
+        "{\"tokens\":[]}\n"
+    );
+
+    // A permission tokens file store holds no admin token.
+    let ((), _) = FileStore::open(&tokens, &WriteOptions::default(), |store| {
+        let e = store.create_admin(&admin("ops"), false).unwrap_err();
+        assert!(matches!(e, FileStoreError::Unsupported { .. }), "{e}");
+        assert_eq!(
+            store.regenerate().unwrap_err().failure(),
+            Failure::Unsupported
+        );
+    })
+    .unwrap();
+}
