@@ -114,6 +114,12 @@ impl CliError {
         CliError::new(Exit::Usage, Kind::Usage, message)
     }
 
+    /// Secrets made and kept (`message` says where) that stdout could not show;
+    /// `hint` says how to get new ones.
+    pub(crate) fn unshown(message: String, hint: impl Into<String>) -> CliError {
+        CliError::new(Exit::Failure, Kind::Stdout, message).hint(hint)
+    }
+
     #[must_use]
     pub(crate) fn hint(mut self, hint: impl Into<String>) -> CliError {
         self.hint = Some(hint.into());

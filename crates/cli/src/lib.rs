@@ -77,8 +77,8 @@ pub fn main_with(args: impl IntoIterator<Item = OsString>) -> ExitCode {
         Command::Show {
             resource: ShowResource::Tokens(args),
         } => show::run(args, leaf),
-        Command::Completions { shell } => return completions(shell),
-        Command::Man { command, out_dir } => return man::run(&command, out_dir.as_deref()),
+        Command::Completions { shell } => Ok(completions(shell)),
+        Command::Man { command, out_dir } => man::run(&command, out_dir.as_deref()),
         Command::Show {
             resource: ShowResource::Other(words),
         } => Err(not_ours("show ", &words)),
@@ -138,22 +138,11 @@ fn outcome(result: Result<Outcome, CliError>) -> ExitCode {
 }
 
 /// `influxdb3 completions SHELL`.
-fn completions(shell: complete::Shell) -> ExitCode {
+fn completions(shell: complete::Shell) -> Outcome {
     let mut out = Vec::new();
     // Writing to memory cannot fail.
     let _ = complete::registration(shell, &mut out);
-    match output::stdout(&String::from_utf8_lossy(&out)) {
-        Ok(()) => ExitCode::SUCCESS,
-        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,
-        Err(e) => {
-            output::error(&CliError::new(
-                Exit::Failure,
-                Kind::Stdout,
-                format!("cannot write to stdout: {e}"),
-            ));
-            Exit::Failure.into()
-        }
-    }
+    Outcome::ok(String::from_utf8_lossy(&out).into_owned())
 }
 
 /// Help and version go to stdout with 0; usage errors to stderr with 2 (as JSON with

@@ -3,15 +3,14 @@
 //! them current).
 
 use std::path::Path;
-use std::process::ExitCode;
 
 use clap::{Command, CommandFactory};
 
 use influxdb3_tokenfile::TokenFileError;
 
 use crate::args::Cli;
-use crate::error::{CliError, Exit, Kind};
-use crate::output;
+use crate::error::{CliError, Exit};
+use crate::output::Outcome;
 use crate::quote::{command, quote};
 
 /// Every page: the command path and the command, `influxdb3` first.
@@ -55,22 +54,12 @@ fn render(path: &[String], cmd: Command) -> Vec<u8> {
     out
 }
 
-/// `influxdb3 man [COMMAND…] [--out-dir DIR]`.
-pub(crate) fn run(command: &[String], out_dir: Option<&Path>) -> ExitCode {
-    let result = match out_dir {
-        Some(dir) => write_all(dir),
-        None => print(command),
-    };
-    match result {
-        Ok(()) => ExitCode::SUCCESS,
-        Err(e) => {
-            output::error(&e);
-            e.code.into()
-        }
+/// `influxdb3 man [COMMAND…] [--out-dir DIR]`: a page on stdout, or every page written
+/// to `out_dir`.
+pub(crate) fn run(command: &[String], out_dir: Option<&Path>) -> Result<Outcome, CliError> {
+    if let Some(dir) = out_dir {
+        return write_all(dir).map(|()| Outcome::ok(String::new()));
     }
-}
-
-fn print(command: &[String]) -> Result<(), CliError> {
     let Some((path, cmd)) = pages().into_iter().find(|(p, _)| p == command) else {
         return Err(CliError::usage(format!(
             "there is no command {}",
@@ -78,16 +67,9 @@ fn print(command: &[String]) -> Result<(), CliError> {
         ))
         .hint("`influxdb3 man` prints the main page; `influxdb3 man create token` that of `create token`"));
     };
-    let page = String::from_utf8_lossy(&render(&path, cmd)).into_owned();
-    match output::stdout(&page) {
-        Ok(()) => Ok(()),
-        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
-        Err(e) => Err(CliError::new(
-            Exit::Failure,
-            Kind::Stdout,
-            format!("cannot write to stdout: {e}"),
-        )),
-    }
+    Ok(Outcome::ok(
+        String::from_utf8_lossy(&render(&path, cmd)).into_owned(),
+    ))
 }
 
 /// The mode of a new page: anyone may read a manual.

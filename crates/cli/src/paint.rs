@@ -44,7 +44,7 @@ impl Paint {
     }
 
     /// `IMPORTANT:` in bold yellow.
-    pub(crate) fn important(self, text: &str) -> String {
-        self.label(anstyle::AnsiColor::Yellow.on_default().bold(), text)
+    pub(crate) fn important(self) -> String {
+        self.label(anstyle::AnsiColor::Yellow.on_default().bold(), "IMPORTANT:")
     }
 }

@@ -11,7 +11,7 @@ use serde_json::{Value, json};
 
 use crate::args::CreateFormat;
 use crate::connect::Online;
-use crate::error::{Action, CliError, Exit, Kind};
+use crate::error::{Action, CliError};
 use crate::output::Outcome;
 use crate::paint::Paint;
 use crate::quote::{
@@ -250,7 +250,7 @@ fn text(report: &Report, paint: Paint) -> String {
             format!(
                 "{saved}\n{}\n\nToken: {token}\nHTTP Requests Header: Authorization: Bearer {token}\n\n{} Store this token securely, as it will not be shown again.\n\n",
                 paint.success(title(m.rotated, m.replaced)),
-                paint.important("IMPORTANT:"),
+                paint.important(),
             )
         }
         Report::Deleted(name) => format!("Token {} deleted successfully.\n", quote(name)),
@@ -429,5 +429,5 @@ fn unshown(report: &Report) -> Option<CliError> {
             ),
         ),
     };
-    Some(CliError::new(Exit::Failure, Kind::Stdout, message).hint(hint))
+    Some(CliError::unshown(message, hint))
 }

@@ -4,6 +4,8 @@ use std::collections::{HashMap, HashSet};
 
 use influxdb3_permission::{DatabaseName, Permission};
 use influxdb3_token::Timestamp;
+use serde::ser::{SerializeStruct, Serializer};
+use serde::Serialize;
 
 use crate::model::{TokenEntry, TokenFile};
 
@@ -154,5 +156,61 @@ impl FileDiff {
                 .changed
                 .iter()
                 .any(|c| !c.widened.is_empty() || c.expiry_extended())
+    }
+}
+
+/// An expiry as JSON: RFC 3339, or `null` for never.
+fn at(t: Option<Timestamp>) -> Option<String> {
+    t.map(|t| t.to_string())
+}
+
+impl Serialize for Added {
+    /// `{"name", "permissions", "expiry"}`: canonical permissions, RFC 3339 or `null`.
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut s = serializer.serialize_struct("Added", 3)?;
+        s.serialize_field("name", &self.name)?;
+        s.serialize_field("permissions", &self.permissions)?;
+        s.serialize_field("expiry", &at(self.expiry))?;
+        s.end()
+    }
+}
+
+impl Serialize for Changed {
+    /// `{"name", "widened", "narrowed", "expiry": {"old", "new"} | null,
+    /// "expiry_extended", "secret_rotated"}`.
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        #[derive(Serialize)]
+        struct Change {
+            old: Option<String>,
+            new: Option<String>,
+        }
+        let mut s = serializer.serialize_struct("Changed", 6)?;
+        s.serialize_field("name", &self.name)?;
+        s.serialize_field("widened", &self.widened)?;
+        s.serialize_field("narrowed", &self.narrowed)?;
+        let change = self.expiry.map(|(old, new)| Change {
+            old: at(old),
+            new: at(new),
+        });
+        s.serialize_field("expiry", &change)?;
+        s.serialize_field("expiry_extended", &self.expiry_extended())?;
+        s.serialize_field("secret_rotated", &self.secret_rotated)?;
+        s.end()
+    }
+}
+
+impl Serialize for FileDiff {
+    /// `{"added", "removed", "changed", "databases_added", "databases_removed",
+    /// "widens"}`: the shape of `influxdb3 tokens diff --format json`. No secret: a
+    /// rotation is a flag.
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut s = serializer.serialize_struct("FileDiff", 6)?;
+        s.serialize_field("added", &self.added)?;
+        s.serialize_field("removed", &self.removed)?;
+        s.serialize_field("changed", &self.changed)?;
+        s.serialize_field("databases_added", &self.databases_added)?;
+        s.serialize_field("databases_removed", &self.databases_removed)?;
+        s.serialize_field("widens", &self.widens())?;
+        s.end()
     }
 }

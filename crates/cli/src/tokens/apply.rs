@@ -284,16 +284,14 @@ fn to_file(
         text::file_text(&executed.report, &shown)
     };
     let unshown = (!shown.secrets.is_empty()).then(|| {
-        CliError::new(
-            crate::error::Exit::Failure,
-            Kind::Stdout,
+        CliError::unshown(
             format!(
                 "{} new tokens were saved to {}, but their secrets could not be shown (stdout failed)",
                 shown.secrets.len(),
                 quote_path(&written.path)
             ),
+            "nobody has seen the new secrets: rotate each new token with `influxdb3 tokens rotate`, or apply with --secrets-out",
         )
-        .hint("nobody has seen the new secrets: rotate each new token with `influxdb3 tokens rotate`, or apply with --secrets-out")
     });
     Ok(Outcome {
         warnings,

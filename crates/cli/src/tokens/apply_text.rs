@@ -243,7 +243,7 @@ fn secrets_text(s: &Shown<'_>, out: &mut String) {
     let _ = writeln!(
         out,
         "\n{} Store these tokens securely, as they will not be shown again.",
-        Paint::On.important("IMPORTANT:")
+        Paint::On.important()
     );
 }
 
@@ -393,7 +393,7 @@ pub(super) fn server_summary<E: StoreError>(report: &Report<E>, s: &Shown<'_>) -
         let _ = writeln!(
             out,
             "{} Store the new tokens securely, as they will not be shown again.",
-            Paint::On.important("IMPORTANT:")
+            Paint::On.important()
         );
     }
     out

@@ -289,24 +289,20 @@ pub(super) fn rotate(
     let stdout = report::stdout(&Report::Minted(minted), format, Paint::On).unwrap_or_default();
     Ok(Outcome {
         warnings,
-        unshown: Some(
-            CliError::new(
-                Exit::Failure,
-                Kind::Stdout,
-                format!(
-                    "token {} was given a new secret in {}, but it could not be shown (stdout failed)",
-                    quote(name),
-                    quote_path(&written.path)
-                ),
-            )
-            .hint(format!(
+        unshown: Some(CliError::unshown(
+            format!(
+                "token {} was given a new secret in {}, but it could not be shown (stdout failed)",
+                quote(name),
+                quote_path(&written.path)
+            ),
+            format!(
                 "nobody has seen the new secret: run {} again",
                 command(
                     "influxdb3 tokens rotate {} --name {}",
                     &[("FILE", written.path.as_os_str()), ("NAME", name.as_ref())]
                 )
-            )),
-        ),
+            ),
+        )),
         ..Outcome::ok(stdout)
     })
 }

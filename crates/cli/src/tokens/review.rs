@@ -10,7 +10,7 @@ use influxdb3_tokenfile::{FileDiff, Severity, TokenEntry, lint_file};
 use serde_json::{Value, json};
 
 use super::input::{is_stdin, load, read_input, unusable};
-use super::words::{expiry_text, joined, json, plural, strings, table};
+use super::words::{expiry_text, joined, json, plural, table};
 use crate::args::Format;
 use crate::diagnostic;
 use crate::error::{CliError, Kind};
@@ -300,7 +300,7 @@ pub(super) fn diff(
     let diff = FileDiff::between(&old, &new);
     let widens = diff.widens();
     let stdout = if format == Format::Json {
-        diff_json(&diff)
+        json(&diff)
     } else {
         diff_text(&diff)
     };
@@ -308,31 +308,6 @@ pub(super) fn diff(
         code: u8::from(fail_on_widen && widens),
         ..Outcome::ok(stdout)
     })
-}
-
-fn diff_json(diff: &FileDiff) -> String {
-    json(&json!({
-        "added": diff.added.iter().map(|a| json!({
-            "name": a.name,
-            "permissions": strings(&a.permissions),
-            "expiry": a.expiry.map(|at| at.to_string()),
-        })).collect::<Vec<_>>(),
-        "removed": diff.removed,
-        "changed": diff.changed.iter().map(|c| json!({
-            "name": c.name,
-            "widened": strings(&c.widened),
-            "narrowed": strings(&c.narrowed),
-            "expiry": c.expiry.map(|(old, new)| json!({
-                "old": old.map(|at| at.to_string()),
-                "new": new.map(|at| at.to_string()),
-            })),
-            "expiry_extended": c.expiry_extended(),
-            "secret_rotated": c.secret_rotated,
-        })).collect::<Vec<_>>(),
-        "databases_added": diff.databases_added.iter().map(ToString::to_string).collect::<Vec<_>>(),
-        "databases_removed": diff.databases_removed.iter().map(ToString::to_string).collect::<Vec<_>>(),
-        "widens": diff.widens(),
-    }))
 }
 
 fn diff_text(diff: &FileDiff) -> String {
