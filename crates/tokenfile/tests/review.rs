@@ -219,6 +219,28 @@ fn diff_compares_what_is_granted_not_the_text() {
     );
     assert!(narrower.secret_rotated);
     assert!(diff.widens());
+    // As JSON: the shape of `tokens diff --format json`, no secret in it.
+    let json = serde_json::to_value(&diff).unwrap();
+    let at = Timestamp::from_millis(NOW).to_string();
+    assert_eq!(
+        json,
+        serde_json::json!({
+            "added": [{"name": "new", "permissions": ["db:c:read"], "expiry": null}],
+            "removed": ["gone"],
+            "changed": [
+                {"name": "wider", "widened": ["db:*:write"], "narrowed": [],
+                 "expiry": {"old": at, "new": null}, "expiry_extended": true,
+                 "secret_rotated": false},
+                {"name": "narrower", "widened": [],
+                 "narrowed": ["db:a:write", "system:*:read"], "expiry": null,
+                 "expiry_extended": false, "secret_rotated": true},
+            ],
+            "databases_added": [],
+            "databases_removed": [],
+            "widens": true,
+        })
+    );
+    assert!(!serde_json::to_string(&diff).unwrap().contains("apiv3_"));
     // Without the new token and the wider one, nothing widens.
     let back = FileDiff::between(&new, &old);
     assert!(back.widens(), "`gone` comes back");
