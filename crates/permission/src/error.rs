@@ -421,9 +421,29 @@ impl fmt::Display for Rendered<'_> {
 }
 
 impl fmt::Display for ParsePermissionError {
-    /// [`render`](Self::render) without a label.
+    /// [`render`](Self::render) without a label; in the alternate form (`{:#}`), one
+    /// line, as [`influxdb3_text::chain`] shows a cause: the message, and where in the
+    /// input (its hidden characters escaped).
+    ///
+    /// ```
+    /// let err = "db:a,*:read".parse::<influxdb3_permission::Permission>().unwrap_err();
+    /// assert_eq!(
+    ///     format!("{err:#}"),
+    ///     "mixed wildcard (*) and resource name, at column 6 of `db:a,*:read`"
+    /// );
+    /// ```
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        self.render(None).fmt(f)
+        if f.alternate() {
+            let column = self.input[..self.span.start].chars().count() + 1;
+            write!(
+                f,
+                "{}, at column {column} of `{}`",
+                self.kind,
+                influxdb3_text::escape(&self.input)
+            )
+        } else {
+            self.render(None).fmt(f)
+        }
     }
 }
 

@@ -1008,3 +1008,38 @@ fn completion_follows_the_grammar_part_by_part() {
     assert_eq!(completions("db:*"), ["db:*:"]);
     assert!(completions("x:").is_empty());
 }
+
+#[test]
+fn a_permission_error_is_one_line_as_a_cause_and_keeps_its_snippet_alone() {
+    #[derive(Debug)]
+    struct Row(influxdb3_permission::ParsePermissionError);
+    impl std::fmt::Display for Row {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.write_str("row 3: its permissions do not parse")
+        }
+    }
+    impl std::error::Error for Row {
+        fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+            Some(&self.0)
+        }
+    }
+    let err = "db:数据库:reed\u{1b}"
+        .parse::<influxdb3_permission::Permission>()
+        .unwrap_err();
+    // Alone, its Display draws the caret snippet on several lines.
+    assert!(err.to_string().lines().count() > 2, "{err}");
+    // As a cause, one line, with the column in characters and hidden characters escaped.
+    let shown = influxdb3_text::chain(&Row(err));
+    assert!(
+        !shown.contains('\n') && !shown.contains('\u{1b}'),
+        "{shown}"
+    );
+    assert!(
+        shown.starts_with("row 3: its permissions do not parse: unknown action"),
+        "{shown}"
+    );
+    assert!(
+        shown.ends_with("at column 8 of `db:数据库:reed\\x1b`"),
+        "{shown}"
+    );
+}

@@ -1,7 +1,9 @@
 //! An error shown with its causes, on one line.
 
 /// An error and its causes (its [`source`](std::error::Error::source) chain), joined
-/// by `: `, as a one-line message shows them.
+/// by `: `, as a one-line message shows them: each in its alternate form (`{:#}`),
+/// which an error whose `Display` takes several lines (a caret snippet) gives as one
+/// line.
 ///
 /// ```
 /// use influxdb3_text::chain;
@@ -23,11 +25,12 @@
 /// ```
 #[must_use]
 pub fn chain(e: &dyn std::error::Error) -> String {
-    let mut shown = e.to_string();
+    use std::fmt::Write as _;
+    let mut shown = format!("{e:#}");
     let mut source = e.source();
     while let Some(cause) = source {
-        shown.push_str(": ");
-        shown.push_str(&cause.to_string());
+        // Writing to a String cannot fail.
+        let _ = write!(shown, ": {cause:#}");
         source = cause.source();
     }
     shown
