@@ -10,7 +10,7 @@ use influxdb3_provision::{
     Action as Did, ExecuteOptions, Executed, IfExists, NewToken, Plan, execute,
 };
 use influxdb3_token::{Timestamp, TokenName};
-use influxdb3_token_client::{ServerStore, TokenRequest};
+use influxdb3_token_client::ServerStore;
 use influxdb3_tokenfile::{FileStore, FileStoreError};
 
 use crate::args::{CreateFormat, CreateToken, DeleteToken, Format};
@@ -192,16 +192,10 @@ fn permission_token(
             &mut warnings,
         )?,
         Target::Online(online) => {
-            let request = TokenRequest::Create {
-                name,
-                grants,
-                lifetime: options::lifetime(ask.expiry)?,
-            };
-            if ask.dry_run {
-                warnings.extend(online.warnings.iter().cloned());
-                return report::dry_request(&online, &request, name.as_str(), warnings, ask.format);
-            }
             warnings.extend(online.warnings.iter().cloned());
+            if ask.dry_run {
+                return report::dry_plan(&online, &plan, warnings, ask.format);
+            }
             output::warn_all(&mut warnings);
             let mut store = ServerStore::new(&online.client);
             let Executed {
@@ -313,15 +307,7 @@ pub(crate) fn delete(args: DeleteToken, m: &ArgMatches) -> Result<Outcome, CliEr
     })?;
     let mut warnings = online.warnings.clone();
     if args.dry_run {
-        return report::dry_request(
-            &online,
-            &TokenRequest::Delete {
-                name: name.as_str(),
-            },
-            name.as_str(),
-            warnings,
-            format,
-        );
+        return report::dry_plan(&online, &plan, warnings, format);
     }
     let plan = crate::confirm::confirmed(plan, args.yes, false)?;
     output::warn_all(&mut warnings);

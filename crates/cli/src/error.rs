@@ -181,6 +181,18 @@ pub(crate) enum Action {
     List,
 }
 
+impl Action {
+    /// What a plan's step asks of a server.
+    pub(crate) fn of(step: &influxdb3_provision::Step) -> Action {
+        use influxdb3_provision::Step;
+        match step {
+            Step::Delete { .. } => Action::Delete,
+            Step::Regenerate => Action::Regenerate,
+            _ => Action::Create,
+        }
+    }
+}
+
 impl fmt::Display for CliError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(&self.message)

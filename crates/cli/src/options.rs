@@ -258,13 +258,6 @@ pub(crate) struct Ask {
     pub(crate) policy: Policy,
 }
 
-/// How long a token made now lives, for a server.
-pub(crate) fn lifetime(expiry: Expiry) -> Result<Option<influxdb3_token::Lifetime>, CliError> {
-    expiry
-        .lifetime(Timestamp::now())
-        .map_err(|e| CliError::usage(format!("invalid expiry: {e}")).kind(Kind::InvalidExpiry))
-}
-
 /// `--secret-file` of a command that prints the token it makes (`create token`,
 /// `tokens rotate`): its secret, refused with `--format token`, which would only print
 /// back what the caller holds.

@@ -4,8 +4,9 @@
 use std::path::{Path, PathBuf};
 
 use influxdb3_provision::Done;
+use influxdb3_provision::{Plan, TokenStore as _};
 use influxdb3_token::{Token, TokenHash};
-use influxdb3_token_client::{PreparedRequest, TokenRequest};
+use influxdb3_token_client::{PreparedRequest, ServerStore};
 use influxdb3_tokenfile::Finding;
 use serde_json::{Value, json};
 
@@ -367,23 +368,30 @@ fn json(report: &Report) -> String {
     out
 }
 
-/// A dry run against a server: the request that would be sent.
-pub(crate) fn dry_request(
+/// A dry run against a server: the plan checked as the run checks it, and the request
+/// its first step would send.
+pub(crate) fn dry_plan(
     online: &Online,
-    request: &TokenRequest<'_>,
-    name: &str,
+    plan: &Plan,
     warnings: Vec<String>,
     format: CreateFormat,
 ) -> Result<Outcome, CliError> {
-    let action = match request {
-        TokenRequest::Delete { .. } => Action::Delete,
-        TokenRequest::Regenerate => Action::Regenerate,
-        _ => Action::Create,
+    let store = ServerStore::new(&online.client);
+    plan.check(store.capabilities())
+        .map_err(|e| CliError::from_plan(&e))?;
+    let mut prepared = None;
+    for step in plan.steps() {
+        let sent = ServerStore::request(step)
+            .and_then(|request| request.map(|r| online.client.prepare(&r)).transpose())
+            .map_err(|e| online.error(&e, Action::of(step), step.name()))?;
+        if let Some(sent) = sent {
+            prepared = Some(sent);
+            break;
+        }
+    }
+    let Some(prepared) = prepared else {
+        return Ok(Outcome::ok(String::new()));
     };
-    let prepared = online
-        .client
-        .prepare(request)
-        .map_err(|e| online.error(&e, action, name))?;
     Ok(outcome(
         &Report::DryRun(DryRun::Request(prepared)),
         format,

@@ -178,27 +178,26 @@ fn a_secret_that_breaks_the_rule_is_refused_unechoed_and_nothing_is_written() {
     assert_eq!(out.status.code(), Some(2), "{}", all(&out));
 }
 
+/// `create token --admin --offline --output-file admin.json ARGS` in `dir`.
+fn admin_file(dir: &Path, args: &[&str]) -> Output {
+    let mut all = vec![
+        "create",
+        "token",
+        "--admin",
+        "--offline",
+        "--output-file",
+        "admin.json",
+    ];
+    all.extend_from_slice(args);
+    run(&all, dir, None)
+}
+
 #[test]
 fn an_admin_token_file_with_the_same_secret_is_left_alone_and_another_is_replaced_with_a_warning() {
     let dir = tempfile::tempdir().unwrap();
     fs::write(dir.path().join("admin.secret"), chosen(4)).unwrap();
     fs::write(dir.path().join("other.secret"), chosen(5)).unwrap();
-    let admin = |secret: &str| {
-        run(
-            &[
-                "create",
-                "token",
-                "--admin",
-                "--offline",
-                "--output-file",
-                "admin.json",
-                "--secret-file",
-                secret,
-            ],
-            dir.path(),
-            None,
-        )
-    };
+    let admin = |secret: &str| admin_file(dir.path(), &["--secret-file", secret]);
     let out = admin("admin.secret");
     assert_eq!(out.status.code(), Some(0), "{}", all(&out));
     assert!(!all(&out).contains(&chosen(4)[6..]));
@@ -209,6 +208,14 @@ fn an_admin_token_file_with_the_same_secret_is_left_alone_and_another_is_replace
     assert_eq!(out.status.code(), Some(0), "{}", all(&out));
     assert_eq!(fs::read(&file).unwrap(), written);
     assert!(all(&out).contains("nothing was changed"), "{}", all(&out));
+    // Its dry run says so too.
+    let out = admin_file(dir.path(), &["--secret-file", "admin.secret", "--dry-run"]);
+    assert_eq!(out.status.code(), Some(0), "{}", all(&out));
+    assert!(
+        text(&out.stdout).contains("nothing would change"),
+        "{}",
+        all(&out)
+    );
     let out = admin("other.secret");
     assert_eq!(out.status.code(), Some(0), "{}", all(&out));
     assert!(fs::read_to_string(&file).unwrap().contains(&chosen(5)));
@@ -223,18 +230,9 @@ fn an_admin_token_file_with_the_same_secret_is_left_alone_and_another_is_replace
 fn an_admin_token_file_dry_run_shows_the_entry_it_would_write_and_if_not_exists_keeps_the_file() {
     let dir = tempfile::tempdir().unwrap();
     let admin = |extra: &[&str]| {
-        let mut args = vec![
-            "create",
-            "token",
-            "--admin",
-            "--offline",
-            "--output-file",
-            "admin.json",
-            "--format",
-            "json",
-        ];
+        let mut args = vec!["--format", "json"];
         args.extend_from_slice(extra);
-        run(&args, dir.path(), None)
+        admin_file(dir.path(), &args)
     };
     let file = dir.path().join("admin.json");
     let out = admin(&["--name", "ops", "--dry-run"]);

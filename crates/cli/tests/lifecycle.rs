@@ -749,3 +749,40 @@ fn apply_against_core_says_permission_tokens_need_enterprise() {
         "only the edition was asked"
     );
 }
+
+#[test]
+fn an_admin_token_named_admin_online_is_the_operator_token_in_the_dry_run_as_in_the_run() {
+    let (server, admin) = server();
+    let create = ["create", "token", "--admin", "--name", "_admin"];
+    // An operator token that expires: refused alike before anything is sent.
+    let before = server.requests().len();
+    for dry in [true, false] {
+        let mut args = create.to_vec();
+        args.extend(["--expiry", "1d"]);
+        if dry {
+            args.push("--dry-run");
+        }
+        let (code, out, err) = online(&server, &admin, &args);
+        assert_eq!(code, Some(2), "{out}{err}");
+        assert!(
+            err.contains("an operator token `_admin` that expires"),
+            "{err}"
+        );
+    }
+    assert_eq!(server.requests().len(), before, "nothing sent");
+    // Without an expiry: the operator endpoint, shown and then sent.
+    let mut args = create.to_vec();
+    args.extend(["--dry-run", "--format", "json"]);
+    let (code, out, err) = online(&server, &admin, &args);
+    assert_eq!(code, Some(0), "{err}");
+    let doc: serde_json::Value = serde_json::from_str(&out).unwrap();
+    let url = doc["request"]["url"].as_str().unwrap();
+    assert!(url.ends_with("/api/v3/configure/token/admin"), "{url}");
+    assert_eq!(server.requests().len(), before, "a dry run sends nothing");
+    // This server has its operator token: the endpoint answers that it exists.
+    let (code, out, err) = online(&server, &admin, &create);
+    assert_eq!(code, Some(3), "{out}{err}");
+    assert!(err.contains("--regenerate"), "{err}");
+    let sent = server.requests();
+    assert_eq!(sent.last().unwrap().path, "/api/v3/configure/token/admin");
+}

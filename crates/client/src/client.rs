@@ -502,7 +502,7 @@ impl Client {
     }
 
     /// Sends a request that creates a token, and reads the token it answers.
-    fn created(&self, what: &TokenRequest<'_>) -> Result<CreatedToken, ClientError> {
+    pub(crate) fn created(&self, what: &TokenRequest<'_>) -> Result<CreatedToken, ClientError> {
         let request = self.prepare(what)?;
         let answer = &self.send(&request)?;
         let name = what.name();

@@ -2,13 +2,14 @@
 
 use influxdb3_permission::{DatabaseName, Grants, PermissionSet};
 use influxdb3_provision::{
-    Capabilities, Existing, Failure, Minted, NewAdmin, NewToken, OPERATOR_TOKEN, StoreError,
-    TokenStore,
+    Capabilities, Existing, Failure, IfExists, Minted, NewAdmin, NewToken, OPERATOR_TOKEN, Step,
+    StoreError, TokenStore,
 };
-use influxdb3_token::{Timestamp, Token};
+use influxdb3_token::{Expiry, Lifetime, Timestamp, Token};
 
 use crate::client::{Client, Edition};
 use crate::error::{ClientError, RequestError};
+use crate::request::TokenRequest;
 
 impl StoreError for ClientError {
     fn failure(&self) -> Failure {
@@ -50,8 +51,77 @@ impl<'c> ServerStore<'c> {
         ServerStore { client }
     }
 
-    fn unsupported(what: &'static str) -> ClientError {
-        ClientError::InvalidRequest(RequestError::Unsupported { what })
+    /// The request that carrying out `step` sends first, as a dry run shows it (a
+    /// recreate: its deletion); `None` for a step that sends nothing (kept, drift,
+    /// unlisted, protected). What the store refuses is refused here alike, before
+    /// anything is sent: the request shown is the one the run sends.
+    ///
+    /// # Errors
+    ///
+    /// [`ClientError::InvalidRequest`]: a step a server cannot carry out (a chosen
+    /// secret, a change in place, an operator token that expires, an expiry that has
+    /// passed).
+    pub fn request(step: &Step) -> Result<Option<TokenRequest<'_>>, ClientError> {
+        Ok(Some(match step {
+            Step::Create {
+                if_exists: IfExists::Replace,
+                ..
+            } => return Err(unsupported("a token replaced in place")),
+            Step::Create { token, .. } => create_request(token)?,
+            Step::CreateAdmin { token, if_exists } => {
+                admin_request(token, *if_exists == IfExists::Replace)?
+            }
+            Step::Regenerate => TokenRequest::Regenerate,
+            Step::Delete { .. } | Step::Recreate { .. } => {
+                TokenRequest::Delete { name: step.name() }
+            }
+            Step::Update(_) => return Err(unsupported("a token changed in place")),
+            Step::Rotate { .. } => return Err(unsupported("a token given a new secret")),
+            _ => return Ok(None),
+        }))
+    }
+}
+
+fn unsupported(what: &'static str) -> ClientError {
+    ClientError::InvalidRequest(RequestError::Unsupported { what })
+}
+
+/// How long a token made now lives: a server takes a lifetime in whole seconds, counted
+/// from when it creates the token.
+fn lifetime(expiry: Expiry) -> Result<Option<Lifetime>, ClientError> {
+    expiry
+        .lifetime(Timestamp::now())
+        .map_err(|_| ClientError::InvalidRequest(RequestError::Expired))
+}
+
+/// The request that creates the permission token `token`.
+fn create_request(token: &NewToken) -> Result<TokenRequest<'_>, ClientError> {
+    if token.secret.is_some() {
+        return Err(unsupported("a token with a chosen secret"));
+    }
+    Ok(TokenRequest::Create {
+        name: &token.name,
+        grants: &token.grants,
+        lifetime: lifetime(token.expiry)?,
+    })
+}
+
+/// The request that creates the admin token `token`: named `_admin`, the operator
+/// token (which never expires); any other name, a named admin token.
+fn admin_request(token: &NewAdmin, replace: bool) -> Result<TokenRequest<'_>, ClientError> {
+    if replace {
+        return Err(unsupported("a token replaced in place"));
+    }
+    if token.secret.is_some() {
+        return Err(unsupported("a token with a chosen secret"));
+    }
+    match (token.name.as_str(), lifetime(token.expiry)?) {
+        (OPERATOR_TOKEN, None) => Ok(TokenRequest::Admin),
+        (OPERATOR_TOKEN, Some(_)) => Err(unsupported("an operator token `_admin` that expires")),
+        (_, lifetime) => Ok(TokenRequest::NamedAdmin {
+            name: &token.name,
+            lifetime,
+        }),
     }
 }
 
@@ -86,58 +156,29 @@ impl TokenStore for ServerStore<'_> {
     }
 
     fn create(&mut self, token: &NewToken) -> Result<Minted, ClientError> {
-        if token.secret.is_some() {
-            return Err(Self::unsupported("a token with a chosen secret"));
-        }
-        // A server takes a lifetime in whole seconds, counted from now.
-        let lifetime = token
-            .expiry
-            .lifetime(Timestamp::now())
-            .map_err(|_| ClientError::InvalidRequest(RequestError::Expired))?;
-        Ok(minted(self.client.create_token(
-            &token.name,
-            &token.grants,
-            lifetime,
-        )?))
+        Ok(minted(self.client.created(&create_request(token)?)?))
     }
 
     fn create_admin(&mut self, token: &NewAdmin, replace: bool) -> Result<Minted, ClientError> {
-        if replace {
-            return Err(Self::unsupported("a token replaced in place"));
-        }
-        if token.secret.is_some() {
-            return Err(Self::unsupported("a token with a chosen secret"));
-        }
-        let lifetime = token
-            .expiry
-            .lifetime(Timestamp::now())
-            .map_err(|_| ClientError::InvalidRequest(RequestError::Expired))?;
-        let created = match (token.name.as_str(), lifetime) {
-            (OPERATOR_TOKEN, None) => self.client.create_admin_token()?,
-            (OPERATOR_TOKEN, Some(_)) => {
-                return Err(Self::unsupported("an operator token that expires"));
-            }
-            _ => self
-                .client
-                .create_named_admin_token(&token.name, lifetime)?,
-        };
-        Ok(minted(created))
+        Ok(minted(
+            self.client.created(&admin_request(token, replace)?)?,
+        ))
     }
 
     fn regenerate(&mut self) -> Result<Minted, ClientError> {
-        Ok(minted(self.client.regenerate_admin_token()?))
+        Ok(minted(self.client.created(&TokenRequest::Regenerate)?))
     }
 
     fn replace(&mut self, _: &NewToken) -> Result<Minted, ClientError> {
-        Err(Self::unsupported("a token replaced in place"))
+        Err(unsupported("a token replaced in place"))
     }
 
     fn update(&mut self, _: &str, _: &Grants, _: Option<Timestamp>) -> Result<(), ClientError> {
-        Err(Self::unsupported("a token changed in place"))
+        Err(unsupported("a token changed in place"))
     }
 
     fn rotate(&mut self, _: &str, _: Option<&Token>) -> Result<Minted, ClientError> {
-        Err(Self::unsupported("a token given a new secret"))
+        Err(unsupported("a token given a new secret"))
     }
 
     fn delete(&mut self, name: &str) -> Result<(), ClientError> {

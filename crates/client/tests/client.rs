@@ -941,3 +941,91 @@ fn admin_tokens_through_the_server_store_named_operator_and_regenerated() {
     assert_eq!(second.report.done[0].action, Action::Regenerated);
     assert_ne!(first.secrets[0].1, second.secrets[0].1);
 }
+
+#[test]
+fn the_request_a_dry_run_shows_is_the_one_the_step_sends() {
+    use influxdb3_provision::{IfExists, NewAdmin, NewToken, Plan, Policy, Step};
+    use influxdb3_token::Expiry;
+    use influxdb3_token_client::{ServerStore, TokenRequest};
+
+    let now = Timestamp::now();
+    let first = |plan: &Plan| plan.steps()[0].clone();
+    let operator = first(
+        &Plan::create_admin(
+            NewAdmin::new(TokenName::admin(), Expiry::Never, now),
+            IfExists::Fail,
+            &Policy::default(),
+        )
+        .unwrap(),
+    );
+    assert!(matches!(
+        ServerStore::request(&operator),
+        Ok(Some(TokenRequest::Admin))
+    ));
+    let named = first(
+        &Plan::create_admin(
+            NewAdmin::new(name("ops"), Expiry::After(lifetime("1d")), now),
+            IfExists::Fail,
+            &Policy::default(),
+        )
+        .unwrap(),
+    );
+    assert!(matches!(
+        ServerStore::request(&named),
+        Ok(Some(TokenRequest::NamedAdmin {
+            lifetime: Some(_),
+            ..
+        }))
+    ));
+    let expiring_operator = Step::CreateAdmin {
+        token: NewAdmin::new(TokenName::admin(), Expiry::After(lifetime("1d")), now),
+        if_exists: IfExists::Fail,
+    };
+    assert!(matches!(
+        ServerStore::request(&expiring_operator),
+        Err(ClientError::InvalidRequest(_))
+    ));
+    let create = first(
+        &Plan::create(
+            NewToken::new(name("t"), perms(&["db:db1:read"]), Expiry::Never, now),
+            IfExists::Fail,
+            &Policy::default(),
+        )
+        .unwrap(),
+    );
+    assert!(matches!(
+        ServerStore::request(&create),
+        Ok(Some(TokenRequest::Create { lifetime: None, .. }))
+    ));
+    let delete = first(&Plan::delete("t", false, now).unwrap());
+    assert!(matches!(
+        ServerStore::request(&delete),
+        Ok(Some(TokenRequest::Delete { name: "t" }))
+    ));
+    assert!(matches!(
+        ServerStore::request(&first(&Plan::regenerate(now, &Policy::default()).unwrap())),
+        Ok(Some(TokenRequest::Regenerate))
+    ));
+    assert!(matches!(
+        ServerStore::request(&Step::Keep {
+            name: name("t"),
+            expired: false
+        }),
+        Ok(None)
+    ));
+    for refused in [
+        first(&Plan::rotate("t", None, now).unwrap()),
+        Step::Create {
+            token: NewToken::new(name("t"), perms(&["db:db1:read"]), Expiry::Never, now),
+            if_exists: IfExists::Replace,
+        },
+    ] {
+        assert!(
+            matches!(
+                ServerStore::request(&refused),
+                Err(ClientError::InvalidRequest(_))
+            ),
+            "{refused:?}"
+        );
+    }
+}

@@ -295,7 +295,10 @@ impl ExecuteOptions {
 ///
 /// Refused whole, before any step: a plan that [needs
 /// confirmation](Plan::needs_confirmation), one the store [cannot carry
-/// out](Plan::check), a step that would touch the operator token `_admin`.
+/// out](Plan::check), a step of a permission token (create, update, recreate, rotate,
+/// delete) on the operator token `_admin`. Only the admin steps touch `_admin`: made
+/// by [`Plan::create_admin`], given a new secret by [`Plan::regenerate`] (which asks
+/// for confirmation).
 #[must_use = "a failure is in the report"]
 pub fn execute<S: TokenStore + ?Sized>(
     plan: &Plan,
@@ -379,8 +382,8 @@ pub fn execute<S: TokenStore + ?Sized>(
 }
 
 /// Why a plan is refused before any step: not confirmed, a step the store cannot
-/// carry out, a step on the operator token (a last line of defence: the constructors
-/// make none).
+/// carry out, a permission token's step on the operator token (a last line of defence:
+/// the constructors make none; the admin steps are its own).
 fn refusal<E: StoreError>(plan: &Plan, capabilities: Capabilities) -> Option<Cause<E>> {
     if plan.needs_confirmation().is_some() {
         return Some(Cause::NotConfirmed);
@@ -391,7 +394,6 @@ fn refusal<E: StoreError>(plan: &Plan, capabilities: Capabilities) -> Option<Cau
     plan.steps()
         .iter()
         .filter(|s| s.changes() && s.name() == OPERATOR_TOKEN)
-        // Admin steps are the operator token's own: made, or given a new secret.
         .filter(|s| !matches!(s, Step::CreateAdmin { .. } | Step::Regenerate))
         .map(|s| {
             let what = match s {
@@ -500,19 +502,21 @@ fn drifted(action: Action, drift: &Drift) -> Done {
 /// error, if any.
 type Carried<E> = (Vec<(Done, Option<Minted>)>, Option<E>);
 
-/// Whether `store` holds `token` already: a chosen secret made again, with the same
-/// name, secret and grants (its expiry is kept, not pushed forward). Idempotent by
-/// construction: the step changes nothing and succeeds.
-fn holds<S: TokenStore + ?Sized>(store: &mut S, token: &NewToken) -> bool {
-    let Some(secret) = &token.secret else {
+/// Whether `store` holds the token named `name` with this chosen `secret` and these
+/// `grants` already: a chosen secret made again (its expiry is kept, not pushed
+/// forward). Idempotent by construction: the step changes nothing and succeeds.
+fn holds<S: TokenStore + ?Sized>(
+    store: &mut S,
+    name: &str,
+    secret: Option<&Token>,
+    grants: &PermissionSet,
+) -> bool {
+    let Some(secret) = secret else {
         return false;
     };
-    let wanted = PermissionSet::from(&token.grants);
     store.list().is_ok_and(|current| {
         current.iter().any(|t| {
-            t.name == token.name.as_str()
-                && t.hash.as_ref() == Some(&secret.hash())
-                && t.grants == wanted
+            t.name == name && t.hash.as_ref() == Some(&secret.hash()) && t.grants == *grants
         })
     })
 }
@@ -538,11 +542,30 @@ fn carry_out<S: TokenStore + ?Sized>(step: &Step, store: &mut S) -> Carried<S::E
             )
         })
         .or_else(|e| match e.failure() {
-            Failure::NameTaken if *if_exists == IfExists::Keep || holds(store, token) => {
+            Failure::NameTaken
+                if *if_exists == IfExists::Keep
+                    || holds(
+                        store,
+                        name,
+                        token.secret.as_ref(),
+                        &PermissionSet::from(&token.grants),
+                    ) =>
+            {
                 Ok((Done::new(Action::Exists, name), None))
             }
             _ => Err(e),
         })),
+        // The admin token is there with this chosen secret already: nothing to write.
+        Step::CreateAdmin { token, .. }
+            if holds(
+                store,
+                name,
+                token.secret.as_ref(),
+                &[Permission::Admin].iter().collect(),
+            ) =>
+        {
+            (vec![(Done::new(Action::Exists, name), None)], None)
+        }
         Step::CreateAdmin { token, if_exists } => one(store
             .create_admin(token, *if_exists == IfExists::Replace)
             .map(|m| {

@@ -330,6 +330,13 @@ impl Plan {
                 Step::CreateAdmin { .. } | Step::Regenerate if !capabilities.admin_tokens => {
                     "an admin token"
                 }
+                Step::CreateAdmin { token, .. }
+                    if token.name.as_str() == OPERATOR_TOKEN
+                        && token.expiry != Expiry::Never
+                        && !capabilities.operator_expires =>
+                {
+                    "an operator token `_admin` that expires"
+                }
                 _ if chosen && !capabilities.chosen_secrets => "a token with a chosen secret",
                 _ if if_exists == Some(IfExists::Replace) && !capabilities.in_place => {
                     "a token replaced in place"
@@ -377,8 +384,10 @@ impl Plan {
     }
 
     /// The plan that creates one admin token (`create token --admin`): the operator
-    /// token when it is named `_admin` on a server, a named admin token, or the token of
-    /// an admin token file (with [`IfExists::Replace`]).
+    /// token when it is named `_admin` on a server (which never expires there:
+    /// [`check`](Self::check) refuses one that does), a named admin token, or the token
+    /// of an admin token file (with [`IfExists::Replace`]: the file holds one token,
+    /// whatever its name).
     ///
     /// ```
     /// use influxdb3_provision::{IfExists, NewAdmin, Plan, Policy, Step};
@@ -392,8 +401,8 @@ impl Plan {
     ///
     /// # Errors
     ///
-    /// [`PlanError`] when its expiry has passed or the policy refuses it (the operator
-    /// token never expires: a cap refuses it).
+    /// [`PlanError`] when its expiry has passed or the policy refuses it (a cap refuses
+    /// a token that never expires).
     pub fn create_admin(
         token: NewAdmin,
         if_exists: IfExists,

@@ -33,6 +33,9 @@ pub struct Capabilities {
     /// [`TokenStore::regenerate`] of the operator token): a server, an admin token
     /// file; not a permission tokens file.
     pub admin_tokens: bool,
+    /// Its admin token named `_admin` may expire (an admin token file, which a server
+    /// loads as it is); a server's operator token never expires.
+    pub operator_expires: bool,
 }
 
 impl Capabilities {
@@ -46,8 +49,11 @@ impl Capabilities {
 
     /// An admin token file's (`influxdb3 serve --admin-token-file`): one admin token,
     /// chosen secrets, replaced in place, one write at the end.
-    pub const ADMIN_FILE: Capabilities =
-        Capabilities::new(true, true, true, Duration::ZERO).with_admin_tokens(true);
+    pub const ADMIN_FILE: Capabilities = Capabilities {
+        admin_tokens: true,
+        operator_expires: true,
+        ..Capabilities::FILE
+    };
 
     /// A store's: whether it takes chosen secrets, changes tokens in place, makes its
     /// changes together, and how near it sets an expiry.
@@ -63,6 +69,7 @@ impl Capabilities {
             atomic,
             expiry_slack,
             admin_tokens: false,
+            operator_expires: false,
         }
     }
 
@@ -282,8 +289,9 @@ pub trait TokenStore {
 
     /// Creates the admin token `token` ([`Capabilities::admin_tokens`] stores only);
     /// with `replace`, in the place of the admin token there
-    /// ([`Capabilities::in_place`] stores only). A token of its name already there,
-    /// without `replace`, is an error of [`Failure::NameTaken`].
+    /// ([`Capabilities::in_place`] stores only: an admin token file, which holds one
+    /// token, whatever its name). A token of its name already there, without
+    /// `replace`, is an error of [`Failure::NameTaken`].
     ///
     /// # Errors
     ///
@@ -291,7 +299,8 @@ pub trait TokenStore {
     fn create_admin(&mut self, token: &NewAdmin, replace: bool) -> Result<Minted, Self::Error>;
 
     /// Gives the operator token [`OPERATOR_TOKEN`] a new secret that the store mints
-    /// ([`Capabilities::admin_tokens`] stores only): the old one stops working.
+    /// ([`Capabilities::admin_tokens`] stores only): the old one stops working. A store
+    /// without an operator token answers [`Failure::NotFound`].
     ///
     /// # Errors
     ///

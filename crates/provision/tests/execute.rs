@@ -516,3 +516,55 @@ fn an_admin_token_keeps_the_expiry_cap_and_a_dry_run_mints_nothing() {
         })
     ));
 }
+
+#[test]
+fn what_a_store_cannot_do_with_admin_tokens_is_refused_before_any_step() {
+    let refused = |plan: &Plan, caps: Capabilities| match plan.check(caps) {
+        Err(PlanError::Unsupported { what, .. }) => Some(what),
+        _ => None,
+    };
+    let regenerate = Plan::regenerate(NOW, &Policy::default()).unwrap();
+    assert_eq!(
+        refused(&regenerate, Capabilities::FILE),
+        Some("an admin token")
+    );
+    assert_eq!(refused(&regenerate, Capabilities::SERVER), None);
+    // The operator token may expire in an admin token file, never on a server.
+    let expiring = NewAdmin::new(
+        TokenName::admin(),
+        Expiry::After("1d".parse().unwrap()),
+        NOW,
+    );
+    let plan = Plan::create_admin(expiring, IfExists::Fail, &Policy::default()).unwrap();
+    assert_eq!(
+        refused(&plan, Capabilities::SERVER),
+        Some("an operator token `_admin` that expires")
+    );
+    assert_eq!(refused(&plan, Capabilities::ADMIN_FILE), None);
+    // A named admin token may expire anywhere that keeps admin tokens.
+    let named = NewAdmin::new(
+        "ops".parse().unwrap(),
+        Expiry::After("1d".parse().unwrap()),
+        NOW,
+    );
+    let plan = Plan::create_admin(named.clone(), IfExists::Fail, &Policy::default()).unwrap();
+    assert_eq!(refused(&plan, Capabilities::SERVER), None);
+    // A server mints its own secrets.
+    let chosen = named.with_secret(Token::generate().unwrap());
+    let plan = Plan::create_admin(chosen, IfExists::Fail, &Policy::default()).unwrap();
+    assert_eq!(
+        refused(&plan, Capabilities::SERVER),
+        Some("a token with a chosen secret")
+    );
+    assert_eq!(refused(&plan, Capabilities::ADMIN_FILE), None);
+    // Refused by the executor too, whole: nothing asked of the store.
+    let mut server = Mem::new(Capabilities::SERVER);
+    let ran = execute(&plan, &mut server, ExecuteOptions::default(), &mut |_| {
+        Ok(())
+    });
+    assert!(matches!(
+        ran.report.failed.unwrap().cause,
+        Cause::Refused(PlanError::Unsupported { .. })
+    ));
+    assert!(server.tokens.is_empty());
+}

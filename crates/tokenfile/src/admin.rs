@@ -7,19 +7,19 @@ use std::path::Path;
 
 use influxdb3_permission::{DatabaseName, Grants, Permission};
 use influxdb3_provision::{Capabilities, Existing, Minted, NewAdmin, NewToken, TokenStore};
-use influxdb3_token::{Expiry, Timestamp, Token};
+use influxdb3_token::{OPERATOR_TOKEN, Timestamp, Token, TokenName};
 
 use crate::disk::{Sink, Written, invalid, locked_write};
 use crate::error::TokenFileError;
 use crate::model::AdminTokenFile;
-use crate::store::FileStoreError;
+use crate::store::{FileStoreError, expiry_at};
 use crate::write::WriteOptions;
 
 /// An admin token file opened for changes by [`AdminFileStore::open`]: it holds one
 /// admin token, which [`create_admin`](TokenStore::create_admin) with `replace` puts in
-/// the place of the one there. A file that holds the token asked for already (the same
-/// chosen secret and name) is left as it is, its expiry kept: [`Written::changed`] says
-/// which.
+/// the place of the one there, whatever its name. (A plan that makes again the token
+/// the file holds, with its chosen secret, leaves the file as it is: the executor sees
+/// that it is there.)
 ///
 /// ```
 /// use influxdb3_provision::{ExecuteOptions, IfExists, NewAdmin, Plan, Policy, execute};
@@ -84,8 +84,9 @@ impl AdminFileStore<'_, '_> {
                 sink,
             };
             let value = run(&mut store);
-            let holds = store.pending.is_some() || store.current.is_some();
-            Ok((value, usize::from(holds)))
+            // What the file holds once the run is over: a run that did not finish wrote
+            // nothing.
+            Ok((value, usize::from(store.current.is_some())))
         })?;
         let (value, tokens) = value;
         written.tokens = tokens;
@@ -139,47 +140,29 @@ impl TokenStore for AdminFileStore<'_, '_> {
                 name: held.name().to_owned(),
             });
         }
-        let expiry = match token.expiry {
-            Expiry::At(at) => Some(at),
-            other => other.ends(token.now).ok().flatten(),
-        };
         let replacing = self.token().is_some();
-        let minted = |secret: Token, expiry| {
-            let minted = Minted::new(secret, expiry);
-            if replacing { minted.replacing() } else { minted }
-        };
-        // The same chosen secret and name written again: the file stays as it is.
-        if let (Some(secret), Some(held)) = (&token.secret, self.token())
-            && held.token() == secret
-            && held.name() == token.name.as_str()
-        {
-            let expiry = held.expiry();
-            self.pending = None;
-            return Ok(minted(secret.clone(), expiry));
-        }
         let secret = match &token.secret {
             Some(secret) => secret.clone(),
             None => Token::generate().map_err(FileStoreError::Random)?,
         };
+        let expiry = expiry_at(token.expiry, token.now);
         self.pending = Some(AdminTokenFile::new(secret.clone(), token.name.clone(), expiry));
-        Ok(minted(secret, expiry))
+        let minted = Minted::new(secret, expiry);
+        Ok(if replacing { minted.replacing() } else { minted })
     }
 
+    /// A new secret for the token of the file when it is the operator token `_admin`
+    /// (its expiry kept); [`FileStoreError::NotFound`] for any other.
     fn regenerate(&mut self) -> Result<Minted, FileStoreError> {
-        let Some(held) = self.token() else {
+        let Some(held) = self.token().filter(|t| t.name() == OPERATOR_TOKEN) else {
             return Err(FileStoreError::NotFound {
                 path: self.path.to_path_buf(),
-                name: influxdb3_token::OPERATOR_TOKEN.to_owned(),
+                name: OPERATOR_TOKEN.to_owned(),
             });
         };
-        let (name, expiry) = (held.name().to_owned(), held.expiry());
-        let name = name.parse().map_err(|source| FileStoreError::Name {
-            path: self.path.to_path_buf(),
-            name,
-            source,
-        })?;
+        let expiry = held.expiry();
         let secret = Token::generate().map_err(FileStoreError::Random)?;
-        self.pending = Some(AdminTokenFile::new(secret.clone(), name, expiry));
+        self.pending = Some(AdminTokenFile::new(secret.clone(), TokenName::admin(), expiry));
         Ok(Minted::new(secret, expiry).replacing())
     }
 

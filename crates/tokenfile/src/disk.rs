@@ -374,9 +374,8 @@ impl AdminTokenFile<'_> {
     /// Writes this admin token to `path`, replacing the admin token file there, with the
     /// same lock and durable write as [`TokenFile::update`]. A file at `path` that is not
     /// an admin token file (a permission tokens file given by mistake, say) is left
-    /// alone. A file that holds this token already (same secret and name: a chosen
-    /// secret written again) is left as it is, its expiry kept:
-    /// [`Written::changed`] says which.
+    /// alone. (A plan on an [`AdminFileStore`](crate::AdminFileStore) also leaves a file
+    /// that holds the token asked for already as it is.)
     ///
     /// # Errors
     ///
@@ -388,10 +387,7 @@ impl AdminTokenFile<'_> {
     ) -> Result<Written, TokenFileError> {
         let ((), mut written) = locked_write(path.as_ref(), options, |target, text, sink| {
             if let Some(text) = text {
-                let old = AdminTokenFile::parse(text).map_err(|error| invalid(target, error))?;
-                if old.token() == self.token() && old.name() == self.name() {
-                    return Ok(());
-                }
+                AdminTokenFile::parse(text).map_err(|error| invalid(target, error))?;
             }
             sink.write(|out| out.write_all(self.to_json().as_bytes()))
         })?;

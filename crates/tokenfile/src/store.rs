@@ -345,11 +345,25 @@ impl FileStore<'_, '_> {
     /// The instant a new token expires: the plan's (which checked it against its
     /// `now`); an instant given is kept as it is (a token copied from another file
     /// may have expired).
-    fn expiry(token: &NewToken) -> Option<Timestamp> {
-        match token.expiry {
-            Expiry::At(at) => Some(at),
-            other => other.ends(token.now).ok().flatten(),
+    /// A permission tokens file holds no admin token.
+    fn no_admin(&self) -> FileStoreError {
+        FileStoreError::Unsupported {
+            path: self.path.to_path_buf(),
+            what: "an admin token",
         }
+    }
+
+    fn expiry(token: &NewToken) -> Option<Timestamp> {
+        expiry_at(token.expiry, token.now)
+    }
+}
+
+/// The instant a token made at `now` with `expiry` expires, as a file holds it: an
+/// instant as it is (a plan has checked it), a lifetime from `now`.
+pub(crate) fn expiry_at(expiry: Expiry, now: Timestamp) -> Option<Timestamp> {
+    match expiry {
+        Expiry::At(at) => Some(at),
+        other => other.ends(now).ok().flatten(),
     }
 }
 
@@ -484,15 +498,14 @@ impl TokenStore for FileStore<'_, '_> {
     }
 
     fn create_admin(&mut self, _: &NewAdmin, _: bool) -> Result<Minted, FileStoreError> {
-        Err(FileStoreError::Unsupported {
-            path: self.path.to_path_buf(),
-            what: "an admin token",
-        })
+        Err(self.no_admin())
     }
 
     fn regenerate(&mut self) -> Result<Minted, FileStoreError> {
-        self.create_admin(&NewAdmin::new(TokenName::admin(), Expiry::Never, Timestamp::now()), true)
+        Err(self.no_admin())
     }
+
+
 
     fn delete(&mut self, name: &str) -> Result<(), FileStoreError> {
         if let Some(at) = self.pending_at(name) {

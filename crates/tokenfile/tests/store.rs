@@ -357,30 +357,39 @@ fn an_admin_token_file_as_a_store_holds_one_admin_token_replaced_whole() {
         ("ops".to_owned(), second.clone(), Some(NOW + 86_400_000))
     );
 
-    // The same chosen secret and name again: left as it is, its expiry kept.
-    let same = admin("ops").with_secret(second.clone());
-    let ((), written) = AdminFileStore::open(&path, &options, |store| {
-        let minted = store.create_admin(&same, true).unwrap();
-        assert_eq!(
-            minted.expiry,
-            Some(Timestamp::from_millis(NOW + 86_400_000))
-        );
-        store.finish().unwrap();
+    // Only the operator token is regenerated: `ops` is not found.
+    let ((), _) = AdminFileStore::open(&path, &options, |store| {
+        assert_eq!(store.regenerate().unwrap_err().failure(), Failure::NotFound);
     })
     .unwrap();
-    assert!(!written.changed);
-
-    // Regenerated: a new secret, the same name and expiry.
-    let (third, _) = AdminFileStore::open(&path, &options, |store| {
+    let expiring_operator = influxdb3_provision::NewAdmin::new(
+        TokenName::admin(),
+        Expiry::After("1d".parse::<Lifetime>().unwrap()),
+        Timestamp::from_millis(NOW),
+    );
+    let (third, written) = AdminFileStore::open(&path, &options, |store| {
+        store.create_admin(&expiring_operator, true).unwrap();
+        // A new secret, the same name and expiry.
         let minted = store.regenerate().unwrap();
+        assert!(minted.replaced);
         store.finish().unwrap();
         minted.token
     })
     .unwrap();
+    assert_eq!(written.tokens, 1);
     assert_eq!(
         admin_file(&path),
-        ("ops".to_owned(), third, Some(NOW + 86_400_000))
+        ("_admin".to_owned(), third, Some(NOW + 86_400_000))
     );
+
+    // A run that does not finish writes nothing, and says the file holds what it held.
+    let empty = dir.path().join("empty.json");
+    let ((), written) = AdminFileStore::open(&empty, &options, |store| {
+        store.create_admin(&admin("_admin"), false).unwrap();
+    })
+    .unwrap();
+    assert_eq!((written.tokens, written.changed), (0, false));
+    assert!(!empty.exists());
 }
 
 #[test]

@@ -1334,40 +1334,60 @@ fn secrets_files_go_when_discarded_and_refuse_what_appeared_meanwhile() {
 
 #[test]
 fn an_admin_token_file_that_holds_the_token_already_is_left_alone() {
+    use influxdb3_provision::{Action, ExecuteOptions, IfExists, NewAdmin, Plan, Policy, execute};
+    use influxdb3_token::Expiry;
+    use influxdb3_tokenfile::AdminFileStore;
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("admin.json");
     let token = Token::generate().unwrap();
-    let file = AdminTokenFile::new(token.clone(), TokenName::admin(), None);
-    assert!(file.write(&path, &WriteOptions::default()).unwrap().changed);
-    let before = fs::read(&path).unwrap();
-    // The same secret and name, even with another expiry: unchanged.
-    let again = AdminTokenFile::new(
-        token.clone(),
-        TokenName::admin(),
-        Some(Timestamp::from_millis(NOW)),
+    // A plan that writes `name` with the chosen `secret` and `expiry`: what it did, and
+    // whether the file changed.
+    let apply = |name: &str, secret: &Token, expiry: Expiry, dry_run: bool| {
+        let new = NewAdmin::new(TokenName::new(name).unwrap(), expiry, Timestamp::now())
+            .with_secret(secret.clone());
+        let plan = Plan::create_admin(new, IfExists::Replace, &Policy::default()).unwrap();
+        let options = WriteOptions::default().dry_run(dry_run);
+        let (executed, written) = AdminFileStore::open(&path, &options, |store| {
+            execute(&plan, store, ExecuteOptions::default(), &mut |_| Ok(()))
+        })
+        .unwrap();
+        assert!(executed.report.failed.is_none());
+        (
+            executed.report.done[0].action,
+            executed.secrets.len(),
+            written.changed,
+        )
+    };
+    assert_eq!(
+        apply("_admin", &token, Expiry::Never, false),
+        (Action::Created, 1, true)
     );
-    let written = again.write(&path, &WriteOptions::default()).unwrap();
-    assert!(!written.changed && !written.created);
+    let before = fs::read(&path).unwrap();
+    // The same secret and name, even with another expiry: unchanged, nothing minted,
+    // in a dry run too.
+    let later = Expiry::At(Timestamp::from_millis(NOW + 86_400_000_000));
+    assert_eq!(
+        apply("_admin", &token, later, true),
+        (Action::Exists, 0, false)
+    );
+    assert_eq!(
+        apply("_admin", &token, later, false),
+        (Action::Exists, 0, false)
+    );
     assert_eq!(fs::read(&path).unwrap(), before);
     // Another name or another secret: replaced.
-    let renamed = AdminTokenFile::new(token, TokenName::new("ops").unwrap(), None);
-    assert!(
-        renamed
-            .write(&path, &WriteOptions::default())
-            .unwrap()
-            .changed
+    assert_eq!(
+        apply("ops", &token, Expiry::Never, false),
+        (Action::Replaced, 1, true)
     );
-    let other = AdminTokenFile::new(
-        Token::generate().unwrap(),
-        TokenName::new("ops").unwrap(),
-        None,
+    let other = Token::generate().unwrap();
+    assert_eq!(
+        apply("ops", &other, Expiry::Never, false),
+        (Action::Replaced, 1, true)
     );
-    assert!(
-        other
-            .write(&path, &WriteOptions::default())
-            .unwrap()
-            .changed
-    );
+    // AdminTokenFile::write writes whatever is there.
+    let file = AdminTokenFile::new(other, TokenName::new("ops").unwrap(), None);
+    assert!(file.write(&path, &WriteOptions::default()).unwrap().changed);
 }
 
 #[test]

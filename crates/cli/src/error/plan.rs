@@ -36,6 +36,7 @@ impl CliError {
     ) -> CliError {
         match cause {
             Cause::Store(e) => store(e),
+            Cause::Refused(e) => CliError::from_plan(e),
             Cause::NotConfirmed => {
                 CliError::usage("the plan needs a confirmation it was not given")
                     .kind(Kind::ConfirmationNeeded)
