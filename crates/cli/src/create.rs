@@ -11,7 +11,7 @@ use influxdb3_provision::{
 };
 use influxdb3_token::{Timestamp, TokenName};
 use influxdb3_token_client::ServerStore;
-use influxdb3_tokenfile::{FileStore, FileStoreError};
+use influxdb3_tokenfile::FileStore;
 
 use crate::args::{CreateFormat, CreateToken, DeleteToken, Format};
 use crate::error::{Action, CliError};
@@ -249,7 +249,7 @@ fn offline(
     .map_err(|e| CliError::from_file(&e))?;
     let Executed {
         report, secrets, ..
-    } = on_file(executed)?;
+    } = CliError::on_file(executed)?;
     let action = report.done.first().map_or(Did::Exists, |d| d.action);
     Ok(if ask.dry_run {
         Report::DryRun(DryRun::File {
@@ -281,17 +281,6 @@ fn offline(
             same_secret: ask.secret.is_some() && ask.if_exists != IfExists::Keep,
         }
     })
-}
-
-/// A run on a tokens file, or the error of the step that failed.
-fn on_file(executed: Executed<FileStoreError>) -> Result<Executed<FileStoreError>, CliError> {
-    match &executed.report.failed {
-        Some(failed) => Err(CliError::from_step(
-            &failed.cause,
-            CliError::from_file_store,
-        )),
-        None => Ok(executed),
-    }
 }
 
 /// `influxdb3 delete token`: a plan of one deletion, confirmed, on the server.

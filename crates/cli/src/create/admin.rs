@@ -110,7 +110,7 @@ fn admin_file(
     .map_err(|e| CliError::from_file(&e))?;
     let Executed {
         report, secrets, ..
-    } = super::on_file(executed)?;
+    } = CliError::on_file(executed)?;
     let kept = report.done.first().is_none_or(|d| d.action == Did::Exists);
     let report = match (report.done.first(), secrets.into_iter().next()) {
         _ if ask.dry_run => Report::DryRun(DryRun::File {

@@ -1,6 +1,7 @@
 //! A plan the rules refuse, or a step that failed, as the user reads it.
 
-use influxdb3_provision::{Cause, PlanError, StoreError};
+use influxdb3_provision::{Cause, Executed, PlanError, StoreError};
+use influxdb3_tokenfile::FileStoreError;
 
 use super::{CliError, Exit, Kind, chain};
 
@@ -25,6 +26,19 @@ impl CliError {
             PlanError::Operator { .. } => err.kind(Kind::OperatorToken),
             PlanError::Unsupported { .. } => err.kind(Kind::Unsupported),
             _ => err,
+        }
+    }
+
+    /// A run on a tokens file, or the error of the step that failed.
+    pub(crate) fn on_file(
+        executed: Executed<FileStoreError>,
+    ) -> Result<Executed<FileStoreError>, CliError> {
+        match &executed.report.failed {
+            Some(failed) => Err(CliError::from_step(
+                &failed.cause,
+                CliError::from_file_store,
+            )),
+            None => Ok(executed),
         }
     }
 
