@@ -6,8 +6,9 @@ use std::path::PathBuf;
 
 use clap::ArgMatches;
 use clap::parser::ValueSource;
+use influxdb3_provision::{ExecuteOptions, Executed, Plan, execute};
 use influxdb3_token::Token;
-use influxdb3_token_client::{Client, ClientError, DEFAULT_HOST, HostUrl};
+use influxdb3_token_client::{Client, ClientError, DEFAULT_HOST, HostUrl, ServerStore};
 use influxdb3_tokenfile::TokenFileError;
 
 use crate::args::Server;
@@ -26,6 +27,35 @@ pub(crate) struct Online {
 }
 
 impl Online {
+    /// Carries `plan` out on the server, once confirmed (`yes`, or asked on a
+    /// terminal) and once `warnings` are shown; a failed step is the error of its
+    /// request.
+    pub(crate) fn execute(
+        &self,
+        plan: Plan,
+        yes: bool,
+        warnings: &mut Vec<String>,
+    ) -> Result<Executed<ClientError>, CliError> {
+        let plan = crate::confirm::confirmed(plan, yes, false)?;
+        crate::output::warn_all(warnings);
+        let executed = execute(
+            &plan,
+            &mut ServerStore::new(&self.client),
+            ExecuteOptions::default(),
+            &mut |_| Ok(()),
+        );
+        match &executed.report.failed {
+            Some(failed) => {
+                let step = failed.step.and_then(|i| plan.steps().get(i));
+                Err(CliError::from_step(&failed.cause, |e| {
+                    let name = failed.name.as_deref().unwrap_or_default();
+                    self.error(e, step.map_or(Action::Create, Action::of), name)
+                }))
+            }
+            None => Ok(executed),
+        }
+    }
+
     /// A failed request, with what to do about it.
     pub(crate) fn error(&self, e: &ClientError, action: Action, name: &str) -> CliError {
         CliError::from_client(

@@ -6,19 +6,16 @@ use std::time::Duration;
 
 use clap::ArgMatches;
 use influxdb3_permission::{DatabaseName, Grants};
-use influxdb3_provision::{
-    Action as Did, ExecuteOptions, Executed, IfExists, NewToken, Plan, execute,
-};
+use influxdb3_provision::{Action as Did, ExecuteOptions, IfExists, NewToken, Plan, execute};
 use influxdb3_token::{Timestamp, TokenName};
-use influxdb3_token_client::ServerStore;
 use influxdb3_tokenfile::FileStore;
 
 use crate::args::{CreateFormat, CreateToken, DeleteToken, Format};
-use crate::error::{Action, CliError};
+use crate::error::CliError;
 use crate::options::{self, Ask, Combination, Target};
-use crate::output::{self, Outcome};
+use crate::output::Outcome;
 use crate::quote::{quote, quote_path};
-use crate::report::{self, DryRun, Minted, Report};
+use crate::report::{self, DryRun, Report};
 
 mod admin;
 
@@ -196,29 +193,13 @@ fn permission_token(
             if ask.dry_run {
                 return report::dry_plan(&online, &plan, warnings, ask.format);
             }
-            output::warn_all(&mut warnings);
-            let mut store = ServerStore::new(&online.client);
-            let Executed {
-                report, secrets, ..
-            } = execute(
-                &plan,
-                &mut store,
-                ExecuteOptions::default(),
-                &mut |_| Ok(()),
-            );
-            if let Some(failed) = report.failed {
-                return Err(CliError::from_step(&failed.cause, |e| {
-                    online.error(e, Action::Create, name.as_str())
-                }));
-            }
-            match (report.done.first(), secrets.into_iter().next()) {
-                (Some(done), Some((_, token))) => Report::Minted(Minted::new(token, done, None)),
-                _ => Report::Exists {
-                    name: name.as_str().to_owned(),
-                    place: "the server".to_owned(),
-                    same_secret: false,
-                },
-            }
+            let executed = online.execute(plan, false, &mut warnings)?;
+            report::made(
+                executed,
+                None,
+                None,
+                Report::exists(name.as_str(), "the server", false),
+            )
         }
     };
     Ok(report::outcome(&report, ask.format, warnings))
@@ -247,10 +228,12 @@ fn offline(
         (executed, store.findings(now), entry)
     })
     .map_err(|e| CliError::from_file(&e))?;
-    let Executed {
-        report, secrets, ..
-    } = CliError::on_file(executed)?;
-    let action = report.done.first().map_or(Did::Exists, |d| d.action);
+    let executed = CliError::on_file(executed)?;
+    let action = executed
+        .report
+        .done
+        .first()
+        .map_or(Did::Exists, |d| d.action);
     Ok(if ask.dry_run {
         Report::DryRun(DryRun::File {
             path: written.path,
@@ -266,20 +249,17 @@ fn offline(
                 .map(ToString::to_string)
                 .collect(),
         })
-    } else if let (Some(done), Some((_, token))) = (report.done.first(), secrets.into_iter().next())
-    {
-        warnings.extend(report::found(findings.iter().chain(&written.findings)));
-        let minted = Minted::new(token, done, Some(output_file));
-        Report::Minted(match &ask.secret {
-            Some((_, from)) => minted.chosen(from),
-            None => minted,
-        })
     } else {
-        Report::Exists {
-            name: name.as_str().to_owned(),
-            place: quote_path(&written.path),
-            same_secret: ask.secret.is_some() && ask.if_exists != IfExists::Keep,
+        if action != Did::Exists {
+            warnings.extend(report::found(findings.iter().chain(&written.findings)));
         }
+        let same_secret = ask.secret.is_some() && ask.if_exists != IfExists::Keep;
+        report::made(
+            executed,
+            Some(output_file),
+            ask.secret.as_ref().map(|(_, from)| from.as_str()),
+            Report::exists(name.as_str(), &quote_path(&written.path), same_secret),
+        )
     })
 }
 
@@ -298,19 +278,8 @@ pub(crate) fn delete(args: DeleteToken, m: &ArgMatches) -> Result<Outcome, CliEr
     if args.dry_run {
         return report::dry_plan(&online, &plan, warnings, format);
     }
-    let plan = crate::confirm::confirmed(plan, args.yes, false)?;
-    output::warn_all(&mut warnings);
-    let executed = execute(
-        &plan,
-        &mut ServerStore::new(&online.client),
-        ExecuteOptions::default(),
-        &mut |_| Ok(()),
-    );
-    if let Some(failed) = executed.report.failed {
-        return Err(CliError::from_step(&failed.cause, |e| {
-            online.error(e, Action::Delete, name.as_str())
-        }));
-    }
+    // The failure, if any, is the error: the report has nothing more to say.
+    let _deleted = online.execute(plan, args.yes, &mut warnings)?;
     Ok(report::outcome(
         &Report::Deleted(name.as_str().to_owned()),
         format,

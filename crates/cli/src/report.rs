@@ -34,6 +34,17 @@ pub(crate) enum Report {
     DryRun(DryRun),
 }
 
+impl Report {
+    /// The token `name` was in `place` already (`same_secret`: with the chosen secret).
+    pub(crate) fn exists(name: &str, place: &str, same_secret: bool) -> Report {
+        Report::Exists {
+            name: name.to_owned(),
+            place: place.to_owned(),
+            same_secret,
+        }
+    }
+}
+
 /// What a dry run would have done.
 pub(crate) enum DryRun {
     /// The request that would have been sent.
@@ -103,6 +114,30 @@ impl Minted {
     pub(crate) fn with_permissions(mut self, permissions: Vec<String>) -> Minted {
         self.permissions = permissions;
         self
+    }
+}
+
+/// What a run that makes one token did: the token made (with its secret, where it was
+/// saved, and where its chosen secret came from), or `exists` when it was there
+/// already.
+pub(crate) fn made<E: influxdb3_provision::StoreError>(
+    executed: influxdb3_provision::Executed<E>,
+    output_file: Option<&Path>,
+    chosen: Option<&str>,
+    exists: Report,
+) -> Report {
+    match (
+        executed.report.done.first(),
+        executed.secrets.into_iter().next(),
+    ) {
+        (Some(done), Some((_, token))) => {
+            let minted = Minted::new(token, done, output_file);
+            Report::Minted(match chosen {
+                Some(from) => minted.chosen(from),
+                None => minted,
+            })
+        }
+        _ => exists,
     }
 }
 

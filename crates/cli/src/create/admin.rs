@@ -5,18 +5,16 @@ use std::path::Path;
 use std::time::Duration;
 
 use influxdb3_provision::{
-    Action as Did, ExecuteOptions, Executed, IfExists, NewAdmin, OPERATOR_TOKEN, Plan, PlanError,
-    execute,
+    Action as Did, ExecuteOptions, IfExists, NewAdmin, OPERATOR_TOKEN, Plan, PlanError, execute,
 };
 use influxdb3_token::{Timestamp, TokenName};
-use influxdb3_token_client::ServerStore;
 use influxdb3_tokenfile::AdminFileStore;
 
-use crate::error::{Action, CliError, Kind};
+use crate::error::{CliError, Kind};
 use crate::options::{self, Ask, Target};
-use crate::output::{self, Outcome};
+use crate::output::Outcome;
 use crate::quote::quote_path;
-use crate::report::{self, DryRun, Minted, Report};
+use crate::report::{self, DryRun, Report};
 
 /// An admin token: the operator token `_admin` or a named one, online; an admin token
 /// file, offline.
@@ -66,31 +64,13 @@ pub(super) fn admin_token(
     if ask.dry_run {
         return report::dry_plan(&online, &plan, warnings, ask.format);
     }
-    let plan = crate::confirm::confirmed(plan, yes, false)?;
-    output::warn_all(&mut warnings);
-    let Executed {
-        report, secrets, ..
-    } = execute(
-        &plan,
-        &mut ServerStore::new(&online.client),
-        ExecuteOptions::default(),
-        &mut |_| Ok(()),
-    );
-    if let Some(failed) = report.failed {
-        let action = Action::of(&plan.steps()[0]);
-        return Err(CliError::from_step(&failed.cause, |e| {
-            online.error(e, action, name.as_str())
-        }));
-    }
-    let report = match (report.done.first(), secrets.into_iter().next()) {
-        (Some(done), Some((_, token))) => Report::Minted(Minted::new(token, done, None)),
-        _ => Report::Exists {
-            name: name.as_str().to_owned(),
-            place: "the server".to_owned(),
-            same_secret: false,
-        },
-    };
-    Ok(report::outcome(&report, ask.format, Vec::new()))
+    let executed = online.execute(plan, yes, &mut warnings)?;
+    let exists = Report::exists(name.as_str(), "the server", false);
+    Ok(report::outcome(
+        &report::made(executed, None, None, exists),
+        ask.format,
+        Vec::new(),
+    ))
 }
 
 /// `create token --admin --offline`: the admin token file, replaced (or kept, with
@@ -108,30 +88,28 @@ fn admin_file(
         (executed, store.token().map(report::redacted))
     })
     .map_err(|e| CliError::from_file(&e))?;
-    let Executed {
-        report, secrets, ..
-    } = CliError::on_file(executed)?;
-    let kept = report.done.first().is_none_or(|d| d.action == Did::Exists);
-    let report = match (report.done.first(), secrets.into_iter().next()) {
-        _ if ask.dry_run => Report::DryRun(DryRun::File {
+    let executed = CliError::on_file(executed)?;
+    let kept = executed
+        .report
+        .done
+        .first()
+        .is_none_or(|d| d.action == Did::Exists);
+    let report = if ask.dry_run {
+        Report::DryRun(DryRun::File {
             path: output_file.to_path_buf(),
             action: if kept { "nothing" } else { "write" },
             entry: entry.unwrap_or_default(),
             create_databases: Vec::new(),
-        }),
-        (Some(done), Some((_, token))) if !kept => {
-            let minted = Minted::new(token, done, Some(output_file));
-            Report::Minted(match &ask.secret {
-                Some((_, from)) => minted.chosen(from),
-                None => minted,
-            })
-        }
+        })
+    } else {
         // Kept by --if-not-exists, or there with this chosen secret already.
-        _ => Report::Exists {
-            name: name.as_str().to_owned(),
-            place: quote_path(output_file),
-            same_secret: ask.secret.is_some() && ask.if_exists != IfExists::Keep,
-        },
+        let same_secret = ask.secret.is_some() && ask.if_exists != IfExists::Keep;
+        report::made(
+            executed,
+            Some(output_file),
+            ask.secret.as_ref().map(|(_, from)| from.as_str()),
+            Report::exists(name.as_str(), &quote_path(output_file), same_secret),
+        )
     };
     let mut warnings = Vec::new();
     if matches!(report, Report::Minted(_)) {
