@@ -24,6 +24,8 @@ impl StoreError for MemError {
 struct Mem {
     caps: Capabilities,
     tokens: BTreeMap<String, (PermissionSet, Option<Timestamp>)>,
+    /// The secrets of the admin tokens it made, by name: listed as their hashes.
+    secrets: BTreeMap<String, Token>,
     fail_on: Option<String>,
     finished: bool,
 }
@@ -33,6 +35,7 @@ impl Mem {
         Mem {
             caps,
             tokens: BTreeMap::new(),
+            secrets: BTreeMap::new(),
             fail_on: None,
             finished: false,
         }
@@ -51,7 +54,13 @@ impl TokenStore for Mem {
         Ok(self
             .tokens
             .iter()
-            .map(|(n, (g, e))| Existing::new(n.clone(), g.clone(), *e))
+            .map(|(n, (g, e))| {
+                let existing = Existing::new(n.clone(), g.clone(), *e);
+                match self.secrets.get(n) {
+                    Some(secret) => existing.with_hash(secret.hash()),
+                    None => existing,
+                }
+            })
             .collect())
     }
     fn create(&mut self, t: &NewToken) -> Result<Minted, MemError> {
@@ -89,12 +98,12 @@ impl TokenStore for Mem {
         let at = t.expiry.ends(t.now).unwrap();
         let admin = [Permission::Admin].iter().collect();
         let replaced = self.tokens.insert(t.name.as_str().into(), (admin, at));
-        let minted = Minted::new(
-            t.secret
-                .clone()
-                .unwrap_or_else(|| Token::generate().unwrap()),
-            at,
-        );
+        let secret = t
+            .secret
+            .clone()
+            .unwrap_or_else(|| Token::generate().unwrap());
+        self.secrets.insert(t.name.as_str().into(), secret.clone());
+        let minted = Minted::new(secret, at);
         Ok(if replaced.is_some() {
             minted.replacing()
         } else {
@@ -567,4 +576,41 @@ fn what_a_store_cannot_do_with_admin_tokens_is_refused_before_any_step() {
         Cause::Refused(PlanError::Unsupported { .. })
     ));
     assert!(server.tokens.is_empty());
+}
+
+#[test]
+fn an_admin_token_there_with_its_chosen_secret_is_no_change_and_a_server_dry_run_creates() {
+    let secret = Token::generate().unwrap();
+    let token = NewAdmin::new("ops".parse().unwrap(), Expiry::Never, NOW).with_secret(secret);
+    let plan = Plan::create_admin(token, IfExists::Replace, &Policy::default()).unwrap();
+    let mut file = Mem::new(Capabilities::ADMIN_FILE);
+    let first = execute(&plan, &mut file, ExecuteOptions::default(), &mut |_| Ok(()));
+    assert_eq!(first.report.done[0].action, Action::Created);
+    assert_eq!(first.secrets.len(), 1);
+    // Again: there already, with this secret: nothing minted, nothing changed.
+    let again = execute(&plan, &mut file, ExecuteOptions::default(), &mut |_| Ok(()));
+    assert_eq!(again.report.done[0].action, Action::Exists);
+    assert!(again.secrets.is_empty() && !again.report.changed());
+
+    // A server's dry run reports the creation it would ask for.
+    let named = NewAdmin::new("ops".parse().unwrap(), Expiry::Never, NOW);
+    let plan = Plan::create_admin(named, IfExists::Fail, &Policy::default()).unwrap();
+    let mut server = Mem::new(Capabilities::SERVER);
+    let dry = execute(
+        &plan,
+        &mut server,
+        ExecuteOptions::default().dry_run(true),
+        &mut |_| Ok(()),
+    );
+    assert_eq!(dry.report.done[0].action, Action::Created);
+    assert!(dry.report.done[0].admin && server.tokens.is_empty());
+    let regenerate = Plan::regenerate(NOW, &Policy::default()).unwrap().confirm();
+    let dry = execute(
+        &regenerate,
+        &mut server,
+        ExecuteOptions::default().dry_run(true),
+        &mut |_| Ok(()),
+    );
+    assert_eq!(dry.report.done[0].action, Action::Regenerated);
+    assert!(dry.secrets.is_empty());
 }
