@@ -930,6 +930,26 @@ fn admin_tokens_through_the_server_store_named_operator_and_regenerated() {
         Failure::Unsupported
     );
 
+    // A server changes no token in place.
+    for e in [
+        store
+            .update("deploy", &perms(&["db:db1:read"]), None)
+            .unwrap_err(),
+        store.rotate("deploy", None).map(drop).unwrap_err(),
+        store
+            .replace(&influxdb3_provision::NewToken::new(
+                name("deploy"),
+                perms(&["db:db1:read"]),
+                Expiry::Never,
+                now,
+            ))
+            .map(drop)
+            .unwrap_err(),
+    ] {
+        assert_eq!(e.failure(), Failure::Unsupported, "{e}");
+    }
+    assert!(server.has_token("deploy"));
+
     // The operator token, then a new secret for it.
     let operator = NewAdmin::new(TokenName::admin(), Expiry::Never, now);
     let plan = Plan::create_admin(operator, IfExists::Fail, &Policy::default()).unwrap();
@@ -1013,7 +1033,25 @@ fn the_request_a_dry_run_shows_is_the_one_the_step_sends() {
         }),
         Ok(None)
     ));
+    // A drift that a file would update in place.
+    let wanted =
+        influxdb3_provision::Wanted::new(name("t"), perms(&["db:db1:write"]), Expiry::Never);
+    let existing =
+        influxdb3_provision::Existing::new("t", perms(&["db:db1:read"]).iter().collect(), None);
+    let update = first(
+        &Plan::reconcile(
+            &[wanted],
+            &[existing],
+            influxdb3_provision::Capabilities::FILE,
+            now,
+            influxdb3_provision::PlanOptions::default().update(true),
+            &Policy::default(),
+        )
+        .unwrap(),
+    );
+    assert!(matches!(update, Step::Update(_)), "{update:?}");
     for refused in [
+        update,
         first(&Plan::rotate("t", None, now).unwrap()),
         Step::Create {
             token: NewToken::new(name("t"), perms(&["db:db1:read"]), Expiry::Never, now),
