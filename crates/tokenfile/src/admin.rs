@@ -146,9 +146,17 @@ impl TokenStore for AdminFileStore<'_, '_> {
             None => Token::generate().map_err(FileStoreError::Random)?,
         };
         let expiry = expiry_at(token.expiry, token.now);
-        self.pending = Some(AdminTokenFile::new(secret.clone(), token.name.clone(), expiry));
+        self.pending = Some(AdminTokenFile::new(
+            secret.clone(),
+            token.name.clone(),
+            expiry,
+        ));
         let minted = Minted::new(secret, expiry);
-        Ok(if replacing { minted.replacing() } else { minted })
+        Ok(if replacing {
+            minted.replacing()
+        } else {
+            minted
+        })
     }
 
     /// A new secret for the token of the file when it is the operator token `_admin`
@@ -162,7 +170,11 @@ impl TokenStore for AdminFileStore<'_, '_> {
         };
         let expiry = held.expiry();
         let secret = Token::generate().map_err(FileStoreError::Random)?;
-        self.pending = Some(AdminTokenFile::new(secret.clone(), TokenName::admin(), expiry));
+        self.pending = Some(AdminTokenFile::new(
+            secret.clone(),
+            TokenName::admin(),
+            expiry,
+        ));
         Ok(Minted::new(secret, expiry).replacing())
     }
 

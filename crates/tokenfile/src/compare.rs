@@ -4,8 +4,8 @@ use std::collections::{HashMap, HashSet};
 
 use influxdb3_permission::{DatabaseName, Permission};
 use influxdb3_token::Timestamp;
-use serde::ser::{SerializeStruct, Serializer};
 use serde::Serialize;
+use serde::ser::{SerializeStruct, Serializer};
 
 use crate::model::{TokenEntry, TokenFile};
 

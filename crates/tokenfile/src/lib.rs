@@ -56,45 +56,63 @@ compile_error!(
     "influxdb3-tokenfile needs a Unix system (Linux, macOS, the BSDs): it writes tokens files with Unix file modes and owners, O_NOFOLLOW, O_NONBLOCK and fsynced directories"
 );
 
-/// Each item under `#[cfg(unix)]`: elsewhere the `compile_error!` above is the one
-/// message.
-macro_rules! unix {
-    ($($item:item)*) => { $(#[cfg(unix)] $item)* };
-}
-
-unix! {
-    mod code;
-    mod compare;
-    mod disk;
-    mod error;
-    mod finding;
-    mod lint;
-    mod load;
-    mod merge;
-    mod model;
-    mod names;
-    mod secrets;
-    mod store;
-    mod admin;
-    mod write;
-
-    pub use admin::AdminFileStore;
-    pub use code::{Code, Severity};
-    pub use compare::{Added, Changed, FileDiff};
-    pub use disk::{
-        Edit, Written, chosen_secret_from, create_private_file, read, read_chosen_secret,
-        read_from, read_private_token, read_token_file, read_with_mode, same_file,
-        write_file,
-    };
-    pub use error::{AddError, FileKind, ParseError, TokenFileError};
-    pub use finding::Finding;
-    pub use lint::{Lint, lint, lint_file};
-    pub use merge::{MergeError, MergeInput, Merged, merge_files};
-    pub use model::{AdminTokenFile, TokenEntry, TokenFile, TokenRecord};
-    pub use secrets::{ENV_PREFIX, SecretsFile, SecretsFormat, SecretsFormatError};
-    pub use store::{FileStore, FileStoreError};
-    pub use write::{MAX_FILE_BYTES, MAX_TOKEN_FILE_BYTES, WriteOptions};
-}
+// Each item is Unix-only (one `#[cfg(unix)]` each, not a macro: cargo-mutants reads the
+// modules it mutates from these declarations).
+#[cfg(unix)]
+mod admin;
+#[cfg(unix)]
+mod code;
+#[cfg(unix)]
+mod compare;
+#[cfg(unix)]
+mod disk;
+#[cfg(unix)]
+mod error;
+#[cfg(unix)]
+mod finding;
+#[cfg(unix)]
+mod lint;
+#[cfg(unix)]
+mod load;
+#[cfg(unix)]
+mod merge;
+#[cfg(unix)]
+mod model;
+#[cfg(unix)]
+mod names;
+#[cfg(unix)]
+mod secrets;
+#[cfg(unix)]
+mod store;
+#[cfg(unix)]
+mod write;
+#[cfg(unix)]
+pub use admin::AdminFileStore;
+#[cfg(unix)]
+pub use code::{Code, Severity};
+#[cfg(unix)]
+pub use compare::{Added, Changed, FileDiff};
+#[cfg(unix)]
+pub use disk::{
+    Edit, Written, chosen_secret_from, create_private_file, read, read_chosen_secret, read_from,
+    read_private_token, read_token_file, read_with_mode, same_file, write_file,
+};
+#[cfg(unix)]
+pub use error::{AddError, FileKind, ParseError, TokenFileError};
+#[cfg(unix)]
+pub use finding::Finding;
+#[cfg(unix)]
+pub use lint::{Lint, lint, lint_file};
+#[cfg(unix)]
+pub use merge::{MergeError, MergeInput, Merged, merge_files};
+#[cfg(unix)]
+pub use model::{AdminTokenFile, TokenEntry, TokenFile, TokenRecord};
+#[cfg(unix)]
+pub use secrets::{ENV_PREFIX, SecretsFile, SecretsFormat, SecretsFormatError};
+#[cfg(unix)]
+pub use store::{FileStore, FileStoreError};
+#[cfg(unix)]
+pub use write::{MAX_FILE_BYTES, MAX_TOKEN_FILE_BYTES, WriteOptions};
 
 #[cfg(all(unix, feature = "manifest"))]
 #[cfg_attr(docsrs, doc(cfg(feature = "manifest")))]

@@ -505,8 +505,6 @@ impl TokenStore for FileStore<'_, '_> {
         Err(self.no_admin())
     }
 
-
-
     fn delete(&mut self, name: &str) -> Result<(), FileStoreError> {
         if let Some(at) = self.pending_at(name) {
             self.pending.remove(at);
