@@ -318,6 +318,7 @@ fn an_admin_token_file_as_a_store_holds_one_admin_token_replaced_whole() {
     // None yet: created, and listed as an admin token.
     let (first, written) = AdminFileStore::open(&path, &options, |store| {
         assert_eq!(store.capabilities(), Capabilities::ADMIN_FILE);
+        assert_eq!(store.place(), path.display().to_string());
         assert!(store.list().unwrap().is_empty());
         let minted = store.create_admin(&admin("_admin"), false).unwrap();
         assert!(!minted.replaced);
