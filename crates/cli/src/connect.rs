@@ -6,7 +6,7 @@ use std::path::PathBuf;
 
 use clap::ArgMatches;
 use clap::parser::ValueSource;
-use influxdb3_provision::{ExecuteOptions, Executed, Plan, execute};
+use influxdb3_provision::{Capabilities, ExecuteOptions, Executed, Plan, execute};
 use influxdb3_token::Token;
 use influxdb3_token_client::{Client, ClientError, DEFAULT_HOST, HostUrl, ServerStore};
 use influxdb3_tokenfile::TokenFileError;
@@ -27,8 +27,8 @@ pub(crate) struct Online {
 }
 
 impl Online {
-    /// Carries `plan` out on the server, once confirmed (`yes`, or asked on a
-    /// terminal) and once `warnings` are shown; a failed step is the error of its
+    /// Carries `plan` out on the server: checked first, then `warnings` shown, then
+    /// confirmed (`yes`, or asked on a terminal); a failed step is the error of its
     /// request.
     pub(crate) fn execute(
         &self,
@@ -36,8 +36,11 @@ impl Online {
         yes: bool,
         warnings: &mut Vec<String>,
     ) -> Result<Executed<ClientError>, CliError> {
-        let plan = crate::confirm::confirmed(plan, yes, false)?;
+        // What the server cannot do is refused before anything is shown or asked.
+        plan.check(Capabilities::SERVER)
+            .map_err(|e| CliError::from_plan(&e))?;
         crate::output::warn_all(warnings);
+        let plan = crate::confirm::confirmed(plan, yes, false)?;
         let executed = execute(
             &plan,
             &mut ServerStore::new(&self.client),

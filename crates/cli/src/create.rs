@@ -15,7 +15,7 @@ use crate::error::CliError;
 use crate::options::{self, Ask, Combination, Target};
 use crate::output::Outcome;
 use crate::quote::{quote, quote_path};
-use crate::report::{self, DryRun, Report};
+use crate::report::{self, DryRun, Kept, Report};
 
 mod admin;
 
@@ -50,6 +50,9 @@ pub(crate) fn create(args: CreateToken, m: &ArgMatches) -> Result<Outcome, CliEr
         regenerate,
         offline,
         named: name.is_some(),
+        operator: name
+            .as_ref()
+            .is_none_or(|n| n.as_str() == influxdb3_provision::OPERATOR_TOKEN),
         permissions: !permissions.is_empty(),
         create_databases: !create_databases.is_empty(),
         expiry: expiry.is_some() || expires_at.is_some(),
@@ -198,7 +201,7 @@ fn permission_token(
                 executed,
                 None,
                 None,
-                Report::exists(name.as_str(), "the server", false),
+                Report::exists(name.as_str(), "the server", Kept::IfNotExists),
             )
         }
     };
@@ -253,12 +256,16 @@ fn offline(
         if action != Did::Exists {
             warnings.extend(report::found(findings.iter().chain(&written.findings)));
         }
-        let same_secret = ask.secret.is_some() && ask.if_exists != IfExists::Keep;
+        let why = if ask.secret.is_some() && ask.if_exists != IfExists::Keep {
+            Kept::SameSecret
+        } else {
+            Kept::IfNotExists
+        };
         report::made(
             executed,
             Some(output_file),
             ask.secret.as_ref().map(|(_, from)| from.as_str()),
-            Report::exists(name.as_str(), &quote_path(&written.path), same_secret),
+            Report::exists(name.as_str(), &quote_path(&written.path), why),
         )
     })
 }

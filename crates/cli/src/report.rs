@@ -23,32 +23,42 @@ use crate::quote::{
 pub(crate) enum Report {
     Minted(Minted),
     Deleted(String),
-    /// `--if-not-exists` found the token: nothing on stdout, a note on stderr.
+    /// The token is there already: nothing on stdout, a note on stderr.
     Exists {
         name: String,
         place: String,
-        /// Made again with the secret it holds (`--secret-file`), not skipped by
-        /// `--if-not-exists`.
-        same_secret: bool,
+        why: Kept,
     },
     DryRun(DryRun),
 }
 
+/// Why a token that was there already was left as it was.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Kept {
+    /// `--if-not-exists`.
+    IfNotExists,
+    /// Made again with the chosen secret it holds (`--secret-file`): a permission
+    /// token keeps its expiry (`--replace` renews it).
+    SameSecret,
+    /// An admin token file that holds this token, its chosen secret and expiry.
+    SameToken,
+}
+
 impl Report {
-    /// The token `name` was in `place` already (`same_secret`: with the chosen secret).
-    pub(crate) fn exists(name: &str, place: &str, same_secret: bool) -> Report {
+    /// The token `name` was in `place` already, and was left as it was.
+    pub(crate) fn exists(name: &str, place: &str, why: Kept) -> Report {
         Report::Exists {
             name: name.to_owned(),
             place: place.to_owned(),
-            same_secret,
+            why,
         }
     }
 }
 
 /// What a dry run would have done.
 pub(crate) enum DryRun {
-    /// The request that would have been sent.
-    Request(PreparedRequest),
+    /// The request that would have been sent; `None`: the plan sends none.
+    Request(Option<PreparedRequest>),
     /// What would have been written to a file.
     File {
         path: PathBuf,
@@ -221,21 +231,21 @@ pub(crate) fn stdout(report: &Report, format: CreateFormat, paint: Paint) -> Opt
 
 /// A note for stderr, for what prints nothing on stdout.
 pub(crate) fn note(report: &Report) -> Option<String> {
-    match report {
-        Report::Exists {
-            name,
-            place,
-            same_secret: true,
-        } => Some(format!(
-            "token {} is already in {place} as given, with this secret: nothing was changed (its expiry is kept; --replace renews it)",
-            quote(name)
-        )),
-        Report::Exists { name, place, .. } => Some(format!(
-            "token {} already exists in {place}; nothing was changed (--if-not-exists)",
-            quote(name)
-        )),
-        _ => None,
-    }
+    let Report::Exists { name, place, why } = report else {
+        return None;
+    };
+    let name = quote(name);
+    Some(match why {
+        Kept::IfNotExists => {
+            format!("token {name} already exists in {place}; nothing was changed (--if-not-exists)")
+        }
+        Kept::SameSecret => format!(
+            "token {name} is already in {place} as given, with this secret: nothing was changed (its expiry is kept; --replace renews it)"
+        ),
+        Kept::SameToken => format!(
+            "token {name} is already in {place} as given, with this secret and expiry: nothing was changed"
+        ),
+    })
 }
 
 /// The first line of a minted token's text, as upstream words it.
@@ -291,10 +301,11 @@ fn text(report: &Report, paint: Paint) -> String {
         }
         Report::Deleted(name) => format!("Token {} deleted successfully.\n", quote(name)),
         Report::Exists { .. } => String::new(),
-        Report::DryRun(DryRun::Request(request)) => format!(
+        Report::DryRun(DryRun::Request(Some(request))) => format!(
             "Dry run: nothing was sent. The request would be:\n\n{}",
             escape_lines(&request.to_string())
         ),
+        Report::DryRun(DryRun::Request(None)) => "Dry run: nothing would be sent.\n".to_owned(),
         Report::DryRun(DryRun::File {
             path,
             action,
@@ -363,10 +374,11 @@ fn json(report: &Report) -> String {
             doc
         }
         Report::Deleted(name) => json!({ "token_name": name, "deleted": true }),
-        Report::Exists {
-            name, same_secret, ..
-        } => json!({ "token_name": name, "exists": true, "unchanged": same_secret }),
-        Report::DryRun(DryRun::Request(request)) => {
+        Report::Exists { name, why, .. } => {
+            json!({ "token_name": name, "exists": true, "unchanged": *why != Kept::IfNotExists })
+        }
+        Report::DryRun(DryRun::Request(None)) => json!({ "dry_run": true, "request": null }),
+        Report::DryRun(DryRun::Request(Some(request))) => {
             let headers: serde_json::Map<String, Value> = request
                 .headers()
                 .into_iter()
@@ -424,9 +436,6 @@ pub(crate) fn dry_plan(
             break;
         }
     }
-    let Some(prepared) = prepared else {
-        return Ok(Outcome::ok(String::new()));
-    };
     Ok(outcome(
         &Report::DryRun(DryRun::Request(prepared)),
         format,
@@ -466,10 +475,14 @@ fn unshown(report: &Report) -> Option<CliError> {
             format!(
                 "token {name} was created on the server, but it could not be shown (stdout failed)"
             ),
-            format!(
-                "token {name} now exists on the server and nobody has its secret: delete it with {} and create it again",
-                delete_command(&m.name)
-            ),
+            if m.name == influxdb3_provision::OPERATOR_TOKEN {
+                "nobody has the operator token's secret: give it a new one with `influxdb3 create token --admin --regenerate`".to_owned()
+            } else {
+                format!(
+                    "token {name} now exists on the server and nobody has its secret: delete it with {} and create it again",
+                    delete_command(&m.name)
+                )
+            },
         ),
     };
     Some(CliError::unshown(message, hint))

@@ -754,7 +754,8 @@ fn apply_against_core_says_permission_tokens_need_enterprise() {
 fn an_admin_token_named_admin_online_is_the_operator_token_in_the_dry_run_as_in_the_run() {
     let (server, admin) = server();
     let create = ["create", "token", "--admin", "--name", "_admin"];
-    // An operator token that expires: refused alike before anything is sent.
+    // An operator token that expires: refused alike before anything is sent (a plan
+    // refuses it too, by the server's capabilities).
     let before = server.requests().len();
     for dry in [true, false] {
         let mut args = create.to_vec();
@@ -765,7 +766,7 @@ fn an_admin_token_named_admin_online_is_the_operator_token_in_the_dry_run_as_in_
         let (code, out, err) = online(&server, &admin, &args);
         assert_eq!(code, Some(2), "{out}{err}");
         assert!(
-            err.contains("an operator token `_admin` that expires"),
+            err.contains("`_admin` is the operator token, which never expires"),
             "{err}"
         );
     }

@@ -422,8 +422,8 @@ impl fmt::Display for Rendered<'_> {
 
 impl fmt::Display for ParsePermissionError {
     /// [`render`](Self::render) without a label; in the alternate form (`{:#}`), one
-    /// line, as [`influxdb3_text::chain`] shows a cause: the message, and where in the
-    /// input (its hidden characters escaped).
+    /// line, as [`influxdb3_text::chain`] shows a cause: the message, where in the
+    /// input (its hidden characters escaped), and the hint.
     ///
     /// ```
     /// let err = "db:a,*:read".parse::<influxdb3_permission::Permission>().unwrap_err();
@@ -440,7 +440,11 @@ impl fmt::Display for ParsePermissionError {
                 "{}, at column {column} of `{}`",
                 self.kind,
                 influxdb3_text::escape(&self.input)
-            )
+            )?;
+            match &self.hint {
+                Some(hint) => write!(f, " (hint: {hint})"),
+                None => Ok(()),
+            }
         } else {
             self.render(None).fmt(f)
         }

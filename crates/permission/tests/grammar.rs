@@ -1039,7 +1039,7 @@ fn a_permission_error_is_one_line_as_a_cause_and_keeps_its_snippet_alone() {
         "{shown}"
     );
     assert!(
-        shown.ends_with("at column 8 of `db:数据库:reed\\x1b`"),
+        shown.ends_with("at column 8 of `db:数据库:reed\\x1b` (hint: did you mean `read`?)"),
         "{shown}"
     );
 }

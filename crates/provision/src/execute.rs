@@ -11,7 +11,7 @@ use serde::{Serialize, Serializer};
 
 use crate::plan::{Drift, IfExists, Plan, PlanError, Step};
 use crate::store::{
-    Capabilities, Failure, Minted, NewToken, OPERATOR_TOKEN, StoreError, TokenStore,
+    Capabilities, Existing, Failure, Minted, NewToken, OPERATOR_TOKEN, StoreError, TokenStore,
 };
 
 /// Why an observer of [`execute`] could not keep what it was told (a secrets file
@@ -503,20 +503,24 @@ fn drifted(action: Action, drift: &Drift) -> Done {
 type Carried<E> = (Vec<(Done, Option<Minted>)>, Option<E>);
 
 /// Whether `store` holds the token named `name` with this chosen `secret` and these
-/// `grants` already: a chosen secret made again (its expiry is kept, not pushed
-/// forward). Idempotent by construction: the step changes nothing and succeeds.
+/// `grants` already (and whatever else `also` asks of it): a chosen secret made again.
+/// Idempotent by construction: the step changes nothing and succeeds.
 fn holds<S: TokenStore + ?Sized>(
     store: &mut S,
     name: &str,
     secret: Option<&Token>,
     grants: &PermissionSet,
+    also: impl Fn(&Existing) -> bool,
 ) -> bool {
     let Some(secret) = secret else {
         return false;
     };
     store.list().is_ok_and(|current| {
         current.iter().any(|t| {
-            t.name == name && t.hash.as_ref() == Some(&secret.hash()) && t.grants == *grants
+            t.name == name
+                && t.hash.as_ref() == Some(&secret.hash())
+                && t.grants == *grants
+                && also(t)
         })
     })
 }
@@ -544,24 +548,28 @@ fn carry_out<S: TokenStore + ?Sized>(step: &Step, store: &mut S) -> Carried<S::E
         .or_else(|e| match e.failure() {
             Failure::NameTaken
                 if *if_exists == IfExists::Keep
+                    // Its expiry is kept (`--replace` renews it).
                     || holds(
                         store,
                         name,
                         token.secret.as_ref(),
                         &PermissionSet::from(&token.grants),
+                        |_| true,
                     ) =>
             {
                 Ok((Done::new(Action::Exists, name), None))
             }
             _ => Err(e),
         })),
-        // The admin token is there with this chosen secret already: nothing to write.
+        // The admin token is there with this chosen secret and expiry already: nothing
+        // to write (an admin token is written whole: another expiry replaces it).
         Step::CreateAdmin { token, .. }
             if holds(
                 store,
                 name,
                 token.secret.as_ref(),
                 &[Permission::Admin].iter().collect(),
+                |t| t.expiry == token.expiry.ends(token.now).ok().flatten(),
             ) =>
         {
             (vec![(Done::new(Action::Exists, name), None)], None)

@@ -49,11 +49,9 @@ impl Capabilities {
 
     /// An admin token file's (`influxdb3 serve --admin-token-file`): one admin token,
     /// chosen secrets, replaced in place, one write at the end.
-    pub const ADMIN_FILE: Capabilities = Capabilities {
-        admin_tokens: true,
-        operator_expires: true,
-        ..Capabilities::FILE
-    };
+    pub const ADMIN_FILE: Capabilities = Capabilities::FILE
+        .with_admin_tokens(true)
+        .with_operator_expires(true);
 
     /// A store's: whether it takes chosen secrets, changes tokens in place, makes its
     /// changes together, and how near it sets an expiry.
@@ -77,6 +75,13 @@ impl Capabilities {
     #[must_use]
     pub const fn with_admin_tokens(mut self, admin_tokens: bool) -> Capabilities {
         self.admin_tokens = admin_tokens;
+        self
+    }
+
+    /// The same, with an admin token `_admin` that may expire or not.
+    #[must_use]
+    pub const fn with_operator_expires(mut self, operator_expires: bool) -> Capabilities {
+        self.operator_expires = operator_expires;
         self
     }
 }

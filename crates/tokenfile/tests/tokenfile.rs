@@ -1363,18 +1363,25 @@ fn an_admin_token_file_that_holds_the_token_already_is_left_alone() {
         (Action::Created, 1, true)
     );
     let before = fs::read(&path).unwrap();
-    // The same secret and name, even with another expiry: unchanged, nothing minted,
-    // in a dry run too.
-    let later = Expiry::At(Timestamp::from_millis(NOW + 86_400_000_000));
-    assert_eq!(
-        apply("_admin", &token, later, true),
-        (Action::Exists, 0, false)
-    );
-    assert_eq!(
-        apply("_admin", &token, later, false),
-        (Action::Exists, 0, false)
-    );
+    // The same secret, name and expiry: unchanged, nothing minted, in a dry run too.
+    for dry_run in [true, false] {
+        assert_eq!(
+            apply("_admin", &token, Expiry::Never, dry_run),
+            (Action::Exists, 0, false)
+        );
+    }
     assert_eq!(fs::read(&path).unwrap(), before);
+    // Another expiry: the file is written whole again, with it.
+    let later = Timestamp::from_millis(NOW + 86_400_000_000);
+    assert_eq!(
+        apply("_admin", &token, Expiry::At(later), false),
+        (Action::Replaced, 1, true)
+    );
+    let mut text = String::new();
+    assert_eq!(
+        AdminTokenFile::load(&path, &mut text).unwrap().expiry(),
+        Some(later)
+    );
     // Another name or another secret: replaced.
     assert_eq!(
         apply("ops", &token, Expiry::Never, false),

@@ -14,7 +14,7 @@ use crate::error::{CliError, Kind};
 use crate::options::{self, Ask, Target};
 use crate::output::Outcome;
 use crate::quote::quote_path;
-use crate::report::{self, DryRun, Report};
+use crate::report::{self, DryRun, Kept, Report};
 
 /// An admin token: the operator token `_admin` or a named one, online; an admin token
 /// file, offline.
@@ -65,7 +65,7 @@ pub(super) fn admin_token(
         return report::dry_plan(&online, &plan, warnings, ask.format);
     }
     let executed = online.execute(plan, yes, &mut warnings)?;
-    let exists = Report::exists(name.as_str(), "the server", false);
+    let exists = Report::exists(name.as_str(), "the server", Kept::IfNotExists);
     Ok(report::outcome(
         &report::made(executed, None, None, exists),
         ask.format,
@@ -103,12 +103,16 @@ fn admin_file(
         })
     } else {
         // Kept by --if-not-exists, or there with this chosen secret already.
-        let same_secret = ask.secret.is_some() && ask.if_exists != IfExists::Keep;
+        let why = if ask.if_exists == IfExists::Keep {
+            Kept::IfNotExists
+        } else {
+            Kept::SameToken
+        };
         report::made(
             executed,
             Some(output_file),
             ask.secret.as_ref().map(|(_, from)| from.as_str()),
-            Report::exists(name.as_str(), &quote_path(output_file), same_secret),
+            Report::exists(name.as_str(), &quote_path(output_file), why),
         )
     };
     let mut warnings = Vec::new();
