@@ -113,8 +113,12 @@ fn outcome(result: Result<Outcome, CliError>) -> ExitCode {
             }
             match output::stdout(&outcome.stdout) {
                 Ok(()) => ExitCode::from(outcome.code),
-                // A reader that went away (`| head`) is not a failure.
-                Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => {
+                // A reader that went away (`| head`) is not a failure, unless what it
+                // missed is a secret that exists nowhere else.
+                Err(e)
+                    if e.kind() == std::io::ErrorKind::BrokenPipe
+                        && outcome.unshown.is_none() =>
+                {
                     ExitCode::from(outcome.code)
                 }
                 Err(e) => {

@@ -645,3 +645,54 @@ fn the_compose_recipe_runs_as_written_and_a_second_run_changes_nothing() {
     // No secret was printed on either run.
     assert!(!all(&out).contains(&fs::read_to_string(at.join("secrets/grafana")).unwrap()[6..]));
 }
+
+#[test]
+fn a_new_secret_that_a_closed_stdout_never_took_is_an_error_not_a_success() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut cmd = influxdb3(&[
+        "create",
+        "token",
+        "--admin",
+        "--offline",
+        "--output-file",
+        "admin.json",
+    ]);
+    cmd.current_dir(dir.path())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+    let mut child = cmd.spawn().unwrap();
+    // The reader goes away before the secret is written (`| head -0`, a closed pipe).
+    drop(child.stdout.take());
+    let out = child.wait_with_output().unwrap();
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out.stderr));
+    assert!(
+        text(&out.stderr).contains("could not be shown"),
+        "{}",
+        text(&out.stderr)
+    );
+    // Output without a secret is no error: `tokens list | head -0` still succeeds.
+    let made = run(
+        &[
+            "create",
+            "token",
+            "--offline",
+            "--output-file",
+            "tokens.json",
+            "--name",
+            "a",
+            "--permission",
+            "db:x:read",
+        ],
+        dir.path(),
+        None,
+    );
+    assert_eq!(made.status.code(), Some(0), "{}", all(&made));
+    let mut list = influxdb3(&["tokens", "list", "tokens.json"]);
+    list.current_dir(dir.path())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+    let mut child = list.spawn().unwrap();
+    drop(child.stdout.take());
+    let out = child.wait_with_output().unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+}
