@@ -524,6 +524,10 @@ impl Client {
         if hash != token.hash() {
             return Err(unreadable(BodyProblem::HashMismatch));
         }
+        // A server that echoes the caller's admin token has minted nothing to show.
+        if self.token.as_ref() == Some(&token) {
+            return Err(unreadable(BodyProblem::AdminToken));
+        }
         Ok(CreatedToken {
             id: body.id,
             name: body.name,

@@ -331,6 +331,10 @@ pub enum BodyProblem {
     /// The hash is not the SHA-512 of the token.
     #[error("the hash it holds is not the SHA-512 of its token")]
     HashMismatch,
+    /// Its token is the admin token the request was sent with, not a new one (never
+    /// shown: it is not this command's to show).
+    #[error("its token is the admin token the request was sent with, not a new one")]
+    AdminToken,
     /// A row of a query's answer holds a value that is not what its column says.
     #[error("row {row}: {what}")]
     Row {

@@ -147,11 +147,15 @@ impl CliError {
                     chain(problem)
                 ),
             )
-            .hint(format!(
-                "token {} now exists on the server and nobody has its secret: delete it with {} and create it again",
-                quote(name),
-                delete_command(name)
-            )),
+            .hint(if name == influxdb3_provision::OPERATOR_TOKEN {
+                "nobody may have the operator token's secret now: give it a new one with `influxdb3 create token --admin --regenerate`".to_owned()
+            } else {
+                format!(
+                    "token {} now exists on the server and nobody has its secret: delete it with {} and create it again",
+                    quote(name),
+                    delete_command(name)
+                )
+            }),
             ClientError::TooLarge { .. } => {
                 let hint = if request.action == Action::List {
                     "no InfluxDB 3 server lists that many tokens: check that --host is one".to_owned()
