@@ -488,45 +488,6 @@ fn odd_answers_map_to_their_class() {
         "{err:?}"
     );
 
-    // An answer whose "new" token is the admin token the request was sent with: refused,
-    // and the admin token is in no error.
-    let server = raw(|request, s| {
-        let admin = request
-            .lines()
-            .find(|l| l.to_ascii_lowercase().starts_with("authorization: bearer "))
-            .map(|l| l["authorization: bearer ".len()..].trim().to_owned())
-            .unwrap_or_default();
-        let body = format!(
-            r#"{{"id":1,"name":"ops","token":"{admin}","hash":"{}","created_at":"2025-01-01T00:00:00Z","expiry":null}}"#,
-            TokenHash::of(&admin)
-        );
-        reply(s, "201 Created", Some("json"), &body);
-    });
-    let admin = Token::generate().unwrap();
-    let client = Client::builder(host(server.url()))
-        .admin_token(admin.clone())
-        .timeout(Duration::from_secs(2))
-        .build()
-        .unwrap();
-    for err in [
-        client
-            .create_named_admin_token(&name("ops"), None)
-            .unwrap_err(),
-        client.regenerate_admin_token().unwrap_err(),
-    ] {
-        assert!(
-            matches!(
-                &err,
-                ClientError::CreatedButUnreadable {
-                    problem: BodyProblem::AdminToken,
-                    ..
-                }
-            ),
-            "{err:?}"
-        );
-        assert!(!chain(&err).contains(&admin.expose_secret()[6..]));
-    }
-
     // A host with a path prefix keeps it (for reverse proxies).
     let server = raw(|_, s| reply(s, "404 Not Found", None, "nope"));
     let url = format!("{}/influx/", server.url());
@@ -1104,5 +1065,47 @@ fn the_request_a_dry_run_shows_is_the_one_the_step_sends() {
             ),
             "{refused:?}"
         );
+    }
+}
+
+#[test]
+fn an_answer_that_echoes_the_admin_token_is_no_new_token() {
+    // An answer whose "new" token is the admin token the request was sent with: refused,
+    // and the admin token is in no error.
+    let server = raw(|request, s| {
+        let admin = request
+            .lines()
+            .find(|l| l.to_ascii_lowercase().starts_with("authorization: bearer "))
+            .map(|l| l["authorization: bearer ".len()..].trim().to_owned())
+            .unwrap_or_default();
+        let body = format!(
+            r#"{{"id":1,"name":"ops","token":"{admin}","hash":"{}","created_at":"2025-01-01T00:00:00Z","expiry":null}}"#,
+            TokenHash::of(&admin)
+        );
+        reply(s, "201 Created", Some("json"), &body);
+    });
+    let admin = Token::generate().unwrap();
+    let client = Client::builder(host(server.url()))
+        .admin_token(admin.clone())
+        .timeout(Duration::from_secs(2))
+        .build()
+        .unwrap();
+    for err in [
+        client
+            .create_named_admin_token(&name("ops"), None)
+            .unwrap_err(),
+        client.regenerate_admin_token().unwrap_err(),
+    ] {
+        assert!(
+            matches!(
+                &err,
+                ClientError::CreatedButUnreadable {
+                    problem: BodyProblem::AdminToken,
+                    ..
+                }
+            ),
+            "{err:?}"
+        );
+        assert!(!chain(&err).contains(&admin.expose_secret()[6..]));
     }
 }
