@@ -116,7 +116,7 @@ fn outcome(result: Result<Outcome, CliError>) -> ExitCode {
                 // A reader that went away (`| head`) is not a failure, unless what it
                 // missed is a secret that exists nowhere else.
                 Err(e)
-                    if e.kind() == std::io::ErrorKind::BrokenPipe && outcome.unshown.is_none() =>
+                    if e.kind() == std::io::ErrorKind::BrokenPipe && !outcome.lost_unless_shown =>
                 {
                     ExitCode::from(outcome.code)
                 }

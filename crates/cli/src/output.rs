@@ -104,9 +104,11 @@ pub(crate) struct Outcome {
     pub(crate) note: Option<String>,
     /// The exit code (0, or the "no" of `check`, `lint`, `diff --fail-on-widen`).
     pub(crate) code: u8,
-    /// When stdout holds secrets that exist nowhere else: the error to report if it
-    /// cannot be written.
+    /// When stdout holds new secrets: the error to report if it cannot be written.
     pub(crate) unshown: Option<CliError>,
+    /// Those secrets exist nowhere else (a server minted them): a reader of stdout
+    /// that goes away loses them, which is then an error too.
+    pub(crate) lost_unless_shown: bool,
 }
 
 impl Outcome {
@@ -117,6 +119,7 @@ impl Outcome {
             note: None,
             code: 0,
             unshown: None,
+            lost_unless_shown: false,
         }
     }
 }

@@ -451,6 +451,8 @@ pub(crate) fn outcome(report: &Report, format: CreateFormat, warnings: Vec<Strin
         note: note(report),
         warnings,
         code: 0,
+        lost_unless_shown: unshown.is_some()
+            && matches!(report, Report::Minted(m) if m.output_file.is_none()),
         unshown,
     }
 }

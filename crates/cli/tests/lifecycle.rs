@@ -787,3 +787,24 @@ fn an_admin_token_named_admin_online_is_the_operator_token_in_the_dry_run_as_in_
     let sent = server.requests();
     assert_eq!(sent.last().unwrap().path, "/api/v3/configure/token/admin");
 }
+
+#[test]
+fn a_secret_minted_by_the_server_that_a_closed_stdout_never_took_is_an_error() {
+    let (server, admin) = server();
+    let mut cmd = influxdb3(&["create", "token", "--admin", "--name", "lost"]);
+    cmd.env("INFLUXDB3_HOST_URL", server.url())
+        .env("INFLUXDB3_AUTH_TOKEN", admin.expose_secret())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped());
+    let mut child = cmd.spawn().unwrap();
+    // The reader goes away before the secret is written (a pipe closed early).
+    drop(child.stdout.take());
+    let out = child.wait_with_output().unwrap();
+    let err = text(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(err.contains("could not be shown"), "{err}");
+    assert!(
+        server.has_token("lost"),
+        "the token exists: the error says so"
+    );
+}

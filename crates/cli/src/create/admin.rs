@@ -13,7 +13,7 @@ use influxdb3_tokenfile::AdminFileStore;
 use crate::error::{CliError, Kind};
 use crate::options::{self, Ask, Target};
 use crate::output::Outcome;
-use crate::quote::quote_path;
+use crate::quote::{quote, quote_path};
 use crate::report::{self, DryRun, Kept, Report};
 
 /// An admin token: the operator token `_admin` or a named one, online; an admin token
@@ -83,9 +83,13 @@ fn admin_file(
     lock_timeout: Duration,
 ) -> Result<Outcome, CliError> {
     let options = options::write_options(lock_timeout, ask.dry_run);
-    let ((executed, entry), written) = AdminFileStore::open(output_file, &options, |store| {
+    let ((executed, entry, held), written) = AdminFileStore::open(output_file, &options, |store| {
+        // The token the file holds before the run: its name and secret.
+        let held = store
+            .token()
+            .map(|t| (t.name().to_owned(), t.token().hash()));
         let executed = execute(plan, store, ExecuteOptions::default(), &mut |_| Ok(()));
-        (executed, store.token().map(report::redacted))
+        (executed, store.token().map(report::redacted), held)
     })
     .map_err(|e| CliError::from_file(&e))?;
     let executed = CliError::on_file(executed)?;
@@ -94,6 +98,25 @@ fn admin_file(
         .done
         .first()
         .is_none_or(|d| d.action == Did::Exists);
+    // What the file held and what takes its place, said before anything else: an
+    // admin token file holds one token, and `_admin` may be the one that goes.
+    let mut warnings = Vec::new();
+    let file = quote_path(output_file);
+    let would = if ask.dry_run { "would be" } else { "is" };
+    match &held {
+        Some((old, _)) if !kept && old != name.as_str() => warnings.push(format!(
+            "the admin token file {file} holds the admin token {}, which {would} replaced by {}: a server that is running keeps the token it loaded when it started, until it restarts",
+            quote(old),
+            quote(name.as_str())
+        )),
+        Some((_, hash)) if !kept && ask.secret.as_ref().is_none_or(|(s, _)| s.hash() != *hash) => {
+            warnings.push(format!(
+                "the admin token file {file} held another secret for {}, which {would} replaced: a server that is running keeps the token it loaded when it started, until it restarts",
+                quote(name.as_str())
+            ));
+        }
+        _ => {}
+    }
     let report = if ask.dry_run {
         Report::DryRun(DryRun::File {
             path: output_file.to_path_buf(),
@@ -102,28 +125,21 @@ fn admin_file(
             create_databases: Vec::new(),
         })
     } else {
-        // Kept by --if-not-exists, or there with this chosen secret already.
-        let why = if ask.if_exists == IfExists::Keep {
-            Kept::IfNotExists
-        } else {
-            Kept::SameToken
+        // Kept by --if-not-exists (the token the file holds, whatever its name), or
+        // there with this chosen secret and expiry already.
+        let (shown, why) = match &held {
+            Some((old, _)) if ask.if_exists == IfExists::Keep => (old.as_str(), Kept::IfNotExists),
+            _ => (name.as_str(), Kept::SameToken),
         };
         report::made(
             executed,
             Some(output_file),
             ask.secret.as_ref().map(|(_, from)| from.as_str()),
-            Report::exists(name.as_str(), &quote_path(output_file), why),
+            Report::exists(shown, &file, why),
         )
     };
-    let mut warnings = Vec::new();
     if matches!(report, Report::Minted(_)) {
-        warnings = report::found(&written.findings);
-        if !written.created {
-            warnings.push(format!(
-                "the admin token file {} held another admin token, which is replaced: a server that is running keeps the token it loaded when it started, until it restarts",
-                quote_path(output_file)
-            ));
-        }
+        warnings.extend(report::found(&written.findings));
     }
     Ok(report::outcome(&report, ask.format, warnings))
 }
