@@ -40,6 +40,13 @@ pub(crate) const SAFE_FLAGS: i32 = libc::O_NONBLOCK | libc::O_NOFOLLOW | libc::O
 /// socket, a device, a link that leads nowhere. (A file with other hard links is read,
 /// and refused where it would be replaced: [`check_writable`].)
 pub(crate) fn resolve(path: &Path) -> Result<PathBuf, TokenFileError> {
+    // An empty path names no file (and `.{}.lock` beside it would be `..lock` here).
+    if path.as_os_str().is_empty() {
+        return Err(TokenFileError::Write {
+            path: path.to_path_buf(),
+            source: io::Error::new(io::ErrorKind::InvalidInput, "an empty path names no file"),
+        });
+    }
     // What the kernel finds there, magic links (`/dev/stdout`) included.
     match fs::metadata(path) {
         Ok(meta) => check_kind(path, &meta)?,

@@ -1739,3 +1739,15 @@ fn standard_input_is_read_as_a_file_is() {
         Err(TokenFileError::TooLarge { limit, .. }) if limit == influxdb3_tokenfile::MAX_FILE_BYTES
     ));
 }
+
+#[test]
+fn an_empty_path_is_no_file_to_write_and_nothing_is_created_for_it() {
+    let err = append(Path::new(""), "a", &[]).unwrap_err();
+    assert!(
+        matches!(&err, TokenFileError::Write { source, .. } if source.kind() == std::io::ErrorKind::InvalidInput),
+        "{err:?}"
+    );
+    assert!(!Path::new("..lock").exists());
+    let err = influxdb3_tokenfile::write_file("", b"x", 0o644).unwrap_err();
+    assert!(matches!(err, TokenFileError::Write { .. }), "{err:?}");
+}

@@ -8,6 +8,9 @@ use clap::{Args, ValueEnum, ValueHint};
 /// command only reads a tokens file, and so names no file to write (`./-` names a file
 /// called `-`).
 pub(crate) fn written_file(value: &str) -> Result<PathBuf, String> {
+    if value.is_empty() {
+        return Err("an empty path names no file: name the file to write".to_owned());
+    }
     if value == "-" {
         return Err("`-` is standard input, which a command only reads: name a file to write (`./-` for one named `-`)".to_owned());
     }
