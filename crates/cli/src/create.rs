@@ -201,7 +201,7 @@ fn permission_token(
                 executed,
                 None,
                 None,
-                Report::exists(name.as_str(), "the server", Kept::IfNotExists),
+                Report::exists(name.as_str(), "on the server", Kept::IfNotExists),
             )
         }
     };
@@ -265,7 +265,11 @@ fn offline(
             executed,
             Some(output_file),
             ask.secret.as_ref().map(|(_, from)| from.as_str()),
-            Report::exists(name.as_str(), &quote_path(&written.path), why),
+            Report::exists(
+                name.as_str(),
+                &format!("in {}", quote_path(&written.path)),
+                why,
+            ),
         )
     })
 }

@@ -59,6 +59,11 @@ pub(crate) fn mode(
                 "--if-not-exists keeps a token that exists and --replace changes it: give one of them",
             ));
         }
+        (true, false) if given.regenerate => {
+            return Err(CliError::usage(
+                "--if-not-exists keeps a token that exists, and --regenerate replaces the `_admin` token that exists: give one of them",
+            ));
+        }
         (true, false) => IfExists::Keep,
         (false, true) if !given.offline => {
             return Err(CliError::usage(

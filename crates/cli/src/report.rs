@@ -45,7 +45,8 @@ pub(crate) enum Kept {
 }
 
 impl Report {
-    /// The token `name` was in `place` already, and was left as it was.
+    /// The token `name` was already `place` (`on the server`, `in 'FILE'`), and was
+    /// left as it was.
     pub(crate) fn exists(name: &str, place: &str, why: Kept) -> Report {
         Report::Exists {
             name: name.to_owned(),
@@ -237,13 +238,13 @@ pub(crate) fn note(report: &Report) -> Option<String> {
     let name = quote(name);
     Some(match why {
         Kept::IfNotExists => {
-            format!("token {name} already exists in {place}; nothing was changed (--if-not-exists)")
+            format!("token {name} already exists {place}; nothing was changed (--if-not-exists)")
         }
         Kept::SameSecret => format!(
-            "token {name} is already in {place} as given, with this secret: nothing was changed (its expiry is kept; --replace renews it)"
+            "token {name} is already {place} as given, with this secret: nothing was changed (its expiry is kept; --replace renews it)"
         ),
         Kept::SameToken => format!(
-            "token {name} is already in {place} as given, with this secret and expiry: nothing was changed"
+            "token {name} is already {place} as given, with this secret and expiry: nothing was changed"
         ),
     })
 }

@@ -808,3 +808,26 @@ fn a_secret_minted_by_the_server_that_a_closed_stdout_never_took_is_an_error() {
         "the token exists: the error says so"
     );
 }
+
+#[test]
+fn if_not_exists_on_the_server_says_so_in_its_words() {
+    let (server, admin) = server();
+    let (code, out, err) = online(
+        &server,
+        &admin,
+        &[
+            "create",
+            "token",
+            "--admin",
+            "--name",
+            "ops",
+            "--if-not-exists",
+        ],
+    );
+    assert_eq!(code, Some(0), "{out}{err}");
+    assert!(out.is_empty(), "{out}");
+    assert!(
+        err.contains("token 'ops' already exists on the server; nothing was changed"),
+        "{err}"
+    );
+}

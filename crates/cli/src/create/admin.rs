@@ -65,7 +65,7 @@ pub(super) fn admin_token(
         return report::dry_plan(&online, &plan, warnings, ask.format);
     }
     let executed = online.execute(plan, yes, &mut warnings)?;
-    let exists = Report::exists(name.as_str(), "the server", Kept::IfNotExists);
+    let exists = Report::exists(name.as_str(), "on the server", Kept::IfNotExists);
     Ok(report::outcome(
         &report::made(executed, None, None, exists),
         ask.format,
@@ -135,7 +135,7 @@ fn admin_file(
             executed,
             Some(output_file),
             ask.secret.as_ref().map(|(_, from)| from.as_str()),
-            Report::exists(shown, &file, why),
+            Report::exists(shown, &format!("in {file}"), why),
         )
     };
     if matches!(report, Report::Minted(_)) {
