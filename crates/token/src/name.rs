@@ -42,6 +42,13 @@ pub enum TokenNameError {
         /// Its length in characters.
         chars: usize,
     },
+    /// Text shaped like a token's secret (`apiv3_` and token characters), which every
+    /// output masks as a secret: the name would show as `apiv3_***`.
+    #[error("character {position} of the token name starts text shaped like a token's secret (`apiv3_…`), which is masked wherever it is shown")]
+    TokenShaped {
+        /// Where it starts.
+        position: usize,
+    },
 }
 
 fn describe(c: char) -> String {
@@ -109,6 +116,11 @@ impl TokenName {
         }
         if chars > MAX_NAME_CHARS {
             return Err(TokenNameError::TooLong { chars });
+        }
+        if let Some(run) = crate::token_shaped_runs(name).next() {
+            return Err(TokenNameError::TokenShaped {
+                position: name[..run.start].chars().count() + 1,
+            });
         }
         Ok(TokenName(name.to_owned()))
     }

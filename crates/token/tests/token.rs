@@ -530,3 +530,24 @@ fn a_token_deserializes_leniently_from_borrowed_and_owned_strings() {
     let err = serde_json::from_str::<Token>("1").unwrap_err().to_string();
     assert!(err.contains("a token string"), "{err}");
 }
+
+#[test]
+fn a_name_shaped_like_a_secret_is_refused_and_the_error_says_where() {
+    use influxdb3_token::{TokenName, TokenNameError};
+    for (name, position) in [
+        ("apiv3_AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA", 1),
+        ("svc-apiv3_x", 5),
+        ("数据apiv3_abc", 3),
+    ] {
+        assert_eq!(
+            TokenName::new(name),
+            Err(TokenNameError::TokenShaped { position }),
+            "{name}"
+        );
+    }
+    // `apiv3_` alone holds no secret, and is shown as it is.
+    assert!(TokenName::new("about apiv3_").is_ok());
+    assert!(TokenName::new("apiv3").is_ok());
+    let e = TokenName::new("apiv3_secretlooking").unwrap_err().to_string();
+    assert!(!e.contains("secretlooking"), "{e}");
+}
