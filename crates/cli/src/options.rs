@@ -307,6 +307,11 @@ pub(crate) fn secret_file_error(e: &TokenFileError, what: &str) -> CliError {
             quote(&crate::quote::origin(path))
         ))
             .hint("a chosen secret is `apiv3_` and 32 to 250 characters of `A-Z a-z 0-9 - _ . ~ + / =`, alone in the file; nothing was written"),
+        TokenFileError::NotRegular { .. } | TokenFileError::DanglingLink { .. } => {
+            CliError::from_file(e).hint(format!(
+                "{what} is read from a regular file (or a link to one), or from standard input with `-`; nothing was written"
+            ))
+        }
         _ => CliError::from_file(e),
     };
     let mut err = err.kind(Kind::SecretFile);

@@ -1957,3 +1957,34 @@ fn dash_is_standard_input_wherever_a_tokens_file_is_read_and_never_a_file_writte
         );
     }
 }
+
+#[test]
+fn a_secret_file_that_is_a_fifo_is_refused_without_blocking_and_named_as_a_secret_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let fifo = dir.path().join("secret");
+    mkfifo(&fifo);
+    let out = run_within(
+        influxdb3(&[
+            "create",
+            "token",
+            "--offline",
+            "--output-file",
+            dir.path().join("tokens.json").to_str().unwrap(),
+            "--name",
+            "a",
+            "--permission",
+            "db:x:read",
+            "--secret-file",
+            fifo.to_str().unwrap(),
+        ])
+        .stdin(Stdio::null()),
+        Duration::from_secs(10),
+    );
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert!(
+        err.contains("--secret-file is read from a regular file"),
+        "{err}"
+    );
+    assert!(!dir.path().join("tokens.json").exists());
+}

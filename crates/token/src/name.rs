@@ -44,7 +44,9 @@ pub enum TokenNameError {
     },
     /// Text shaped like a token's secret (`apiv3_` and token characters), which every
     /// output masks as a secret: the name would show as `apiv3_***`.
-    #[error("character {position} of the token name starts text shaped like a token's secret (`apiv3_…`), which is masked wherever it is shown")]
+    #[error(
+        "character {position} of the token name starts text shaped like a token's secret (`apiv3_…`), which is masked wherever it is shown"
+    )]
     TokenShaped {
         /// Where it starts.
         position: usize,

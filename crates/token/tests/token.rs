@@ -548,6 +548,8 @@ fn a_name_shaped_like_a_secret_is_refused_and_the_error_says_where() {
     // `apiv3_` alone holds no secret, and is shown as it is.
     assert!(TokenName::new("about apiv3_").is_ok());
     assert!(TokenName::new("apiv3").is_ok());
-    let e = TokenName::new("apiv3_secretlooking").unwrap_err().to_string();
+    let e = TokenName::new("apiv3_secretlooking")
+        .unwrap_err()
+        .to_string();
     assert!(!e.contains("secretlooking"), "{e}");
 }
