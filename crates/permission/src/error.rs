@@ -255,24 +255,6 @@ impl ParsePermissionError {
         (self.span, self.kind, self.hint)
     }
 
-    /// The one-line form a serde error carries: `invalid permission `INPUT` at bytes
-    /// A..B: WHAT (hint: HINT)`.
-    #[cfg(feature = "serde")]
-    pub(crate) fn one_line(&self) -> String {
-        let hint = self
-            .hint
-            .as_ref()
-            .map(|h| format!(" (hint: {h})"))
-            .unwrap_or_default();
-        format!(
-            "invalid permission `{}` at bytes {}..{}: {}{hint}",
-            Shown(&self.input),
-            self.span.start,
-            self.span.end,
-            self.kind,
-        )
-    }
-
     /// The text that failed: the whole permission string, or the one value (a database
     /// name, say) that a constructor refused.
     pub fn input(&self) -> &str {
@@ -422,24 +404,26 @@ impl fmt::Display for Rendered<'_> {
 
 impl fmt::Display for ParsePermissionError {
     /// [`render`](Self::render) without a label; in the alternate form (`{:#}`), one
-    /// line, as [`influxdb3_text::chain`] shows a cause: the message, where in the
-    /// input (its hidden characters escaped), and the hint.
+    /// line, as [`influxdb3_text::chain`] shows a cause and a serde error carries it:
+    /// `invalid permission `INPUT` at bytes A..B: WHAT (hint: HINT)`, the input escaped
+    /// and cut.
     ///
     /// ```
     /// let err = "db:a,*:read".parse::<influxdb3_permission::Permission>().unwrap_err();
     /// assert_eq!(
     ///     format!("{err:#}"),
-    ///     "mixed wildcard (*) and resource name, at column 6 of `db:a,*:read`"
+    ///     "invalid permission `db:a,*:read` at bytes 5..6: mixed wildcard (*) and resource name"
     /// );
     /// ```
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         if f.alternate() {
-            let column = self.input[..self.span.start].chars().count() + 1;
             write!(
                 f,
-                "{}, at column {column} of `{}`",
+                "invalid permission `{}` at bytes {}..{}: {}",
+                Shown(&self.input),
+                self.span.start,
+                self.span.end,
                 self.kind,
-                influxdb3_text::escape(&self.input)
             )?;
             match &self.hint {
                 Some(hint) => write!(f, " (hint: {hint})"),

@@ -422,7 +422,7 @@ impl<'de> serde::Deserialize<'de> for Permission {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         deserializer.deserialize_str(ParsingVisitor::new(
             "a permission string such as `db:db1:read,write`",
-            |text: &str| parse(text).map_err(|e| e.one_line()),
+            |text: &str| parse(text).map_err(|e| format!("{e:#}")),
         ))
     }
 }

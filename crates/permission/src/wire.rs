@@ -60,7 +60,7 @@ impl Permission {
     ) -> Result<Permission, D::Error> {
         let wire = OwnedWire::deserialize(deserializer)?;
         wire.check()
-            .map_err(|e| serde::de::Error::custom(e.one_line()))
+            .map_err(|e| serde::de::Error::custom(format!("{e:#}")))
     }
 }
 
