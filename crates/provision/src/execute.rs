@@ -11,7 +11,7 @@ use serde::{Serialize, Serializer};
 
 use crate::plan::{Drift, IfExists, Plan, PlanError, Step};
 use crate::store::{
-    Capabilities, Existing, Failure, Minted, NewToken, OPERATOR_TOKEN, StoreError, TokenStore,
+    Capabilities, Existing, Failure, Minted, OPERATOR_TOKEN, StoreError, TokenStore, expires_at,
 };
 
 /// Why an observer of [`execute`] could not keep what it was told (a secrets file
@@ -440,18 +440,19 @@ impl<E: StoreError> Run<E> {
 
 /// What a step would do, without a store.
 fn preview(step: &Step) -> Vec<(Done, Option<Minted>)> {
-    let expiry_of = |t: &NewToken| t.expiry.ends(t.now).ok().flatten();
     let done = match step {
-        Step::Create { token, if_exists } => Done::new(
-            made(*if_exists == IfExists::Replace),
-            token.name.as_str(),
-        )
-        .minted(Some(&token.grants), None, expiry_of(token)),
+        Step::Create { token, if_exists } => {
+            Done::new(made(*if_exists == IfExists::Replace), token.name.as_str()).minted(
+                Some(&token.grants),
+                None,
+                expires_at(token.expiry, token.now),
+            )
+        }
         Step::CreateAdmin { token, if_exists } => Done::new(
             made(*if_exists == IfExists::Replace),
             token.name.as_str(),
         )
-        .minted(None, None, token.expiry.ends(token.now).ok().flatten()),
+        .minted(None, None, expires_at(token.expiry, token.now)),
         Step::Regenerate => Done::new(Action::Regenerated, OPERATOR_TOKEN).minted(None, None, None),
         other => return quiet(other).into_iter().map(|d| (d, None)).collect(),
     };
@@ -479,7 +480,7 @@ fn quiet(step: &Step) -> Option<Done> {
         Step::Update(drift) => drifted(Action::Updated, drift),
         Step::Recreate { drift, token } => {
             let mut d = drifted(Action::Recreated, drift);
-            d.expiry = token.expiry.ends(token.now).ok().flatten();
+            d.expiry = expires_at(token.expiry, token.now);
             d
         }
         Step::Unlisted { name } => Done::new(Action::Unlisted, name),
@@ -569,7 +570,7 @@ fn carry_out<S: TokenStore + ?Sized>(step: &Step, store: &mut S) -> Carried<S::E
                 name,
                 token.secret.as_ref(),
                 &[Permission::Admin].iter().collect(),
-                |t| t.expiry == token.expiry.ends(token.now).ok().flatten(),
+                |t| t.expiry == expires_at(token.expiry, token.now),
             ) =>
         {
             (vec![(Done::new(Action::Exists, name), None)], None)
@@ -651,9 +652,9 @@ impl<T: fmt::Display> Serialize for ShownAll<'_, T> {
 
 impl Serialize for Done {
     /// `{"action", "name"}` (a name that looks like a token's secret masked, as
-    /// everything this crate reports), then what the action says: `"permissions"` and `"expiry"`
-    /// of a token minted (`["*:*:*"]` for an admin token); `"expired"` of one kept; `"widened"`, `"narrowed"` (and, for
-    /// an update or a drift, `"expiry": {"old", "new"} | null`, and `"secret_changed":
+    /// everything this crate reports), then what the action says: `"permissions"` and
+    /// `"expiry"` of a token minted (`["*:*:*"]` for an admin token); `"expired"` of
+    /// one kept; `"widened"`, `"narrowed"` (and, for an update or a drift, `"expiry": {"old", "new"} | null`, and `"secret_changed":
     /// true` when its secret is not the chosen one) of one that drifted;
     /// `"id"` and `"created_at"` where a server gave them.
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {

@@ -6,9 +6,10 @@
 //!   the HTTP client implement it; nothing in this crate does I/O.
 //! - A [`Plan`] is a list of [`Step`]s made by one of its constructors
 //!   ([`Plan::create`], [`Plan::create_admin`], [`Plan::regenerate`],
-//!   [`Plan::delete`], [`Plan::rotate`], [`Plan::merge`], [`Plan::reconcile`]), each of which checks the rules once: the expiry cap of a
-//!   [`Policy`], the reserved name `_admin`, the operator token never deleted, pruned
-//!   or recreated, a confirmation before a prune of every token.
+//!   [`Plan::delete`], [`Plan::rotate`], [`Plan::merge`], [`Plan::reconcile`]), each
+//!   of which checks the rules once: the expiry cap of a [`Policy`], the reserved name
+//!   `_admin`, the operator token never deleted, pruned or recreated, a confirmation
+//!   before a prune of every token.
 //! - [`execute`] carries a plan out on any store, tells an observer of each step as it
 //!   happens (so that a secret is kept as soon as its token exists) and returns a
 //!   [`Report`] that holds no secret, with the secrets beside it.

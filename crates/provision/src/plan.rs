@@ -6,7 +6,7 @@ use std::collections::{HashMap, HashSet};
 use influxdb3_permission::{Grants, Permission, PermissionSet};
 use influxdb3_token::{Expiry, Lifetime, LifetimeError, Timestamp, Token, TokenName};
 
-use crate::store::{Capabilities, Existing, NewAdmin, NewToken, OPERATOR_TOKEN};
+use crate::store::{Capabilities, Existing, NewAdmin, NewToken, OPERATOR_TOKEN, expires_at};
 
 /// The rules every plan keeps, whatever command made it.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -829,7 +829,7 @@ impl NewToken {
             .map(influxdb3_token::TokenHash::as_bytes)
             == hash
             && PermissionSet::from(&self.grants) == existing.grants
-            && self.expiry.ends(self.now).ok().flatten() == existing.expiry
+            && expires_at(self.expiry, self.now) == existing.expiry
     }
 }
 

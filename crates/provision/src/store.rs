@@ -151,6 +151,12 @@ pub struct NewToken {
     pub secret: Option<Token>,
 }
 
+/// When a token made at `now` with `expiry` expires; `None` for never (or for an
+/// expiry a plan has refused already).
+pub(crate) fn expires_at(expiry: Expiry, now: Timestamp) -> Option<Timestamp> {
+    expiry.ends(now).ok().flatten()
+}
+
 /// An admin token to create: it grants every permission (`*:*:*`). Named
 /// [`OPERATOR_TOKEN`] on a server, it is the operator token, which never expires.
 #[derive(Debug, Clone, PartialEq, Eq)]
