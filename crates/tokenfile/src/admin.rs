@@ -100,6 +100,23 @@ impl AdminFileStore<'_, '_> {
         }
     }
 
+    /// Puts `file` in the place of the one there, and writes it.
+    pub(crate) fn put(&mut self, file: AdminTokenFile<'static>) -> Result<(), TokenFileError> {
+        self.pending = Some(file);
+        self.write_pending()
+    }
+
+    /// Writes the token this run put in the file's place, if any (the store's one
+    /// durable write).
+    fn write_pending(&mut self) -> Result<(), TokenFileError> {
+        if let Some(file) = self.pending.take() {
+            self.sink
+                .write(|out| out.write_all(file.to_json().as_bytes()))?;
+            self.current = Some(file);
+        }
+        Ok(())
+    }
+
     /// The admin token the file holds, as this run leaves it (its secret too: a dry
     /// run's caller shows it masked).
     pub fn token(&self) -> Option<&AdminTokenFile<'_>> {
@@ -207,12 +224,6 @@ impl TokenStore for AdminFileStore<'_, '_> {
     }
 
     fn finish(&mut self) -> Result<(), FileStoreError> {
-        if let Some(file) = self.pending.take() {
-            self.sink
-                .write(|out| out.write_all(file.to_json().as_bytes()))
-                .map_err(FileStoreError::File)?;
-            self.current = Some(file);
-        }
-        Ok(())
+        self.write_pending().map_err(FileStoreError::File)
     }
 }

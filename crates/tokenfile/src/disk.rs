@@ -385,14 +385,9 @@ impl AdminTokenFile<'_> {
         path: impl AsRef<Path>,
         options: &WriteOptions<'_>,
     ) -> Result<Written, TokenFileError> {
-        let ((), mut written) = locked_write(path.as_ref(), options, |target, text, sink| {
-            if let Some(text) = text {
-                AdminTokenFile::parse(text).map_err(|error| invalid(target, error))?;
-            }
-            sink.write(|out| out.write_all(self.to_json().as_bytes()))
-        })?;
-        written.tokens = 1;
-        Ok(written)
+        let file = self.clone().into_owned();
+        let (put, written) = crate::AdminFileStore::open(path, options, |store| store.put(file))?;
+        put.map(|()| written)
     }
 }
 

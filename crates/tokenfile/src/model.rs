@@ -826,6 +826,11 @@ impl<'a> AdminTokenFile<'a> {
         AdminTokenFile(TokenRecord::new(token, name, expiry))
     }
 
+    /// The same file, owning its text.
+    pub(crate) fn into_owned(self) -> AdminTokenFile<'static> {
+        AdminTokenFile(self.0.into_owned())
+    }
+
     /// Pretty-printed JSON with a trailing newline.
     pub fn to_json(&self) -> String {
         let mut out = serde_json::to_string_pretty(self).unwrap_or_default();
