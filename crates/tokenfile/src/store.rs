@@ -342,9 +342,6 @@ impl FileStore<'_, '_> {
         TokenEntry::new(token, name, expiry, grants)
     }
 
-    /// The instant a new token expires: the plan's (which checked it against its
-    /// `now`); an instant given is kept as it is (a token copied from another file
-    /// may have expired).
     /// A permission tokens file holds no admin token.
     fn no_admin(&self) -> FileStoreError {
         FileStoreError::Unsupported {
@@ -358,8 +355,9 @@ impl FileStore<'_, '_> {
     }
 }
 
-/// The instant a token made at `now` with `expiry` expires, as a file holds it: an
-/// instant as it is (a plan has checked it), a lifetime from `now`.
+/// The instant a new token made at `now` with `expiry` expires, as a file holds it:
+/// the plan's (which checked it against its `now`); an instant given is kept as it is
+/// (a token copied from another file may have expired).
 pub(crate) fn expiry_at(expiry: Expiry, now: Timestamp) -> Option<Timestamp> {
     match expiry {
         Expiry::At(at) => Some(at),
