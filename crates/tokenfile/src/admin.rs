@@ -124,6 +124,27 @@ impl AdminFileStore<'_, '_> {
     }
 }
 
+impl AdminTokenFile<'_> {
+    /// Writes this admin token to `path`, replacing the admin token file there, with the
+    /// same lock and durable write as [`TokenFile::update`](crate::TokenFile::update). A file at `path` that is not
+    /// an admin token file (a permission tokens file given by mistake, say) is left
+    /// alone. (A plan on an [`AdminFileStore`] also leaves a file that holds the token
+    /// asked for already as it is.)
+    ///
+    /// # Errors
+    ///
+    /// As [`TokenFileError`]; the file is then unchanged.
+    pub fn write(
+        &self,
+        path: impl AsRef<Path>,
+        options: &WriteOptions<'_>,
+    ) -> Result<Written, TokenFileError> {
+        let file = self.clone().into_owned();
+        let (put, written) = AdminFileStore::open(path, options, |store| store.put(file))?;
+        put.map(|()| written)
+    }
+}
+
 impl TokenStore for AdminFileStore<'_, '_> {
     type Error = FileStoreError;
 

@@ -370,25 +370,6 @@ impl AdminTokenFile<'_> {
     ) -> Result<AdminTokenFile<'_>, TokenFileError> {
         load_with(path.as_ref(), text, AdminTokenFile::parse)
     }
-
-    /// Writes this admin token to `path`, replacing the admin token file there, with the
-    /// same lock and durable write as [`TokenFile::update`]. A file at `path` that is not
-    /// an admin token file (a permission tokens file given by mistake, say) is left
-    /// alone. (A plan on an [`AdminFileStore`](crate::AdminFileStore) also leaves a file
-    /// that holds the token asked for already as it is.)
-    ///
-    /// # Errors
-    ///
-    /// As [`TokenFileError`]; the file is then unchanged.
-    pub fn write(
-        &self,
-        path: impl AsRef<Path>,
-        options: &WriteOptions<'_>,
-    ) -> Result<Written, TokenFileError> {
-        let file = self.clone().into_owned();
-        let (put, written) = crate::AdminFileStore::open(path, options, |store| store.put(file))?;
-        put.map(|()| written)
-    }
 }
 
 /// Reads `path` into `text` and parses it with `parse`, naming the file in the error.
