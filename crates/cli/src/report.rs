@@ -15,9 +15,7 @@ use crate::connect::Online;
 use crate::error::{Action, CliError};
 use crate::output::Outcome;
 use crate::paint::Paint;
-use crate::quote::{
-    delete_command, escape, escape_json, escape_lines, quote, quote_list, quote_path,
-};
+use crate::quote::{escape, escape_json, escape_lines, quote, quote_list, quote_path};
 
 /// What a token command has to say.
 pub(crate) enum Report {
@@ -452,8 +450,8 @@ pub(crate) fn outcome(report: &Report, format: CreateFormat, warnings: Vec<Strin
         note: note(report),
         warnings,
         code: 0,
-        lost_unless_shown: unshown.is_some()
-            && matches!(report, Report::Minted(m) if m.output_file.is_none()),
+        // A token minted on a server: its secret is nowhere else.
+        lost_unless_shown: matches!(report, Report::Minted(m) if m.output_file.is_none()),
         unshown,
     }
 }
@@ -478,14 +476,7 @@ fn unshown(report: &Report) -> Option<CliError> {
             format!(
                 "token {name} was created on the server, but it could not be shown (stdout failed)"
             ),
-            if m.name == influxdb3_provision::OPERATOR_TOKEN {
-                "nobody has the operator token's secret: give it a new one with `influxdb3 create token --admin --regenerate`".to_owned()
-            } else {
-                format!(
-                    "token {name} now exists on the server and nobody has its secret: delete it with {} and create it again",
-                    delete_command(&m.name)
-                )
-            },
+            CliError::unheld_secret(&m.name),
         ),
     };
     Some(CliError::unshown(message, hint))

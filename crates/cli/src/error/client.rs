@@ -147,15 +147,7 @@ impl CliError {
                     chain(problem)
                 ),
             )
-            .hint(if name == influxdb3_provision::OPERATOR_TOKEN {
-                "nobody may have the operator token's secret now: give it a new one with `influxdb3 create token --admin --regenerate`".to_owned()
-            } else {
-                format!(
-                    "token {} now exists on the server and nobody has its secret: delete it with {} and create it again",
-                    quote(name),
-                    delete_command(name)
-                )
-            }),
+            .hint(CliError::unheld_secret(name)),
             ClientError::TooLarge { .. } => {
                 let hint = if request.action == Action::List {
                     "no InfluxDB 3 server lists that many tokens: check that --host is one".to_owned()
@@ -165,6 +157,23 @@ impl CliError {
                 CliError::new(Exit::Failure, Kind::AnswerTooLarge, message).hint(hint)
             }
             _ => CliError::new(Exit::Failure, Kind::Server, message),
+        }
+    }
+}
+
+impl CliError {
+    /// What to do about a token the server made whose secret nobody has (its answer could
+    /// not be used, or stdout could not show it): delete it and create it again; the
+    /// operator token, which is never deleted, gets a new secret.
+    pub(crate) fn unheld_secret(name: &str) -> String {
+        if name == influxdb3_provision::OPERATOR_TOKEN {
+            "nobody has the operator token's secret: give it a new one with `influxdb3 create token --admin --regenerate`".to_owned()
+        } else {
+            format!(
+                "token {} now exists on the server and nobody has its secret: delete it with {} and create it again",
+                quote(name),
+                delete_command(name)
+            )
         }
     }
 }
