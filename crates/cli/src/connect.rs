@@ -6,7 +6,7 @@ use std::path::PathBuf;
 
 use clap::ArgMatches;
 use clap::parser::ValueSource;
-use influxdb3_provision::{Capabilities, ExecuteOptions, Executed, Plan, execute};
+use influxdb3_provision::{ExecuteOptions, Executed, Plan, TokenStore as _, execute};
 use influxdb3_token::Token;
 use influxdb3_token_client::{Client, ClientError, DEFAULT_HOST, HostUrl, ServerStore};
 use influxdb3_tokenfile::TokenFileError;
@@ -36,14 +36,15 @@ impl Online {
         yes: bool,
         warnings: &mut Vec<String>,
     ) -> Result<Executed<ClientError>, CliError> {
+        let mut store = ServerStore::new(&self.client);
         // What the server cannot do is refused before anything is shown or asked.
-        plan.check(Capabilities::SERVER)
+        plan.check(store.capabilities())
             .map_err(|e| CliError::from_plan(&e))?;
         crate::output::warn_all(warnings);
         let plan = crate::confirm::confirmed(plan, yes, false)?;
         let executed = execute(
             &plan,
-            &mut ServerStore::new(&self.client),
+            &mut store,
             ExecuteOptions::default(),
             &mut |_| Ok(()),
         );
