@@ -6,7 +6,7 @@ use std::path::PathBuf;
 
 use clap::ArgMatches;
 use clap::parser::ValueSource;
-use influxdb3_provision::{ExecuteOptions, Executed, Plan, TokenStore as _, execute};
+use influxdb3_provision::{ExecuteOptions, Executed, Failed, Plan, TokenStore as _, execute};
 use influxdb3_token::Token;
 use influxdb3_token_client::{Client, ClientError, DEFAULT_HOST, HostUrl, ServerStore};
 use influxdb3_tokenfile::TokenFileError;
@@ -49,15 +49,19 @@ impl Online {
             &mut |_| Ok(()),
         );
         match &executed.report.failed {
-            Some(failed) => {
-                let step = failed.step.and_then(|i| plan.steps().get(i));
-                Err(CliError::from_step(&failed.cause, |e| {
-                    let name = failed.name.as_deref().unwrap_or_default();
-                    self.error(e, step.map_or(Action::Create, Action::of), name)
-                }))
-            }
+            Some(failed) => Err(self.failed(&plan, failed)),
             None => Ok(executed),
         }
+    }
+
+    /// The error of a plan's step that failed on the server: its request's, named by
+    /// its token.
+    pub(crate) fn failed(&self, plan: &Plan, failed: &Failed<ClientError>) -> CliError {
+        let step = failed.step.and_then(|i| plan.steps().get(i));
+        CliError::from_step(&failed.cause, |e| {
+            let name = failed.name.as_deref().unwrap_or_default();
+            self.error(e, step.map_or(Action::Create, Action::of), name)
+        })
     }
 
     /// A failed request, with what to do about it.

@@ -7,7 +7,7 @@ use std::time::Duration;
 
 use clap::ArgMatches;
 use influxdb3_provision::{
-    Event, ExecuteOptions, Executed, Manifest, Plan, PlanOptions, Policy, Step, TokenStore, execute,
+    Event, ExecuteOptions, Executed, Manifest, Plan, PlanOptions, Policy, TokenStore, execute,
 };
 use influxdb3_token::{Timestamp, Token};
 use influxdb3_token_client::ServerStore;
@@ -338,14 +338,7 @@ fn to_server(
         }
     };
     if let Some(failed) = &executed.report.failed {
-        let step = failed.step.and_then(|i| plan.steps().get(i));
-        let action = match step {
-            Some(Step::Delete { .. }) => Action::Delete,
-            _ => Action::Create,
-        };
-        let error = CliError::from_step(&failed.cause, |e| {
-            online.error(e, action, failed.name.as_deref().unwrap_or_default())
-        });
+        let error = online.failed(&plan, failed);
         let kept = finish_secrets(&mut sink);
         if let Err(lost) = kept {
             return Err(secrets_lost(&executed.secrets, lost));
