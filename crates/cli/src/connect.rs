@@ -13,7 +13,7 @@ use influxdb3_tokenfile::TokenFileError;
 
 use crate::args::Server;
 use crate::error::{Action, CliError, Kind, Request, chain};
-use crate::quote::{command, quote, quote_path};
+use crate::quote::{command, quote};
 
 /// A configured client and what to say about it.
 #[derive(Debug)]
@@ -207,25 +207,16 @@ fn admin_token(
 
 /// The first line of a token file that only its owner may read.
 fn token_from_file(path: &std::path::Path) -> Result<Token, CliError> {
-    let file = |message: String| CliError::usage(message).kind(Kind::TokenFile);
-    influxdb3_tokenfile::read_private_token(path).map_err(|e| match e {
-        TokenFileError::Readable { mode, .. } => file(format!(
-            "{} holds the admin token and can be read by its group or others (mode {mode:04o})",
-            quote_path(path),
-        ))
-        .hint(format!(
-            "make it private: {}",
-            command("chmod 600 {}", &[("FILE", path.as_os_str())])
-        )),
-        TokenFileError::InvalidSecret { source, .. } => file(format!(
-            "the first line of {} is not a token: {source}",
-            quote_path(path)
-        )),
-        e => file(format!(
-            "cannot use {} as the admin token file: {}",
-            quote_path(path),
-            chain(&e)
-        )),
+    influxdb3_tokenfile::read_private_token(path).map_err(|e| {
+        let err = CliError::usage(format!("cannot use the admin token file: {}", chain(&e)))
+            .kind(Kind::TokenFile);
+        match e {
+            TokenFileError::Readable { .. } => err.hint(format!(
+                "make it private: {}",
+                command("chmod 600 {}", &[("FILE", path.as_os_str())])
+            )),
+            _ => err,
+        }
     })
 }
 

@@ -1,5 +1,5 @@
 //! Values as messages show them: escaped (hidden characters made visible), cut with `…`
-//! past a length, and quoted so that a command line can be pasted into a shell.
+//! past a length, between backticks; command lines quoted so that they paste into a shell.
 
 use std::ffi::OsStr;
 use std::fmt::Write as _;
@@ -43,42 +43,11 @@ pub fn elide(text: &str, max: usize) -> String {
     format!("{head}…{tail}")
 }
 
-/// A value quoted so that sh, bash, zsh and fish all read it back the same: its text
-/// between single quotes, with `'` and `\` written outside them in double quotes (`"'"`,
-/// `"\\"`: fish reads `\` specially inside single quotes); `$'a\x1bb'` when it holds
-/// hidden characters (for the eye only: `command` never writes such a value); cut with
-/// `…` past [`MAX_VALUE`] characters. Token-shaped text is masked.
+/// A value as messages show it: between backticks, token-shaped text masked, cut with
+/// `…` past [`MAX_VALUE`] characters, hidden characters escaped. (A command line to
+/// paste is [`command`]'s.)
 pub fn quote(value: &str) -> String {
-    // A secret is never quoted back: token-shaped text is masked.
-    let value = &*mask_token_shaped(value);
-    // The usual case, printable ASCII without a quote: as it is, between quotes.
-    if value.len() <= MAX_VALUE
-        && value
-            .bytes()
-            .all(|b| b.is_ascii_graphic() && b != b'\'' && b != b'\\')
-    {
-        let mut out = String::with_capacity(value.len() + 2);
-        out.push('\'');
-        out.push_str(value);
-        out.push('\'');
-        return out;
-    }
-    let value = elide(value, MAX_VALUE);
-    if value.chars().any(is_hidden) {
-        let mut out = String::from("$'");
-        for c in value.chars() {
-            match c {
-                '\\' => out.push_str("\\\\"),
-                '\'' => out.push_str("\\'"),
-                c if is_hidden(c) => out.push_str(&escape(c.encode_utf8(&mut [0; 4]))),
-                c => out.push(c),
-            }
-        }
-        out.push('\'');
-        out
-    } else {
-        portable(&value)
-    }
+    format!("`{}`", escape(&elide(value, MAX_VALUE)))
 }
 
 /// `value` (free of hidden characters) quoted for all four shells: single quotes, with
@@ -111,7 +80,7 @@ fn portable(value: &str) -> String {
 }
 
 /// A command line to paste, between backticks: `template` with each `{}` replaced by the
-/// next value, quoted as [`quote`] does so that sh, bash, zsh and fish read the same
+/// next value, quoted so that sh, bash, zsh and fish read the same
 /// arguments. A value that no shell would read back as shown (hidden or control
 /// characters, bytes that are not UTF-8, token-shaped text, or too long to show whole)
 /// is not written out: its placeholder (`FILE`, `NAME`) stands in the command and a

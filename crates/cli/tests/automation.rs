@@ -121,7 +121,8 @@ fn a_readable_token_file_and_two_sources_are_refused() {
     let err = text(&out.stderr);
     assert_eq!(out.status.code(), Some(2), "{err}");
     assert!(
-        err.contains("holds the admin token and can be read by its group or others (mode 0644)"),
+        err.contains("cannot use the admin token file: `")
+            && err.contains("` holds a secret and can be read by its group or others (mode 0644)"),
         "{err}"
     );
     assert!(err.contains("hint: make it private: `chmod 600 /"), "{err}");
@@ -319,7 +320,7 @@ fn an_offline_dry_run_checks_the_file_and_changes_nothing() {
     let shown = text(&out.stdout);
     assert!(
         shown.starts_with(&format!(
-            "Dry run: nothing was written. This entry would be appended to '{}':\n\n{{\n  \"token\": \"apiv3_***\",\n  \"name\": \"second\",\n  \"expiry_millis\": ",
+            "Dry run: nothing was written. This entry would be appended to `{}`:\n\n{{\n  \"token\": \"apiv3_***\",\n  \"name\": \"second\",\n  \"expiry_millis\": ",
             file.display()
         )),
         "{shown}"
@@ -392,7 +393,7 @@ fn if_not_exists_makes_a_second_run_a_success_that_changes_nothing() {
     assert_eq!(
         text(&second.stderr),
         format!(
-            "note: token 'telegraf' already exists in '{}'; nothing was changed (--if-not-exists)\n",
+            "note: token `telegraf` already exists in `{}`; nothing was changed (--if-not-exists)\n",
             file.display()
         )
     );
@@ -619,12 +620,12 @@ fn expires_at_and_max_expiry_offline() {
         (
             vec!["--max-expiry", "90d"],
             vec![],
-            "the token would never expire",
+            "`x` would never expire",
         ),
         (
             vec!["--max-expiry", "90d", "--expiry", "1y"],
             vec![],
-            "the token would live 1year",
+            "`x` would live 1year",
         ),
         (
             vec!["--expiry", "1y"],

@@ -487,8 +487,8 @@ fn delete_asks_on_a_terminal() {
         &[("NO_COLOR", "1")],
     );
     assert_eq!(out.status.code(), Some(1), "{}", text(&out.stdout));
-    assert!(text(&out.stdout).contains("Are you sure you want to delete token 'keep'?"));
-    assert!(text(&out.stdout).contains("token 'keep' was not deleted"));
+    assert!(text(&out.stdout).contains("Are you sure you want to delete token `keep`?"));
+    assert!(text(&out.stdout).contains("token `keep` was not deleted"));
     assert!(server.has_token("keep"));
 
     let a = args("drop");
@@ -498,6 +498,6 @@ fn delete_asks_on_a_terminal() {
         &[("NO_COLOR", "1")],
     );
     assert!(out.status.success(), "{}", text(&out.stdout));
-    assert!(text(&out.stdout).contains("Token 'drop' deleted successfully."));
+    assert!(text(&out.stdout).contains("Token `drop` deleted successfully."));
     assert!(!server.has_token("drop"));
 }

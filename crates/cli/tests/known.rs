@@ -71,7 +71,7 @@ fn a_chosen_secret_is_written_never_printed_and_minting_it_again_changes_nothing
     let out = create(dir.path(), &read, None);
     assert_eq!(out.status.code(), Some(0), "{}", all(&out));
     assert!(!all(&out).contains(&secret[6..]), "{}", all(&out));
-    assert!(text(&out.stdout).contains("with the secret from 'grafana.secret' (not shown"));
+    assert!(text(&out.stdout).contains("with the secret from `grafana.secret` (not shown"));
     let file = dir.path().join("tokens.json");
     let written = fs::read(&file).unwrap();
     assert!(String::from_utf8_lossy(&written).contains(&secret));
@@ -265,7 +265,7 @@ fn an_admin_token_file_dry_run_shows_the_entry_it_would_write_and_if_not_exists_
     // --if-not-exists with another name: the note names the token the file holds.
     let out = admin(&["--if-not-exists", "--name", "other"]);
     assert!(
-        text(&out.stderr).contains("'_admin' already exists"),
+        text(&out.stderr).contains("`_admin` already exists"),
         "{}",
         all(&out)
     );
@@ -276,7 +276,7 @@ fn an_admin_token_file_dry_run_shows_the_entry_it_would_write_and_if_not_exists_
     assert_eq!(doc["replaced"], true);
     assert_ne!(fs::read(&file).unwrap(), written);
     assert!(
-        text(&out.stderr).contains("held another secret for '_admin'"),
+        text(&out.stderr).contains("held another secret for `_admin`"),
         "{}",
         all(&out)
     );
@@ -286,7 +286,7 @@ fn an_admin_token_file_dry_run_shows_the_entry_it_would_write_and_if_not_exists_
         let out = admin(extra);
         assert_eq!(out.status.code(), Some(0), "{}", all(&out));
         assert!(
-            text(&out.stderr).contains("holds the admin token '_admin', which"),
+            text(&out.stderr).contains("holds the admin token `_admin`, which"),
             "{}",
             all(&out)
         );
@@ -384,7 +384,7 @@ fn a_manifest_pins_secrets_applies_once_and_reports_a_changed_secret_as_drift() 
     assert_eq!(out.status.code(), Some(0), "{}", all(&out));
     // The minted one is shown once; the pinned one never.
     assert!(
-        text(&out.stdout).contains("'telegraf'  apiv3_"),
+        text(&out.stdout).contains("`telegraf`  apiv3_"),
         "{}",
         all(&out)
     );
@@ -419,7 +419,7 @@ fn a_manifest_pins_secrets_applies_once_and_reports_a_changed_secret_as_drift() 
     let out = apply(&["--update"]);
     assert_eq!(out.status.code(), Some(2), "{}", all(&out));
     assert!(
-        all(&out).contains("token 'grafana' of the manifest"),
+        all(&out).contains("token `grafana` of the manifest"),
         "{}",
         all(&out)
     );

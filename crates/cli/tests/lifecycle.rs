@@ -429,11 +429,11 @@ fn apply_to_a_server_creates_keeps_reports_drift_recreates_and_prunes() {
         .collect();
     // Its edition (`/ping`), then its tokens.
     assert_eq!(sent, ["GET /ping", "POST /api/v3/query_sql"]);
-    assert!(out.contains("  + 'telegraf'"), "{out}");
-    assert!(out.contains("  ! 'grafana'"), "{out}");
-    assert!(out.contains("  - 'old-ci'"), "{out}");
+    assert!(out.contains("  + `telegraf`"), "{out}");
+    assert!(out.contains("  ! `grafana`"), "{out}");
+    assert!(out.contains("  - `old-ci`"), "{out}");
     // What the prune will not delete, it says.
-    for admin in ["'ops'", "'_admin'"] {
+    for admin in ["`ops`", "`_admin`"] {
         assert!(
             out.contains(&format!(
                 "  = {admin}  (an admin token: --prune never deletes"
@@ -459,7 +459,7 @@ fn apply_to_a_server_creates_keeps_reports_drift_recreates_and_prunes() {
         204
     );
     assert!(out.contains("drift: left as it is"), "{out}");
-    assert!(out.contains("? 'old-ci'"), "{out}");
+    assert!(out.contains("? `old-ci`"), "{out}");
 
     // Again: nothing to change.
     let (_, out, _) = online(&server, &admin, &["tokens", "apply", &m]);
@@ -518,9 +518,9 @@ fn a_failure_halfway_says_what_was_done_and_keeps_the_secrets() {
     );
     assert_eq!(code, Some(1), "{err}");
     assert!(err.contains("injected failure"), "{err}");
-    assert!(err.contains("done before it: create 'a'"), "{err}");
+    assert!(err.contains("done before it: create `a`"), "{err}");
     assert!(err.contains("apply again to finish"), "{err}");
-    assert!(out.contains("  + 'a'"), "{out}");
+    assert!(out.contains("  + `a`"), "{out}");
     // The one token made has its secret kept, in a 0600 file.
     let kept: serde_json::Map<String, serde_json::Value> =
         serde_json::from_str(&fs::read_to_string(&secrets).unwrap()).unwrap();
@@ -548,7 +548,7 @@ fn apply_refuses_mixed_targets_and_admin_names() {
     let (code, _, err) = online(&server, &admin, &["tokens", "apply", &m]);
     assert_eq!(code, Some(2), "{err}");
     assert!(
-        err.contains("'ops' is an admin token on the server"),
+        err.contains("`ops` is an admin token on the server"),
         "{err}"
     );
     let out_file = dir.path().join("tokens.json");
@@ -594,10 +594,10 @@ fn names_the_http_api_cannot_create_get_a_warning() {
     ]));
     let err = text(&out.stderr);
     assert!(out.status.success(), "{err}");
-    assert!(err.contains("database 'données' (in --create-databases) cannot be created through the server's HTTP API: it holds characters that are not ASCII"), "{err}");
-    assert!(err.contains("database '_internal' (in --permission) cannot be created through the server's HTTP API: it does not start with a letter or a digit"), "{err}");
-    assert!(err.contains("'a/b/c' (in --permission) cannot be created through the server's HTTP API: it holds more than one `/`"), "{err}");
-    assert!(!err.contains("'ok'"), "{err}");
+    assert!(err.contains("database `données` (in --create-databases) cannot be created through the server's HTTP API: it holds characters that are not ASCII"), "{err}");
+    assert!(err.contains("database `_internal` (in --permission) cannot be created through the server's HTTP API: it does not start with a letter or a digit"), "{err}");
+    assert!(err.contains("`a/b/c` (in --permission) cannot be created through the server's HTTP API: it holds more than one `/`"), "{err}");
+    assert!(!err.contains("`ok`"), "{err}");
 }
 
 #[test]
@@ -827,7 +827,7 @@ fn if_not_exists_on_the_server_says_so_in_its_words() {
     assert_eq!(code, Some(0), "{out}{err}");
     assert!(out.is_empty(), "{out}");
     assert!(
-        err.contains("token 'ops' already exists on the server; nothing was changed"),
+        err.contains("token `ops` already exists on the server; nothing was changed"),
         "{err}"
     );
 }

@@ -292,15 +292,15 @@ fn the_permission_error_of_the_grammar() {
 }
 
 #[test]
-fn quoting_can_be_pasted_into_a_shell() {
-    assert_eq!(quote("tokens.json"), "'tokens.json'");
-    assert_eq!(quote("my dir/it's.json"), "'my dir/it'\"'\"'s.json'");
-    assert_eq!(quote("a\\b"), "'a'\"\\\\\"'b'");
-    assert_eq!(quote("'"), "\"'\"");
-    assert_eq!(quote(""), "''");
-    assert_eq!(quote("a\x1b[31mb"), "$'a\\x1b[31mb'");
-    assert_eq!(quote("it's\n"), "$'it\\'s\\n'");
-    assert_eq!(quote("\u{202e}x"), "$'\\u202ex'");
+fn values_are_shown_between_backticks_escaped_and_masked() {
+    assert_eq!(quote("tokens.json"), "`tokens.json`");
+    assert_eq!(quote("my dir/it's.json"), "`my dir/it's.json`");
+    assert_eq!(quote(""), "``");
+    assert_eq!(quote("a\x1b[31mb"), "`a\\x1b[31mb`");
+    assert_eq!(quote("it's\n"), "`it's\\n`");
+    assert_eq!(quote("\u{202e}x"), "`\\u202ex`");
+    let secret = format!("apiv3_{}", "A".repeat(86));
+    assert_eq!(quote(&secret), "`apiv3_***`");
     assert_eq!(escape("ok\u{200b}\x07"), "ok\\u200b\\x07");
     assert_eq!(escape("数据 é"), "数据 é");
     assert_eq!(
@@ -321,13 +321,13 @@ fn long_values_are_cut_in_the_middle() {
 
 #[test]
 fn lists_show_a_few_and_count_the_rest() {
-    assert_eq!(quote_list(["a"], 3), "'a'");
-    assert_eq!(quote_list(["a", "b"], 3), "'a' and 'b'");
-    assert_eq!(quote_list(["a", "b", "c"], 3), "'a', 'b' and 'c'");
+    assert_eq!(quote_list(["a"], 3), "`a`");
+    assert_eq!(quote_list(["a", "b"], 3), "`a` and `b`");
+    assert_eq!(quote_list(["a", "b", "c"], 3), "`a`, `b` and `c`");
     let many: Vec<String> = (0..20).map(|i| format!("db{i}")).collect();
     assert_eq!(
         quote_list(many.iter().map(String::as_str), 3),
-        "'db0', 'db1', 'db2' and 17 more"
+        "`db0`, `db1`, `db2` and 17 more"
     );
 }
 

@@ -181,7 +181,7 @@ fn apply_prune_removes_only_what_the_manifest_does_not_list() {
     // Without --prune, the stray token is reported and left.
     let (code, out, _) = tokens(&["apply", s(&manifest), "--output-file", s(&file)]);
     assert_eq!(code, Some(0));
-    assert!(out.contains("? 'stray'"), "{out}");
+    assert!(out.contains("? `stray`"), "{out}");
     assert!(!secret_before("stray").is_empty());
     // A dry run says what --prune would do, and does nothing.
     let (_, out, _) = tokens(&[
@@ -192,7 +192,7 @@ fn apply_prune_removes_only_what_the_manifest_does_not_list() {
         "--prune",
         "--dry-run",
     ]);
-    assert!(out.contains("- 'stray'"), "{out}");
+    assert!(out.contains("- `stray`"), "{out}");
     assert!(!secret_before("stray").is_empty());
     let (code, out, err) = tokens(&["apply", s(&manifest), "--output-file", s(&file), "--prune"]);
     assert_eq!(code, Some(0), "{err}");
@@ -588,15 +588,15 @@ fn apply_lines_up_wide_names_by_terminal_columns() {
     let file = dir.path().join("tokens.json");
     let (code, out, err) = tokens(&["apply", s(&manifest), "--output-file", s(&file)]);
     assert_eq!(code, Some(0), "{err}");
-    // '数据' and 'abcd' take six columns each: what follows them starts in one column,
+    // `数据` and `abcd` take six columns each: what follows them starts in one column,
     // in the steps and among the new secrets alike.
     for mark in ["  + ", "  "] {
         let columns: Vec<usize> = out
             .lines()
-            .filter(|l| l.starts_with(&format!("{mark}'")))
+            .filter(|l| l.starts_with(&format!("{mark}`")))
             .map(|l| {
                 let rest = &l[mark.len()..];
-                let end = rest[1..].find('\'').unwrap() + 2;
+                let end = rest[1..].find('`').unwrap() + 2;
                 let after = &rest[end..];
                 unicode_width::UnicodeWidthStr::width(&rest[..end]) + after.len()
                     - after.trim_start().len()

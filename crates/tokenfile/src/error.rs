@@ -273,7 +273,7 @@ pub enum TokenFileError {
     /// directory everyone may write to (sticky, as `/tmp`): another user could have put
     /// it there for this one to fill with secrets. Refused, as the kernel's
     /// `protected_regular` and `protected_symlinks` would.
-    #[error("`{}` belongs to user {uid} and lies in a directory everyone may write to", path.display())]
+    #[error("`{}` belongs to user {uid} and lies in a directory everyone may write to (sticky, as /tmp): another user could have put it there", path.display())]
     SharedDirectory {
         /// The file or link.
         path: PathBuf,
@@ -284,7 +284,7 @@ pub enum TokenFileError {
     /// tokens file or a manifest): it was not read.
     ///
     /// [`MAX_FILE_BYTES`]: crate::MAX_FILE_BYTES
-    #[error("`{}` is larger than {limit} bytes and was not read", path.display())]
+    #[error("`{}` is larger than {} and was not read", path.display(), size(*limit))]
     TooLarge {
         /// The file.
         path: PathBuf,
@@ -319,6 +319,15 @@ pub enum TokenFileError {
         #[source]
         source: io::Error,
     },
+}
+
+/// A size limit as messages give it: `256 MiB`, `256 bytes`.
+fn size(bytes: u64) -> String {
+    if bytes >= 1 << 20 {
+        format!("{} MiB", bytes >> 20)
+    } else {
+        format!("{bytes} bytes")
+    }
 }
 
 impl TokenFileError {

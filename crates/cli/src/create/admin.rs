@@ -10,7 +10,7 @@ use influxdb3_provision::{
 use influxdb3_token::{Timestamp, TokenName};
 use influxdb3_tokenfile::AdminFileStore;
 
-use crate::error::{CliError, Kind};
+use crate::error::CliError;
 use crate::options::{self, Ask, Target};
 use crate::output::Outcome;
 use crate::quote::{quote, quote_path};
@@ -45,10 +45,7 @@ pub(super) fn admin_token(
         ),
     }
     .map_err(|e| match e {
-        PlanError::ExpiryPolicy { max, .. } if operator => CliError::usage(format!(
-            "the operator token `_admin` never expires, and --max-expiry (INFLUXDB3_MAX_EXPIRY) allows at most {max}"
-        ))
-        .kind(Kind::ExpiryPolicy)
+        PlanError::ExpiryPolicy { .. } if operator => CliError::from_plan(&e)
         .hint("unset --max-expiry (INFLUXDB3_MAX_EXPIRY) to make the operator token, or make a named admin token that expires: --admin --name NAME --expiry DURATION"),
         e => CliError::from_plan(&e),
     })?;

@@ -11,15 +11,9 @@ impl CliError {
         let err = CliError::usage(chain(e)).caused_by(e.clone());
         match e {
             PlanError::Expiry { .. } => err.kind(Kind::InvalidExpiry),
-            PlanError::ExpiryPolicy { lifetime, max, .. } => CliError::usage(format!(
-                "{}, and --max-expiry (INFLUXDB3_MAX_EXPIRY) allows at most {max}",
-                lifetime.map_or_else(
-                    || "the token would never expire".to_owned(),
-                    |l| format!("the token would live {l}")
-                )
-            ))
-            .kind(Kind::ExpiryPolicy)
-            .hint(format!("give --expiry {max} or less")),
+            PlanError::ExpiryPolicy { max, .. } => err.kind(Kind::ExpiryPolicy).hint(format!(
+                "give --expiry {max} or less: --max-expiry (INFLUXDB3_MAX_EXPIRY) sets the policy"
+            )),
             PlanError::Reserved => err
                 .kind(Kind::ReservedName)
                 .hint("choose another --name; admin tokens are made with --admin"),
