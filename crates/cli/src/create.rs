@@ -50,24 +50,14 @@ pub(crate) fn create(args: CreateToken, m: &ArgMatches) -> Result<Outcome, CliEr
         regenerate,
         offline,
         named: name.is_some(),
-        operator: name
-            .as_ref()
-            .is_none_or(|n| n.as_str() == influxdb3_provision::OPERATOR_TOKEN),
         permissions: !permissions.is_empty(),
         create_databases: !create_databases.is_empty(),
-        expiry: expiry.is_some() || expires_at.is_some(),
     };
     options::combinations(&given)?;
     if yes && !regenerate {
         return Err(CliError::usage("--yes goes with --admin --regenerate"));
     }
     let if_exists = options::mode(if_not_exists, replace, &given)?;
-    if secret_file.is_some() && !offline {
-        return Err(CliError::usage(
-            "--secret-file goes with --offline: a server mints the secrets of the tokens it creates",
-        )
-        .hint("drop --secret-file to let the server mint the token, or add --offline --output-file to write it to a tokens file"));
-    }
     let secret = options::secret_file(secret_file, format)?;
     if dry_run && format == CreateFormat::Token {
         return Err(

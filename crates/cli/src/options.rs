@@ -176,11 +176,8 @@ pub(crate) struct Combination {
     pub(crate) regenerate: bool,
     pub(crate) offline: bool,
     pub(crate) named: bool,
-    /// No `--name`, or `--name _admin`: with `--admin` online, the operator token.
-    pub(crate) operator: bool,
     pub(crate) permissions: bool,
     pub(crate) create_databases: bool,
-    pub(crate) expiry: bool,
 }
 
 /// Refuses the combinations of flags that make no sense.
@@ -203,14 +200,6 @@ pub(crate) fn combinations(c: &Combination) -> Result<(), CliError> {
             return Err(CliError::usage(
                 "--regenerate replaces the `_admin` token: it takes no --name",
             ));
-        }
-        if !c.offline && c.expiry && c.operator {
-            return Err(CliError::usage(if c.named {
-                "online, `_admin` is the operator token, which never expires: --expiry needs another --name"
-            } else {
-                "online, --expiry with --admin needs --name: the `_admin` token never expires"
-            })
-            .hint("add --name NAME to create a named admin token that expires"));
         }
     } else {
         if c.regenerate {

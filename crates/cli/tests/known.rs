@@ -167,7 +167,12 @@ fn a_secret_that_breaks_the_rule_is_refused_unechoed_and_nothing_is_written() {
     let out = run(&online, dir.path(), None);
 
     assert_eq!(out.status.code(), Some(2), "{}", all(&out));
-    assert!(all(&out).contains("--secret-file goes with --offline"));
+    assert!(
+        all(&out).contains("this store cannot hold a token with a chosen secret"),
+        "{}",
+        all(&out)
+    );
+    assert!(all(&out).contains("a server mints the secrets"));
     // An endless standard input ends in an error.
     let endless = "k".repeat(1 << 20);
     let out = create(

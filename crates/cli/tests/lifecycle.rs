@@ -766,7 +766,7 @@ fn an_admin_token_named_admin_online_is_the_operator_token_in_the_dry_run_as_in_
         let (code, out, err) = online(&server, &admin, &args);
         assert_eq!(code, Some(2), "{out}{err}");
         assert!(
-            err.contains("`_admin` is the operator token, which never expires"),
+            err.contains("this store cannot hold an operator token `_admin` that expires"),
             "{err}"
         );
     }

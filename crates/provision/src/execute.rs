@@ -266,6 +266,23 @@ pub struct Executed<E: StoreError> {
     /// The name (as the store has it) and secret of each token minted (none in a dry
     /// run, nor for a store that could not finish).
     pub secrets: Vec<(String, Token)>,
+    /// For each of `secrets`, whether the caller chose it (a step's chosen secret).
+    chosen: Vec<bool>,
+}
+
+impl<E: StoreError> Executed<E> {
+    /// The secrets the store minted, which nobody holds but this run: [`secrets`]
+    /// without those the plan's steps chose (the caller holds them already). What a
+    /// run shows once and then loses.
+    ///
+    /// [`secrets`]: Executed::secrets
+    pub fn minted(&self) -> impl Iterator<Item = &(String, Token)> {
+        self.secrets
+            .iter()
+            .zip(&self.chosen)
+            .filter(|(_, chosen)| !**chosen)
+            .map(|(secret, _)| secret)
+    }
 }
 
 /// How to carry a plan out.
@@ -317,6 +334,7 @@ pub fn execute<S: TokenStore + ?Sized>(
             dry_run,
         },
         secrets: Vec::new(),
+        chosen: Vec::new(),
         keep_secrets: !dry_run,
     };
     if let Some(cause) = refusal(plan, capabilities) {
@@ -352,7 +370,7 @@ pub fn execute<S: TokenStore + ?Sized>(
                 done: &done,
                 secret,
             });
-            run.keep(&done, minted);
+            run.keep(step, &done, minted);
             run.report.done.push(done);
             if let Err(e) = told {
                 run.fail(name, Some(at), Cause::Observer(e));
@@ -374,6 +392,7 @@ pub fn execute<S: TokenStore + ?Sized>(
                 let _ = observe(&Event::Discarded);
             }
             run.secrets.clear();
+            run.chosen.clear();
             run.report.done.retain(|d| !d.action.changed());
         }
         run.fail(None, None, Cause::Store(e));
@@ -412,13 +431,21 @@ fn refusal<E: StoreError>(plan: &Plan, capabilities: Capabilities) -> Option<Cau
 struct Run<E: StoreError> {
     report: Report<E>,
     secrets: Vec<(String, Token)>,
+    chosen: Vec<bool>,
     keep_secrets: bool,
 }
 
 impl<E: StoreError> Run<E> {
-    fn keep(&mut self, done: &Done, minted: Option<Minted>) {
+    /// Keeps the secret `minted` for `done`, a step of `step`.
+    fn keep(&mut self, step: &Step, done: &Done, minted: Option<Minted>) {
         if let (true, Some(m)) = (self.keep_secrets, minted) {
             self.secrets.push((done.name.clone(), m.token));
+            self.chosen.push(match step {
+                Step::Create { token, .. } | Step::Recreate { token, .. } => token.secret.is_some(),
+                Step::CreateAdmin { token, .. } => token.secret.is_some(),
+                Step::Rotate { secret, .. } => secret.is_some(),
+                _ => false,
+            });
         }
     }
 
@@ -434,6 +461,7 @@ impl<E: StoreError> Run<E> {
         Executed {
             report: self.report,
             secrets: self.secrets,
+            chosen: self.chosen,
         }
     }
 }

@@ -50,7 +50,8 @@ pub use execute::{
 #[cfg_attr(docsrs, doc(cfg(feature = "manifest")))]
 pub use manifest::{Desired, Manifest, ManifestError, ManifestKind};
 pub use plan::{
-    Confirmation, Conflict, Drift, IfExists, Plan, PlanError, PlanOptions, Policy, Step, Wanted,
+    Confirmation, Conflict, Drift, IfExists, Plan, PlanError, PlanOptions, Policy, Step,
+    Unsupported, Wanted,
 };
 pub use store::{
     Capabilities, Existing, Failure, Minted, NewAdmin, NewToken, OPERATOR_TOKEN, StoreError,
@@ -71,6 +72,16 @@ impl Manifest {
                 }
             })
             .collect()
+    }
+
+    /// Checks the manifest against what a store can do, before the store is read
+    /// ([`Plan::check_wanted`]): a server refuses a token with a `secret_file`.
+    ///
+    /// # Errors
+    ///
+    /// [`PlanError::Unsupported`] for the first token the store cannot hold.
+    pub fn check(&self, capabilities: Capabilities) -> Result<(), PlanError> {
+        Plan::check_wanted(&self.wanted(), capabilities)
     }
 
     /// The plan that brings a store holding `current` to what the manifest wants:

@@ -328,24 +328,24 @@ impl Plan {
             };
             let what = match step {
                 Step::CreateAdmin { .. } | Step::Regenerate if !capabilities.admin_tokens => {
-                    "an admin token"
+                    Unsupported::AdminToken
                 }
                 Step::CreateAdmin { token, .. }
                     if token.name.as_str() == OPERATOR_TOKEN
                         && token.expiry != Expiry::Never
                         && !capabilities.operator_expires =>
                 {
-                    "an operator token `_admin` that expires"
+                    Unsupported::ExpiringOperator
                 }
-                _ if chosen && !capabilities.chosen_secrets => "a token with a chosen secret",
+                _ if chosen && !capabilities.chosen_secrets => Unsupported::ChosenSecret,
                 _ if if_exists == Some(IfExists::Replace) && !capabilities.in_place => {
-                    "a token replaced in place"
+                    Unsupported::ReplaceInPlace
                 }
                 Step::Rotate {
                     secret: Some(_), ..
-                } if !capabilities.chosen_secrets => "a token given a chosen secret",
-                Step::Update(_) if !capabilities.in_place => "a token changed in place",
-                Step::Rotate { .. } if !capabilities.in_place => "a token given a new secret",
+                } if !capabilities.chosen_secrets => Unsupported::ChosenRotation,
+                Step::Update(_) if !capabilities.in_place => Unsupported::UpdateInPlace,
+                Step::Rotate { .. } if !capabilities.in_place => Unsupported::RotateInPlace,
                 _ => continue,
             };
             return Err(PlanError::Unsupported {
@@ -354,6 +354,23 @@ impl Plan {
             });
         }
         Ok(())
+    }
+
+    /// Checks what a reconciliation wants against what a store can do, before the
+    /// store is read: a store that mints its own secrets (a server) refuses a wanted
+    /// token with a chosen secret. [`Plan::reconcile`] checks it too.
+    ///
+    /// # Errors
+    ///
+    /// [`PlanError::Unsupported`] for the first token the store cannot hold.
+    pub fn check_wanted(wanted: &[Wanted], capabilities: Capabilities) -> Result<(), PlanError> {
+        match wanted.iter().find(|w| w.secret.is_some()) {
+            Some(w) if !capabilities.chosen_secrets => Err(PlanError::Unsupported {
+                name: w.name.as_str().to_owned(),
+                what: Unsupported::ChosenSecret,
+            }),
+            _ => Ok(()),
+        }
     }
 
     /// The plan that creates one token (`create token`).
@@ -585,14 +602,7 @@ impl Plan {
         let by_name: HashMap<&str, &Existing> =
             current.iter().map(|c| (c.name.as_str(), c)).collect();
         let listed: HashSet<&str> = wanted.iter().map(|d| d.name.as_str()).collect();
-        if !capabilities.chosen_secrets
-            && let Some(w) = wanted.iter().find(|w| w.secret.is_some())
-        {
-            return Err(PlanError::Unsupported {
-                name: w.name.as_str().to_owned(),
-                what: "a token with a chosen secret",
-            });
-        }
+        Plan::check_wanted(wanted, capabilities)?;
         for desired in wanted {
             let Some(existing) = by_name.get(desired.name.as_str()) else {
                 let mut token = NewToken::new(
@@ -856,6 +866,41 @@ pub enum Conflict {
     },
 }
 
+/// What a store cannot hold or do ([`PlanError::Unsupported`]), as its
+/// [`Capabilities`] say.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Unsupported {
+    /// An admin token (a permission tokens file).
+    AdminToken,
+    /// An operator token `_admin` that expires (a server).
+    ExpiringOperator,
+    /// A token with a chosen secret (a server, which mints its own).
+    ChosenSecret,
+    /// A chosen secret given to a token that exists.
+    ChosenRotation,
+    /// A token replaced in place.
+    ReplaceInPlace,
+    /// A token whose permissions or expiry change in place.
+    UpdateInPlace,
+    /// A token given a new secret in place.
+    RotateInPlace,
+}
+
+impl std::fmt::Display for Unsupported {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            Unsupported::AdminToken => "an admin token",
+            Unsupported::ExpiringOperator => "an operator token `_admin` that expires",
+            Unsupported::ChosenSecret => "a token with a chosen secret",
+            Unsupported::ChosenRotation => "a token given a chosen secret",
+            Unsupported::ReplaceInPlace => "a token replaced in place",
+            Unsupported::UpdateInPlace => "a token changed in place",
+            Unsupported::RotateInPlace => "a token given a new secret",
+        })
+    }
+}
+
 /// Why a plan cannot be made.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 #[non_exhaustive]
@@ -904,7 +949,7 @@ pub enum PlanError {
         /// The token.
         name: String,
         /// What it cannot do.
-        what: &'static str,
+        what: Unsupported,
     },
     /// Tokens that cannot all be in one store.
     #[error("{} {}", .0.len(), if .0.len() == 1 { "conflict" } else { "conflicts" })]

@@ -479,7 +479,7 @@ fn admin_tokens_are_plans_too_the_operator_token_made_and_regenerated_only_so() 
     assert!(matches!(
         ran.report.failed.unwrap().cause,
         Cause::Refused(PlanError::Unsupported {
-            what: "an admin token",
+            what: influxdb3_provision::Unsupported::AdminToken,
             ..
         })
     ));
@@ -520,7 +520,7 @@ fn an_admin_token_keeps_the_expiry_cap_and_a_dry_run_mints_nothing() {
     assert!(matches!(
         plan.check(Capabilities::SERVER),
         Err(PlanError::Unsupported {
-            what: "a token replaced in place",
+            what: influxdb3_provision::Unsupported::ReplaceInPlace,
             ..
         })
     ));
@@ -535,7 +535,7 @@ fn what_a_store_cannot_do_with_admin_tokens_is_refused_before_any_step() {
     let regenerate = Plan::regenerate(NOW, &Policy::default()).unwrap();
     assert_eq!(
         refused(&regenerate, Capabilities::FILE),
-        Some("an admin token")
+        Some(influxdb3_provision::Unsupported::AdminToken)
     );
     assert_eq!(refused(&regenerate, Capabilities::SERVER), None);
     // The operator token may expire in an admin token file, never on a server.
@@ -547,7 +547,7 @@ fn what_a_store_cannot_do_with_admin_tokens_is_refused_before_any_step() {
     let plan = Plan::create_admin(expiring, IfExists::Fail, &Policy::default()).unwrap();
     assert_eq!(
         refused(&plan, Capabilities::SERVER),
-        Some("an operator token `_admin` that expires")
+        Some(influxdb3_provision::Unsupported::ExpiringOperator)
     );
     assert_eq!(refused(&plan, Capabilities::ADMIN_FILE), None);
     // A named admin token may expire anywhere that keeps admin tokens.
@@ -563,7 +563,7 @@ fn what_a_store_cannot_do_with_admin_tokens_is_refused_before_any_step() {
     let plan = Plan::create_admin(chosen, IfExists::Fail, &Policy::default()).unwrap();
     assert_eq!(
         refused(&plan, Capabilities::SERVER),
-        Some("a token with a chosen secret")
+        Some(influxdb3_provision::Unsupported::ChosenSecret)
     );
     assert_eq!(refused(&plan, Capabilities::ADMIN_FILE), None);
     // Refused by the executor too, whole: nothing asked of the store.
@@ -613,4 +613,47 @@ fn an_admin_token_there_with_its_chosen_secret_is_no_change_and_a_server_dry_run
     );
     assert_eq!(dry.report.done[0].action, Action::Regenerated);
     assert!(dry.secrets.is_empty());
+}
+
+#[test]
+fn minted_leaves_out_the_secrets_the_caller_chose() {
+    let chosen = Token::generate().unwrap();
+    let want = [
+        wanted("a", "db:x:read"),
+        wanted("b", "db:x:read").with_secret(chosen.clone()),
+        wanted("c", "db:x:read"),
+    ];
+    let plan = Plan::reconcile(
+        &want,
+        &[],
+        Capabilities::FILE,
+        NOW,
+        PlanOptions::default(),
+        &Policy::default(),
+    )
+    .unwrap();
+    let mut store = Mem::new(Capabilities::FILE);
+    let done = execute(
+        &plan,
+        &mut store,
+        ExecuteOptions::default(),
+        &mut |_| Ok(()),
+    );
+    assert!(done.report.failed.is_none());
+    let all: Vec<&str> = done.secrets.iter().map(|(n, _)| n.as_str()).collect();
+    assert_eq!(all, ["a", "b", "c"]);
+    let minted: Vec<&str> = done.minted().map(|(n, _)| n.as_str()).collect();
+    assert_eq!(minted, ["a", "c"]);
+    // A chosen rotation is the caller's too; a minted one is not.
+    for (secret, shown) in [(Some(chosen), 0), (None, 1)] {
+        let plan = Plan::rotate("a", secret, NOW).unwrap();
+        let done = execute(
+            &plan,
+            &mut store,
+            ExecuteOptions::default(),
+            &mut |_| Ok(()),
+        );
+        assert_eq!(done.secrets.len(), 1);
+        assert_eq!(done.minted().count(), shown);
+    }
 }

@@ -1,6 +1,6 @@
 //! A plan the rules refuse, or a step that failed, as the user reads it.
 
-use influxdb3_provision::{Cause, Executed, PlanError, StoreError};
+use influxdb3_provision::{Cause, Executed, PlanError, StoreError, Unsupported};
 use influxdb3_tokenfile::FileStoreError;
 
 use super::{CliError, Exit, Kind, chain};
@@ -18,7 +18,16 @@ impl CliError {
                 .kind(Kind::ReservedName)
                 .hint("choose another --name; admin tokens are made with --admin"),
             PlanError::Operator { .. } => err.kind(Kind::OperatorToken),
-            PlanError::Unsupported { .. } => err.kind(Kind::Unsupported),
+            PlanError::Unsupported { what, .. } => {
+                let err = err.kind(Kind::Unsupported);
+                match what {
+                    Unsupported::ExpiringOperator => {
+                        err.hint("add --name NAME to create a named admin token that expires")
+                    }
+                    Unsupported::ChosenSecret => err.hint("a server mints the secrets of the tokens it creates: write tokens with chosen secrets to a tokens file that the server loads at startup (`create token --offline --output-file`, `tokens apply --output-file`); nothing was sent"),
+                    _ => err,
+                }
+            }
             _ => err,
         }
     }

@@ -7,7 +7,8 @@ use std::time::Duration;
 
 use clap::ArgMatches;
 use influxdb3_provision::{
-    Event, ExecuteOptions, Executed, Manifest, Plan, PlanOptions, Policy, TokenStore, execute,
+    Event, ExecuteOptions, Executed, Manifest, Plan, PlanOptions, Policy, StoreError, TokenStore,
+    execute,
 };
 use influxdb3_token::{Timestamp, Token};
 use influxdb3_token_client::ServerStore;
@@ -82,19 +83,6 @@ pub(super) fn apply(a: &Apply, m: &ArgMatches) -> Result<Outcome, CliError> {
         }
     }
     let manifest = read_manifest(&a.manifest)?;
-    // A server mints its own secrets: refused before anything is sent.
-    if let (Target::Server(_), Some(pinned)) = (
-        &a.target,
-        manifest.tokens().iter().find(|d| d.secret_file().is_some()),
-    ) {
-        return Err(CliError::usage(format!(
-            "{}: token {} has a `secret_file`, and a server mints the secrets of the tokens it creates",
-            quote_path(&a.manifest),
-            quote(pinned.name().as_str())
-        ))
-        .kind(Kind::Unsupported)
-        .hint("apply a manifest with `secret_file` to a tokens file (--output-file) that the server loads at startup; nothing was sent"));
-    }
     // Checked before anything is created: no secret is made that cannot be kept, in
     // the form asked for.
     if a.secrets_out.is_some() {
@@ -132,7 +120,7 @@ pub(super) fn apply(a: &Apply, m: &ArgMatches) -> Result<Outcome, CliError> {
 }
 
 /// Where the secrets go as each token is made: `--secrets-out`; without it, stdout
-/// shows the executor's (`Executed::secrets`, see [`for_stdout`]).
+/// shows the executor's (`Executed::minted`, see [`for_stdout`]).
 struct Sink {
     secrets: Option<SecretsFile>,
     /// Print each step's line as it is done (text, against a server).
@@ -193,6 +181,9 @@ fn run<S: TokenStore>(
     sink: &mut Sink,
     list_error: impl Fn(&S::Error) -> CliError,
 ) -> Ran<S::Error> {
+    let refused = |e| manifest_error(&e, &a.manifest, matches!(a.target, Target::Server(_)));
+    // What the store cannot hold is refused before it is read (nothing is sent).
+    manifest.check(store.capabilities()).map_err(refused)?;
     let current = store.list().map_err(|e| list_error(&e))?;
     let options = PlanOptions::default().prune(a.prune).update(a.update);
     let plan = manifest
@@ -203,7 +194,7 @@ fn run<S: TokenStore>(
             options,
             &a.policy,
         )
-        .map_err(|e| manifest_error(&e, &a.manifest, matches!(a.target, Target::Server(_))))?;
+        .map_err(refused)?;
     let plan = crate::confirm::confirmed(plan, a.yes, a.dry_run)?;
     let executed = execute(
         &plan,
@@ -267,7 +258,7 @@ fn to_file(
         &findings,
         &a.manifest,
     ));
-    let stdout_secrets = for_stdout(a, manifest, &executed.secrets);
+    let stdout_secrets = for_stdout(a, &executed);
     let shown = Shown {
         manifest: &a.manifest,
         place: &written.path,
@@ -320,7 +311,7 @@ fn to_server(
             ));
         }
     }
-    let stdout_secrets = for_stdout(a, manifest, &executed.secrets);
+    let stdout_secrets = for_stdout(a, &executed);
     let shown = |secrets_out: Option<&Path>| -> String {
         let shown = Shown {
             manifest: &a.manifest,
@@ -362,23 +353,13 @@ fn to_server(
     })
 }
 
-/// The secrets stdout shows: every one made, unless `--secrets-out` keeps them; never
-/// a chosen one (a manifest's `secret_file`: its operator holds it).
-fn for_stdout(a: &Apply, manifest: &Manifest, secrets: &[(String, Token)]) -> Vec<(String, Token)> {
-    if a.secrets_out.is_some() {
-        return Vec::new();
+/// The secrets stdout shows: every one the store minted, unless `--secrets-out` keeps
+/// them (a chosen one, a manifest's `secret_file`, its operator holds).
+fn for_stdout<E: StoreError>(a: &Apply, executed: &Executed<E>) -> Vec<(String, Token)> {
+    match a.secrets_out {
+        Some(_) => Vec::new(),
+        None => executed.minted().cloned().collect(),
     }
-    let chosen: std::collections::HashSet<&str> = manifest
-        .tokens()
-        .iter()
-        .filter(|d| d.secret().is_some())
-        .map(|d| d.name().as_str())
-        .collect();
-    secrets
-        .iter()
-        .filter(|(name, _)| !chosen.contains(name.as_str()))
-        .cloned()
-        .collect()
 }
 
 /// Closes `--secrets-out`; the path when it holds secrets.
