@@ -674,3 +674,31 @@ fn the_compose_recipe_runs_as_written_and_a_second_run_changes_nothing() {
     // No secret was printed on either run.
     assert!(!all(&out).contains(&fs::read_to_string(at.join("secrets/grafana")).unwrap()[6..]));
 }
+
+#[test]
+fn an_expired_admin_token_kept_by_if_not_exists_is_said_to_have_expired() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("admin.json");
+    let out = admin_file(dir.path(), &["--name", "ops", "--expiry", "1d"]);
+    assert_eq!(out.status.code(), Some(0), "{}", all(&out));
+    // Its expiry moved into the past, as time would.
+    let json = fs::read_to_string(&file).unwrap();
+    let at = json.find("\"expiry_millis\": ").unwrap() + "\"expiry_millis\": ".len();
+    let end = at + json[at..].find(|c: char| !c.is_ascii_digit()).unwrap();
+    fs::write(&file, format!("{}1000{}", &json[..at], &json[end..])).unwrap();
+    let before = fs::read(&file).unwrap();
+    let out = admin_file(dir.path(), &["--name", "ops", "--if-not-exists"]);
+    assert_eq!(out.status.code(), Some(0), "{}", all(&out));
+    let err = text(&out.stderr);
+    assert!(
+        err.contains("warning: the admin token `ops` in `admin.json` expired at 1970-01-01T00:00:01.000Z, and --if-not-exists keeps it"),
+        "{err}"
+    );
+    assert!(err.contains("`ops` already exists"), "{err}");
+    assert_eq!(fs::read(&file).unwrap(), before);
+    // Not expired: no warning.
+    let out = admin_file(dir.path(), &["--name", "ops", "--expiry", "1d"]);
+    assert_eq!(out.status.code(), Some(0), "{}", all(&out));
+    let out = admin_file(dir.path(), &["--name", "ops", "--if-not-exists"]);
+    assert!(!text(&out.stderr).contains("expired"), "{}", all(&out));
+}

@@ -236,13 +236,20 @@ impl FromStr for Lifetime {
 }
 
 impl fmt::Display for Lifetime {
-    /// As humantime writes it (`7days`, `1h 30m`).
+    /// As humantime writes it (`1h 30m`, `1year`), except that whole days stay days
+    /// (`90days`, where humantime counts months of 30.44 days: `2months 29days 2h 52m
+    /// 48s`).
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(
-            f,
-            "{}",
-            humantime::format_duration(Duration::from_secs(self.0))
-        )
+        const DAY: u64 = 86_400;
+        match self.0 / DAY {
+            1 if self.0 == DAY => f.write_str("1day"),
+            days if self.0.is_multiple_of(DAY) => write!(f, "{days}days"),
+            _ => write!(
+                f,
+                "{}",
+                humantime::format_duration(Duration::from_secs(self.0))
+            ),
+        }
     }
 }
 
@@ -310,6 +317,22 @@ impl Expiry {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn lifetimes_are_shown_in_the_units_people_give() {
+        let shown = |text: &str| text.parse::<Lifetime>().unwrap().to_string();
+        assert_eq!(shown("90d"), "90days");
+        assert_eq!(shown("1d"), "1day");
+        assert_eq!(shown("30d"), "30days");
+        assert_eq!(shown("1y"), "1year");
+        assert_eq!(shown("1M"), "1month");
+        assert_eq!(shown("36h"), "1day 12h");
+        assert_eq!(shown("1h 30m"), "1h 30m");
+        assert_eq!(
+            shown("90d").parse::<Lifetime>().unwrap(),
+            "90d".parse().unwrap()
+        );
+    }
 
     #[test]
     fn rfc3339_matches_known_instants() {

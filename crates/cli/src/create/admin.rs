@@ -82,9 +82,10 @@ fn admin_file(
     let options = options::write_options(lock_timeout, ask.dry_run);
     let ((executed, entry, held), written) = AdminFileStore::open(output_file, &options, |store| {
         // The token the file holds before the run: its name and secret.
-        let held = store
-            .token()
-            .map(|t| (t.name().to_owned(), t.token().hash()));
+        let held = store.token().map(|t| {
+            let expired = t.expiry().filter(|_| t.is_expired(Timestamp::now()));
+            (t.name().to_owned(), t.token().hash(), expired)
+        });
         let executed = execute(plan, store, ExecuteOptions::default(), &mut |_| Ok(()));
         (executed, store.token().map(report::redacted), held)
     })
@@ -101,12 +102,16 @@ fn admin_file(
     let file = quote_path(output_file);
     let would = if ask.dry_run { "would be" } else { "is" };
     match &held {
-        Some((old, _)) if !kept && old != name.as_str() => warnings.push(format!(
+        Some((old, _, Some(at))) if kept && ask.if_exists == IfExists::Keep => warnings.push(format!(
+            "the admin token {} in {file} expired at {at}, and --if-not-exists keeps it: write the file again without --if-not-exists to renew it",
+            quote(old)
+        )),
+        Some((old, _, _)) if !kept && old != name.as_str() => warnings.push(format!(
             "the admin token file {file} holds the admin token {}, which {would} replaced by {}: a server that is running keeps the token it loaded when it started, until it restarts",
             quote(old),
             quote(name.as_str())
         )),
-        Some((_, hash)) if !kept && ask.secret.as_ref().is_none_or(|(s, _)| s.hash() != *hash) => {
+        Some((_, hash, _)) if !kept && ask.secret.as_ref().is_none_or(|(s, _)| s.hash() != *hash) => {
             warnings.push(format!(
                 "the admin token file {file} held another secret for {}, which {would} replaced: a server that is running keeps the token it loaded when it started, until it restarts",
                 quote(name.as_str())
@@ -125,7 +130,9 @@ fn admin_file(
         // Kept by --if-not-exists (the token the file holds, whatever its name), or
         // there with this chosen secret and expiry already.
         let (shown, why) = match &held {
-            Some((old, _)) if ask.if_exists == IfExists::Keep => (old.as_str(), Kept::IfNotExists),
+            Some((old, _, _)) if ask.if_exists == IfExists::Keep => {
+                (old.as_str(), Kept::IfNotExists)
+            }
             _ => (name.as_str(), Kept::SameToken),
         };
         report::made(
