@@ -125,15 +125,7 @@ fn target(
         }
         return Ok(Target::Online(crate::connect::online(server, m)?));
     }
-    let given = options::server_flags(m);
-    if !given.is_empty() {
-        return Err(CliError::usage(format!(
-            "{} {} nothing with --offline, which writes a file and talks to no server",
-            given.join(", "),
-            if given.len() == 1 { "means" } else { "mean" }
-        ))
-        .hint("drop them, or drop --offline to create the token on a server"));
-    }
+    options::offline_only(m, &[], "--offline", "create the token on a server")?;
     let Some(output_file) = output_file else {
         return Err(CliError::usage(
             "--offline writes the token to a file: --output-file is required",

@@ -34,6 +34,27 @@ pub(crate) fn server_flags(m: &ArgMatches) -> Vec<&'static str> {
     .collect()
 }
 
+/// Refuses the server options given on the command line (and `extra` flags) to a
+/// command that writes a file with `flag` and talks to no server.
+pub(crate) fn offline_only(
+    m: &ArgMatches,
+    extra: &[&'static str],
+    flag: &str,
+    online: &str,
+) -> Result<(), CliError> {
+    let mut given = server_flags(m);
+    given.extend_from_slice(extra);
+    if given.is_empty() {
+        return Ok(());
+    }
+    Err(CliError::usage(format!(
+        "{} {} nothing with {flag}, which writes a file and talks to no server",
+        given.join(", "),
+        if given.len() == 1 { "means" } else { "mean" }
+    ))
+    .hint(format!("drop them, or drop {flag} to {online}")))
+}
+
 /// Whether the flag `id` was given on the command line (not taken from the environment
 /// or a default).
 pub(crate) fn on_command_line(m: &ArgMatches, id: &str) -> bool {

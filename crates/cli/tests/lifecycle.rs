@@ -548,7 +548,7 @@ fn apply_refuses_mixed_targets_and_admin_names() {
     let (code, _, err) = online(&server, &admin, &["tokens", "apply", &m]);
     assert_eq!(code, Some(2), "{err}");
     assert!(
-        err.contains("`ops` is an admin token on the server"),
+        err.contains("token `ops` is an admin token: a manifest lists permission tokens"),
         "{err}"
     );
     let out_file = dir.path().join("tokens.json");

@@ -18,6 +18,9 @@ impl CliError {
                 .kind(Kind::ReservedName)
                 .hint("choose another --name; admin tokens are made with --admin"),
             PlanError::Operator { .. } => err.kind(Kind::OperatorToken),
+            PlanError::AdminListed { .. } => err
+                .kind(Kind::AdminTokenInManifest)
+                .hint("rename the token in the manifest"),
             PlanError::Unsupported { what, .. } => {
                 let err = err.kind(Kind::Unsupported);
                 match what {

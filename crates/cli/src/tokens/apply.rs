@@ -181,7 +181,7 @@ fn run<S: TokenStore>(
     sink: &mut Sink,
     list_error: impl Fn(&S::Error) -> CliError,
 ) -> Ran<S::Error> {
-    let refused = |e| manifest_error(&e, &a.manifest, matches!(a.target, Target::Server(_)));
+    let refused = |e| manifest_error(&e, &a.manifest);
     // What the store cannot hold is refused before it is read (nothing is sent).
     manifest.check(store.capabilities()).map_err(refused)?;
     let current = store.list().map_err(|e| list_error(&e))?;
@@ -205,23 +205,12 @@ fn run<S: TokenStore>(
     Ok((plan, executed))
 }
 
-fn manifest_error(e: &influxdb3_provision::PlanError, path: &Path, server: bool) -> CliError {
-    use influxdb3_provision::PlanError;
-    match e {
-        PlanError::AdminListed { name } => CliError::usage(format!(
-            "token {} is an admin token{}: a manifest lists permission tokens and cannot manage it",
-            quote(name),
-            if server { " on the server" } else { "" }
-        ))
-        .kind(Kind::AdminTokenInManifest)
-        .hint("rename the token in the manifest"),
-        e => {
-            let err = CliError::from_plan(e);
-            CliError {
-                message: format!("{}: {}", quote_path(path), err.message),
-                ..err
-            }
-        }
+/// A manifest the plan refuses: the plan's error, in the manifest's name.
+fn manifest_error(e: &influxdb3_provision::PlanError, path: &Path) -> CliError {
+    let err = CliError::from_plan(e);
+    CliError {
+        message: format!("{}: {}", quote_path(path), err.message),
+        ..err
     }
 }
 

@@ -76,7 +76,13 @@ pub(crate) fn run(command: TokensCommand, m: &clap::ArgMatches) -> Result<Outcom
         } => {
             let secrets_format = secrets_form(secrets_out.is_some(), secrets_format, secrets_name)?;
             let target = if let Some(file) = output_file {
-                offline_only(m, recreate)?;
+                let recreate: &[&str] = if recreate { &["--recreate"] } else { &[] };
+                crate::options::offline_only(
+                    m,
+                    recreate,
+                    "--output-file",
+                    "apply the manifest to the server at --host",
+                )?;
                 apply::Target::File(file)
             } else {
                 {
@@ -110,23 +116,6 @@ pub(crate) fn run(command: TokensCommand, m: &clap::ArgMatches) -> Result<Outcom
             )
         }
     }
-}
-
-/// `tokens apply --output-file`: the flags that talk to a server mean nothing.
-fn offline_only(m: &clap::ArgMatches, recreate: bool) -> Result<(), CliError> {
-    let mut given = crate::options::server_flags(m);
-    if recreate {
-        given.push("--recreate");
-    }
-    if given.is_empty() {
-        return Ok(());
-    }
-    Err(CliError::usage(format!(
-        "{} {} nothing with --output-file, which applies the manifest to a file and talks to no server",
-        given.join(", "),
-        if given.len() == 1 { "means" } else { "mean" }
-    ))
-    .hint("drop them, or drop --output-file to apply the manifest to the server at --host"))
 }
 
 /// `--secrets-format` and `--secrets-name`, checked: they go with `--secrets-out`, and
