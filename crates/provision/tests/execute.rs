@@ -304,6 +304,10 @@ fn drift_is_recreated_on_a_server_and_updated_in_a_file() {
     )
     .unwrap();
     assert!(matches!(in_file.steps(), [Step::Update(_)]));
+    let [Step::Update(drift)] = in_file.steps() else {
+        unreachable!()
+    };
+    assert_eq!(drift.to_string(), "widened db:x:write; narrowed db:x:read");
     assert!(matches!(
         in_file.check(Capabilities::SERVER),
         Err(PlanError::Unsupported { .. })

@@ -80,6 +80,36 @@ impl Changed {
     }
 }
 
+impl std::fmt::Display for Changed {
+    /// What changed: `widened …; narrowed …; expiry OLD -> NEW (later); secret rotated`,
+    /// the parts that apply (no name).
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let list = |p: &[Permission]| {
+            p.iter()
+                .map(ToString::to_string)
+                .collect::<Vec<_>>()
+                .join(", ")
+        };
+        let when =
+            |at: Option<Timestamp>| at.map_or_else(|| "never".to_owned(), |at| at.to_string());
+        let parts = [
+            (!self.widened.is_empty()).then(|| format!("widened {}", list(&self.widened))),
+            (!self.narrowed.is_empty()).then(|| format!("narrowed {}", list(&self.narrowed))),
+            self.expiry.map(|(old, new)| {
+                let later = if self.expiry_extended() {
+                    " (later)"
+                } else {
+                    ""
+                };
+                format!("expiry {} -> {}{later}", when(old), when(new))
+            }),
+            self.secret_rotated.then(|| "secret rotated".to_owned()),
+        ];
+        let parts: Vec<String> = parts.into_iter().flatten().collect();
+        f.write_str(&parts.join("; "))
+    }
+}
+
 impl FileDiff {
     /// The differences from `old` to `new`.
     pub fn between(old: &TokenFile<'_>, new: &TokenFile<'_>) -> FileDiff {

@@ -219,6 +219,18 @@ fn diff_compares_what_is_granted_not_the_text() {
     );
     assert!(narrower.secret_rotated);
     assert!(diff.widens());
+    // In words, as `tokens diff` shows them.
+    assert_eq!(
+        wider.to_string(),
+        format!(
+            "widened db:*:write; expiry {} -> never (later)",
+            Timestamp::from_millis(NOW)
+        )
+    );
+    assert_eq!(
+        narrower.to_string(),
+        "narrowed db:a:write, system:*:read; secret rotated"
+    );
     // As JSON: the shape of `tokens diff --format json`, no secret in it.
     let json = serde_json::to_value(&diff).unwrap();
     let at = Timestamp::from_millis(NOW).to_string();

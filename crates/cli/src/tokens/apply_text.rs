@@ -10,7 +10,7 @@ use influxdb3_token::Token;
 use influxdb3_tokenfile::Finding;
 use serde_json::{Value, json};
 
-use super::words::{counted, drift_detail, expiry_text, json, spaced};
+use super::words::{counted, expiry_text, json, spaced};
 use crate::error::CliError;
 use crate::paint::Paint;
 use crate::quote::{escape, quote, quote_list, quote_path, width};
@@ -175,7 +175,10 @@ pub(super) fn file_text<E: StoreError>(report: &Report<E>, s: &Shown<'_>) -> Str
                 let _ = writeln!(
                     out,
                     "  ~ {name}{pad}  {}  ({})",
-                    done.drift.as_ref().map(drift_detail).unwrap_or_default(),
+                    done.drift
+                        .as_ref()
+                        .map(ToString::to_string)
+                        .unwrap_or_default(),
                     if done.action == Action::Updated {
                         "updated, same secret"
                     } else {
@@ -302,7 +305,11 @@ fn server_action(d: &Done) -> &'static str {
 /// A server step's detail: the grants created, or the drift.
 fn detail(d: &Done) -> String {
     match d.action {
-        Action::Drift => d.drift.as_ref().map(drift_detail).unwrap_or_default(),
+        Action::Drift => d
+            .drift
+            .as_ref()
+            .map(ToString::to_string)
+            .unwrap_or_default(),
         Action::Created | Action::Recreated => d.grants.as_deref().map(spaced).unwrap_or_default(),
         _ => String::new(),
     }

@@ -328,25 +328,7 @@ fn diff_text(diff: &FileDiff) -> String {
         let _ = writeln!(out, "- {}", quote(name));
     }
     for c in &diff.changed {
-        let mut parts = Vec::new();
-        if !c.widened.is_empty() {
-            parts.push(format!("widened {}", joined(&c.widened)));
-        }
-        if !c.narrowed.is_empty() {
-            parts.push(format!("narrowed {}", joined(&c.narrowed)));
-        }
-        if let Some((old, new)) = c.expiry {
-            parts.push(format!(
-                "expiry {} -> {}{}",
-                expiry_text(old),
-                expiry_text(new),
-                if c.expiry_extended() { " (later)" } else { "" }
-            ));
-        }
-        if c.secret_rotated {
-            parts.push("secret rotated".to_owned());
-        }
-        let _ = writeln!(out, "~ {}: {}", quote(&c.name), parts.join("; "));
+        let _ = writeln!(out, "~ {}: {c}", quote(&c.name));
     }
     for db in &diff.databases_added {
         let _ = writeln!(out, "+ database {db}");

@@ -4,7 +4,6 @@
 use std::borrow::Cow;
 
 use influxdb3_permission::Permission;
-use influxdb3_provision::Drift;
 use influxdb3_token::Timestamp;
 
 use crate::quote::{MAX_VALUE, elide, width};
@@ -88,28 +87,6 @@ pub(super) fn spaced(list: &[Permission]) -> String {
 /// An expiry as shown: RFC 3339, or `never`.
 pub(super) fn expiry_text(at: Option<Timestamp>) -> String {
     at.map_or_else(|| "never".to_owned(), |at| at.to_string())
-}
-
-/// How a token drifted from the manifest: `widened …; narrowed …; expiry A -> B`.
-pub(super) fn drift_detail(d: &Drift) -> String {
-    let mut parts = Vec::new();
-    if !d.widened.is_empty() {
-        parts.push(format!("widened {}", joined(&d.widened)));
-    }
-    if !d.narrowed.is_empty() {
-        parts.push(format!("narrowed {}", joined(&d.narrowed)));
-    }
-    if let Some((old, new)) = d.expiry_change {
-        parts.push(format!(
-            "expiry {} -> {}",
-            expiry_text(old),
-            expiry_text(new)
-        ));
-    }
-    if d.secret_changed {
-        parts.push("secret not the one of its secret_file".to_owned());
-    }
-    parts.join("; ")
 }
 
 /// One JSON document and a newline, hidden characters escaped as `\uXXXX`.
