@@ -172,14 +172,6 @@ pub(crate) fn found<'a>(findings: impl IntoIterator<Item = &'a Finding>) -> Vec<
                 unknown.push((token, database.to_string()));
             }
             Finding::Expired { token, .. } => expired.push(token),
-            Finding::Readable { path, mode } => lines.push(format!(
-                "{} can be read by its group or others (mode {mode:04o}) and holds secrets: `chmod 600` it",
-                quote_path(path)
-            )),
-            Finding::WildcardDatabase { token } => lines.push(format!(
-                "token {} has a `db:*` permission: some server versions look for a database named `*` when they load a tokens file",
-                quote(token)
-            )),
             other => lines.push(other.to_string()),
         }
     }

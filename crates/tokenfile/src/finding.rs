@@ -54,7 +54,7 @@ impl fmt::Display for Finding {
             Finding::Expired { token, at } => write!(f, "token `{token}` expired at {at}"),
             Finding::Readable { path, mode } => write!(
                 f,
-                "`{}` can be read by its group or others (mode {mode:04o}) and holds secrets",
+                "`{}` can be read by its group or others (mode {mode:04o}) and holds secrets: `chmod 600` it",
                 path.display()
             ),
         }

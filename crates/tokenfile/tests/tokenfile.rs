@@ -456,7 +456,7 @@ fn new_files_are_private_and_existing_modes_are_kept() {
     assert_eq!(
         done.findings[0].to_string(),
         format!(
-            "`{}` can be read by its group or others (mode 0640) and holds secrets",
+            "`{}` can be read by its group or others (mode 0640) and holds secrets: `chmod 600` it",
             path.display()
         )
     );
