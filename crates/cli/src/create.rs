@@ -52,12 +52,17 @@ pub(crate) fn create(args: CreateToken, m: &ArgMatches) -> Result<Outcome, CliEr
         named: name.is_some(),
         permissions: !permissions.is_empty(),
         create_databases: !create_databases.is_empty(),
+        expiry: expiry.is_some() || expires_at.is_some(),
+        secret: secret_file.is_some(),
     };
     options::combinations(&given)?;
     if yes && !regenerate {
         return Err(CliError::usage("--yes goes with --admin --regenerate"));
     }
     let if_exists = options::mode(if_not_exists, replace, &given)?;
+    if !offline {
+        options::server_holds(name.as_ref(), &given, replace)?;
+    }
     let secret = options::secret_file(secret_file, format)?;
     if dry_run && format == CreateFormat::Token {
         return Err(
@@ -202,17 +207,20 @@ fn offline(
 ) -> Result<Report, CliError> {
     let now = Timestamp::now();
     let options = options::write_options(lock_timeout, ask.dry_run);
-    let ((executed, findings, entry), written) = FileStore::open(output_file, &options, |store| {
-        let executed = execute(
-            plan,
-            store,
-            ExecuteOptions::default().dry_run(ask.dry_run),
-            &mut |_| Ok(()),
-        );
-        let entry = store.entry(name.as_str()).map(report::redacted);
-        (executed, store.findings(now), entry)
-    })
-    .map_err(|e| CliError::from_file(&e))?;
+    let ((executed, findings, entry, expired), written) =
+        FileStore::open(output_file, &options, |store| {
+            let executed = execute(
+                plan,
+                store,
+                ExecuteOptions::default().dry_run(ask.dry_run),
+                &mut |_| Ok(()),
+            );
+            let held = store.entry(name.as_str());
+            let expired = held.and_then(|e| e.expiry().filter(|_| e.is_expired(now)));
+            let entry = held.map(report::redacted);
+            (executed, store.findings(now), entry, expired)
+        })
+        .map_err(|e| CliError::from_file(&e))?;
     let executed = CliError::on_file(executed)?;
     let action = executed
         .report
@@ -237,6 +245,12 @@ fn offline(
     } else {
         if action != Did::Exists {
             warnings.extend(report::found(findings.iter().chain(&written.findings)));
+        } else if let (Some(at), IfExists::Keep) = (expired, ask.if_exists) {
+            warnings.push(format!(
+                "token {} in {} expired at {at}, and --if-not-exists keeps it: --replace renews it",
+                quote(name.as_str()),
+                quote_path(&written.path)
+            ));
         }
         let why = if ask.secret.is_some() && ask.if_exists != IfExists::Keep {
             Kept::SameSecret

@@ -1,6 +1,7 @@
-//! One clear message, a hint where it helps, and a documented exit code. Library errors
-//! are turned into messages by matching their variants, never by reading their text:
-//! the tables are in `error/client.rs` (requests) and `error/file.rs` (tokens files).
+//! One clear message, a hint where it helps, and a documented exit code. A library
+//! error is shown in its own words (its `Display` and causes); the exit code, kind and
+//! hint are chosen by matching its variant, never by reading its text: the tables are in
+//! `error/client.rs` (requests), `error/file.rs` (tokens files) and `error/plan.rs`.
 
 mod client;
 mod file;

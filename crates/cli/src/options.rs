@@ -7,7 +7,7 @@ use std::time::Duration;
 use clap::ArgMatches;
 use clap::parser::ValueSource;
 use influxdb3_permission::{DatabaseName, Grants, GrantsError, Permission};
-use influxdb3_provision::{IfExists, Policy};
+use influxdb3_provision::{Capabilities, IfExists, OPERATOR_TOKEN, PlanError, Policy, Unsupported};
 use influxdb3_token::{Expiry, Lifetime, Timestamp, Token, TokenName};
 use influxdb3_tokenfile::{TokenFileError, WriteOptions};
 
@@ -86,12 +86,6 @@ pub(crate) fn mode(
             ));
         }
         (true, false) => IfExists::Keep,
-        (false, true) if !given.offline => {
-            return Err(CliError::usage(
-                "--replace changes a token in a tokens file (with --offline): a server cannot change a token in place",
-            )
-            .hint("online, delete the token and create it again, or use `tokens apply --recreate`"));
-        }
         (false, true) if given.admin => {
             return Err(CliError::usage(
                 "--replace is for permission tokens: --admin --offline always replaces the admin token file",
@@ -199,6 +193,37 @@ pub(crate) struct Combination {
     pub(crate) named: bool,
     pub(crate) permissions: bool,
     pub(crate) create_databases: bool,
+    /// `--expiry` or `--expires-at`.
+    pub(crate) expiry: bool,
+    /// `--secret-file`.
+    pub(crate) secret: bool,
+}
+
+/// What `create token` asks of a server that a server cannot hold, refused before
+/// anything is read or sent, by the server's capabilities (the table the plan is
+/// checked against): a chosen secret, an operator token that expires, a token replaced
+/// in place.
+pub(crate) fn server_holds(
+    name: Option<&TokenName>,
+    c: &Combination,
+    replace: bool,
+) -> Result<(), CliError> {
+    let operator = c.admin && name.is_none_or(|n| n.as_str() == OPERATOR_TOKEN);
+    let asked = [
+        (c.secret, Unsupported::ChosenSecret),
+        (operator && c.expiry, Unsupported::ExpiringOperator),
+        (replace, Unsupported::ReplaceInPlace),
+    ];
+    match asked
+        .into_iter()
+        .find(|(asked, what)| *asked && !Capabilities::SERVER.holds(*what))
+    {
+        Some((_, what)) => Err(CliError::from_plan(&PlanError::Unsupported {
+            name: name.map_or(OPERATOR_TOKEN, TokenName::as_str).to_owned(),
+            what,
+        })),
+        None => Ok(()),
+    }
 }
 
 /// Refuses the combinations of flags that make no sense.
@@ -216,6 +241,11 @@ pub(crate) fn combinations(c: &Combination) -> Result<(), CliError> {
         if c.regenerate && c.offline {
             return Err(CliError::usage("--regenerate asks a server for a new `_admin` token; it cannot be used with --offline")
                 .hint("offline, write a new admin token file with `--admin --offline --output-file FILE`"));
+        }
+        if c.regenerate && (c.expiry || c.secret) {
+            return Err(CliError::usage(
+                "--regenerate asks the server to mint a new secret for `_admin`, which never expires: it takes no --expiry, --expires-at or --secret-file",
+            ));
         }
         if c.regenerate && c.named {
             return Err(CliError::usage(

@@ -44,10 +44,17 @@ pub fn elide(text: &str, max: usize) -> String {
 }
 
 /// A value as messages show it: between backticks, token-shaped text masked, cut with
-/// `…` past [`MAX_VALUE`] characters, hidden characters escaped. (A command line to
-/// paste is [`command`]'s.)
+/// `…` past [`MAX_VALUE`] characters, its own `\` and `` ` `` written `\\` and
+/// `` \` `` so that they cannot be taken for an escape or the value's end, and hidden
+/// characters escaped. (A command line to paste is `command`'s.)
 pub fn quote(value: &str) -> String {
-    format!("`{}`", escape(&elide(value, MAX_VALUE)))
+    let value = elide(value, MAX_VALUE);
+    let value = if value.contains(['\\', '`']) {
+        value.replace('\\', "\\\\").replace('`', "\\`")
+    } else {
+        value
+    };
+    format!("`{}`", escape(&value))
 }
 
 /// `value` (free of hidden characters) quoted for all four shells: single quotes, with
@@ -147,7 +154,7 @@ pub(crate) fn quote_path(path: &Path) -> String {
     quote(&path.to_string_lossy())
 }
 
-/// `'a', 'b', 'c' and 17 more`: the first few values of a long list, quoted.
+/// `` `a`, `b`, `c` and 17 more ``: the first few values of a long list, quoted.
 pub fn quote_list<'a>(values: impl IntoIterator<Item = &'a str>, show: usize) -> String {
     let values: Vec<&str> = values.into_iter().collect();
     let shown: Vec<String> = values.iter().take(show).map(|v| quote(v)).collect();
@@ -186,10 +193,37 @@ pub fn escape_json(json: &str) -> String {
     out
 }
 
-/// One line of a message: token-shaped values masked, escaped, and cut at [`MAX_LINE`]
-/// characters.
+/// One line of a message: token-shaped values masked, each value between backticks
+/// cut at [`MAX_VALUE`] characters, escaped, and the whole cut at [`MAX_LINE`].
 pub(crate) fn line(text: &str) -> String {
-    elide(&escape(&mask_token_shaped(text)), MAX_LINE)
+    elide(&escape(&values_cut(&mask_token_shaped(text))), MAX_LINE)
+}
+
+/// A message as JSON carries it (escaped by the JSON writer): each value between
+/// backticks cut at [`MAX_VALUE`] characters, the whole at [`MAX_LINE`], token-shaped
+/// values masked.
+pub(crate) fn bounded(text: &str) -> String {
+    elide(&values_cut(text), MAX_LINE)
+}
+
+/// `text` with each value between backticks (a library's message names its values
+/// so) cut at [`MAX_VALUE`] characters.
+fn values_cut(text: &str) -> std::borrow::Cow<'_, str> {
+    if text.len() <= MAX_VALUE {
+        return text.into();
+    }
+    let mut out = String::with_capacity(text.len().min(4 * MAX_LINE));
+    for (i, part) in text.split('`').enumerate() {
+        if i > 0 {
+            out.push('`');
+        }
+        if i % 2 == 1 && part.len() > MAX_VALUE {
+            out.push_str(&elide(part, MAX_VALUE));
+        } else {
+            out.push_str(part);
+        }
+    }
+    out.into()
 }
 
 /// A tokens file's path as a diagnostic names it: `<stdin>` for `-`, as compilers

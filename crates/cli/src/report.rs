@@ -43,7 +43,7 @@ pub(crate) enum Kept {
 }
 
 impl Report {
-    /// The token `name` was already `place` (`on the server`, `in 'FILE'`), and was
+    /// The token `name` was already `place` (`on the server`, ``in `FILE` ``), and was
     /// left as it was.
     pub(crate) fn exists(name: &str, place: &str, why: Kept) -> Report {
         Report::Exists {

@@ -782,7 +782,10 @@ fn raw_control_characters_never_reach_the_terminal() {
     let out = run(&mut offline(&missing, "x"));
     let err = stderr(&out);
     assert!(
-        err.contains("`/tmp") && err.contains("a\\x1b[31mred\\u202eevil\\u200b\\x07"),
+        err.contains(&format!(
+            "`{}/a\\x1b[31mred\\u202eevil\\u200b\\x07",
+            dir.path().display()
+        )),
         "a path with hidden characters is shown escaped: {err}"
     );
     // An unknown command.

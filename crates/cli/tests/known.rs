@@ -161,10 +161,12 @@ fn a_secret_that_breaks_the_rule_is_refused_unechoed_and_nothing_is_written() {
     }
     // Online, a server mints its own: refused before anything is sent.
     fs::write(dir.path().join("ok.secret"), chosen(3)).unwrap();
-    let online: Vec<&str> = "create token --name x --permission db:a:read --secret-file ok.secret --host http://127.0.0.1:1 --token apiv3_x"
+    // Refused before anything is read: neither the secret nor the admin token on
+    // standard input (garbage there would be the error otherwise).
+    let online: Vec<&str> = "create token --name x --permission db:a:read --secret-file - --host http://127.0.0.1:1 --token -"
         .split(' ')
         .collect();
-    let out = run(&online, dir.path(), None);
+    let out = run(&online, dir.path(), Some("garbage\n"));
 
     assert_eq!(out.status.code(), Some(2), "{}", all(&out));
     assert!(
@@ -429,8 +431,10 @@ fn a_manifest_pins_secrets_applies_once_and_reports_a_changed_secret_as_drift() 
         all(&out)
     );
     assert_eq!(fs::read(&file).unwrap(), before);
-    // Against a server: refused, a server mints its own secrets.
+    // Against a server: refused, a server mints its own secrets; before anything else
+    // is read or written (an existing --secrets-out, the admin token on stdin).
     fs::write(dir.path().join("secrets/grafana"), chosen(8)).unwrap();
+    fs::write(elsewhere.path().join("exists.json"), "{}").unwrap();
     let out = run(
         &[
             "tokens",
@@ -439,10 +443,12 @@ fn a_manifest_pins_secrets_applies_once_and_reports_a_changed_secret_as_drift() 
             "--host",
             "http://127.0.0.1:1",
             "--token",
-            "apiv3_x",
+            "-",
+            "--secrets-out",
+            "exists.json",
         ],
         elsewhere.path(),
-        None,
+        Some("garbage\n"),
     );
     assert_eq!(out.status.code(), Some(2), "{}", all(&out));
     assert!(
@@ -675,17 +681,22 @@ fn the_compose_recipe_runs_as_written_and_a_second_run_changes_nothing() {
     assert!(!all(&out).contains(&fs::read_to_string(at.join("secrets/grafana")).unwrap()[6..]));
 }
 
+/// Moves the expiry of the (first) token in `file` to 1970-01-01T00:00:01Z, as time
+/// would.
+fn expire(file: &Path) {
+    let json = fs::read_to_string(file).unwrap();
+    let at = json.find("\"expiry_millis\": ").unwrap() + "\"expiry_millis\": ".len();
+    let end = at + json[at..].find(|c: char| !c.is_ascii_digit()).unwrap();
+    fs::write(file, format!("{}1000{}", &json[..at], &json[end..])).unwrap();
+}
+
 #[test]
 fn an_expired_admin_token_kept_by_if_not_exists_is_said_to_have_expired() {
     let dir = tempfile::tempdir().unwrap();
     let file = dir.path().join("admin.json");
     let out = admin_file(dir.path(), &["--name", "ops", "--expiry", "1d"]);
     assert_eq!(out.status.code(), Some(0), "{}", all(&out));
-    // Its expiry moved into the past, as time would.
-    let json = fs::read_to_string(&file).unwrap();
-    let at = json.find("\"expiry_millis\": ").unwrap() + "\"expiry_millis\": ".len();
-    let end = at + json[at..].find(|c: char| !c.is_ascii_digit()).unwrap();
-    fs::write(&file, format!("{}1000{}", &json[..at], &json[end..])).unwrap();
+    expire(&file);
     let before = fs::read(&file).unwrap();
     let out = admin_file(dir.path(), &["--name", "ops", "--if-not-exists"]);
     assert_eq!(out.status.code(), Some(0), "{}", all(&out));
@@ -701,4 +712,49 @@ fn an_expired_admin_token_kept_by_if_not_exists_is_said_to_have_expired() {
     assert_eq!(out.status.code(), Some(0), "{}", all(&out));
     let out = admin_file(dir.path(), &["--name", "ops", "--if-not-exists"]);
     assert!(!text(&out.stderr).contains("expired"), "{}", all(&out));
+}
+
+#[test]
+fn a_chosen_secret_already_in_the_file_under_another_name_is_refused_and_named() {
+    let dir = tempfile::tempdir().unwrap();
+    fs::write(dir.path().join("s.secret"), chosen(9)).unwrap();
+    let secret = [
+        "--permission",
+        "db:metrics:read",
+        "--secret-file",
+        "s.secret",
+    ];
+    let out = create(dir.path(), &secret, None);
+    assert_eq!(out.status.code(), Some(0), "{}", all(&out));
+    let before = fs::read(dir.path().join("tokens.json")).unwrap();
+    let mut again = CREATE.to_vec();
+    again[6] = "other";
+    again.extend(secret);
+    let out = run(&again, dir.path(), None);
+    assert_eq!(out.status.code(), Some(1), "{}", all(&out));
+    assert_eq!(
+        text(&out.stderr),
+        "error: cannot add the token to `tokens.json`: the same token value is already in the file, as `grafana`\n"
+    );
+    assert_eq!(fs::read(dir.path().join("tokens.json")).unwrap(), before);
+}
+
+#[test]
+fn an_expired_permission_token_kept_by_if_not_exists_is_said_to_have_expired() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("tokens.json");
+    let read = ["--permission", "db:metrics:read", "--expiry", "1d"];
+    let out = create(dir.path(), &read, None);
+    assert_eq!(out.status.code(), Some(0), "{}", all(&out));
+    expire(&file);
+    let before = fs::read(&file).unwrap();
+    let keep = ["--permission", "db:metrics:read", "--if-not-exists"];
+    let out = create(dir.path(), &keep, None);
+    assert_eq!(out.status.code(), Some(0), "{}", all(&out));
+    assert!(
+        text(&out.stderr).contains("warning: token `grafana` in `tokens.json` expired at 1970-01-01T00:00:01.000Z, and --if-not-exists keeps it: --replace renews it"),
+        "{}",
+        all(&out)
+    );
+    assert_eq!(fs::read(&file).unwrap(), before);
 }

@@ -296,6 +296,9 @@ fn values_are_shown_between_backticks_escaped_and_masked() {
     assert_eq!(quote("tokens.json"), "`tokens.json`");
     assert_eq!(quote("my dir/it's.json"), "`my dir/it's.json`");
     assert_eq!(quote(""), "``");
+    // A value's own backslash and backtick cannot be taken for an escape or its end.
+    assert_eq!(quote("a\\x1bb"), "`a\\\\x1bb`");
+    assert_eq!(quote("a`b"), "`a\\`b`");
     assert_eq!(quote("a\x1b[31mb"), "`a\\x1b[31mb`");
     assert_eq!(quote("it's\n"), "`it's\\n`");
     assert_eq!(quote("\u{202e}x"), "`\\u202ex`");

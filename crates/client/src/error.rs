@@ -223,7 +223,7 @@ pub enum RequestError {
     #[error("a server cannot hold {what}")]
     Unsupported {
         /// What it cannot.
-        what: &'static str,
+        what: influxdb3_provision::Unsupported,
     },
     /// An expiry that has passed.
     #[error("the token would expire before it is created")]

@@ -3,7 +3,7 @@
 use influxdb3_permission::{DatabaseName, Grants, PermissionSet};
 use influxdb3_provision::{
     Capabilities, Existing, Failure, IfExists, Minted, NewAdmin, NewToken, OPERATOR_TOKEN, Step,
-    StoreError, TokenStore,
+    StoreError, TokenStore, Unsupported,
 };
 use influxdb3_token::{Expiry, Lifetime, Timestamp, Token};
 
@@ -62,11 +62,11 @@ impl<'c> ServerStore<'c> {
     /// secret, a change in place, an operator token that expires, an expiry that has
     /// passed).
     pub fn request(step: &Step) -> Result<Option<TokenRequest<'_>>, ClientError> {
+        // What a server cannot hold, by the one table the plan is checked against.
+        if let Some(what) = step.needs().find(|what| !Capabilities::SERVER.holds(*what)) {
+            return Err(unsupported(what));
+        }
         Ok(Some(match step {
-            Step::Create {
-                if_exists: IfExists::Replace,
-                ..
-            } => return Err(unsupported("a token replaced in place")),
             Step::Create { token, .. } => create_request(token)?,
             Step::CreateAdmin { token, if_exists } => {
                 admin_request(token, *if_exists == IfExists::Replace)?
@@ -75,14 +75,12 @@ impl<'c> ServerStore<'c> {
             Step::Delete { .. } | Step::Recreate { .. } => {
                 TokenRequest::Delete { name: step.name() }
             }
-            Step::Update(_) => return Err(unsupported("a token changed in place")),
-            Step::Rotate { .. } => return Err(unsupported("a token given a new secret")),
             _ => return Ok(None),
         }))
     }
 }
 
-fn unsupported(what: &'static str) -> ClientError {
+fn unsupported(what: Unsupported) -> ClientError {
     ClientError::InvalidRequest(RequestError::Unsupported { what })
 }
 
@@ -97,7 +95,7 @@ fn lifetime(expiry: Expiry) -> Result<Option<Lifetime>, ClientError> {
 /// The request that creates the permission token `token`.
 fn create_request(token: &NewToken) -> Result<TokenRequest<'_>, ClientError> {
     if token.secret.is_some() {
-        return Err(unsupported("a token with a chosen secret"));
+        return Err(unsupported(Unsupported::ChosenSecret));
     }
     Ok(TokenRequest::Create {
         name: &token.name,
@@ -110,14 +108,14 @@ fn create_request(token: &NewToken) -> Result<TokenRequest<'_>, ClientError> {
 /// token (which never expires); any other name, a named admin token.
 fn admin_request(token: &NewAdmin, replace: bool) -> Result<TokenRequest<'_>, ClientError> {
     if replace {
-        return Err(unsupported("a token replaced in place"));
+        return Err(unsupported(Unsupported::ReplaceInPlace));
     }
     if token.secret.is_some() {
-        return Err(unsupported("a token with a chosen secret"));
+        return Err(unsupported(Unsupported::ChosenSecret));
     }
     match (token.name.as_str(), lifetime(token.expiry)?) {
         (OPERATOR_TOKEN, None) => Ok(TokenRequest::Admin),
-        (OPERATOR_TOKEN, Some(_)) => Err(unsupported("an operator token `_admin` that expires")),
+        (OPERATOR_TOKEN, Some(_)) => Err(unsupported(Unsupported::ExpiringOperator)),
         (_, lifetime) => Ok(TokenRequest::NamedAdmin {
             name: &token.name,
             lifetime,
@@ -170,15 +168,15 @@ impl TokenStore for ServerStore<'_> {
     }
 
     fn replace(&mut self, _: &NewToken) -> Result<Minted, ClientError> {
-        Err(unsupported("a token replaced in place"))
+        Err(unsupported(Unsupported::ReplaceInPlace))
     }
 
     fn update(&mut self, _: &str, _: &Grants, _: Option<Timestamp>) -> Result<(), ClientError> {
-        Err(unsupported("a token changed in place"))
+        Err(unsupported(Unsupported::UpdateInPlace))
     }
 
     fn rotate(&mut self, _: &str, _: Option<&Token>) -> Result<Minted, ClientError> {
-        Err(unsupported("a token given a new secret"))
+        Err(unsupported(Unsupported::RotateInPlace))
     }
 
     fn delete(&mut self, name: &str) -> Result<(), ClientError> {

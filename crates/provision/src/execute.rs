@@ -1,6 +1,7 @@
 //! The one executor: a plan carried out on any store, each step reported as it
 //! happens, a typed report at the end.
 
+use std::collections::HashSet;
 use std::fmt;
 
 use influxdb3_permission::{Grants, Permission, PermissionSet};
@@ -266,8 +267,8 @@ pub struct Executed<E: StoreError> {
     /// The name (as the store has it) and secret of each token minted (none in a dry
     /// run, nor for a store that could not finish).
     pub secrets: Vec<(String, Token)>,
-    /// For each of `secrets`, whether the caller chose it (a step's chosen secret).
-    chosen: Vec<bool>,
+    /// The names of `secrets` whose secret the caller chose (a step's chosen secret).
+    chosen: HashSet<String>,
 }
 
 impl<E: StoreError> Executed<E> {
@@ -279,9 +280,7 @@ impl<E: StoreError> Executed<E> {
     pub fn minted(&self) -> impl Iterator<Item = &(String, Token)> {
         self.secrets
             .iter()
-            .zip(&self.chosen)
-            .filter(|(_, chosen)| !**chosen)
-            .map(|(secret, _)| secret)
+            .filter(|(name, _)| !self.chosen.contains(name))
     }
 }
 
@@ -334,7 +333,7 @@ pub fn execute<S: TokenStore + ?Sized>(
             dry_run,
         },
         secrets: Vec::new(),
-        chosen: Vec::new(),
+        chosen: HashSet::new(),
         keep_secrets: !dry_run,
     };
     if let Some(cause) = refusal(plan, capabilities) {
@@ -431,7 +430,7 @@ fn refusal<E: StoreError>(plan: &Plan, capabilities: Capabilities) -> Option<Cau
 struct Run<E: StoreError> {
     report: Report<E>,
     secrets: Vec<(String, Token)>,
-    chosen: Vec<bool>,
+    chosen: HashSet<String>,
     keep_secrets: bool,
 }
 
@@ -439,13 +438,16 @@ impl<E: StoreError> Run<E> {
     /// Keeps the secret `minted` for `done`, a step of `step`.
     fn keep(&mut self, step: &Step, done: &Done, minted: Option<Minted>) {
         if let (true, Some(m)) = (self.keep_secrets, minted) {
-            self.secrets.push((done.name.clone(), m.token));
-            self.chosen.push(match step {
+            let chosen = match step {
                 Step::Create { token, .. } | Step::Recreate { token, .. } => token.secret.is_some(),
                 Step::CreateAdmin { token, .. } => token.secret.is_some(),
                 Step::Rotate { secret, .. } => secret.is_some(),
                 _ => false,
-            });
+            };
+            if chosen {
+                self.chosen.insert(done.name.clone());
+            }
+            self.secrets.push((done.name.clone(), m.token));
         }
     }
 

@@ -50,12 +50,11 @@ pub use execute::{
 #[cfg_attr(docsrs, doc(cfg(feature = "manifest")))]
 pub use manifest::{Desired, Manifest, ManifestError, ManifestKind};
 pub use plan::{
-    Confirmation, Conflict, Drift, IfExists, Plan, PlanError, PlanOptions, Policy, Step,
-    Unsupported, Wanted,
+    Confirmation, Conflict, Drift, IfExists, Plan, PlanError, PlanOptions, Policy, Step, Wanted,
 };
 pub use store::{
     Capabilities, Existing, Failure, Minted, NewAdmin, NewToken, OPERATOR_TOKEN, StoreError,
-    TokenStore,
+    TokenStore, Unsupported,
 };
 
 #[cfg(feature = "manifest")]

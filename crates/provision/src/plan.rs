@@ -6,7 +6,9 @@ use std::collections::{HashMap, HashSet};
 use influxdb3_permission::{Grants, Permission, PermissionSet};
 use influxdb3_token::{Expiry, Lifetime, LifetimeError, Timestamp, Token, TokenName};
 
-use crate::store::{Capabilities, Existing, NewAdmin, NewToken, OPERATOR_TOKEN, expires_at};
+use crate::store::{
+    Capabilities, Existing, NewAdmin, NewToken, OPERATOR_TOKEN, Unsupported, expires_at,
+};
 
 /// The rules every plan keeps, whatever command made it.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -188,6 +190,52 @@ pub enum Step {
 }
 
 impl Step {
+    /// What a store must be able to hold or do to carry the step out, in the order
+    /// [`Plan::check`] asks.
+    pub fn needs(&self) -> impl Iterator<Item = Unsupported> {
+        let (admin, operator_expires, chosen, replace) = match self {
+            Step::Create { token, if_exists } => (
+                false,
+                false,
+                token.secret.is_some(),
+                *if_exists == IfExists::Replace,
+            ),
+            Step::CreateAdmin { token, if_exists } => (
+                true,
+                token.name.as_str() == OPERATOR_TOKEN && token.expiry != Expiry::Never,
+                token.secret.is_some(),
+                *if_exists == IfExists::Replace,
+            ),
+            Step::Regenerate => (true, false, false, false),
+            _ => (false, false, false, false),
+        };
+        let needs = [
+            (admin, Unsupported::AdminToken),
+            (operator_expires, Unsupported::ExpiringOperator),
+            (chosen, Unsupported::ChosenSecret),
+            (replace, Unsupported::ReplaceInPlace),
+            (
+                matches!(
+                    self,
+                    Step::Rotate {
+                        secret: Some(_),
+                        ..
+                    }
+                ),
+                Unsupported::ChosenRotation,
+            ),
+            (matches!(self, Step::Update(_)), Unsupported::UpdateInPlace),
+            (
+                matches!(self, Step::Rotate { .. }),
+                Unsupported::RotateInPlace,
+            ),
+        ];
+        needs
+            .into_iter()
+            .filter(|(needed, _)| *needed)
+            .map(|(_, what)| what)
+    }
+
     /// The name of the token the step is about.
     pub fn name(&self) -> &str {
         match self {
@@ -319,39 +367,12 @@ impl Plan {
     /// [`PlanError::Unsupported`] naming the first step it cannot.
     pub fn check(&self, capabilities: Capabilities) -> Result<(), PlanError> {
         for step in &self.steps {
-            let (chosen, if_exists) = match step {
-                Step::Create { token, if_exists } => (token.secret.is_some(), Some(*if_exists)),
-                Step::CreateAdmin { token, if_exists } => {
-                    (token.secret.is_some(), Some(*if_exists))
-                }
-                _ => (false, None),
-            };
-            let what = match step {
-                Step::CreateAdmin { .. } | Step::Regenerate if !capabilities.admin_tokens => {
-                    Unsupported::AdminToken
-                }
-                Step::CreateAdmin { token, .. }
-                    if token.name.as_str() == OPERATOR_TOKEN
-                        && token.expiry != Expiry::Never
-                        && !capabilities.operator_expires =>
-                {
-                    Unsupported::ExpiringOperator
-                }
-                _ if chosen && !capabilities.chosen_secrets => Unsupported::ChosenSecret,
-                _ if if_exists == Some(IfExists::Replace) && !capabilities.in_place => {
-                    Unsupported::ReplaceInPlace
-                }
-                Step::Rotate {
-                    secret: Some(_), ..
-                } if !capabilities.chosen_secrets => Unsupported::ChosenRotation,
-                Step::Update(_) if !capabilities.in_place => Unsupported::UpdateInPlace,
-                Step::Rotate { .. } if !capabilities.in_place => Unsupported::RotateInPlace,
-                _ => continue,
-            };
-            return Err(PlanError::Unsupported {
-                name: step.name().to_owned(),
-                what,
-            });
+            if let Some(what) = step.needs().find(|what| !capabilities.holds(*what)) {
+                return Err(PlanError::Unsupported {
+                    name: step.name().to_owned(),
+                    what,
+                });
+            }
         }
         Ok(())
     }
@@ -365,10 +386,12 @@ impl Plan {
     /// [`PlanError::Unsupported`] for the first token the store cannot hold.
     pub fn check_wanted(wanted: &[Wanted], capabilities: Capabilities) -> Result<(), PlanError> {
         match wanted.iter().find(|w| w.secret.is_some()) {
-            Some(w) if !capabilities.chosen_secrets => Err(PlanError::Unsupported {
-                name: w.name.as_str().to_owned(),
-                what: Unsupported::ChosenSecret,
-            }),
+            Some(w) if !capabilities.holds(Unsupported::ChosenSecret) => {
+                Err(PlanError::Unsupported {
+                    name: w.name.as_str().to_owned(),
+                    what: Unsupported::ChosenSecret,
+                })
+            }
             _ => Ok(()),
         }
     }
@@ -866,27 +889,6 @@ pub enum Conflict {
     },
 }
 
-/// What a store cannot hold or do ([`PlanError::Unsupported`]), as its
-/// [`Capabilities`] say.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-#[non_exhaustive]
-pub enum Unsupported {
-    /// An admin token (a permission tokens file).
-    AdminToken,
-    /// An operator token `_admin` that expires (a server).
-    ExpiringOperator,
-    /// A token with a chosen secret (a server, which mints its own).
-    ChosenSecret,
-    /// A chosen secret given to a token that exists.
-    ChosenRotation,
-    /// A token replaced in place.
-    ReplaceInPlace,
-    /// A token whose permissions or expiry change in place.
-    UpdateInPlace,
-    /// A token given a new secret in place.
-    RotateInPlace,
-}
-
 /// The parts of a change that are there, apart by `; `: `widened db:a:write; expiry
 /// never -> 2026-01-01T00:00:00.000Z`.
 fn changes(
@@ -925,20 +927,6 @@ impl std::fmt::Display for Drift {
             self.secret_changed
                 .then_some("secret not the one of its secret_file"),
         )
-    }
-}
-
-impl std::fmt::Display for Unsupported {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(match self {
-            Unsupported::AdminToken => "an admin token",
-            Unsupported::ExpiringOperator => "an operator token `_admin` that expires",
-            Unsupported::ChosenSecret => "a token with a chosen secret",
-            Unsupported::ChosenRotation => "a token given a chosen secret",
-            Unsupported::ReplaceInPlace => "a token replaced in place",
-            Unsupported::UpdateInPlace => "a token changed in place",
-            Unsupported::RotateInPlace => "a token given a new secret",
-        })
     }
 }
 

@@ -39,6 +39,20 @@ pub struct Capabilities {
 }
 
 impl Capabilities {
+    /// Whether a store with these capabilities can hold or do `what`: the one table
+    /// behind [`Plan::check`](crate::Plan::check), which a caller may also ask before
+    /// it has a plan (a flag that asks for a chosen secret on a server).
+    pub const fn holds(&self, what: Unsupported) -> bool {
+        match what {
+            Unsupported::AdminToken => self.admin_tokens,
+            Unsupported::ExpiringOperator => self.operator_expires,
+            Unsupported::ChosenSecret | Unsupported::ChosenRotation => self.chosen_secrets,
+            Unsupported::ReplaceInPlace
+            | Unsupported::UpdateInPlace
+            | Unsupported::RotateInPlace => self.in_place,
+        }
+    }
+
     /// A tokens file's: chosen secrets, changes in place, one write at the end.
     pub const FILE: Capabilities = Capabilities::new(true, true, true, Duration::ZERO);
 
@@ -357,6 +371,41 @@ impl fmt::Display for Failure {
             Failure::NotFound => "not found",
             Failure::Unsupported => "unsupported",
             Failure::Other => "failed",
+        })
+    }
+}
+
+/// What a store cannot hold or do ([`PlanError::Unsupported`](crate::PlanError::Unsupported)), as its
+/// [`Capabilities`] say.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Unsupported {
+    /// An admin token (a permission tokens file).
+    AdminToken,
+    /// An operator token `_admin` that expires (a server).
+    ExpiringOperator,
+    /// A token with a chosen secret (a server, which mints its own).
+    ChosenSecret,
+    /// A chosen secret given to a token that exists.
+    ChosenRotation,
+    /// A token replaced in place.
+    ReplaceInPlace,
+    /// A token whose permissions or expiry change in place.
+    UpdateInPlace,
+    /// A token given a new secret in place.
+    RotateInPlace,
+}
+
+impl std::fmt::Display for Unsupported {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            Unsupported::AdminToken => "an admin token",
+            Unsupported::ExpiringOperator => "an operator token `_admin` that expires",
+            Unsupported::ChosenSecret => "a token with a chosen secret",
+            Unsupported::ChosenRotation => "a token given a chosen secret",
+            Unsupported::ReplaceInPlace => "a token replaced in place",
+            Unsupported::UpdateInPlace => "a token changed in place",
+            Unsupported::RotateInPlace => "a token given a new secret",
         })
     }
 }

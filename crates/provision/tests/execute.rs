@@ -661,3 +661,35 @@ fn minted_leaves_out_the_secrets_the_caller_chose() {
         assert_eq!(done.minted().count(), shown);
     }
 }
+
+#[test]
+fn what_a_store_holds_is_one_table_asked_before_a_plan_too() {
+    use influxdb3_provision::Unsupported as U;
+    let server = Capabilities::SERVER;
+    for (what, holds) in [
+        (U::AdminToken, true),
+        (U::ExpiringOperator, false),
+        (U::ChosenSecret, false),
+        (U::ChosenRotation, false),
+        (U::ReplaceInPlace, false),
+        (U::UpdateInPlace, false),
+        (U::RotateInPlace, false),
+    ] {
+        assert_eq!(server.holds(what), holds, "{what}");
+        assert!(Capabilities::ADMIN_FILE.holds(what), "{what}");
+    }
+    assert!(!Capabilities::FILE.holds(U::AdminToken));
+    // A wanted token with a chosen secret, refused before the store is read.
+    let want = [
+        wanted("a", "db:x:read"),
+        wanted("b", "db:x:read").with_secret(Token::generate().unwrap()),
+    ];
+    assert_eq!(
+        Plan::check_wanted(&want, server),
+        Err(PlanError::Unsupported {
+            name: "b".into(),
+            what: U::ChosenSecret
+        })
+    );
+    assert_eq!(Plan::check_wanted(&want, Capabilities::FILE), Ok(()));
+}

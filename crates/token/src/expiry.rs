@@ -236,19 +236,16 @@ impl FromStr for Lifetime {
 }
 
 impl fmt::Display for Lifetime {
-    /// As humantime writes it (`1h 30m`, `1year`), except that whole days stay days
-    /// (`90days`, where humantime counts months of 30.44 days: `2months 29days 2h 52m
-    /// 48s`).
+    /// As humantime writes it (`1h 30m`, `30days`, `4years`), except that a whole
+    /// number of days that humantime would break into months of 30.44 days stays days
+    /// (`90days`, not `2months 29days 2h 52m 48s`).
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         const DAY: u64 = 86_400;
-        match self.0 / DAY {
-            1 if self.0 == DAY => f.write_str("1day"),
-            days if self.0.is_multiple_of(DAY) => write!(f, "{days}days"),
-            _ => write!(
-                f,
-                "{}",
-                humantime::format_duration(Duration::from_secs(self.0))
-            ),
+        let shown = humantime::format_duration(Duration::from_secs(self.0)).to_string();
+        if self.0.is_multiple_of(DAY) && shown.contains(' ') {
+            write!(f, "{}days", self.0 / DAY)
+        } else {
+            f.write_str(&shown)
         }
     }
 }
@@ -326,6 +323,8 @@ mod tests {
         assert_eq!(shown("30d"), "30days");
         assert_eq!(shown("1y"), "1year");
         assert_eq!(shown("1M"), "1month");
+        assert_eq!(shown("4y"), "4years");
+        assert_eq!(shown("2y"), "2years");
         assert_eq!(shown("36h"), "1day 12h");
         assert_eq!(shown("1h 30m"), "1h 30m");
         assert_eq!(

@@ -305,6 +305,11 @@ impl FileStore<'_, '_> {
                 path: self.path.to_path_buf(),
                 name,
             },
+            // At the end of a run the token that did not fit is not known by name.
+            error if name.is_empty() => FileStoreError::File(TokenFileError::Conflict {
+                path: self.path.to_path_buf(),
+                error,
+            }),
             source => FileStoreError::Add {
                 path: self.path.to_path_buf(),
                 name: name.to_owned(),

@@ -1,5 +1,5 @@
-//! A failed request, as the user reads it: a message and a hint per failure class of
-//! the client, chosen by variant.
+//! A failed request, as the user reads it: the client's message, with the exit code,
+//! kind and hint chosen here by variant.
 
 use influxdb3_token_client::{ClientError, Phase, RequestError, TlsFailure};
 
@@ -9,7 +9,7 @@ use crate::quote::{delete_command, quote};
 impl CliError {
     /// A failed request, with what to do about it. `action` says what was asked, for
     /// the hints about a request that may or may not have been carried out.
-    #[allow(clippy::too_many_lines)] // one table: a message and a hint per variant
+    #[allow(clippy::too_many_lines)] // one table: an exit code, kind and hint per variant
     pub(crate) fn from_client(e: &ClientError, request: &Request<'_>) -> CliError {
         let message = chain(e);
         let sent_hint = || {

@@ -12,10 +12,12 @@ impl CliError {
     /// No token of this name in the file at `path`: exit code 2 for every command that
     /// takes a `--name` of the file (`check`, `remove`, `rotate`), as any other bad input.
     pub(crate) fn no_token(path: &Path, name: &str) -> CliError {
-        CliError::from_file_store(&FileStoreError::NotFound {
-            path: path.to_path_buf(),
+        // Standard input named as compilers name it (`<stdin>`), listed again with `-`.
+        let err = CliError::from_file_store(&FileStoreError::NotFound {
+            path: origin(path).into(),
             name: name.to_owned(),
-        })
+        });
+        err.hint(list_hint(path))
     }
 
     /// A tokens file that could not be used; it is as it was.
@@ -155,4 +157,12 @@ impl CliError {
             _ => err(Exit::TokensFile, Kind::TokensFile),
         }
     }
+}
+
+/// The command that lists the tokens of the file at `path`.
+fn list_hint(path: &Path) -> String {
+    format!(
+        "{} lists the tokens of the file",
+        command("influxdb3 tokens list {}", &[("FILE", path.as_os_str())])
+    )
 }

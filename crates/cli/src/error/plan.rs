@@ -12,7 +12,7 @@ impl CliError {
         match e {
             PlanError::Expiry { .. } => err.kind(Kind::InvalidExpiry),
             PlanError::ExpiryPolicy { max, .. } => err.kind(Kind::ExpiryPolicy).hint(format!(
-                "give --expiry {max} or less: --max-expiry (INFLUXDB3_MAX_EXPIRY) sets the policy"
+                "give the token an expiry of {max} or less (--expiry, or a manifest's `expiry`): --max-expiry (INFLUXDB3_MAX_EXPIRY) sets the policy"
             )),
             PlanError::Reserved => err
                 .kind(Kind::ReservedName)
@@ -24,9 +24,12 @@ impl CliError {
             PlanError::Unsupported { what, .. } => {
                 let err = err.kind(Kind::Unsupported);
                 match what {
-                    Unsupported::ExpiringOperator => {
-                        err.hint("add --name NAME to create a named admin token that expires")
-                    }
+                    Unsupported::ExpiringOperator => err.hint(
+                        "give another --name to create a named admin token that expires",
+                    ),
+                    Unsupported::ReplaceInPlace => err.hint(
+                        "online, delete the token and create it again, or use `tokens apply --recreate`",
+                    ),
                     Unsupported::ChosenSecret => err.hint("a server mints the secrets of the tokens it creates: write tokens with chosen secrets to a tokens file that the server loads at startup (`create token --offline --output-file`, `tokens apply --output-file`); nothing was sent"),
                     _ => err,
                 }

@@ -7,8 +7,8 @@ use std::time::Duration;
 
 use clap::ArgMatches;
 use influxdb3_provision::{
-    Event, ExecuteOptions, Executed, Manifest, Plan, PlanOptions, Policy, StoreError, TokenStore,
-    execute,
+    Capabilities, Event, ExecuteOptions, Executed, Manifest, Plan, PlanOptions, Policy, StoreError,
+    TokenStore, execute,
 };
 use influxdb3_token::{Timestamp, Token};
 use influxdb3_token_client::ServerStore;
@@ -83,6 +83,15 @@ pub(super) fn apply(a: &Apply, m: &ArgMatches) -> Result<Outcome, CliError> {
         }
     }
     let manifest = read_manifest(&a.manifest)?;
+    // What the target cannot hold is refused before anything else is read, written or
+    // sent: by its capabilities, the table the plan is checked against.
+    let capabilities = match a.target {
+        Target::File(_) => Capabilities::FILE,
+        Target::Server(_) => Capabilities::SERVER,
+    };
+    manifest
+        .check(capabilities)
+        .map_err(|e| manifest_error(&e, &a.manifest))?;
     // Checked before anything is created: no secret is made that cannot be kept, in
     // the form asked for.
     if a.secrets_out.is_some() {
@@ -182,8 +191,6 @@ fn run<S: TokenStore>(
     list_error: impl Fn(&S::Error) -> CliError,
 ) -> Ran<S::Error> {
     let refused = |e| manifest_error(&e, &a.manifest);
-    // What the store cannot hold is refused before it is read (nothing is sent).
-    manifest.check(store.capabilities()).map_err(refused)?;
     let current = store.list().map_err(|e| list_error(&e))?;
     let options = PlanOptions::default().prune(a.prune).update(a.update);
     let plan = manifest
