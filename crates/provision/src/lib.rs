@@ -80,6 +80,10 @@ impl Manifest {
     ///
     /// [`PlanError::Unsupported`] for the first token the store cannot hold.
     pub fn check(&self, capabilities: Capabilities) -> Result<(), PlanError> {
+        // A store that takes chosen secrets holds every manifest: no copy of it is made.
+        if capabilities.holds(Unsupported::ChosenSecret) {
+            return Ok(());
+        }
         Plan::check_wanted(&self.wanted(), capabilities)
     }
 
