@@ -88,7 +88,7 @@ pub(crate) fn mode(
         (true, false) => IfExists::Keep,
         (false, true) if given.admin => {
             return Err(CliError::usage(
-                "--replace is for permission tokens: --admin --offline always replaces the admin token file",
+                "--replace is for permission tokens in a tokens file: an admin token file is always replaced (--admin --offline), and a server cannot replace a token in place",
             ));
         }
         (false, true) => IfExists::Replace,
@@ -209,9 +209,10 @@ pub(crate) fn server_holds(
     replace: bool,
 ) -> Result<(), CliError> {
     let operator = c.admin && name.is_none_or(|n| n.as_str() == OPERATOR_TOKEN);
+    // In the order a plan's step asks them (`Step::needs`).
     let asked = [
-        (c.secret, Unsupported::ChosenSecret),
         (operator && c.expiry, Unsupported::ExpiringOperator),
+        (c.secret, Unsupported::ChosenSecret),
         (replace, Unsupported::ReplaceInPlace),
     ];
     match asked

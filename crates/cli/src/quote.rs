@@ -9,7 +9,7 @@ use influxdb3_token::mask_token_shaped;
 
 /// The longest value shown inside a message, in characters; longer ones are cut in the
 /// middle with `…`.
-pub const MAX_VALUE: usize = 120;
+pub const MAX_VALUE: usize = influxdb3_token::MAX_QUOTED_CHARS;
 /// The longest line written to stderr, in characters (a last guard: values are already
 /// cut, and a permission's snippet is about 80 columns).
 pub(crate) const MAX_LINE: usize = 1000;
@@ -43,18 +43,10 @@ pub fn elide(text: &str, max: usize) -> String {
     format!("{head}…{tail}")
 }
 
-/// A value as messages show it: between backticks, token-shaped text masked, cut with
-/// `…` past [`MAX_VALUE`] characters, its own `\` and `` ` `` written `\\` and
-/// `` \` `` so that they cannot be taken for an escape or the value's end, and hidden
-/// characters escaped. (A command line to paste is `command`'s.)
+/// A value as messages show it: [`influxdb3_token::Quoted`], the one form the
+/// libraries' messages use too (between backticks, masked, cut, escaped).
 pub fn quote(value: &str) -> String {
-    let value = elide(value, MAX_VALUE);
-    let value = if value.contains(['\\', '`']) {
-        value.replace('\\', "\\\\").replace('`', "\\`")
-    } else {
-        value
-    };
-    format!("`{}`", escape(&value))
+    influxdb3_token::Quoted(value).to_string()
 }
 
 /// `value` (free of hidden characters) quoted for all four shells: single quotes, with
@@ -193,37 +185,10 @@ pub fn escape_json(json: &str) -> String {
     out
 }
 
-/// One line of a message: token-shaped values masked, each value between backticks
-/// cut at [`MAX_VALUE`] characters, escaped, and the whole cut at [`MAX_LINE`].
+/// One line of a message: token-shaped values masked, escaped, and cut at [`MAX_LINE`]
+/// characters (its values are already cut: [`quote`]).
 pub(crate) fn line(text: &str) -> String {
-    elide(&escape(&values_cut(&mask_token_shaped(text))), MAX_LINE)
-}
-
-/// A message as JSON carries it (escaped by the JSON writer): each value between
-/// backticks cut at [`MAX_VALUE`] characters, the whole at [`MAX_LINE`], token-shaped
-/// values masked.
-pub(crate) fn bounded(text: &str) -> String {
-    elide(&values_cut(text), MAX_LINE)
-}
-
-/// `text` with each value between backticks (a library's message names its values
-/// so) cut at [`MAX_VALUE`] characters.
-fn values_cut(text: &str) -> std::borrow::Cow<'_, str> {
-    if text.len() <= MAX_VALUE {
-        return text.into();
-    }
-    let mut out = String::with_capacity(text.len().min(4 * MAX_LINE));
-    for (i, part) in text.split('`').enumerate() {
-        if i > 0 {
-            out.push('`');
-        }
-        if i % 2 == 1 && part.len() > MAX_VALUE {
-            out.push_str(&elide(part, MAX_VALUE));
-        } else {
-            out.push_str(part);
-        }
-    }
-    out.into()
+    elide(&escape(&mask_token_shaped(text)), MAX_LINE)
 }
 
 /// A tokens file's path as a diagnostic names it: `<stdin>` for `-`, as compilers

@@ -7,7 +7,7 @@ use std::fmt::Write as _;
 
 use crate::error::CliError;
 pub(crate) use crate::paint::Paint;
-use crate::quote::{bounded, escape_json, line};
+use crate::quote::{MAX_LINE, elide, escape_json, line};
 
 /// An error as stderr shows it: `error: MESSAGE`, the snippet lines, `hint: HINT`; an
 /// error that points into its source as its diagnostic shows it.
@@ -39,7 +39,10 @@ pub(crate) fn note(text: &str, paint: Paint) -> String {
 /// `{"KEY": "TEXT"}` and a newline: a warning or note in JSON.
 pub(crate) fn json_line(key: &str, text: &str) -> String {
     let mut map = serde_json::Map::new();
-    map.insert(key.to_owned(), serde_json::Value::String(bounded(text)));
+    map.insert(
+        key.to_owned(),
+        serde_json::Value::String(elide(text, MAX_LINE)),
+    );
     format!(
         "{}\n",
         escape_json(&serde_json::Value::Object(map).to_string())
@@ -59,8 +62,8 @@ pub(crate) fn error_json(e: &CliError) -> String {
         "error": {
             "code": e.code as u8,
             "kind": e.kind.as_str(),
-            "message": bounded(&e.message),
-            "hint": e.hint.as_deref().map(bounded),
+            "message": elide(&e.message, MAX_LINE),
+            "hint": e.hint.as_deref().map(|hint| elide(hint, MAX_LINE)),
             "span": span,
             "input": input,
             "diagnostic": diagnostic,

@@ -2000,3 +2000,38 @@ fn a_secret_file_that_is_a_fifo_is_refused_without_blocking_and_named_as_a_secre
     );
     assert!(!dir.path().join("tokens.json").exists());
 }
+
+#[test]
+fn a_value_s_own_backtick_and_backslash_neither_end_it_nor_escape_and_it_is_cut() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("tokens.json");
+    for name in [
+        format!("a`{}", "L".repeat(200)),
+        "\\".repeat(101),
+        format!("{}`", "q".repeat(10)),
+    ] {
+        assert!(run(&mut offline(&file, &name)).status.success(), "{name}");
+        // Taken: the library's message names it, as every message does.
+        let out = run(&mut offline(&file, &name));
+        let err = stderr(&out);
+        assert_eq!(out.status.code(), Some(3), "{err}");
+        let first = err.lines().next().unwrap();
+        let value = first
+            .strip_prefix("error: a token named `")
+            .and_then(|rest| rest.split("` is already in `").next())
+            .unwrap_or_else(|| panic!("{first}"));
+        // Inside the backticks: no bare backtick, every backslash paired, at most 120
+        // characters of the name (each shown in at most two).
+        let mut chars = value.chars();
+        while let Some(c) = chars.next() {
+            assert_ne!(c, '`', "{first}");
+            if c == '\\' {
+                assert!(matches!(chars.next(), Some('\\' | '`')), "{first}");
+            }
+        }
+        assert!(value.chars().count() <= 2 * 120, "{first}");
+        if name.chars().count() > 120 {
+            assert!(value.contains('…'), "{first}");
+        }
+    }
+}

@@ -432,8 +432,9 @@ fn a_manifest_pins_secrets_applies_once_and_reports_a_changed_secret_as_drift() 
     );
     assert_eq!(fs::read(&file).unwrap(), before);
     // Against a server: refused, a server mints its own secrets; before anything else
-    // is read or written (an existing --secrets-out, the admin token on stdin).
-    fs::write(dir.path().join("secrets/grafana"), chosen(8)).unwrap();
+    // is read or written (the secret file, missing here; an existing --secrets-out; the
+    // admin token on stdin).
+    let _ = fs::remove_file(dir.path().join("secrets/grafana"));
     fs::write(elsewhere.path().join("exists.json"), "{}").unwrap();
     let out = run(
         &[

@@ -5,6 +5,7 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 use crate::host::HostUrlError;
+use influxdb3_token::Quoted;
 
 /// A request that failed, by failure class. The admin token never appears in it, and
 /// every text that came from the server has had its tokens (`apiv3_…`) replaced by
@@ -13,7 +14,7 @@ use crate::host::HostUrlError;
 #[non_exhaustive]
 pub enum ClientError {
     /// The host URL cannot be used; nothing connected.
-    #[error("invalid host URL `{host}`")]
+    #[error("invalid host URL {}", Quoted(host))]
     InvalidHost {
         /// The URL given.
         host: String,
@@ -22,7 +23,7 @@ pub enum ClientError {
         source: HostUrlError,
     },
     /// The CA certificate cannot be used.
-    #[error("cannot use {} as a CA certificate", origin.as_ref().map_or_else(|| "the given bytes".to_owned(), |p| format!("`{}`", p.display())))]
+    #[error("cannot use {} as a CA certificate", origin.as_ref().map_or_else(|| "the given bytes".to_owned(), |p| Quoted::path(p).to_string()))]
     TlsCa {
         /// The file, when it came from one.
         origin: Option<PathBuf>,
@@ -114,7 +115,7 @@ pub enum ClientError {
         url: String,
     },
     /// 404 on delete: no token of this name.
-    #[error("there is no token named `{name}` on the server (404)")]
+    #[error("there is no token named {} on the server (404)", Quoted(name))]
     NoSuchToken {
         /// The name.
         name: String,
@@ -132,7 +133,7 @@ pub enum ClientError {
         message: Option<String>,
     },
     /// 409: a token of this name exists.
-    #[error("a token named `{name}` already exists on the server (409){}", said(.message.as_deref()))]
+    #[error("a token named {} already exists on the server (409){}", Quoted(name), said(.message.as_deref()))]
     NameTaken {
         /// The name.
         name: String,
@@ -146,7 +147,7 @@ pub enum ClientError {
         message: Option<String>,
     },
     /// 500 naming a database that does not exist (`invalid resource name DB`).
-    #[error("database `{database}` does not exist on the server ({status}){}", said(.message.as_deref()))]
+    #[error("database {} does not exist on the server ({status}){}", Quoted(database), said(.message.as_deref()))]
     UnknownDatabase {
         /// The status code.
         status: u16,
@@ -183,7 +184,10 @@ pub enum ClientError {
     },
     /// The server created the token (it answered `status`) but its answer cannot be
     /// used: the token exists on the server under `name`, and nobody has seen it.
-    #[error("the server created token `{name}` ({status}) but its answer cannot be used")]
+    #[error(
+        "the server created token {} ({status}) but its answer cannot be used",
+        Quoted(name)
+    )]
     CreatedButUnreadable {
         /// The token's name.
         name: String,
@@ -230,10 +234,7 @@ pub enum RequestError {
     Expired,
     /// A name that cannot be put in a request (a server may hold names that today's
     /// rules refuse).
-    #[error(
-        "token `{}` cannot be named in a request",
-        influxdb3_text::escape(name)
-    )]
+    #[error("token {} cannot be named in a request", Quoted(name))]
     Name {
         /// The name as the server has it.
         name: String,

@@ -73,18 +73,27 @@ impl Manifest {
             .collect()
     }
 
-    /// Checks the manifest against what a store can do, before the store is read
-    /// ([`Plan::check_wanted`]): a server refuses a token with a `secret_file`.
+    /// Checks the manifest against what a store can do, before the store is read (and
+    /// before any `secret_file` is): a server refuses a token with a `secret_file` or a
+    /// chosen secret. [`Plan::check_wanted`] says the same of a reconciliation's tokens.
     ///
     /// # Errors
     ///
     /// [`PlanError::Unsupported`] for the first token the store cannot hold.
     pub fn check(&self, capabilities: Capabilities) -> Result<(), PlanError> {
-        // A store that takes chosen secrets holds every manifest: no copy of it is made.
-        if capabilities.holds(Unsupported::ChosenSecret) {
-            return Ok(());
+        let chosen = self
+            .tokens()
+            .iter()
+            .find(|d| d.secret_file().is_some() || d.secret().is_some());
+        match chosen {
+            Some(d) if !capabilities.holds(Unsupported::ChosenSecret) => {
+                Err(PlanError::Unsupported {
+                    name: d.name().as_str().to_owned(),
+                    what: Unsupported::ChosenSecret,
+                })
+            }
+            _ => Ok(()),
         }
-        Plan::check_wanted(&self.wanted(), capabilities)
     }
 
     /// The plan that brings a store holding `current` to what the manifest wants:

@@ -4,7 +4,7 @@
 use std::collections::{HashMap, HashSet};
 
 use influxdb3_permission::{Grants, Permission, PermissionSet};
-use influxdb3_token::{Expiry, Lifetime, LifetimeError, Timestamp, Token, TokenName};
+use influxdb3_token::{Expiry, Lifetime, LifetimeError, Quoted, Timestamp, Token, TokenName};
 
 use crate::store::{
     Capabilities, Existing, NewAdmin, NewToken, OPERATOR_TOKEN, Unsupported, expires_at,
@@ -935,7 +935,7 @@ impl std::fmt::Display for Drift {
 #[non_exhaustive]
 pub enum PlanError {
     /// A token's expiry does not work (passed, or too far).
-    #[error("token `{name}`")]
+    #[error("token {}", Quoted(name))]
     Expiry {
         /// The token.
         name: String,
@@ -944,7 +944,7 @@ pub enum PlanError {
         source: LifetimeError,
     },
     /// The expiry cap refuses a token that lives longer, or forever.
-    #[error("token `{name}` would {}, and the expiry policy allows at most {max}", match lifetime { Some(l) => format!("live {l}"), None => "never expire".to_owned() })]
+    #[error("token {} would {}, and the expiry policy allows at most {max}", Quoted(name), match lifetime { Some(l) => format!("live {l}"), None => "never expire".to_owned() })]
     ExpiryPolicy {
         /// The token.
         name: String,
@@ -966,14 +966,15 @@ pub enum PlanError {
     },
     /// A wanted token has the name of an admin token of the store.
     #[error(
-        "token `{name}` is an admin token: a manifest lists permission tokens and cannot manage it"
+        "token {} is an admin token: a manifest lists permission tokens and cannot manage it",
+        Quoted(name)
     )]
     AdminListed {
         /// Its name.
         name: String,
     },
     /// The store cannot carry out a step.
-    #[error("token `{name}`: this store cannot hold {what}")]
+    #[error("token {}: this store cannot hold {what}", Quoted(name))]
     Unsupported {
         /// The token.
         name: String,

@@ -1,6 +1,7 @@
 //! Token-shaped text: the one definition used to mask secrets wherever text is shown.
 
 use std::borrow::Cow;
+use std::fmt::Write as _;
 use std::ops::Range;
 
 use crate::PREFIX;
@@ -77,6 +78,77 @@ pub fn mask_token_shaped(text: &str) -> Cow<'_, str> {
     }
     out.push_str(&text[shown..]);
     Cow::Owned(out)
+}
+
+/// The most characters of a value that [`Quoted`] shows; a longer one is cut in the
+/// middle with `…`.
+pub const MAX_QUOTED_CHARS: usize = 120;
+
+/// A value as a message names it: between backticks, token-shaped text masked
+/// (`apiv3_***`), cut in the middle with `…` past [`MAX_QUOTED_CHARS`] characters (after
+/// masking, so that a cut never leaves part of a secret in view), its own `\` and
+/// `` ` `` written `\\` and `` \` `` (so that neither can be taken for an escape or the
+/// value's end), and hidden characters escaped as [`influxdb3_text::escape`] does.
+///
+/// ```
+/// use influxdb3_token::Quoted;
+///
+/// assert_eq!(Quoted("tokens.json").to_string(), "`tokens.json`");
+/// assert_eq!(Quoted("a`b\\c").to_string(), "`a\\`b\\\\c`");
+/// assert_eq!(Quoted("red\x1b[31m").to_string(), "`red\\x1b[31m`");
+/// let secret = format!("apiv3_{}", "x".repeat(86));
+/// assert_eq!(Quoted(&secret).to_string(), "`apiv3_***`");
+/// assert_eq!(Quoted(&"n".repeat(1000)).to_string().chars().count(), 122);
+/// ```
+#[derive(Debug, Clone, Copy)]
+pub struct Quoted<'a>(pub &'a str);
+
+impl<'a> Quoted<'a> {
+    /// A path, lossily for bytes that are not UTF-8.
+    pub fn path(path: &'a std::path::Path) -> QuotedPath<'a> {
+        QuotedPath(path)
+    }
+}
+
+impl std::fmt::Display for Quoted<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let masked = mask_token_shaped(self.0);
+        let count = masked.chars().count();
+        f.write_char('`')?;
+        if count <= MAX_QUOTED_CHARS {
+            write_quoted(f, masked.chars())?;
+        } else {
+            let keep = MAX_QUOTED_CHARS - 1;
+            write_quoted(f, masked.chars().take(keep - keep / 2))?;
+            f.write_char('…')?;
+            write_quoted(f, masked.chars().skip(count - keep / 2))?;
+        }
+        f.write_char('`')
+    }
+}
+
+/// A path as [`Quoted`] shows a value ([`Quoted::path`]).
+#[derive(Debug, Clone, Copy)]
+pub struct QuotedPath<'a>(&'a std::path::Path);
+
+impl std::fmt::Display for QuotedPath<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        Quoted(&self.0.to_string_lossy()).fmt(f)
+    }
+}
+
+fn write_quoted(
+    f: &mut std::fmt::Formatter<'_>,
+    chars: impl Iterator<Item = char>,
+) -> std::fmt::Result {
+    for c in chars {
+        match c {
+            '\\' => f.write_str("\\\\")?,
+            '`' => f.write_str("\\`")?,
+            c => influxdb3_text::write_escaped(f, c)?,
+        }
+    }
+    Ok(())
 }
 
 #[cfg(test)]

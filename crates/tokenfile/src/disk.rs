@@ -422,22 +422,34 @@ pub enum ManifestFileError {
         #[source]
         source: TokenFileError,
     },
+    /// The store it is for cannot hold what it asks ([`Manifest::check`]): a server and
+    /// a `secret_file`. No secret file was read.
+    #[error(transparent)]
+    Refused(influxdb3_provision::PlanError),
 }
 
 /// Reads the manifest at `path` as [`read`] reads (a regular file, bounded), parses it,
-/// and gives each token that names a `secret_file` its chosen secret, read from that
-/// file (relative to the manifest's directory) as [`read_chosen_secret`] reads.
+/// checks it against what a store with `capabilities` can hold ([`Manifest::check`]),
+/// and only then gives each token that names a `secret_file` its chosen secret, read
+/// from that file (relative to the manifest's directory) as [`read_chosen_secret`]
+/// reads.
 ///
 /// # Errors
 ///
-/// [`ManifestFileError`]: the file, the manifest's first problem, or the first
-/// `secret_file` that could not be used.
+/// [`ManifestFileError`]: the file, the manifest's first problem, what the store
+/// cannot hold, or the first `secret_file` that could not be used.
 #[cfg(feature = "manifest")]
-pub fn read_manifest(path: impl AsRef<Path>) -> Result<Manifest, ManifestFileError> {
+pub fn read_manifest(
+    path: impl AsRef<Path>,
+    capabilities: influxdb3_provision::Capabilities,
+) -> Result<Manifest, ManifestFileError> {
     let path = path.as_ref();
     let text = read(path).map_err(ManifestFileError::Read)?;
     let mut manifest = Manifest::parse(&text)
         .map_err(|e| ManifestFileError::Invalid(Box::new(e.with_origin(path.to_string_lossy()))))?;
+    manifest
+        .check(capabilities)
+        .map_err(ManifestFileError::Refused)?;
     let dir = path
         .parent()
         .filter(|d| !d.as_os_str().is_empty())

@@ -9,6 +9,7 @@ use std::sync::Arc;
 use influxdb3_text::Diagnostic;
 
 use crate::code::Code;
+use influxdb3_token::Quoted;
 
 /// What keeps a file's text from loading, and where: the first problem of the file
 /// that [stops a load](Code::stops_load), as a diagnostic of the same [`Code`]s that
@@ -68,13 +69,16 @@ impl std::error::Error for ParseError {}
 #[non_exhaustive]
 pub enum AddError {
     /// A token of this name is in the file.
-    #[error("a token named `{name}` is already in the file: token names are unique in a file")]
+    #[error(
+        "a token named {} is already in the file: token names are unique in a file",
+        Quoted(name)
+    )]
     NameTaken {
         /// The name.
         name: String,
     },
     /// The same token value is in the file.
-    #[error("the same token value is already in the file, as `{name}`")]
+    #[error("the same token value is already in the file, as {}", Quoted(name))]
     TokenTaken {
         /// The name of the token already there.
         name: String,
@@ -160,7 +164,7 @@ impl fmt::Display for FileKind {
 #[non_exhaustive]
 pub enum TokenFileError {
     /// The file cannot be read.
-    #[error("cannot read `{}`", path.display())]
+    #[error("cannot read {}", Quoted::path(path))]
     Read {
         /// The file.
         path: PathBuf,
@@ -170,7 +174,7 @@ pub enum TokenFileError {
     },
     /// Something other than a regular file is at the path; nothing was opened for
     /// writing.
-    #[error("`{}` is {kind}, not a regular file", path.display())]
+    #[error("{} is {kind}, not a regular file", Quoted::path(path))]
     NotRegular {
         /// The path given.
         path: PathBuf,
@@ -178,7 +182,11 @@ pub enum TokenFileError {
         kind: FileKind,
     },
     /// The path is a symbolic link to nothing; nothing is created where it points.
-    #[error("`{}` is a symbolic link to `{}`, which does not exist", path.display(), target.display())]
+    #[error(
+        "{} is a symbolic link to {}, which does not exist",
+        Quoted::path(path),
+        Quoted::path(target)
+    )]
     DanglingLink {
         /// The link.
         path: PathBuf,
@@ -186,7 +194,10 @@ pub enum TokenFileError {
         target: PathBuf,
     },
     /// The file has other hard links, which a replacement would silently split off.
-    #[error("`{}` has {links} hard links: replacing it would leave the other names with the old content", path.display())]
+    #[error(
+        "{} has {links} hard links: replacing it would leave the other names with the old content",
+        Quoted::path(path)
+    )]
     HardLinked {
         /// The file.
         path: PathBuf,
@@ -194,7 +205,7 @@ pub enum TokenFileError {
         links: u64,
     },
     /// This process may not write the file; its permissions are honoured, not bypassed.
-    #[error("`{}` is not writable by this user", path.display())]
+    #[error("{} is not writable by this user", Quoted::path(path))]
     NotWritable {
         /// The file.
         path: PathBuf,
@@ -204,7 +215,10 @@ pub enum TokenFileError {
     },
     /// Replacing the file would give it another owner or group, which this process
     /// cannot keep.
-    #[error("`{}` belongs to user {uid} and group {gid}: replacing it as this user would change its owner", path.display())]
+    #[error(
+        "{} belongs to user {uid} and group {gid}: replacing it as this user would change its owner",
+        Quoted::path(path)
+    )]
     OwnerWouldChange {
         /// The file.
         path: PathBuf,
@@ -214,7 +228,7 @@ pub enum TokenFileError {
         gid: u32,
     },
     /// The file's content is not a tokens file this library understands.
-    #[error("`{}` is not a valid tokens file", path.display())]
+    #[error("{} is not a valid tokens file", Quoted::path(path))]
     Invalid {
         /// The file.
         path: PathBuf,
@@ -223,7 +237,7 @@ pub enum TokenFileError {
         error: ParseError,
     },
     /// The token cannot be added.
-    #[error("cannot add the token to `{}`", path.display())]
+    #[error("cannot add the token to {}", Quoted::path(path))]
     Conflict {
         /// The file.
         path: PathBuf,
@@ -232,13 +246,17 @@ pub enum TokenFileError {
         error: AddError,
     },
     /// A new file was to be created where something already is; it was left alone.
-    #[error("`{}` already exists", path.display())]
+    #[error("{} already exists", Quoted::path(path))]
     Exists {
         /// The path.
         path: PathBuf,
     },
     /// The directory the file goes in does not exist; nothing was written.
-    #[error("cannot write `{}`: the directory `{}` does not exist", path.display(), directory.display())]
+    #[error(
+        "cannot write {}: the directory {} does not exist",
+        Quoted::path(path),
+        Quoted::path(directory)
+    )]
     NoDirectory {
         /// The file.
         path: PathBuf,
@@ -246,7 +264,7 @@ pub enum TokenFileError {
         directory: PathBuf,
     },
     /// The lock beside the file cannot be taken.
-    #[error("cannot lock `{}`", path.display())]
+    #[error("cannot lock {}", Quoted::path(path))]
     Lock {
         /// The lock file.
         path: PathBuf,
@@ -255,7 +273,7 @@ pub enum TokenFileError {
         source: io::Error,
     },
     /// Another process held the lock for longer than the timeout.
-    #[error("gave up waiting for the lock on `{}` after {}s: another process holds it", path.display(), waited.as_secs_f64())]
+    #[error("gave up waiting for the lock on {} after {}s: another process holds it", Quoted::path(path), waited.as_secs_f64())]
     LockTimeout {
         /// The file.
         path: PathBuf,
@@ -264,7 +282,10 @@ pub enum TokenFileError {
     },
     /// The file was replaced or removed by someone who does not take the lock while it
     /// was being written; it was left as they left it.
-    #[error("`{}` was changed by another program while this one wrote it", path.display())]
+    #[error(
+        "{} was changed by another program while this one wrote it",
+        Quoted::path(path)
+    )]
     Changed {
         /// The file.
         path: PathBuf,
@@ -273,7 +294,10 @@ pub enum TokenFileError {
     /// directory everyone may write to (sticky, as `/tmp`): another user could have put
     /// it there for this one to fill with secrets. Refused, as the kernel's
     /// `protected_regular` and `protected_symlinks` would.
-    #[error("`{}` belongs to user {uid} and lies in a directory everyone may write to (sticky, as /tmp): another user could have put it there", path.display())]
+    #[error(
+        "{} belongs to user {uid} and lies in a directory everyone may write to (sticky, as /tmp): another user could have put it there",
+        Quoted::path(path)
+    )]
     SharedDirectory {
         /// The file or link.
         path: PathBuf,
@@ -284,7 +308,7 @@ pub enum TokenFileError {
     /// tokens file or a manifest): it was not read.
     ///
     /// [`MAX_FILE_BYTES`]: crate::MAX_FILE_BYTES
-    #[error("`{}` is larger than {} and was not read", path.display(), size(*limit))]
+    #[error("{} is larger than {} and was not read", Quoted::path(path), size(*limit))]
     TooLarge {
         /// The file.
         path: PathBuf,
@@ -293,7 +317,7 @@ pub enum TokenFileError {
     },
     /// A secret file (`--secret-file`) whose value is not a chosen secret (the value
     /// is never in the message).
-    #[error("`{}` does not hold a secret this tool takes", path.display())]
+    #[error("{} does not hold a secret this tool takes", Quoted::path(path))]
     InvalidSecret {
         /// The file (`<stdin>` for standard input).
         path: PathBuf,
@@ -303,7 +327,10 @@ pub enum TokenFileError {
     },
     /// A file of one secret that its group or others may read (the admin token of
     /// `--token-file`): refused, and its secret not used.
-    #[error("`{}` holds a secret and can be read by its group or others (mode {mode:04o})", path.display())]
+    #[error(
+        "{} holds a secret and can be read by its group or others (mode {mode:04o})",
+        Quoted::path(path)
+    )]
     Readable {
         /// The file.
         path: PathBuf,
@@ -311,7 +338,7 @@ pub enum TokenFileError {
         mode: u32,
     },
     /// The new content cannot be written.
-    #[error("cannot write `{}`", path.display())]
+    #[error("cannot write {}", Quoted::path(path))]
     Write {
         /// The file (or its temporary file, or its directory).
         path: PathBuf,

@@ -4,7 +4,7 @@ use std::fmt;
 use std::path::PathBuf;
 
 use influxdb3_permission::DatabaseName;
-use influxdb3_token::Timestamp;
+use influxdb3_token::{Quoted, Timestamp};
 
 /// Something worth a warning; the caller decides how to show it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -45,17 +45,19 @@ impl fmt::Display for Finding {
         match self {
             Finding::UnknownDatabase { token, database } => write!(
                 f,
-                "token `{token}` has a permission on database `{database}`, which the file does not create: the server will not load it unless `{database}` exists"
+                "token {} has a permission on database `{database}`, which the file does not create: the server will not load it unless `{database}` exists",
+                Quoted(token)
             ),
             Finding::WildcardDatabase { token } => write!(
                 f,
-                "token `{token}` has a `db:*` permission: some server versions look for a database named `*` when they load a tokens file"
+                "token {} has a `db:*` permission: some server versions look for a database named `*` when they load a tokens file",
+                Quoted(token)
             ),
-            Finding::Expired { token, at } => write!(f, "token `{token}` expired at {at}"),
+            Finding::Expired { token, at } => write!(f, "token {} expired at {at}", Quoted(token)),
             Finding::Readable { path, mode } => write!(
                 f,
-                "`{}` can be read by its group or others (mode {mode:04o}) and holds secrets: `chmod 600` it",
-                path.display()
+                "{} can be read by its group or others (mode {mode:04o}) and holds secrets: `chmod 600` it",
+                Quoted::path(path)
             ),
         }
     }

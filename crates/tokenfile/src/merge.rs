@@ -14,6 +14,7 @@ use crate::error::{AddError, TokenFileError};
 use crate::model::TokenFile;
 use crate::store::{FileStore, FileStoreError};
 use crate::write::WriteOptions;
+use influxdb3_token::Quoted;
 
 /// What merging files did.
 #[derive(Debug)]
@@ -37,7 +38,7 @@ pub enum MergeError {
     File(#[from] TokenFileError),
     /// A token of an input cannot be copied: its name, or its permissions (none, or
     /// `*:*:*`), are not a permission token's.
-    #[error("token `{}` of `{}` cannot be copied", influxdb3_text::escape(name), path.display())]
+    #[error("token {} of {} cannot be copied", Quoted(name), Quoted::path(path))]
     NotCopyable {
         /// The input.
         path: PathBuf,
@@ -48,7 +49,10 @@ pub enum MergeError {
         source: AddError,
     },
     /// The output holds tokens and is not one of the inputs: it would be overwritten.
-    #[error("`{}` holds tokens and is not one of the files to merge", path.display())]
+    #[error(
+        "{} holds tokens and is not one of the files to merge",
+        Quoted::path(path)
+    )]
     OutputNotAnInput {
         /// The output.
         path: PathBuf,

@@ -9,7 +9,7 @@ use influxdb3_permission::{DatabaseName, Grants};
 use influxdb3_provision::{
     Capabilities, Existing, Failure, Minted, NewAdmin, NewToken, StoreError, TokenStore,
 };
-use influxdb3_token::{Expiry, Timestamp, Token, TokenError, TokenName};
+use influxdb3_token::{Expiry, Quoted, Timestamp, Token, TokenError, TokenName};
 
 use crate::disk::{Sink, Written, locked_write};
 use crate::error::{AddError, TokenFileError};
@@ -25,7 +25,11 @@ pub enum FileStoreError {
     #[error(transparent)]
     File(#[from] TokenFileError),
     /// A token of the name is in the file already.
-    #[error("a token named `{name}` is already in `{}`: token names are unique in a file", path.display())]
+    #[error(
+        "a token named {} is already in {}: token names are unique in a file",
+        Quoted(name),
+        Quoted::path(path)
+    )]
     NameTaken {
         /// The file.
         path: PathBuf,
@@ -33,7 +37,7 @@ pub enum FileStoreError {
         name: String,
     },
     /// No token of the name in the file.
-    #[error("there is no token named `{name}` in `{}`", path.display())]
+    #[error("there is no token named {} in {}", Quoted(name), Quoted::path(path))]
     NotFound {
         /// The file.
         path: PathBuf,
@@ -41,7 +45,7 @@ pub enum FileStoreError {
         name: String,
     },
     /// The entry cannot be added (the reserved name, a secret already there).
-    #[error("cannot add token `{name}` to `{}`", path.display())]
+    #[error("cannot add token {} to {}", Quoted(name), Quoted::path(path))]
     Add {
         /// The file.
         path: PathBuf,
@@ -53,7 +57,11 @@ pub enum FileStoreError {
     },
     /// A token whose name today's rules refuse cannot be given new permissions (remove
     /// it and create it anew).
-    #[error("token `{}` of `{}` cannot be changed: its name is not valid", influxdb3_text::escape(name), path.display())]
+    #[error(
+        "token {} of {} cannot be changed: its name is not valid",
+        Quoted(name),
+        Quoted::path(path)
+    )]
     Name {
         /// The file.
         path: PathBuf,
@@ -68,7 +76,7 @@ pub enum FileStoreError {
     Random(#[source] TokenError),
     /// This kind of file cannot hold what was asked (an admin token in a permission
     /// tokens file, a permission token in an admin token file).
-    #[error("`{}` cannot hold {what}", path.display())]
+    #[error("{} cannot hold {what}", Quoted::path(path))]
     Unsupported {
         /// The file.
         path: PathBuf,

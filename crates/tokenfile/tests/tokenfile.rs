@@ -1508,7 +1508,9 @@ fn the_small_readers_give_the_text_and_mode_of_the_very_file() {
 #[cfg(feature = "manifest")]
 #[test]
 fn a_manifest_is_read_with_the_secrets_of_its_secret_files() {
+    use influxdb3_provision::Capabilities;
     use influxdb3_tokenfile::{ManifestFileError, read_manifest};
+    let read_manifest = |p: &Path| read_manifest(p, Capabilities::FILE);
     let dir = tempfile::tempdir().unwrap();
     let manifest = dir.path().join("tokens.toml");
     let secret = format!("apiv3_{}", "s".repeat(40));
@@ -1549,6 +1551,13 @@ fn a_manifest_is_read_with_the_secrets_of_its_secret_files() {
             source: TokenFileError::Read { .. },
             ..
         }
+    ));
+    // For a server, refused before any secret file is read (the missing one is not
+    // the error).
+    assert!(matches!(
+        influxdb3_tokenfile::read_manifest(&manifest, Capabilities::SERVER).unwrap_err(),
+        ManifestFileError::Refused(influxdb3_provision::PlanError::Unsupported { ref name, .. })
+            if name == "ingest"
     ));
     // A bad manifest points at the bad character, in the file as it was named.
     fs::write(

@@ -49,8 +49,9 @@ pub(super) struct Apply {
 
 /// Reads and checks a manifest, and the chosen secret of each token that names a
 /// `secret_file`; an error says where, as `FILE:LINE:COLUMN: …`, or which secret file.
-pub(super) fn read_manifest(path: &Path) -> Result<Manifest, CliError> {
-    influxdb3_tokenfile::read_manifest(path).map_err(|e| match e {
+pub(super) fn read_manifest(path: &Path, capabilities: Capabilities) -> Result<Manifest, CliError> {
+    influxdb3_tokenfile::read_manifest(path, capabilities).map_err(|e| match e {
+        ManifestFileError::Refused(e) => manifest_error(&e, path),
         ManifestFileError::Read(e) => CliError::from_file(&e),
         ManifestFileError::Invalid(d) => CliError::from_diagnostic(*d)
             .kind(Kind::InvalidManifest)
@@ -82,16 +83,14 @@ pub(super) fn apply(a: &Apply, m: &ArgMatches) -> Result<Outcome, CliError> {
             .hint("name a new file for --secrets-out; nothing was read, written or sent"));
         }
     }
-    let manifest = read_manifest(&a.manifest)?;
     // What the target cannot hold is refused before anything else is read, written or
-    // sent: by its capabilities, the table the plan is checked against.
+    // sent (a manifest's secret files included): by its capabilities, the table the
+    // plan is checked against.
     let capabilities = match a.target {
         Target::File(_) => Capabilities::FILE,
         Target::Server(_) => Capabilities::SERVER,
     };
-    manifest
-        .check(capabilities)
-        .map_err(|e| manifest_error(&e, &a.manifest))?;
+    let manifest = read_manifest(&a.manifest, capabilities)?;
     // Checked before anything is created: no secret is made that cannot be kept, in
     // the form asked for.
     if a.secrets_out.is_some() {
