@@ -107,15 +107,15 @@ pub(crate) fn create(args: CreateToken, m: &ArgMatches) -> Result<Outcome, CliEr
 }
 
 /// Where the token goes: the file (with the flags that mean nothing offline refused), or
-/// a configured client.
-fn target(
+/// the server's options, used once the plan is made.
+fn target<'m>(
     server: crate::args::Server,
-    m: &ArgMatches,
+    m: &'m ArgMatches,
     offline: bool,
     output_file: Option<PathBuf>,
     create_databases: &[String],
     lock_timeout: &str,
-) -> Result<Target, CliError> {
+) -> Result<Target<'m>, CliError> {
     if !offline {
         if output_file.is_some() {
             return Err(CliError::usage("--output-file goes with --offline")
@@ -128,7 +128,7 @@ fn target(
         if options::on_command_line(m, "lock_timeout") {
             return Err(CliError::usage("--lock-timeout goes with --offline"));
         }
-        return Ok(Target::Online(crate::connect::online(server, m)?));
+        return Ok(Target::Online { server, m });
     }
     options::offline_only(m, &[], "--offline", "create the token on a server")?;
     let Some(output_file) = output_file else {
@@ -149,14 +149,14 @@ fn permission_token(
     name: &TokenName,
     grants: &Grants,
     ask: &Ask,
-    target: Target,
+    target: Target<'_>,
 ) -> Result<Outcome, CliError> {
     let now = Timestamp::now();
     let creates: &[DatabaseName] = match &target {
         Target::Offline {
             create_databases, ..
         } => create_databases,
-        Target::Online(_) => &[],
+        Target::Online { .. } => &[],
     };
     let mut warnings = uncreatable(grants, creates);
     let mut token = NewToken::new(name.clone(), grants.clone(), ask.expiry, now);
@@ -178,7 +178,8 @@ fn permission_token(
             lock_timeout,
             &mut warnings,
         )?,
-        Target::Online(online) => {
+        Target::Online { server, m } => {
+            let online = crate::connect::online(server, m)?;
             warnings.extend(online.warnings.iter().cloned());
             if ask.dry_run {
                 return report::dry_plan(&online, &plan, warnings, ask.format);

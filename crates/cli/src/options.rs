@@ -287,9 +287,14 @@ pub(crate) fn grants(permissions: Vec<Permission>) -> Result<Grants, CliError> {
     })
 }
 
-/// Where a new token goes.
-pub(crate) enum Target {
-    Online(crate::connect::Online),
+/// Where a new token goes. Online, the server's options are checked and used (the
+/// admin token read, the CA loaded) only once the plan has been made: what the plan
+/// refuses is refused before anything is read.
+pub(crate) enum Target<'m> {
+    Online {
+        server: crate::args::Server,
+        m: &'m ArgMatches,
+    },
     Offline {
         output_file: PathBuf,
         create_databases: Vec<DatabaseName>,

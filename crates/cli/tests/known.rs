@@ -759,3 +759,44 @@ fn an_expired_permission_token_kept_by_if_not_exists_is_said_to_have_expired() {
     );
     assert_eq!(fs::read(&file).unwrap(), before);
 }
+
+#[test]
+fn what_a_plan_refuses_online_is_refused_before_the_admin_token_is_read() {
+    let dir = tempfile::tempdir().unwrap();
+    for (more, says) in [
+        (
+            &["--name", "_admin", "--permission", "db:a:read"][..],
+            "cannot be named `_admin`",
+        ),
+        (
+            &[
+                "--name",
+                "x",
+                "--permission",
+                "db:a:read",
+                "--max-expiry",
+                "1d",
+                "--expiry",
+                "1y",
+            ][..],
+            "the expiry policy allows at most 1day",
+        ),
+    ] {
+        let mut args = vec![
+            "create",
+            "token",
+            "--host",
+            "http://127.0.0.1:1",
+            "--token",
+            "-",
+            "--tls-ca",
+            "missing.pem",
+        ];
+        args.extend_from_slice(more);
+        // Garbage on standard input and a CA file that does not exist: neither is the
+        // error, as neither is read.
+        let out = run(&args, dir.path(), Some("garbage\n"));
+        assert_eq!(out.status.code(), Some(2), "{}", all(&out));
+        assert!(text(&out.stderr).contains(says), "{}", all(&out));
+    }
+}
