@@ -112,6 +112,16 @@ impl<'a> Quoted<'a> {
 
 impl std::fmt::Display for Quoted<'_> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        // The usual value, short printable ASCII with nothing to mask or escape: as it is.
+        let plain = |b: &u8| (b.is_ascii_graphic() && *b != b'\\' && *b != b'`') || *b == b' ';
+        if self.0.len() <= MAX_QUOTED_CHARS
+            && self.0.as_bytes().iter().all(plain)
+            && !self.0.contains(PREFIX)
+        {
+            f.write_char('`')?;
+            f.write_str(self.0)?;
+            return f.write_char('`');
+        }
         let masked = mask_token_shaped(self.0);
         let count = masked.chars().count();
         f.write_char('`')?;
@@ -157,6 +167,34 @@ fn write_quoted(
 mod tests {
     use super::*;
     use proptest::prelude::*;
+
+    proptest! {
+        /// Whatever the value, what `Quoted` shows is one backticked value: no bare
+        /// backtick inside, every backslash starting an escape, no hidden character,
+        /// at most 120 of its characters; plain short ASCII is shown as it is.
+        #[test]
+        fn quoted_is_one_bounded_value(value in ".{0,300}") {
+            let shown = Quoted(&value).to_string();
+            let inner = shown.strip_prefix('`').and_then(|s| s.strip_suffix('`'));
+            prop_assert!(inner.is_some(), "{}", shown);
+            let mut chars = inner.unwrap_or_default().chars();
+            let mut count = 0;
+            while let Some(c) = chars.next() {
+                prop_assert!(c != '`' && !influxdb3_text::is_hidden(c), "{}", shown);
+                if c == '\\' {
+                    prop_assert!(chars.next().is_some(), "{}", shown);
+                }
+                count += 1;
+            }
+            prop_assert!(count <= 10 * MAX_QUOTED_CHARS, "{}", shown);
+            let plain = value.len() <= MAX_QUOTED_CHARS
+                && value.bytes().all(|b| (b.is_ascii_graphic() && b != b'\\' && b != b'`') || b == b' ')
+                && !value.contains(PREFIX);
+            if plain {
+                prop_assert_eq!(&shown, &format!("`{value}`"));
+            }
+        }
+    }
 
     fn runs(text: &str) -> Vec<Range<usize>> {
         token_shaped_runs(text).collect()
