@@ -62,21 +62,25 @@ impl<'c> ServerStore<'c> {
     /// secret, a change in place, an operator token that expires, an expiry that has
     /// passed).
     pub fn request(step: &Step) -> Result<Option<TokenRequest<'_>>, ClientError> {
-        // What a server cannot hold, by the one table the plan is checked against.
-        if let Some(what) = step.needs().find(|what| !Capabilities::SERVER.holds(*what)) {
-            return Err(unsupported(what));
-        }
+        refuse(step)?;
         Ok(Some(match step {
             Step::Create { token, .. } => create_request(token)?,
-            Step::CreateAdmin { token, if_exists } => {
-                admin_request(token, *if_exists == IfExists::Replace)?
-            }
+            Step::CreateAdmin { token, .. } => admin_request(token)?,
             Step::Regenerate => TokenRequest::Regenerate,
             Step::Delete { .. } | Step::Recreate { .. } => {
                 TokenRequest::Delete { name: step.name() }
             }
             _ => return Ok(None),
         }))
+    }
+}
+
+/// What a server cannot hold, by the one table a plan is checked against
+/// (`Capabilities::holds`, `Step::needs`).
+fn refuse(step: &Step) -> Result<(), ClientError> {
+    match step.needs().find(|what| !Capabilities::SERVER.holds(*what)) {
+        Some(what) => Err(unsupported(what)),
+        None => Ok(()),
     }
 }
 
@@ -92,11 +96,9 @@ fn lifetime(expiry: Expiry) -> Result<Option<Lifetime>, ClientError> {
         .map_err(|_| ClientError::InvalidRequest(RequestError::Expired))
 }
 
-/// The request that creates the permission token `token`.
+/// The request that creates the permission token `token` (what a server cannot hold
+/// refused already: [`refuse`]).
 fn create_request(token: &NewToken) -> Result<TokenRequest<'_>, ClientError> {
-    if token.secret.is_some() {
-        return Err(unsupported(Unsupported::ChosenSecret));
-    }
     Ok(TokenRequest::Create {
         name: &token.name,
         grants: &token.grants,
@@ -105,14 +107,9 @@ fn create_request(token: &NewToken) -> Result<TokenRequest<'_>, ClientError> {
 }
 
 /// The request that creates the admin token `token`: named `_admin`, the operator
-/// token (which never expires); any other name, a named admin token.
-fn admin_request(token: &NewAdmin, replace: bool) -> Result<TokenRequest<'_>, ClientError> {
-    if replace {
-        return Err(unsupported(Unsupported::ReplaceInPlace));
-    }
-    if token.secret.is_some() {
-        return Err(unsupported(Unsupported::ChosenSecret));
-    }
+/// token (which never expires); any other name, a named admin token (what a server
+/// cannot hold refused already: [`refuse`]).
+fn admin_request(token: &NewAdmin) -> Result<TokenRequest<'_>, ClientError> {
     match (token.name.as_str(), lifetime(token.expiry)?) {
         (OPERATOR_TOKEN, None) => Ok(TokenRequest::Admin),
         (OPERATOR_TOKEN, Some(_)) => Err(unsupported(Unsupported::ExpiringOperator)),
@@ -154,13 +151,23 @@ impl TokenStore for ServerStore<'_> {
     }
 
     fn create(&mut self, token: &NewToken) -> Result<Minted, ClientError> {
+        refuse(&Step::Create {
+            token: token.clone(),
+            if_exists: IfExists::Fail,
+        })?;
         Ok(minted(self.client.created(&create_request(token)?)?))
     }
 
     fn create_admin(&mut self, token: &NewAdmin, replace: bool) -> Result<Minted, ClientError> {
-        Ok(minted(
-            self.client.created(&admin_request(token, replace)?)?,
-        ))
+        refuse(&Step::CreateAdmin {
+            token: token.clone(),
+            if_exists: if replace {
+                IfExists::Replace
+            } else {
+                IfExists::Fail
+            },
+        })?;
+        Ok(minted(self.client.created(&admin_request(token)?)?))
     }
 
     fn regenerate(&mut self) -> Result<Minted, ClientError> {

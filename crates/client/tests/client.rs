@@ -1109,3 +1109,43 @@ fn an_answer_that_echoes_the_admin_token_is_no_new_token() {
         assert!(!chain(&err).contains(&admin.expose_secret()[6..]));
     }
 }
+
+#[test]
+fn a_store_called_directly_refuses_what_a_server_cannot_hold_and_sends_nothing() {
+    use influxdb3_provision::{NewAdmin, NewToken, TokenStore as _, Unsupported};
+    use influxdb3_token::Expiry;
+    use influxdb3_token_client::{RequestError, ServerStore};
+
+    let (server, admin) = server();
+    let client = client(&server, &admin);
+    let mut store = ServerStore::new(&client);
+    let now = Timestamp::now();
+    let before = server.requests().len();
+    let refused = |e: ClientError| match e {
+        ClientError::InvalidRequest(RequestError::Unsupported { what }) => Some(what),
+        _ => None,
+    };
+    let chosen = NewToken::new(name("t"), perms(&["db:db1:read"]), Expiry::Never, now)
+        .with_secret(Token::generate().unwrap());
+    assert_eq!(
+        store.create(&chosen).map(|_| ()).map_err(refused),
+        Err(Some(Unsupported::ChosenSecret))
+    );
+    let operator = NewAdmin::new(TokenName::admin(), Expiry::After(lifetime("1d")), now);
+    assert_eq!(
+        store
+            .create_admin(&operator, false)
+            .map(|_| ())
+            .map_err(refused),
+        Err(Some(Unsupported::ExpiringOperator))
+    );
+    let named = NewAdmin::new(name("ops2"), Expiry::Never, now);
+    assert_eq!(
+        store
+            .create_admin(&named, true)
+            .map(|_| ())
+            .map_err(refused),
+        Err(Some(Unsupported::ReplaceInPlace))
+    );
+    assert_eq!(server.requests().len(), before, "nothing sent");
+}
