@@ -274,14 +274,16 @@ fn offline(
 /// `influxdb3 delete token`: a plan of one deletion, confirmed, on the server.
 pub(crate) fn delete(args: DeleteToken, m: &ArgMatches) -> Result<Outcome, CliError> {
     let name = options::token_name("--token-name", &args.token_name)?;
-    let online = crate::connect::online(args.server, m)?;
     let format = match args.format {
         Format::Json => CreateFormat::Json,
         Format::Text => CreateFormat::Text,
     };
+    // The plan first: what it refuses (`_admin`) is refused before the admin token is
+    // read.
     let plan = Plan::delete(name.as_str(), true, Timestamp::now()).map_err(|e| {
         CliError::from_plan(&e).hint("the operator token is replaced with `influxdb3 create token --admin --regenerate`, never deleted")
     })?;
+    let online = crate::connect::online(args.server, m)?;
     let mut warnings = online.warnings.clone();
     if args.dry_run {
         return report::dry_plan(&online, &plan, warnings, format);

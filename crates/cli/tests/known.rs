@@ -799,4 +799,22 @@ fn what_a_plan_refuses_online_is_refused_before_the_admin_token_is_read() {
         assert_eq!(out.status.code(), Some(2), "{}", all(&out));
         assert!(text(&out.stderr).contains(says), "{}", all(&out));
     }
+    // `delete token` alike: the operator token is refused first.
+    let delete = [
+        "delete",
+        "token",
+        "--token-name",
+        "_admin",
+        "--host",
+        "http://127.0.0.1:1",
+        "--token",
+        "-",
+    ];
+    let out = run(&delete, dir.path(), Some("garbage\n"));
+    assert_eq!(out.status.code(), Some(2), "{}", all(&out));
+    assert!(
+        text(&out.stderr).contains("the operator token `_admin` is never deleted"),
+        "{}",
+        all(&out)
+    );
 }
