@@ -438,13 +438,7 @@ impl<E: StoreError> Run<E> {
     /// Keeps the secret `minted` for `done`, a step of `step`.
     fn keep(&mut self, step: &Step, done: &Done, minted: Option<Minted>) {
         if let (true, Some(m)) = (self.keep_secrets, minted) {
-            let chosen = match step {
-                Step::Create { token, .. } | Step::Recreate { token, .. } => token.secret.is_some(),
-                Step::CreateAdmin { token, .. } => token.secret.is_some(),
-                Step::Rotate { secret, .. } => secret.is_some(),
-                _ => false,
-            };
-            if chosen {
+            if step.chosen_secret().is_some() {
                 self.chosen.insert(done.name.clone());
             }
             self.secrets.push((done.name.clone(), m.token));

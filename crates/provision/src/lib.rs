@@ -85,15 +85,7 @@ impl Manifest {
             .tokens()
             .iter()
             .find(|d| d.secret_file().is_some() || d.secret().is_some());
-        match chosen {
-            Some(d) if !capabilities.holds(Unsupported::ChosenSecret) => {
-                Err(PlanError::Unsupported {
-                    name: d.name().as_str().to_owned(),
-                    what: Unsupported::ChosenSecret,
-                })
-            }
-            _ => Ok(()),
-        }
+        plan::refuse_chosen(chosen.map(|d| d.name().as_str()), capabilities)
     }
 
     /// The plan that brings a store holding `current` to what the manifest wants:

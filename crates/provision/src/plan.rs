@@ -193,47 +193,44 @@ impl Step {
     /// What a store must be able to hold or do to carry the step out, in the order
     /// [`Plan::check`] asks.
     pub fn needs(&self) -> impl Iterator<Item = Unsupported> {
-        let (admin, operator_expires, chosen, replace) = match self {
-            Step::Create { token, if_exists } => (
-                false,
-                false,
-                token.secret.is_some(),
-                *if_exists == IfExists::Replace,
-            ),
+        let (admin, operator_expires, replace) = match self {
+            Step::Create { if_exists, .. } => (false, false, *if_exists == IfExists::Replace),
             Step::CreateAdmin { token, if_exists } => (
                 true,
                 token.name.as_str() == OPERATOR_TOKEN && token.expiry != Expiry::Never,
-                token.secret.is_some(),
                 *if_exists == IfExists::Replace,
             ),
-            Step::Regenerate => (true, false, false, false),
-            _ => (false, false, false, false),
+            Step::Regenerate => (true, false, false),
+            _ => (false, false, false),
         };
+        let chosen = self.chosen_secret().is_some();
+        let rotate = matches!(self, Step::Rotate { .. });
+        // A recreation's chosen secret is asked of no store: no plan makes one.
+        let creates = matches!(self, Step::Create { .. } | Step::CreateAdmin { .. });
         let needs = [
             (admin, Unsupported::AdminToken),
             (operator_expires, Unsupported::ExpiringOperator),
-            (chosen, Unsupported::ChosenSecret),
+            (creates && chosen, Unsupported::ChosenSecret),
             (replace, Unsupported::ReplaceInPlace),
-            (
-                matches!(
-                    self,
-                    Step::Rotate {
-                        secret: Some(_),
-                        ..
-                    }
-                ),
-                Unsupported::ChosenRotation,
-            ),
+            (rotate && chosen, Unsupported::ChosenRotation),
             (matches!(self, Step::Update(_)), Unsupported::UpdateInPlace),
-            (
-                matches!(self, Step::Rotate { .. }),
-                Unsupported::RotateInPlace,
-            ),
+            (rotate, Unsupported::RotateInPlace),
         ];
         needs
             .into_iter()
             .filter(|(needed, _)| *needed)
             .map(|(_, what)| what)
+    }
+
+    /// The secret the step's caller chose for its token, if any (a step that creates,
+    /// recreates or rotates a token): the caller holds it already.
+    pub fn chosen_secret(&self) -> Option<&Token> {
+        match self {
+            Step::Create { token, .. } | Step::Recreate { token, .. } => token.secret.as_ref(),
+            Step::CreateAdmin { token, .. } => token.secret.as_ref(),
+            Step::Rotate { secret, .. } => secret.as_ref(),
+            _ => None,
+        }
     }
 
     /// The name of the token the step is about.
@@ -385,15 +382,8 @@ impl Plan {
     ///
     /// [`PlanError::Unsupported`] for the first token the store cannot hold.
     pub fn check_wanted(wanted: &[Wanted], capabilities: Capabilities) -> Result<(), PlanError> {
-        match wanted.iter().find(|w| w.secret.is_some()) {
-            Some(w) if !capabilities.holds(Unsupported::ChosenSecret) => {
-                Err(PlanError::Unsupported {
-                    name: w.name.as_str().to_owned(),
-                    what: Unsupported::ChosenSecret,
-                })
-            }
-            _ => Ok(()),
-        }
+        let chosen = wanted.iter().find(|w| w.secret.is_some());
+        refuse_chosen(chosen.map(|w| w.name.as_str()), capabilities)
     }
 
     /// The plan that creates one token (`create token`).
@@ -887,6 +877,24 @@ pub enum Conflict {
         /// Where the two were found.
         sources: (usize, usize),
     },
+}
+
+/// Refuses the first wanted token with a chosen secret, `chosen` (by name), on a store
+/// that mints its own secrets: the one rule behind [`Plan::check_wanted`] and
+/// [`Manifest::check`](crate::Manifest::check).
+pub(crate) fn refuse_chosen(
+    chosen: Option<&str>,
+    capabilities: Capabilities,
+) -> Result<(), PlanError> {
+    match chosen {
+        Some(name) if !capabilities.holds(Unsupported::ChosenSecret) => {
+            Err(PlanError::Unsupported {
+                name: name.to_owned(),
+                what: Unsupported::ChosenSecret,
+            })
+        }
+        _ => Ok(()),
+    }
 }
 
 /// The parts of a change that are there, apart by `; `: `widened db:a:write; expiry
