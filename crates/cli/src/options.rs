@@ -347,17 +347,19 @@ pub(crate) fn chosen_secret(path: &Path) -> Result<(Token, String), CliError> {
 /// A chosen secret that could not be used (`what`: `--secret-file`, or a manifest's
 /// `its secret_file`): exit code 2; the value is never in a message.
 pub(crate) fn secret_file_error(e: &TokenFileError, what: &str) -> CliError {
+    let file = CliError::from_file(e);
     let hint = match e {
-        TokenFileError::InvalidSecret { .. } => "a chosen secret is `apiv3_` and 32 to 250 characters of `A-Z a-z 0-9 - _ . ~ + / =`, alone in the file; nothing was written".to_owned(),
-        TokenFileError::NotRegular { .. } | TokenFileError::DanglingLink { .. } => format!(
+        TokenFileError::InvalidSecret { .. } => Some("a chosen secret is `apiv3_` and 32 to 250 characters of `A-Z a-z 0-9 - _ . ~ + / =`, alone in the file; nothing was written".to_owned()),
+        TokenFileError::NotRegular { .. } | TokenFileError::DanglingLink { .. } => Some(format!(
             "{what} is read from a regular file (or a link to one), or from standard input with `-`; nothing was written"
-        ),
-        _ => return CliError { message: format!("{what}: {}", chain(e)), code: Exit::Usage, ..CliError::from_file(e).kind(Kind::SecretFile) },
+        )),
+        _ => file.hint.clone(),
     };
-    CliError::new(
-        Exit::Usage,
-        Kind::SecretFile,
-        format!("{what}: {}", chain(e)),
-    )
-    .hint(hint)
+    CliError {
+        code: Exit::Usage,
+        kind: Kind::SecretFile,
+        message: format!("{what}: {}", file.message),
+        hint,
+        ..file
+    }
 }

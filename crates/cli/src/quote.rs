@@ -143,7 +143,7 @@ pub(crate) fn width(text: &str) -> usize {
 
 /// A path, quoted as [`quote`] does (lossily for bytes that are not UTF-8).
 pub(crate) fn quote_path(path: &Path) -> String {
-    quote(&path.to_string_lossy())
+    influxdb3_token::Quoted::path(path).to_string()
 }
 
 /// `` `a`, `b`, `c` and 17 more ``: the first few values of a long list, quoted.
