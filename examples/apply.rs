@@ -1,6 +1,7 @@
 //! Applies a small manifest twice with the library crates alone (no CLI, no child
 //! process): to a tokens file, then to a server (the in-process test server), and
-//! prints both reports. The same plan and the same executor serve both stores.
+//! prints both reports, in words and as JSON. The same plan and the same executor serve
+//! both stores.
 //!
 //! ```sh
 //! cargo run -p influxdb3-examples --example apply
@@ -8,8 +9,10 @@
 
 #![allow(clippy::print_stdout)]
 
+use std::path::Path;
+
 use influxdb3_provision::{
-    Event, ExecuteOptions, Manifest, PlanOptions, Policy, TokenStore, execute,
+    Event, ExecuteOptions, Manifest, Place, PlanOptions, Policy, TokenStore, execute,
 };
 use influxdb3_testserver::TestServer;
 use influxdb3_token::Timestamp;
@@ -66,12 +69,16 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         ))
     })?;
     let executed = executed?;
-    println!(
-        "tokens file {} (written: {}):\n{}",
-        written.path.display(),
-        written.changed,
-        serde_json::to_string_pretty(&executed.report)?
+    // The report in words (as `influxdb3 tokens apply` prints it), then as JSON.
+    let manifest_name = Path::new("manifest.toml");
+    print!(
+        "{}",
+        executed
+            .report
+            .words(manifest_name, Place::File(&written.path))
+            .changed(written.changed)
     );
+    println!("{}", serde_json::to_string_pretty(&executed.report)?);
 
     // 2. A server: each step one request, taking effect as it is made.
     let server = TestServer::builder().database("metrics").start()?;
@@ -89,11 +96,11 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         &policy,
     )?;
     let executed = execute(&plan, &mut store, ExecuteOptions::default(), &mut observe);
-    println!(
-        "server {}:\n{}",
-        server.url(),
-        serde_json::to_string_pretty(&executed.report)?
-    );
+    for done in &executed.report.done {
+        print!("{}", done.line());
+    }
+    print!("{}", executed.report.words(manifest_name, Place::Server));
+    println!("{}", serde_json::to_string_pretty(&executed.report)?);
     assert!(executed.report.failed.is_none());
     println!("{minted} secrets minted, none of them in the reports above");
     Ok(())

@@ -12,7 +12,8 @@
 //!   before a prune of every token.
 //! - [`execute`] carries a plan out on any store, tells an observer of each step as it
 //!   happens (so that a secret is kept as soon as its token exists) and returns a
-//!   [`Report`] that holds no secret, with the secrets beside it.
+//!   [`Report`] that holds no secret, with the secrets beside it; [`Report::words`]
+//!   says what it did, as a summary and a line per step.
 //! - With the `manifest` feature (on by default), a [`Manifest`] (TOML) says which
 //!   tokens should exist.
 //!
@@ -42,6 +43,7 @@ mod execute;
 mod manifest;
 mod plan;
 mod store;
+mod words;
 
 pub use execute::{
     Action, Cause, Done, Event, ExecuteOptions, Executed, Failed, ObserverError, Report, execute,
@@ -56,6 +58,7 @@ pub use store::{
     Capabilities, Existing, Failure, Minted, NewAdmin, NewToken, OPERATOR_TOKEN, StoreError,
     TokenStore, Unsupported,
 };
+pub use words::{Line, Place, Words};
 
 #[cfg(feature = "manifest")]
 impl Manifest {

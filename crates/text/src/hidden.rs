@@ -73,3 +73,18 @@ pub fn write_escaped(f: &mut impl fmt::Write, c: char) -> fmt::Result {
         c => write!(f, "\\U{:08x}", u32::from(c)),
     }
 }
+
+/// The width of `text` on a terminal, in columns (printable ASCII, the usual case, is
+/// one column a byte), for aligning names in columns.
+///
+/// ```
+/// assert_eq!(influxdb3_text::width("reader"), 6);
+/// assert_eq!(influxdb3_text::width("数据"), 4);
+/// ```
+pub fn width(text: &str) -> usize {
+    if text.bytes().all(|b| b.is_ascii_graphic() || b == b' ') {
+        text.len()
+    } else {
+        unicode_width::UnicodeWidthStr::width(text)
+    }
+}

@@ -9,7 +9,8 @@
 //!   all of them). What a renderer reads is bounded: [`Diagnostic::locate`] places the
 //!   many diagnostics of one text in one pass, and [`Diagnostic::line_window`] reads
 //!   a window of the line around the span, however long the line;
-//! - [`chain`]: an error and its causes on one line, as messages show them.
+//! - [`chain`]: an error and its causes on one line, as messages show them;
+//! - [`width`]: how many terminal columns a text takes, to align columns.
 //!
 //! ```
 //! use influxdb3_text::{Diagnostic, Kind, Severity};
@@ -40,4 +41,4 @@ mod hidden;
 
 pub use chain::chain;
 pub use diagnostic::{AnyKind, Diagnostic, Kind, LineWindow, Location, Severity};
-pub use hidden::{escape, is_hidden, write_escaped};
+pub use hidden::{escape, is_hidden, width, write_escaped};

@@ -5,12 +5,12 @@
 use std::fmt::Write as _;
 use std::path::Path;
 
-use influxdb3_provision::{Action, Done, Report, StoreError};
+use influxdb3_provision::{Action, Done, Place, Report, StoreError};
 use influxdb3_token::Token;
 use influxdb3_tokenfile::Finding;
 use serde_json::{Value, json};
 
-use super::words::{counted, expiry_text, json, spaced};
+use super::words::{counted, json};
 use crate::error::CliError;
 use crate::paint::Paint;
 use crate::quote::{escape, quote, quote_list, quote_path, width};
@@ -28,25 +28,6 @@ pub(super) struct Shown<'a> {
     pub(super) changed: bool,
     /// How many secrets were made.
     pub(super) made: usize,
-}
-
-/// How many steps of each kind: created, kept, updated, drifted, deleted, unlisted.
-fn counts<E: StoreError>(report: &Report<E>) -> [usize; 6] {
-    [
-        report.count(Action::Created) + report.count(Action::Recreated),
-        report.count(Action::Kept),
-        // A token whose grants and secret both changed is one token updated.
-        report
-            .done
-            .iter()
-            .filter(|d| matches!(d.action, Action::Updated | Action::Rotated))
-            .map(|d| d.name.as_str())
-            .collect::<std::collections::HashSet<_>>()
-            .len(),
-        report.count(Action::Drift),
-        report.count(Action::Deleted),
-        report.count(Action::Unlisted),
-    ]
 }
 
 /// Warnings about the tokens a file run made or changed (`findings`, the store's):
@@ -102,117 +83,16 @@ pub(super) fn file_warnings<E: StoreError>(
     warnings
 }
 
-/// The widest of `names`, in terminal columns.
-fn widest<'n>(names: impl Iterator<Item = &'n String>) -> usize {
-    names.map(|q| width(q)).max().unwrap_or(0)
-}
-
-/// A tokens file's report: the summary, a line per step (kept tokens only counted),
-/// the new secrets.
+/// A tokens file's report: its words (the summary, a line per step), then the new
+/// secrets.
 pub(super) fn file_text<E: StoreError>(report: &Report<E>, s: &Shown<'_>) -> String {
-    let [created, kept, updated, drifted, deleted, unlisted] = counts(report);
-    let file = quote_path(s.place);
-    let manifest = quote_path(s.manifest);
-    let shown: Vec<(&Done, String)> = report
-        .done
-        .iter()
-        .filter(|d| d.action != Action::Kept)
-        .map(|d| (d, quote(&d.name)))
-        .collect();
-    let mut out = String::with_capacity(shown.len() * 100 + s.secrets.len() * 130 + 512);
-    if s.dry_run {
-        out.push_str("Dry run: nothing was written.\n");
-    }
-    if s.changed && s.dry_run {
-        let _ = writeln!(
-            out,
-            "Applying {manifest} to {file} would create {created}, update {updated}, remove {deleted} and keep {kept} tokens."
-        );
-    } else if s.changed {
-        let _ = writeln!(
-            out,
-            "Applied {manifest} to {file}: {created} created, {updated} updated, {deleted} removed, {kept} kept."
-        );
-    } else {
-        let _ = writeln!(
-            out,
-            "Nothing to change: {file} already has the tokens of {manifest} ({kept} kept)."
-        );
-    }
-    let mut alone = Vec::new();
-    if drifted > 0 {
-        alone.push(format!("{drifted} drifted"));
-    }
-    if unlisted > 0 {
-        alone.push(format!("{unlisted} not in the manifest"));
-    }
-    if !alone.is_empty() {
-        let _ = writeln!(out, "Left alone: {}.", alone.join(", "));
-    }
-    let columns = widest(shown.iter().map(|(_, n)| n));
-    // Tokens created together mostly expire together and share grants: each text is
-    // made once per run of tokens alike.
-    let mut last: Option<(&Done, String, String)> = None;
-    for (done, name) in &shown {
-        let pad = columns.saturating_sub(width(name));
-        let pad = format_args!("{:pad$}", "");
-        match done.action {
-            Action::Created => {
-                let texts = match &last {
-                    Some((d, g, e)) if d.grants == done.grants && d.expiry == done.expiry => {
-                        (g.clone(), e.clone())
-                    }
-                    _ => {
-                        let g = done.grants.as_deref().map(spaced).unwrap_or_default();
-                        let e = expiry_text(done.expiry);
-                        last = Some((done, g.clone(), e.clone()));
-                        (g, e)
-                    }
-                };
-                let _ = writeln!(out, "  + {name}{pad}  {}  (expires {})", texts.0, texts.1);
-            }
-            Action::Updated | Action::Drift => {
-                let _ = writeln!(
-                    out,
-                    "  ~ {name}{pad}  {}  ({})",
-                    done.drift
-                        .as_ref()
-                        .map(ToString::to_string)
-                        .unwrap_or_default(),
-                    if done.action == Action::Updated {
-                        "updated, same secret"
-                    } else {
-                        "drift: left as it is; --update changes it"
-                    }
-                );
-            }
-            Action::Deleted => {
-                let _ = writeln!(out, "  - {name}{pad}  (not in the manifest: removed)");
-            }
-            Action::Unlisted => {
-                let _ = writeln!(
-                    out,
-                    "  ? {name}{pad}  (not in the manifest: kept; --prune removes it)"
-                );
-            }
-            Action::Protected => {
-                let _ = writeln!(out, "  = {name}{pad}  {PROTECTED}");
-            }
-            Action::Rotated => {
-                let _ = writeln!(
-                    out,
-                    "  ~ {name}{pad}  (secret set to the one of its secret_file)"
-                );
-            }
-            _ => {}
-        }
-    }
+    let mut out = report
+        .words(s.manifest, Place::File(s.place))
+        .changed(s.changed)
+        .to_string();
     secrets_text(s, &mut out);
     out
 }
-
-/// Why a prune leaves a token that the manifest does not list.
-const PROTECTED: &str = "(an admin token: --prune never deletes admin tokens)";
 
 /// The new secrets, or where they went.
 fn secrets_text(s: &Shown<'_>, out: &mut String) {
@@ -233,7 +113,7 @@ fn secrets_text(s: &Shown<'_>, out: &mut String) {
     }
     out.push_str("\nNew tokens:\n\n");
     let names: Vec<String> = s.secrets.iter().map(|(n, _)| quote(n)).collect();
-    let columns = widest(names.iter());
+    let columns = names.iter().map(|n| width(n)).max().unwrap_or(0);
     for (shown, (_, token)) in names.iter().zip(s.secrets) {
         let pad = columns.saturating_sub(width(shown));
         let _ = writeln!(
@@ -288,107 +168,18 @@ pub(super) fn report_json<E: StoreError>(
     json(&doc)
 }
 
-/// A server step's action as the server report names it.
-fn server_action(d: &Done) -> &'static str {
-    match d.action {
-        Action::Created => "create",
-        Action::Recreated => "recreate",
-        Action::Deleted => "delete",
-        Action::Kept => "keep",
-        Action::Drift => "drift",
-        Action::Unlisted => "unlisted",
-        Action::Protected => "protected",
-        other => other.as_str(),
-    }
-}
-
-/// A server step's detail: the grants created, or the drift.
-fn detail(d: &Done) -> String {
-    match d.action {
-        Action::Drift => d
-            .drift
-            .as_ref()
-            .map(ToString::to_string)
-            .unwrap_or_default(),
-        Action::Created | Action::Recreated => d.grants.as_deref().map(spaced).unwrap_or_default(),
-        _ => String::new(),
-    }
-}
-
-/// A server step as a line of text, printed as it is done (a recreated token: its
-/// deletion, then its creation).
+/// A server step as it is done, with the secret it minted.
 pub(super) fn server_line(d: &Done, secret: Option<&Token>) -> String {
-    let name = quote(&d.name);
-    let mut out = String::new();
-    if d.action == Action::Recreated {
-        let _ = writeln!(out, "  - {name}  (deleted, to be created again)");
-    }
-    let _ = match d.action {
-        Action::Created => write!(out, "  + {name}  {}", detail(d)),
-        Action::Recreated => write!(out, "  ~ {name}  {}", detail(d)),
-        Action::Kept => write!(out, "  = {name}  (unchanged)"),
-        Action::Drift => write!(
-            out,
-            "  ! {name}  {}  (drift: left as it is; --recreate replaces it)",
-            detail(d)
-        ),
-        Action::Unlisted => write!(
-            out,
-            "  ? {name}  (not in the manifest: kept; --prune deletes it)"
-        ),
-        Action::Deleted => write!(out, "  - {name}  (not in the manifest: deleted)"),
-        Action::Protected => write!(out, "  = {name}  {PROTECTED}"),
-        _ => write!(out, "  ? {name}"),
-    };
+    let mut out = d.line().to_string();
     if let Some(token) = secret {
-        let _ = write!(out, "\n      {}", escape(token.expose_secret()));
+        let _ = writeln!(out, "      {}", escape(token.expose_secret()));
     }
-    out.push('\n');
     out
 }
 
-/// A server run's summary, after its lines.
+/// A server run's summary, after its lines, and where the secrets went.
 pub(super) fn server_summary<E: StoreError>(report: &Report<E>, s: &Shown<'_>) -> String {
-    let created = report.count(Action::Created);
-    let recreated = report.count(Action::Recreated);
-    let deleted = report.count(Action::Deleted);
-    let kept = report.count(Action::Kept);
-    let drifted = report.count(Action::Drift);
-    let unlisted = report.count(Action::Unlisted);
-    let manifest = quote_path(s.manifest);
-    let mut out = String::new();
-    if s.dry_run {
-        let _ = writeln!(
-            out,
-            "Dry run: only the server's edition and tokens were read. Applying {manifest} would create {created}, recreate {recreated}, delete {deleted} and keep {kept} tokens."
-        );
-    } else if let Some(failed) = &report.failed {
-        let _ = writeln!(
-            out,
-            "Applying {manifest} to the server stopped{}: {created} created, {recreated} recreated, {deleted} deleted, {kept} kept.",
-            failed
-                .name
-                .as_deref()
-                .map(|n| format!(" at token {}", quote(n)))
-                .unwrap_or_default()
-        );
-    } else if created + recreated + deleted == 0 {
-        let _ = writeln!(
-            out,
-            "Nothing to change: the server already has the tokens of {manifest} ({kept} kept)."
-        );
-    } else {
-        let _ = writeln!(
-            out,
-            "Applied {manifest} to the server: {created} created, {recreated} recreated, {deleted} deleted, {kept} kept."
-        );
-    }
-    if drifted + unlisted > 0 {
-        let _ = writeln!(
-            out,
-            "Left alone: {drifted} drifted (--recreate replaces them), {unlisted} not in the manifest (--prune deletes them)."
-        );
-    }
+    let mut out = report.words(s.manifest, Place::Server).to_string();
     if let (Some(path), false) = (s.secrets_out, s.dry_run) {
         let _ = writeln!(
             out,
@@ -416,7 +207,7 @@ pub(super) fn failed_hint<E: StoreError>(report: &Report<E>, e: CliError, again:
         .done
         .iter()
         .filter(|d| d.action.changed())
-        .map(|d| format!("{} {}", server_action(d), quote(&d.name)))
+        .map(|d| format!("{} {}", d.action, quote(&d.name)))
         .collect();
     let said = if done.is_empty() {
         "nothing was changed before it".to_owned()

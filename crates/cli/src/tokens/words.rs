@@ -78,12 +78,6 @@ pub(super) fn joined(list: &[Permission]) -> String {
     strings(list).join(", ")
 }
 
-/// Permissions in their canonical form, on one line as the reports show a token's:
-/// apart by a space.
-pub(super) fn spaced(list: &[Permission]) -> String {
-    strings(list).join(" ")
-}
-
 /// An expiry as shown: RFC 3339, or `never`.
 pub(super) fn expiry_text(at: Option<Timestamp>) -> String {
     at.map_or_else(|| "never".to_owned(), |at| at.to_string())

@@ -1,0 +1,292 @@
+//! A report in words: what a run of a manifest's plan did, as a summary and a line per
+//! step, for a tokens file or a server. Values are quoted as every message of these
+//! crates quotes them ([`Quoted`]: masked, cut, escaped); secrets are never in it.
+
+use std::collections::HashSet;
+use std::fmt::{self, Write as _};
+use std::path::Path;
+
+use influxdb3_permission::Permission;
+use influxdb3_text::width;
+use influxdb3_token::{Quoted, Timestamp};
+
+use crate::execute::{Action, Done, Report};
+use crate::store::StoreError;
+
+/// Where a plan was carried out, as a report's words name it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Place<'a> {
+    /// A tokens file at this path: its changes were written together, at the end.
+    File(&'a Path),
+    /// A server: each step took effect as it was made.
+    Server,
+}
+
+/// Why a prune leaves a token that the manifest does not list.
+const PROTECTED: &str = "(an admin token: --prune never deletes admin tokens)";
+
+/// Permissions in their canonical form, apart by a space.
+fn spaced(list: Option<&[Permission]>) -> String {
+    let list = list.unwrap_or_default();
+    let mut out = String::with_capacity(list.len() * 24);
+    for (i, p) in list.iter().enumerate() {
+        if i > 0 {
+            out.push(' ');
+        }
+        let _ = write!(out, "{p}");
+    }
+    out
+}
+
+/// An expiry as shown: RFC 3339, or `never`.
+fn expiry_text(at: Option<Timestamp>) -> String {
+    at.map_or_else(|| "never".to_owned(), |at| at.to_string())
+}
+
+/// A drift as shown, or nothing.
+fn drift_text(d: &Done) -> String {
+    d.drift
+        .as_ref()
+        .map(ToString::to_string)
+        .unwrap_or_default()
+}
+
+/// The words of a report: a summary, then (for a tokens file) a line per step that
+/// changed or was left alone, aligned. Made by [`Report::words`].
+///
+/// ```
+/// use std::path::Path;
+/// use influxdb3_provision::{Place, Report, StoreError};
+///
+/// fn summary<E: StoreError>(report: &Report<E>) -> String {
+///     report.words(Path::new("tokens.toml"), Place::Server).to_string()
+/// }
+/// ```
+#[derive(Debug)]
+#[must_use]
+pub struct Words<'a, E: StoreError> {
+    report: &'a Report<E>,
+    manifest: &'a Path,
+    place: Place<'a>,
+    changed: bool,
+}
+
+impl<E: StoreError> Report<E> {
+    /// This report in words, for the manifest at `manifest` applied to `place`.
+    pub fn words<'a>(&'a self, manifest: &'a Path, place: Place<'a>) -> Words<'a, E> {
+        Words {
+            report: self,
+            manifest,
+            place,
+            changed: self.changed(),
+        }
+    }
+}
+
+impl<E: StoreError> Words<'_, E> {
+    /// Whether the store changed (or, in a dry run, would), when more than the steps
+    /// say: a tokens file that gained a database and no token changed.
+    pub fn changed(mut self, changed: bool) -> Self {
+        self.changed = changed;
+        self
+    }
+
+    fn file(&self, f: &mut fmt::Formatter<'_>, file: &Path) -> fmt::Result {
+        let report = self.report;
+        // A token whose grants and secret both changed is one token updated.
+        let updated = report
+            .done
+            .iter()
+            .filter(|d| matches!(d.action, Action::Updated | Action::Rotated))
+            .map(|d| d.name.as_str())
+            .collect::<HashSet<_>>()
+            .len();
+        let created = report.count(Action::Created) + report.count(Action::Recreated);
+        let (kept, deleted) = (report.count(Action::Kept), report.count(Action::Deleted));
+        let (file, manifest) = (Quoted::path(file), Quoted::path(self.manifest));
+        if report.dry_run {
+            writeln!(f, "Dry run: nothing was written.")?;
+        }
+        if self.changed && report.dry_run {
+            writeln!(
+                f,
+                "Applying {manifest} to {file} would create {created}, update {updated}, remove {deleted} and keep {kept} tokens."
+            )?;
+        } else if self.changed {
+            writeln!(
+                f,
+                "Applied {manifest} to {file}: {created} created, {updated} updated, {deleted} removed, {kept} kept."
+            )?;
+        } else {
+            writeln!(
+                f,
+                "Nothing to change: {file} already has the tokens of {manifest} ({kept} kept)."
+            )?;
+        }
+        let mut alone = Vec::new();
+        let (drifted, unlisted) = (report.count(Action::Drift), report.count(Action::Unlisted));
+        if drifted > 0 {
+            alone.push(format!("{drifted} drifted"));
+        }
+        if unlisted > 0 {
+            alone.push(format!("{unlisted} not in the manifest"));
+        }
+        if !alone.is_empty() {
+            writeln!(f, "Left alone: {}.", alone.join(", "))?;
+        }
+        let shown: Vec<(&Done, String)> = report
+            .done
+            .iter()
+            .filter(|d| d.action != Action::Kept)
+            .map(|d| (d, Quoted(&d.name).to_string()))
+            .collect();
+        let columns = shown.iter().map(|(_, n)| width(n)).max().unwrap_or(0);
+        // Tokens created together mostly expire together and share grants: each text is
+        // made once per run of tokens alike.
+        let mut last: Option<(&Done, String, String)> = None;
+        for (done, name) in &shown {
+            let pad = columns.saturating_sub(width(name));
+            let pad = format_args!("{:pad$}", "");
+            match done.action {
+                Action::Created => {
+                    let (grants, expiry) = match &last {
+                        Some((d, g, e)) if d.grants == done.grants && d.expiry == done.expiry => {
+                            (g.clone(), e.clone())
+                        }
+                        _ => {
+                            let g = spaced(done.grants.as_deref());
+                            let e = expiry_text(done.expiry);
+                            last = Some((done, g.clone(), e.clone()));
+                            (g, e)
+                        }
+                    };
+                    writeln!(f, "  + {name}{pad}  {grants}  (expires {expiry})")?;
+                }
+                Action::Updated => {
+                    writeln!(
+                        f,
+                        "  ~ {name}{pad}  {}  (updated, same secret)",
+                        drift_text(done)
+                    )?;
+                }
+                Action::Drift => writeln!(
+                    f,
+                    "  ~ {name}{pad}  {}  (drift: left as it is; --update changes it)",
+                    drift_text(done)
+                )?,
+                Action::Deleted => writeln!(f, "  - {name}{pad}  (not in the manifest: removed)")?,
+                Action::Unlisted => writeln!(
+                    f,
+                    "  ? {name}{pad}  (not in the manifest: kept; --prune removes it)"
+                )?,
+                Action::Protected => writeln!(f, "  = {name}{pad}  {PROTECTED}")?,
+                Action::Rotated => writeln!(
+                    f,
+                    "  ~ {name}{pad}  (secret set to the one of its secret_file)"
+                )?,
+                _ => {}
+            }
+        }
+        Ok(())
+    }
+
+    fn server(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let report = self.report;
+        let [created, recreated, deleted, kept, drifted, unlisted] = [
+            Action::Created,
+            Action::Recreated,
+            Action::Deleted,
+            Action::Kept,
+            Action::Drift,
+            Action::Unlisted,
+        ]
+        .map(|a| report.count(a));
+        let manifest = Quoted::path(self.manifest);
+        if report.dry_run {
+            writeln!(
+                f,
+                "Dry run: only the server's edition and tokens were read. Applying {manifest} would create {created}, recreate {recreated}, delete {deleted} and keep {kept} tokens."
+            )?;
+        } else if let Some(failed) = &report.failed {
+            let at = failed
+                .name
+                .as_deref()
+                .map(|n| format!(" at token {}", Quoted(n)))
+                .unwrap_or_default();
+            writeln!(
+                f,
+                "Applying {manifest} to the server stopped{at}: {created} created, {recreated} recreated, {deleted} deleted, {kept} kept."
+            )?;
+        } else if created + recreated + deleted == 0 {
+            writeln!(
+                f,
+                "Nothing to change: the server already has the tokens of {manifest} ({kept} kept)."
+            )?;
+        } else {
+            writeln!(
+                f,
+                "Applied {manifest} to the server: {created} created, {recreated} recreated, {deleted} deleted, {kept} kept."
+            )?;
+        }
+        if drifted + unlisted > 0 {
+            writeln!(
+                f,
+                "Left alone: {drifted} drifted (--recreate replaces them), {unlisted} not in the manifest (--prune deletes them)."
+            )?;
+        }
+        Ok(())
+    }
+}
+
+impl<E: StoreError> fmt::Display for Words<'_, E> {
+    /// For a tokens file: a dry run said first, the summary, what was left alone, then
+    /// a line per step (tokens kept only counted). For a server, whose steps are shown
+    /// as they are done ([`Done::line`]): the summary, and what was left alone.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.place {
+            Place::File(path) => self.file(f, path),
+            Place::Server => self.server(f),
+        }
+    }
+}
+
+/// A step of a server run as a line, shown as it is done. Made by [`Done::line`].
+#[derive(Debug)]
+#[must_use]
+pub struct Line<'a>(&'a Done);
+
+impl Done {
+    /// This step as a line of a server run (a recreated token: its deletion, then its
+    /// creation), with its line break.
+    pub fn line(&self) -> Line<'_> {
+        Line(self)
+    }
+}
+
+impl fmt::Display for Line<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let d = self.0;
+        let name = Quoted(&d.name);
+        let grants = || spaced(d.grants.as_deref());
+        match d.action {
+            Action::Created => writeln!(f, "  + {name}  {}", grants()),
+            Action::Recreated => {
+                writeln!(f, "  - {name}  (deleted, to be created again)")?;
+                writeln!(f, "  ~ {name}  {}", grants())
+            }
+            Action::Kept => writeln!(f, "  = {name}  (unchanged)"),
+            Action::Drift => writeln!(
+                f,
+                "  ! {name}  {}  (drift: left as it is; --recreate replaces it)",
+                drift_text(d)
+            ),
+            Action::Unlisted => writeln!(
+                f,
+                "  ? {name}  (not in the manifest: kept; --prune deletes it)"
+            ),
+            Action::Deleted => writeln!(f, "  - {name}  (not in the manifest: deleted)"),
+            Action::Protected => writeln!(f, "  = {name}  {PROTECTED}"),
+            _ => writeln!(f, "  ? {name}"),
+        }
+    }
+}
