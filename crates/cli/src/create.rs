@@ -245,7 +245,9 @@ fn offline(
         })
     } else {
         if action != Did::Exists {
-            warnings.extend(report::found(findings.iter().chain(&written.findings)));
+            warnings.extend(influxdb3_tokenfile::Finding::summary(
+                findings.iter().chain(&written.findings),
+            ));
         } else if let (Some(at), IfExists::Keep) = (expired, ask.if_exists) {
             warnings.push(format!(
                 "token {} in {} expired at {at}, and --if-not-exists keeps it: --replace renews it",

@@ -148,17 +148,7 @@ pub(crate) fn quote_path(path: &Path) -> String {
 
 /// `` `a`, `b`, `c` and 17 more ``: the first few values of a long list, quoted.
 pub fn quote_list<'a>(values: impl IntoIterator<Item = &'a str>, show: usize) -> String {
-    let values: Vec<&str> = values.into_iter().collect();
-    let shown: Vec<String> = values.iter().take(show).map(|v| quote(v)).collect();
-    let rest = values.len().saturating_sub(show);
-    match (shown.len(), rest) {
-        (_, 0) if shown.len() > 1 => {
-            let (last, first) = shown.split_last().unwrap_or((&shown[0], &[]));
-            format!("{} and {last}", first.join(", "))
-        }
-        (_, 0) => shown.join(""),
-        _ => format!("{} and {rest} more", shown.join(", ")),
-    }
+    influxdb3_token::Quoted::list(values, show)
 }
 
 /// A JSON document with every hidden character inside its strings written as a

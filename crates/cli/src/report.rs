@@ -7,7 +7,6 @@ use influxdb3_provision::Done;
 use influxdb3_provision::{Plan, TokenStore as _};
 use influxdb3_token::{Token, TokenHash};
 use influxdb3_token_client::{PreparedRequest, ServerStore};
-use influxdb3_tokenfile::Finding;
 use serde_json::{Value, json};
 
 use crate::args::CreateFormat;
@@ -15,7 +14,7 @@ use crate::connect::Online;
 use crate::error::{Action, CliError};
 use crate::output::Outcome;
 use crate::paint::Paint;
-use crate::quote::{escape, escape_json, escape_lines, quote, quote_list, quote_path};
+use crate::quote::{escape, escape_json, escape_lines, quote, quote_path};
 
 /// What a token command has to say.
 pub(crate) enum Report {
@@ -157,55 +156,6 @@ pub(crate) fn redacted(record: &impl serde::Serialize) -> Value {
         *token = json!("apiv3_***");
     }
     value
-}
-
-/// Tokens-file findings in the command line's terms, many of one kind in one line.
-pub(crate) fn found<'a>(findings: impl IntoIterator<Item = &'a Finding>) -> Vec<String> {
-    /// How many names a line shows before it counts the rest.
-    const SHOW: usize = 3;
-    let mut lines = Vec::new();
-    let mut unknown: Vec<(&str, String)> = Vec::new();
-    let mut expired: Vec<&str> = Vec::new();
-    for f in findings {
-        match f {
-            Finding::UnknownDatabase { token, database } => {
-                unknown.push((token, database.to_string()));
-            }
-            Finding::Expired { token, .. } => expired.push(token),
-            other => lines.push(other.to_string()),
-        }
-    }
-    if let Some((token, _)) = unknown.first() {
-        let dbs: Vec<&str> = unknown.iter().map(|(_, db)| db.as_str()).collect();
-        let (them, it_exists, it) = if dbs.len() == 1 {
-            ("database", "it exists", "it")
-        } else {
-            ("databases", "they exist", "them")
-        };
-        lines.insert(
-            0,
-            format!(
-                "token {} has a permission on {} {them} that the file does not create ({}): the server will not load the file unless {it_exists}; add {it} with --create-databases",
-                quote(token),
-                dbs.len(),
-                quote_list(dbs.iter().copied(), SHOW)
-            ),
-        );
-    }
-    if !expired.is_empty() {
-        lines.push(format!(
-            "{} {} in the file {} expired: {}",
-            expired.len(),
-            if expired.len() == 1 {
-                "token"
-            } else {
-                "tokens"
-            },
-            if expired.len() == 1 { "has" } else { "have" },
-            quote_list(expired.iter().copied(), SHOW)
-        ));
-    }
-    lines
 }
 
 /// What goes on stdout, in the chosen format; `None` for nothing at all.

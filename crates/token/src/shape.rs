@@ -108,6 +108,31 @@ impl<'a> Quoted<'a> {
     pub fn path(path: &'a std::path::Path) -> QuotedPath<'a> {
         QuotedPath(path)
     }
+
+    /// The first `show` of `values`, each quoted, as a sentence lists them, and how
+    /// many more there are.
+    ///
+    /// ```
+    /// use influxdb3_token::Quoted;
+    ///
+    /// assert_eq!(Quoted::list(["a", "b", "c"], 3), "`a`, `b` and `c`");
+    /// assert_eq!(Quoted::list(["a", "b", "c", "d"], 2), "`a`, `b` and 2 more");
+    /// ```
+    pub fn list<'v>(values: impl IntoIterator<Item = &'v str>, show: usize) -> String {
+        let mut values = values.into_iter();
+        let shown: Vec<String> = values
+            .by_ref()
+            .take(show)
+            .map(|v| Quoted(v).to_string())
+            .collect();
+        let rest = values.count();
+        match (shown.split_last(), rest) {
+            (None, _) => String::new(),
+            (Some((last, [])), 0) => last.clone(),
+            (Some((last, first)), 0) => format!("{} and {last}", first.join(", ")),
+            (Some(_), rest) => format!("{} and {rest} more", shown.join(", ")),
+        }
+    }
 }
 
 impl std::fmt::Display for Quoted<'_> {

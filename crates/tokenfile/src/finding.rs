@@ -1,7 +1,7 @@
 //! Warnings about a file that was written.
 
 use std::fmt;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use influxdb3_permission::DatabaseName;
 use influxdb3_token::{Quoted, Timestamp};
@@ -60,5 +60,102 @@ impl fmt::Display for Finding {
                 Quoted::path(path)
             ),
         }
+    }
+}
+
+/// How many names a line of a summary shows before it counts the rest.
+const SHOW: usize = 3;
+
+impl Finding {
+    /// Findings as warnings to show, many of one kind in one line: the databases the
+    /// file does not create first (named by the first token that needs one), then each
+    /// other finding, then the expired tokens.
+    ///
+    /// ```
+    /// use influxdb3_tokenfile::Finding;
+    ///
+    /// let findings = [
+    ///     Finding::UnknownDatabase { token: "a".into(), database: "metrics".parse()? },
+    ///     Finding::UnknownDatabase { token: "b".into(), database: "logs".parse()? },
+    /// ];
+    /// assert_eq!(
+    ///     Finding::summary(&findings),
+    ///     ["token `a` has a permission on 2 databases that the file does not create (`metrics` and `logs`): the server will not load the file unless they exist; add them with --create-databases"]
+    /// );
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn summary<'f>(findings: impl IntoIterator<Item = &'f Finding>) -> Vec<String> {
+        let mut lines = Vec::new();
+        let mut unknown: Vec<(&str, &DatabaseName)> = Vec::new();
+        let mut expired: Vec<&str> = Vec::new();
+        for f in findings {
+            match f {
+                Finding::UnknownDatabase { token, database } => unknown.push((token, database)),
+                Finding::Expired { token, .. } => expired.push(token),
+                other => lines.push(other.to_string()),
+            }
+        }
+        if let Some((token, _)) = unknown.first() {
+            let one = unknown.len() == 1;
+            lines.insert(
+                0,
+                format!(
+                    "token {} has a permission on {} {} that the file does not create ({}): the server will not load the file unless {}; add {} with --create-databases",
+                    Quoted(token),
+                    unknown.len(),
+                    if one { "database" } else { "databases" },
+                    Quoted::list(unknown.iter().map(|(_, db)| &***db), SHOW),
+                    if one { "it exists" } else { "they exist" },
+                    if one { "it" } else { "them" },
+                ),
+            );
+        }
+        if !expired.is_empty() {
+            let one = expired.len() == 1;
+            lines.push(format!(
+                "{} {} in the file {} expired: {}",
+                expired.len(),
+                if one { "token" } else { "tokens" },
+                if one { "has" } else { "have" },
+                Quoted::list(expired.iter().copied(), SHOW)
+            ));
+        }
+        lines
+    }
+
+    /// Findings about the tokens a manifest created or changed in a file, as warnings:
+    /// [`summary`](Finding::summary) of all but two kinds, then the databases neither
+    /// the file nor the `manifest` creates (each once). Expired tokens are left out:
+    /// the manifest's own are said by name from its report.
+    pub fn summary_for_manifest<'f>(
+        findings: impl IntoIterator<Item = &'f Finding>,
+        manifest: &Path,
+    ) -> Vec<String> {
+        let mut unknown: Vec<&str> = Vec::new();
+        let mut others = Vec::new();
+        for f in findings {
+            match f {
+                Finding::UnknownDatabase { database, .. } => {
+                    if !unknown.contains(&&**database) {
+                        unknown.push(database);
+                    }
+                }
+                Finding::Expired { .. } => {}
+                other => others.push(other),
+            }
+        }
+        let mut lines = Finding::summary(others);
+        if !unknown.is_empty() {
+            let one = unknown.len() == 1;
+            lines.push(format!(
+                "new or updated tokens have permissions on {} {} that neither the file nor the manifest creates: the server will not load the file unless {} exist; add {} to `create_databases` in {}",
+                if one { "database" } else { "databases" },
+                Quoted::list(unknown.iter().copied(), SHOW),
+                if one { "it" } else { "they" },
+                if one { "it" } else { "them" },
+                Quoted::path(manifest)
+            ));
+        }
+        lines
     }
 }

@@ -143,7 +143,7 @@ fn admin_file(
         )
     };
     if matches!(report, Report::Minted(_)) {
-        warnings.extend(report::found(&written.findings));
+        warnings.extend(influxdb3_tokenfile::Finding::summary(&written.findings));
     }
     Ok(report::outcome(&report, ask.format, warnings))
 }

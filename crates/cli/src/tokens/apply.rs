@@ -247,7 +247,7 @@ fn to_file(
         }));
     }
     let secrets_out = finish_secrets(&mut sink)?;
-    let mut warnings = crate::report::found(&written.findings);
+    let mut warnings = influxdb3_tokenfile::Finding::summary(&written.findings);
     warnings.extend(text::file_warnings(
         &executed.report,
         &findings,

@@ -30,41 +30,14 @@ pub(super) struct Shown<'a> {
     pub(super) made: usize,
 }
 
-/// Warnings about the tokens a file run made or changed (`findings`, the store's):
-/// databases neither the file nor the manifest creates, in the manifest's words; the
-/// rest as every command words them; tokens of the manifest that have expired.
+/// Warnings about the tokens a file run made or changed (`findings`, the store's), in
+/// the manifest's words, and the tokens of the manifest that have expired.
 pub(super) fn file_warnings<E: StoreError>(
     report: &Report<E>,
     findings: &[Finding],
     manifest: &Path,
 ) -> Vec<String> {
-    let mut unknown: Vec<String> = Vec::new();
-    let mut others = Vec::new();
-    for f in findings {
-        match f {
-            Finding::UnknownDatabase { database, .. } => {
-                let db = database.to_string();
-                if !unknown.contains(&db) {
-                    unknown.push(db);
-                }
-            }
-            // The manifest's expired tokens are said below, by name.
-            Finding::Expired { .. } => {}
-            other => others.push(other.clone()),
-        }
-    }
-    let mut warnings = crate::report::found(&others);
-    if !unknown.is_empty() {
-        let one = unknown.len() == 1;
-        warnings.push(format!(
-            "new or updated tokens have permissions on {} {} that neither the file nor the manifest creates: the server will not load the file unless {} exist; add {} to `create_databases` in {}",
-            if one { "database" } else { "databases" },
-            quote_list(unknown.iter().map(String::as_str), 3),
-            if one { "it" } else { "they" },
-            if one { "it" } else { "them" },
-            quote_path(manifest)
-        ));
-    }
+    let mut warnings = Finding::summary_for_manifest(findings, manifest);
     let expired: Vec<&str> = report
         .done
         .iter()

@@ -109,7 +109,7 @@ pub(super) fn merge(
         )
     };
     Ok(Outcome {
-        warnings: report::found(&written.findings),
+        warnings: influxdb3_tokenfile::Finding::summary(&written.findings),
         ..Outcome::ok(stdout)
     })
 }
@@ -233,7 +233,7 @@ pub(super) fn remove(
         )
     };
     Ok(Outcome {
-        warnings: report::found(&written.findings),
+        warnings: influxdb3_tokenfile::Finding::summary(&written.findings),
         ..Outcome::ok(stdout)
     })
 }
@@ -249,7 +249,7 @@ pub(super) fn rotate(
     let (chosen, from) = secret.unzip();
     let plan = Plan::rotate(name, chosen, Timestamp::now()).map_err(|e| CliError::from_plan(&e))?;
     let (executed, permissions, written) = run_one(path, name, &plan, options)?;
-    let mut warnings = report::found(&written.findings);
+    let mut warnings = influxdb3_tokenfile::Finding::summary(&written.findings);
     let Some(done) = executed.report.done.first() else {
         return Err(CliError::no_token(path, name));
     };
