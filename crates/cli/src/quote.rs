@@ -29,19 +29,7 @@ pub(crate) fn escape_lines(text: &str) -> String {
     text.split('\n').map(escape).collect::<Vec<_>>().join("\n")
 }
 
-/// `text` cut to `max` characters, keeping its start and end around `…`. Token-shaped
-/// text is masked first, so that a cut never leaves a secret's tail in view.
-pub fn elide(text: &str, max: usize) -> String {
-    let text = &*mask_token_shaped(text);
-    let count = text.chars().count();
-    if count <= max {
-        return text.to_owned();
-    }
-    let keep = max.saturating_sub(1);
-    let head: String = text.chars().take(keep - keep / 2).collect();
-    let tail: String = text.chars().skip(count - keep / 2).collect();
-    format!("{head}…{tail}")
-}
+pub use influxdb3_token::elide;
 
 /// A value as messages show it: [`influxdb3_token::Quoted`], the one form the
 /// libraries' messages use too (between backticks, masked, cut, escaped).

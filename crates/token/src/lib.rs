@@ -49,4 +49,6 @@ pub use name::{MAX_NAME_CHARS, OPERATOR_TOKEN, TokenName, TokenNameError};
 pub use secret::{
     CHOSEN_MAX, CHOSEN_MIN, PREFIX, SECRET_BYTES, TOKEN_LEN, Token, TokenError, TokenHash,
 };
-pub use shape::{MAX_QUOTED_CHARS, Quoted, QuotedPath, mask_token_shaped, token_shaped_runs};
+pub use shape::{
+    MAX_QUOTED_CHARS, Quoted, QuotedPath, elide, mask_token_shaped, token_shaped_runs,
+};

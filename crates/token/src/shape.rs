@@ -80,6 +80,26 @@ pub fn mask_token_shaped(text: &str) -> Cow<'_, str> {
     Cow::Owned(out)
 }
 
+/// `text` with token-shaped runs masked, then cut to `max` characters, keeping its start
+/// and end around `…` (masked first, so that a cut never leaves a secret's tail in
+/// view). Nothing is escaped: that is the caller's, as for a table's cells.
+///
+/// ```
+/// assert_eq!(influxdb3_token::elide("abcdefghij", 5), "ab…ij");
+/// assert_eq!(influxdb3_token::elide(&format!("k=apiv3_{}", "x".repeat(86)), 20), "k=apiv3_***");
+/// ```
+pub fn elide(text: &str, max: usize) -> String {
+    let text = &*mask_token_shaped(text);
+    let count = text.chars().count();
+    if count <= max {
+        return text.to_owned();
+    }
+    let keep = max.saturating_sub(1);
+    let head = text.chars().take(keep - keep / 2);
+    let tail = text.chars().skip(count - keep / 2);
+    head.chain(std::iter::once('…')).chain(tail).collect()
+}
+
 /// The most characters of a value that [`Quoted`] shows; a longer one is cut in the
 /// middle with `…`.
 pub const MAX_QUOTED_CHARS: usize = 120;

@@ -244,3 +244,51 @@ impl Serialize for FileDiff {
         s.end()
     }
 }
+
+impl std::fmt::Display for FileDiff {
+    /// A line per token added (`+`), removed (`-`) or changed (`~`), then per database
+    /// added or removed, then the counts and whether access widened; or `No
+    /// differences.`
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        use influxdb3_token::Quoted;
+        if self.is_empty() {
+            return writeln!(f, "No differences.");
+        }
+        for a in &self.added {
+            let permissions: Vec<String> = a.permissions.iter().map(ToString::to_string).collect();
+            let expiry = a
+                .expiry
+                .map_or_else(|| "never".to_owned(), |at| at.to_string());
+            writeln!(
+                f,
+                "+ {}: {} (expires {expiry})",
+                Quoted(&a.name),
+                permissions.join(", ")
+            )?;
+        }
+        for name in &self.removed {
+            writeln!(f, "- {}", Quoted(name))?;
+        }
+        for c in &self.changed {
+            writeln!(f, "~ {}: {c}", Quoted(&c.name))?;
+        }
+        for db in &self.databases_added {
+            writeln!(f, "+ database {db}")?;
+        }
+        for db in &self.databases_removed {
+            writeln!(f, "- database {db}")?;
+        }
+        writeln!(
+            f,
+            "{} added, {} removed, {} changed; {}",
+            self.added.len(),
+            self.removed.len(),
+            self.changed.len(),
+            if self.widens() {
+                "access widened"
+            } else {
+                "no access widened"
+            }
+        )
+    }
+}

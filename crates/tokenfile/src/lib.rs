@@ -73,6 +73,8 @@ mod finding;
 #[cfg(unix)]
 mod lint;
 #[cfg(unix)]
+mod listing;
+#[cfg(unix)]
 mod load;
 #[cfg(unix)]
 mod merge;
@@ -103,6 +105,8 @@ pub use error::{AddError, FileKind, ParseError, TokenFileError};
 pub use finding::Finding;
 #[cfg(unix)]
 pub use lint::{Lint, lint, lint_file};
+#[cfg(unix)]
+pub use listing::Listing;
 #[cfg(unix)]
 pub use merge::{MergeError, MergeInput, Merged, merge_files};
 #[cfg(unix)]

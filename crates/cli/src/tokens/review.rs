@@ -1,16 +1,15 @@
 //! The commands that only read: `list`, `lint`, `check`, `diff`.
 
-use std::borrow::Cow;
 use std::fmt::Write as _;
 use std::path::Path;
 
 use influxdb3_permission::{Action, Permission, PermissionSet};
 use influxdb3_token::Timestamp;
-use influxdb3_tokenfile::{FileDiff, Severity, TokenEntry, lint_file};
+use influxdb3_tokenfile::{FileDiff, Severity, lint_file};
 use serde_json::{Value, json};
 
 use super::input::{is_stdin, load, read_input, unusable};
-use super::words::{expiry_text, joined, json, plural, table};
+use super::words::{json, plural};
 use crate::args::Format;
 use crate::diagnostic;
 use crate::error::{CliError, Kind};
@@ -18,109 +17,19 @@ use crate::output::Outcome;
 use crate::paint::Paint;
 use crate::quote::{escape, quote, quote_path};
 
-/// The first 9 hex characters of the token's SHA-512, as `system.tokens` shows it.
-fn hash_prefix(entry: &TokenEntry<'_>) -> String {
-    format!("{:.9}", entry.token().hash())
-}
-
-/// The canonical form of each permission text, worked out once per distinct text (a
-/// file of 100,000 tokens repeats a few).
-#[derive(Default)]
-struct Canonical<'t>(std::collections::HashMap<&'t str, String>);
-
-impl<'t> Canonical<'t> {
-    fn of(&mut self, entry: &'t TokenEntry<'_>) -> Vec<String> {
-        entry
-            .permission_texts()
-            .map(|text| {
-                self.0
-                    .entry(text)
-                    .or_insert_with(|| {
-                        text.parse::<Permission>()
-                            .map_or_else(|_| text.to_owned(), |p| p.to_string())
-                    })
-                    .clone()
-            })
-            .collect()
-    }
-}
-
 /// `tokens list FILE`.
 pub(super) fn list(path: &Path, format: Format) -> Result<Outcome, CliError> {
     let mut text = String::new();
     let file = load(path, &mut text)?;
-    let now = Timestamp::now();
-    let mut canonical = Canonical::default();
-    // Names to look at twice (`tokens lint` says why): marked in both forms.
-    let mut review = vec![None; file.tokens().len()];
-    for (i, code) in file.names_to_review() {
-        review[i] = Some(code.as_str());
-    }
+    let listing = file.listing(Timestamp::now());
     if format == Format::Json {
-        let rows: Vec<Value> = file
-            .tokens()
-            .iter()
-            .zip(&review)
-            .map(|(t, review)| {
-                json!({
-                    "name": t.name(),
-                    "name_finding": review,
-                    "permissions": canonical.of(t),
-                    "expiry": t.expiry().map(|at| at.to_string()),
-                    "expired": t.is_expired(now),
-                    "hash_prefix": hash_prefix(t),
-                })
-            })
-            .collect();
-        return Ok(Outcome::ok(json(&Value::Array(rows))));
+        return Ok(Outcome::ok(json(&listing)));
     }
-    if file.tokens().is_empty() {
+    if listing.is_empty() {
         return Ok(Outcome::ok(format!("No tokens in {}.\n", quote_path(path))));
     }
-    // Tokens made together share their permissions and expiry: each text is made once
-    // per run of tokens alike, and the rows borrow it.
-    let mut permissions: Vec<(Vec<&str>, String)> = Vec::new();
-    let mut expiries: Vec<((Option<Timestamp>, bool), String)> = Vec::new();
-    let shared: Vec<(usize, usize)> = file
-        .tokens()
-        .iter()
-        .map(|t| {
-            if !permissions
-                .last()
-                .is_some_and(|(texts, _)| texts.iter().copied().eq(t.permission_texts()))
-            {
-                permissions.push((t.permission_texts().collect(), canonical.of(t).join(" ")));
-            }
-            let expiry = (t.expiry(), t.is_expired(now));
-            if expiries.last().is_none_or(|(last, _)| *last != expiry) {
-                let text = match expiry {
-                    (Some(at), true) => format!("{at} (expired)"),
-                    (at, _) => expiry_text(at),
-                };
-                expiries.push((expiry, text));
-            }
-            (permissions.len() - 1, expiries.len() - 1)
-        })
-        .collect();
-    let rows: Vec<[Cow<'_, str>; 4]> = file
-        .tokens()
-        .iter()
-        .zip(shared)
-        .zip(&review)
-        .map(|((t, (p, e)), review)| {
-            [
-                match review {
-                    Some(_) => Cow::Owned(format!("{} (!)", t.name())),
-                    None => Cow::Borrowed(t.name()),
-                },
-                Cow::Borrowed(permissions[p].1.as_str()),
-                Cow::Borrowed(expiries[e].1.as_str()),
-                Cow::Owned(hash_prefix(t)),
-            ]
-        })
-        .collect();
-    let mut out = table(["NAME", "PERMISSIONS", "EXPIRY", "HASH"], &rows);
-    if review.iter().any(Option::is_some) {
+    let mut out = listing.to_string();
+    if listing.needs_review() {
         let _ = writeln!(
             out,
             "(!) a name to look at twice: hidden characters, scripts mixed, or like another name; {} says why",
@@ -302,51 +211,10 @@ pub(super) fn diff(
     let stdout = if format == Format::Json {
         json(&diff)
     } else {
-        diff_text(&diff)
+        diff.to_string()
     };
     Ok(Outcome {
         code: u8::from(fail_on_widen && widens),
         ..Outcome::ok(stdout)
     })
-}
-
-fn diff_text(diff: &FileDiff) -> String {
-    if diff.is_empty() {
-        return "No differences.\n".to_owned();
-    }
-    let mut out = String::new();
-    for a in &diff.added {
-        let _ = writeln!(
-            out,
-            "+ {}: {} (expires {})",
-            quote(&a.name),
-            joined(&a.permissions),
-            expiry_text(a.expiry)
-        );
-    }
-    for name in &diff.removed {
-        let _ = writeln!(out, "- {}", quote(name));
-    }
-    for c in &diff.changed {
-        let _ = writeln!(out, "~ {}: {c}", quote(&c.name));
-    }
-    for db in &diff.databases_added {
-        let _ = writeln!(out, "+ database {db}");
-    }
-    for db in &diff.databases_removed {
-        let _ = writeln!(out, "- database {db}");
-    }
-    let _ = writeln!(
-        out,
-        "{} added, {} removed, {} changed; {}",
-        diff.added.len(),
-        diff.removed.len(),
-        diff.changed.len(),
-        if diff.widens() {
-            "access widened"
-        } else {
-            "no access widened"
-        }
-    );
-    out
 }

@@ -1,0 +1,219 @@
+//! A tokens file as a list of its tokens: name, permissions in their canonical form,
+//! expiry, and the prefix of the hash that `system.tokens` shows; never a secret.
+
+use std::borrow::Cow;
+use std::collections::HashMap;
+use std::fmt;
+
+use influxdb3_permission::Permission;
+use influxdb3_text::{escape, width};
+use influxdb3_token::{MAX_QUOTED_CHARS, Timestamp, elide};
+use serde::ser::{SerializeSeq, SerializeStruct};
+use serde::{Serialize, Serializer};
+
+use crate::code::Code;
+use crate::model::{TokenEntry, TokenFile};
+
+/// The tokens of a file as rows: a table as text ([`Display`](fmt::Display)), an array
+/// of objects as JSON ([`Serialize`]). Made by [`TokenFile::listing`].
+///
+/// ```
+/// use influxdb3_token::Timestamp;
+/// use influxdb3_tokenfile::TokenFile;
+///
+/// let text = r#"{"tokens":[{"token":"apiv3_AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA","name":"reader","permissions":["db:a,b:read"],"expiry":null}]}"#;
+/// let file = TokenFile::parse(text)?;
+/// let table = file.listing(Timestamp::now()).to_string();
+/// assert!(table.starts_with("NAME    PERMISSIONS  EXPIRY  HASH\nreader  db:a,b:read  never   "));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Debug)]
+pub struct Listing<'f> {
+    rows: Vec<Row<'f>>,
+    /// Permission texts and expiries, each made once per run of tokens alike (a file
+    /// of 100,000 tokens repeats a few); rows point into them.
+    permissions: Vec<Vec<String>>,
+    expiries: Vec<(Option<Timestamp>, bool)>,
+}
+
+#[derive(Debug)]
+struct Row<'f> {
+    name: &'f str,
+    review: Option<Code>,
+    permissions: usize,
+    expiry: usize,
+    hash: String,
+}
+
+impl TokenFile<'_> {
+    /// The file's tokens as rows, in its order, their expiry judged at `now`; names
+    /// to look at twice ([`names_to_review`](TokenFile::names_to_review)) marked.
+    pub fn listing(&self, now: Timestamp) -> Listing<'_> {
+        let mut review = vec![None; self.tokens().len()];
+        for (i, code) in self.names_to_review() {
+            review[i] = Some(code);
+        }
+        let mut canonical: HashMap<&str, String> = HashMap::new();
+        let mut permissions: Vec<Vec<String>> = Vec::new();
+        let mut last_texts: Option<&TokenEntry<'_>> = None;
+        let mut expiries: Vec<(Option<Timestamp>, bool)> = Vec::new();
+        let rows = self
+            .tokens()
+            .iter()
+            .zip(review)
+            .map(|(t, review)| {
+                if !last_texts.is_some_and(|l| l.permission_texts().eq(t.permission_texts())) {
+                    permissions.push(
+                        t.permission_texts()
+                            .map(|text| {
+                                canonical
+                                    .entry(text)
+                                    .or_insert_with(|| {
+                                        text.parse::<Permission>()
+                                            .map_or_else(|_| text.to_owned(), |p| p.to_string())
+                                    })
+                                    .clone()
+                            })
+                            .collect(),
+                    );
+                    last_texts = Some(t);
+                }
+                let expiry = (t.expiry(), t.is_expired(now));
+                if expiries.last() != Some(&expiry) {
+                    expiries.push(expiry);
+                }
+                Row {
+                    name: t.name(),
+                    review,
+                    permissions: permissions.len() - 1,
+                    expiry: expiries.len() - 1,
+                    hash: format!("{:.9}", t.token().hash()),
+                }
+            })
+            .collect();
+        Listing {
+            rows,
+            permissions,
+            expiries,
+        }
+    }
+}
+
+impl Listing<'_> {
+    /// Whether the file has no token.
+    pub fn is_empty(&self) -> bool {
+        self.rows.is_empty()
+    }
+
+    /// Whether a name is marked to look at twice (`(!)` in the table).
+    pub fn needs_review(&self) -> bool {
+        self.rows.iter().any(|r| r.review.is_some())
+    }
+}
+
+/// A cell as the table shows it: escaped, and bounded before it is measured (one huge
+/// cell cannot pad every row).
+fn cell(text: &str) -> (Cow<'_, str>, usize) {
+    let escaped = escape(text);
+    let shown = if escaped.len() > MAX_QUOTED_CHARS {
+        Cow::Owned(elide(&escaped, MAX_QUOTED_CHARS))
+    } else {
+        escaped
+    };
+    let width = width(&shown);
+    (shown, width)
+}
+
+impl fmt::Display for Listing<'_> {
+    /// `NAME  PERMISSIONS  EXPIRY  HASH`, then a row per token, in columns two spaces
+    /// apart (by terminal width; cells escaped), the last column not padded. An expired
+    /// token's expiry says `(expired)`; a name to look at twice ends with `(!)`.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let permissions: Vec<String> = self.permissions.iter().map(|p| p.join(" ")).collect();
+        let expiries: Vec<String> = self
+            .expiries
+            .iter()
+            .map(|expiry| match expiry {
+                (Some(at), true) => format!("{at} (expired)"),
+                (Some(at), false) => at.to_string(),
+                (None, _) => "never".to_owned(),
+            })
+            .collect();
+        let rows: Vec<[(Cow<'_, str>, usize); 4]> = self
+            .rows
+            .iter()
+            .map(|r| {
+                let name = match r.review {
+                    Some(_) => cell(&format!("{} (!)", r.name)).0.into_owned(),
+                    None => cell(r.name).0.into_owned(),
+                };
+                let name_width = width(&name);
+                [
+                    (Cow::Owned(name), name_width),
+                    cell(&permissions[r.permissions]),
+                    cell(&expiries[r.expiry]),
+                    cell(&r.hash),
+                ]
+            })
+            .collect();
+        let header = ["NAME", "PERMISSIONS", "EXPIRY", "HASH"];
+        let mut widths = header.map(width);
+        for row in &rows {
+            for (w, (_, cell)) in widths.iter_mut().zip(row) {
+                *w = (*w).max(*cell);
+            }
+        }
+        let mut line = |cells: &mut dyn Iterator<Item = (&str, usize)>| -> fmt::Result {
+            let mut out = String::with_capacity(widths.iter().sum::<usize>() + 9);
+            for (i, (cell, width)) in cells.enumerate() {
+                if i > 0 {
+                    out.push_str("  ");
+                }
+                out.push_str(cell);
+                if i + 1 < widths.len() {
+                    out.extend(std::iter::repeat_n(' ', widths[i].saturating_sub(width)));
+                }
+            }
+            writeln!(f, "{}", out.trim_end())
+        };
+        line(&mut header.iter().map(|h| (*h, width(h))))?;
+        for row in &rows {
+            line(&mut row.iter().map(|(cell, width)| (cell.as_ref(), *width)))?;
+        }
+        Ok(())
+    }
+}
+
+impl Serialize for Listing<'_> {
+    /// `[{"name", "name_finding", "permissions", "expiry", "expired", "hash_prefix"}]`.
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut seq = serializer.serialize_seq(Some(self.rows.len()))?;
+        for r in &self.rows {
+            seq.serialize_element(&RowJson {
+                listing: self,
+                row: r,
+            })?;
+        }
+        seq.end()
+    }
+}
+
+struct RowJson<'l, 'f> {
+    listing: &'l Listing<'f>,
+    row: &'l Row<'f>,
+}
+
+impl Serialize for RowJson<'_, '_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let r = self.row;
+        let (expiry, expired) = self.listing.expiries[r.expiry];
+        let mut s = serializer.serialize_struct("Row", 6)?;
+        s.serialize_field("name", r.name)?;
+        s.serialize_field("name_finding", &r.review.map(Code::as_str))?;
+        s.serialize_field("permissions", &self.listing.permissions[r.permissions])?;
+        s.serialize_field("expiry", &expiry.map(|at| at.to_string()))?;
+        s.serialize_field("expired", &expired)?;
+        s.serialize_field("hash_prefix", &r.hash)?;
+        s.end()
+    }
+}
