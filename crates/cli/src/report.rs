@@ -320,23 +320,7 @@ fn json(report: &Report) -> String {
         }
         Report::DryRun(DryRun::Request(None)) => json!({ "dry_run": true, "request": null }),
         Report::DryRun(DryRun::Request(Some(request))) => {
-            let headers: serde_json::Map<String, Value> = request
-                .headers()
-                .into_iter()
-                .map(|(k, v)| (k.to_owned(), json!(v)))
-                .collect();
-            let body = request
-                .body()
-                .map(|b| serde_json::from_str::<Value>(b).unwrap_or_else(|_| json!(b)));
-            json!({
-                "dry_run": true,
-                "request": {
-                    "method": request.method(),
-                    "url": request.url(),
-                    "headers": headers,
-                    "body": body,
-                }
-            })
+            json!({ "dry_run": true, "request": request })
         }
         Report::DryRun(DryRun::File {
             path,

@@ -165,6 +165,36 @@ impl fmt::Display for PreparedRequest {
     }
 }
 
+impl Serialize for PreparedRequest {
+    /// `{"method", "url", "headers": {NAME: VALUE}, "body": JSON | null}`, the admin
+    /// token shown as `Bearer ***`, as a dry run shows the request.
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::{SerializeMap, SerializeStruct};
+        struct Headers<'a>(&'a PreparedRequest);
+        impl Serialize for Headers<'_> {
+            fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                let headers = self.0.headers();
+                let mut map = serializer.serialize_map(Some(headers.len()))?;
+                for (name, value) in headers {
+                    map.serialize_entry(name, value)?;
+                }
+                map.end()
+            }
+        }
+        // The body is this client's own JSON: shown as JSON, not as a string.
+        let body = self
+            .body
+            .as_deref()
+            .map(|b| serde_json::from_str::<serde_json::Value>(b).unwrap_or_else(|_| b.into()));
+        let mut s = serializer.serialize_struct("PreparedRequest", 4)?;
+        s.serialize_field("method", self.method)?;
+        s.serialize_field("url", &self.url)?;
+        s.serialize_field("headers", &Headers(self))?;
+        s.serialize_field("body", &body)?;
+        s.end()
+    }
+}
+
 /// The `User-Agent` of every request.
 pub(crate) const USER_AGENT: &str = concat!("influxdb3-tokens/", env!("CARGO_PKG_VERSION"));
 

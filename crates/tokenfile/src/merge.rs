@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 
 use influxdb3_permission::{DatabaseName, Grants};
 use influxdb3_provision::{
-    ExecuteOptions, Executed, NewToken, Plan, PlanError, Policy, TokenStore, execute,
+    Conflict, ExecuteOptions, Executed, NewToken, Plan, PlanError, Policy, TokenStore, execute,
 };
 use influxdb3_token::{Expiry, Timestamp, TokenName};
 
@@ -50,7 +50,7 @@ pub enum MergeError {
     },
     /// The output holds tokens and is not one of the inputs: it would be overwritten.
     #[error(
-        "{} holds tokens and is not one of the files to merge",
+        "{} holds tokens and is not one of the files to merge: it would be overwritten",
         Quoted::path(path)
     )]
     OutputNotAnInput {
@@ -58,8 +58,9 @@ pub enum MergeError {
         path: PathBuf,
     },
     /// The files disagree ([`PlanError::Conflicts`], whose sources are numbered as
-    /// [`MergeError::source_path`] says), or the policy refuses a token.
-    #[error("the files cannot be merged")]
+    /// [`MergeError::source_path`] says; the message names each conflict and its
+    /// files), or the policy refuses a token.
+    #[error("{}", conflicts(output, inputs, source))]
     Plan {
         /// The output, source 0 of the conflicts.
         output: PathBuf,
@@ -78,13 +79,64 @@ impl MergeError {
     /// The file a conflict's source number stands for (0: the output).
     pub fn source_path(&self, source: usize) -> Option<&Path> {
         match self {
-            MergeError::Plan { output, inputs, .. } => match source {
-                0 => Some(output),
-                n => inputs.get(n - 1).map(PathBuf::as_path),
-            },
+            MergeError::Plan { output, inputs, .. } => source_path(output, inputs, source),
             _ => None,
         }
     }
+}
+
+fn source_path<'p>(output: &'p Path, inputs: &'p [PathBuf], source: usize) -> Option<&'p Path> {
+    match source {
+        0 => Some(output),
+        n => inputs.get(n - 1).map(PathBuf::as_path),
+    }
+}
+
+/// `cannot merge: 2 conflicts: token `a` differs between `x` and `y`; …`, each
+/// conflict with its files.
+fn conflicts(output: &Path, inputs: &[PathBuf], source: &PlanError) -> String {
+    let PlanError::Conflicts(conflicts) = source else {
+        return "the files cannot be merged".to_owned();
+    };
+    let file = |i: usize| {
+        source_path(output, inputs, i).map_or_else(String::new, |p| Quoted::path(p).to_string())
+    };
+    let lines: Vec<String> = conflicts
+        .iter()
+        .map(|c| match c {
+            Conflict::Name {
+                name,
+                sources: (a, b),
+            } => format!(
+                "token {} differs between {} and {}",
+                Quoted(name),
+                file(*a),
+                file(*b)
+            ),
+            Conflict::Secret {
+                first,
+                second,
+                sources: (a, b),
+            } => format!(
+                "one token value is {} in {} and {} in {}",
+                Quoted(first),
+                file(*a),
+                Quoted(second),
+                file(*b)
+            ),
+            _ => "the files disagree about a token".to_owned(),
+        })
+        .collect();
+    format!(
+        "cannot merge: {} {}: {}",
+        lines.len(),
+        if lines.len() == 1 {
+            "conflict"
+        } else {
+            "conflicts"
+        },
+        lines.join("; ")
+    )
 }
 
 /// One input of [`merge_files`]: a tokens file, or the text of one already read (from

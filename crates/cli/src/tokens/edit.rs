@@ -4,7 +4,7 @@
 
 use std::path::{Path, PathBuf};
 
-use influxdb3_provision::{Conflict, ExecuteOptions, Executed, Plan, PlanError, Policy, execute};
+use influxdb3_provision::{ExecuteOptions, Executed, Plan, PlanError, Policy, execute};
 use influxdb3_token::{Timestamp, Token};
 use influxdb3_tokenfile::{FileStore, FileStoreError, MergeError, MergeInput, Merged, merge_files};
 use serde_json::json;
@@ -12,7 +12,7 @@ use serde_json::json;
 use super::input::{is_stdin, read_input, unusable};
 use super::words::{counted, json};
 use crate::args::{CreateFormat, EditOptions, FileWrite, Format};
-use crate::error::{CliError, Exit, Kind};
+use crate::error::{CliError, Exit, Kind, chain};
 use crate::options;
 use crate::output::Outcome;
 use crate::paint::Paint;
@@ -55,19 +55,10 @@ pub(super) fn merge(
     let inputs = merge_inputs(files)?;
     let merged = merge_files(&inputs, out, &options, &Policy::default()).map_err(|e| match e {
         MergeError::File(e) => unusable(&e),
-        MergeError::NotCopyable { path, name, source } => CliError::usage(format!(
-            "token {} of {} cannot be copied: {}",
-            quote(&name),
-            quote_path(&path),
-            crate::error::chain(&source)
-        ))
-        .kind(Kind::Conflict),
-        MergeError::OutputNotAnInput { path } => CliError::usage(format!(
-            "{} holds tokens and is not one of the files to merge: it would be overwritten",
-            quote_path(&path)
-        ))
-        .kind(Kind::OutputNotAnInput)
-        .hint("name it among the files to merge them into it, or choose a new --output-file"),
+        e @ MergeError::NotCopyable { .. } => CliError::usage(chain(&e)).kind(Kind::Conflict),
+        e @ MergeError::OutputNotAnInput { .. } => CliError::usage(chain(&e))
+            .kind(Kind::OutputNotAnInput)
+            .hint("name it among the files to merge them into it, or choose a new --output-file"),
         MergeError::Store(e) => CliError::from_file_store(&e),
         e => conflicts(&e),
     })?;
@@ -114,53 +105,15 @@ pub(super) fn merge(
     })
 }
 
-/// Every conflict of a merge, in one error.
+/// Every conflict of a merge, in one error (the merge error's own words name each).
 fn conflicts(e: &MergeError) -> CliError {
-    let conflicts = match e {
-        MergeError::Plan { source, .. } => match &**source {
-            PlanError::Conflicts(conflicts) => conflicts,
-            other => return CliError::from_plan(other),
-        },
-        _ => return CliError::new(Exit::Failure, Kind::Conflict, crate::error::chain(e)),
-    };
-    let file = |i: usize| e.source_path(i).map_or_else(String::new, quote_path);
-    let lines: Vec<String> = conflicts
-        .iter()
-        .map(|c| match c {
-            Conflict::Name {
-                name,
-                sources: (a, b),
-            } => format!(
-                "token {} differs between {} and {}",
-                quote(name),
-                file(*a),
-                file(*b)
-            ),
-            Conflict::Secret {
-                first,
-                second,
-                sources: (a, b),
-            } => format!(
-                "one token value is {} in {} and {} in {}",
-                quote(first),
-                file(*a),
-                quote(second),
-                file(*b)
-            ),
-            _ => "the files disagree about a token".to_owned(),
-        })
-        .collect();
-    CliError::new(
-        Exit::NameTaken,
-        Kind::MergeConflict,
-        format!(
-            "cannot merge: {} {}: {}",
-            lines.len(),
-            if lines.len() == 1 { "conflict" } else { "conflicts" },
-            lines.join("; ")
-        ),
-    )
-    .hint("names and token values are unique in a file: rename or remove one of each pair (`influxdb3 tokens remove`), then merge again; nothing was written")
+    match e {
+        MergeError::Plan { source, .. } if !matches!(**source, PlanError::Conflicts(_)) => {
+            CliError::from_plan(source)
+        }
+        _ => CliError::new(Exit::NameTaken, Kind::MergeConflict, e.to_string())
+            .hint("names and token values are unique in a file: rename or remove one of each pair (`influxdb3 tokens remove`), then merge again; nothing was written"),
+    }
 }
 
 /// Carries a plan of one step out on the file at `path`, and gives back what it did and
