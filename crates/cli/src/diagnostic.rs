@@ -21,7 +21,7 @@ use std::ops::Range;
 
 use annotate_snippets::renderer::DEFAULT_LINE_NUM_STYLE;
 use annotate_snippets::{AnnotationKind, Group, Level, Renderer, Snippet};
-use influxdb3_text::{Diagnostic, Kind, LineWindow, Severity, write_escaped};
+use influxdb3_text::{Diagnostic, Excerpt, Kind, LineWindow, Severity};
 use influxdb3_token::{PREFIX, mask_token_shaped, token_shaped_runs};
 use serde_json::{Value, json};
 
@@ -128,120 +128,6 @@ pub(crate) fn json<K: Kind>(d: &Diagnostic<K>) -> Value {
     })
 }
 
-/// A bounded piece of one source line as shown, and the span in it.
-#[derive(Debug, PartialEq, Eq)]
-struct Excerpt {
-    text: String,
-    /// The span's bytes in `text`.
-    span: Range<usize>,
-}
-
-/// One shown piece of a line: a character (or its escape), or `***` in place of the
-/// secret part of a token-shaped run.
-struct Piece {
-    /// Its bytes in the line.
-    raw: Range<usize>,
-    /// Its bytes in the shown text.
-    shown: Range<usize>,
-    /// Its columns on a terminal.
-    width: usize,
-}
-
-/// The part of the window `line` around the bytes `span` (relative to the window,
-/// clipped to it) as shown: every token-shaped value masked, hidden characters
-/// escaped when `escape` (for a terminal; JSON escapes its own), at most [`BEFORE`]
-/// columns before the span and [`WINDOW`] in all, with `…` where the line is cut. A
-/// span inside a masked secret points at its `***`. The work is bounded by the
-/// window's size, whatever the line's length.
-fn excerpt(line: &LineWindow<'_>, span: Range<usize>, escape: bool) -> Excerpt {
-    let read = line.text;
-    // A diagnostic's span is on character boundaries, and so is the window: clipping
-    // to the window keeps them.
-    let start = span.start.min(read.len());
-    let end = span.end.clamp(start, read.len());
-
-    let mut shown = String::new();
-    let mut pieces = Vec::new();
-    let mut secrets = secret_parts(read, line.cut_before).into_iter().peekable();
-    let mut chars = read.char_indices().peekable();
-    while let Some((i, c)) = chars.next() {
-        let at = shown.len();
-        if let Some(secret) = secrets.next_if(|s| s.start == i) {
-            while chars.next_if(|&(j, _)| j < secret.end).is_some() {}
-            shown.push_str("***");
-            pieces.push(Piece {
-                raw: secret.clone(),
-                shown: at..shown.len(),
-                width: 3,
-            });
-            continue;
-        }
-        if escape {
-            let _ = write_escaped(&mut shown, c);
-        } else {
-            shown.push(c);
-        }
-        pieces.push(Piece {
-            raw: i..i + c.len_utf8(),
-            shown: at..shown.len(),
-            width: quote::width(&shown[at..]),
-        });
-    }
-
-    // The pieces under the span: from the one holding its start; an empty span inside
-    // a secret still points at the secret's `***`.
-    let first_marked = pieces.partition_point(|p| p.raw.end <= start);
-    let past_marked = pieces.partition_point(|p| p.raw.start < end);
-    // The window: up to BEFORE columns before the span, then up to WINDOW in all.
-    let mut first = first_marked;
-    let mut columns = 0;
-    while first > 0 && columns + pieces[first - 1].width <= BEFORE {
-        first -= 1;
-        columns += pieces[first].width;
-    }
-    let mut past = first;
-    let mut columns = 0;
-    while past < pieces.len() && columns + pieces[past].width <= WINDOW {
-        columns += pieces[past].width;
-        past += 1;
-    }
-    let from = pieces.get(first).map_or(shown.len(), |p| p.shown.start);
-    let to = if past > first {
-        pieces[past - 1].shown.end
-    } else {
-        from
-    };
-    let at = |piece: usize| {
-        pieces
-            .get(piece)
-            .map_or(to, |p| p.shown.start)
-            .clamp(from, to)
-    };
-    let marked_start = at(first_marked);
-    let marked_end = if past_marked > first_marked {
-        pieces[past_marked.min(past) - 1]
-            .shown
-            .end
-            .max(marked_start)
-    } else {
-        marked_start
-    };
-
-    let mut text = String::with_capacity(to - from + 6);
-    if first > 0 || line.cut_before {
-        text.push('…');
-    }
-    let shift = text.len();
-    text.push_str(&shown[from..to]);
-    if past < pieces.len() || line.cut_after {
-        text.push('…');
-    }
-    Excerpt {
-        text,
-        span: marked_start - from + shift..marked_end - from + shift,
-    }
-}
-
 /// The byte ranges of `read` that are secret: what follows `apiv3_` in each
 /// token-shaped run. When `read` starts in the middle of its line (`cut`), a run of the
 /// alphabet it starts with may be the tail of a token whose prefix lies before it:
@@ -257,4 +143,11 @@ fn secret_parts(read: &str, cut: bool) -> Vec<Range<usize>> {
             .map(|run| run.start + PREFIX.len()..run.end)
             .collect()
     }
+}
+
+/// The part of the window `line` around `span` as shown: its secrets masked (see
+/// [`secret_parts`]), at most [`BEFORE`] columns before the span and [`WINDOW`] in all.
+fn excerpt(line: &LineWindow<'_>, span: Range<usize>, escape: bool) -> Excerpt {
+    let secrets = secret_parts(line.text, line.cut_before);
+    line.excerpt(span, &secrets, escape, BEFORE, WINDOW)
 }

@@ -8,7 +8,9 @@
 //!   produce diagnostics; rendering them is the caller's (the CLI uses one renderer for
 //!   all of them). What a renderer reads is bounded: [`Diagnostic::locate`] places the
 //!   many diagnostics of one text in one pass, and [`Diagnostic::line_window`] reads
-//!   a window of the line around the span, however long the line;
+//!   a window of the line around the span, however long the line, and
+//!   [`LineWindow::excerpt`] the piece of it a renderer shows (secrets masked, hidden
+//!   characters escaped, cut to a number of columns);
 //! - [`chain`]: an error and its causes on one line, as messages show them;
 //! - [`width`]: how many terminal columns a text takes, to align columns.
 //!
@@ -37,8 +39,10 @@
 
 mod chain;
 mod diagnostic;
+mod excerpt;
 mod hidden;
 
 pub use chain::chain;
 pub use diagnostic::{AnyKind, Diagnostic, Kind, LineWindow, Location, Severity};
+pub use excerpt::Excerpt;
 pub use hidden::{escape, is_hidden, width, write_escaped};
