@@ -351,16 +351,9 @@ pub(crate) fn dry_plan(
     let store = ServerStore::new(&online.client);
     plan.check(store.capabilities())
         .map_err(|e| CliError::from_plan(&e))?;
-    let mut prepared = None;
-    for step in plan.steps() {
-        let sent = ServerStore::request(step)
-            .and_then(|request| request.map(|r| online.client.prepare(&r)).transpose())
-            .map_err(|e| online.error(&e, Action::of(step), step.name()))?;
-        if let Some(sent) = sent {
-            prepared = Some(sent);
-            break;
-        }
-    }
+    let prepared = store
+        .first_request(plan)
+        .map_err(|(step, e)| online.error(&e, Action::of(step), step.name()))?;
     Ok(outcome(
         &Report::DryRun(DryRun::Request(prepared)),
         format,

@@ -7,7 +7,7 @@
 
 use clap::ArgMatches;
 use influxdb3_token::{Lifetime, Timestamp};
-use influxdb3_token_client::{QueryFormat, TokenFilter, TokenRow};
+use influxdb3_token_client::{QueryFormat, TokenFilter};
 
 use crate::args::{ShowFormat, ShowTokens};
 use crate::error::{Action, CliError, Kind};
@@ -48,24 +48,11 @@ pub(crate) fn run(args: ShowTokens, m: &ArgMatches) -> Result<Outcome, CliError>
     let format = args.format;
     let online = crate::connect::online(args.server, m)?;
     // Before the request, which may take a while or fail.
-    for w in &online.warnings {
-        crate::output::warn(w);
-    }
-    let failed = |e| online.error(&e, Action::List, "");
-    let body = if filter.is_empty() {
-        // As the server wrote it: scripts written against upstream keep working.
-        online.client.show_tokens(wire(format)).map_err(failed)?
-    } else {
-        let now = Timestamp::now();
-        let rows: Vec<TokenRow> = online
-            .client
-            .list_tokens()
-            .map_err(failed)?
-            .into_iter()
-            .filter(|row| filter.keeps(row, now))
-            .collect();
-        wire(format).render(&rows)
-    };
+    crate::output::warn_all(&mut online.warnings.clone());
+    let body = online
+        .client
+        .show_tokens_where(wire(format), &filter, Timestamp::now())
+        .map_err(|e| online.error(&e, Action::List, ""))?;
     // The body and one line break, as upstream prints it (hidden characters escaped).
     let mut stdout = match format {
         ShowFormat::Json | ShowFormat::Jsonl => escape_json(&body),

@@ -6,7 +6,7 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 use influxdb3_permission::Grants;
-use influxdb3_token::{Lifetime, Token, TokenHash, TokenName};
+use influxdb3_token::{Lifetime, Timestamp, Token, TokenHash, TokenName};
 use rustls_pki_types::CertificateDer;
 use rustls_pki_types::pem::PemObject;
 use serde::Deserialize;
@@ -16,6 +16,7 @@ use crate::error::{BodyProblem, CaError, ClientError, Phase, TlsFailure};
 use crate::host::HostUrl;
 use crate::mask;
 use crate::request::{self, PreparedRequest, TokenRequest, USER_AGENT};
+use crate::rows::TokenFilter;
 use crate::server_text::{Upstream, server_message, upstream_text};
 use crate::tokens::{self, QueryFormat, TokenRow};
 
@@ -378,6 +379,29 @@ impl Client {
                 Cow::Owned(masked) => masked,
             },
         )
+    }
+
+    /// The server's tokens that `filter` keeps (at `now`), in `format`: with no
+    /// filter, the body as [`show_tokens`](Self::show_tokens) gives it (so that scripts
+    /// written against upstream keep working); else the rows kept
+    /// ([`list_tokens`](Self::list_tokens)), written as the server writes them
+    /// ([`QueryFormat::render`]).
+    ///
+    /// # Errors
+    ///
+    /// As [`show_tokens`](Self::show_tokens) and [`list_tokens`](Self::list_tokens).
+    pub fn show_tokens_where(
+        &self,
+        format: QueryFormat,
+        filter: &TokenFilter,
+        now: Timestamp,
+    ) -> Result<String, ClientError> {
+        if filter.is_empty() {
+            return self.show_tokens(format);
+        }
+        let mut rows = self.list_tokens()?;
+        rows.retain(|row| filter.keeps(row, now));
+        Ok(format.render(&rows))
     }
 
     /// The answer to the tokens query in `format`, as the server wrote it.

@@ -2,14 +2,14 @@
 
 use influxdb3_permission::{DatabaseName, Grants, PermissionSet};
 use influxdb3_provision::{
-    Capabilities, Existing, Failure, IfExists, Minted, NewAdmin, NewToken, OPERATOR_TOKEN, Step,
-    StoreError, TokenStore, Unsupported,
+    Capabilities, Existing, Failure, IfExists, Minted, NewAdmin, NewToken, OPERATOR_TOKEN, Plan,
+    Step, StoreError, TokenStore, Unsupported,
 };
 use influxdb3_token::{Expiry, Lifetime, Timestamp, Token};
 
 use crate::client::{Client, Edition};
 use crate::error::{ClientError, RequestError};
-use crate::request::TokenRequest;
+use crate::request::{PreparedRequest, TokenRequest};
 
 impl StoreError for ClientError {
     fn failure(&self) -> Failure {
@@ -72,6 +72,31 @@ impl<'c> ServerStore<'c> {
             }
             _ => return Ok(None),
         }))
+    }
+
+    /// What a dry run of `plan` shows: the request that its first step sending one
+    /// would send, prepared as this store's client sends it ([`Client::prepare`]);
+    /// `None` when the plan sends nothing.
+    ///
+    /// # Errors
+    ///
+    /// The first step whose request is refused before anything is sent
+    /// ([`request`](Self::request), [`Client::prepare`]), and why.
+    pub fn first_request<'p>(
+        &self,
+        plan: &'p Plan,
+    ) -> Result<Option<PreparedRequest>, (&'p Step, ClientError)> {
+        for step in plan.steps() {
+            let request = ServerStore::request(step).map_err(|e| (step, e))?;
+            if let Some(request) = request {
+                return self
+                    .client
+                    .prepare(&request)
+                    .map(Some)
+                    .map_err(|e| (step, e));
+            }
+        }
+        Ok(None)
     }
 }
 
