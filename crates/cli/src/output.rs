@@ -94,6 +94,13 @@ pub(crate) fn stdout(text: &str) -> std::io::Result<()> {
     Ok(())
 }
 
+/// One JSON document for stdout and a newline, hidden characters escaped as `\uXXXX`.
+pub(crate) fn json_doc(value: &impl serde::Serialize) -> String {
+    let mut out = serde_json::to_string_pretty(value).unwrap_or_default();
+    out.push('\n');
+    crate::quote::escape_json(&out)
+}
+
 /// What a command has to say.
 pub(crate) struct Outcome {
     /// For stdout.

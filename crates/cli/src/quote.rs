@@ -119,16 +119,6 @@ pub(crate) fn delete_command(name: &str) -> String {
     )
 }
 
-/// The display width of `text` in columns (printable ASCII, the usual case, is one
-/// column a byte).
-pub(crate) fn width(text: &str) -> usize {
-    if text.bytes().all(|b| b.is_ascii_graphic() || b == b' ') {
-        text.len()
-    } else {
-        unicode_width::UnicodeWidthStr::width(text)
-    }
-}
-
 /// A path, quoted as [`quote`] does (lossily for bytes that are not UTF-8).
 pub(crate) fn quote_path(path: &Path) -> String {
     influxdb3_token::Quoted::path(path).to_string()

@@ -14,7 +14,7 @@ use crate::connect::Online;
 use crate::error::{Action, CliError};
 use crate::output::Outcome;
 use crate::paint::Paint;
-use crate::quote::{escape, escape_json, escape_lines, quote, quote_path};
+use crate::quote::{escape, escape_lines, quote, quote_path};
 
 /// What a token command has to say.
 pub(crate) enum Report {
@@ -162,7 +162,7 @@ pub(crate) fn redacted(record: &impl serde::Serialize) -> Value {
 pub(crate) fn stdout(report: &Report, format: CreateFormat, paint: Paint) -> Option<String> {
     match (report, format) {
         (Report::Exists { .. }, _) => None,
-        (_, CreateFormat::Json) => Some(escape_json(&json(report))),
+        (_, CreateFormat::Json) => Some(json(report)),
         (Report::Minted(m), CreateFormat::Token) if m.chosen.is_none() => {
             Some(format!("{}\n", m.token.expose_secret()))
         }
@@ -335,9 +335,7 @@ fn json(report: &Report) -> String {
             "create_databases": create_databases,
         }),
     };
-    let mut out = serde_json::to_string_pretty(&value).unwrap_or_default();
-    out.push('\n');
-    out
+    crate::output::json_doc(&value)
 }
 
 /// A dry run against a server: the plan checked as the run checks it, and the request

@@ -598,8 +598,7 @@ fn apply_lines_up_wide_names_by_terminal_columns() {
                 let rest = &l[mark.len()..];
                 let end = rest[1..].find('`').unwrap() + 2;
                 let after = &rest[end..];
-                unicode_width::UnicodeWidthStr::width(&rest[..end]) + after.len()
-                    - after.trim_start().len()
+                influxdb3_text::width(&rest[..end]) + after.len() - after.trim_start().len()
             })
             .collect();
         assert_eq!(columns.len(), 2, "{out}");

@@ -90,7 +90,7 @@ impl CliError {
             ClientError::WithoutAuth { .. } => CliError::new(Exit::Failure, Kind::WithoutAuth, message)
                 .hint("the server was started without authentication, so it has no tokens"),
             ClientError::NameTaken { name, .. } => {
-                let hint = if name == "_admin" {
+                let hint = if name == influxdb3_provision::OPERATOR_TOKEN {
                     "the operator token exists already: replace it with `influxdb3 create token --admin --regenerate`, or add a named admin token with `--admin --name NAME`".to_owned()
                 } else {
                     format!(

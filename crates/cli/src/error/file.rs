@@ -138,10 +138,7 @@ impl CliError {
             FileStoreError::NameTaken { .. } => err(Exit::NameTaken, Kind::NameTaken)
                 .hint("choose another --name; the file was left as it was"),
             FileStoreError::NotFound { path, .. } => {
-                err(Exit::Usage, Kind::NotFound).hint(format!(
-                    "{} lists the tokens of the file",
-                    command("influxdb3 tokens list {}", &[("FILE", path.as_os_str())])
-                ))
+                err(Exit::Usage, Kind::NotFound).hint(list_hint(path))
             }
             FileStoreError::Add { path, source, .. } => {
                 let file = CliError::from_file(&TokenFileError::Conflict {

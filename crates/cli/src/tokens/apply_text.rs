@@ -13,7 +13,9 @@ use serde_json::{Value, json};
 use super::words::{counted, json};
 use crate::error::CliError;
 use crate::paint::Paint;
-use crate::quote::{escape, quote, quote_list, quote_path, width};
+use influxdb3_text::width;
+
+use crate::quote::{escape, quote, quote_list, quote_path};
 
 /// What the report is about, and the secrets made.
 pub(super) struct Shown<'a> {
@@ -73,12 +75,7 @@ fn secrets_text(s: &Shown<'_>, out: &mut String) {
         return;
     }
     if let Some(path) = s.secrets_out {
-        let _ = writeln!(
-            out,
-            "\nThe secrets of the {} new tokens were written to {} (mode 0600).",
-            s.made,
-            quote_path(path)
-        );
+        let _ = write!(out, "\n{}", secrets_written(s.made, path));
         return;
     }
     if s.secrets.is_empty() {
@@ -154,12 +151,7 @@ pub(super) fn server_line(d: &Done, secret: Option<&Token>) -> String {
 pub(super) fn server_summary<E: StoreError>(report: &Report<E>, s: &Shown<'_>) -> String {
     let mut out = report.words(s.manifest, Place::Server).to_string();
     if let (Some(path), false) = (s.secrets_out, s.dry_run) {
-        let _ = writeln!(
-            out,
-            "The secrets of the {} new tokens were written to {} (mode 0600).",
-            s.made,
-            quote_path(path)
-        );
+        out.push_str(&secrets_written(s.made, path));
     } else if !s.secrets.is_empty() {
         let _ = writeln!(
             out,
@@ -197,4 +189,12 @@ pub(super) fn failed_hint<E: StoreError>(report: &Report<E>, e: CliError, again:
         |h| format!("{h}; {said}; {next}"),
     );
     e.hint(hint)
+}
+
+/// Where `made` new secrets were written, as a line.
+fn secrets_written(made: usize, path: &Path) -> String {
+    format!(
+        "The secrets of the {made} new tokens were written to {} (mode 0600).\n",
+        quote_path(path)
+    )
 }

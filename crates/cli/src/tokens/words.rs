@@ -10,9 +10,4 @@ pub(super) fn counted(n: usize, one: &str, many: &str) -> String {
     format!("{n} {}", plural(n, one, many))
 }
 
-/// One JSON document and a newline, hidden characters escaped as `\uXXXX`.
-pub(super) fn json(value: &impl serde::Serialize) -> String {
-    let mut out = serde_json::to_string_pretty(value).unwrap_or_default();
-    out.push('\n');
-    crate::quote::escape_json(&out)
-}
+pub(super) use crate::output::json_doc as json;
