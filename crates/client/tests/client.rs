@@ -1149,3 +1149,43 @@ fn a_store_called_directly_refuses_what_a_server_cannot_hold_and_sends_nothing()
     );
     assert_eq!(server.requests().len(), before, "nothing sent");
 }
+
+#[test]
+fn a_filtered_listing_and_the_request_a_dry_run_shows() {
+    use influxdb3_provision::{IfExists, NewToken, Plan, Policy};
+    use influxdb3_token::Expiry;
+    use influxdb3_token_client::{ServerStore, TokenFilter};
+    let (server, admin) = server();
+    let c = client(&server, &admin);
+    c.create_token(&name("reader"), &perms(&["db:db1:read"]), None)
+        .unwrap();
+    c.create_token(&name("writer"), &perms(&["db:db2:write"]), None)
+        .unwrap();
+    let now = Timestamp::now();
+    // No filter: the body as the server wrote it.
+    assert_eq!(
+        c.show_tokens_where(QueryFormat::Json, &TokenFilter::default(), now)
+            .unwrap(),
+        c.show_tokens(QueryFormat::Json).unwrap()
+    );
+    let db2 = TokenFilter::default().database("db2");
+    let csv = c.show_tokens_where(QueryFormat::Csv, &db2, now).unwrap();
+    assert!(csv.contains("writer") && !csv.contains("reader"), "{csv}");
+    // The dry run of a plan shows its first request, prepared as it would be sent.
+    let token = NewToken::new(name("new"), perms(&["db:db1:read"]), Expiry::Never, now);
+    let plan = Plan::create(token, IfExists::Fail, &Policy::default()).unwrap();
+    let request = ServerStore::new(&c).first_request(&plan).unwrap().unwrap();
+    assert_eq!(request.method(), "POST");
+    let json = serde_json::to_value(&request).unwrap();
+    assert_eq!(json["headers"]["Authorization"], "Bearer ***");
+    assert_eq!(json["body"]["token_name"], "new");
+    assert!(!json.to_string().contains("apiv3_"), "{json}");
+    let keep = Plan::delete("nothing-here", false, now).unwrap();
+    assert_eq!(
+        ServerStore::new(&c)
+            .first_request(&keep)
+            .unwrap()
+            .map(|r| r.method().to_owned()),
+        Some("DELETE".to_owned())
+    );
+}

@@ -693,3 +693,85 @@ fn what_a_store_holds_is_one_table_asked_before_a_plan_too() {
     );
     assert_eq!(Plan::check_wanted(&want, Capabilities::FILE), Ok(()));
 }
+
+#[test]
+fn a_report_in_words_says_what_each_step_did_for_a_file_and_a_server() {
+    use influxdb3_provision::Place;
+    use std::path::Path;
+    let current = [
+        Existing::new("kept", (&grants("db:x:read")).into(), None),
+        Existing::new("old", (&grants("db:x:read")).into(), None),
+        Existing::new("drifted", (&grants("db:x:read")).into(), None),
+    ];
+    let want = [
+        wanted("kept", "db:x:read"),
+        wanted("drifted", "db:x:write"),
+        wanted("new", "db:x,y:read"),
+    ];
+    let manifest = Path::new("m.toml");
+    // A file: a summary, what was left alone, then a line per step, names aligned.
+    let plan = Plan::reconcile(
+        &want,
+        &current,
+        Capabilities::FILE,
+        NOW,
+        PlanOptions::default(),
+        &Policy::default(),
+    )
+    .unwrap();
+    let mut file = Mem::new(Capabilities::FILE);
+    for t in &current {
+        file.tokens.insert(t.name.clone(), (t.grants.clone(), None));
+    }
+    let done = execute(&plan, &mut file, ExecuteOptions::default(), &mut |_| Ok(()));
+    assert_eq!(
+        done.report
+            .words(manifest, Place::File(Path::new("t.json")))
+            .to_string(),
+        "Applied `m.toml` to `t.json`: 1 created, 0 updated, 0 removed, 1 kept.\n\
+         Left alone: 1 drifted, 1 not in the manifest.\n\
+         \x20 ~ `drifted`  widened db:x:write; narrowed db:x:read  (drift: left as it is; --update changes it)\n\
+         \x20 + `new`      db:x,y:read  (expires never)\n\
+         \x20 ? `old`      (not in the manifest: kept; --prune removes it)\n"
+    );
+    // A server: each step a line as it is done, then the summary.
+    let plan = Plan::reconcile(
+        &want,
+        &current,
+        Capabilities::SERVER,
+        NOW,
+        PlanOptions::default().prune(true).update(true),
+        &Policy::default(),
+    )
+    .unwrap();
+    let mut server = Mem::new(Capabilities::SERVER);
+    for t in &current {
+        server
+            .tokens
+            .insert(t.name.clone(), (t.grants.clone(), None));
+    }
+    let done = execute(&plan, &mut server, ExecuteOptions::default(), &mut |_| {
+        Ok(())
+    });
+    let lines: String = done
+        .report
+        .done
+        .iter()
+        .map(|d| d.line().to_string())
+        .collect();
+    assert!(lines.contains("  = `kept`  (unchanged)\n"), "{lines}");
+    assert!(
+        lines
+            .contains("  - `drifted`  (deleted, to be created again)\n  ~ `drifted`  db:x:write\n"),
+        "{lines}"
+    );
+    assert!(
+        lines.contains("  - `old`  (not in the manifest: deleted)\n"),
+        "{lines}"
+    );
+    assert!(lines.contains("  + `new`  db:x,y:read\n"), "{lines}");
+    assert_eq!(
+        done.report.words(manifest, Place::Server).to_string(),
+        "Applied `m.toml` to the server: 1 created, 1 recreated, 1 deleted, 1 kept.\n"
+    );
+}
