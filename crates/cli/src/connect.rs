@@ -123,46 +123,31 @@ enum Source {
 /// The one source of the admin token: a flag wins over a variable; two flags, or two
 /// variables, are a usage error naming both.
 fn token_source(server: &Server, m: &ArgMatches) -> Result<Option<Source>, CliError> {
-    let token = value(m, "token", server.token.as_deref());
+    let on_line = |id| crate::options::on_command_line(m, id);
+    let token = value(m, "token", server.token.as_deref()).map(|t| match (t, on_line("token")) {
+        ("-", true) => Source::Stdin,
+        (t, true) => Source::Literal(t.to_owned()),
+        (t, false) => Source::Environment(t.to_owned()),
+    });
     let file = server
         .token_file
         .as_ref()
-        .filter(|p| !p.as_os_str().is_empty());
-    let from = |id| m.value_source(id);
-    let flags: Vec<&str> = [("token", "--token"), ("token_file", "--token-file")]
-        .into_iter()
-        .filter(|(id, _)| from(id) == Some(ValueSource::CommandLine))
-        .map(|(_, flag)| flag)
-        .collect();
+        .filter(|p| !p.as_os_str().is_empty())
+        .map(|p| Source::File(p.clone()));
     let both = |a: &str, b: &str| {
         CliError::usage(format!(
             "the admin token is given twice, by {a} and by {b}: give it once"
         ))
         .kind(Kind::TokenTwice)
     };
-    if let [a, b] = flags.as_slice() {
-        return Err(both(a, b));
-    }
-    let pick = |id: &str| -> Option<Source> {
-        match id {
-            "token" => token.map(|t| match (t, from("token")) {
-                ("-", Some(ValueSource::CommandLine)) => Source::Stdin,
-                (t, Some(ValueSource::CommandLine)) => Source::Literal(t.to_owned()),
-                (t, _) => Source::Environment(t.to_owned()),
-            }),
-            _ => file.map(|p| Source::File(p.clone())),
+    match (on_line("token"), on_line("token_file"), token, file) {
+        (true, true, ..) => Err(both("--token", "--token-file")),
+        (true, false, token, _) => Ok(token),
+        (false, true, _, file) => Ok(file),
+        (false, false, Some(_), Some(_)) => {
+            Err(both("INFLUXDB3_AUTH_TOKEN", "INFLUXDB3_AUTH_TOKEN_FILE"))
         }
-    };
-    if let [flag] = flags.as_slice() {
-        return Ok(pick(if *flag == "--token" {
-            "token"
-        } else {
-            "token_file"
-        }));
-    }
-    match (pick("token"), pick("token_file")) {
-        (Some(_), Some(_)) => Err(both("INFLUXDB3_AUTH_TOKEN", "INFLUXDB3_AUTH_TOKEN_FILE")),
-        (one, None) | (None, one) => Ok(one),
+        (false, false, one, None) | (false, false, None, one) => Ok(one),
     }
 }
 
