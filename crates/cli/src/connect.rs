@@ -5,7 +5,6 @@ use std::io::BufRead as _;
 use std::path::PathBuf;
 
 use clap::ArgMatches;
-use clap::parser::ValueSource;
 use influxdb3_provision::{ExecuteOptions, Executed, Failed, Plan, TokenStore as _, execute};
 use influxdb3_token::Token;
 use influxdb3_token_client::{Client, ClientError, DEFAULT_HOST, HostUrl, ServerStore};
@@ -13,6 +12,7 @@ use influxdb3_tokenfile::TokenFileError;
 
 use crate::args::Server;
 use crate::error::{Action, CliError, Kind, Request, chain};
+use crate::options::{on_command_line, value};
 use crate::quote::{command, quote};
 
 /// A configured client and what to say about it.
@@ -123,7 +123,7 @@ enum Source {
 /// The one source of the admin token: a flag wins over a variable; two flags, or two
 /// variables, are a usage error naming both.
 fn token_source(server: &Server, m: &ArgMatches) -> Result<Option<Source>, CliError> {
-    let on_line = |id| crate::options::on_command_line(m, id);
+    let on_line = |id| on_command_line(m, id);
     let token = value(m, "token", server.token.as_deref()).map(|t| match (t, on_line("token")) {
         ("-", true) => Source::Stdin,
         (t, true) => Source::Literal(t.to_owned()),
@@ -251,12 +251,4 @@ pub(crate) fn online(server: Server, m: &ArgMatches) -> Result<Online, CliError>
         had_token,
         warnings,
     })
-}
-
-/// The value of `id`, with an empty environment variable counted as unset.
-pub(crate) fn value<'a>(m: &ArgMatches, id: &str, value: Option<&'a str>) -> Option<&'a str> {
-    match value {
-        Some("") if m.value_source(id) == Some(ValueSource::EnvVariable) => None,
-        other => other,
-    }
 }

@@ -12,7 +12,6 @@ use influxdb3_token::{Expiry, Lifetime, Timestamp, Token, TokenName};
 use influxdb3_tokenfile::{TokenFileError, WriteOptions};
 
 use crate::args::CreateFormat;
-use crate::connect::value;
 use crate::error::{CliError, Exit, Kind, chain};
 use crate::quote::{quote, quote_path};
 
@@ -361,5 +360,13 @@ pub(crate) fn secret_file_error(e: &TokenFileError, what: &str) -> CliError {
         message: format!("{what}: {}", file.message),
         hint,
         ..file
+    }
+}
+
+/// The value of `id`, with an empty environment variable counted as unset.
+pub(crate) fn value<'a>(m: &ArgMatches, id: &str, value: Option<&'a str>) -> Option<&'a str> {
+    match value {
+        Some("") if m.value_source(id) == Some(ValueSource::EnvVariable) => None,
+        other => other,
     }
 }
