@@ -12,7 +12,7 @@
 use std::path::Path;
 
 use influxdb3_provision::{
-    Event, ExecuteOptions, Manifest, Place, PlanOptions, Policy, TokenStore, execute,
+    AppliedTo, Event, ExecuteOptions, Manifest, PlanOptions, Policy, TokenStore, execute,
 };
 use influxdb3_testserver::TestServer;
 use influxdb3_token::Timestamp;
@@ -75,7 +75,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         "{}",
         executed
             .report
-            .words(manifest_name, Place::File(&written.path))
+            .words(manifest_name, AppliedTo::File(&written.path))
             .changed(written.changed)
     );
     println!("{}", serde_json::to_string_pretty(&executed.report)?);
@@ -99,7 +99,10 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     for done in &executed.report.done {
         print!("{}", done.line());
     }
-    print!("{}", executed.report.words(manifest_name, Place::Server));
+    print!(
+        "{}",
+        executed.report.words(manifest_name, AppliedTo::Server)
+    );
     println!("{}", serde_json::to_string_pretty(&executed.report)?);
     assert!(executed.report.failed.is_none());
     println!("{minted} secrets minted, none of them in the reports above");

@@ -21,7 +21,7 @@ use std::ops::Range;
 
 use annotate_snippets::renderer::DEFAULT_LINE_NUM_STYLE;
 use annotate_snippets::{AnnotationKind, Group, Level, Renderer, Snippet};
-use influxdb3_text::{Diagnostic, Excerpt, Kind, LineWindow, Severity};
+use influxdb3_text::{Diagnostic, Excerpt, ExcerptOptions, Kind, LineWindow, Severity};
 use influxdb3_token::{PREFIX, mask_token_shaped, token_shaped_runs};
 use serde_json::{Value, json};
 
@@ -149,5 +149,10 @@ fn secret_parts(read: &str, cut: bool) -> Vec<Range<usize>> {
 /// [`secret_parts`]), at most [`BEFORE`] columns before the span and [`WINDOW`] in all.
 fn excerpt(line: &LineWindow<'_>, span: Range<usize>, escape: bool) -> Excerpt {
     let secrets = secret_parts(line.text, line.cut_before);
-    line.excerpt(span, &secrets, escape, BEFORE, WINDOW)
+    let options = ExcerptOptions {
+        escape,
+        before: BEFORE,
+        columns: WINDOW,
+    };
+    line.excerpt(span, &secrets, options)
 }

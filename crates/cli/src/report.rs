@@ -93,14 +93,7 @@ impl Minted {
             hash: token.hash(),
             token,
             name: done.name.clone(),
-            permissions: if done.admin {
-                vec![influxdb3_permission::Permission::Admin.to_string()]
-            } else {
-                done.grants
-                    .iter()
-                    .flat_map(|g| g.iter().map(ToString::to_string))
-                    .collect()
-            },
+            permissions: done.permissions().iter().map(ToString::to_string).collect(),
             expiry: done.expiry.map(|at| at.to_string()),
             id: done.id,
             created_at: done.created_at.clone(),

@@ -124,7 +124,7 @@ const MAX_ANSWER: u64 = 1 << 20;
 const MAX_LISTING: u64 = 64 << 20;
 
 impl PreparedRequest {
-    /// `POST` or `DELETE`.
+    /// `GET`, `POST` or `DELETE`.
     pub fn method(&self) -> &str {
         self.method
     }

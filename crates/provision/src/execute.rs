@@ -142,6 +142,16 @@ impl Done {
         }
     }
 
+    /// What a token this step minted may do: its grants, or `*:*:*` for an admin
+    /// token; none for a step that minted nothing it says.
+    pub fn permissions(&self) -> Vec<Permission> {
+        match (&self.grants, self.admin) {
+            (Some(grants), _) => grants.to_vec(),
+            (None, true) => vec![Permission::Admin],
+            (None, false) => Vec::new(),
+        }
+    }
+
     fn minted(
         mut self,
         grants: Option<&Grants>,
@@ -691,10 +701,8 @@ impl Serialize for Done {
         s.serialize_field("action", self.action.as_str())?;
         s.serialize_field("name", &influxdb3_token::mask_token_shaped(&self.name))?;
         if self.action.minted() {
-            if let Some(grants) = &self.grants {
-                s.serialize_field("permissions", &ShownAll(grants))?;
-            } else if self.admin {
-                s.serialize_field("permissions", &ShownAll(&[Permission::Admin]))?;
+            if self.grants.is_some() || self.admin {
+                s.serialize_field("permissions", &ShownAll(&self.permissions()))?;
             }
             s.serialize_field("expiry", &self.expiry.as_ref().map(Shown))?;
         }

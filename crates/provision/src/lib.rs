@@ -58,7 +58,7 @@ pub use store::{
     Capabilities, Existing, Failure, Minted, NewAdmin, NewToken, OPERATOR_TOKEN, StoreError,
     TokenStore, Unsupported,
 };
-pub use words::{Line, Place, Words};
+pub use words::{AppliedTo, ReportWords, StepLine};
 
 #[cfg(feature = "manifest")]
 impl Manifest {

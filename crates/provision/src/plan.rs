@@ -912,7 +912,7 @@ fn changes(
             .collect::<Vec<_>>()
             .join(", ")
     };
-    let when = |at: Option<Timestamp>| at.map_or_else(|| "never".to_owned(), |at| at.to_string());
+    let when = Timestamp::or_never;
     let parts = [
         (!widened.is_empty()).then(|| format!("widened {}", list(widened))),
         (!narrowed.is_empty()).then(|| format!("narrowed {}", list(narrowed))),

@@ -15,7 +15,7 @@ use crate::store::StoreError;
 
 /// Where a plan was carried out, as a report's words name it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Place<'a> {
+pub enum AppliedTo<'a> {
     /// A tokens file at this path: its changes were written together, at the end.
     File(&'a Path),
     /// A server: each step took effect as it was made.
@@ -38,9 +38,11 @@ fn spaced(list: Option<&[Permission]>) -> String {
     out
 }
 
-/// An expiry as shown: RFC 3339, or `never`.
-fn expiry_text(at: Option<Timestamp>) -> String {
-    at.map_or_else(|| "never".to_owned(), |at| at.to_string())
+/// `` at token `NAME` `` for the step that failed, or nothing when the store as a whole
+/// did.
+fn at_token(name: Option<&str>) -> String {
+    name.map(|n| format!(" at token {}", Quoted(n)))
+        .unwrap_or_default()
 }
 
 /// A drift as shown, or nothing.
@@ -56,25 +58,25 @@ fn drift_text(d: &Done) -> String {
 ///
 /// ```
 /// use std::path::Path;
-/// use influxdb3_provision::{Place, Report, StoreError};
+/// use influxdb3_provision::{AppliedTo, Report, StoreError};
 ///
 /// fn summary<E: StoreError>(report: &Report<E>) -> String {
-///     report.words(Path::new("tokens.toml"), Place::Server).to_string()
+///     report.words(Path::new("tokens.toml"), AppliedTo::Server).to_string()
 /// }
 /// ```
 #[derive(Debug)]
 #[must_use]
-pub struct Words<'a, E: StoreError> {
+pub struct ReportWords<'a, E: StoreError> {
     report: &'a Report<E>,
     manifest: &'a Path,
-    place: Place<'a>,
+    place: AppliedTo<'a>,
     changed: bool,
 }
 
 impl<E: StoreError> Report<E> {
     /// This report in words, for the manifest at `manifest` applied to `place`.
-    pub fn words<'a>(&'a self, manifest: &'a Path, place: Place<'a>) -> Words<'a, E> {
-        Words {
+    pub fn words<'a>(&'a self, manifest: &'a Path, place: AppliedTo<'a>) -> ReportWords<'a, E> {
+        ReportWords {
             report: self,
             manifest,
             place,
@@ -83,7 +85,7 @@ impl<E: StoreError> Report<E> {
     }
 }
 
-impl<E: StoreError> Words<'_, E> {
+impl<E: StoreError> ReportWords<'_, E> {
     /// Whether the store changed (or, in a dry run, would), when more than the steps
     /// say: a tokens file that gained a database and no token changed.
     pub fn changed(mut self, changed: bool) -> Self {
@@ -106,6 +108,14 @@ impl<E: StoreError> Words<'_, E> {
         let (file, manifest) = (Quoted::path(file), Quoted::path(self.manifest));
         if report.dry_run {
             writeln!(f, "Dry run: nothing was written.")?;
+        }
+        // A file's changes are written together: a run that failed wrote none.
+        if let Some(failed) = &report.failed {
+            return writeln!(
+                f,
+                "Applying {manifest} to {file} stopped{}: nothing was written.",
+                at_token(failed.name.as_deref())
+            );
         }
         if self.changed && report.dry_run {
             writeln!(
@@ -155,7 +165,7 @@ impl<E: StoreError> Words<'_, E> {
                         }
                         _ => {
                             let g = spaced(done.grants.as_deref());
-                            let e = expiry_text(done.expiry);
+                            let e = Timestamp::or_never(done.expiry);
                             last = Some((done, g.clone(), e.clone()));
                             (g, e)
                         }
@@ -208,14 +218,10 @@ impl<E: StoreError> Words<'_, E> {
                 "Dry run: only the server's edition and tokens were read. Applying {manifest} would create {created}, recreate {recreated}, delete {deleted} and keep {kept} tokens."
             )?;
         } else if let Some(failed) = &report.failed {
-            let at = failed
-                .name
-                .as_deref()
-                .map(|n| format!(" at token {}", Quoted(n)))
-                .unwrap_or_default();
             writeln!(
                 f,
-                "Applying {manifest} to the server stopped{at}: {created} created, {recreated} recreated, {deleted} deleted, {kept} kept."
+                "Applying {manifest} to the server stopped{}: {created} created, {recreated} recreated, {deleted} deleted, {kept} kept.",
+                at_token(failed.name.as_deref())
             )?;
         } else if created + recreated + deleted == 0 {
             writeln!(
@@ -238,14 +244,14 @@ impl<E: StoreError> Words<'_, E> {
     }
 }
 
-impl<E: StoreError> fmt::Display for Words<'_, E> {
+impl<E: StoreError> fmt::Display for ReportWords<'_, E> {
     /// For a tokens file: a dry run said first, the summary, what was left alone, then
     /// a line per step (tokens kept only counted). For a server, whose steps are shown
     /// as they are done ([`Done::line`]): the summary, and what was left alone.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self.place {
-            Place::File(path) => self.file(f, path),
-            Place::Server => self.server(f),
+            AppliedTo::File(path) => self.file(f, path),
+            AppliedTo::Server => self.server(f),
         }
     }
 }
@@ -253,17 +259,17 @@ impl<E: StoreError> fmt::Display for Words<'_, E> {
 /// A step of a server run as a line, shown as it is done. Made by [`Done::line`].
 #[derive(Debug)]
 #[must_use]
-pub struct Line<'a>(&'a Done);
+pub struct StepLine<'a>(&'a Done);
 
 impl Done {
     /// This step as a line of a server run (a recreated token: its deletion, then its
     /// creation), with its line break.
-    pub fn line(&self) -> Line<'_> {
-        Line(self)
+    pub fn line(&self) -> StepLine<'_> {
+        StepLine(self)
     }
 }
 
-impl fmt::Display for Line<'_> {
+impl fmt::Display for StepLine<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let d = self.0;
         let name = Quoted(&d.name);

@@ -627,15 +627,7 @@ fn minted_leaves_out_the_secrets_the_caller_chose() {
         wanted("b", "db:x:read").with_secret(chosen.clone()),
         wanted("c", "db:x:read"),
     ];
-    let plan = Plan::reconcile(
-        &want,
-        &[],
-        Capabilities::FILE,
-        NOW,
-        PlanOptions::default(),
-        &Policy::default(),
-    )
-    .unwrap();
+    let plan = reconcile(&want, &[], Capabilities::FILE, PlanOptions::default());
     let mut store = Mem::new(Capabilities::FILE);
     let done = execute(
         &plan,
@@ -696,7 +688,7 @@ fn what_a_store_holds_is_one_table_asked_before_a_plan_too() {
 
 #[test]
 fn a_report_in_words_says_what_each_step_did_for_a_file_and_a_server() {
-    use influxdb3_provision::Place;
+    use influxdb3_provision::AppliedTo;
     use std::path::Path;
     let current = [
         Existing::new("kept", (&grants("db:x:read")).into(), None),
@@ -710,15 +702,7 @@ fn a_report_in_words_says_what_each_step_did_for_a_file_and_a_server() {
     ];
     let manifest = Path::new("m.toml");
     // A file: a summary, what was left alone, then a line per step, names aligned.
-    let plan = Plan::reconcile(
-        &want,
-        &current,
-        Capabilities::FILE,
-        NOW,
-        PlanOptions::default(),
-        &Policy::default(),
-    )
-    .unwrap();
+    let plan = reconcile(&want, &current, Capabilities::FILE, PlanOptions::default());
     let mut file = Mem::new(Capabilities::FILE);
     for t in &current {
         file.tokens.insert(t.name.clone(), (t.grants.clone(), None));
@@ -726,7 +710,7 @@ fn a_report_in_words_says_what_each_step_did_for_a_file_and_a_server() {
     let done = execute(&plan, &mut file, ExecuteOptions::default(), &mut |_| Ok(()));
     assert_eq!(
         done.report
-            .words(manifest, Place::File(Path::new("t.json")))
+            .words(manifest, AppliedTo::File(Path::new("t.json")))
             .to_string(),
         "Applied `m.toml` to `t.json`: 1 created, 0 updated, 0 removed, 1 kept.\n\
          Left alone: 1 drifted, 1 not in the manifest.\n\
@@ -735,15 +719,12 @@ fn a_report_in_words_says_what_each_step_did_for_a_file_and_a_server() {
          \x20 ? `old`      (not in the manifest: kept; --prune removes it)\n"
     );
     // A server: each step a line as it is done, then the summary.
-    let plan = Plan::reconcile(
+    let plan = reconcile(
         &want,
         &current,
         Capabilities::SERVER,
-        NOW,
         PlanOptions::default().prune(true).update(true),
-        &Policy::default(),
-    )
-    .unwrap();
+    );
     let mut server = Mem::new(Capabilities::SERVER);
     for t in &current {
         server
@@ -771,7 +752,36 @@ fn a_report_in_words_says_what_each_step_did_for_a_file_and_a_server() {
     );
     assert!(lines.contains("  + `new`  db:x,y:read\n"), "{lines}");
     assert_eq!(
-        done.report.words(manifest, Place::Server).to_string(),
+        done.report.words(manifest, AppliedTo::Server).to_string(),
         "Applied `m.toml` to the server: 1 created, 1 recreated, 1 deleted, 1 kept.\n"
     );
+    // A file run that failed wrote nothing, and says so.
+    let plan = reconcile(&want, &[], Capabilities::FILE, PlanOptions::default());
+    let mut file = Mem::new(Capabilities::FILE);
+    file.fail_on = Some("new".into());
+    let done = execute(&plan, &mut file, ExecuteOptions::default(), &mut |_| Ok(()));
+    assert_eq!(
+        done.report
+            .words(manifest, AppliedTo::File(Path::new("t.json")))
+            .to_string(),
+        "Applying `m.toml` to `t.json` stopped at token `new`: nothing was written.\n"
+    );
+}
+
+/// The plan that brings a store holding `current` to `want`, with no policy.
+fn reconcile(
+    want: &[Wanted],
+    current: &[Existing],
+    capabilities: Capabilities,
+    options: PlanOptions,
+) -> Plan {
+    Plan::reconcile(
+        want,
+        current,
+        capabilities,
+        NOW,
+        options,
+        &Policy::default(),
+    )
+    .unwrap()
 }

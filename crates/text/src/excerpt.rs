@@ -15,6 +15,18 @@ pub struct Excerpt {
     pub span: Range<usize>,
 }
 
+/// How much of a line an [`Excerpt`] shows, and how.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ExcerptOptions {
+    /// Escape [hidden](crate::is_hidden) characters (for a terminal; JSON escapes its
+    /// own).
+    pub escape: bool,
+    /// The most columns shown before the span.
+    pub before: usize,
+    /// The most columns shown in all (a `…` at either cut comes on top).
+    pub columns: usize,
+}
+
 /// One shown piece of a line: a character (or its escape), or `***` in place of a
 /// secret.
 struct Piece {
@@ -28,15 +40,16 @@ struct Piece {
 
 impl LineWindow<'_> {
     /// The part of this window around the bytes `span` (relative to the window,
-    /// clipped to it) as shown: the byte ranges `secrets` (in order, apart) shown as
-    /// `***`, [hidden](crate::is_hidden) characters escaped when `escape` (for a
-    /// terminal; JSON escapes its own), at most `before` columns before the span and
-    /// `columns` in all, with `…` where the line is cut. A span inside a secret points
-    /// at its `***`. The work is bounded by the window's size, whatever the line's
-    /// length.
+    /// clipped to it) as shown: the byte ranges `secrets` (the caller's: this crate
+    /// does not know what a secret looks like) shown as `***` from the first character
+    /// that begins inside each, [hidden](crate::is_hidden) characters escaped when
+    /// [`escape`](ExcerptOptions::escape) says, and no more of the line than
+    /// `options` allow (the character under the span always), with `…` where the line
+    /// is cut. A span inside a secret points at its `***`. The work is bounded by the
+    /// window's size and the number of `secrets`, whatever the line's length.
     ///
     /// ```
-    /// use influxdb3_text::{Diagnostic, Kind};
+    /// use influxdb3_text::{Diagnostic, ExcerptOptions, Kind};
     ///
     /// #[derive(Debug)]
     /// struct Odd;
@@ -46,7 +59,8 @@ impl LineWindow<'_> {
     ///
     /// let d = Diagnostic::new("f", "key=SECRET, bad\x1b", 12..15, Odd, "odd");
     /// let line = d.line_window(100).ok_or("no line")?;
-    /// let shown = line.excerpt(12..15, &[4..10], true, 40, 100);
+    /// let options = ExcerptOptions { escape: true, before: 40, columns: 100 };
+    /// let shown = line.excerpt(12..15, &[4..10], options);
     /// assert_eq!(shown.text, "key=***, bad\\x1b");
     /// assert_eq!(&shown.text[shown.span.clone()], "bad");
     /// # Ok::<(), Box<dyn std::error::Error>>(())
@@ -55,10 +69,13 @@ impl LineWindow<'_> {
         &self,
         span: Range<usize>,
         secrets: &[Range<usize>],
-        escape: bool,
-        before: usize,
-        columns: usize,
+        options: ExcerptOptions,
     ) -> Excerpt {
+        let ExcerptOptions {
+            escape,
+            before,
+            columns,
+        } = options;
         let line = self;
         let read = line.text;
         // A diagnostic's span is on character boundaries, and so is the window: clipping
@@ -68,15 +85,20 @@ impl LineWindow<'_> {
 
         let mut shown = String::new();
         let mut pieces = Vec::new();
+        let mut secrets = secrets.to_vec();
+        secrets.sort_unstable_by_key(|s| s.start);
         let mut secrets = secrets.iter().peekable();
         let mut chars = read.char_indices().peekable();
         while let Some((i, c)) = chars.next() {
             let at = shown.len();
-            if let Some(secret) = secrets.next_if(|s| s.start == i) {
+            // A secret that has begun covers this character, wherever it began: ranges
+            // out of order or not on a character's start still mask what they cover.
+            while secrets.next_if(|s| s.end <= i).is_some() {}
+            if let Some(secret) = secrets.next_if(|s| s.start <= i) {
                 while chars.next_if(|&(j, _)| j < secret.end).is_some() {}
                 shown.push_str("***");
                 pieces.push(Piece {
-                    raw: secret.clone(),
+                    raw: i..secret.end,
                     shown: at..shown.len(),
                     width: 3,
                 });
@@ -111,6 +133,10 @@ impl LineWindow<'_> {
         while past < pieces.len() && used + pieces[past].width <= columns {
             used += pieces[past].width;
             past += 1;
+        }
+        // The piece under the span is shown, however few the columns.
+        if past <= first_marked && first_marked < pieces.len() {
+            past = first_marked + 1;
         }
         let from = pieces.get(first).map_or(shown.len(), |p| p.shown.start);
         let to = if past > first {
@@ -147,5 +173,54 @@ impl LineWindow<'_> {
             text,
             span: marked_start - from + shift..marked_end - from + shift,
         }
+    }
+}
+
+#[cfg(test)]
+#[allow(clippy::single_range_in_vec_init)] // lists of one secret
+mod tests {
+    use super::ExcerptOptions;
+    use crate::{Diagnostic, Kind};
+
+    #[derive(Debug)]
+    struct Odd;
+    impl Kind for Odd {
+        fn code(&self) -> &'static str {
+            "odd"
+        }
+    }
+
+    fn shown(
+        text: &str,
+        span: std::ops::Range<usize>,
+        secrets: &[std::ops::Range<usize>],
+        columns: usize,
+    ) -> String {
+        let d = Diagnostic::new("f", text, span.clone(), Odd, "odd");
+        let line = d.line_window(1000).expect("a line");
+        let options = ExcerptOptions {
+            escape: true,
+            before: columns,
+            columns,
+        };
+        line.excerpt(span, secrets, options).text
+    }
+
+    #[test]
+    fn the_character_under_the_span_is_shown_however_few_the_columns() {
+        assert_eq!(shown("abc", 0..1, &[], 0), "a…");
+        assert_eq!(shown("abc", 0..1, &[0..2], 0), "***…");
+        assert_eq!(shown("abc", 2..3, &[], 0), "…c");
+        assert_eq!(shown("", 0..0, &[], 0), "");
+    }
+
+    #[test]
+    fn secrets_are_masked_in_any_order_and_from_inside_a_character() {
+        assert_eq!(
+            shown("aa SECRET bb OTHER", 0..1, &[13..18, 3..9], 100),
+            "aa *** bb ***"
+        );
+        // A range that starts inside `é` masks from the next character on.
+        assert_eq!(shown("xéSECRET y", 0..1, &[2..9], 100), "xé*** y");
     }
 }

@@ -9,8 +9,8 @@
 //!   all of them). What a renderer reads is bounded: [`Diagnostic::locate`] places the
 //!   many diagnostics of one text in one pass, and [`Diagnostic::line_window`] reads
 //!   a window of the line around the span, however long the line, and
-//!   [`LineWindow::excerpt`] the piece of it a renderer shows (secrets masked, hidden
-//!   characters escaped, cut to a number of columns);
+//!   [`LineWindow::excerpt`] the piece of it a renderer shows (the secrets its caller
+//!   finds masked, hidden characters escaped, cut to a number of columns);
 //! - [`chain`]: an error and its causes on one line, as messages show them;
 //! - [`width`]: how many terminal columns a text takes, to align columns.
 //!
@@ -44,5 +44,5 @@ mod hidden;
 
 pub use chain::chain;
 pub use diagnostic::{AnyKind, Diagnostic, Kind, LineWindow, Location, Severity};
-pub use excerpt::Excerpt;
+pub use excerpt::{Excerpt, ExcerptOptions};
 pub use hidden::{escape, is_hidden, width, write_escaped};

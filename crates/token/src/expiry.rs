@@ -65,6 +65,20 @@ pub struct TimestampError {
     source: humantime::TimestampError,
 }
 
+impl Timestamp {
+    /// An expiry as the crates show it: `at` in RFC 3339, or `never`.
+    ///
+    /// ```
+    /// use influxdb3_token::Timestamp;
+    ///
+    /// assert_eq!(Timestamp::or_never(None), "never");
+    /// assert_eq!(Timestamp::or_never(Some(Timestamp::from_millis(0))), "1970-01-01T00:00:00.000Z");
+    /// ```
+    pub fn or_never(at: Option<Timestamp>) -> String {
+        at.map_or_else(|| "never".to_owned(), |at| at.to_string())
+    }
+}
+
 impl fmt::Display for Timestamp {
     /// RFC 3339, UTC, with milliseconds.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {

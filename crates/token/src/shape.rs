@@ -137,6 +137,7 @@ impl<'a> Quoted<'a> {
     ///
     /// assert_eq!(Quoted::list(["a", "b", "c"], 3), "`a`, `b` and `c`");
     /// assert_eq!(Quoted::list(["a", "b", "c", "d"], 2), "`a`, `b` and 2 more");
+    /// assert_eq!(Quoted::list(["a", "b"], 0), "2 more");
     /// ```
     pub fn list<'v>(values: impl IntoIterator<Item = &'v str>, show: usize) -> String {
         let mut values = values.into_iter();
@@ -147,7 +148,8 @@ impl<'a> Quoted<'a> {
             .collect();
         let rest = values.count();
         match (shown.split_last(), rest) {
-            (None, _) => String::new(),
+            (None, 0) => String::new(),
+            (None, rest) => format!("{rest} more"),
             (Some((last, [])), 0) => last.clone(),
             (Some((last, first)), 0) => format!("{} and {last}", first.join(", ")),
             (Some(_), rest) => format!("{} and {rest} more", shown.join(", ")),

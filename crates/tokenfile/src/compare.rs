@@ -90,8 +90,7 @@ impl std::fmt::Display for Changed {
                 .collect::<Vec<_>>()
                 .join(", ")
         };
-        let when =
-            |at: Option<Timestamp>| at.map_or_else(|| "never".to_owned(), |at| at.to_string());
+        let when = Timestamp::or_never;
         let parts = [
             (!self.widened.is_empty()).then(|| format!("widened {}", list(&self.widened))),
             (!self.narrowed.is_empty()).then(|| format!("narrowed {}", list(&self.narrowed))),
@@ -250,15 +249,13 @@ impl std::fmt::Display for FileDiff {
     /// added or removed, then the counts and whether access widened; or `No
     /// differences.`
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        use influxdb3_token::Quoted;
+        use influxdb3_token::{Quoted, mask_token_shaped};
         if self.is_empty() {
             return writeln!(f, "No differences.");
         }
         for a in &self.added {
             let permissions: Vec<String> = a.permissions.iter().map(ToString::to_string).collect();
-            let expiry = a
-                .expiry
-                .map_or_else(|| "never".to_owned(), |at| at.to_string());
+            let expiry = Timestamp::or_never(a.expiry);
             writeln!(
                 f,
                 "+ {}: {} (expires {expiry})",
@@ -273,10 +270,10 @@ impl std::fmt::Display for FileDiff {
             writeln!(f, "~ {}: {c}", Quoted(&c.name))?;
         }
         for db in &self.databases_added {
-            writeln!(f, "+ database {db}")?;
+            writeln!(f, "+ database {}", mask_token_shaped(db))?;
         }
         for db in &self.databases_removed {
-            writeln!(f, "- database {db}")?;
+            writeln!(f, "- database {}", mask_token_shaped(db))?;
         }
         writeln!(
             f,

@@ -131,12 +131,14 @@ impl Finding {
         findings: impl IntoIterator<Item = &'f Finding>,
         manifest: &Path,
     ) -> Vec<String> {
+        // Each database once, in the order found.
+        let mut seen = std::collections::HashSet::new();
         let mut unknown: Vec<&str> = Vec::new();
         let mut others = Vec::new();
         for f in findings {
             match f {
                 Finding::UnknownDatabase { database, .. } => {
-                    if !unknown.contains(&&**database) {
+                    if seen.insert(&**database) {
                         unknown.push(database);
                     }
                 }

@@ -1,5 +1,6 @@
 //! A tokens file as a list of its tokens: name, permissions in their canonical form,
-//! expiry, and the prefix of the hash that `system.tokens` shows; never a secret.
+//! expiry, and the prefix of the hash that `system.tokens` shows; never a secret, nor
+//! a token-shaped name.
 
 use std::borrow::Cow;
 use std::collections::HashMap;
@@ -7,7 +8,7 @@ use std::fmt;
 
 use influxdb3_permission::Permission;
 use influxdb3_text::{escape, width};
-use influxdb3_token::{MAX_QUOTED_CHARS, Timestamp, elide};
+use influxdb3_token::{MAX_QUOTED_CHARS, Timestamp, elide, mask_token_shaped};
 use serde::ser::{SerializeSeq, SerializeStruct};
 use serde::{Serialize, Serializer};
 
@@ -111,10 +112,13 @@ impl Listing<'_> {
     }
 }
 
-/// A cell as the table shows it: escaped, and bounded before it is measured (one huge
-/// cell cannot pad every row).
+/// A cell as the table shows it: token-shaped text masked, escaped, and bounded
+/// before it is measured (one huge cell cannot pad every row).
 fn cell(text: &str) -> (Cow<'_, str>, usize) {
-    let escaped = escape(text);
+    let escaped = match mask_token_shaped(text) {
+        Cow::Borrowed(text) => escape(text),
+        Cow::Owned(masked) => Cow::Owned(escape(&masked).into_owned()),
+    };
     let shown = if escaped.len() > MAX_QUOTED_CHARS {
         Cow::Owned(elide(&escaped, MAX_QUOTED_CHARS))
     } else {
@@ -135,8 +139,7 @@ impl fmt::Display for Listing<'_> {
             .iter()
             .map(|expiry| match expiry {
                 (Some(at), true) => format!("{at} (expired)"),
-                (Some(at), false) => at.to_string(),
-                (None, _) => "never".to_owned(),
+                (at, _) => Timestamp::or_never(*at),
             })
             .collect();
         let rows: Vec<[(Cow<'_, str>, usize); 4]> = self
@@ -208,7 +211,8 @@ impl Serialize for RowJson<'_, '_> {
         let r = self.row;
         let (expiry, expired) = self.listing.expiries[r.expiry];
         let mut s = serializer.serialize_struct("Row", 6)?;
-        s.serialize_field("name", r.name)?;
+        // A name that looks like a secret (a paste gone wrong) is not shown as one.
+        s.serialize_field("name", &mask_token_shaped(r.name))?;
         s.serialize_field("name_finding", &r.review.map(Code::as_str))?;
         s.serialize_field("permissions", &self.listing.permissions[r.permissions])?;
         s.serialize_field("expiry", &expiry.map(|at| at.to_string()))?;

@@ -57,15 +57,21 @@ pub enum MergeError {
         /// The output.
         path: PathBuf,
     },
-    /// The files disagree ([`PlanError::Conflicts`], whose sources are numbered as
-    /// [`MergeError::source_path`] says; the message names each conflict and its
-    /// files), or the policy refuses a token.
-    #[error("{}", conflicts(output, inputs, source))]
-    Plan {
+    /// The files disagree: each conflict's sources are numbered as
+    /// [`MergeError::source_path`] says. The message names the first few, each with
+    /// its files.
+    #[error("{}", conflicts_text(output, inputs, conflicts))]
+    Conflicts {
         /// The output, source 0 of the conflicts.
         output: PathBuf,
         /// The other inputs, sources 1, 2, … of the conflicts.
         inputs: Vec<PathBuf>,
+        /// Every conflict.
+        conflicts: Vec<Conflict>,
+    },
+    /// The plan refuses a token (the policy's expiry cap).
+    #[error("the files cannot be merged")]
+    Plan {
         /// Why.
         #[source]
         source: Box<PlanError>,
@@ -79,7 +85,7 @@ impl MergeError {
     /// The file a conflict's source number stands for (0: the output).
     pub fn source_path(&self, source: usize) -> Option<&Path> {
         match self {
-            MergeError::Plan { output, inputs, .. } => source_path(output, inputs, source),
+            MergeError::Conflicts { output, inputs, .. } => source_path(output, inputs, source),
             _ => None,
         }
     }
@@ -92,17 +98,18 @@ fn source_path<'p>(output: &'p Path, inputs: &'p [PathBuf], source: usize) -> Op
     }
 }
 
-/// `cannot merge: 2 conflicts: token `a` differs between `x` and `y`; …`, each
-/// conflict with its files.
-fn conflicts(output: &Path, inputs: &[PathBuf], source: &PlanError) -> String {
-    let PlanError::Conflicts(conflicts) = source else {
-        return "the files cannot be merged".to_owned();
-    };
+/// How many conflicts a merge's message names before it counts the rest.
+const SHOW_CONFLICTS: usize = 5;
+
+/// `cannot merge: 2 conflicts: token `a` differs between `x` and `y`; …`, the first
+/// [`SHOW_CONFLICTS`] with their files, then how many more.
+fn conflicts_text(output: &Path, inputs: &[PathBuf], conflicts: &[Conflict]) -> String {
     let file = |i: usize| {
         source_path(output, inputs, i).map_or_else(String::new, |p| Quoted::path(p).to_string())
     };
-    let lines: Vec<String> = conflicts
+    let mut lines: Vec<String> = conflicts
         .iter()
+        .take(SHOW_CONFLICTS)
         .map(|c| match c {
             Conflict::Name {
                 name,
@@ -127,10 +134,13 @@ fn conflicts(output: &Path, inputs: &[PathBuf], source: &PlanError) -> String {
             _ => "the files disagree about a token".to_owned(),
         })
         .collect();
+    if conflicts.len() > SHOW_CONFLICTS {
+        lines.push(format!("and {} more", conflicts.len() - SHOW_CONFLICTS));
+    }
     format!(
         "cannot merge: {} {}: {}",
-        lines.len(),
-        if lines.len() == 1 {
+        conflicts.len(),
+        if conflicts.len() == 1 {
             "conflict"
         } else {
             "conflicts"
@@ -230,10 +240,15 @@ pub fn merge_files<I: Clone + Into<MergeInput>>(
             });
         }
         let plan = Plan::merge(sources, &current, now, policy)
-            .map_err(|source| MergeError::Plan {
-                output: output.to_path_buf(),
-                inputs: paths,
-                source: Box::new(source),
+            .map_err(|source| match source {
+                PlanError::Conflicts(conflicts) => MergeError::Conflicts {
+                    output: output.to_path_buf(),
+                    inputs: paths,
+                    conflicts,
+                },
+                source => MergeError::Plan {
+                    source: Box::new(source),
+                },
             })?
             .with_databases(databases);
         let executed = execute(&plan, store, ExecuteOptions::default(), &mut |_| Ok(()));

@@ -3,7 +3,7 @@
 
 use std::fmt::Write as _;
 
-use influxdb3_provision::{Conflict, PlanError, Policy};
+use influxdb3_provision::{Conflict, Policy};
 use influxdb3_token::{Timestamp, Token};
 use influxdb3_tokenfile::{
     Code, FileDiff, MergeError, Severity, TokenFile, WriteOptions, lint, merge_files,
@@ -304,10 +304,7 @@ fn merge_keeps_one_copy_and_names_conflicts() {
     );
     let fresh = dir.path().join("fresh.json");
     let err = merge_files(&[a.clone(), c.clone()], &fresh, &options, &policy).unwrap_err();
-    let MergeError::Plan { source, .. } = &err else {
-        panic!("{err:?}")
-    };
-    let PlanError::Conflicts(conflicts) = &**source else {
+    let MergeError::Conflicts { conflicts, .. } = &err else {
         panic!("{err:?}")
     };
     assert_eq!(
@@ -326,6 +323,14 @@ fn merge_keeps_one_copy_and_names_conflicts() {
     );
     assert_eq!(err.source_path(1), Some(a.as_path()));
     assert_eq!(err.source_path(2), Some(c.as_path()));
+    assert_eq!(
+        err.to_string(),
+        format!(
+            "cannot merge: 2 conflicts: token `x` differs between `{}` and `{}`; one token value is `y` in `{0}` and `w` in `{1}`",
+            a.display(),
+            c.display()
+        )
+    );
     assert!(!fresh.exists(), "nothing written");
     // One name, same value, other grants: a conflict too.
     let d = put("d.json", file(&[("x", "apiv3_1", &["db:a:write"], None)]));
@@ -1401,4 +1406,56 @@ fn entries_with_other_permissions_differ_and_many_are_added_at_once() {
     assert_eq!(file.create_databases().unwrap(), [a_db]);
     assert!(file.add_many(vec![entry("z"), entry("x")], &[]).is_err());
     assert_eq!(file.tokens().len(), 2);
+}
+
+#[test]
+fn a_merge_names_the_first_five_conflicts_and_counts_the_rest() {
+    let dir = tempfile::tempdir().unwrap();
+    let tokens = |value: &str| -> Vec<(String, String)> {
+        (0..8)
+            .map(|i| (format!("t{i}"), format!("apiv3_{value}{i}")))
+            .collect()
+    };
+    let write = |name: &str, value: &str| {
+        let list = tokens(value);
+        let entries: Vec<(&str, &str, &[&str], Option<i64>)> = list
+            .iter()
+            .map(|(n, v)| (n.as_str(), v.as_str(), &["db:a:read"][..], None))
+            .collect();
+        let path = dir.path().join(name);
+        std::fs::write(&path, file(&entries)).unwrap();
+        path
+    };
+    let (a, b) = (write("a.json", "a"), write("b.json", "b"));
+    let out = dir.path().join("out.json");
+    let err = merge_files(&[a, b], &out, &WriteOptions::default(), &Policy::default()).unwrap_err();
+    let message = err.to_string();
+    assert!(
+        message.starts_with("cannot merge: 8 conflicts: token `t0` differs"),
+        "{message}"
+    );
+    assert!(message.ends_with("; and 3 more"), "{message}");
+    assert_eq!(message.matches("differs between").count(), 5, "{message}");
+}
+
+#[test]
+fn a_listing_never_shows_a_name_that_looks_like_a_secret() {
+    let pasted = format!("apiv3_{}", "s".repeat(40));
+    let text = file(&[
+        (pasted.as_str(), "apiv3_1", &["db:a:read"], None),
+        ("reader", "apiv3_2", &["db:a:read"], None),
+    ]);
+    let tokens = TokenFile::parse(&text).unwrap();
+    let listing = tokens.listing(now());
+    let table = listing.to_string();
+    let json = serde_json::to_string(&listing).unwrap();
+    for shown in [&table, &json] {
+        assert!(!shown.contains(&pasted), "{shown}");
+        assert!(shown.contains("apiv3_***"), "{shown}");
+        assert!(shown.contains("reader"), "{shown}");
+    }
+    assert!(
+        listing.needs_review(),
+        "the pasted name is one to look at twice"
+    );
 }

@@ -5,7 +5,7 @@
 use std::fmt::Write as _;
 use std::path::Path;
 
-use influxdb3_provision::{Action, Done, Place, Report, StoreError};
+use influxdb3_provision::{Action, AppliedTo, Done, Report, StoreError};
 use influxdb3_token::Token;
 use influxdb3_tokenfile::Finding;
 use serde_json::{Value, json};
@@ -62,7 +62,7 @@ pub(super) fn file_warnings<E: StoreError>(
 /// secrets.
 pub(super) fn file_text<E: StoreError>(report: &Report<E>, s: &Shown<'_>) -> String {
     let mut out = report
-        .words(s.manifest, Place::File(s.place))
+        .words(s.manifest, AppliedTo::File(s.place))
         .changed(s.changed)
         .to_string();
     secrets_text(s, &mut out);
@@ -149,7 +149,7 @@ pub(super) fn server_line(d: &Done, secret: Option<&Token>) -> String {
 
 /// A server run's summary, after its lines, and where the secrets went.
 pub(super) fn server_summary<E: StoreError>(report: &Report<E>, s: &Shown<'_>) -> String {
-    let mut out = report.words(s.manifest, Place::Server).to_string();
+    let mut out = report.words(s.manifest, AppliedTo::Server).to_string();
     if let (Some(path), false) = (s.secrets_out, s.dry_run) {
         out.push_str(&secrets_written(s.made, path));
     } else if !s.secrets.is_empty() {

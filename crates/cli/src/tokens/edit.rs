@@ -4,7 +4,7 @@
 
 use std::path::{Path, PathBuf};
 
-use influxdb3_provision::{ExecuteOptions, Executed, Plan, PlanError, Policy, execute};
+use influxdb3_provision::{ExecuteOptions, Executed, Plan, Policy, execute};
 use influxdb3_token::{Timestamp, Token};
 use influxdb3_tokenfile::{FileStore, FileStoreError, MergeError, MergeInput, Merged, merge_files};
 use serde_json::json;
@@ -105,12 +105,10 @@ pub(super) fn merge(
     })
 }
 
-/// Every conflict of a merge, in one error (the merge error's own words name each).
+/// Every conflict of a merge, in one error (the merge error's own words name them).
 fn conflicts(e: &MergeError) -> CliError {
     match e {
-        MergeError::Plan { source, .. } if !matches!(**source, PlanError::Conflicts(_)) => {
-            CliError::from_plan(source)
-        }
+        MergeError::Plan { source } => CliError::from_plan(source),
         _ => CliError::new(Exit::NameTaken, Kind::MergeConflict, e.to_string())
             .hint("names and token values are unique in a file: rename or remove one of each pair (`influxdb3 tokens remove`), then merge again; nothing was written"),
     }
