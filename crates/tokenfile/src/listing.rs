@@ -22,8 +22,11 @@ use crate::model::{TokenEntry, TokenFile};
 /// use influxdb3_token::Timestamp;
 /// use influxdb3_tokenfile::TokenFile;
 ///
-/// let text = r#"{"tokens":[{"token":"apiv3_AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA","name":"reader","permissions":["db:a,b:read"],"expiry":null}]}"#;
-/// let file = TokenFile::parse(text)?;
+/// let secret = format!("apiv3_{}", "A".repeat(43));
+/// let text = format!(
+///     r#"{{"tokens":[{{"token":"{secret}","name":"reader","permissions":["db:a,b:read"],"expiry":null}}]}}"#
+/// );
+/// let file = TokenFile::parse(&text)?;
 /// let table = file.listing(Timestamp::now()).to_string();
 /// assert!(table.starts_with("NAME    PERMISSIONS  EXPIRY  HASH\nreader  db:a,b:read  never   "));
 /// # Ok::<(), Box<dyn std::error::Error>>(())
