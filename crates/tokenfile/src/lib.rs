@@ -110,7 +110,7 @@ pub use listing::Listing;
 #[cfg(unix)]
 pub use merge::{MergeError, MergeInput, Merged, merge_files};
 #[cfg(unix)]
-pub use model::{AdminTokenFile, TokenEntry, TokenFile, TokenRecord};
+pub use model::{AdminTokenFile, Check, TokenEntry, TokenFile, TokenRecord};
 #[cfg(unix)]
 pub use secrets::{ENV_PREFIX, SecretsFile, SecretsFormat, SecretsFormatError};
 #[cfg(unix)]

@@ -16,10 +16,13 @@ use crate::store::{FileStore, FileStoreError};
 use crate::write::WriteOptions;
 use influxdb3_token::Quoted;
 
-/// What merging files did.
+/// What merging files did. As text (`Display`) and JSON (`Serialize`), what `tokens
+/// merge` says of it.
 #[derive(Debug)]
 #[non_exhaustive]
 pub struct Merged {
+    /// How many files were merged (the output among them when it is an input).
+    pub files: usize,
     /// What carrying the plan out did (tokens copied), and what failed.
     pub executed: Executed<FileStoreError>,
     /// The databases the output file creates now.
@@ -256,10 +259,51 @@ pub fn merge_files<I: Clone + Into<MergeInput>>(
     })?;
     let (executed, create_databases) = merged?;
     Ok(Merged {
+        files: inputs.len(),
         executed,
         create_databases,
         written,
     })
+}
+
+impl std::fmt::Display for Merged {
+    /// `Merged 2 files into `OUT`: 3 tokens, 1 database to create.`, or what a dry run
+    /// would write.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let (files, out) = (self.files, Quoted::path(&self.written.path));
+        let tokens = self.written.tokens;
+        if self.executed.report.dry_run {
+            return writeln!(
+                f,
+                "Dry run: nothing was written. Merging {files} files would write {tokens} tokens to {out}."
+            );
+        }
+        let databases = self.create_databases.len();
+        writeln!(
+            f,
+            "Merged {files} files into {out}: {tokens} {}, {databases} {} to create.",
+            if tokens == 1 { "token" } else { "tokens" },
+            if databases == 1 {
+                "database"
+            } else {
+                "databases"
+            },
+        )
+    }
+}
+
+impl serde::Serialize for Merged {
+    /// `{"output_file", "files", "tokens", "create_databases", "dry_run"}`.
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut s = serializer.serialize_struct("Merged", 5)?;
+        s.serialize_field("output_file", &self.written.path.display().to_string())?;
+        s.serialize_field("files", &self.files)?;
+        s.serialize_field("tokens", &self.written.tokens)?;
+        s.serialize_field("create_databases", &self.create_databases)?;
+        s.serialize_field("dry_run", &self.executed.report.dry_run)?;
+        s.end()
+    }
 }
 
 /// The tokens of `file`, each with its secret, to copy into another store.

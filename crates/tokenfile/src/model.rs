@@ -391,6 +391,52 @@ impl TokenEntry<'_> {
     pub fn grants(&self) -> PermissionSet {
         self.permissions().collect()
     }
+
+    /// Whether it may do what `asked` grants (one resource and one action, as
+    /// `tokens check` asks), at `now`: the permission of its own that grants it, and
+    /// when it expired if it has.
+    ///
+    /// ```
+    /// use influxdb3_token::Timestamp;
+    /// use influxdb3_tokenfile::TokenFile;
+    ///
+    /// let secret = format!("apiv3_{}", "A".repeat(43));
+    /// let text = format!(
+    ///     r#"{{"tokens":[{{"token":"{secret}","name":"t","permissions":["db:a,b:read,write"]}}]}}"#
+    /// );
+    /// let file = TokenFile::parse(&text)?;
+    /// let entry = file.get("t").ok_or("no token t")?;
+    /// let check = entry.check(&"db:b:write".parse()?, Timestamp::now());
+    /// assert!(check.allowed());
+    /// assert_eq!(check.granted_by.map(|p| p.to_string()).as_deref(), Some("db:a,b:read,write"));
+    /// assert!(!entry.check(&"db:c:read".parse()?, Timestamp::now()).allowed());
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn check(&self, asked: &Permission, now: Timestamp) -> Check {
+        Check {
+            granted_by: self
+                .permissions()
+                .find(|p| PermissionSet::from_iter([p.clone()]).covers(asked)),
+            expired_at: self.expiry().filter(|_| self.is_expired(now)),
+        }
+    }
+}
+
+/// The answer of [`TokenEntry::check`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct Check {
+    /// The token's permission that grants what was asked, alone; `None` when none does.
+    pub granted_by: Option<Permission>,
+    /// When the token expired, if it has: it may then do nothing.
+    pub expired_at: Option<Timestamp>,
+}
+
+impl Check {
+    /// Whether what was asked is allowed: granted, and the token not expired.
+    pub fn allowed(&self) -> bool {
+        self.granted_by.is_some() && self.expired_at.is_none()
+    }
 }
 
 impl TokenEntry<'_> {

@@ -6,11 +6,11 @@ use std::path::{Path, PathBuf};
 
 use influxdb3_provision::{ExecuteOptions, Executed, Plan, Policy, execute};
 use influxdb3_token::{Timestamp, Token};
-use influxdb3_tokenfile::{FileStore, FileStoreError, MergeError, MergeInput, Merged, merge_files};
+use influxdb3_tokenfile::{FileStore, FileStoreError, MergeError, MergeInput, merge_files};
 use serde_json::json;
 
 use super::input::{is_stdin, read_input, unusable};
-use super::words::{counted, json};
+use super::words::json;
 use crate::args::{CreateFormat, EditOptions, FileWrite, Format};
 use crate::error::{CliError, Exit, Kind, chain};
 use crate::options;
@@ -62,45 +62,19 @@ pub(super) fn merge(
         MergeError::Store(e) => CliError::from_file_store(&e),
         e => conflicts(&e),
     })?;
-    let Merged {
-        executed,
-        create_databases: databases,
-        written,
-        ..
-    } = merged;
-    if let Some(failed) = executed.report.failed {
+    if let Some(failed) = &merged.executed.report.failed {
         return Err(CliError::from_step(
             &failed.cause,
             CliError::from_file_store,
         ));
     }
-    let tokens = written.tokens;
-    let databases: Vec<String> = databases.iter().map(ToString::to_string).collect();
     let stdout = if format == Format::Json {
-        json(&json!({
-            "output_file": written.path.display().to_string(),
-            "files": files.len(),
-            "tokens": tokens,
-            "create_databases": databases,
-            "dry_run": write.options.dry_run,
-        }))
-    } else if write.options.dry_run {
-        format!(
-            "Dry run: nothing was written. Merging {} files would write {tokens} tokens to {}.\n",
-            files.len(),
-            quote_path(&written.path)
-        )
+        json(&merged)
     } else {
-        format!(
-            "Merged {} files into {}: {}, {} to create.\n",
-            files.len(),
-            quote_path(&written.path),
-            counted(tokens, "token", "tokens"),
-            counted(databases.len(), "database", "databases")
-        )
+        merged.to_string()
     };
     Ok(Outcome {
-        warnings: influxdb3_tokenfile::Finding::summary(&written.findings),
+        warnings: influxdb3_tokenfile::Finding::summary(&merged.written.findings),
         ..Outcome::ok(stdout)
     })
 }

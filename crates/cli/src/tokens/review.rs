@@ -3,7 +3,7 @@
 use std::fmt::Write as _;
 use std::path::Path;
 
-use influxdb3_permission::{Action, Permission, PermissionSet};
+use influxdb3_permission::{Action, Permission};
 use influxdb3_token::Timestamp;
 use influxdb3_tokenfile::{FileDiff, Severity, lint_file};
 use serde_json::{Value, json};
@@ -156,15 +156,9 @@ pub(super) fn check(
     let entry = file
         .get(name)
         .ok_or_else(|| CliError::no_token(path, name))?;
-    // The permission that alone grants it (one resource, one action: one permission
-    // does, or none).
-    let granted_by = entry
-        .permissions()
-        .find(|p| PermissionSet::from_iter([p.clone()]).covers(&asked));
-    let expired = entry
-        .expiry()
-        .filter(|_| entry.is_expired(Timestamp::now()));
-    let allowed = granted_by.is_some() && expired.is_none();
+    let check = entry.check(&asked, Timestamp::now());
+    let allowed = check.allowed();
+    let (granted_by, expired) = (check.granted_by, check.expired_at);
     let stdout = if format == Format::Json {
         json(&json!({
             "allowed": allowed,
