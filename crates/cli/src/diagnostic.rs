@@ -149,10 +149,9 @@ fn secret_parts(read: &str, cut: bool) -> Vec<Range<usize>> {
 /// [`secret_parts`]), at most [`BEFORE`] columns before the span and [`WINDOW`] in all.
 fn excerpt(line: &LineWindow<'_>, span: Range<usize>, escape: bool) -> Excerpt {
     let secrets = secret_parts(line.text, line.cut_before);
-    let options = ExcerptOptions {
-        escape,
-        before: BEFORE,
-        columns: WINDOW,
-    };
+    let options = ExcerptOptions::default()
+        .escape(escape)
+        .before(BEFORE)
+        .columns(WINDOW);
     line.excerpt(span, &secrets, options)
 }

@@ -142,8 +142,8 @@ impl Done {
         }
     }
 
-    /// What a token this step minted may do: its grants, or `*:*:*` for an admin
-    /// token; none for a step that minted nothing it says.
+    /// What the token may do, as far as the step says: its grants (a token created,
+    /// replaced, updated or recreated), `*:*:*` for an admin token, or none.
     pub fn permissions(&self) -> Vec<Permission> {
         match (&self.grants, self.admin) {
             (Some(grants), _) => grants.to_vec(),

@@ -106,16 +106,21 @@ impl<E: StoreError> ReportWords<'_, E> {
         let created = report.count(Action::Created) + report.count(Action::Recreated);
         let (kept, deleted) = (report.count(Action::Kept), report.count(Action::Deleted));
         let (file, manifest) = (Quoted::path(file), Quoted::path(self.manifest));
-        if report.dry_run {
-            writeln!(f, "Dry run: nothing was written.")?;
-        }
         // A file's changes are written together: a run that failed wrote none.
         if let Some(failed) = &report.failed {
+            let (dry, would) = if report.dry_run {
+                ("Dry run: ", "would stop")
+            } else {
+                ("", "stopped")
+            };
             return writeln!(
                 f,
-                "Applying {manifest} to {file} stopped{}: nothing was written.",
+                "{dry}Applying {manifest} to {file} {would}{}: nothing was written.",
                 at_token(failed.name.as_deref())
             );
+        }
+        if report.dry_run {
+            writeln!(f, "Dry run: nothing was written.")?;
         }
         if self.changed && report.dry_run {
             writeln!(
@@ -144,7 +149,13 @@ impl<E: StoreError> ReportWords<'_, E> {
         if !alone.is_empty() {
             writeln!(f, "Left alone: {}.", alone.join(", "))?;
         }
-        let shown: Vec<(&Done, String)> = report
+        self.file_lines(f)
+    }
+
+    /// A line per step of a file run, names aligned; tokens kept are only counted.
+    fn file_lines(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let shown: Vec<(&Done, String)> = self
+            .report
             .done
             .iter()
             .filter(|d| d.action != Action::Kept)

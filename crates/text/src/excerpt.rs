@@ -15,16 +15,46 @@ pub struct Excerpt {
     pub span: Range<usize>,
 }
 
-/// How much of a line an [`Excerpt`] shows, and how.
+/// How much of a line an [`Excerpt`] shows, and how: by default, hidden characters
+/// escaped, at most 40 columns before the span and 100 in all.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[must_use]
 pub struct ExcerptOptions {
-    /// Escape [hidden](crate::is_hidden) characters (for a terminal; JSON escapes its
-    /// own).
-    pub escape: bool,
+    escape: bool,
+    before: usize,
+    columns: usize,
+}
+
+impl Default for ExcerptOptions {
+    fn default() -> Self {
+        ExcerptOptions {
+            escape: true,
+            before: 40,
+            columns: 100,
+        }
+    }
+}
+
+impl ExcerptOptions {
+    /// Escape [hidden](crate::is_hidden) characters (for a terminal), or leave them
+    /// (for JSON, which escapes its own).
+    pub fn escape(mut self, escape: bool) -> Self {
+        self.escape = escape;
+        self
+    }
+
     /// The most columns shown before the span.
-    pub before: usize,
-    /// The most columns shown in all (a `…` at either cut comes on top).
-    pub columns: usize,
+    pub fn before(mut self, columns: usize) -> Self {
+        self.before = columns;
+        self
+    }
+
+    /// The most columns shown in all (a `…` at either cut comes on top; the piece under
+    /// the span is shown however wide).
+    pub fn columns(mut self, columns: usize) -> Self {
+        self.columns = columns;
+        self
+    }
 }
 
 /// One shown piece of a line: a character (or its escape), or `***` in place of a
@@ -43,7 +73,7 @@ impl LineWindow<'_> {
     /// clipped to it) as shown: the byte ranges `secrets` (the caller's: this crate
     /// does not know what a secret looks like) shown as `***` from the first character
     /// that begins inside each, [hidden](crate::is_hidden) characters escaped when
-    /// [`escape`](ExcerptOptions::escape) says, and no more of the line than
+    /// `options` say ([`ExcerptOptions::escape`]), and no more of the line than
     /// `options` allow (the character under the span always), with `…` where the line
     /// is cut. A span inside a secret points at its `***`. The work is bounded by the
     /// window's size and the number of `secrets`, whatever the line's length.
@@ -59,8 +89,7 @@ impl LineWindow<'_> {
     ///
     /// let d = Diagnostic::new("f", "key=SECRET, bad\x1b", 12..15, Odd, "odd");
     /// let line = d.line_window(100).ok_or("no line")?;
-    /// let options = ExcerptOptions { escape: true, before: 40, columns: 100 };
-    /// let shown = line.excerpt(12..15, &[4..10], options);
+    /// let shown = line.excerpt(12..15, &[4..10], ExcerptOptions::default());
     /// assert_eq!(shown.text, "key=***, bad\\x1b");
     /// assert_eq!(&shown.text[shown.span.clone()], "bad");
     /// # Ok::<(), Box<dyn std::error::Error>>(())
@@ -91,14 +120,15 @@ impl LineWindow<'_> {
         let mut chars = read.char_indices().peekable();
         while let Some((i, c)) = chars.next() {
             let at = shown.len();
-            // A secret that has begun covers this character, wherever it began: ranges
-            // out of order or not on a character's start still mask what they cover.
+            // A secret that covers any byte of this character masks it, wherever it
+            // began: ranges out of order or not on a character's start mask all they
+            // touch.
             while secrets.next_if(|s| s.end <= i).is_some() {}
-            if let Some(secret) = secrets.next_if(|s| s.start <= i) {
+            if let Some(secret) = secrets.next_if(|s| s.start < i + c.len_utf8()) {
                 while chars.next_if(|&(j, _)| j < secret.end).is_some() {}
                 shown.push_str("***");
                 pieces.push(Piece {
-                    raw: i..secret.end,
+                    raw: i..secret.end.clamp(i + c.len_utf8(), read.len()),
                     shown: at..shown.len(),
                     width: 3,
                 });
@@ -120,8 +150,10 @@ impl LineWindow<'_> {
         // a secret still points at the secret's `***`.
         let first_marked = pieces.partition_point(|p| p.raw.end <= start);
         let past_marked = pieces.partition_point(|p| p.raw.start < end);
-        // The window: up to `before` columns before the span, then up to `columns` in
-        // all.
+        // The window: up to `before` columns before the span (leaving room for the
+        // piece under it), then up to `columns` in all.
+        let marked_width = pieces.get(first_marked).map_or(0, |p| p.width);
+        let before = before.min(columns.saturating_sub(marked_width));
         let mut first = first_marked;
         let mut used = 0;
         while first > 0 && used + pieces[first - 1].width <= before {
@@ -198,11 +230,7 @@ mod tests {
     ) -> String {
         let d = Diagnostic::new("f", text, span.clone(), Odd, "odd");
         let line = d.line_window(1000).expect("a line");
-        let options = ExcerptOptions {
-            escape: true,
-            before: columns,
-            columns,
-        };
+        let options = ExcerptOptions::default().before(columns).columns(columns);
         line.excerpt(span, secrets, options).text
     }
 
@@ -220,7 +248,20 @@ mod tests {
             shown("aa SECRET bb OTHER", 0..1, &[13..18, 3..9], 100),
             "aa *** bb ***"
         );
-        // A range that starts inside `é` masks from the next character on.
-        assert_eq!(shown("xéSECRET y", 0..1, &[2..9], 100), "xé*** y");
+        // A range that starts inside `é` masks it too, and one inside it alone masks it.
+        assert_eq!(shown("xéSECRET y", 0..1, &[2..9], 100), "x*** y");
+        assert_eq!(shown("xé y", 0..1, &[2..3], 100), "x*** y");
+        // A range past the line's end masks to its end, the span still on the `***`.
+        assert_eq!(shown("key=SECRET", 5..6, &[4..99], 100), "key=***");
+    }
+
+    #[test]
+    fn the_columns_before_the_span_leave_room_for_it() {
+        let d = Diagnostic::new("f", "abcdefghij", 9..10, Odd, "odd");
+        let line = d.line_window(1000).expect("a line");
+        let options = ExcerptOptions::default().before(8).columns(3);
+        let shown = line.excerpt(9..10, &[], options);
+        assert_eq!(shown.text, "…hij");
+        assert_eq!(&shown.text[shown.span.clone()], "j");
     }
 }

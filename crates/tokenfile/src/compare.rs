@@ -3,7 +3,7 @@
 use std::collections::{HashMap, HashSet};
 
 use influxdb3_permission::{DatabaseName, Permission};
-use influxdb3_token::Timestamp;
+use influxdb3_token::{Quoted, Timestamp, mask_token_shaped};
 use serde::Serialize;
 use serde::ser::{SerializeStruct, Serializer};
 
@@ -188,6 +188,25 @@ impl FileDiff {
     }
 }
 
+/// A value as JSON shows it: its text, token-shaped runs masked (a name or a database
+/// that looks like a secret is not shown as one).
+struct Masked<'a, T: ?Sized>(&'a T);
+
+impl<T: std::fmt::Display + ?Sized> Serialize for Masked<'_, T> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_str(&mask_token_shaped(&self.0.to_string()))
+    }
+}
+
+/// A list of values as [`Masked`] shows each.
+struct MaskedAll<'a, T>(&'a [T]);
+
+impl<T: std::fmt::Display> Serialize for MaskedAll<'_, T> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_seq(self.0.iter().map(Masked))
+    }
+}
+
 /// An expiry as JSON: RFC 3339, or `null` for never.
 fn at(t: Option<Timestamp>) -> Option<String> {
     t.map(|t| t.to_string())
@@ -197,8 +216,8 @@ impl Serialize for Added {
     /// `{"name", "permissions", "expiry"}`: canonical permissions, RFC 3339 or `null`.
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let mut s = serializer.serialize_struct("Added", 3)?;
-        s.serialize_field("name", &self.name)?;
-        s.serialize_field("permissions", &self.permissions)?;
+        s.serialize_field("name", &Masked(&self.name))?;
+        s.serialize_field("permissions", &MaskedAll(&self.permissions))?;
         s.serialize_field("expiry", &at(self.expiry))?;
         s.end()
     }
@@ -214,9 +233,9 @@ impl Serialize for Changed {
             new: Option<String>,
         }
         let mut s = serializer.serialize_struct("Changed", 6)?;
-        s.serialize_field("name", &self.name)?;
-        s.serialize_field("widened", &self.widened)?;
-        s.serialize_field("narrowed", &self.narrowed)?;
+        s.serialize_field("name", &Masked(&self.name))?;
+        s.serialize_field("widened", &MaskedAll(&self.widened))?;
+        s.serialize_field("narrowed", &MaskedAll(&self.narrowed))?;
         let change = self.expiry.map(|(old, new)| Change {
             old: at(old),
             new: at(new),
@@ -235,10 +254,10 @@ impl Serialize for FileDiff {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let mut s = serializer.serialize_struct("FileDiff", 6)?;
         s.serialize_field("added", &self.added)?;
-        s.serialize_field("removed", &self.removed)?;
+        s.serialize_field("removed", &MaskedAll(&self.removed))?;
         s.serialize_field("changed", &self.changed)?;
-        s.serialize_field("databases_added", &self.databases_added)?;
-        s.serialize_field("databases_removed", &self.databases_removed)?;
+        s.serialize_field("databases_added", &MaskedAll(&self.databases_added))?;
+        s.serialize_field("databases_removed", &MaskedAll(&self.databases_removed))?;
         s.serialize_field("widens", &self.widens())?;
         s.end()
     }
@@ -249,33 +268,43 @@ impl std::fmt::Display for FileDiff {
     /// added or removed, then the counts and whether access widened; or `No
     /// differences.`
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        use influxdb3_token::{Quoted, mask_token_shaped};
+        // Database names in permissions may look like a secret too: the whole text is
+        // masked (names are quoted, and masked, already).
+        f.write_str(&mask_token_shaped(&self.text()))
+    }
+}
+
+impl FileDiff {
+    /// The lines `Display` shows, before masking.
+    fn text(&self) -> String {
+        use std::fmt::Write as _;
+        let mut f = String::new();
         if self.is_empty() {
-            return writeln!(f, "No differences.");
+            return "No differences.\n".to_owned();
         }
         for a in &self.added {
             let permissions: Vec<String> = a.permissions.iter().map(ToString::to_string).collect();
             let expiry = Timestamp::or_never(a.expiry);
-            writeln!(
+            let _ = writeln!(
                 f,
                 "+ {}: {} (expires {expiry})",
                 Quoted(&a.name),
                 permissions.join(", ")
-            )?;
+            );
         }
         for name in &self.removed {
-            writeln!(f, "- {}", Quoted(name))?;
+            let _ = writeln!(f, "- {}", Quoted(name));
         }
         for c in &self.changed {
-            writeln!(f, "~ {}: {c}", Quoted(&c.name))?;
+            let _ = writeln!(f, "~ {}: {c}", Quoted(&c.name));
         }
         for db in &self.databases_added {
-            writeln!(f, "+ database {}", mask_token_shaped(db))?;
+            let _ = writeln!(f, "+ database {db}");
         }
         for db in &self.databases_removed {
-            writeln!(f, "- database {}", mask_token_shaped(db))?;
+            let _ = writeln!(f, "- database {db}");
         }
-        writeln!(
+        let _ = writeln!(
             f,
             "{} added, {} removed, {} changed; {}",
             self.added.len(),
@@ -286,6 +315,7 @@ impl std::fmt::Display for FileDiff {
             } else {
                 "no access widened"
             }
-        )
+        );
+        f
     }
 }

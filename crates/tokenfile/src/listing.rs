@@ -217,7 +217,11 @@ impl Serialize for RowJson<'_, '_> {
         // A name that looks like a secret (a paste gone wrong) is not shown as one.
         s.serialize_field("name", &mask_token_shaped(r.name))?;
         s.serialize_field("name_finding", &r.review.map(Code::as_str))?;
-        s.serialize_field("permissions", &self.listing.permissions[r.permissions])?;
+        let permissions: Vec<Cow<'_, str>> = self.listing.permissions[r.permissions]
+            .iter()
+            .map(|p| mask_token_shaped(p))
+            .collect();
+        s.serialize_field("permissions", &permissions)?;
         s.serialize_field("expiry", &expiry.map(|at| at.to_string()))?;
         s.serialize_field("expired", &expired)?;
         s.serialize_field("hash_prefix", &r.hash)?;

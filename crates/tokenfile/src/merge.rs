@@ -267,33 +267,39 @@ pub fn merge_files<I: Clone + Into<MergeInput>>(
 }
 
 impl std::fmt::Display for Merged {
-    /// `Merged 2 files into `OUT`: 3 tokens, 1 database to create.`, or what a dry run
-    /// would write.
+    /// `Merged 2 files into `OUT`: 3 tokens, 1 database to create.`, what a dry run
+    /// would write, or where the run stopped (nothing written).
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let (files, out) = (self.files, Quoted::path(&self.written.path));
+        let plural =
+            |n: usize, one: &'static str, many: &'static str| if n == 1 { one } else { many };
+        let out = Quoted::path(&self.written.path);
+        let files = format!("{} {}", self.files, plural(self.files, "file", "files"));
         let tokens = self.written.tokens;
+        let tokens = format!("{tokens} {}", plural(tokens, "token", "tokens"));
+        if self.executed.report.failed.is_some() {
+            return writeln!(
+                f,
+                "Merging {files} into {out} stopped: nothing was written."
+            );
+        }
         if self.executed.report.dry_run {
             return writeln!(
                 f,
-                "Dry run: nothing was written. Merging {files} files would write {tokens} tokens to {out}."
+                "Dry run: nothing was written. Merging {files} would write {tokens} to {out}."
             );
         }
         let databases = self.create_databases.len();
         writeln!(
             f,
-            "Merged {files} files into {out}: {tokens} {}, {databases} {} to create.",
-            if tokens == 1 { "token" } else { "tokens" },
-            if databases == 1 {
-                "database"
-            } else {
-                "databases"
-            },
+            "Merged {files} into {out}: {tokens}, {databases} {} to create.",
+            plural(databases, "database", "databases"),
         )
     }
 }
 
 impl serde::Serialize for Merged {
-    /// `{"output_file", "files", "tokens", "create_databases", "dry_run"}`.
+    /// `{"output_file", "files", "tokens", "create_databases", "dry_run"}`, and
+    /// `"failed"` (the error, in words) when the run stopped.
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         let mut s = serializer.serialize_struct("Merged", 5)?;
@@ -302,6 +308,9 @@ impl serde::Serialize for Merged {
         s.serialize_field("tokens", &self.written.tokens)?;
         s.serialize_field("create_databases", &self.create_databases)?;
         s.serialize_field("dry_run", &self.executed.report.dry_run)?;
+        if let Some(failed) = &self.executed.report.failed {
+            s.serialize_field("failed", &influxdb3_text::chain(failed))?;
+        }
         s.end()
     }
 }

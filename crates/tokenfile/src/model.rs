@@ -392,9 +392,9 @@ impl TokenEntry<'_> {
         self.permissions().collect()
     }
 
-    /// Whether it may do what `asked` grants (one resource and one action, as
-    /// `tokens check` asks), at `now`: the permission of its own that grants it, and
-    /// when it expired if it has.
+    /// Whether it may do all that `asked` grants, at `now`: which permission of its
+    /// own grants it alone (for one resource and one action, as `tokens check` asks,
+    /// one does or none), and when it expired if it has.
     ///
     /// ```
     /// use influxdb3_token::Timestamp;
@@ -413,10 +413,14 @@ impl TokenEntry<'_> {
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn check(&self, asked: &Permission, now: Timestamp) -> Check {
+        let granted_by = self
+            .permissions()
+            .find(|p| PermissionSet::from_iter([p.clone()]).covers(asked));
         Check {
-            granted_by: self
-                .permissions()
-                .find(|p| PermissionSet::from_iter([p.clone()]).covers(asked)),
+            // Several resources or actions may be granted by several permissions
+            // together.
+            covered: granted_by.is_some() || self.grants().covers(asked),
+            granted_by,
             expired_at: self.expiry().filter(|_| self.is_expired(now)),
         }
     }
@@ -426,16 +430,18 @@ impl TokenEntry<'_> {
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct Check {
-    /// The token's permission that grants what was asked, alone; `None` when none does.
+    /// The token's permission that grants what was asked, alone; `None` when none
+    /// does (several may, together, for what names several resources or actions).
     pub granted_by: Option<Permission>,
     /// When the token expired, if it has: it may then do nothing.
     pub expired_at: Option<Timestamp>,
+    covered: bool,
 }
 
 impl Check {
     /// Whether what was asked is allowed: granted, and the token not expired.
     pub fn allowed(&self) -> bool {
-        self.granted_by.is_some() && self.expired_at.is_none()
+        self.covered && self.expired_at.is_none()
     }
 }
 

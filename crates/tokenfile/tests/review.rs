@@ -1459,3 +1459,59 @@ fn a_listing_never_shows_a_name_that_looks_like_a_secret() {
         "the pasted name is one to look at twice"
     );
 }
+
+#[test]
+fn merged_says_what_it_did_in_words_and_json() {
+    let dir = tempfile::tempdir().unwrap();
+    let a = dir.path().join("a.json");
+    std::fs::write(&a, file(&[("x", "apiv3_1", &["db:a:read"], None)])).unwrap();
+    let out = dir.path().join("out.json");
+    let merged = merge_files(&[a], &out, &WriteOptions::default(), &Policy::default()).unwrap();
+    assert_eq!(
+        merged.to_string(),
+        format!(
+            "Merged 1 file into `{}`: 1 token, 0 databases to create.\n",
+            out.display()
+        )
+    );
+    let json = serde_json::to_value(&merged).unwrap();
+    assert_eq!(json["files"], 1);
+    assert_eq!(json["tokens"], 1);
+    assert_eq!(json["dry_run"], false);
+    assert!(json.get("failed").is_none());
+}
+
+#[test]
+fn a_diff_never_shows_a_name_that_looks_like_a_secret() {
+    let db = format!("apiv3_{}", "d".repeat(30));
+    let old = file(&[]);
+    let permission = format!("db:{db}:read");
+    let new = file(&[("x", "apiv3_1", &[permission.as_str()], None)]);
+    let (old, new) = (
+        TokenFile::parse(&old).unwrap(),
+        TokenFile::parse(&new).unwrap(),
+    );
+    let diff = FileDiff::between(&old, &new);
+    let text = diff.to_string();
+    let json = serde_json::to_string(&diff).unwrap();
+    for shown in [&text, &json] {
+        assert!(!shown.contains(&db), "{shown}");
+        assert!(shown.contains("apiv3_***"), "{shown}");
+    }
+}
+
+#[test]
+fn a_check_of_several_resources_is_allowed_by_several_permissions_together() {
+    let text = file(&[("t", "apiv3_1", &["db:a:read", "db:b:read"], None)]);
+    let tokens = TokenFile::parse(&text).unwrap();
+    let entry = tokens.get("t").unwrap();
+    let both = entry.check(&"db:a,b:read".parse().unwrap(), now());
+    assert!(both.allowed());
+    assert_eq!(both.granted_by, None, "no one permission grants both");
+    let one = entry.check(&"db:b:read".parse().unwrap(), now());
+    assert_eq!(
+        one.granted_by.map(|p| p.to_string()).as_deref(),
+        Some("db:b:read")
+    );
+    assert!(!entry.check(&"db:a:write".parse().unwrap(), now()).allowed());
+}
