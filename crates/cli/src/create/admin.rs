@@ -49,25 +49,16 @@ pub(super) fn admin_token(
         .hint("unset --max-expiry (INFLUXDB3_MAX_EXPIRY) to make the operator token, or make a named admin token that expires: --admin --name NAME --expiry DURATION"),
         e => CliError::from_plan(&e),
     })?;
-    let online = match target {
-        Target::Online { server, m } => crate::connect::online(server, m)?,
+    match target {
+        Target::Online { server, m } => {
+            super::on_server(plan, &name, yes, ask, (server, m), Vec::new())
+        }
         Target::Offline {
             output_file,
             lock_timeout,
             ..
-        } => return admin_file(&name, &plan, ask, &output_file, lock_timeout),
-    };
-    let mut warnings = online.warnings.clone();
-    if ask.dry_run {
-        return report::dry_plan(&online, &plan, warnings, ask.format);
+        } => admin_file(&name, &plan, ask, &output_file, lock_timeout),
     }
-    let executed = online.execute(plan, yes, &mut warnings)?;
-    let exists = Report::exists(name.as_str(), "on the server", Kept::IfNotExists);
-    Ok(report::outcome(
-        &report::made(executed, None, None, exists),
-        ask.format,
-        Vec::new(),
-    ))
 }
 
 /// `create token --admin --offline`: the admin token file, replaced (or kept, with
