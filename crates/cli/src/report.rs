@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 
 use influxdb3_provision::Done;
 use influxdb3_provision::{Plan, TokenStore as _};
-use influxdb3_token::{Token, TokenHash};
+use influxdb3_token::Token;
 use influxdb3_token_client::{PreparedRequest, ServerStore};
 use serde_json::{Value, json};
 
@@ -68,19 +68,13 @@ pub(crate) enum DryRun {
     },
 }
 
-/// A token just made, online or offline.
+/// A token just made, online or offline: its secret, and the step as the executor
+/// reported it.
 pub(crate) struct Minted {
     token: Token,
-    pub(crate) name: String,
-    hash: TokenHash,
+    done: Box<Done>,
     permissions: Vec<String>,
-    expiry: Option<String>,
-    id: Option<u64>,
-    created_at: Option<String>,
     pub(crate) output_file: Option<PathBuf>,
-    pub(crate) replaced: bool,
-    /// Made by `tokens rotate`: a new secret for a token already in the file.
-    rotated: bool,
     /// Where its secret was read from (`--secret-file`): the operator holds it, and it
     /// is never printed.
     chosen: Option<String>,
@@ -90,18 +84,22 @@ impl Minted {
     /// A token a store just made, as the executor reported it (`done`) with its secret.
     pub(crate) fn new(token: Token, done: &Done, output_file: Option<&Path>) -> Minted {
         Minted {
-            hash: token.hash(),
             token,
-            name: done.name.clone(),
             permissions: done.permissions().iter().map(ToString::to_string).collect(),
-            expiry: done.expiry.map(|at| at.to_string()),
-            id: done.id,
-            created_at: done.created_at.clone(),
+            done: Box::new(done.clone()),
             output_file: output_file.map(Path::to_path_buf),
-            replaced: done.action == influxdb3_provision::Action::Replaced,
-            rotated: done.action == influxdb3_provision::Action::Rotated,
             chosen: None,
         }
+    }
+
+    /// Made by `tokens rotate`: a new secret for a token already in the file.
+    fn rotated(&self) -> bool {
+        self.done.action == influxdb3_provision::Action::Rotated
+    }
+
+    /// Put in the place of a token of its name.
+    fn replaced(&self) -> bool {
+        self.done.action == influxdb3_provision::Action::Replaced
     }
 
     /// The same, its secret read from `from` (`--secret-file`): never printed.
@@ -196,24 +194,21 @@ fn title(rotated: bool, replaced: bool) -> &'static str {
 /// The text upstream prints, with `Token saved to:` first offline.
 fn text(report: &Report, paint: Paint) -> String {
     match report {
-        Report::Minted(Minted {
-            chosen: Some(from),
-            output_file,
-            name,
-            rotated,
-            replaced,
-            ..
-        }) => format!(
+        Report::Minted(
+            m @ Minted {
+                chosen: Some(from), ..
+            },
+        ) => format!(
             "Token saved to: {}\n\n{} Token {} {} the secret from {} (not shown: you hold it).\n",
             escape(
-                &output_file
+                &m.output_file
                     .as_deref()
                     .unwrap_or(Path::new(""))
                     .to_string_lossy()
             ),
-            paint.success(title(*rotated, *replaced)),
-            quote(name),
-            if *rotated {
+            paint.success(title(m.rotated(), m.replaced())),
+            quote(&m.done.name),
+            if m.rotated() {
                 "now has"
             } else {
                 "was written with"
@@ -229,7 +224,7 @@ fn text(report: &Report, paint: Paint) -> String {
                 .unwrap_or_default();
             format!(
                 "{saved}\n{}\n\nToken: {token}\nHTTP Requests Header: Authorization: Bearer {token}\n\n{} Store this token securely, as it will not be shown again.\n\n",
-                paint.success(title(m.rotated, m.replaced)),
+                paint.success(title(m.rotated(), m.replaced())),
                 paint.important(),
             )
         }
@@ -280,10 +275,10 @@ fn json(report: &Report) -> String {
             let mut doc = json!({
                 "token": token,
                 "help_msg": format!("Store this token securely, as it will not be shown again. HTTP requests require the following header: \"Authorization: Bearer {token}\""),
-                "name": m.name,
-                "hash": m.hash.to_string(),
+                "name": m.done.name,
+                "hash": m.token.hash().to_string(),
                 "permissions": m.permissions,
-                "expiry": m.expiry,
+                "expiry": m.done.expiry.map(|at| at.to_string()),
             });
             // A chosen secret is the operator's: masked, and where it came from said.
             if let Some(from) = &m.chosen {
@@ -292,17 +287,17 @@ fn json(report: &Report) -> String {
                     json!("The token's secret is the one in secret_file, which is not shown.");
                 doc["secret_file"] = json!(from);
             }
-            if let (Some(id), Some(created_at)) = (m.id, &m.created_at) {
+            if let (Some(id), Some(created_at)) = (m.done.id, &m.done.created_at) {
                 doc["id"] = json!(id);
                 doc["created_at"] = json!(created_at);
             }
             if let Some(path) = &m.output_file {
                 doc["output_file"] = json!(path.display().to_string());
             }
-            if m.rotated {
+            if m.rotated() {
                 doc["rotated"] = json!(true);
             }
-            if m.replaced {
+            if m.replaced() {
                 doc["replaced"] = json!(true);
             }
             doc
@@ -371,7 +366,7 @@ fn unshown(report: &Report) -> Option<CliError> {
     let Report::Minted(m) = report else {
         return None;
     };
-    let name = quote(&m.name);
+    let name = quote(&m.done.name);
     let (message, hint) = match &m.output_file {
         Some(path) => (
             format!(
@@ -386,7 +381,7 @@ fn unshown(report: &Report) -> Option<CliError> {
             format!(
                 "token {name} was created on the server, but it could not be shown (stdout failed)"
             ),
-            CliError::unheld_secret(&m.name),
+            CliError::unheld_secret(&m.done.name),
         ),
     };
     Some(CliError::unshown(message, hint))
