@@ -18,6 +18,7 @@ use crate::quote::{quote, quote_path};
 use crate::report::{self, DryRun, Kept, Report};
 
 mod admin;
+mod online;
 
 /// `influxdb3 create token`.
 pub(crate) fn create(args: CreateToken, m: &ArgMatches) -> Result<Outcome, CliError> {
@@ -179,35 +180,10 @@ fn permission_token(
             &mut warnings,
         )?,
         Target::Online { server, m } => {
-            return on_server(plan, name, false, ask, (server, m), warnings);
+            return online::on_server(plan, name, false, ask, (server, m), warnings);
         }
     };
     Ok(report::outcome(&report, ask.format, warnings))
-}
-
-/// A plan of one token carried out on the server (`yes`: confirmed already), after
-/// `warnings` and the server options' own; or its dry run.
-fn on_server(
-    plan: Plan,
-    name: &TokenName,
-    yes: bool,
-    ask: &Ask,
-    (server, m): (crate::args::Server, &ArgMatches),
-    mut warnings: Vec<String>,
-) -> Result<Outcome, CliError> {
-    let online = crate::connect::online(server, m)?;
-    warnings.extend(online.warnings.iter().cloned());
-    if ask.dry_run {
-        return report::dry_plan(&online, &plan, warnings, ask.format);
-    }
-    // Shown (and emptied) before the request.
-    let executed = online.execute(plan, yes, &mut warnings)?;
-    let exists = Report::exists(name.as_str(), "on the server", Kept::IfNotExists);
-    Ok(report::outcome(
-        &report::made(executed, None, None, exists),
-        ask.format,
-        warnings,
-    ))
 }
 
 /// A permission token's plan carried out on the tokens file at `output_file`: the

@@ -51,7 +51,7 @@ pub(super) fn admin_token(
     })?;
     match target {
         Target::Online { server, m } => {
-            super::on_server(plan, &name, yes, ask, (server, m), Vec::new())
+            super::online::on_server(plan, &name, yes, ask, (server, m), Vec::new())
         }
         Target::Offline {
             output_file,
