@@ -48,7 +48,9 @@ pub(crate) fn run(args: ShowTokens, m: &ArgMatches) -> Result<Outcome, CliError>
     let format = args.format;
     let online = crate::connect::online(args.server, m)?;
     // Before the request, which may take a while or fail.
-    crate::output::warn_all(&mut online.warnings.clone());
+    for w in &online.warnings {
+        crate::output::warn(w);
+    }
     let body = online
         .client
         .show_tokens_where(wire(format), &filter, Timestamp::now())

@@ -144,11 +144,13 @@ impl Done {
 
     /// What the token may do, as far as the step says: its grants (a token created,
     /// replaced, updated or recreated), `*:*:*` for an admin token, or none.
-    pub fn permissions(&self) -> Vec<Permission> {
+    pub fn permissions(&self) -> &[Permission] {
+        /// An admin token's one permission.
+        const ADMIN: &[Permission] = &[Permission::Admin];
         match (&self.grants, self.admin) {
-            (Some(grants), _) => grants.to_vec(),
-            (None, true) => vec![Permission::Admin],
-            (None, false) => Vec::new(),
+            (Some(grants), _) => grants,
+            (None, true) => ADMIN,
+            (None, false) => &[],
         }
     }
 
@@ -702,7 +704,7 @@ impl Serialize for Done {
         s.serialize_field("name", &influxdb3_token::mask_token_shaped(&self.name))?;
         if self.action.minted() {
             if self.grants.is_some() || self.admin {
-                s.serialize_field("permissions", &ShownAll(&self.permissions()))?;
+                s.serialize_field("permissions", &ShownAll(self.permissions()))?;
             }
             s.serialize_field("expiry", &self.expiry.as_ref().map(Shown))?;
         }

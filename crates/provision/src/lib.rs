@@ -38,6 +38,7 @@
 #![forbid(unsafe_code)]
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
+mod change;
 mod execute;
 #[cfg(feature = "manifest")]
 mod manifest;
@@ -45,6 +46,7 @@ mod plan;
 mod store;
 mod words;
 
+pub use change::ChangeWords;
 pub use execute::{
     Action, Cause, Done, Event, ExecuteOptions, Executed, Failed, ObserverError, Report, execute,
 };

@@ -6,6 +6,7 @@ use std::collections::{HashMap, HashSet};
 use influxdb3_permission::{Grants, Permission, PermissionSet};
 use influxdb3_token::{Expiry, Lifetime, LifetimeError, Quoted, Timestamp, Token, TokenName};
 
+use crate::change::ChangeWords;
 use crate::store::{
     Capabilities, Existing, NewAdmin, NewToken, OPERATOR_TOKEN, Unsupported, expires_at,
 };
@@ -897,44 +898,16 @@ pub(crate) fn refuse_chosen(
     }
 }
 
-/// The parts of a change that are there, apart by `; `: `widened db:a:write; expiry
-/// never -> 2026-01-01T00:00:00.000Z`.
-fn changes(
-    f: &mut std::fmt::Formatter<'_>,
-    widened: &[Permission],
-    narrowed: &[Permission],
-    expiry: Option<(Option<Timestamp>, Option<Timestamp>)>,
-    more: Option<&str>,
-) -> std::fmt::Result {
-    let list = |p: &[Permission]| {
-        p.iter()
-            .map(ToString::to_string)
-            .collect::<Vec<_>>()
-            .join(", ")
-    };
-    let when = Timestamp::or_never;
-    let parts = [
-        (!widened.is_empty()).then(|| format!("widened {}", list(widened))),
-        (!narrowed.is_empty()).then(|| format!("narrowed {}", list(narrowed))),
-        expiry.map(|(old, new)| format!("expiry {} -> {}", when(old), when(new))),
-        more.map(str::to_owned),
-    ];
-    let parts: Vec<String> = parts.into_iter().flatten().collect();
-    f.write_str(&parts.join("; "))
-}
-
 impl std::fmt::Display for Drift {
     /// How the token differs from what is wanted: `widened …; narrowed …; expiry OLD ->
     /// NEW; secret not the one of its secret_file`, the parts that apply (no name).
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        changes(
-            f,
-            &self.widened,
-            &self.narrowed,
-            self.expiry_change,
-            self.secret_changed
-                .then_some("secret not the one of its secret_file"),
-        )
+        ChangeWords::new(&self.widened, &self.narrowed, self.expiry_change)
+            .note(
+                self.secret_changed
+                    .then_some("secret not the one of its secret_file"),
+            )
+            .fmt(f)
     }
 }
 

@@ -3,6 +3,7 @@
 use std::collections::{HashMap, HashSet};
 
 use influxdb3_permission::{DatabaseName, Permission};
+use influxdb3_provision::ChangeWords;
 use influxdb3_token::{Quoted, Timestamp, mask_token_shaped};
 use serde::Serialize;
 use serde::ser::{SerializeStruct, Serializer};
@@ -84,28 +85,10 @@ impl std::fmt::Display for Changed {
     /// What changed: `widened …; narrowed …; expiry OLD -> NEW (later); secret rotated`,
     /// the parts that apply (no name).
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let list = |p: &[Permission]| {
-            p.iter()
-                .map(ToString::to_string)
-                .collect::<Vec<_>>()
-                .join(", ")
-        };
-        let when = Timestamp::or_never;
-        let parts = [
-            (!self.widened.is_empty()).then(|| format!("widened {}", list(&self.widened))),
-            (!self.narrowed.is_empty()).then(|| format!("narrowed {}", list(&self.narrowed))),
-            self.expiry.map(|(old, new)| {
-                let later = if self.expiry_extended() {
-                    " (later)"
-                } else {
-                    ""
-                };
-                format!("expiry {} -> {}{later}", when(old), when(new))
-            }),
-            self.secret_rotated.then(|| "secret rotated".to_owned()),
-        ];
-        let parts: Vec<String> = parts.into_iter().flatten().collect();
-        f.write_str(&parts.join("; "))
+        ChangeWords::new(&self.widened, &self.narrowed, self.expiry)
+            .later(self.expiry_extended())
+            .note(self.secret_rotated.then_some("secret rotated"))
+            .fmt(f)
     }
 }
 
