@@ -6,9 +6,8 @@ use std::time::Duration;
 
 use clap::ArgMatches;
 use influxdb3_permission::{DatabaseName, Grants};
-use influxdb3_provision::{Action as Did, ExecuteOptions, IfExists, NewToken, Plan, execute};
+use influxdb3_provision::{IfExists, NewToken, Plan};
 use influxdb3_token::{Timestamp, TokenName};
-use influxdb3_tokenfile::FileStore;
 
 use crate::args::{CreateFormat, CreateToken, DeleteToken, Format};
 use crate::error::CliError;
@@ -187,7 +186,7 @@ fn permission_token(
 }
 
 /// A permission token's plan carried out on the tokens file at `output_file`: the
-/// report, and the file's findings added to `warnings`.
+/// report, and the run's warnings added to `warnings`.
 fn offline(
     name: &TokenName,
     plan: &Plan,
@@ -196,71 +195,27 @@ fn offline(
     lock_timeout: Duration,
     warnings: &mut Vec<String>,
 ) -> Result<Report, CliError> {
-    let now = Timestamp::now();
     let options = options::write_options(lock_timeout, ask.dry_run);
-    let ((executed, findings, entry, expired), written) =
-        FileStore::open(output_file, &options, |store| {
-            let executed = execute(
-                plan,
-                store,
-                ExecuteOptions::default().dry_run(ask.dry_run),
-                &mut |_| Ok(()),
-            );
-            let held = store.entry(name.as_str());
-            let expired = held.and_then(|e| e.expiry().filter(|_| e.is_expired(now)));
-            let entry = held.map(report::redacted);
-            (executed, store.findings(now), entry, expired)
-        })
+    let run = influxdb3_tokenfile::run_one(output_file, plan, &options, Timestamp::now())
         .map_err(|e| CliError::from_file(&e))?;
-    let executed = CliError::on_file(executed)?;
-    let action = executed
-        .report
-        .done
-        .first()
-        .map_or(Did::Exists, |d| d.action);
-    Ok(if ask.dry_run {
-        Report::DryRun(DryRun::File {
-            path: written.path,
-            action: match action {
-                Did::Exists => "nothing",
-                Did::Replaced => "replace",
-                _ => "append",
-            },
-            entry: entry.unwrap_or_default(),
-            create_databases: plan
-                .create_databases()
-                .iter()
-                .map(ToString::to_string)
-                .collect(),
-        })
+    CliError::on_file(&run.executed.report)?;
+    let path = &run.written.path;
+    if ask.dry_run {
+        return Ok(Report::DryRun(DryRun::file(&run.dry_run(path))));
+    }
+    warnings.extend(run.warnings(path));
+    let why = if ask.secret.is_some() && ask.if_exists != IfExists::Keep {
+        Kept::SameSecret
     } else {
-        if action != Did::Exists {
-            warnings.extend(influxdb3_tokenfile::Finding::summary(
-                findings.iter().chain(&written.findings),
-            ));
-        } else if let (Some(at), IfExists::Keep) = (expired, ask.if_exists) {
-            warnings.push(format!(
-                "token {} in {} expired at {at}, and --if-not-exists keeps it: --replace renews it",
-                quote(name.as_str()),
-                quote_path(&written.path)
-            ));
-        }
-        let why = if ask.secret.is_some() && ask.if_exists != IfExists::Keep {
-            Kept::SameSecret
-        } else {
-            Kept::IfNotExists
-        };
-        report::made(
-            executed,
-            Some(output_file),
-            ask.secret.as_ref().map(|(_, from)| from.as_str()),
-            Report::exists(
-                name.as_str(),
-                &format!("in {}", quote_path(&written.path)),
-                why,
-            ),
-        )
-    })
+        Kept::IfNotExists
+    };
+    let exists = Report::exists(name.as_str(), &format!("in {}", quote_path(path)), why);
+    Ok(report::made(
+        run.executed,
+        Some(output_file),
+        ask.secret.as_ref().map(|(_, from)| from.as_str()),
+        exists,
+    ))
 }
 
 /// `influxdb3 delete token`: a plan of one deletion, confirmed, on the server.

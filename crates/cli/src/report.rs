@@ -1,12 +1,11 @@
 //! What `create token`, `delete token` and `tokens rotate` print: upstream's wording for
 //! a new token, the request or entry of a dry run, and the findings of a tokens file.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
-use influxdb3_provision::Done;
-use influxdb3_provision::{Plan, TokenStore as _};
-use influxdb3_token::Token;
+use influxdb3_provision::{Emphasis, MadeToken, Plan, TokenStore as _};
 use influxdb3_token_client::{PreparedRequest, ServerStore};
+use influxdb3_tokenfile::FileDryRun;
 use serde_json::{Value, json};
 
 use crate::args::CreateFormat;
@@ -14,11 +13,11 @@ use crate::connect::Online;
 use crate::error::{Action, CliError};
 use crate::output::Outcome;
 use crate::paint::Paint;
-use crate::quote::{escape, escape_lines, quote, quote_path};
+use crate::quote::{escape_lines, quote, quote_path};
 
 /// What a token command has to say.
 pub(crate) enum Report {
-    Minted(Minted),
+    Minted(Box<MadeToken>),
     Deleted(String),
     /// The token is there already: nothing on stdout, a note on stderr.
     Exists {
@@ -57,96 +56,38 @@ impl Report {
 pub(crate) enum DryRun {
     /// The request that would have been sent; `None`: the plan sends none.
     Request(Option<PreparedRequest>),
-    /// What would have been written to a file.
-    File {
-        path: PathBuf,
-        /// `append`, `replace`, `write` (an admin token file), or `nothing`.
-        action: &'static str,
-        /// The record that would be written, its token as `apiv3_***`.
-        entry: Value,
-        create_databases: Vec<String>,
-    },
+    /// What would have been written to a file, as text and as JSON.
+    File(String, Value),
 }
 
-/// A token just made, online or offline: its secret, and the step as the executor
-/// reported it.
-pub(crate) struct Minted {
-    token: Token,
-    done: Box<Done>,
-    permissions: Vec<String>,
-    pub(crate) output_file: Option<PathBuf>,
-    /// Where its secret was read from (`--secret-file`): the operator holds it, and it
-    /// is never printed.
-    chosen: Option<String>,
-}
-
-impl Minted {
-    /// A token a store just made, as the executor reported it (`done`) with its secret.
-    pub(crate) fn new(token: Token, done: &Done, output_file: Option<&Path>) -> Minted {
-        Minted {
-            token,
-            permissions: done.permissions().iter().map(ToString::to_string).collect(),
-            done: Box::new(done.clone()),
-            output_file: output_file.map(Path::to_path_buf),
-            chosen: None,
-        }
-    }
-
-    /// Made by `tokens rotate`: a new secret for a token already in the file.
-    fn rotated(&self) -> bool {
-        self.done.action == influxdb3_provision::Action::Rotated
-    }
-
-    /// Put in the place of a token of its name.
-    fn replaced(&self) -> bool {
-        self.done.action == influxdb3_provision::Action::Replaced
-    }
-
-    /// The same, its secret read from `from` (`--secret-file`): never printed.
-    pub(crate) fn chosen(mut self, from: &str) -> Minted {
-        self.chosen = Some(from.to_owned());
-        self
-    }
-
-    /// The same, with these permissions (a rotated token's, which the step does not
-    /// carry).
-    pub(crate) fn with_permissions(mut self, permissions: Vec<String>) -> Minted {
-        self.permissions = permissions;
-        self
+impl DryRun {
+    /// A dry run on a tokens file, in the tokens-file crate's words.
+    pub(crate) fn file(words: &FileDryRun<'_>) -> DryRun {
+        DryRun::File(
+            words.to_string(),
+            serde_json::to_value(words).unwrap_or(Value::Null),
+        )
     }
 }
 
-/// What a run that makes one token did: the token made (with its secret, where it was
-/// saved, and where its chosen secret came from), or `exists` when it was there
-/// already.
+/// What a run that makes one token did: the token made (saved in `saved_to`, its
+/// secret chosen from `chosen`), or `exists` when it was there already.
 pub(crate) fn made<E: influxdb3_provision::StoreError>(
     executed: influxdb3_provision::Executed<E>,
-    output_file: Option<&Path>,
+    saved_to: Option<&Path>,
     chosen: Option<&str>,
     exists: Report,
 ) -> Report {
-    match (
-        executed.report.done.first(),
-        executed.secrets.into_iter().next(),
-    ) {
-        (Some(done), Some((_, token))) => {
-            let minted = Minted::new(token, done, output_file);
-            Report::Minted(match chosen {
-                Some(from) => minted.chosen(from),
-                None => minted,
-            })
-        }
-        _ => exists,
+    let Some(mut made) = MadeToken::first(executed) else {
+        return exists;
+    };
+    if let Some(path) = saved_to {
+        made = made.saved_to(path);
     }
-}
-
-/// A record as a dry run shows it: the token as `apiv3_***`.
-pub(crate) fn redacted(record: &impl serde::Serialize) -> Value {
-    let mut value = serde_json::to_value(record).unwrap_or(Value::Null);
-    if let Some(token) = value.get_mut("token") {
-        *token = json!("apiv3_***");
+    if let Some(from) = chosen {
+        made = made.chosen_from(from);
     }
-    value
+    Report::Minted(Box::new(made))
 }
 
 /// What goes on stdout, in the chosen format; `None` for nothing at all.
@@ -154,8 +95,8 @@ pub(crate) fn stdout(report: &Report, format: CreateFormat, paint: Paint) -> Opt
     match (report, format) {
         (Report::Exists { .. }, _) => None,
         (_, CreateFormat::Json) => Some(json(report)),
-        (Report::Minted(m), CreateFormat::Token) if m.chosen.is_none() => {
-            Some(format!("{}\n", m.token.expose_secret()))
+        (Report::Minted(m), CreateFormat::Token) if m.chosen().is_none() => {
+            Some(format!("{}\n", m.token().expose_secret()))
         }
         _ => Some(text(report, paint)),
     }
@@ -180,54 +121,17 @@ pub(crate) fn note(report: &Report) -> Option<String> {
     })
 }
 
-/// The first line of a minted token's text, as upstream words it.
-fn title(rotated: bool, replaced: bool) -> &'static str {
-    if rotated {
-        "Token rotated successfully!"
-    } else if replaced {
-        "Token replaced successfully!"
-    } else {
-        "New token created successfully!"
-    }
-}
-
 /// The text upstream prints, with `Token saved to:` first offline.
 fn text(report: &Report, paint: Paint) -> String {
     match report {
-        Report::Minted(
-            m @ Minted {
-                chosen: Some(from), ..
-            },
-        ) => format!(
-            "Token saved to: {}\n\n{} Token {} {} the secret from {} (not shown: you hold it).\n",
-            escape(
-                &m.output_file
-                    .as_deref()
-                    .unwrap_or(Path::new(""))
-                    .to_string_lossy()
-            ),
-            paint.success(title(m.rotated(), m.replaced())),
-            quote(&m.done.name),
-            if m.rotated() {
-                "now has"
-            } else {
-                "was written with"
-            },
-            quote(from)
-        ),
-        Report::Minted(m) => {
-            let token = m.token.expose_secret();
-            let saved = m
-                .output_file
-                .as_ref()
-                .map(|path| format!("Token saved to: {}\n", escape(&path.to_string_lossy())))
-                .unwrap_or_default();
-            format!(
-                "{saved}\n{}\n\nToken: {token}\nHTTP Requests Header: Authorization: Bearer {token}\n\n{} Store this token securely, as it will not be shown again.\n\n",
-                paint.success(title(m.rotated(), m.replaced())),
-                paint.important(),
-            )
-        }
+        Report::Minted(m) => m
+            .words()
+            .styled(&|emphasis, text| match emphasis {
+                Emphasis::Success => paint.success(text),
+                Emphasis::Important => paint.important(),
+                _ => text.to_owned(),
+            })
+            .to_string(),
         Report::Deleted(name) => format!("Token {} deleted successfully.\n", quote(name)),
         Report::Exists { .. } => String::new(),
         Report::DryRun(DryRun::Request(Some(request))) => format!(
@@ -235,73 +139,14 @@ fn text(report: &Report, paint: Paint) -> String {
             escape_lines(&request.to_string())
         ),
         Report::DryRun(DryRun::Request(None)) => "Dry run: nothing would be sent.\n".to_owned(),
-        Report::DryRun(DryRun::File {
-            path,
-            action,
-            entry,
-            create_databases,
-        }) => {
-            let what = match *action {
-                "nothing" => {
-                    return format!(
-                        "Dry run: a token named {} is already in {}: nothing would change.\n",
-                        quote(entry["name"].as_str().unwrap_or_default()),
-                        quote_path(path)
-                    );
-                }
-                "replace" => "would replace the token of that name in",
-                "write" => "would be written to",
-                _ => "would be appended to",
-            };
-            let databases = if create_databases.is_empty() {
-                String::new()
-            } else {
-                format!("\nDatabases to create: {}\n", create_databases.join(", "))
-            };
-            format!(
-                "Dry run: nothing was written. This entry {what} {}:\n\n{}\n{databases}",
-                quote_path(path),
-                escape_lines(&serde_json::to_string_pretty(entry).unwrap_or_default())
-            )
-        }
+        Report::DryRun(DryRun::File(text, _)) => text.clone(),
     }
 }
 
 /// One JSON document: upstream's `token` and `help_msg`, then ours.
 fn json(report: &Report) -> String {
     let value = match report {
-        Report::Minted(m) => {
-            let token = m.token.expose_secret();
-            let mut doc = json!({
-                "token": token,
-                "help_msg": format!("Store this token securely, as it will not be shown again. HTTP requests require the following header: \"Authorization: Bearer {token}\""),
-                "name": m.done.name,
-                "hash": m.token.hash().to_string(),
-                "permissions": m.permissions,
-                "expiry": m.done.expiry.map(|at| at.to_string()),
-            });
-            // A chosen secret is the operator's: masked, and where it came from said.
-            if let Some(from) = &m.chosen {
-                doc["token"] = json!("apiv3_***");
-                doc["help_msg"] =
-                    json!("The token's secret is the one in secret_file, which is not shown.");
-                doc["secret_file"] = json!(from);
-            }
-            if let (Some(id), Some(created_at)) = (m.done.id, &m.done.created_at) {
-                doc["id"] = json!(id);
-                doc["created_at"] = json!(created_at);
-            }
-            if let Some(path) = &m.output_file {
-                doc["output_file"] = json!(path.display().to_string());
-            }
-            if m.rotated() {
-                doc["rotated"] = json!(true);
-            }
-            if m.replaced() {
-                doc["replaced"] = json!(true);
-            }
-            doc
-        }
+        Report::Minted(m) => serde_json::to_value(m.document()).unwrap_or(Value::Null),
         Report::Deleted(name) => json!({ "token_name": name, "deleted": true }),
         Report::Exists { name, why, .. } => {
             json!({ "token_name": name, "exists": true, "unchanged": *why != Kept::IfNotExists })
@@ -310,18 +155,7 @@ fn json(report: &Report) -> String {
         Report::DryRun(DryRun::Request(Some(request))) => {
             json!({ "dry_run": true, "request": request })
         }
-        Report::DryRun(DryRun::File {
-            path,
-            action,
-            entry,
-            create_databases,
-        }) => json!({
-            "dry_run": true,
-            "output_file": path.display().to_string(),
-            "action": action,
-            "entry": entry,
-            "create_databases": create_databases,
-        }),
+        Report::DryRun(DryRun::File(_, json)) => json.clone(),
     };
     crate::output::json_doc(&value)
 }
@@ -356,7 +190,7 @@ pub(crate) fn outcome(report: &Report, format: CreateFormat, warnings: Vec<Strin
         warnings,
         code: 0,
         // A token minted on a server: its secret is nowhere else.
-        lost_unless_shown: matches!(report, Report::Minted(m) if m.output_file.is_none()),
+        lost_unless_shown: matches!(report, Report::Minted(m) if m.saved().is_none()),
         unshown,
     }
 }
@@ -366,8 +200,8 @@ fn unshown(report: &Report) -> Option<CliError> {
     let Report::Minted(m) = report else {
         return None;
     };
-    let name = quote(&m.done.name);
-    let (message, hint) = match &m.output_file {
+    let name = quote(&m.done().name);
+    let (message, hint) = match m.saved() {
         Some(path) => (
             format!(
                 "token {name} was saved to {}, but it could not be shown (stdout failed)",
@@ -381,7 +215,7 @@ fn unshown(report: &Report) -> Option<CliError> {
             format!(
                 "token {name} was created on the server, but it could not be shown (stdout failed)"
             ),
-            CliError::unheld_secret(&m.done.name),
+            CliError::unheld_secret(&m.done().name),
         ),
     };
     Some(CliError::unshown(message, hint))

@@ -42,6 +42,7 @@ mod change;
 mod execute;
 #[cfg(feature = "manifest")]
 mod manifest;
+mod minted;
 mod plan;
 mod store;
 mod words;
@@ -53,6 +54,7 @@ pub use execute::{
 #[cfg(feature = "manifest")]
 #[cfg_attr(docsrs, doc(cfg(feature = "manifest")))]
 pub use manifest::{Desired, Manifest, ManifestError, ManifestKind};
+pub use minted::{Emphasis, MadeDocument, MadeToken, MadeWords, Style};
 pub use plan::{
     Confirmation, Conflict, Drift, IfExists, Plan, PlanError, PlanOptions, Policy, Step, Wanted,
 };

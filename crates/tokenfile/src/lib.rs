@@ -83,6 +83,8 @@ mod model;
 #[cfg(unix)]
 mod names;
 #[cfg(unix)]
+mod one;
+#[cfg(unix)]
 mod secrets;
 #[cfg(unix)]
 mod store;
@@ -111,6 +113,8 @@ pub use listing::Listing;
 pub use merge::{MergeError, MergeInput, Merged, merge_files};
 #[cfg(unix)]
 pub use model::{AdminTokenFile, Check, TokenEntry, TokenFile, TokenRecord};
+#[cfg(unix)]
+pub use one::{Before, FileDryRun, OneRun, run_one};
 #[cfg(unix)]
 pub use secrets::{ENV_PREFIX, SecretsFile, SecretsFormat, SecretsFormatError};
 #[cfg(unix)]

@@ -453,3 +453,129 @@ fn an_admin_token_file_store_refuses_permission_tokens_and_wrong_files_and_a_dry
     })
     .unwrap();
 }
+
+/// A plan of one token, carried out in one call: the entry a dry run shows, the token
+/// as it was, and the warnings of what was kept or made.
+#[test]
+fn a_one_token_run_says_what_it_would_write_what_was_there_and_what_to_look_at() {
+    use influxdb3_provision::{Action, IfExists, Plan, Policy};
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("tokens.json");
+    let now = Timestamp::from_millis(NOW);
+    let plan = |name: &str, if_exists| {
+        Plan::create(
+            new(name, &["db:metrics:write"]),
+            if_exists,
+            &Policy::default(),
+        )
+        .unwrap()
+        .with_databases(vec![db("logs")])
+    };
+    // A dry run: the entry that would be appended, its token masked, and the file left.
+    let dry = WriteOptions::default().dry_run(true);
+    let run =
+        influxdb3_tokenfile::run_one(&path, &plan("ingest", IfExists::Fail), &dry, now).unwrap();
+    assert_eq!(run.action(), Action::Created);
+    let words = run.dry_run(&path);
+    let text = words.to_string();
+    assert!(
+        text.starts_with("Dry run: nothing was written. This entry would be appended to `"),
+        "{text}"
+    );
+    assert!(text.contains("\"token\": \"apiv3_***\""), "{text}");
+    assert!(text.ends_with("}\n\nDatabases to create: logs\n"), "{text}");
+    let json = serde_json::to_value(&words).unwrap();
+    assert_eq!(json["action"], "append");
+    assert_eq!(json["entry"]["name"], "ingest");
+    assert_eq!(json["create_databases"], serde_json::json!(["logs"]));
+    assert!(run.warnings(&path).is_empty(), "a dry run warns of nothing");
+    assert!(!path.exists());
+
+    // Made: the file's findings are the warnings (db `metrics` is not created).
+    let run = influxdb3_tokenfile::run_one(
+        &path,
+        &plan("ingest", IfExists::Fail),
+        &WriteOptions::default(),
+        now,
+    )
+    .unwrap();
+    assert!(run.before.is_none());
+    let warnings = run.warnings(&path);
+    assert!(
+        warnings.len() == 1 && warnings[0].contains("`metrics`"),
+        "{warnings:?}"
+    );
+
+    // Kept by --if-not-exists: what was there is said, nothing is warned.
+    let run =
+        influxdb3_tokenfile::run_one(&path, &plan("ingest", IfExists::Keep), &dry, now).unwrap();
+    assert_eq!(run.action(), Action::Exists);
+    let before = run.before.as_ref().unwrap();
+    assert_eq!(before.permissions, ["db:metrics:write"]);
+    assert_eq!(before.expired, None);
+    assert!(
+        run.dry_run(&path)
+            .to_string()
+            .starts_with("Dry run: a token named `ingest` is already in `")
+    );
+
+    // An expired token that --if-not-exists keeps is warned of (not in a dry run).
+    let later = Timestamp::from_millis(NOW + 1000);
+    let old = NewToken::new(
+        TokenName::new("old").unwrap(),
+        grants(&["db:logs:read"]),
+        Expiry::After("1s".parse::<Lifetime>().unwrap()),
+        Timestamp::from_millis(NOW - 10_000),
+    );
+    let made = Plan::create(old, IfExists::Fail, &Policy::default()).unwrap();
+    let _ = influxdb3_tokenfile::run_one(&path, &made, &WriteOptions::default(), later).unwrap();
+    let keep = plan("old", IfExists::Keep);
+    let run = influxdb3_tokenfile::run_one(&path, &keep, &WriteOptions::default(), later).unwrap();
+    let warnings = run.warnings(Path::new("t.json"));
+    assert_eq!(warnings.len(), 1, "{warnings:?}");
+    assert!(
+        warnings[0].starts_with("token `old` in `t.json` expired at ")
+            && warnings[0].ends_with(", and --if-not-exists keeps it: --replace renews it"),
+        "{warnings:?}"
+    );
+    let run = influxdb3_tokenfile::run_one(&path, &keep, &dry, later).unwrap();
+    assert!(run.warnings(&path).is_empty());
+}
+
+#[test]
+fn a_one_token_run_on_an_admin_token_file_says_which_token_it_replaces() {
+    use influxdb3_provision::{IfExists, Plan, Policy};
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("admin.json");
+    let now = Timestamp::from_millis(NOW);
+    let plan = |name: &str| {
+        Plan::create_admin(admin(name), IfExists::Replace, &Policy::default()).unwrap()
+    };
+    let run = influxdb3_tokenfile::run_one(&path, &plan("_admin"), &WriteOptions::default(), now)
+        .unwrap();
+    assert!(run.before.is_none() && run.warnings(&path).is_empty());
+    // Another name: the token it held is named, as replaced.
+    let dry = WriteOptions::default().dry_run(true);
+    let run = influxdb3_tokenfile::run_one(&path, &plan("ops"), &dry, now).unwrap();
+    assert_eq!(run.before.as_ref().unwrap().name, "_admin");
+    assert_eq!(
+        run.warnings(Path::new("a.json")),
+        [
+            "the admin token file `a.json` holds the admin token `_admin`, which would be replaced by `ops`: a server that is running keeps the token it loaded when it started, until it restarts"
+        ]
+    );
+    let json = serde_json::to_value(run.dry_run(&path)).unwrap();
+    assert_eq!(
+        (json["action"].as_str(), json["entry"]["name"].as_str()),
+        (Some("write"), Some("ops"))
+    );
+    // The same name, a new secret: the old secret is said to go.
+    let run = influxdb3_tokenfile::run_one(&path, &plan("_admin"), &WriteOptions::default(), now)
+        .unwrap();
+    assert_eq!(
+        run.warnings(Path::new("a.json")),
+        [
+            "the admin token file `a.json` held another secret for `_admin`, which is replaced: a server that is running keeps the token it loaded when it started, until it restarts"
+        ]
+    );
+}

@@ -4,16 +4,13 @@
 use std::path::Path;
 use std::time::Duration;
 
-use influxdb3_provision::{
-    Action as Did, ExecuteOptions, IfExists, NewAdmin, OPERATOR_TOKEN, Plan, PlanError, execute,
-};
+use influxdb3_provision::{IfExists, NewAdmin, OPERATOR_TOKEN, Plan, PlanError};
 use influxdb3_token::{Timestamp, TokenName};
-use influxdb3_tokenfile::AdminFileStore;
 
 use crate::error::CliError;
 use crate::options::{self, Ask, Target};
 use crate::output::Outcome;
-use crate::quote::{quote, quote_path};
+use crate::quote::quote_path;
 use crate::report::{self, DryRun, Kept, Report};
 
 /// An admin token: the operator token `_admin` or a named one, online; an admin token
@@ -71,70 +68,30 @@ fn admin_file(
     lock_timeout: Duration,
 ) -> Result<Outcome, CliError> {
     let options = options::write_options(lock_timeout, ask.dry_run);
-    let ((executed, entry, held), written) = AdminFileStore::open(output_file, &options, |store| {
-        // The token the file holds before the run: its name and secret.
-        let held = store.token().map(|t| {
-            let expired = t.expiry().filter(|_| t.is_expired(Timestamp::now()));
-            (t.name().to_owned(), t.token().hash(), expired)
-        });
-        let executed = execute(plan, store, ExecuteOptions::default(), &mut |_| Ok(()));
-        (executed, store.token().map(report::redacted), held)
-    })
-    .map_err(|e| CliError::from_file(&e))?;
-    let executed = CliError::on_file(executed)?;
-    let kept = executed
-        .report
-        .done
-        .first()
-        .is_none_or(|d| d.action == Did::Exists);
+    let run = influxdb3_tokenfile::run_one(output_file, plan, &options, Timestamp::now())
+        .map_err(|e| CliError::from_file(&e))?;
+    CliError::on_file(&run.executed.report)?;
     // What the file held and what takes its place, said before anything else: an
     // admin token file holds one token, and `_admin` may be the one that goes.
-    let mut warnings = Vec::new();
-    let file = quote_path(output_file);
-    let would = if ask.dry_run { "would be" } else { "is" };
-    match &held {
-        Some((old, _, Some(at))) if kept && ask.if_exists == IfExists::Keep => warnings.push(format!(
-            "the admin token {} in {file} expired at {at}, and --if-not-exists keeps it: write the file again without --if-not-exists to renew it",
-            quote(old)
-        )),
-        Some((old, _, _)) if !kept && old != name.as_str() => warnings.push(format!(
-            "the admin token file {file} holds the admin token {}, which {would} replaced by {}: a server that is running keeps the token it loaded when it started, until it restarts",
-            quote(old),
-            quote(name.as_str())
-        )),
-        Some((_, hash, _)) if !kept && ask.secret.as_ref().is_none_or(|(s, _)| s.hash() != *hash) => {
-            warnings.push(format!(
-                "the admin token file {file} held another secret for {}, which {would} replaced: a server that is running keeps the token it loaded when it started, until it restarts",
-                quote(name.as_str())
-            ));
-        }
-        _ => {}
-    }
+    let warnings = run.warnings(output_file);
     let report = if ask.dry_run {
-        Report::DryRun(DryRun::File {
-            path: output_file.to_path_buf(),
-            action: if kept { "nothing" } else { "write" },
-            entry: entry.unwrap_or_default(),
-            create_databases: Vec::new(),
-        })
+        Report::DryRun(DryRun::file(&run.dry_run(output_file)))
     } else {
         // Kept by --if-not-exists (the token the file holds, whatever its name), or
         // there with this chosen secret and expiry already.
-        let (shown, why) = match &held {
-            Some((old, _, _)) if ask.if_exists == IfExists::Keep => {
-                (old.as_str(), Kept::IfNotExists)
+        let (shown, why) = match &run.before {
+            Some(before) if ask.if_exists == IfExists::Keep => {
+                (before.name.clone(), Kept::IfNotExists)
             }
-            _ => (name.as_str(), Kept::SameToken),
+            _ => (name.as_str().to_owned(), Kept::SameToken),
         };
+        let place = format!("in {}", quote_path(output_file));
         report::made(
-            executed,
+            run.executed,
             Some(output_file),
             ask.secret.as_ref().map(|(_, from)| from.as_str()),
-            Report::exists(shown, &format!("in {file}"), why),
+            Report::exists(&shown, &place, why),
         )
     };
-    if matches!(report, Report::Minted(_)) {
-        warnings.extend(influxdb3_tokenfile::Finding::summary(&written.findings));
-    }
     Ok(report::outcome(&report, ask.format, warnings))
 }

@@ -1,6 +1,6 @@
 //! A plan the rules refuse, or a step that failed, as the user reads it.
 
-use influxdb3_provision::{Cause, Executed, PlanError, StoreError, Unsupported};
+use influxdb3_provision::{Cause, PlanError, Report, StoreError, Unsupported};
 use influxdb3_tokenfile::FileStoreError;
 
 use super::{CliError, Exit, Kind, chain};
@@ -38,16 +38,14 @@ impl CliError {
         }
     }
 
-    /// A run on a tokens file, or the error of the step that failed.
-    pub(crate) fn on_file(
-        executed: Executed<FileStoreError>,
-    ) -> Result<Executed<FileStoreError>, CliError> {
-        match &executed.report.failed {
+    /// The error of the step of a run on a tokens file that failed, if one did.
+    pub(crate) fn on_file(report: &Report<FileStoreError>) -> Result<(), CliError> {
+        match &report.failed {
             Some(failed) => Err(CliError::from_step(
                 &failed.cause,
                 CliError::from_file_store,
             )),
-            None => Ok(executed),
+            None => Ok(()),
         }
     }
 

@@ -4,9 +4,9 @@
 
 use std::path::{Path, PathBuf};
 
-use influxdb3_provision::{ExecuteOptions, Executed, Plan, Policy, execute};
+use influxdb3_provision::{MadeToken, Plan, Policy};
 use influxdb3_token::{Timestamp, Token};
-use influxdb3_tokenfile::{FileStore, FileStoreError, MergeError, MergeInput, merge_files};
+use influxdb3_tokenfile::{FileStoreError, MergeError, MergeInput, OneRun, merge_files};
 use serde_json::json;
 
 use super::input::{is_stdin, read_input, unusable};
@@ -17,7 +17,7 @@ use crate::options;
 use crate::output::Outcome;
 use crate::paint::Paint;
 use crate::quote::{command, origin, quote, quote_path};
-use crate::report::{self, Minted, Report};
+use crate::report::{self, Report};
 
 /// The files to merge, `-` (once) read from standard input, as every command that reads
 /// a tokens file takes it.
@@ -88,44 +88,24 @@ fn conflicts(e: &MergeError) -> CliError {
     }
 }
 
-/// Carries a plan of one step out on the file at `path`, and gives back what it did and
-/// the permissions of the token named `name` afterwards.
+/// Carries a plan of one step on the token `name` out on the file at `path`.
 fn run_one(
     path: &Path,
     name: &str,
     plan: &Plan,
     options: &EditOptions,
-) -> Result<
-    (
-        Executed<FileStoreError>,
-        Vec<String>,
-        influxdb3_tokenfile::Written,
-    ),
-    CliError,
-> {
+) -> Result<OneRun, CliError> {
     let timeout = options::lock_timeout(&options.lock_timeout)?;
     let write = options::write_options(timeout, options.dry_run);
-    let ((executed, permissions), written) = FileStore::open(path, &write, |store| {
-        let permissions = store
-            .entry(name)
-            .map(|e| e.permissions().map(|p| p.to_string()).collect())
-            .unwrap_or_default();
-        let executed = execute(
-            plan,
-            store,
-            ExecuteOptions::default().dry_run(options.dry_run),
-            &mut |_| Ok(()),
-        );
-        (executed, permissions)
-    })
-    .map_err(|e| unusable(&e))?;
-    if let Some(failed) = &executed.report.failed {
+    let run = influxdb3_tokenfile::run_one(path, plan, &write, Timestamp::now())
+        .map_err(|e| unusable(&e))?;
+    if let Some(failed) = &run.executed.report.failed {
         return Err(CliError::from_step(&failed.cause, |e| match e {
             FileStoreError::NotFound { .. } => CliError::no_token(path, name),
             e => CliError::from_file_store(e),
         }));
     }
-    Ok((executed, permissions, written))
+    Ok(run)
 }
 
 /// `tokens remove FILE --name NAME`.
@@ -136,7 +116,7 @@ pub(super) fn remove(
     format: Format,
 ) -> Result<Outcome, CliError> {
     let plan = Plan::delete(name, false, Timestamp::now()).map_err(|e| CliError::from_plan(&e))?;
-    let (_, _, written) = run_one(path, name, &plan, options)?;
+    let written = run_one(path, name, &plan, options)?.written;
     let stdout = if format == Format::Json {
         json(&json!({
             "token_name": name,
@@ -173,9 +153,10 @@ pub(super) fn rotate(
 ) -> Result<Outcome, CliError> {
     let (chosen, from) = secret.unzip();
     let plan = Plan::rotate(name, chosen, Timestamp::now()).map_err(|e| CliError::from_plan(&e))?;
-    let (executed, permissions, written) = run_one(path, name, &plan, options)?;
+    let run = run_one(path, name, &plan, options)?;
+    let written = run.written;
     let mut warnings = influxdb3_tokenfile::Finding::summary(&written.findings);
-    let Some(done) = executed.report.done.first() else {
+    let Some(done) = run.executed.report.done.first() else {
         return Err(CliError::no_token(path, name));
     };
     if let Some(at) = done.expiry.filter(|at| *at <= Timestamp::now()) {
@@ -203,15 +184,16 @@ pub(super) fn rotate(
             ..Outcome::ok(stdout)
         });
     }
-    let Some((_, token)) = executed.secrets.into_iter().next() else {
+    let permissions = run.before.map(|b| b.permissions).unwrap_or_default();
+    let Some(made) = MadeToken::first(run.executed) else {
         return Err(CliError::no_token(path, name));
     };
-    let minted = Minted::new(token, done, Some(&written.path)).with_permissions(permissions);
-    let minted = match &from {
-        Some(from) => minted.chosen(from),
-        None => minted,
-    };
-    let stdout = report::stdout(&Report::Minted(minted), format, Paint::On).unwrap_or_default();
+    let mut made = made.with_permissions(permissions).saved_to(&written.path);
+    if let Some(from) = &from {
+        made = made.chosen_from(from);
+    }
+    let stdout =
+        report::stdout(&Report::Minted(Box::new(made)), format, Paint::On).unwrap_or_default();
     Ok(Outcome {
         warnings,
         unshown: Some(CliError::unshown(

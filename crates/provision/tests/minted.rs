@@ -1,0 +1,132 @@
+//! A token one run made, in the words of `create token`: text and JSON.
+
+use std::path::Path;
+
+use influxdb3_permission::Grants;
+use influxdb3_provision::{Action, Done, Emphasis, MadeToken};
+use influxdb3_token::{Timestamp, Token};
+
+fn created(name: &str) -> Done {
+    let mut done = Done::new(Action::Created, name);
+    done.grants = Some(Grants::try_from(vec!["db:a,b:read".parse().unwrap()]).unwrap());
+    done
+}
+
+#[test]
+fn a_new_token_is_said_in_upstreams_words_and_saved_to_comes_first() {
+    let made = MadeToken::new(&created("ingest"), Token::generate().unwrap());
+    let secret = made.token().expose_secret().to_owned();
+    assert_eq!(
+        made.words().to_string(),
+        format!(
+            "\nNew token created successfully!\n\nToken: {secret}\nHTTP Requests Header: Authorization: Bearer {secret}\n\nIMPORTANT: Store this token securely, as it will not be shown again.\n\n"
+        )
+    );
+    let saved = made.saved_to(Path::new("dir/t\u{7}.json"));
+    let text = saved.words().to_string();
+    assert!(
+        text.starts_with("Token saved to: dir/t\\x07.json\n\nNew token"),
+        "{text}"
+    );
+    assert_eq!(saved.saved(), Some(Path::new("dir/t\u{7}.json")));
+}
+
+#[test]
+fn the_styled_parts_are_the_title_and_important() {
+    let made = MadeToken::new(&Done::new(Action::Rotated, "x"), Token::generate().unwrap());
+    let style = |e: Emphasis, t: &str| match e {
+        Emphasis::Success => format!("<{t}>"),
+        _ => format!("[{t}]"),
+    };
+    let text = made.words().styled(&style).to_string();
+    assert!(text.contains("\n<Token rotated successfully!>\n"), "{text}");
+    assert!(text.contains("[IMPORTANT:] Store this token"), "{text}");
+    let replaced = MadeToken::new(
+        &Done::new(Action::Replaced, "x"),
+        Token::generate().unwrap(),
+    );
+    assert!(
+        replaced
+            .words()
+            .to_string()
+            .contains("Token replaced successfully!")
+    );
+}
+
+#[test]
+fn a_chosen_secret_is_named_by_its_file_and_never_shown() {
+    let made = MadeToken::new(&created("ingest"), Token::generate().unwrap())
+        .saved_to(Path::new("tokens.json"))
+        .chosen_from("secret.txt");
+    let secret = made.token().expose_secret().to_owned();
+    let text = made.words().to_string();
+    assert_eq!(
+        text,
+        "Token saved to: tokens.json\n\nNew token created successfully! Token `ingest` was written with the secret from `secret.txt` (not shown: you hold it).\n"
+    );
+    let json = serde_json::to_string(&made.document()).unwrap();
+    assert!(!json.contains(&secret), "{json}");
+    let doc: serde_json::Value = serde_json::from_str(&json).unwrap();
+    assert_eq!(doc["token"], "apiv3_***");
+    assert_eq!(doc["secret_file"], "secret.txt");
+    let rotated = MadeToken::new(&Done::new(Action::Rotated, "r"), Token::generate().unwrap())
+        .chosen_from("-");
+    assert!(
+        rotated
+            .words()
+            .to_string()
+            .contains("Token `r` now has the secret from `-`")
+    );
+}
+
+#[test]
+fn the_document_has_upstreams_keys_first_then_ours_in_order() {
+    let mut done = created("ingest");
+    done.expiry = Some("2027-01-15T08:00:00Z".parse::<Timestamp>().unwrap());
+    done.id = Some(7);
+    done.created_at = Some("2026-12-02T00:00:00Z".to_owned());
+    let made = MadeToken::new(&done, Token::generate().unwrap());
+    let secret = made.token().expose_secret().to_owned();
+    let doc = serde_json::to_value(made.document()).unwrap();
+    let keys: Vec<&str> = doc
+        .as_object()
+        .unwrap()
+        .keys()
+        .map(String::as_str)
+        .collect();
+    assert_eq!(
+        keys,
+        [
+            "token",
+            "help_msg",
+            "name",
+            "hash",
+            "permissions",
+            "expiry",
+            "id",
+            "created_at"
+        ]
+    );
+    assert_eq!(doc["token"], secret.as_str());
+    assert_eq!(doc["permissions"], serde_json::json!(["db:a,b:read"]));
+    assert_eq!(doc["hash"], made.token().hash().to_string());
+    assert!(
+        doc["help_msg"]
+            .as_str()
+            .unwrap()
+            .ends_with(&format!("Bearer {secret}\""))
+    );
+    // Only one of the server's two fields: neither is said.
+    let mut half = created("h");
+    half.id = Some(1);
+    let doc =
+        serde_json::to_value(MadeToken::new(&half, Token::generate().unwrap()).document()).unwrap();
+    assert!(doc.get("id").is_none() && doc["expiry"].is_null());
+    let rotated = MadeToken::new(&Done::new(Action::Rotated, "r"), Token::generate().unwrap())
+        .with_permissions(vec!["db:x:write".to_owned()])
+        .saved_to(Path::new("f.json"));
+    let doc = serde_json::to_value(rotated.document()).unwrap();
+    assert_eq!(doc["rotated"], true);
+    assert_eq!(doc["output_file"], "f.json");
+    assert_eq!(doc["permissions"], serde_json::json!(["db:x:write"]));
+}
