@@ -42,6 +42,7 @@ pub struct OneRun {
     plan: PlanFacts,
     admin_file: bool,
     dry_run: bool,
+    now: Timestamp,
 }
 
 /// A token of a tokens file as it was before a run: never its secret.
@@ -61,6 +62,7 @@ pub struct Before {
 /// What a one-token run's words need of its plan.
 #[derive(Debug)]
 struct PlanFacts {
+    step: Kind,
     name: String,
     if_exists: IfExists,
     chosen: Option<TokenHash>,
@@ -77,6 +79,10 @@ impl PlanFacts {
             _ => IfExists::Fail,
         };
         PlanFacts {
+            step: match step {
+                Some(Step::Rotate { .. } | Step::Delete { .. }) => Kind::Edit,
+                _ => Kind::Create,
+            },
             name: step.map(Step::name).unwrap_or_default().to_owned(),
             if_exists,
             chosen: step
@@ -89,6 +95,14 @@ impl PlanFacts {
                 .collect(),
         }
     }
+}
+
+/// What kind of plan of one token: one that makes a token, or one that changes a token
+/// of the file (a rotation, a removal).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Kind {
+    Create,
+    Edit,
 }
 
 /// A record as a dry run shows it: its token as `apiv3_***`.
@@ -154,6 +168,7 @@ pub fn run_one(
         plan: facts,
         admin_file,
         dry_run: options.dry_run,
+        now,
     })
 }
 
@@ -233,12 +248,35 @@ impl OneRun {
             }
             _ => {}
         }
-        if !kept && !self.dry_run {
-            warnings.extend(Finding::summary(
+        match self.plan.step {
+            // A removal or rotation warns of the file alone; a rotation that keeps an
+            // expiry that has passed, of that.
+            Kind::Edit => {
+                warnings.extend(Finding::summary(&self.written.findings));
+                let done = self.executed.report.done.first();
+                if let Some(at) = done.and_then(|d| d.expiry).filter(|at| *at <= self.now) {
+                    warnings.push(format!(
+                        "token {new} expired at {at}, and its expiry is kept: the new secret is expired too; remove the token and create it again to renew it"
+                    ));
+                }
+            }
+            Kind::Create if !kept && !self.dry_run => warnings.extend(Finding::summary(
                 self.findings.iter().chain(&self.written.findings),
-            ));
+            )),
+            Kind::Create => {}
         }
         warnings
+    }
+
+    /// What `tokens remove` says of its run (or dry run), and a dry run of `tokens
+    /// rotate`: text and JSON, the file named `path`.
+    pub fn edited<'a>(&'a self, path: &'a Path) -> Edited<'a> {
+        Edited {
+            name: &self.plan.name,
+            path,
+            rotate: self.action() == Action::Rotated,
+            dry_run: self.dry_run,
+        }
     }
 }
 
@@ -289,5 +327,52 @@ impl fmt::Display for FileDryRun<'_> {
             )?;
         }
         Ok(())
+    }
+}
+
+/// What `tokens remove` says of its run (or dry run), and a dry run of `tokens rotate`,
+/// made by [`OneRun::edited`]: `Display` writes the sentence, `Serialize` its JSON.
+#[derive(Debug)]
+pub struct Edited<'a> {
+    name: &'a str,
+    path: &'a Path,
+    rotate: bool,
+    dry_run: bool,
+}
+
+impl fmt::Display for Edited<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let (name, path) = (Quoted(self.name), Quoted::path(self.path));
+        match (self.rotate, self.dry_run) {
+            (true, _) => writeln!(
+                f,
+                "Dry run: nothing was written. Token {name} in {path} would get a new secret."
+            ),
+            (false, true) => writeln!(
+                f,
+                "Dry run: nothing was written. Token {name} would be removed from {path}."
+            ),
+            (false, false) => writeln!(f, "Token {name} removed from {path}."),
+        }
+    }
+}
+
+impl Serialize for Edited<'_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let path = self.path.display().to_string();
+        let mut map = serializer.serialize_map(Some(4))?;
+        if self.rotate {
+            map.serialize_entry("dry_run", &true)?;
+            map.serialize_entry("token_name", self.name)?;
+            map.serialize_entry("output_file", &path)?;
+            map.serialize_entry("action", "rotate")?;
+        } else {
+            map.serialize_entry("token_name", self.name)?;
+            map.serialize_entry("removed", &true)?;
+            map.serialize_entry("output_file", &path)?;
+            map.serialize_entry("dry_run", &self.dry_run)?;
+        }
+        map.end()
     }
 }

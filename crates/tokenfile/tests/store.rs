@@ -579,3 +579,58 @@ fn a_one_token_run_on_an_admin_token_file_says_which_token_it_replaces() {
         ]
     );
 }
+
+#[test]
+fn a_removal_and_a_rotation_say_what_they_did_to_the_file() {
+    use influxdb3_provision::{IfExists, Plan, Policy};
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("tokens.json");
+    let now = Timestamp::from_millis(NOW);
+    let short = NewToken::new(
+        TokenName::new("short").unwrap(),
+        grants(&["db:logs:read"]),
+        Expiry::After("1s".parse::<Lifetime>().unwrap()),
+        Timestamp::from_millis(NOW - 10_000),
+    );
+    let create = Plan::create(short, IfExists::Fail, &Policy::default()).unwrap();
+    let _ = influxdb3_tokenfile::run_one(&path, &create, &WriteOptions::default(), now).unwrap();
+    let named = Path::new("t.json");
+
+    let rotate = Plan::rotate("short", None, now).unwrap();
+    let dry = WriteOptions::default().dry_run(true);
+    let run = influxdb3_tokenfile::run_one(&path, &rotate, &dry, now).unwrap();
+    let edited = run.edited(named);
+    assert_eq!(
+        edited.to_string(),
+        "Dry run: nothing was written. Token `short` in `t.json` would get a new secret.\n"
+    );
+    assert_eq!(
+        serde_json::to_string(&edited).unwrap(),
+        r#"{"dry_run":true,"token_name":"short","output_file":"t.json","action":"rotate"}"#
+    );
+    let warnings = run.warnings(named);
+    assert!(
+        warnings.len() == 1
+            && warnings[0].starts_with("token `short` expired at ")
+            && warnings[0].ends_with(
+                "the new secret is expired too; remove the token and create it again to renew it"
+            ),
+        "{warnings:?}"
+    );
+
+    let remove = Plan::delete("short", false, now).unwrap();
+    let run = influxdb3_tokenfile::run_one(&path, &remove, &dry, now).unwrap();
+    assert_eq!(
+        run.edited(named).to_string(),
+        "Dry run: nothing was written. Token `short` would be removed from `t.json`.\n"
+    );
+    let run = influxdb3_tokenfile::run_one(&path, &remove, &WriteOptions::default(), now).unwrap();
+    let edited = run.edited(named);
+    assert_eq!(edited.to_string(), "Token `short` removed from `t.json`.\n");
+    assert_eq!(
+        serde_json::to_string(&edited).unwrap(),
+        r#"{"token_name":"short","removed":true,"output_file":"t.json","dry_run":false}"#
+    );
+    assert!(run.warnings(named).is_empty());
+    assert!(contents(&path).0.is_empty());
+}

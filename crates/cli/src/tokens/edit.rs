@@ -7,7 +7,6 @@ use std::path::{Path, PathBuf};
 use influxdb3_provision::{MadeToken, Plan, Policy};
 use influxdb3_token::{Timestamp, Token};
 use influxdb3_tokenfile::{FileStoreError, MergeError, MergeInput, OneRun, merge_files};
-use serde_json::json;
 
 use super::input::{is_stdin, read_input, unusable};
 use super::words::json;
@@ -116,29 +115,14 @@ pub(super) fn remove(
     format: Format,
 ) -> Result<Outcome, CliError> {
     let plan = Plan::delete(name, false, Timestamp::now()).map_err(|e| CliError::from_plan(&e))?;
-    let written = run_one(path, name, &plan, options)?.written;
-    let stdout = if format == Format::Json {
-        json(&json!({
-            "token_name": name,
-            "removed": true,
-            "output_file": written.path.display().to_string(),
-            "dry_run": options.dry_run,
-        }))
-    } else if options.dry_run {
-        format!(
-            "Dry run: nothing was written. Token {} would be removed from {}.\n",
-            quote(name),
-            quote_path(&written.path)
-        )
-    } else {
-        format!(
-            "Token {} removed from {}.\n",
-            quote(name),
-            quote_path(&written.path)
-        )
+    let run = run_one(path, name, &plan, options)?;
+    let edited = run.edited(&run.written.path);
+    let stdout = match format {
+        Format::Json => json(&edited),
+        Format::Text => edited.to_string(),
     };
     Ok(Outcome {
-        warnings: influxdb3_tokenfile::Finding::summary(&written.findings),
+        warnings: run.warnings(&run.written.path),
         ..Outcome::ok(stdout)
     })
 }
@@ -154,36 +138,22 @@ pub(super) fn rotate(
     let (chosen, from) = secret.unzip();
     let plan = Plan::rotate(name, chosen, Timestamp::now()).map_err(|e| CliError::from_plan(&e))?;
     let run = run_one(path, name, &plan, options)?;
-    let written = run.written;
-    let mut warnings = influxdb3_tokenfile::Finding::summary(&written.findings);
-    let Some(done) = run.executed.report.done.first() else {
+    let warnings = run.warnings(&run.written.path);
+    if run.executed.report.done.is_empty() {
         return Err(CliError::no_token(path, name));
-    };
-    if let Some(at) = done.expiry.filter(|at| *at <= Timestamp::now()) {
-        warnings.push(format!(
-            "token {} expired at {at}, and its expiry is kept: the new secret is expired too; remove the token and create it again to renew it",
-            quote(name)
-        ));
     }
     if options.dry_run {
+        let edited = run.edited(&run.written.path);
         let stdout = match format {
-            CreateFormat::Json => json(&json!({
-                "dry_run": true,
-                "token_name": name,
-                "output_file": written.path.display().to_string(),
-                "action": "rotate",
-            })),
-            _ => format!(
-                "Dry run: nothing was written. Token {} in {} would get a new secret.\n",
-                quote(name),
-                quote_path(&written.path)
-            ),
+            CreateFormat::Json => json(&edited),
+            _ => edited.to_string(),
         };
         return Ok(Outcome {
             warnings,
             ..Outcome::ok(stdout)
         });
     }
+    let written = run.written;
     let permissions = run.before.map(|b| b.permissions).unwrap_or_default();
     let Some(made) = MadeToken::first(run.executed) else {
         return Err(CliError::no_token(path, name));
