@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use clap::ArgMatches;
-use influxdb3_permission::{DatabaseName, Grants};
+use influxdb3_permission::Grants;
 use influxdb3_provision::{IfExists, NewToken, Plan};
 use influxdb3_token::{Timestamp, TokenName};
 
@@ -151,38 +151,28 @@ fn permission_token(
     ask: &Ask,
     target: Target<'_>,
 ) -> Result<Outcome, CliError> {
-    let now = Timestamp::now();
-    let creates: &[DatabaseName] = match &target {
-        Target::Offline {
-            create_databases, ..
-        } => create_databases,
-        Target::Online { .. } => &[],
-    };
-    let mut warnings = uncreatable(grants, creates);
-    let mut token = NewToken::new(name.clone(), grants.clone(), ask.expiry, now);
+    let mut token = NewToken::new(name.clone(), grants.clone(), ask.expiry, Timestamp::now());
     if let Some((secret, _)) = &ask.secret {
         token = token.with_secret(secret.clone());
     }
     let plan =
         Plan::create(token, ask.if_exists, &ask.policy).map_err(|e| CliError::from_plan(&e))?;
-    let report = match target {
+    match target {
         Target::Offline {
             output_file,
             create_databases,
             lock_timeout,
-        } => offline(
-            name,
-            &plan.with_databases(create_databases.clone()),
-            ask,
-            &output_file,
-            lock_timeout,
-            &mut warnings,
-        )?,
-        Target::Online { server, m } => {
-            return online::on_server(plan, name, false, ask, (server, m), warnings);
+        } => {
+            let plan = plan.with_databases(create_databases);
+            let mut warnings = uncreatable(&plan);
+            let report = offline(name, &plan, ask, &output_file, lock_timeout, &mut warnings)?;
+            Ok(report::outcome(&report, ask.format, warnings))
         }
-    };
-    Ok(report::outcome(&report, ask.format, warnings))
+        Target::Online { server, m } => {
+            let warnings = uncreatable(&plan);
+            online::on_server(plan, name, false, ask, (server, m), warnings)
+        }
+    }
 }
 
 /// A permission token's plan carried out on the tokens file at `output_file`: the
@@ -244,20 +234,25 @@ pub(crate) fn delete(args: DeleteToken, m: &ArgMatches) -> Result<Outcome, CliEr
     ))
 }
 
-/// Databases, named by `--create-databases` or by a `db:` permission, that a server's
-/// HTTP API would refuse to create, each once, with the rule.
-fn uncreatable(grants: &Grants, creates: &[DatabaseName]) -> Vec<String> {
-    let mut seen = std::collections::HashSet::new();
-    let flagged = creates.iter().map(|d| (d, "--create-databases"));
-    flagged
-        .chain(grants.databases().map(|d| (d, "--permission")))
-        .filter(|(db, _)| seen.insert(*db))
-        .filter_map(|(db, flag)| {
-            Some(format!(
-                "database {} (in {flag}) cannot be created through the server's HTTP API: {}",
-                quote(db),
-                db.uncreatable()?
-            ))
+/// A warning for each database the plan names (by `--create-databases` or by a
+/// permission) that a server's HTTP API would refuse to create.
+fn uncreatable(plan: &Plan) -> Vec<String> {
+    let flag = |to_create| {
+        if to_create {
+            "--create-databases"
+        } else {
+            "--permission"
+        }
+    };
+    plan.uncreatable()
+        .iter()
+        .map(|u| {
+            format!(
+                "database {} (in {}) cannot be created through the server's HTTP API: {}",
+                quote(&u.database),
+                flag(u.to_create),
+                u.reason
+            )
         })
         .collect()
 }

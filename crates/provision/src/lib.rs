@@ -56,7 +56,8 @@ pub use execute::{
 pub use manifest::{Desired, Manifest, ManifestError, ManifestKind};
 pub use minted::{Emphasis, MadeDocument, MadeToken, MadeWords, Style};
 pub use plan::{
-    Confirmation, Conflict, Drift, IfExists, Plan, PlanError, PlanOptions, Policy, Step, Wanted,
+    Confirmation, Conflict, Drift, IfExists, Plan, PlanError, PlanOptions, Policy, Step,
+    Uncreatable, Wanted,
 };
 pub use store::{
     Capabilities, Existing, Failure, Minted, NewAdmin, NewToken, OPERATOR_TOKEN, StoreError,

@@ -334,6 +334,32 @@ impl Plan {
         &self.create_databases
     }
 
+    /// The databases the plan names that a server's HTTP API refuses to create
+    /// ([`DatabaseName::uncreatable`](influxdb3_permission::DatabaseName::uncreatable)),
+    /// each once: its `create_databases` first, then those the permissions of the tokens
+    /// it creates or changes name. A tokens file may still name them (for a server
+    /// that creates them some other way): a caller warns.
+    pub fn uncreatable(&self) -> Vec<Uncreatable> {
+        let mut seen = HashSet::new();
+        let granted = self.steps.iter().filter_map(|step| match step {
+            Step::Create { token, .. } | Step::Recreate { token, .. } => Some(&token.grants),
+            Step::Update(drift) => Some(&drift.grants),
+            _ => None,
+        });
+        let named = self.create_databases.iter().map(|db| (db, true));
+        named
+            .chain(granted.flat_map(Grants::databases).map(|db| (db, false)))
+            .filter(|(db, _)| seen.insert(*db))
+            .filter_map(|(db, to_create)| {
+                Some(Uncreatable {
+                    reason: db.uncreatable()?,
+                    database: db.clone(),
+                    to_create,
+                })
+            })
+            .collect()
+    }
+
     /// The instant the plan was made at, from which its lifetimes count.
     pub fn now(&self) -> Timestamp {
         self.now
@@ -762,6 +788,20 @@ impl Plan {
         }
         Ok(())
     }
+}
+
+/// A database a plan names that a server's HTTP API refuses to create, from
+/// [`Plan::uncreatable`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct Uncreatable {
+    /// The database.
+    pub database: influxdb3_permission::DatabaseName,
+    /// Whether the plan's `create_databases` names it (otherwise only a permission
+    /// does).
+    pub to_create: bool,
+    /// Why the API refuses it.
+    pub reason: &'static str,
 }
 
 /// A token a list (a manifest) wants to exist.

@@ -641,3 +641,51 @@ fn a_name_that_looks_like_a_secret_is_masked_when_serialized() {
     let json = serde_json::to_value(Done::new(Action::Deleted, "plain")).unwrap();
     assert_eq!(json["name"], "plain");
 }
+
+#[test]
+fn a_plan_names_each_database_the_http_api_cannot_create_once_with_why() {
+    use influxdb3_permission::DatabaseName;
+    let creates: Vec<DatabaseName> = ["_x", "ok", "données"]
+        .iter()
+        .map(|d| DatabaseName::new(d).unwrap())
+        .collect();
+    let plan = Plan::create(
+        token(
+            "t",
+            &["db:_x,fine,a/b/c:read", "db:données:write"],
+            Expiry::Never,
+        ),
+        IfExists::Fail,
+        &Policy::default(),
+    )
+    .unwrap()
+    .with_databases(creates);
+    let found: Vec<(String, bool, &str)> = plan
+        .uncreatable()
+        .into_iter()
+        .map(|u| (u.database.to_string(), u.to_create, u.reason))
+        .collect();
+    assert_eq!(
+        found,
+        [
+            (
+                "_x".to_owned(),
+                true,
+                "it does not start with a letter or a digit"
+            ),
+            (
+                "données".to_owned(),
+                true,
+                "it holds characters that are not ASCII"
+            ),
+            ("a/b/c".to_owned(), false, "it holds more than one `/`"),
+        ]
+    );
+    // A deletion names no database.
+    assert!(
+        Plan::delete("t", false, now())
+            .unwrap()
+            .uncreatable()
+            .is_empty()
+    );
+}
