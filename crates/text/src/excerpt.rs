@@ -2,7 +2,7 @@
 
 use std::ops::Range;
 
-use crate::diagnostic::LineWindow;
+use crate::diagnostic::{Diagnostic, Kind, LineWindow};
 use crate::hidden::{width, write_escaped};
 
 /// A bounded piece of one source line as shown, and the span in it.
@@ -205,6 +205,44 @@ impl LineWindow<'_> {
             text,
             span: marked_start - from + shift..marked_end - from + shift,
         }
+    }
+}
+
+impl<K: Kind> Diagnostic<K> {
+    /// The piece of this diagnostic's line around its span as a renderer shows it: the
+    /// [window](Diagnostic::line_window) of the line within `reach` bytes of the span's
+    /// start, then [`LineWindow::excerpt`] of it, masking the byte ranges that `secrets`
+    /// finds in the window's text. `secrets` is given that text and whether the window
+    /// starts inside its line ([`LineWindow::cut_before`]), where a secret may have
+    /// begun before it. `None` for a diagnostic about its source as a whole.
+    ///
+    /// ```
+    /// use influxdb3_text::{Diagnostic, ExcerptOptions, Kind};
+    ///
+    /// #[derive(Debug)]
+    /// struct Odd;
+    /// impl Kind for Odd {
+    ///     fn code(&self) -> &'static str { "odd" }
+    /// }
+    ///
+    /// let d = Diagnostic::new("f", "one\nkey=SECRET, bad\n", 16..19, Odd, "odd");
+    /// let after_key = |text: &str, _cut: bool| text.find("SECRET").map(|i| i..i + 6).into_iter().collect();
+    /// let shown = d.excerpt(100, after_key, ExcerptOptions::default()).ok_or("no line")?;
+    /// assert_eq!(shown.text, "key=***, bad");
+    /// assert_eq!(&shown.text[shown.span.clone()], "bad");
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn excerpt(
+        &self,
+        reach: usize,
+        secrets: impl FnOnce(&str, bool) -> Vec<Range<usize>>,
+        options: ExcerptOptions,
+    ) -> Option<Excerpt> {
+        let line = self.line_window(reach)?;
+        let span = self.span()?;
+        let secrets = secrets(line.text, line.cut_before);
+        let span = span.start.saturating_sub(line.offset)..span.end.saturating_sub(line.offset);
+        Some(line.excerpt(span, &secrets, options))
     }
 }
 

@@ -1,7 +1,7 @@
 //! Characters a terminal would hide, and text with them made visible.
 
 use std::borrow::Cow;
-use std::fmt;
+use std::fmt::{self, Write as _};
 
 /// Whether a terminal would hide `c` or let it change what follows: control characters
 /// (ESC included), bidirectional controls, zero-width and other invisible characters
@@ -55,6 +55,64 @@ pub fn escape(text: &str) -> Cow<'_, str> {
     Cow::Owned(out)
 }
 
+/// `text` with every [hidden](is_hidden) character escaped as [`escape`] does, except
+/// its own line breaks (`\n`), which stay: text of several lines (a table, a document)
+/// shown as its lines.
+///
+/// ```
+/// use influxdb3_text::escape_lines;
+///
+/// assert_eq!(escape_lines("a\tb\nc\x1b\n"), "a\\tb\nc\\x1b\n");
+/// assert_eq!(escape_lines("x\r\ny"), "x\\r\ny");
+/// ```
+pub fn escape_lines(text: &str) -> Cow<'_, str> {
+    if !text.chars().any(|c| c != '\n' && is_hidden(c)) {
+        return Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len() + 8);
+    for c in text.chars() {
+        let _ = if c == '\n' {
+            out.write_char(c)
+        } else {
+            write_escaped(&mut out, c)
+        };
+    }
+    Cow::Owned(out)
+}
+
+/// A JSON document with every [hidden](is_hidden) character but the line break
+/// written as a `\uXXXX` escape (two for a character past U+FFFF), so that a terminal
+/// shows it as it is. Inside strings, where a serializer leaves such characters, this
+/// is still the same JSON with the same values; a raw line break can only be the
+/// document's own layout (JSON escapes those inside strings) and stays. A document
+/// without hidden characters is borrowed as it is.
+///
+/// ```
+/// use influxdb3_text::escape_json;
+///
+/// let doc = "{\n  \"name\": \"x\u{202e}y\"\n}";
+/// assert_eq!(escape_json(doc), "{\n  \"name\": \"x\\u202ey\"\n}");
+/// ```
+pub fn escape_json(json: &str) -> Cow<'_, str> {
+    let hidden = |c: char| c != '\n' && is_hidden(c);
+    let plain = |b: &u8| *b == b'\n' || (0x20..0x7f).contains(b);
+    if json.as_bytes().iter().all(plain) || !json.chars().any(hidden) {
+        return Cow::Borrowed(json);
+    }
+    let mut out = String::with_capacity(json.len() + 16);
+    for c in json.chars() {
+        if hidden(c) {
+            let mut units = [0u16; 2];
+            for unit in c.encode_utf16(&mut units) {
+                let _ = write!(out, "\\u{unit:04x}");
+            }
+        } else {
+            out.push(c);
+        }
+    }
+    Cow::Owned(out)
+}
+
 /// Writes `c` as [`escape`] shows it: itself, or its escape.
 ///
 /// # Errors
@@ -86,5 +144,58 @@ pub fn width(text: &str) -> usize {
         text.len()
     } else {
         unicode_width::UnicodeWidthStr::width(text)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    #[test]
+    fn escaping_keeps_what_shows_and_names_what_hides() {
+        assert_eq!(escape("ok\u{200b}\x07"), "ok\\u200b\\x07");
+        assert_eq!(escape("数据 é"), "数据 é");
+        assert!(matches!(escape("plain"), Cow::Borrowed("plain")));
+        assert_eq!(escape("\u{e0041}"), "\\U000e0041");
+    }
+
+    #[test]
+    fn lines_keep_their_breaks_and_nothing_else() {
+        assert_eq!(
+            escape_lines("+--+\n|a\u{202e}|\n+--+"),
+            "+--+\n|a\\u202e|\n+--+"
+        );
+        assert_eq!(escape_lines("a\r\n\tb"), "a\\r\n\\tb");
+        assert!(matches!(escape_lines("a\nb\n"), Cow::Borrowed("a\nb\n")));
+    }
+
+    #[test]
+    fn json_strings_get_unicode_escapes() {
+        assert_eq!(
+            escape_json("{\"a\":\"x\u{202e}y\"}"),
+            "{\"a\":\"x\\u202ey\"}"
+        );
+        // Past U+FFFF a character is two UTF-16 escapes, as JSON writes it.
+        assert_eq!(escape_json("[\"\u{e0041}\"]"), "[\"\\udb40\\udc41\"]");
+        assert_eq!(
+            escape_json("{\n  \"a\": \"数\"\n}"),
+            "{\n  \"a\": \"数\"\n}"
+        );
+        assert!(matches!(escape_json("[1,\n2]"), Cow::Borrowed(_)));
+    }
+
+    proptest! {
+        /// Whatever the text, what the three escapes show has no hidden character
+        /// left but the line breaks that `escape_lines` and `escape_json` keep, and
+        /// as many of those as the text had.
+        #[test]
+        fn nothing_hidden_is_left(text in ".{0,40}|[a\n\r\t\u{1b}\u{202e}\u{e0041}]{0,20}") {
+            prop_assert!(!escape(&text).chars().any(is_hidden));
+            for shown in [escape_lines(&text), escape_json(&text)] {
+                prop_assert!(!shown.chars().any(|c| c != '\n' && is_hidden(c)), "{:?}", shown);
+                prop_assert_eq!(shown.matches('\n').count(), text.matches('\n').count());
+            }
+        }
     }
 }

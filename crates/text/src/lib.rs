@@ -2,7 +2,8 @@
 //!
 //! - [`is_hidden`] and [`escape`]: the one rule for characters a terminal would hide or
 //!   obey (control, bidirectional, zero-width), used for token names, database names
-//!   and everything the crates quote back;
+//!   and everything the crates quote back; [`escape_lines`] and [`escape_json`] for
+//!   text of several lines and for JSON documents, which keep their line breaks;
 //! - [`Diagnostic`]: a problem at a place in a source text (a `--permission` value, a
 //!   manifest, a tokens file), with a typed [`Kind`], a message and a hint. Libraries
 //!   produce diagnostics; rendering them is the caller's (the CLI uses one renderer for
@@ -11,6 +12,7 @@
 //!   a window of the line around the span, however long the line, and
 //!   [`LineWindow::excerpt`] the piece of it a renderer shows (the secrets its caller
 //!   finds masked, hidden characters escaped, cut to a number of columns);
+//!   [`path_origin`] names a file as a diagnostic's origin (`<stdin>` for `-`);
 //! - [`chain`]: an error and its causes on one line, as messages show them;
 //! - [`width`]: how many terminal columns a text takes, to align columns.
 //!
@@ -41,8 +43,10 @@ mod chain;
 mod diagnostic;
 mod excerpt;
 mod hidden;
+mod origin;
 
 pub use chain::chain;
 pub use diagnostic::{AnyKind, Diagnostic, Kind, LineWindow, Location, Severity};
 pub use excerpt::{Excerpt, ExcerptOptions};
-pub use hidden::{escape, is_hidden, width, write_escaped};
+pub use hidden::{escape, escape_json, escape_lines, is_hidden, width, write_escaped};
+pub use origin::path_origin;

@@ -62,3 +62,53 @@ proptest! {
         prop_assert!(shown.text.is_char_boundary(shown.span.end));
     }
 }
+
+/// The ranges of `S` runs in `text`, as a caller's secret finder would give them; a
+/// window cut before its start also counts a leading run of `s` as a secret's tail.
+fn runs_of_s(text: &str, cut_before: bool) -> Vec<std::ops::Range<usize>> {
+    let mut found = Vec::new();
+    if cut_before {
+        let tail = text.bytes().take_while(|&b| b == b's').count();
+        if tail > 0 {
+            found.push(0..tail);
+        }
+    }
+    let mut at = 0;
+    while let Some(i) = text[at..].find('S') {
+        let start = at + i;
+        let end = start + text[start..].bytes().take_while(|&b| b == b'S').count();
+        found.push(start..end);
+        at = end;
+    }
+    found
+}
+
+#[test]
+fn a_diagnostics_excerpt_is_its_line_windows_with_the_secrets_found_there() {
+    let text = format!(
+        "first\n{}SSS x bad {}\nlast",
+        "s".repeat(50),
+        "y".repeat(50)
+    );
+    let bad = text.find("bad").unwrap();
+    let d = Diagnostic::new("f", text.as_str(), bad..bad + 3, Odd, "odd");
+    let options = ExcerptOptions::default().before(10).columns(30);
+    // Read 8 bytes either side: the window starts inside the line, amid the `s` run.
+    let shown = d.excerpt(8, runs_of_s, options).unwrap();
+    let window = d.line_window(8).unwrap();
+    assert!(window.cut_before && window.cut_after);
+    let by_hand = window.excerpt(
+        bad - window.offset..bad + 3 - window.offset,
+        &runs_of_s(window.text, true),
+        options,
+    );
+    assert_eq!(shown, by_hand);
+    assert_eq!(shown.text, "…****** x bad yyyy…");
+    assert_eq!(&shown.text[shown.span.clone()], "bad");
+    // Read whole, the `s` run is no secret: the finder is told the window is whole.
+    let whole = d.excerpt(usize::MAX, runs_of_s, options).unwrap();
+    assert!(whole.text.contains("s*** x bad"), "{}", whole.text);
+    // A diagnostic about the whole source has no line to show.
+    let all = Diagnostic::whole("f", text.as_str(), Odd, "odd");
+    assert_eq!(all.excerpt(8, |_, _| unreachable!(), options), None);
+}
