@@ -6,7 +6,9 @@
 //!
 //! Text that is shown (a file's line in an error, a server's message) goes through
 //! [`mask_token_shaped`] first: every `apiv3_` run of the token alphabet becomes
-//! `apiv3_***` ([`token_shaped_runs`] finds them).
+//! `apiv3_***` ([`token_shaped_runs`] finds them). Messages name a value as [`Quoted`]
+//! shows it, make a whole line safe with [`message_line`], and offer a command to paste
+//! with [`command_line`], which quotes its values for every common shell.
 //!
 //! # Example
 //!
@@ -40,15 +42,18 @@
 #![forbid(unsafe_code)]
 
 mod expiry;
+mod message;
 mod name;
 mod secret;
 mod shape;
 
 pub use expiry::{Expiry, Lifetime, LifetimeError, Timestamp, TimestampError};
+pub use message::{MAX_LINE_CHARS, command_line, delete_command, message_line};
 pub use name::{MAX_NAME_CHARS, OPERATOR_TOKEN, TokenName, TokenNameError};
 pub use secret::{
     CHOSEN_MAX, CHOSEN_MIN, PREFIX, SECRET_BYTES, TOKEN_LEN, Token, TokenError, TokenHash,
 };
 pub use shape::{
-    MAX_QUOTED_CHARS, Quoted, QuotedPath, elide, mask_token_shaped, token_shaped_runs,
+    MAX_QUOTED_CHARS, Quoted, QuotedPath, elide, mask_token_shaped, secret_ranges,
+    token_shaped_runs,
 };

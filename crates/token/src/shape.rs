@@ -50,6 +50,34 @@ pub fn token_shaped_runs(text: &str) -> impl Iterator<Item = Range<usize>> + '_ 
     })
 }
 
+/// The byte ranges of `text` that are secret: what follows `apiv3_` in each
+/// [token-shaped run](token_shaped_runs), the ranges a renderer masks
+/// ([`influxdb3_text::LineWindow::excerpt`] takes them). When `text` is a window that
+/// starts in the middle of its line (`cut_before`), a run of the token alphabet it
+/// starts with may be the tail of a token whose prefix lies before the window: that
+/// run is taken for a secret too.
+///
+/// ```
+/// use influxdb3_token::secret_ranges;
+///
+/// assert_eq!(secret_ranges("k=apiv3_abc, x", false), [8..11]);
+/// // Cut from a longer line, `abc` may be the end of a token.
+/// assert_eq!(secret_ranges("abc, apiv3_d", true), [0..3, 11..12]);
+/// assert_eq!(secret_ranges("abc, x", false), []);
+/// ```
+pub fn secret_ranges(text: &str, cut_before: bool) -> Vec<Range<usize>> {
+    if cut_before {
+        let whole = format!("{PREFIX}{text}");
+        token_shaped_runs(&whole)
+            .map(|run| run.start..run.end - PREFIX.len())
+            .collect()
+    } else {
+        token_shaped_runs(text)
+            .map(|run| run.start + PREFIX.len()..run.end)
+            .collect()
+    }
+}
+
 /// `text` with each of its [token-shaped runs](token_shaped_runs) replaced by
 /// `apiv3_***`; borrowed as it is when it has none (the usual case).
 ///

@@ -553,3 +553,158 @@ fn a_name_shaped_like_a_secret_is_refused_and_the_error_says_where() {
         .to_string();
     assert!(!e.contains("secretlooking"), "{e}");
 }
+
+#[test]
+fn values_are_shown_between_backticks_escaped_and_masked() {
+    use influxdb3_token::Quoted;
+    let quote = |v: &str| Quoted(v).to_string();
+    assert_eq!(quote("tokens.json"), "`tokens.json`");
+    assert_eq!(quote("my dir/it's.json"), "`my dir/it's.json`");
+    assert_eq!(quote(""), "``");
+    // A value's own backslash and backtick cannot be taken for an escape or its end.
+    assert_eq!(quote("a\\x1bb"), "`a\\\\x1bb`");
+    assert_eq!(quote("a`b"), "`a\\`b`");
+    assert_eq!(quote("a\x1b[31mb"), "`a\\x1b[31mb`");
+    assert_eq!(quote("it's\n"), "`it's\\n`");
+    assert_eq!(quote("\u{202e}x"), "`\\u202ex`");
+    let secret = format!("apiv3_{}", "A".repeat(86));
+    assert_eq!(quote(&secret), "`apiv3_***`");
+}
+
+#[test]
+fn long_values_are_cut_in_the_middle() {
+    use influxdb3_token::{MAX_QUOTED_CHARS, Quoted, elide};
+    let long = "a".repeat(1000);
+    let shown = Quoted(&long).to_string();
+    assert_eq!(shown.chars().count(), MAX_QUOTED_CHARS + 2);
+    assert!(shown.contains('…'));
+    assert_eq!(elide("abcdef", 5), "ab…ef");
+    assert_eq!(elide("abc", 5), "abc");
+}
+
+#[test]
+fn lists_show_a_few_and_count_the_rest() {
+    use influxdb3_token::Quoted;
+    assert_eq!(Quoted::list(["a"], 3), "`a`");
+    assert_eq!(Quoted::list(["a", "b"], 3), "`a` and `b`");
+    assert_eq!(Quoted::list(["a", "b", "c"], 3), "`a`, `b` and `c`");
+    let many: Vec<String> = (0..20).map(|i| format!("db{i}")).collect();
+    assert_eq!(
+        Quoted::list(many.iter().map(String::as_str), 3),
+        "`db0`, `db1`, `db2` and 17 more"
+    );
+}
+
+#[test]
+fn a_message_line_is_masked_escaped_and_bounded() {
+    use influxdb3_token::{MAX_LINE_CHARS, message_line};
+    let secret = format!("apiv3_{}", "q".repeat(86));
+    assert_eq!(
+        message_line(&format!("token {secret} in\t`f`\u{202e}")),
+        "token apiv3_*** in\\t`f`\\u202e"
+    );
+    // Masked before it is cut: no part of a secret is left at either end of the cut.
+    let long = format!("{secret} {} {secret}", "x".repeat(3000));
+    let shown = message_line(&long);
+    assert_eq!(shown.chars().count(), MAX_LINE_CHARS);
+    assert!(
+        shown.starts_with("apiv3_*** x") && shown.ends_with("x apiv3_***"),
+        "{shown}"
+    );
+    assert!(!shown.contains("qq"), "{shown}");
+    assert_eq!(message_line("plain"), "plain");
+}
+
+#[test]
+#[allow(clippy::single_range_in_vec_init)] // lists of one secret
+fn secret_ranges_are_what_follows_the_prefix() {
+    use influxdb3_token::secret_ranges;
+    let text = "a=apiv3_xy b=apiv3_ c=apiv3_z";
+    let ranges = secret_ranges(text, false);
+    let shown: Vec<&str> = ranges.iter().map(|r| &text[r.clone()]).collect();
+    assert_eq!(shown, ["xy", "z"]);
+    // A window cut from its line may start inside a token: its first run is secret.
+    assert_eq!(secret_ranges("tail-of_it, k", true), [0..10]);
+    assert_eq!(secret_ranges(", k", true), []);
+    assert_eq!(secret_ranges("tail", false), []);
+    // The prefix cut at the window's start leaves its remains secret as well.
+    assert_eq!(secret_ranges("v3_abc x", true), [0..6]);
+}
+
+/// The arguments `shell` reads from `line` (between backticks, its program word left
+/// out), or `None` when the shell is not installed.
+fn read_back(shell: &str, line: &str) -> Option<Vec<String>> {
+    let inner = line.strip_prefix('`')?.strip_suffix('`')?;
+    let (_, rest) = inner.split_once(' ')?;
+    let dir = std::env::temp_dir();
+    let out = std::process::Command::new(shell)
+        .args(["-c", &format!("printf '%s\\n' {rest}")])
+        .current_dir(dir)
+        .output()
+        .ok()?;
+    assert!(out.status.success(), "{shell}: {line}");
+    Some(
+        String::from_utf8_lossy(&out.stdout)
+            .lines()
+            .map(str::to_owned)
+            .collect(),
+    )
+}
+
+#[test]
+fn command_lines_read_back_the_same_in_every_shell() {
+    use influxdb3_token::{command_line, delete_command};
+    use std::ffi::OsStr;
+    let nasty = "it's a \\\\ \\' \"dir\" $(touch pwned) `touch pwned2`; #x ~ * !! é";
+    for value in [nasty, "", "plain-word_1.json", "a b", "'", "\\", "x:y,z"] {
+        let line = command_line("influxdb3 tokens list {}", &[("FILE", OsStr::new(value))]);
+        assert!(!line.contains("not written out"), "{line}");
+        for shell in ["sh", "bash", "zsh", "fish"] {
+            if let Some(args) = read_back(shell, &line) {
+                assert_eq!(args, ["tokens", "list", value], "{shell}: {line}");
+            }
+        }
+    }
+    assert_eq!(
+        command_line("mkdir -p {}", &[("DIR", OsStr::new("a/b"))]),
+        "`mkdir -p a/b`"
+    );
+    assert_eq!(
+        delete_command("x'y"),
+        "`influxdb3 delete token --token-name 'x'\"'\"'y'`"
+    );
+}
+
+#[test]
+fn command_lines_leave_out_what_a_shell_would_not_read_back_as_shown() {
+    use influxdb3_token::command_line;
+    use std::ffi::OsStr;
+    let secret = format!("apiv3_{}", "s".repeat(86));
+    let long = "l".repeat(121);
+    let line = command_line(
+        "cp {} {} {}",
+        &[
+            ("FROM", OsStr::new(&secret)),
+            ("TO", OsStr::new(&long)),
+            ("MODE", OsStr::new("ok")),
+        ],
+    );
+    assert_eq!(
+        line,
+        "`cp FROM TO ok` (not written out: FROM looks like a token's secret; TO is too long to show whole)"
+    );
+    assert!(!line.contains("sss"));
+    #[cfg(unix)]
+    {
+        use std::os::unix::ffi::OsStrExt as _;
+        assert_eq!(
+            command_line("rm {}", &[("FILE", OsStr::from_bytes(b"a\xff"))]),
+            "`rm FILE` (not written out: FILE is not UTF-8)"
+        );
+    }
+    // The longest value shown whole is written out.
+    assert_eq!(
+        command_line("x {}", &[("V", OsStr::new(&long[1..]))]),
+        format!("`x {}`", &long[1..])
+    );
+}
