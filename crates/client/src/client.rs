@@ -18,6 +18,7 @@ use crate::mask;
 use crate::request::{self, PreparedRequest, TokenRequest, USER_AGENT};
 use crate::rows::TokenFilter;
 use crate::server_text::{Upstream, server_message, upstream_text};
+use crate::settings::ClientWarning;
 use crate::tokens::{self, QueryFormat, TokenRow};
 
 /// A token the server created.
@@ -98,6 +99,17 @@ impl ClientBuilder {
     pub fn no_verify(mut self, no_verify: bool) -> ClientBuilder {
         self.no_verify = no_verify;
         self
+    }
+
+    /// The risks this configuration takes, for the caller to show before anything is
+    /// sent: [`ClientWarning::Unverified`] when [`no_verify`](ClientBuilder::no_verify)
+    /// is set for an `https://` host. Empty for the defaults.
+    pub fn warnings(&self) -> Vec<ClientWarning> {
+        let mut warnings = Vec::new();
+        if self.no_verify && self.host.is_https() {
+            warnings.push(ClientWarning::Unverified);
+        }
+        warnings
     }
 
     /// How long to wait for a connection, TLS handshake included (default 10 s).

@@ -1,5 +1,6 @@
 //! The server's URL, parsed by a real URL parser and checked before anything connects.
 
+use std::borrow::Cow;
 use std::fmt;
 use std::str::FromStr;
 
@@ -23,7 +24,7 @@ pub enum HostUrlError {
     /// Port 0, which no server listens on.
     #[error("port 0 cannot be connected to")]
     PortZero,
-    /// `user:password@` in the URL.
+    /// `user:password@` in the URL ([`mask_credentials`] shows the URL without them).
     #[error("it holds credentials: give the admin token with the token options, never in the URL")]
     Credentials,
     /// A query (`?`) or a fragment (`#`).
@@ -128,6 +129,28 @@ impl fmt::Display for HostUrl {
     }
 }
 
+/// `text`, a host URL as given, as a message may show it: anything between `://` and
+/// the last `@` of its authority is shown as `***`, so that a URL refused for holding
+/// credentials ([`HostUrlError::Credentials`]) does not repeat its password. Text
+/// without credentials, or that is no URL, is borrowed as it is.
+///
+/// ```
+/// use influxdb3_token_client::mask_credentials;
+///
+/// assert_eq!(mask_credentials("https://ops:pw@db:8181/x"), "https://***@db:8181/x");
+/// assert_eq!(mask_credentials("http://db:8181/a@b"), "http://db:8181/a@b");
+/// ```
+pub fn mask_credentials(text: &str) -> Cow<'_, str> {
+    let Some((scheme, rest)) = text.split_once("://") else {
+        return Cow::Borrowed(text);
+    };
+    let authority_end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
+    match rest[..authority_end].rfind('@') {
+        Some(at) => Cow::Owned(format!("{scheme}://***{}", &rest[at..])),
+        None => Cow::Borrowed(text),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -176,5 +199,17 @@ mod tests {
                 .to_string(),
             "invalid port number"
         );
+    }
+
+    #[test]
+    fn credentials_are_masked_and_nothing_else() {
+        assert_eq!(mask_credentials("http://u:p@h:1/x"), "http://***@h:1/x");
+        // The last `@` of the authority ends the credentials; one in a path does not.
+        assert_eq!(mask_credentials("http://a@b:p@w@h"), "http://***@h");
+        assert_eq!(mask_credentials("http://h/p?q=a@b"), "http://h/p?q=a@b");
+        assert_eq!(mask_credentials("http://h#a@b"), "http://h#a@b");
+        assert_eq!(mask_credentials("u:p@h"), "u:p@h");
+        assert_eq!(mask_credentials("ftp://@h"), "ftp://***@h");
+        assert!(matches!(mask_credentials("http://h:1"), Cow::Borrowed(_)));
     }
 }

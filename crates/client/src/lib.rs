@@ -38,14 +38,18 @@ mod mask;
 mod request;
 mod rows;
 mod server_text;
+mod settings;
 mod store;
 mod tokens;
 
 pub use client::{Client, ClientBuilder, CreatedToken, Edition, MAX_CA_BYTES};
 pub use error::{BodyProblem, CaError, ClientError, Phase, RequestError, TlsFailure};
-pub use host::{DEFAULT_HOST, HostUrl, HostUrlError};
+pub use host::{DEFAULT_HOST, HostUrl, HostUrlError, mask_credentials};
 pub use request::{PERMISSION_TOKEN_PATH, PreparedRequest, TokenRequest};
 pub use rows::TokenFilter;
 pub use server_text::server_message;
+pub use settings::{
+    ClientWarning, MAX_TOKEN_LINE_BYTES, TokenInputError, parse_bool, read_token_line,
+};
 pub use store::ServerStore;
 pub use tokens::{QueryFormat, TokenRow};

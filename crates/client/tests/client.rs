@@ -1189,3 +1189,21 @@ fn a_filtered_listing_and_the_request_a_dry_run_shows() {
         Some("DELETE".to_owned())
     );
 }
+
+#[test]
+fn a_configuration_says_what_it_risks() {
+    use influxdb3_token_client::ClientWarning;
+    let https = Client::builder(host("https://db.example.com:8181"));
+    assert!(https.warnings().is_empty());
+    assert_eq!(
+        https.clone().no_verify(true).warnings(),
+        [ClientWarning::Unverified]
+    );
+    // Over plain http there is no certificate to skip.
+    let http = Client::builder(host("http://127.0.0.1:8181")).no_verify(true);
+    assert!(http.warnings().is_empty());
+    assert_eq!(
+        ClientWarning::Unverified.to_string(),
+        "the server's certificate is not checked, so anyone on the network path can read the admin token"
+    );
+}

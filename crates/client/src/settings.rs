@@ -1,0 +1,140 @@
+//! What a client is configured from besides the builder's calls: the admin token read
+//! from a stream, yes/no settings as people write them, and the warnings a
+//! configuration implies.
+
+use std::fmt;
+use std::io::BufRead;
+
+use influxdb3_token::{Token, TokenError};
+
+/// The most bytes [`read_token_line`] reads: a minted token is 92, so a line of this
+/// many is room for any token and its line break, and an endless stream ends here.
+pub const MAX_TOKEN_LINE_BYTES: u64 = 256;
+
+/// Why no token was read from a stream.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum TokenInputError {
+    /// The stream could not be read (or its first line is not UTF-8).
+    #[error("cannot read the token")]
+    Read(#[source] std::io::Error),
+    /// The line read is not a token (it is never shown).
+    #[error("the line read is not a token")]
+    NotAToken(#[source] TokenError),
+}
+
+/// The token on the first line of `reader` (standard input, a pipe), as a client sends
+/// it: at most [`MAX_TOKEN_LINE_BYTES`] are read (a longer line is cut there), the line
+/// break (`\n` or `\r\n`) is left out, and the rest must be a token as the server takes
+/// it ([`Token::parse_lenient`]).
+///
+/// ```
+/// use influxdb3_token_client::read_token_line;
+///
+/// let input = format!("apiv3_{}\nnext line\n", "x".repeat(20));
+/// let token = read_token_line(input.as_bytes())?;
+/// assert_eq!(token.expose_secret().len(), 26);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+///
+/// # Errors
+///
+/// [`TokenInputError::Read`] when the stream fails, [`TokenInputError::NotAToken`]
+/// when what it holds (nothing, or another text) is no token.
+pub fn read_token_line(reader: impl BufRead) -> Result<Token, TokenInputError> {
+    let mut line = String::new();
+    reader
+        .take(MAX_TOKEN_LINE_BYTES)
+        .read_line(&mut line)
+        .map_err(TokenInputError::Read)?;
+    Token::parse_lenient(line.trim_end_matches(['\n', '\r'])).map_err(TokenInputError::NotAToken)
+}
+
+/// A yes/no setting as people write it on a command line or in an environment variable
+/// (`INFLUXDB3_TLS_NO_VERIFY`): `true`, `1`, `yes`, `on` and `false`, `0`, `no`, `off`, in
+/// any case; `None` for anything else.
+///
+/// ```
+/// use influxdb3_token_client::parse_bool;
+///
+/// assert_eq!((parse_bool("YES"), parse_bool("0"), parse_bool("maybe")), (Some(true), Some(false), None));
+/// ```
+pub fn parse_bool(text: &str) -> Option<bool> {
+    match text.to_ascii_lowercase().as_str() {
+        "true" | "1" | "yes" | "on" => Some(true),
+        "false" | "0" | "no" | "off" => Some(false),
+        _ => None,
+    }
+}
+
+/// A risk that a client's configuration takes ([`ClientBuilder::warnings`]), for its
+/// caller to show before anything is sent.
+///
+/// [`ClientBuilder::warnings`]: crate::ClientBuilder::warnings
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum ClientWarning {
+    /// The server's certificate is not verified ([`ClientBuilder::no_verify`]) on an
+    /// `https://` host, so TLS hides nothing from whoever sits on the network path.
+    ///
+    /// [`ClientBuilder::no_verify`]: crate::ClientBuilder::no_verify
+    Unverified,
+}
+
+impl fmt::Display for ClientWarning {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            ClientWarning::Unverified => {
+                "the server's certificate is not checked, so anyone on the network path can read the admin token"
+            }
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn one_bounded_line_is_read() {
+        use std::io::Read as _;
+        let token = format!("apiv3_{}", "a".repeat(86));
+        for input in [
+            token.clone(),
+            format!("{token}\n"),
+            format!("{token}\r\nsecond line"),
+        ] {
+            let read = read_token_line(input.as_bytes()).unwrap();
+            assert_eq!(read.expose_secret(), token);
+        }
+        // An endless line is read up to the bound, and no further.
+        let endless = std::io::BufReader::new(std::io::repeat(b'b'));
+        let read = read_token_line(std::io::Cursor::new(b"apiv3_").chain(endless)).unwrap();
+        assert_eq!(read.expose_secret().len() as u64, MAX_TOKEN_LINE_BYTES);
+        assert!(matches!(
+            read_token_line(&b""[..]),
+            Err(TokenInputError::NotAToken(_))
+        ));
+        assert!(matches!(
+            read_token_line(&b"not a token\n"[..]),
+            Err(TokenInputError::NotAToken(_))
+        ));
+        assert!(matches!(
+            read_token_line(&b"apiv3_\xff\n"[..]),
+            Err(TokenInputError::Read(_))
+        ));
+    }
+
+    #[test]
+    fn yes_and_no_in_any_case() {
+        for yes in ["true", "TRUE", "1", "yes", "On"] {
+            assert_eq!(parse_bool(yes), Some(true), "{yes}");
+        }
+        for no in ["false", "0", "NO", "off"] {
+            assert_eq!(parse_bool(no), Some(false), "{no}");
+        }
+        for neither in ["", "y", "2", "truee", " true"] {
+            assert_eq!(parse_bool(neither), None, "{neither}");
+        }
+    }
+}
