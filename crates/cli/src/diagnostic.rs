@@ -17,16 +17,14 @@
 //! one-line JSON file of megabytes costs a few kilobytes of work and one short line.
 
 use std::fmt::Write as _;
-use std::ops::Range;
 
 use annotate_snippets::renderer::DEFAULT_LINE_NUM_STYLE;
 use annotate_snippets::{AnnotationKind, Group, Level, Renderer, Snippet};
-use influxdb3_text::{Diagnostic, Excerpt, ExcerptOptions, Kind, LineWindow, Severity};
-use influxdb3_token::{PREFIX, mask_token_shaped, token_shaped_runs};
+use influxdb3_text::{Diagnostic, Excerpt, ExcerptOptions, Kind, Severity};
+use influxdb3_token::{MAX_LINE_CHARS, elide, message_line as line, secret_ranges};
 use serde_json::{Value, json};
 
 use crate::paint::Paint;
-use crate::quote::{self, line};
 
 /// Columns of the source line shown before the span, at most.
 const BEFORE: usize = 40;
@@ -57,17 +55,10 @@ pub(crate) fn render<K: Kind>(d: &Diagnostic<K>, paint: Paint) -> String {
             .line_num(DEFAULT_LINE_NUM_STYLE),
         Paint::Off => Renderer::plain(),
     };
-    let title = level
-        .primary_title(line(&mask_token_shaped(d.message())))
-        .id(d.kind().code());
-    let origin = line(&mask_token_shaped(d.origin()));
-    let (drawn, place, gutter) = match (d.line_window(READ), d.span(), d.location()) {
-        (Some(line), Some(span), Some(at)) => {
-            let shown = excerpt(
-                &line,
-                span.start - line.offset..span.end - line.offset,
-                true,
-            );
+    let title = level.primary_title(line(d.message())).id(d.kind().code());
+    let origin = line(d.origin());
+    let (drawn, place, gutter) = match (excerpt(d, true), d.location()) {
+        (Some(shown), Some(at)) => {
             let snippet = Snippet::source(shown.text)
                 .line_start(at.line)
                 .annotation(AnnotationKind::Primary.span(shown.span));
@@ -93,7 +84,7 @@ pub(crate) fn render<K: Kind>(d: &Diagnostic<K>, paint: Paint) -> String {
         out.push('\n');
     }
     if let Some(hint) = d.hint() {
-        let _ = writeln!(out, "{}: {}", paint.hint(), line(&mask_token_shaped(hint)));
+        let _ = writeln!(out, "{}: {}", paint.hint(), line(hint));
     }
     out
 }
@@ -107,51 +98,26 @@ pub(crate) fn render<K: Kind>(d: &Diagnostic<K>, paint: Paint) -> String {
 /// there is none.
 pub(crate) fn json<K: Kind>(d: &Diagnostic<K>) -> Value {
     let at = d.location();
-    let input = d.line_window(READ).zip(d.span()).map(|(line, span)| {
-        excerpt(
-            &line,
-            span.start - line.offset..span.end - line.offset,
-            false,
-        )
-        .text
-    });
+    let input = excerpt(d, false).map(|shown| shown.text);
     json!({
-        "origin": quote::elide(d.origin(), quote::MAX_LINE),
+        "origin": elide(d.origin(), MAX_LINE_CHARS),
         "line": at.map(|at| at.line),
         "column": at.map(|at| at.column),
         "span": d.span().map(|span| [span.start, span.end]),
         "severity": d.severity().as_str(),
         "code": d.kind().code(),
-        "message": quote::elide(d.message(), quote::MAX_LINE),
-        "hint": d.hint().map(|hint| quote::elide(hint, quote::MAX_LINE)),
+        "message": elide(d.message(), MAX_LINE_CHARS),
+        "hint": d.hint().map(|hint| elide(hint, MAX_LINE_CHARS)),
         "input": input,
     })
 }
 
-/// The byte ranges of `read` that are secret: what follows `apiv3_` in each
-/// token-shaped run. When `read` starts in the middle of its line (`cut`), a run of the
-/// alphabet it starts with may be the tail of a token whose prefix lies before it:
-/// that run is taken for a secret too.
-fn secret_parts(read: &str, cut: bool) -> Vec<Range<usize>> {
-    if cut {
-        let whole = format!("{PREFIX}{read}");
-        token_shaped_runs(&whole)
-            .map(|run| run.start..run.end - PREFIX.len())
-            .collect()
-    } else {
-        token_shaped_runs(read)
-            .map(|run| run.start + PREFIX.len()..run.end)
-            .collect()
-    }
-}
-
-/// The part of the window `line` around `span` as shown: its secrets masked (see
-/// [`secret_parts`]), at most [`BEFORE`] columns before the span and [`WINDOW`] in all.
-fn excerpt(line: &LineWindow<'_>, span: Range<usize>, escape: bool) -> Excerpt {
-    let secrets = secret_parts(line.text, line.cut_before);
+/// The part of `d`'s line around its span as shown: its token secrets masked
+/// ([`secret_ranges`]), at most [`BEFORE`] columns before the span and [`WINDOW`] in all.
+fn excerpt<K: Kind>(d: &Diagnostic<K>, escape: bool) -> Option<Excerpt> {
     let options = ExcerptOptions::default()
         .escape(escape)
         .before(BEFORE)
         .columns(WINDOW);
-    line.excerpt(span, &secrets, options)
+    d.excerpt(READ, secret_ranges, options)
 }

@@ -169,6 +169,7 @@ fn clap_error(e: &clap::Error) -> ExitCode {
 /// context (not from its rendered text).
 fn clap_message(e: &clap::Error) -> String {
     use clap::error::{ContextKind, ContextValue};
+    use influxdb3_token::Quoted;
     use std::fmt::Write as _;
     let mut message = e
         .kind()
@@ -183,10 +184,10 @@ fn clap_message(e: &clap::Error) -> String {
     ] {
         match e.get(kind) {
             Some(ContextValue::String(v)) => {
-                let _ = write!(message, ": {what} {}", quote::quote(v));
+                let _ = write!(message, ": {what} {}", Quoted(v));
             }
             Some(ContextValue::Strings(v)) => {
-                let v: Vec<String> = v.iter().map(|v| quote::quote(v)).collect();
+                let v: Vec<String> = v.iter().map(|v| Quoted(v).to_string()).collect();
                 let _ = write!(message, ": {what} {}", v.join(", "));
             }
             _ => {}
@@ -198,13 +199,14 @@ fn clap_message(e: &clap::Error) -> String {
 /// A command this binary does not have.
 fn not_ours(prefix: &str, words: &[OsString]) -> CliError {
     let word = words.first().map_or(OsStr::new(""), OsString::as_os_str);
-    let shown = quote::escape(&quote::elide(&word.to_string_lossy(), 40));
+    let elided = influxdb3_token::elide(&word.to_string_lossy(), 40);
+    let shown = influxdb3_text::escape(&elided);
     CliError::usage(format!(
         "`influxdb3 {prefix}{shown}` is not a command of this binary: it implements the token commands of InfluxDB 3 (`create token`, `show tokens`, `delete token`, and `tokens`) and is not the database server"
     ))
     .hint(format!(
         "run it with the InfluxDB 3 server's own `influxdb3` binary: {}",
-        quote::command(&format!("influxdb3 {prefix}{{}}"), &[("COMMAND", word)])
+        influxdb3_token::command_line(&format!("influxdb3 {prefix}{{}}"), &[("COMMAND", word)])
     ))
 }
 
@@ -252,8 +254,8 @@ pub mod fuzzing {
     }
 }
 
-/// Entry points for this crate's integration tests (`tests/render.rs`): the renderers,
-/// quoting and completion the binary uses, reached without a child process. Not an API.
+/// Entry points for this crate's integration tests (`tests/render.rs`): the renderers
+/// and completion the binary uses, reached without a child process. Not an API.
 #[doc(hidden)]
 pub mod testing {
     use std::ffi::OsStr;
@@ -262,8 +264,6 @@ pub mod testing {
     use serde_json::Value;
 
     use crate::paint::Paint;
-
-    pub use crate::quote::{MAX_VALUE, elide, escape, escape_json, quote, quote_list};
 
     /// A diagnostic as stderr shows it, without colours.
     pub fn diagnostic<K: Kind>(d: &Diagnostic<K>) -> String {

@@ -68,7 +68,7 @@ pub(crate) fn warn_all(warnings: &mut Vec<String>) {
 
 /// A question on stderr, without a newline.
 pub(crate) fn prompt(question: &str) {
-    stderr(&crate::quote::line(question));
+    stderr(&influxdb3_token::message_line(question));
 }
 
 /// Writes `text` to stdout (styling stripped where colour is off).
@@ -98,7 +98,7 @@ pub(crate) fn stdout(text: &str) -> std::io::Result<()> {
 pub(crate) fn json_doc(value: &impl serde::Serialize) -> String {
     let mut out = serde_json::to_string_pretty(value).unwrap_or_default();
     out.push('\n');
-    crate::quote::escape_json(&out)
+    influxdb3_text::escape_json(&out).into_owned()
 }
 
 /// What a command has to say.

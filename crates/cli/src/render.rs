@@ -7,7 +7,8 @@ use std::fmt::Write as _;
 
 use crate::error::CliError;
 pub(crate) use crate::paint::Paint;
-use crate::quote::{MAX_LINE, elide, escape_json, line};
+use influxdb3_text::escape_json;
+use influxdb3_token::{MAX_LINE_CHARS, elide, message_line as line};
 
 /// An error as stderr shows it: `error: MESSAGE`, the snippet lines, `hint: HINT`; an
 /// error that points into its source as its diagnostic shows it.
@@ -41,7 +42,7 @@ pub(crate) fn json_line(key: &str, text: &str) -> String {
     let mut map = serde_json::Map::new();
     map.insert(
         key.to_owned(),
-        serde_json::Value::String(elide(text, MAX_LINE)),
+        serde_json::Value::String(elide(text, MAX_LINE_CHARS)),
     );
     format!(
         "{}\n",
@@ -62,8 +63,8 @@ pub(crate) fn error_json(e: &CliError) -> String {
         "error": {
             "code": e.code as u8,
             "kind": e.kind.as_str(),
-            "message": elide(&e.message, MAX_LINE),
-            "hint": e.hint.as_deref().map(|hint| elide(hint, MAX_LINE)),
+            "message": elide(&e.message, MAX_LINE_CHARS),
+            "hint": e.hint.as_deref().map(|hint| elide(hint, MAX_LINE_CHARS)),
             "span": span,
             "input": input,
             "diagnostic": diagnostic,

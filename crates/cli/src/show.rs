@@ -6,13 +6,14 @@
 //! Filtered rows are rendered here from those masked rows.
 
 use clap::ArgMatches;
+use influxdb3_text::{escape_json, escape_lines};
 use influxdb3_token::{Lifetime, Timestamp};
 use influxdb3_token_client::{QueryFormat, TokenFilter};
 
 use crate::args::{ShowFormat, ShowTokens};
 use crate::error::{Action, CliError, Kind};
 use crate::output::Outcome;
-use crate::quote::{escape_json, escape_lines, quote};
+use crate::quote::quote;
 
 fn wire(format: ShowFormat) -> QueryFormat {
     match format {
@@ -59,7 +60,8 @@ pub(crate) fn run(args: ShowTokens, m: &ArgMatches) -> Result<Outcome, CliError>
     let mut stdout = match format {
         ShowFormat::Json | ShowFormat::Jsonl => escape_json(&body),
         ShowFormat::Pretty | ShowFormat::Csv => escape_lines(&body),
-    };
+    }
+    .into_owned();
     stdout.push('\n');
     Ok(Outcome::ok(stdout))
 }

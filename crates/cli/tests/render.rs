@@ -1,13 +1,13 @@
 //! What the binary renders, pinned without a child process: the diagnostic renderer's
-//! layout, bounds and masking, quoting, and completion.
+//! layout, bounds and masking, and completion (quoting is `influxdb3-token`'s, and
+//! tested there).
 
 use std::fmt::Write as _;
 use std::ops::Range;
 
 use influxdb3_cli::testing::{
-    MAX_VALUE, bash_registration, complete_permission, diagnostic as render,
-    diagnostic_json as json, diagnostic_painted, elide, escape, escape_json, permission_error,
-    quote, quote_list,
+    bash_registration, complete_permission, diagnostic as render, diagnostic_json as json,
+    diagnostic_painted, permission_error,
 };
 use influxdb3_text::{Diagnostic, Kind, Severity};
 use influxdb3_token::PREFIX;
@@ -288,49 +288,6 @@ fn the_permission_error_of_the_grammar() {
          |\n\
          1 | db:a,*:read\n  \
          |      ^\n"
-    );
-}
-
-#[test]
-fn values_are_shown_between_backticks_escaped_and_masked() {
-    assert_eq!(quote("tokens.json"), "`tokens.json`");
-    assert_eq!(quote("my dir/it's.json"), "`my dir/it's.json`");
-    assert_eq!(quote(""), "``");
-    // A value's own backslash and backtick cannot be taken for an escape or its end.
-    assert_eq!(quote("a\\x1bb"), "`a\\\\x1bb`");
-    assert_eq!(quote("a`b"), "`a\\`b`");
-    assert_eq!(quote("a\x1b[31mb"), "`a\\x1b[31mb`");
-    assert_eq!(quote("it's\n"), "`it's\\n`");
-    assert_eq!(quote("\u{202e}x"), "`\\u202ex`");
-    let secret = format!("apiv3_{}", "A".repeat(86));
-    assert_eq!(quote(&secret), "`apiv3_***`");
-    assert_eq!(escape("ok\u{200b}\x07"), "ok\\u200b\\x07");
-    assert_eq!(escape("数据 é"), "数据 é");
-    assert_eq!(
-        escape_json("{\"a\":\"x\u{202e}y\"}"),
-        "{\"a\":\"x\\u202ey\"}"
-    );
-}
-
-#[test]
-fn long_values_are_cut_in_the_middle() {
-    let long = "a".repeat(1000);
-    let shown = quote(&long);
-    assert_eq!(shown.chars().count(), MAX_VALUE + 2);
-    assert!(shown.contains('…'));
-    assert_eq!(elide("abcdef", 5), "ab…ef");
-    assert_eq!(elide("abc", 5), "abc");
-}
-
-#[test]
-fn lists_show_a_few_and_count_the_rest() {
-    assert_eq!(quote_list(["a"], 3), "`a`");
-    assert_eq!(quote_list(["a", "b"], 3), "`a` and `b`");
-    assert_eq!(quote_list(["a", "b", "c"], 3), "`a`, `b` and `c`");
-    let many: Vec<String> = (0..20).map(|i| format!("db{i}")).collect();
-    assert_eq!(
-        quote_list(many.iter().map(String::as_str), 3),
-        "`db0`, `db1`, `db2` and 17 more"
     );
 }
 
