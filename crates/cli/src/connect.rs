@@ -1,13 +1,15 @@
 //! The server a command talks to: its URL, TLS options and the admin token, from flags,
 //! the environment, a file or standard input, checked before anything is sent.
 
-use std::io::BufRead as _;
 use std::path::PathBuf;
 
 use clap::ArgMatches;
 use influxdb3_provision::{ExecuteOptions, Executed, Failed, Plan, TokenStore as _, execute};
 use influxdb3_token::Token;
-use influxdb3_token_client::{Client, ClientError, DEFAULT_HOST, HostUrl, ServerStore};
+use influxdb3_token_client::{
+    Client, ClientError, ClientWarning, DEFAULT_HOST, HostUrl, ServerStore, TokenInputError,
+    mask_credentials, parse_bool, read_token_line,
+};
 use influxdb3_tokenfile::TokenFileError;
 
 use crate::args::Server;
@@ -66,46 +68,30 @@ impl Online {
 
     /// A failed request, with what to do about it.
     pub(crate) fn error(&self, e: &ClientError, action: Action, name: &str) -> CliError {
-        CliError::from_client(
-            e,
-            &Request {
-                action,
-                name,
-                host: self.host.as_str(),
-                https: self.host.is_https(),
-                had_token: self.had_token,
-            },
-        )
+        request_error(&self.host, self.had_token, e, action, name)
     }
 }
 
-/// The most read of a token given on standard input, in bytes (a minted token is 92).
-const MAX_TOKEN_INPUT: u64 = 256;
-
-/// `text` with anything between `://` and an `@` of its authority shown as `***`: a
-/// host URL that holds credentials is refused, and its password is not repeated.
-fn without_credentials(text: &str) -> String {
-    let Some((scheme, rest)) = text.split_once("://") else {
-        return text.to_owned();
-    };
-    let authority_end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
-    match rest[..authority_end].rfind('@') {
-        Some(at) => format!("{scheme}://***{}", &rest[at..]),
-        None => text.to_owned(),
-    }
-}
-
-/// `true`/`false` as a flag's value or an environment variable: `true`, `1`, `yes`,
-/// `on` and their opposites, in any case; anything else is refused.
-fn boolean(flag: &str, text: &str) -> Result<bool, CliError> {
-    match text.to_ascii_lowercase().as_str() {
-        "true" | "1" | "yes" | "on" => Ok(true),
-        "false" | "0" | "no" | "off" => Ok(false),
-        _ => Err(CliError::usage(format!(
-            "invalid value {} for {flag}: use true/false, 1/0, yes/no or on/off",
-            quote(text)
-        ))),
-    }
+/// A failed request to `host`, with what to do about it.
+fn request_error(
+    host: &HostUrl,
+    had_token: bool,
+    e: &ClientError,
+    action: Action,
+    name: &str,
+) -> CliError {
+    let https = host.is_https();
+    let host = host.as_str();
+    CliError::from_client(
+        e,
+        &Request {
+            action,
+            name,
+            host,
+            https,
+            had_token,
+        },
+    )
 }
 
 /// Where the admin token came from.
@@ -171,20 +157,15 @@ fn admin_token(
             None,
         ),
         Some(Source::Stdin) => {
-            // A token is short: at most a line of `MAX_TOKEN_INPUT` bytes is read.
-            let mut line = String::new();
-            std::io::Read::take(std::io::stdin().lock(), MAX_TOKEN_INPUT)
-                .read_line(&mut line)
-                .map_err(|e| {
-                    CliError::usage(format!(
-                        "cannot read the admin token from standard input: {e}"
-                    ))
-                })?;
-            let line = line.trim_end_matches(['\n', '\r']);
-            (
-                Some(Token::parse_lenient(line).map_err(|e| not_a_token("read from standard input", e))?),
-                None,
-            )
+            let unread = |cause: &dyn std::fmt::Display| {
+                CliError::usage(format!("cannot read the admin token from standard input: {cause}"))
+            };
+            let token = read_token_line(std::io::stdin().lock()).map_err(|e| match e {
+                TokenInputError::NotAToken(e) => not_a_token("read from standard input", e),
+                TokenInputError::Read(e) => unread(&e),
+                e => unread(&chain(&e)),
+            })?;
+            (Some(token), None)
         }
         Some(Source::File(path)) => (Some(token_from_file(&path)?), None),
     })
@@ -210,14 +191,19 @@ pub(crate) fn online(server: Server, m: &ArgMatches) -> Result<Online, CliError>
     let host = HostUrl::parse(host_text).map_err(|e| {
         CliError::usage(format!(
             "invalid --host {}: {}",
-            quote(&without_credentials(host_text)),
+            quote(&mask_credentials(host_text)),
             chain(&e)
         ))
         .kind(Kind::InvalidHost)
         .hint("the host is `http(s)://HOST:PORT`, as in `http://127.0.0.1:8181`, with an optional path prefix")
     })?;
     let no_verify = match value(m, "tls_no_verify", server.tls_no_verify.as_deref()) {
-        Some(text) => boolean("--tls-no-verify (INFLUXDB3_TLS_NO_VERIFY)", text)?,
+        Some(text) => parse_bool(text).ok_or_else(|| {
+            CliError::usage(format!(
+                "invalid value {} for --tls-no-verify (INFLUXDB3_TLS_NO_VERIFY): use true/false, 1/0, yes/no or on/off",
+                quote(text)
+            ))
+        })?,
         None => false,
     };
     let (token, token_warning) = admin_token(&server, m)?;
@@ -229,22 +215,14 @@ pub(crate) fn online(server: Server, m: &ArgMatches) -> Result<Online, CliError>
     if let Some(ca) = server.tls_ca.filter(|p| !(p.as_os_str().is_empty())) {
         builder = builder.tls_ca_file(ca);
     }
-    let client = builder.build().map_err(|e| {
-        CliError::from_client(
-            &e,
-            &Request {
-                action: Action::Create,
-                name: "",
-                host: host.as_str(),
-                https: host.is_https(),
-                had_token,
-            },
-        )
-    })?;
     let mut warnings: Vec<String> = token_warning.into_iter().collect();
-    if no_verify && host.is_https() {
-        warnings.push("--tls-no-verify: the server's certificate is not checked, so anyone on the network path can read the admin token".to_owned());
-    }
+    warnings.extend(builder.warnings().iter().map(|w| match w {
+        ClientWarning::Unverified => format!("--tls-no-verify: {w}"),
+        _ => w.to_string(),
+    }));
+    let client = builder
+        .build()
+        .map_err(|e| request_error(&host, had_token, &e, Action::Create, ""))?;
     Ok(Online {
         client,
         host,
