@@ -1,6 +1,7 @@
 //! The server's tokens, as `system.tokens` lists them (what upstream's `show tokens`
 //! asks for).
 
+use std::borrow::Cow;
 use std::fmt;
 
 use influxdb3_permission::{Permission, parse_joined};
@@ -37,6 +38,26 @@ impl QueryFormat {
             QueryFormat::Json => "json",
             QueryFormat::JsonLines => "json_lines",
             QueryFormat::Csv => "csv",
+        }
+    }
+
+    /// A listing's `body` in this format as a terminal may show it (tokens in it are
+    /// already masked by the client): [hidden](influxdb3_text::is_hidden) characters
+    /// escaped the way the format reads them back, as `\uXXXX` in the JSON formats
+    /// ([`influxdb3_text::escape_json`]) and as [`influxdb3_text::escape`] does in the
+    /// table and CSV, whose line breaks stay ([`influxdb3_text::escape_lines`]).
+    ///
+    /// ```
+    /// use influxdb3_token_client::QueryFormat;
+    ///
+    /// let row = "[{\"name\":\"a\u{202e}b\"}]";
+    /// assert_eq!(QueryFormat::Json.shown(row), "[{\"name\":\"a\\u202eb\"}]");
+    /// assert_eq!(QueryFormat::Csv.shown("name\na\u{202e}b\n"), "name\na\\u202eb\n");
+    /// ```
+    pub fn shown(self, body: &str) -> Cow<'_, str> {
+        match self {
+            QueryFormat::Json | QueryFormat::JsonLines => influxdb3_text::escape_json(body),
+            QueryFormat::Pretty | QueryFormat::Csv => influxdb3_text::escape_lines(body),
         }
     }
 }

@@ -1207,3 +1207,24 @@ fn a_configuration_says_what_it_risks() {
         "the server's certificate is not checked, so anyone on the network path can read the admin token"
     );
 }
+
+#[test]
+fn a_listing_is_shown_with_its_hidden_characters_escaped_as_its_format_reads_them() {
+    let json = "[{\"name\":\"a\u{1b}[2Jb\"},\n{\"name\":\"\u{202e}\"}]";
+    for format in [QueryFormat::Json, QueryFormat::JsonLines] {
+        assert_eq!(
+            format.shown(json),
+            "[{\"name\":\"a\\u001b[2Jb\"},\n{\"name\":\"\\u202e\"}]"
+        );
+    }
+    let table = "+------+\n| a\u{1b}b |\n+------+\n";
+    assert_eq!(
+        QueryFormat::Pretty.shown(table),
+        "+------+\n| a\\x1bb |\n+------+\n"
+    );
+    assert_eq!(QueryFormat::Csv.shown("name\r\nx\t\n"), "name\\r\nx\\t\n");
+    assert!(matches!(
+        QueryFormat::Csv.shown("name\nplain\n"),
+        std::borrow::Cow::Borrowed(_)
+    ));
+}
