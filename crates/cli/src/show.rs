@@ -3,10 +3,9 @@
 //! What the server wrote comes masked from the client (`Client::show_tokens` and
 //! `list_tokens`): every token-shaped value and the admin token are `apiv3_***`, and a
 //! `pretty` table with masked cells is drawn again there, so that its borders line up.
-//! Filtered rows are rendered here from those masked rows.
+//! Filtered rows are written from those masked rows too (`Client::show_tokens_where`).
 
 use clap::ArgMatches;
-use influxdb3_text::{escape_json, escape_lines};
 use influxdb3_token::{Lifetime, Timestamp};
 use influxdb3_token_client::{QueryFormat, TokenFilter};
 
@@ -46,7 +45,7 @@ pub(crate) fn run(args: ShowTokens, m: &ArgMatches) -> Result<Outcome, CliError>
     if let Some(within) = within {
         filter = filter.expiring_within(within);
     }
-    let format = args.format;
+    let format = wire(args.format);
     let online = crate::connect::online(args.server, m)?;
     // Before the request, which may take a while or fail.
     for w in &online.warnings {
@@ -54,14 +53,10 @@ pub(crate) fn run(args: ShowTokens, m: &ArgMatches) -> Result<Outcome, CliError>
     }
     let body = online
         .client
-        .show_tokens_where(wire(format), &filter, Timestamp::now())
+        .show_tokens_where(format, &filter, Timestamp::now())
         .map_err(|e| online.error(&e, Action::List, ""))?;
     // The body and one line break, as upstream prints it (hidden characters escaped).
-    let mut stdout = match format {
-        ShowFormat::Json | ShowFormat::Jsonl => escape_json(&body),
-        ShowFormat::Pretty | ShowFormat::Csv => escape_lines(&body),
-    }
-    .into_owned();
+    let mut stdout = format.shown(&body).into_owned();
     stdout.push('\n');
     Ok(Outcome::ok(stdout))
 }
