@@ -5,10 +5,11 @@
 
 use std::fmt::Write as _;
 
-use crate::error::CliError;
-pub(crate) use crate::paint::Paint;
 use influxdb3_text::escape_json;
 use influxdb3_token::{MAX_LINE_CHARS, elide, message_line as line};
+
+use crate::error::CliError;
+pub(crate) use crate::paint::Paint;
 
 /// An error as stderr shows it: `error: MESSAGE`, the snippet lines, `hint: HINT`; an
 /// error that points into its source as its diagnostic shows it.
