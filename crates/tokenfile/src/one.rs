@@ -8,7 +8,7 @@ use std::path::Path;
 use influxdb3_provision::{
     Action, ExecuteOptions, Executed, IfExists, Plan, Step, TokenStore, execute,
 };
-use influxdb3_text::escape;
+use influxdb3_text::escape_lines;
 use influxdb3_token::{Quoted, Timestamp, TokenHash};
 use serde::Serialize;
 use serde_json::{Value, json};
@@ -316,9 +316,7 @@ impl fmt::Display for FileDryRun<'_> {
             "Dry run: nothing was written. This entry {what} {path}:\n"
         )?;
         let entry = serde_json::to_string_pretty(self.entry).unwrap_or_default();
-        for line in entry.split('\n') {
-            writeln!(f, "{}", escape(line))?;
-        }
+        writeln!(f, "{}", escape_lines(&entry))?;
         if !self.create_databases.is_empty() {
             writeln!(
                 f,
