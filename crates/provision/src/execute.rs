@@ -694,12 +694,21 @@ impl Serialize for Done {
     /// true` when its secret is not the chosen one) of one that drifted;
     /// `"id"` and `"created_at"` where a server gave them.
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut s = serializer.serialize_struct("Done", 8)?;
+        self.serialize_fields(&mut s)?;
+        s.end()
+    }
+}
+
+impl Done {
+    /// The fields of its [`Serialize`], written into `s` (which may take more after
+    /// them).
+    pub(crate) fn serialize_fields<S: SerializeStruct>(&self, s: &mut S) -> Result<(), S::Error> {
         #[derive(Serialize)]
         struct Change<'a> {
             old: Option<Shown<'a, Timestamp>>,
             new: Option<Shown<'a, Timestamp>>,
         }
-        let mut s = serializer.serialize_struct("Done", 8)?;
         s.serialize_field("action", self.action.as_str())?;
         s.serialize_field("name", &influxdb3_token::mask_token_shaped(&self.name))?;
         if self.action.minted() {
@@ -731,7 +740,7 @@ impl Serialize for Done {
         if let Some(at) = &self.created_at {
             s.serialize_field("created_at", at)?;
         }
-        s.end()
+        Ok(())
     }
 }
 

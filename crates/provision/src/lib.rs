@@ -13,9 +13,10 @@
 //! - [`execute`] carries a plan out on any store, tells an observer of each step as it
 //!   happens (so that a secret is kept as soon as its token exists) and returns a
 //!   [`Report`] that holds no secret, with the secrets beside it; [`Report::words`]
-//!   says what it did, as a summary and a line per step.
+//!   says what it did, as a summary and a line per step, and
+//!   [`ReportWords::with_secrets`] shows the new secrets beside it, once.
 //! - With the `manifest` feature (on by default), a [`Manifest`] (TOML) says which
-//!   tokens should exist.
+//!   tokens should exist, and [`Manifest::apply`] carries it out on a store.
 //!
 //! ```
 //! use influxdb3_provision::{Capabilities, Manifest, PlanOptions, Policy, Step};
@@ -38,15 +39,21 @@
 #![forbid(unsafe_code)]
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
+#[cfg(feature = "manifest")]
+mod apply;
 mod change;
 mod execute;
 #[cfg(feature = "manifest")]
 mod manifest;
 mod minted;
 mod plan;
+mod secrets;
 mod store;
 mod words;
 
+#[cfg(feature = "manifest")]
+#[cfg_attr(docsrs, doc(cfg(feature = "manifest")))]
+pub use apply::{Applied, ApplyError, ApplyOptions};
 pub use change::ChangeWords;
 pub use execute::{
     Action, Cause, Done, Event, ExecuteOptions, Executed, Failed, ObserverError, Report, execute,
@@ -59,6 +66,7 @@ pub use plan::{
     Confirmation, Conflict, Drift, IfExists, Plan, PlanError, PlanOptions, Policy, Step,
     Uncreatable, Wanted,
 };
+pub use secrets::ReportWithSecrets;
 pub use store::{
     Capabilities, Existing, Failure, Minted, NewAdmin, NewToken, OPERATOR_TOKEN, StoreError,
     TokenStore, Unsupported,

@@ -67,11 +67,23 @@ fn drift_text(d: &Done) -> String {
 #[derive(Debug)]
 #[must_use]
 pub struct ReportWords<'a, E: StoreError> {
-    report: &'a Report<E>,
-    manifest: &'a Path,
-    place: AppliedTo<'a>,
-    changed: bool,
+    pub(crate) report: &'a Report<E>,
+    pub(crate) manifest: &'a Path,
+    pub(crate) place: AppliedTo<'a>,
+    pub(crate) changed: bool,
+    /// Where the new secrets were written, and how many.
+    pub(crate) secrets_out: Option<(&'a Path, usize)>,
 }
+
+// A view of the report: copied freely, whatever the store's error (a derive would ask
+// the error to be `Copy`).
+impl<E: StoreError> Clone for ReportWords<'_, E> {
+    fn clone(&self) -> Self {
+        *self
+    }
+}
+
+impl<E: StoreError> Copy for ReportWords<'_, E> {}
 
 impl<E: StoreError> Report<E> {
     /// This report in words, for the manifest at `manifest` applied to `place`.
@@ -81,16 +93,98 @@ impl<E: StoreError> Report<E> {
             manifest,
             place,
             changed: self.changed(),
+            secrets_out: None,
         }
     }
 }
 
-impl<E: StoreError> ReportWords<'_, E> {
+impl<'a, E: StoreError> ReportWords<'a, E> {
     /// Whether the store changed (or, in a dry run, would), when more than the steps
     /// say: a tokens file that gained a database and no token changed.
     pub fn changed(mut self, changed: bool) -> Self {
         self.changed = changed;
         self
+    }
+
+    /// The file the new secrets were written to (`--secrets-out`), and how many: said
+    /// last, unless it was a dry run.
+    pub fn secrets_written(mut self, path: Option<&'a Path>, made: usize) -> Self {
+        self.secrets_out = path.map(|path| (path, made));
+        self
+    }
+
+    /// The warnings of the run: for a tokens file, the tokens of the manifest that
+    /// have expired (a run keeps them as they are); for a server, each token kept that
+    /// has expired there, with the command that deletes it (`delete` writes it, for
+    /// the token's name, as the caller's users paste it).
+    pub fn warnings(&self, delete: impl Fn(&str) -> String) -> Vec<String> {
+        let expired = self
+            .report
+            .done
+            .iter()
+            .filter(|d| d.action == Action::Kept && d.expired)
+            .map(|d| d.name.as_str());
+        if let AppliedTo::Server = self.place {
+            return expired
+                .map(|name| {
+                    format!(
+                        "token {} has expired on the server: --recreate does not renew it; delete it ({}) and apply again",
+                        Quoted(name),
+                        delete(name)
+                    )
+                })
+                .collect();
+        }
+        let expired: Vec<&str> = expired.collect();
+        if expired.is_empty() {
+            return Vec::new();
+        }
+        let (count, has, them) = if expired.len() == 1 {
+            ("1 token".to_owned(), "has", "it")
+        } else {
+            (format!("{} tokens", expired.len()), "have", "them")
+        };
+        vec![format!(
+            "{count} of the manifest {has} expired ({}): remove {them} with `influxdb3 tokens remove` and apply again to create {them} anew",
+            Quoted::list(expired, 3),
+        )]
+    }
+
+    /// What a run that stopped half-way did before the step that failed, and what to
+    /// do next: `again` when applying again can finish the job (a connection that
+    /// broke, a server error), not when the failure would repeat (a refusal). For a
+    /// hint.
+    pub fn failed_hint(&self, again: bool) -> String {
+        let done: Vec<String> = self
+            .report
+            .done
+            .iter()
+            .filter(|d| d.action.changed())
+            .map(|d| format!("{} {}", d.action, Quoted(&d.name)))
+            .collect();
+        let said = if done.is_empty() {
+            "nothing was changed before it".to_owned()
+        } else {
+            format!("done before it: {}", done.join(", "))
+        };
+        if again {
+            format!("{said}; apply again to finish (what was done is kept)")
+        } else {
+            format!("{said}; what was done is kept")
+        }
+    }
+
+    /// `The secrets of the N new tokens were written to PATH (mode 0600).`, when they
+    /// were (not in a dry run).
+    fn secrets_out(&self, f: &mut fmt::Formatter<'_>, blank: &str) -> fmt::Result {
+        match self.secrets_out {
+            Some((path, made)) if !self.report.dry_run => writeln!(
+                f,
+                "{blank}The secrets of the {made} new tokens were written to {} (mode 0600).",
+                Quoted::path(path)
+            ),
+            _ => Ok(()),
+        }
     }
 
     fn file(&self, f: &mut fmt::Formatter<'_>, file: &Path) -> fmt::Result {
@@ -149,7 +243,8 @@ impl<E: StoreError> ReportWords<'_, E> {
         if !alone.is_empty() {
             writeln!(f, "Left alone: {}.", alone.join(", "))?;
         }
-        self.file_lines(f)
+        self.file_lines(f)?;
+        self.secrets_out(f, "\n")
     }
 
     /// A line per step of a file run, names aligned; tokens kept are only counted.
@@ -251,14 +346,15 @@ impl<E: StoreError> ReportWords<'_, E> {
                 "Left alone: {drifted} drifted (--recreate replaces them), {unlisted} not in the manifest (--prune deletes them)."
             )?;
         }
-        Ok(())
+        self.secrets_out(f, "")
     }
 }
 
 impl<E: StoreError> fmt::Display for ReportWords<'_, E> {
     /// For a tokens file: a dry run said first, the summary, what was left alone, then
     /// a line per step (tokens kept only counted). For a server, whose steps are shown
-    /// as they are done ([`Done::line`]): the summary, and what was left alone.
+    /// as they are done ([`Done::line`]): the summary, and what was left alone. Then
+    /// where the new secrets were written, if [said](Self::secrets_written).
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self.place {
             AppliedTo::File(path) => self.file(f, path),

@@ -27,6 +27,8 @@ struct Mem {
     /// The secrets of the admin tokens it made, by name: listed as their hashes.
     secrets: BTreeMap<String, Token>,
     fail_on: Option<String>,
+    /// Listing fails.
+    fail_list: bool,
     finished: bool,
 }
 
@@ -37,6 +39,7 @@ impl Mem {
             tokens: BTreeMap::new(),
             secrets: BTreeMap::new(),
             fail_on: None,
+            fail_list: false,
             finished: false,
         }
     }
@@ -51,6 +54,9 @@ impl TokenStore for Mem {
         "memory".into()
     }
     fn list(&mut self) -> Result<Vec<Existing>, MemError> {
+        if self.fail_list {
+            return Err(MemError(Failure::Other));
+        }
         Ok(self
             .tokens
             .iter()
@@ -766,6 +772,303 @@ fn a_report_in_words_says_what_each_step_did_for_a_file_and_a_server() {
             .to_string(),
         "Applying `m.toml` to `t.json` stopped at token `new`: nothing was written.\n"
     );
+}
+
+#[test]
+fn a_manifest_is_listed_planned_confirmed_and_executed_in_one_call() {
+    use influxdb3_provision::{ApplyError, ApplyOptions, Manifest};
+    use std::cell::Cell;
+    #[derive(Debug, thiserror::Error)]
+    #[error("not now")]
+    struct NotNow;
+    let manifest: Manifest =
+        "[[token]]\nname = \"new\"\npermissions = [\"db:x:read\"]\nexpiry = \"30d\"\n"
+            .parse()
+            .unwrap();
+    let mut store = Mem::new(Capabilities::SERVER);
+    store
+        .tokens
+        .insert("old".into(), ((&grants("db:x:read")).into(), None));
+    let asked = Cell::new(0);
+    let confirm = |plan: Plan| {
+        asked.set(asked.get() + 1);
+        Ok::<_, NotNow>(plan.confirm())
+    };
+    // A dry run: the plan, and nothing minted or changed.
+    let options = ApplyOptions::default().now(NOW);
+    let mut seen = 0;
+    let dry = manifest
+        .apply(&mut store, options.dry_run(true), confirm, &mut |_| {
+            seen += 1;
+            Ok(())
+        })
+        .unwrap();
+    assert!(dry.executed.report.dry_run && dry.executed.secrets.is_empty());
+    assert!(!store.tokens.contains_key("new") && seen == 3, "{seen}");
+    // The run: listed, planned at `now` (its expiry counted from it), executed; a plan
+    // that needs no confirmation is not handed to `confirm`.
+    let applied = manifest
+        .apply(&mut store, options, confirm, &mut |_| Ok(()))
+        .unwrap();
+    assert_eq!(asked.get(), 0);
+    assert!(applied.executed.report.failed.is_none());
+    assert!(matches!(
+        applied.plan.steps(),
+        [Step::Create { .. }, Step::Unlisted { .. }]
+    ));
+    let (name, _) = &applied.executed.secrets[0];
+    assert_eq!(name, "new");
+    let thirty_days = 30 * 24 * 3600 * 1000;
+    assert_eq!(
+        store.tokens["new"].1,
+        Some(Timestamp::from_millis(NOW.millis() + thirty_days))
+    );
+    // A prune of every token asks `confirm`: a no is its error, and nothing changes.
+    let empty: Manifest = "".parse().unwrap();
+    let prune = options.plan(PlanOptions::default().prune(true));
+    let refused = empty.apply(&mut store, prune, |_| Err(NotNow), &mut |_| Ok(()));
+    assert!(matches!(refused, Err(ApplyError::NotConfirmed(NotNow))));
+    assert_eq!(store.tokens.len(), 2);
+    let pruned = empty
+        .apply(&mut store, prune, confirm, &mut |_| Ok(()))
+        .unwrap();
+    assert_eq!(asked.get(), 1);
+    assert_eq!(pruned.executed.report.count(Action::Deleted), 2);
+    assert!(store.tokens.is_empty());
+    // The rules refuse a plan (the expiry cap), and a store that cannot list stops it.
+    let week = Policy::default().max_lifetime(Some("7d".parse().unwrap()));
+    let capped = manifest.apply(&mut store, options.policy(week), confirm, &mut |_| Ok(()));
+    assert!(matches!(
+        capped,
+        Err(ApplyError::Plan(PlanError::ExpiryPolicy { .. }))
+    ));
+    store.fail_list = true;
+    let unlisted = manifest.apply(&mut store, options, confirm, &mut |_| Ok(()));
+    assert!(matches!(unlisted, Err(ApplyError::List(_))));
+    assert!(store.tokens.is_empty());
+}
+
+#[test]
+fn a_report_warns_of_the_tokens_kept_that_have_expired() {
+    use influxdb3_provision::AppliedTo;
+    use std::path::Path;
+    let (manifest, file) = (Path::new("m.toml"), AppliedTo::File(Path::new("t.json")));
+    let lifetime = |name: &str| {
+        Wanted::new(
+            TokenName::new(name).unwrap(),
+            grants("db:x:read"),
+            Expiry::After("30d".parse().unwrap()),
+        )
+    };
+    // Tokens kept that have expired: one sentence for a file, one warning each (with
+    // the command that deletes it) for a server.
+    let past = Some(Timestamp::from_millis(NOW.millis() - 1));
+    let mut store = holding(Capabilities::FILE, &["a", "b"], past);
+    let want = [lifetime("a"), lifetime("b")];
+    let current = store.list().unwrap();
+    let plan = reconcile(&want, &current, Capabilities::FILE, PlanOptions::default());
+    let done = run(&plan, &mut store);
+    let delete = |name: &str| format!("`delete {name}`");
+    assert_eq!(
+        done.report.words(manifest, file).warnings(delete),
+        [
+            "2 tokens of the manifest have expired (`a` and `b`): remove them with `influxdb3 tokens remove` and apply again to create them anew"
+        ]
+    );
+    assert_eq!(
+        done.report
+            .words(manifest, AppliedTo::Server)
+            .warnings(delete),
+        [
+            "token `a` has expired on the server: --recreate does not renew it; delete it (`delete a`) and apply again",
+            "token `b` has expired on the server: --recreate does not renew it; delete it (`delete b`) and apply again",
+        ]
+    );
+    let plan = reconcile(
+        &want[..1],
+        &current[..1],
+        Capabilities::FILE,
+        PlanOptions::default(),
+    );
+    let done = execute(
+        &plan,
+        &mut store,
+        ExecuteOptions::default(),
+        &mut |_| Ok(()),
+    );
+    assert_eq!(
+        done.report.words(manifest, file).warnings(delete),
+        [
+            "1 token of the manifest has expired (`a`): remove it with `influxdb3 tokens remove` and apply again to create it anew"
+        ]
+    );
+}
+
+#[test]
+fn a_report_says_what_a_failure_left_and_where_the_secrets_went() {
+    use influxdb3_provision::AppliedTo;
+    use std::path::Path;
+    let (manifest, file) = (Path::new("m.toml"), AppliedTo::File(Path::new("t.json")));
+    // A run that stopped half-way: what it did before, and whether to apply again.
+    let mut server = Mem::new(Capabilities::SERVER);
+    server.fail_on = Some("new".into());
+    let plan = reconcile(
+        &[wanted("made", "db:x:read"), wanted("new", "db:x:read")],
+        &[],
+        Capabilities::SERVER,
+        PlanOptions::default(),
+    );
+    let done = execute(&plan, &mut server, ExecuteOptions::default(), &mut |_| {
+        Ok(())
+    });
+    let words = done.report.words(manifest, AppliedTo::Server);
+    assert_eq!(
+        words.failed_hint(true),
+        "done before it: create `made`; apply again to finish (what was done is kept)"
+    );
+    let nothing = execute(
+        &plan,
+        &mut Mem::new(Capabilities::SERVER),
+        ExecuteOptions::default(),
+        &mut |_| Err("full".into()),
+    );
+    assert_eq!(
+        nothing
+            .report
+            .words(manifest, AppliedTo::Server)
+            .failed_hint(false),
+        "nothing was changed before it; what was done is kept"
+    );
+    // Where the secrets went, said last: after a blank line for a file; not in a dry
+    // run, which writes none.
+    let secrets = Some(Path::new("s.json"));
+    let said = "The secrets of the 1 new tokens were written to `s.json` (mode 0600).\n";
+    let server_words = words.secrets_written(secrets, 1).to_string();
+    assert!(
+        server_words.ends_with(&format!(".\n{said}")),
+        "{server_words}"
+    );
+    let plan = reconcile(
+        &[wanted("c", "db:x:read")],
+        &[],
+        Capabilities::FILE,
+        PlanOptions::default(),
+    );
+    let mut store = Mem::new(Capabilities::FILE);
+    for dry_run in [false, true] {
+        let options = ExecuteOptions::default().dry_run(dry_run);
+        let done = execute(&plan, &mut store, options, &mut |_| Ok(()));
+        let words = done
+            .report
+            .words(manifest, file)
+            .secrets_written(secrets, 1);
+        let words = words.to_string();
+        let blank_then_said = format!("(expires never)\n\n{said}");
+        assert_eq!(words.ends_with(&blank_then_said), !dry_run, "{words}");
+    }
+}
+
+#[test]
+fn the_secrets_beside_a_report_are_shown_only_where_asked_for_by_name() {
+    use influxdb3_provision::AppliedTo;
+    use std::path::Path;
+    let manifest = Path::new("m.toml");
+    let want = [
+        wanted("a", "db:x:read"),
+        wanted("long-name", "db:x:read"),
+        wanted("kept", "db:x:read"),
+    ];
+    let mut store = holding(Capabilities::FILE, &["kept"], None);
+    let current = store.list().unwrap();
+    let plan = reconcile(&want, &current, Capabilities::FILE, PlanOptions::default());
+    let done = run(&plan, &mut store);
+    let secrets: Vec<(String, Token)> = done.minted().cloned().collect();
+    let [(_, a), (_, long)] = &secrets[..] else {
+        panic!("two secrets: {secrets:?}");
+    };
+    let (a, long) = (a.expose_secret(), long.expose_secret());
+    let words = done
+        .report
+        .words(manifest, AppliedTo::File(Path::new("t.json")));
+    // The report and its words hold no secret.
+    let report = format!("{words}{}", serde_json::to_string(&done.report).unwrap());
+    assert!(!report.contains(a) && !report.contains(long), "{report}");
+    // Beside them, for a tokens file: a table, aligned.
+    let shown = words.with_secrets(&secrets).to_string();
+    assert_eq!(
+        shown,
+        format!("{words}\nNew tokens:\n\n  `a`          {a}\n  `long-name`  {long}\n")
+    );
+    // As JSON: each minted step holds its secret; a server's has no `output_file`.
+    let json = serde_json::to_value(words.with_secrets(&secrets)).unwrap();
+    let keys: Vec<&str> = json
+        .as_object()
+        .unwrap()
+        .keys()
+        .map(String::as_str)
+        .collect();
+    assert_eq!(
+        keys,
+        [
+            "manifest",
+            "output_file",
+            "dry_run",
+            "changed",
+            "steps",
+            "secrets_out"
+        ]
+    );
+    assert_eq!(json["steps"][0]["token"], a);
+    assert_eq!(json["steps"][1]["token"], long);
+    assert_eq!(json["steps"][2]["action"], "keep");
+    assert!(json["steps"][2].get("token").is_none());
+    let server = done.report.words(manifest, AppliedTo::Server);
+    assert_eq!(
+        server.with_secrets(&secrets).to_string(),
+        server.to_string()
+    );
+    let json = serde_json::to_value(server.with_secrets(&[])).unwrap();
+    assert!(json.get("output_file").is_none());
+    assert!(json["steps"][0].get("token").is_none());
+    // A failure is said in JSON as its error and causes.
+    let mut failing = Mem::new(Capabilities::FILE);
+    failing.fail_on = Some("a".into());
+    let failed = execute(&plan, &mut failing, ExecuteOptions::default(), &mut |_| {
+        Ok(())
+    });
+    let json = serde_json::to_value(
+        failed
+            .report
+            .words(manifest, AppliedTo::Server)
+            .with_secrets(&[]),
+    )
+    .unwrap();
+    assert_eq!(json["failed"], MemError(Failure::Other).to_string());
+    // A step as a server's line, and the secret it minted under it.
+    let step = &done.report.done[0];
+    assert_eq!(
+        step.line_with_secret(Some(&secrets[0].1)).to_string(),
+        format!("{}      {a}\n", step.line())
+    );
+    assert_eq!(
+        step.line_with_secret(None).to_string(),
+        step.line().to_string()
+    );
+}
+
+/// A store holding tokens of these `names` (each granted `db:x:read`) and `expiry`.
+fn holding(caps: Capabilities, names: &[&str], expiry: Option<Timestamp>) -> Mem {
+    let mut store = Mem::new(caps);
+    for name in names {
+        let held = ((&grants("db:x:read")).into(), expiry);
+        store.tokens.insert((*name).into(), held);
+    }
+    store
+}
+
+/// `plan` executed on `store`, unobserved.
+fn run(plan: &Plan, store: &mut Mem) -> influxdb3_provision::Executed<MemError> {
+    execute(plan, store, ExecuteOptions::default(), &mut |_| Ok(()))
 }
 
 /// The plan that brings a store holding `current` to `want`, with no policy.

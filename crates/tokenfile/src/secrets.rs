@@ -10,7 +10,7 @@ use std::io::Write;
 use std::os::unix::fs::DirBuilderExt;
 use std::path::{Path, PathBuf};
 
-use influxdb3_provision::Event;
+use influxdb3_provision::{Capabilities, Event, Report, StoreError};
 use influxdb3_token::Token;
 
 use crate::error::TokenFileError;
@@ -414,6 +414,37 @@ impl SecretsFile {
         }
         let path = self.path.clone();
         self.finish().map(|()| Some(path))
+    }
+
+    /// Ends a run of the executor that this file [observed](Self::observe), as the
+    /// run's `report` says, on a store with `capabilities`:
+    ///
+    /// - a run that failed on a store whose changes take effect together (a tokens
+    ///   file: nothing of the run was written) made no token: the secrets written here
+    ///   are removed, and `Ok(None)`;
+    /// - otherwise the file is [closed](Self::close) and kept (a server keeps the
+    ///   tokens made before a step that failed, and here are their secrets): its path,
+    ///   or `None` when it holds no secret.
+    ///
+    /// A run that stopped before its first token (its plan refused or not confirmed)
+    /// wrote nothing here, as nothing is created before the first secret: dropping the
+    /// file then leaves nothing behind either.
+    ///
+    /// # Errors
+    ///
+    /// [`TokenFileError::Write`] when it cannot be closed. The secrets it should hold
+    /// are those of [`Executed::secrets`](influxdb3_provision::Executed::secrets): a
+    /// server's exist nowhere else, so show them rather than lose them.
+    pub fn end_run<E: StoreError>(
+        self,
+        report: &Report<E>,
+        capabilities: Capabilities,
+    ) -> Result<Option<PathBuf>, TokenFileError> {
+        if report.failed.is_some() && capabilities.atomic {
+            self.discard();
+            return Ok(None);
+        }
+        self.close()
     }
 
     /// Removes what was written, and holds nothing again.

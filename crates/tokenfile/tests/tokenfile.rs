@@ -1620,6 +1620,79 @@ fn a_secrets_file_keeps_what_the_executor_makes_and_drops_what_it_discards() {
 }
 
 #[test]
+fn a_secrets_file_ends_a_run_kept_or_removed_as_the_run_and_its_store_say() {
+    use influxdb3_provision::{
+        Capabilities, Event, ExecuteOptions, Executed, Plan, PlanOptions, Policy, Wanted, execute,
+    };
+    use influxdb3_token::Expiry;
+    use influxdb3_tokenfile::{FileStore, FileStoreError, SecretsFile};
+    let dir = tempfile::tempdir().unwrap();
+    let want: Vec<Wanted> = ["a", "b"]
+        .iter()
+        .map(|n| {
+            Wanted::new(
+                TokenName::new(n).unwrap(),
+                grants(&["db:x:read"]),
+                Expiry::Never,
+            )
+        })
+        .collect();
+    let plan = Plan::reconcile(
+        &want,
+        &[],
+        Capabilities::FILE,
+        Timestamp::now(),
+        PlanOptions::default(),
+        &Policy::default(),
+    )
+    .unwrap();
+    // The plan on a new tokens file, each secret kept in `secrets`; the caller's
+    // observer fails at `b` (after the secrets file kept it) when `fail`.
+    let run = |name: &str, fail: bool| -> (SecretsFile, Executed<FileStoreError>, PathBuf) {
+        let secrets = dir.path().join(format!("{name}.json"));
+        let mut file = SecretsFile::new(&secrets).unwrap();
+        let tokens = dir.path().join(format!("{name}-tokens.json"));
+        let (executed, _) = FileStore::open(&tokens, &WriteOptions::default(), |store| {
+            execute(&plan, store, ExecuteOptions::default(), &mut |event| {
+                file.observe(event)?;
+                match event {
+                    Event::Done { done, .. } if fail && done.name == "b" => Err("full".into()),
+                    _ => Ok(()),
+                }
+            })
+        })
+        .unwrap();
+        assert_eq!(tokens.exists(), !fail);
+        (file, executed, secrets)
+    };
+    let names = |path: &Path| -> Vec<String> {
+        let kept: serde_json::Map<String, serde_json::Value> =
+            serde_json::from_str(&fs::read_to_string(path).unwrap()).unwrap();
+        kept.keys().cloned().collect()
+    };
+    // A run that succeeded: the file is closed, and holds both secrets.
+    let (file, executed, secrets) = run("done", false);
+    let ended = file.end_run(&executed.report, Capabilities::FILE).unwrap();
+    assert_eq!(ended.as_deref(), Some(secrets.as_path()));
+    assert_eq!(names(&secrets), ["a", "b"]);
+    // A tokens file's run that failed wrote no token: their secrets go too.
+    let (file, executed, secrets) = run("failed", true);
+    assert!(executed.report.failed.is_some() && secrets.exists());
+    assert_eq!(
+        file.end_run(&executed.report, Capabilities::FILE).unwrap(),
+        None
+    );
+    assert!(!secrets.exists());
+    // On a server the tokens made before the failure exist: their secrets are kept.
+    let (file, executed, secrets) = run("server", true);
+    let ended = file
+        .end_run(&executed.report, Capabilities::SERVER)
+        .unwrap();
+    assert_eq!(ended.as_deref(), Some(secrets.as_path()));
+    assert_eq!(names(&secrets), ["a", "b"]);
+}
+
+#[test]
 fn a_file_named_without_a_directory_is_written_in_the_working_one() {
     let dir = tempfile::tempdir().unwrap();
     // The child appends to `tokens.json`, a name without a directory, from `dir`.

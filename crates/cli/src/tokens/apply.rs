@@ -7,20 +7,19 @@ use std::time::Duration;
 
 use clap::ArgMatches;
 use influxdb3_provision::{
-    Capabilities, Event, ExecuteOptions, Executed, Manifest, Plan, PlanOptions, Policy, StoreError,
-    TokenStore, execute,
+    Applied, AppliedTo, ApplyError, ApplyOptions, Capabilities, Event, Executed, Manifest,
+    PlanOptions, Policy, Report, ReportWords, StoreError, TokenStore,
 };
 use influxdb3_token::{Timestamp, Token};
 use influxdb3_token_client::ServerStore;
-use influxdb3_tokenfile::{
-    FileStore, FileStoreError, ManifestFileError, SecretsFile, SecretsFormat,
-};
+use influxdb3_tokenfile::{FileStore, Finding, ManifestFileError, SecretsFile, SecretsFormat};
 
-use super::apply_text::{self as text, Shown};
+use super::words::json;
 use crate::args::{Format, Server};
 use crate::error::{Action, CliError, Kind};
 use crate::options;
 use crate::output::Outcome;
+use crate::paint::Paint;
 use crate::quote::{delete_command, escape, quote, quote_path};
 
 /// Where the manifest is applied.
@@ -165,9 +164,9 @@ impl Sink {
                     let _ = write!(std::io::stderr().lock(), "\r\x1b[2K");
                 }
                 if self.lines {
-                    let line = text::server_line(done, secret.filter(|_| self.show_secrets));
+                    let secret = secret.filter(|_| self.show_secrets);
                     let mut out = std::io::stdout().lock();
-                    let _ = out.write_all(line.as_bytes());
+                    let _ = write!(out, "{}", done.line_with_secret(secret));
                     let _ = out.flush();
                 }
             }
@@ -175,40 +174,46 @@ impl Sink {
         }
         Ok(())
     }
+
+    /// Ends `--secrets-out` as the run's report says (kept; removed after a tokens
+    /// file's run that failed); the path when it holds secrets.
+    fn end<E: StoreError>(
+        &mut self,
+        report: &Report<E>,
+        capabilities: Capabilities,
+    ) -> Result<Option<PathBuf>, CliError> {
+        let ended = self
+            .secrets
+            .take()
+            .map(|file| file.end_run(report, capabilities));
+        ended
+            .transpose()
+            .map(Option::flatten)
+            .map_err(|e| CliError::from_file(&e))
+    }
 }
 
-/// What a run on a store did (the plan, and what carrying it out did), or why it did
-/// not.
-type Ran<E> = Result<(Plan, Executed<E>), CliError>;
-
-/// Lists, plans and carries the plan out on `store`.
+/// Lists, plans, confirms and carries the plan out on `store`.
 fn run<S: TokenStore>(
     store: &mut S,
     manifest: &Manifest,
     a: &Apply,
     sink: &mut Sink,
     list_error: impl Fn(&S::Error) -> CliError,
-) -> Ran<S::Error> {
-    let refused = |e| manifest_error(&e, &a.manifest);
-    let current = store.list().map_err(|e| list_error(&e))?;
-    let options = PlanOptions::default().prune(a.prune).update(a.update);
-    let plan = manifest
-        .plan(
-            &current,
-            store.capabilities(),
-            Timestamp::now(),
-            options,
-            &a.policy,
-        )
-        .map_err(refused)?;
-    let plan = crate::confirm::confirmed(plan, a.yes, a.dry_run)?;
-    let executed = execute(
-        &plan,
-        store,
-        ExecuteOptions::default().dry_run(a.dry_run),
-        &mut |e| sink.observe(e),
-    );
-    Ok((plan, executed))
+) -> Result<Applied<S::Error>, CliError> {
+    let options = ApplyOptions::default()
+        .plan(PlanOptions::default().prune(a.prune).update(a.update))
+        .policy(a.policy)
+        .dry_run(a.dry_run);
+    let confirm = |plan| crate::confirm::confirmed(plan, a.yes, a.dry_run);
+    manifest
+        .apply(store, options, confirm, &mut |e| sink.observe(e))
+        .map_err(|e| match e {
+            ApplyError::List(e) => list_error(&e),
+            ApplyError::Plan(e) => manifest_error(&e, &a.manifest),
+            ApplyError::NotConfirmed(e) => e,
+            e => CliError::usage(e.to_string()),
+        })
 }
 
 /// A manifest the plan refuses: the plan's error, in the manifest's name.
@@ -227,53 +232,33 @@ fn to_file(
     mut sink: Sink,
 ) -> Result<Outcome, CliError> {
     let options = options::write_options(a.lock_timeout, a.dry_run);
-    let result = FileStore::open(path, &options, |store| {
+    // A run that stops before its first token has written no secret to remove.
+    let (ran, written) = FileStore::open(path, &options, |store| {
         run(store, manifest, a, &mut sink, CliError::from_file_store)
-            .map(|(_, executed)| (executed, store.findings(Timestamp::now())))
-    });
-    let (ran, written) = match result {
-        Ok(done) => done,
-        Err(e) => {
-            discard(&mut sink);
-            return Err(CliError::from_file(&e));
-        }
-    };
-    let (executed, findings) = ran.inspect_err(|_| discard(&mut sink))?;
-    if let Some(failed) = &executed.report.failed {
-        // The file was not written: the tokens do not exist, nor should their secrets.
-        discard(&mut sink);
-        return Err(CliError::from_step(&failed.cause, |e: &FileStoreError| {
-            CliError::from_file_store(e)
-        }));
-    }
-    let secrets_out = finish_secrets(&mut sink)?;
-    let mut warnings = influxdb3_tokenfile::Finding::summary(&written.findings);
-    warnings.extend(text::file_warnings(
-        &executed.report,
-        &findings,
-        &a.manifest,
-    ));
-    let stdout_secrets = for_stdout(a, &executed);
-    let shown = Shown {
-        manifest: &a.manifest,
-        place: &written.path,
-        secrets: &stdout_secrets,
-        secrets_out: secrets_out.as_deref(),
-        dry_run: a.dry_run,
-        made: executed.secrets.len(),
+            .map(|applied| (applied.executed, store.findings(Timestamp::now())))
+    })
+    .map_err(|e| CliError::from_file(&e))?;
+    let (executed, findings) = ran?;
+    // The file was not written after a failure: the tokens do not exist, nor should
+    // their secrets.
+    let secrets_out = sink.end(&executed.report, Capabilities::FILE)?;
+    let executed = CliError::on_file(executed)?;
+    let words = executed
+        .report
+        .words(&a.manifest, AppliedTo::File(&written.path))
         // A dry run writes nothing: what would change is the report's.
-        changed: written.changed || (a.dry_run && executed.report.changed()),
-    };
-    let stdout = if a.format == Format::Json {
-        text::report_json(&executed.report, &shown, Some(&written.path))
-    } else {
-        text::file_text(&executed.report, &shown)
-    };
-    let unshown = (!shown.secrets.is_empty()).then(|| {
+        .changed(written.changed || (a.dry_run && executed.report.changed()))
+        .secrets_written(secrets_out.as_deref(), executed.secrets.len());
+    let mut warnings = Finding::summary(&written.findings);
+    warnings.extend(Finding::summary_for_manifest(&findings, &a.manifest));
+    warnings.extend(words.warnings(delete_command));
+    let secrets = for_stdout(a, &executed);
+    let stdout = render(a, words, &secrets);
+    let unshown = (!secrets.is_empty()).then(|| {
         CliError::unshown(
             format!(
                 "{} new tokens were saved to {}, but their secrets could not be shown (stdout failed)",
-                shown.secrets.len(),
+                secrets.len(),
                 quote_path(&written.path)
             ),
             "nobody has seen the new secrets: rotate each new token with `influxdb3 tokens rotate`, or apply with --secrets-out",
@@ -293,59 +278,61 @@ fn to_server(
     mut sink: Sink,
 ) -> Result<Outcome, CliError> {
     let mut store = ServerStore::new(&online.client);
-    let (plan, executed) = run(&mut store, manifest, a, &mut sink, |e| {
+    let Applied { plan, executed, .. } = run(&mut store, manifest, a, &mut sink, |e| {
         online.error(e, Action::List, "")
     })?;
-    let mut warnings = Vec::new();
-    for done in &executed.report.done {
-        if done.expired {
-            warnings.push(format!(
-                "token {} has expired on the server: --recreate does not renew it; delete it ({}) and apply again",
-                quote(&done.name),
-                delete_command(&done.name)
-            ));
-        }
-    }
-    let stdout_secrets = for_stdout(a, &executed);
-    let shown = |secrets_out: Option<&Path>| -> String {
-        let shown = Shown {
-            manifest: &a.manifest,
-            place: Path::new(""),
-            secrets: &stdout_secrets,
-            secrets_out,
-            dry_run: a.dry_run,
-            changed: executed.report.changed(),
-            made: executed.secrets.len(),
-        };
-        if a.format == Format::Json {
-            text::report_json(&executed.report, &shown, None)
-        } else {
-            text::server_summary(&executed.report, &shown)
-        }
-    };
+    // Kept after a failure too: the tokens made before it exist.
+    sink.end(&executed.report, Capabilities::SERVER)
+        .map_err(|lost| secrets_lost(&executed.secrets, lost))?;
+    let words = executed
+        .report
+        .words(&a.manifest, AppliedTo::Server)
+        .secrets_written(a.secrets_out.as_deref(), executed.secrets.len());
+    let stdout = render(a, words, &for_stdout(a, &executed));
     if let Some(failed) = &executed.report.failed {
         let error = online.failed(&plan, failed);
-        let kept = finish_secrets(&mut sink);
-        if let Err(lost) = kept {
-            return Err(secrets_lost(&executed.secrets, lost));
-        }
-        let out = shown(a.secrets_out.as_deref());
-        let _ = crate::output::stdout(&out);
+        let _ = crate::output::stdout(&stdout);
         // A failure that would repeat gets no advice to apply again.
         let again = match &failed.cause {
             influxdb3_provision::Cause::Store(e) => e.is_transient(),
             influxdb3_provision::Cause::Observer(_) => true,
             _ => false,
         };
-        return Err(text::failed_hint(&executed.report, error, again));
-    }
-    if let Err(lost) = finish_secrets(&mut sink) {
-        return Err(secrets_lost(&executed.secrets, lost));
+        let done = words.failed_hint(again);
+        let hint = match &error.hint {
+            Some(hint) => format!("{hint}; {done}"),
+            None => done,
+        };
+        return Err(error.hint(hint));
     }
     Ok(Outcome {
-        warnings,
-        ..Outcome::ok(shown(a.secrets_out.as_deref()))
+        warnings: words.warnings(delete_command),
+        ..Outcome::ok(stdout)
     })
+}
+
+/// The report as `--format` asks, with the secrets for stdout beside it (in text,
+/// then how to keep them: after a blank line, below a tokens file's table of them).
+fn render<E: StoreError>(
+    a: &Apply,
+    words: ReportWords<'_, E>,
+    secrets: &[(String, Token)],
+) -> String {
+    let shown = words.with_secrets(secrets);
+    if a.format == Format::Json {
+        return json(&shown);
+    }
+    if secrets.is_empty() {
+        return shown.to_string();
+    }
+    let (blank, these) = match a.target {
+        Target::File(_) => ("\n", "these tokens"),
+        Target::Server(_) => ("", "the new tokens"),
+    };
+    format!(
+        "{shown}{blank}{} Store {these} securely, as they will not be shown again.\n",
+        Paint::On.important()
+    )
 }
 
 /// The secrets stdout shows: every one the store minted, unless `--secrets-out` keeps
@@ -354,20 +341,6 @@ fn for_stdout<E: StoreError>(a: &Apply, executed: &Executed<E>) -> Vec<(String, 
     match a.secrets_out {
         Some(_) => Vec::new(),
         None => executed.minted().cloned().collect(),
-    }
-}
-
-/// Closes `--secrets-out`; the path when it holds secrets.
-fn finish_secrets(sink: &mut Sink) -> Result<Option<PathBuf>, CliError> {
-    let closed = sink.secrets.take().map(SecretsFile::close).transpose();
-    closed
-        .map(Option::flatten)
-        .map_err(|e| CliError::from_file(&e))
-}
-
-fn discard(sink: &mut Sink) {
-    if let Some(file) = sink.secrets.take() {
-        file.discard();
     }
 }
 

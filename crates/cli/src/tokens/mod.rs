@@ -4,7 +4,6 @@
 //! provision crate); here flags become calls and results become text or JSON.
 
 mod apply;
-mod apply_text;
 mod edit;
 mod input;
 mod review;
