@@ -78,6 +78,65 @@ impl fmt::Display for Lint {
     }
 }
 
+/// How many errors and warnings a [`lint`] found: `2 errors, 1 warning`, or `no
+/// problems found` ([`Display`](fmt::Display)), as `influxdb3 tokens lint` sums a file
+/// up after its name.
+///
+/// ```
+/// use influxdb3_token::Timestamp;
+/// use influxdb3_tokenfile::{LintCount, lint};
+///
+/// // A value the server refuses (an error), a token that never expires (a warning).
+/// let found = lint(r#"{"tokens": [{"token": "nope", "name": "x", "permissions": []}]}"#, Timestamp::now());
+/// let count = LintCount::of(&found);
+/// assert!(count.errors > 0 && count.fails(false));
+/// assert_eq!(LintCount::of(&[]).to_string(), "no problems found");
+/// ```
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct LintCount {
+    /// The findings of [`Severity::Error`].
+    pub errors: usize,
+    /// The others: [`Severity::Warning`].
+    pub warnings: usize,
+}
+
+impl LintCount {
+    /// The count of `found`.
+    pub fn of(found: &[Lint]) -> LintCount {
+        let errors = found
+            .iter()
+            .filter(|l| l.severity() == Severity::Error)
+            .count();
+        LintCount {
+            errors,
+            warnings: found.len() - errors,
+        }
+    }
+
+    /// Whether the file fails the lint: it has an error, or, when `strict`, a warning.
+    pub fn fails(&self, strict: bool) -> bool {
+        self.errors > 0 || (strict && self.warnings > 0)
+    }
+}
+
+impl fmt::Display for LintCount {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let (errors, warnings) = (self.errors, self.warnings);
+        if errors + warnings == 0 {
+            return f.write_str("no problems found");
+        }
+        let plural =
+            |n: usize, one: &'static str, many: &'static str| if n == 1 { one } else { many };
+        write!(
+            f,
+            "{errors} {}, {warnings} {}",
+            plural(errors, "error", "errors"),
+            plural(warnings, "warning", "warnings")
+        )
+    }
+}
+
 /// Everything [`Code`] lists that is wrong with `text`, a permission tokens file, in
 /// file order (the findings about the file as a whole first); tokens expired at `now`
 /// are reported. An empty list: the file is clean. The findings' origin is a

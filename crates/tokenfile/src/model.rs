@@ -11,9 +11,10 @@ use std::io::{self, Write};
 use std::sync::Arc;
 
 use influxdb3_permission::{DatabaseName, Grants, Permission, PermissionSet, Scope};
-use influxdb3_token::{Timestamp, Token, TokenName};
+use influxdb3_text::escape;
+use influxdb3_token::{Quoted, Timestamp, Token, TokenName};
 use serde::Serialize;
-use serde::ser::{SerializeMap, Serializer};
+use serde::ser::{SerializeMap, SerializeStruct, Serializer};
 use serde_json::value::RawValue;
 
 use crate::error::AddError;
@@ -422,11 +423,29 @@ impl TokenEntry<'_> {
             covered: granted_by.is_some() || self.grants().covers(asked),
             granted_by,
             expired_at: self.expiry().filter(|_| self.is_expired(now)),
+            token: self.name().to_owned(),
+            asked: asked.clone(),
         }
     }
 }
 
-/// The answer of [`TokenEntry::check`].
+/// The answer of [`TokenEntry::check`]: in words ([`Display`](fmt::Display)) and as a
+/// JSON object ([`Serialize`]), as `influxdb3 tokens check` gives it.
+///
+/// ```
+/// use influxdb3_token::Timestamp;
+/// use influxdb3_tokenfile::TokenFile;
+///
+/// let secret = format!("apiv3_{}", "A".repeat(43));
+/// let text = format!(
+///     r#"{{"tokens":[{{"token":"{secret}","name":"t","permissions":["db:*:read"]}}]}}"#
+/// );
+/// let file = TokenFile::parse(&text)?;
+/// let entry = file.get("t").ok_or("no token t")?;
+/// let check = entry.check(&"db:metrics:read".parse()?, Timestamp::now());
+/// assert_eq!(check.to_string(), "allowed: db:*:read grants `t` read on db:metrics\n");
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct Check {
@@ -436,12 +455,62 @@ pub struct Check {
     /// When the token expired, if it has: it may then do nothing.
     pub expired_at: Option<Timestamp>,
     covered: bool,
+    /// The token's name.
+    token: String,
+    /// What was asked.
+    asked: Permission,
 }
 
 impl Check {
     /// Whether what was asked is allowed: granted, and the token not expired.
     pub fn allowed(&self) -> bool {
         self.covered && self.expired_at.is_none()
+    }
+
+    /// What was asked, as its resource and its action: `db:metrics` and `write`.
+    fn question(&self) -> (String, String) {
+        let asked = self.asked.to_string();
+        match asked.rsplit_once(':') {
+            Some((resource, action)) => (resource.to_owned(), action.to_owned()),
+            None => (asked, String::new()),
+        }
+    }
+}
+
+impl fmt::Display for Check {
+    /// `allowed: PERMISSION grants `NAME` ACTION on RESOURCE`, or why not: the token
+    /// expired (and which permission would grant it), or no permission grants it; with
+    /// its line break.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let who = Quoted(&self.token);
+        let (resource, action) = self.question();
+        let what = format_args!("{action} on {}", escape(&resource));
+        match (&self.granted_by, self.expired_at) {
+            (Some(p), None) => writeln!(f, "allowed: {p} grants {who} {what}"),
+            (Some(p), Some(at)) => {
+                writeln!(f, "denied: {who} expired at {at} ({p} would grant {what})")
+            }
+            (None, _) => writeln!(f, "denied: no permission of {who} grants {what}"),
+        }
+    }
+}
+
+impl Serialize for Check {
+    /// `{"allowed", "granted_by": PERMISSION | null, "expired", "token", "action",
+    /// "resource"}`: the token's name, and the action and resource asked about.
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let (resource, action) = self.question();
+        let mut s = serializer.serialize_struct("Check", 6)?;
+        s.serialize_field("allowed", &self.allowed())?;
+        s.serialize_field(
+            "granted_by",
+            &self.granted_by.as_ref().map(ToString::to_string),
+        )?;
+        s.serialize_field("expired", &self.expired_at.is_some())?;
+        s.serialize_field("token", &self.token)?;
+        s.serialize_field("action", &action)?;
+        s.serialize_field("resource", &resource)?;
+        s.end()
     }
 }
 

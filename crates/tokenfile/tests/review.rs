@@ -6,7 +6,8 @@ use std::fmt::Write as _;
 use influxdb3_provision::{Conflict, Policy};
 use influxdb3_token::{Timestamp, Token};
 use influxdb3_tokenfile::{
-    Code, FileDiff, MergeError, Severity, TokenFile, WriteOptions, lint, merge_files,
+    Code, FileDiff, LintCount, MergeError, Severity, TokenEntry, TokenFile, WriteOptions, lint,
+    merge_files,
 };
 
 const NOW: i64 = 1_756_400_061_529;
@@ -1498,6 +1499,87 @@ fn a_diff_never_shows_a_name_that_looks_like_a_secret() {
         assert!(!shown.contains(&db), "{shown}");
         assert!(shown.contains("apiv3_***"), "{shown}");
     }
+}
+
+#[test]
+fn a_check_says_its_answer_in_words_and_as_json() {
+    let text = file(&[
+        ("t", "apiv3_1", &["db:*:read", "system:health:read"], None),
+        ("old", "apiv3_2", &["db:m:read"], Some(946_684_800_000)),
+    ]);
+    let tokens = TokenFile::parse(&text).unwrap();
+    let (t, old) = (tokens.get("t").unwrap(), tokens.get("old").unwrap());
+    let words = |entry: &TokenEntry<'_>, asked: &str| {
+        let check = entry.check(&asked.parse().unwrap(), now());
+        (check.to_string(), serde_json::to_value(&check).unwrap())
+    };
+    let (allowed, json) = words(t, "db:metrics:read");
+    assert_eq!(
+        allowed,
+        "allowed: db:*:read grants `t` read on db:metrics\n"
+    );
+    assert_eq!(
+        json,
+        serde_json::json!({
+            "allowed": true,
+            "granted_by": "db:*:read",
+            "expired": false,
+            "token": "t",
+            "action": "read",
+            "resource": "db:metrics",
+        })
+    );
+    let (denied, json) = words(t, "db:metrics:write");
+    assert_eq!(
+        denied,
+        "denied: no permission of `t` grants write on db:metrics\n"
+    );
+    assert_eq!(
+        (&json["allowed"], &json["granted_by"]),
+        (&false.into(), &serde_json::Value::Null)
+    );
+    let (expired, json) = words(old, "db:m:read");
+    assert_eq!(
+        expired,
+        "denied: `old` expired at 2000-01-01T00:00:00.000Z (db:m:read would grant read on db:m)\n"
+    );
+    assert_eq!(
+        (&json["allowed"], &json["expired"]),
+        (&false.into(), &true.into())
+    );
+    let (system, json) = words(t, "system:health:read");
+    assert_eq!(
+        system,
+        "allowed: system:health:read grants `t` read on system:health\n"
+    );
+    assert_eq!(json["resource"], "system:health");
+}
+
+#[test]
+fn a_lint_count_sums_errors_and_warnings_up() {
+    const FAR: i64 = 4_102_444_800_000;
+    assert_eq!(LintCount::of(&[]).to_string(), "no problems found");
+    assert!(!LintCount::of(&[]).fails(true));
+    // One error (a value that is no token), one warning (a database not created).
+    let found = lint(&file(&[("t", "nope", &["db:a:read"], Some(FAR))]), now());
+    let count = LintCount::of(&found);
+    assert_eq!((count.errors, count.warnings), (1, 1), "{found:?}");
+    assert_eq!(count.to_string(), "1 error, 1 warning");
+    assert!(count.fails(false));
+    // Warnings alone (no expiry, a database not created) fail only a strict lint.
+    let found = lint(
+        &file(&[(
+            "t",
+            &format!("apiv3_{}", "A".repeat(86)),
+            &["db:a:read"],
+            None,
+        )]),
+        now(),
+    );
+    let count = LintCount::of(&found);
+    assert_eq!((count.errors, count.warnings), (0, 2), "{found:?}");
+    assert_eq!(count.to_string(), "0 errors, 2 warnings");
+    assert!(!count.fails(false) && count.fails(true));
 }
 
 #[test]

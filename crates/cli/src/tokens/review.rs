@@ -5,11 +5,11 @@ use std::path::Path;
 
 use influxdb3_permission::{Action, Permission};
 use influxdb3_token::Timestamp;
-use influxdb3_tokenfile::{FileDiff, Severity, lint_file};
+use influxdb3_tokenfile::{FileDiff, LintCount, lint_file};
 use serde_json::{Value, json};
 
 use super::input::{is_stdin, load, read_input, unusable};
-use super::words::{json, plural};
+use super::words::json;
 use crate::args::Format;
 use crate::diagnostic;
 use crate::error::{CliError, Kind};
@@ -47,12 +47,7 @@ pub(super) fn lint(path: &Path, strict: bool, format: Format) -> Result<Outcome,
     } else {
         lint_file(path, Timestamp::now()).map_err(|e| unusable(&e))?
     };
-    let errors = found
-        .iter()
-        .filter(|l| l.severity() == Severity::Error)
-        .count();
-    let warnings = found.len() - errors;
-    let failed = errors > 0 || (strict && warnings > 0);
+    let count = LintCount::of(&found);
     // As compilers name the file, so that editors and CI annotations find it.
     let origin = crate::quote::origin(path);
     let diagnostics = found.iter().map(|l| {
@@ -72,8 +67,8 @@ pub(super) fn lint(path: &Path, strict: bool, format: Format) -> Result<Outcome,
         json(&json!({
             "file": path.display().to_string(),
             "findings": findings,
-            "errors": errors,
-            "warnings": warnings,
+            "errors": count.errors,
+            "warnings": count.warnings,
         }))
     } else {
         let mut out = String::new();
@@ -81,21 +76,11 @@ pub(super) fn lint(path: &Path, strict: bool, format: Format) -> Result<Outcome,
             out.push_str(&diagnostic::render(&d, Paint::On));
             out.push('\n');
         }
-        let shown = escape(&origin);
-        if found.is_empty() {
-            let _ = writeln!(out, "{shown}: no problems found");
-        } else {
-            let _ = writeln!(
-                out,
-                "{shown}: {errors} {}, {warnings} {}",
-                plural(errors, "error", "errors"),
-                plural(warnings, "warning", "warnings")
-            );
-        }
+        let _ = writeln!(out, "{}: {count}", escape(&origin));
         out
     };
     Ok(Outcome {
-        code: u8::from(failed),
+        code: u8::from(count.fails(strict)),
         ..Outcome::ok(stdout)
     })
 }
@@ -157,30 +142,13 @@ pub(super) fn check(
         .get(name)
         .ok_or_else(|| CliError::no_token(path, name))?;
     let check = entry.check(&asked, Timestamp::now());
-    let allowed = check.allowed();
-    let (granted_by, expired) = (check.granted_by, check.expired_at);
     let stdout = if format == Format::Json {
-        json(&json!({
-            "allowed": allowed,
-            "granted_by": granted_by.as_ref().map(ToString::to_string),
-            "expired": expired.is_some(),
-            "token": name,
-            "action": action,
-            "resource": resource,
-        }))
+        json(&check)
     } else {
-        let who = quote(name);
-        let what = format!("{action} on {}", escape(resource));
-        match (&granted_by, expired) {
-            (Some(p), None) => format!("allowed: {p} grants {who} {what}\n"),
-            (Some(p), Some(at)) => {
-                format!("denied: {who} expired at {at} ({p} would grant {what})\n")
-            }
-            (None, _) => format!("denied: no permission of {who} grants {what}\n"),
-        }
+        check.to_string()
     };
     Ok(Outcome {
-        code: u8::from(!allowed),
+        code: u8::from(!check.allowed()),
         ..Outcome::ok(stdout)
     })
 }

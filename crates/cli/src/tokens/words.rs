@@ -1,8 +1,3 @@
-//! How the `tokens` commands word counts and JSON.
-
-/// `one` or `many`, as `n` asks.
-pub(super) fn plural<'a>(n: usize, one: &'a str, many: &'a str) -> &'a str {
-    if n == 1 { one } else { many }
-}
+//! How the `tokens` commands write JSON.
 
 pub(super) use crate::output::json_doc as json;
