@@ -5,10 +5,11 @@
 use std::borrow::Cow;
 use std::collections::HashMap;
 use std::fmt;
+use std::path::Path;
 
 use influxdb3_permission::Permission;
 use influxdb3_text::{escape, width};
-use influxdb3_token::{MAX_QUOTED_CHARS, Timestamp, elide, mask_token_shaped};
+use influxdb3_token::{MAX_QUOTED_CHARS, Quoted, Timestamp, elide, mask_token_shaped};
 use serde::ser::{SerializeSeq, SerializeStruct};
 use serde::{Serialize, Serializer};
 
@@ -112,6 +113,54 @@ impl Listing<'_> {
     /// Whether a name is marked to look at twice (`(!)` in the table).
     pub fn needs_review(&self) -> bool {
         self.rows.iter().any(|r| r.review.is_some())
+    }
+
+    /// The listing of the file at `path` as `influxdb3 tokens list` shows it: `No
+    /// tokens in PATH.` when it has none; otherwise the table, then, when a name is
+    /// marked `(!)`, what the mark means, and that `lint` says why (the command to
+    /// paste, as the caller writes it).
+    ///
+    /// ```
+    /// use std::path::Path;
+    /// use influxdb3_token::Timestamp;
+    /// use influxdb3_tokenfile::TokenFile;
+    ///
+    /// let file = TokenFile::parse(r#"{"tokens": []}"#)?;
+    /// let listing = file.listing(Timestamp::now());
+    /// let shown = listing.for_file(Path::new("tokens.json"), "`lint`").to_string();
+    /// assert_eq!(shown, "No tokens in `tokens.json`.\n");
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn for_file<'a>(&'a self, path: &'a Path, lint: &'a str) -> impl fmt::Display + 'a {
+        ForFile {
+            listing: self,
+            path,
+            lint,
+        }
+    }
+}
+
+/// [`Listing::for_file`].
+struct ForFile<'a, 'f> {
+    listing: &'a Listing<'f>,
+    path: &'a Path,
+    lint: &'a str,
+}
+
+impl fmt::Display for ForFile<'_, '_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.listing.is_empty() {
+            return writeln!(f, "No tokens in {}.", Quoted::path(self.path));
+        }
+        fmt::Display::fmt(self.listing, f)?;
+        if self.listing.needs_review() {
+            writeln!(
+                f,
+                "(!) a name to look at twice: hidden characters, scripts mixed, or like another name; {} says why",
+                self.lint
+            )?;
+        }
+        Ok(())
     }
 }
 

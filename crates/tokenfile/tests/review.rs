@@ -1462,6 +1462,33 @@ fn a_listing_never_shows_a_name_that_looks_like_a_secret() {
 }
 
 #[test]
+fn a_listing_for_a_file_says_it_has_no_tokens_or_what_its_marks_mean() {
+    use std::path::Path;
+    let path = Path::new("tokens.json");
+    let empty = TokenFile::parse(r#"{"tokens": []}"#).unwrap();
+    let shown = empty.listing(now()).for_file(path, "`lint`").to_string();
+    assert_eq!(shown, "No tokens in `tokens.json`.\n");
+    // Clean names: the table alone.
+    let text = file(&[("reader", "apiv3_1", &["db:a:read"], None)]);
+    let clean = TokenFile::parse(&text).unwrap();
+    let listing = clean.listing(now());
+    assert_eq!(
+        listing.for_file(path, "`lint`").to_string(),
+        listing.to_string()
+    );
+    // A name marked `(!)`: the table, then what the mark means and what says why.
+    let text = file(&[("tel\u{435}graf", "apiv3_1", &["db:a:read"], None)]);
+    let marked = TokenFile::parse(&text).unwrap();
+    let listing = marked.listing(now());
+    assert_eq!(
+        listing.for_file(path, "`lint`").to_string(),
+        format!(
+            "{listing}(!) a name to look at twice: hidden characters, scripts mixed, or like another name; `lint` says why\n"
+        )
+    );
+}
+
+#[test]
 fn merged_says_what_it_did_in_words_and_json() {
     let dir = tempfile::tempdir().unwrap();
     let a = dir.path().join("a.json");

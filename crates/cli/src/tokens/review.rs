@@ -15,7 +15,7 @@ use crate::diagnostic;
 use crate::error::{CliError, Kind};
 use crate::output::Outcome;
 use crate::paint::Paint;
-use crate::quote::{escape, quote, quote_path};
+use crate::quote::{escape, quote};
 
 /// `tokens list FILE`.
 pub(super) fn list(path: &Path, format: Format) -> Result<Outcome, CliError> {
@@ -25,18 +25,8 @@ pub(super) fn list(path: &Path, format: Format) -> Result<Outcome, CliError> {
     if format == Format::Json {
         return Ok(Outcome::ok(json(&listing)));
     }
-    if listing.is_empty() {
-        return Ok(Outcome::ok(format!("No tokens in {}.\n", quote_path(path))));
-    }
-    let mut out = listing.to_string();
-    if listing.needs_review() {
-        let _ = writeln!(
-            out,
-            "(!) a name to look at twice: hidden characters, scripts mixed, or like another name; {} says why",
-            crate::quote::command("influxdb3 tokens lint {}", &[("FILE", path.as_os_str())])
-        );
-    }
-    Ok(Outcome::ok(out))
+    let lint = crate::quote::command("influxdb3 tokens lint {}", &[("FILE", path.as_os_str())]);
+    Ok(Outcome::ok(listing.for_file(path, &lint).to_string()))
 }
 
 /// `tokens lint FILE`: each finding drawn as every diagnostic is (text), or as its
