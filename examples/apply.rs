@@ -12,12 +12,11 @@
 use std::path::Path;
 
 use influxdb3_provision::{
-    AppliedTo, Event, ExecuteOptions, Manifest, PlanOptions, Policy, TokenStore, execute,
+    AppliedTo, ApplyOptions, Capabilities, Event, Manifest, Plan, PlanOptions, Policy,
 };
 use influxdb3_testserver::TestServer;
-use influxdb3_token::Timestamp;
 use influxdb3_token_client::{Client, HostUrl, ServerStore};
-use influxdb3_tokenfile::{FileStore, WriteOptions};
+use influxdb3_tokenfile::{FileStore, SecretsFile, WriteOptions};
 
 const MANIFEST: &str = r#"
 create_databases = ["metrics"]
@@ -35,67 +34,59 @@ expiry = "30d"
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let manifest: Manifest = MANIFEST.parse()?;
-    let policy = Policy::default().max_lifetime(Some("1y".parse()?));
-    // Each secret is handed over as soon as its token exists; here it is only counted
-    // (a real program writes it where it belongs).
-    let mut minted = 0;
-    let mut observe = |event: &Event<'_>| {
-        if let Event::Done {
-            secret: Some(_), ..
-        } = event
-        {
-            minted += 1;
-        }
-        Ok(())
-    };
+    let options =
+        ApplyOptions::default().policy(Policy::default().max_lifetime(Some("1y".parse()?)));
+    // A plan that would delete every token asks for a confirmation: none is given here.
+    let unconfirmed = |_: Plan| Err(std::io::Error::other("not confirmed"));
 
-    // 1. A tokens file: one durable write under its lock.
+    // 1. A tokens file: one durable write under its lock; each secret is kept in a
+    //    file of secrets as soon as its token exists (and removed again if the run
+    //    fails: the tokens file is then not written).
     let dir = tempfile::tempdir()?;
     let path = dir.path().join("tokens.json");
-    let (executed, written) = FileStore::open(&path, &WriteOptions::default(), |store| {
-        let current = store.list()?;
-        let plan = manifest.plan(
-            &current,
-            store.capabilities(),
-            Timestamp::now(),
-            PlanOptions::default(),
-            &policy,
-        )?;
-        Ok::<_, Box<dyn std::error::Error>>(execute(
-            &plan,
-            store,
-            ExecuteOptions::default(),
-            &mut observe,
-        ))
+    let mut secrets = SecretsFile::new(dir.path().join("secrets.json"))?;
+    let (applied, written) = FileStore::open(&path, &WriteOptions::default(), |store| {
+        manifest.apply(store, options, unconfirmed, &mut |event| {
+            Ok(secrets.observe(event)?)
+        })
     })?;
-    let executed = executed?;
+    let executed = applied?.executed;
+    let kept = secrets.end_run(&executed.report, Capabilities::FILE)?;
+    if let Some(failed) = executed.report.failed {
+        return Err(failed.into());
+    }
     // The report in words (as `influxdb3 tokens apply` prints it), then as JSON.
     let manifest_name = Path::new("manifest.toml");
-    print!(
-        "{}",
-        executed
-            .report
-            .words(manifest_name, AppliedTo::File(&written.path))
-            .changed(written.changed)
-    );
+    let words = executed
+        .report
+        .words(manifest_name, AppliedTo::File(&written.path))
+        .changed(written.changed)
+        .secrets_written(kept.as_deref(), executed.secrets.len());
+    print!("{words}");
     println!("{}", serde_json::to_string_pretty(&executed.report)?);
+    let in_file = executed.secrets.len();
 
-    // 2. A server: each step one request, taking effect as it is made.
+    // 2. A server: each step one request, taking effect as it is made. Each secret is
+    //    handed over as soon as its token exists; here it is only counted.
     let server = TestServer::builder().database("metrics").start()?;
     let admin = server.add_admin_token("_admin")?;
     let client = Client::builder(HostUrl::parse(&server.url())?)
         .admin_token(admin)
         .build()?;
     let mut store = ServerStore::new(&client);
-    let current = store.list()?;
-    let plan = manifest.plan(
-        &current,
-        store.capabilities(),
-        Timestamp::now(),
-        PlanOptions::default().prune(true),
-        &policy,
-    )?;
-    let executed = execute(&plan, &mut store, ExecuteOptions::default(), &mut observe);
+    let mut minted = 0;
+    let prune = options.plan(PlanOptions::default().prune(true));
+    let executed = manifest
+        .apply(&mut store, prune, unconfirmed, &mut |event| {
+            if let Event::Done {
+                secret: Some(_), ..
+            } = event
+            {
+                minted += 1;
+            }
+            Ok(())
+        })?
+        .executed;
     for done in &executed.report.done {
         print!("{}", done.line());
     }
@@ -105,6 +96,8 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     );
     println!("{}", serde_json::to_string_pretty(&executed.report)?);
     assert!(executed.report.failed.is_none());
-    println!("{minted} secrets minted, none of them in the reports above");
+    println!(
+        "{in_file} secrets kept in a file of secrets, {minted} minted on the server: none of them in the reports above"
+    );
     Ok(())
 }
