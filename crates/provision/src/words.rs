@@ -54,7 +54,9 @@ fn drift_text(d: &Done) -> String {
 }
 
 /// The words of a report: a summary, then (for a tokens file) a line per step that
-/// changed or was left alone, aligned. Made by [`Report::words`].
+/// changed or was left alone, aligned; its warnings and the hint of a run that failed
+/// beside it. They are the words of `influxdb3 tokens apply`, which name its flags
+/// (`--prune`, `--update`, `--recreate`). Made by [`Report::words`].
 ///
 /// ```
 /// use std::path::Path;
