@@ -16,8 +16,3 @@ pub(crate) fn quote(value: &str) -> String {
 pub(crate) fn quote_path(path: &Path) -> String {
     influxdb3_token::Quoted::path(path).to_string()
 }
-
-/// `` `a`, `b`, `c` and 17 more ``: the first few values of a long list, quoted.
-pub(crate) fn quote_list<'a>(values: impl IntoIterator<Item = &'a str>, show: usize) -> String {
-    influxdb3_token::Quoted::list(values, show)
-}

@@ -242,7 +242,7 @@ fn to_file(
     // The file was not written after a failure: the tokens do not exist, nor should
     // their secrets.
     let secrets_out = sink.end(&executed.report, Capabilities::FILE)?;
-    let executed = CliError::on_file(executed)?;
+    CliError::on_file(&executed.report)?;
     let words = executed
         .report
         .words(&a.manifest, AppliedTo::File(&written.path))
