@@ -94,6 +94,17 @@ pub(crate) fn stdout(text: &str) -> std::io::Result<()> {
     Ok(())
 }
 
+/// A report as `--format` asks: its words, or one JSON document.
+pub(crate) fn report(
+    format: crate::args::Format,
+    report: &(impl std::fmt::Display + serde::Serialize),
+) -> String {
+    match format {
+        crate::args::Format::Json => json_doc(report),
+        crate::args::Format::Text => report.to_string(),
+    }
+}
+
 /// One JSON document for stdout and a newline, hidden characters escaped as `\uXXXX`.
 pub(crate) fn json_doc(value: &impl serde::Serialize) -> String {
     let mut out = serde_json::to_string_pretty(value).unwrap_or_default();

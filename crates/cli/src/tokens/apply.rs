@@ -14,11 +14,11 @@ use influxdb3_token::{Timestamp, Token};
 use influxdb3_token_client::ServerStore;
 use influxdb3_tokenfile::{FileStore, Finding, ManifestFileError, SecretsFile, SecretsFormat};
 
-use super::words::json;
 use crate::args::{Format, Server};
 use crate::error::{Action, CliError, Kind};
 use crate::options;
 use crate::output::Outcome;
+use crate::output::json_doc as json;
 use crate::paint::Paint;
 use crate::quote::{delete_command, escape, quote, quote_path};
 

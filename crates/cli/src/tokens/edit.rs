@@ -9,11 +9,11 @@ use influxdb3_token::{Timestamp, Token};
 use influxdb3_tokenfile::{FileStoreError, MergeError, MergeInput, OneRun, merge_files};
 
 use super::input::{is_stdin, read_input, unusable};
-use super::words::json;
 use crate::args::{CreateFormat, EditOptions, FileWrite, Format};
 use crate::error::{CliError, Exit, Kind, chain};
 use crate::options;
 use crate::output::Outcome;
+use crate::output::json_doc as json;
 use crate::paint::Paint;
 use crate::quote::{command, origin, quote, quote_path};
 use crate::report::{self, Report};
@@ -67,14 +67,9 @@ pub(super) fn merge(
             CliError::from_file_store,
         ));
     }
-    let stdout = if format == Format::Json {
-        json(&merged)
-    } else {
-        merged.to_string()
-    };
     Ok(Outcome {
         warnings: influxdb3_tokenfile::Finding::summary(&merged.written.findings),
-        ..Outcome::ok(stdout)
+        ..Outcome::ok(crate::output::report(format, &merged))
     })
 }
 
@@ -116,11 +111,7 @@ pub(super) fn remove(
 ) -> Result<Outcome, CliError> {
     let plan = Plan::delete(name, false, Timestamp::now()).map_err(|e| CliError::from_plan(&e))?;
     let run = run_one(path, name, &plan, options)?;
-    let edited = run.edited(&run.written.path);
-    let stdout = match format {
-        Format::Json => json(&edited),
-        Format::Text => edited.to_string(),
-    };
+    let stdout = crate::output::report(format, &run.edited(&run.written.path));
     Ok(Outcome {
         warnings: run.warnings(&run.written.path),
         ..Outcome::ok(stdout)

@@ -7,7 +7,6 @@ mod apply;
 mod edit;
 mod input;
 mod review;
-mod words;
 
 use influxdb3_tokenfile::SecretsFormat;
 

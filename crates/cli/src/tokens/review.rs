@@ -9,11 +9,11 @@ use influxdb3_tokenfile::{FileDiff, LintCount, lint_file};
 use serde_json::{Value, json};
 
 use super::input::{is_stdin, load, read_input, unusable};
-use super::words::json;
 use crate::args::Format;
 use crate::diagnostic;
 use crate::error::{CliError, Kind};
 use crate::output::Outcome;
+use crate::output::json_doc as json;
 use crate::paint::Paint;
 use crate::quote::{escape, quote};
 
@@ -132,14 +132,9 @@ pub(super) fn check(
         .get(name)
         .ok_or_else(|| CliError::no_token(path, name))?;
     let check = entry.check(&asked, Timestamp::now());
-    let stdout = if format == Format::Json {
-        json(&check)
-    } else {
-        check.to_string()
-    };
     Ok(Outcome {
         code: u8::from(!check.allowed()),
-        ..Outcome::ok(stdout)
+        ..Outcome::ok(crate::output::report(format, &check))
     })
 }
 
@@ -159,14 +154,8 @@ pub(super) fn diff(
     let old = load(old_path, &mut old_text)?;
     let new = load(new_path, &mut new_text)?;
     let diff = FileDiff::between(&old, &new);
-    let widens = diff.widens();
-    let stdout = if format == Format::Json {
-        json(&diff)
-    } else {
-        diff.to_string()
-    };
     Ok(Outcome {
-        code: u8::from(fail_on_widen && widens),
-        ..Outcome::ok(stdout)
+        code: u8::from(fail_on_widen && diff.widens()),
+        ..Outcome::ok(crate::output::report(format, &diff))
     })
 }
