@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use clap::ArgMatches;
 use influxdb3_permission::Grants;
-use influxdb3_provision::{IfExists, NewToken, Plan};
+use influxdb3_provision::{Kept, NewToken, Plan, Step};
 use influxdb3_token::{Timestamp, TokenName};
 
 use crate::args::{CreateFormat, CreateToken, DeleteToken, Format};
@@ -14,7 +14,7 @@ use crate::error::CliError;
 use crate::options::{self, Ask, Combination, Target};
 use crate::output::Outcome;
 use crate::quote::{quote, quote_path};
-use crate::report::{self, DryRun, Kept, Report};
+use crate::report::{self, DryRun, Report};
 
 mod admin;
 mod online;
@@ -164,9 +164,8 @@ fn permission_token(
             lock_timeout,
         } => {
             let plan = plan.with_databases(create_databases);
-            let mut warnings = uncreatable(&plan);
-            let report = offline(name, &plan, ask, &output_file, lock_timeout, &mut warnings)?;
-            Ok(report::outcome(&report, ask.format, warnings))
+            let warnings = uncreatable(&plan);
+            on_file(&plan, ask, &output_file, lock_timeout, warnings)
         }
         Target::Online { server, m } => {
             let warnings = uncreatable(&plan);
@@ -175,37 +174,32 @@ fn permission_token(
     }
 }
 
-/// A permission token's plan carried out on the tokens file at `output_file`: the
-/// report, and the run's warnings added to `warnings`.
-fn offline(
-    name: &TokenName,
+/// A plan of one token carried out on the tokens file (an admin token's: the admin
+/// token file) at `output_file`: the token made or kept, or what a dry run would write,
+/// after `warnings` and the run's own.
+pub(crate) fn on_file(
     plan: &Plan,
     ask: &Ask,
     output_file: &Path,
     lock_timeout: Duration,
-    warnings: &mut Vec<String>,
-) -> Result<Report, CliError> {
+    mut warnings: Vec<String>,
+) -> Result<Outcome, CliError> {
     let options = options::write_options(lock_timeout, ask.dry_run);
     let run = influxdb3_tokenfile::run_one(output_file, plan, &options, Timestamp::now())
         .map_err(|e| CliError::from_file(&e))?;
     CliError::on_file(&run.executed.report)?;
-    let path = &run.written.path;
-    if ask.dry_run {
-        return Ok(Report::DryRun(DryRun::file(&run.dry_run(path))));
-    }
-    warnings.extend(run.warnings(path));
-    let why = if ask.secret.is_some() && ask.if_exists != IfExists::Keep {
-        Kept::SameSecret
+    warnings.extend(run.warnings());
+    let report = if let Some(dry_run) = run.dry_run() {
+        Report::DryRun(DryRun::file(&dry_run))
     } else {
-        Kept::IfNotExists
+        let place = format!("in {}", quote_path(&run.written.path));
+        let name = plan.steps().first().map_or("", Step::name);
+        let (name, why) = run.kept().unwrap_or((name, Kept::IfNotExists));
+        let exists = Report::exists(name, &place, why);
+        let chosen = ask.secret.as_ref().map(|(_, from)| from.as_str());
+        report::made(run.made(), chosen, exists)
     };
-    let exists = Report::exists(name.as_str(), &format!("in {}", quote_path(path)), why);
-    Ok(report::made(
-        run.executed,
-        Some(output_file),
-        ask.secret.as_ref().map(|(_, from)| from.as_str()),
-        exists,
-    ))
+    Ok(report::outcome(&report, ask.format, warnings))
 }
 
 /// `influxdb3 delete token`: a plan of one deletion, confirmed, on the server.

@@ -1,9 +1,7 @@
 //! What `create token`, `delete token` and `tokens rotate` print: upstream's wording for
 //! a new token, the request or entry of a dry run, and the findings of a tokens file.
 
-use std::path::Path;
-
-use influxdb3_provision::{Emphasis, MadeToken, Plan, TokenStore as _};
+use influxdb3_provision::{Emphasis, Kept, MadeToken, Plan, TokenStore as _};
 use influxdb3_token_client::{PreparedRequest, ServerStore};
 use influxdb3_tokenfile::FileDryRun;
 use serde_json::{Value, json};
@@ -13,7 +11,7 @@ use crate::connect::Online;
 use crate::error::{Action, CliError};
 use crate::output::Outcome;
 use crate::paint::Paint;
-use crate::quote::{escape_lines, quote, quote_path};
+use crate::quote::{escape, escape_lines, quote, quote_path};
 
 /// What a token command has to say.
 pub(crate) enum Report {
@@ -26,18 +24,6 @@ pub(crate) enum Report {
         why: Kept,
     },
     DryRun(DryRun),
-}
-
-/// Why a token that was there already was left as it was.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum Kept {
-    /// `--if-not-exists`.
-    IfNotExists,
-    /// Made again with the chosen secret it holds (`--secret-file`): a permission
-    /// token keeps its expiry (`--replace` renews it).
-    SameSecret,
-    /// An admin token file that holds this token, its chosen secret and expiry.
-    SameToken,
 }
 
 impl Report {
@@ -70,24 +56,14 @@ impl DryRun {
     }
 }
 
-/// What a run that makes one token did: the token made (saved in `saved_to`, its
-/// secret chosen from `chosen`), or `exists` when it was there already.
-pub(crate) fn made<E: influxdb3_provision::StoreError>(
-    executed: influxdb3_provision::Executed<E>,
-    saved_to: Option<&Path>,
-    chosen: Option<&str>,
-    exists: Report,
-) -> Report {
-    let Some(mut made) = MadeToken::first(executed) else {
-        return exists;
-    };
-    if let Some(path) = saved_to {
-        made = made.saved_to(path);
+/// What a run that makes one token did: the token made (its secret chosen from
+/// `chosen`), or `exists` when it was there already.
+pub(crate) fn made(made: Option<MadeToken>, chosen: Option<&str>, exists: Report) -> Report {
+    match (made, chosen) {
+        (Some(made), Some(from)) => Report::Minted(Box::new(made.chosen_from(from))),
+        (Some(made), None) => Report::Minted(Box::new(made)),
+        (None, _) => exists,
     }
-    if let Some(from) = chosen {
-        made = made.chosen_from(from);
-    }
-    Report::Minted(Box::new(made))
 }
 
 /// What goes on stdout, in the chosen format; `None` for nothing at all.
@@ -95,8 +71,8 @@ pub(crate) fn stdout(report: &Report, format: CreateFormat, paint: Paint) -> Opt
     match (report, format) {
         (Report::Exists { .. }, _) => None,
         (_, CreateFormat::Json) => Some(json(report)),
-        (Report::Minted(m), CreateFormat::Token) if m.chosen().is_none() => {
-            Some(format!("{}\n", m.token().expose_secret()))
+        (Report::Minted(m), CreateFormat::Token) if !m.is_chosen() => {
+            Some(format!("{}\n", escape(m.token().expose_secret())))
         }
         _ => Some(text(report, paint)),
     }
@@ -107,18 +83,7 @@ pub(crate) fn note(report: &Report) -> Option<String> {
     let Report::Exists { name, place, why } = report else {
         return None;
     };
-    let name = quote(name);
-    Some(match why {
-        Kept::IfNotExists => {
-            format!("token {name} already exists {place}; nothing was changed (--if-not-exists)")
-        }
-        Kept::SameSecret => format!(
-            "token {name} is already {place} as given, with this secret: nothing was changed (its expiry is kept; --replace renews it)"
-        ),
-        Kept::SameToken => format!(
-            "token {name} is already {place} as given, with this secret and expiry: nothing was changed"
-        ),
-    })
+    Some(why.note(name, place))
 }
 
 /// The text upstream prints, with `Token saved to:` first offline.

@@ -289,14 +289,19 @@ fn an_admin_token_file_dry_run_shows_the_entry_it_would_write_and_if_not_exists_
     );
 
     // Another name takes the place of `_admin`: said before, in the dry run too.
-    for extra in [&["--name", "ops", "--dry-run"][..], &["--name", "ops"][..]] {
+    for (extra, said) in [
+        (
+            &["--name", "ops", "--dry-run"][..],
+            "holds the admin token `_admin`, which would be replaced by `ops`",
+        ),
+        (
+            &["--name", "ops"][..],
+            "held the admin token `_admin`, which was replaced by `ops`",
+        ),
+    ] {
         let out = admin(extra);
         assert_eq!(out.status.code(), Some(0), "{}", all(&out));
-        assert!(
-            text(&out.stderr).contains("holds the admin token `_admin`, which"),
-            "{}",
-            all(&out)
-        );
+        assert!(text(&out.stderr).contains(said), "{}", all(&out));
     }
 }
 

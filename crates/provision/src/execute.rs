@@ -280,7 +280,7 @@ pub struct Executed<E: StoreError> {
     /// run, nor for a store that could not finish).
     pub secrets: Vec<(String, Token)>,
     /// The names of `secrets` whose secret the caller chose (a step's chosen secret).
-    chosen: HashSet<String>,
+    pub(crate) chosen: HashSet<String>,
 }
 
 impl<E: StoreError> Executed<E> {

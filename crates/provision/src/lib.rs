@@ -61,7 +61,7 @@ pub use execute::{
 #[cfg(feature = "manifest")]
 #[cfg_attr(docsrs, doc(cfg(feature = "manifest")))]
 pub use manifest::{Desired, Manifest, ManifestError, ManifestKind};
-pub use minted::{Emphasis, MadeDocument, MadeToken, MadeWords, Style};
+pub use minted::{Emphasis, Kept, MadeDocument, MadeToken, MadeWords, Style};
 pub use plan::{
     Confirmation, Conflict, Drift, IfExists, Plan, PlanError, PlanOptions, Policy, Step,
     Uncreatable, Wanted,

@@ -11,6 +11,39 @@ use serde::Serialize;
 use crate::execute::{Action, Done, Executed};
 use crate::store::StoreError;
 
+/// Why a run of one token left a token of its name as it was: what `influxdb3 create
+/// token` notes instead of a new token.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Kept {
+    /// The caller asked to keep a token that exists (`--if-not-exists`).
+    IfNotExists,
+    /// Made again with the chosen secret it holds: a permission token keeps its expiry
+    /// (`--replace` renews it).
+    SameSecret,
+    /// An admin token file that holds this token, its chosen secret and expiry.
+    SameToken,
+}
+
+impl Kept {
+    /// The note, for the token `name` that was already `place` (`on the server`,
+    /// ``in `FILE` ``).
+    pub fn note(self, name: &str, place: &str) -> String {
+        let name = Quoted(name);
+        match self {
+            Kept::IfNotExists => format!(
+                "token {name} already exists {place}; nothing was changed (--if-not-exists)"
+            ),
+            Kept::SameSecret => format!(
+                "token {name} is already {place} as given, with this secret: nothing was changed (its expiry is kept; --replace renews it)"
+            ),
+            Kept::SameToken => format!(
+                "token {name} is already {place} as given, with this secret and expiry: nothing was changed"
+            ),
+        }
+    }
+}
+
 /// A part of [`MadeWords`] that a terminal may style.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[non_exhaustive]
@@ -23,8 +56,8 @@ pub enum Emphasis {
 
 /// A token one run made and its secret, as the executor reported it: what `influxdb3
 /// create token` and `tokens rotate` print of it, as text ([`MadeToken::words`]) or as
-/// JSON ([`MadeToken::document`]). A secret the caller chose
-/// ([`chosen_from`](MadeToken::chosen_from)) is never in either.
+/// JSON ([`MadeToken::document`]). A secret the caller chose (a step's chosen secret,
+/// which [`MadeToken::first`] knows from the run) is never in either.
 ///
 /// ```
 /// use std::path::Path;
@@ -46,27 +79,38 @@ pub struct MadeToken {
     token: Token,
     permissions: Vec<String>,
     saved_to: Option<PathBuf>,
+    /// The caller chose the secret (it holds it): never shown.
+    chosen: bool,
+    /// Where the chosen secret was read from, as the caller names it.
     chosen_from: Option<String>,
 }
 
 impl MadeToken {
-    /// The token the step `done` made, with its secret.
+    /// The token the step `done` made, with its secret, which the store minted.
     pub fn new(done: &Done, token: Token) -> MadeToken {
         MadeToken {
             permissions: done.permissions().iter().map(ToString::to_string).collect(),
             done: done.clone(),
             token,
             saved_to: None,
+            chosen: false,
             chosen_from: None,
         }
     }
 
-    /// The token the first step of a run made, with its secret; `None` when that step
-    /// made none (the token was there already, or the run failed first).
+    /// The token the first step of a run made, with its secret (told chosen when the
+    /// step chose it); `None` when that step made none (the token was there already,
+    /// or the run failed first).
     pub fn first<E: StoreError>(executed: Executed<E>) -> Option<MadeToken> {
         let done = executed.report.done.first()?;
-        let (_, token) = executed.secrets.into_iter().next()?;
-        Some(MadeToken::new(done, token))
+        let chosen = executed.chosen.contains(&done.name);
+        let (_, token) = executed
+            .secrets
+            .into_iter()
+            .find(|(name, _)| *name == done.name)?;
+        let mut made = MadeToken::new(done, token);
+        made.chosen = chosen;
+        Some(made)
     }
 
     /// The same, saved in the file at `path` (`Token saved to:`).
@@ -80,6 +124,7 @@ impl MadeToken {
     /// caller names it): the words name it and never show the secret.
     #[must_use]
     pub fn chosen_from(mut self, from: &str) -> MadeToken {
+        self.chosen = true;
         self.chosen_from = Some(from.to_owned());
         self
     }
@@ -107,9 +152,9 @@ impl MadeToken {
         self.saved_to.as_deref()
     }
 
-    /// Where its chosen secret was read from, if the caller chose it.
-    pub fn chosen(&self) -> Option<&str> {
-        self.chosen_from.as_deref()
+    /// Whether the caller chose its secret (which is then never shown).
+    pub fn is_chosen(&self) -> bool {
+        self.chosen
     }
 
     /// The first line of its text, as upstream words it.
@@ -138,16 +183,19 @@ impl MadeToken {
     /// It holds the secret in clear, unless the caller chose it (then `apiv3_***`): a
     /// document to show once, not to keep.
     pub fn document(&self) -> MadeDocument<'_> {
-        let chosen = self.chosen_from.as_deref();
-        let secret = match chosen {
-            Some(_) => "apiv3_***",
-            None => self.token.expose_secret(),
+        let secret = if self.chosen {
+            "apiv3_***"
+        } else {
+            self.token.expose_secret()
         };
-        let help_msg = match chosen {
-            Some(_) => {
+        let help_msg = match (self.chosen, &self.chosen_from) {
+            (true, Some(_)) => {
                 "The token's secret is the one in secret_file, which is not shown.".to_owned()
             }
-            None => format!(
+            (true, None) => {
+                "The token's secret is the one you chose, which is not shown.".to_owned()
+            }
+            (false, _) => format!(
                 "Store this token securely, as it will not be shown again. HTTP requests require the following header: \"Authorization: Bearer {secret}\""
             ),
         };
@@ -162,7 +210,7 @@ impl MadeToken {
             hash: self.token.hash().to_string(),
             permissions: &self.permissions,
             expiry: self.done.expiry.map(|at| at.to_string()),
-            secret_file: chosen,
+            secret_file: self.chosen_from.as_deref(),
             id,
             created_at,
             output_file: self.saved_to.as_ref().map(|p| p.display().to_string()),
@@ -209,28 +257,27 @@ impl fmt::Display for MadeWords<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let m = self.made;
         let title = self.emphasis(Emphasis::Success, m.title());
-        let saved = m
-            .saved_to
-            .as_deref()
-            .map(|p| escape(&p.to_string_lossy()).into_owned());
-        if let Some(from) = &m.chosen_from {
+        if let Some(saved) = &m.saved_to {
+            writeln!(f, "Token saved to: {}", escape(&saved.to_string_lossy()))?;
+        }
+        if m.chosen {
             let did = if m.done.action == Action::Rotated {
                 "now has"
             } else {
                 "was written with"
             };
+            let from = m.chosen_from.as_deref().map_or_else(
+                || "you chose".to_owned(),
+                |from| format!("from {}", Quoted(from)),
+            );
             return writeln!(
                 f,
-                "Token saved to: {}\n\n{title} Token {} {did} the secret from {} (not shown: you hold it).",
-                saved.unwrap_or_default(),
+                "\n{title} Token {} {did} the secret {from} (not shown: you hold it).",
                 Quoted(&m.done.name),
-                Quoted(from)
             );
         }
-        if let Some(saved) = saved {
-            writeln!(f, "Token saved to: {saved}")?;
-        }
-        let token = m.token.expose_secret();
+        // A secret a server minted is shown as it is, its hidden characters escaped.
+        let token = escape(m.token.expose_secret());
         write!(
             f,
             "\n{title}\n\nToken: {token}\nHTTP Requests Header: Authorization: Bearer {token}\n\n{} Store this token securely, as it will not be shown again.\n\n",
@@ -240,8 +287,9 @@ impl fmt::Display for MadeWords<'_> {
 }
 
 /// A [`MadeToken`] as `create token --format json` prints it, made by
-/// [`MadeToken::document`]: it holds a secret the run minted, in clear.
-#[derive(Debug, Serialize)]
+/// [`MadeToken::document`]: it holds a secret the run minted, in clear (its `Debug`
+/// does not show it).
+#[derive(Serialize)]
 pub struct MadeDocument<'a> {
     token: &'a str,
     help_msg: String,
@@ -261,4 +309,13 @@ pub struct MadeDocument<'a> {
     rotated: Option<bool>,
     #[serde(skip_serializing_if = "Option::is_none")]
     replaced: Option<bool>,
+}
+
+impl fmt::Debug for MadeDocument<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("MadeDocument")
+            .field("name", &self.name)
+            .field("hash", &self.hash)
+            .finish_non_exhaustive()
+    }
 }

@@ -130,3 +130,28 @@ fn the_document_has_upstreams_keys_first_then_ours_in_order() {
     assert_eq!(doc["output_file"], "f.json");
     assert_eq!(doc["permissions"], serde_json::json!(["db:x:write"]));
 }
+
+#[test]
+fn nothing_shows_a_secret_it_should_not_nor_a_hidden_character() {
+    let made = MadeToken::new(&created("ingest"), Token::generate().unwrap());
+    let secret = made.token().expose_secret().to_owned();
+    let debug = format!("{:?} {:?}", made.document(), made.words());
+    assert!(!debug.contains(&secret), "{debug}");
+    // A server's token with a hidden character in it is shown escaped.
+    let odd = Token::parse_lenient(&format!("apiv3_{}\u{202e}x", "a".repeat(40))).unwrap();
+    let text = MadeToken::new(&created("x"), odd).words().to_string();
+    assert!(
+        !text.contains('\u{202e}') && text.contains("\\u202e"),
+        "{text}"
+    );
+    // A chosen secret without a file: no `Token saved to:` line, and where it came from
+    // said plainly.
+    let text = MadeToken::new(&created("x"), Token::generate().unwrap())
+        .chosen_from("-")
+        .words()
+        .to_string();
+    assert_eq!(
+        text,
+        "\nNew token created successfully! Token `x` was written with the secret from `-` (not shown: you hold it).\n"
+    );
+}

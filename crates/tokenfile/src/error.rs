@@ -337,6 +337,18 @@ pub enum TokenFileError {
         /// Its permission bits.
         mode: u32,
     },
+    /// [`run_one`](crate::run_one) was given a plan that is not of one token: the file
+    /// was not read.
+    #[error(
+        "{} was left alone: a plan of {steps} steps is not a plan of one token",
+        Quoted::path(path)
+    )]
+    NotOneToken {
+        /// The file.
+        path: PathBuf,
+        /// How many steps the plan has.
+        steps: usize,
+    },
     /// The new content cannot be written.
     #[error("cannot write {}", Quoted::path(path))]
     Write {
@@ -378,6 +390,7 @@ impl TokenFileError {
             | TokenFileError::Lock { path, .. }
             | TokenFileError::LockTimeout { path, .. }
             | TokenFileError::Changed { path }
+            | TokenFileError::NotOneToken { path, .. }
             | TokenFileError::Write { path, .. } => path,
         }
     }

@@ -1,17 +1,18 @@
 //! A plan of one token (`create token --offline`, `tokens remove`, `tokens rotate`)
 //! carried out on a tokens file in one call, with what its caller says of it: the token
-//! of that name as the file held it, the entry a dry run would write, and the warnings.
+//! of that name as the file held it, the token made, the entry a dry run would write,
+//! why a token was left as it was, and the warnings.
 
 use std::fmt;
 use std::path::Path;
 
 use influxdb3_provision::{
-    Action, ExecuteOptions, Executed, IfExists, Plan, Step, TokenStore, execute,
+    Action, ExecuteOptions, Executed, IfExists, Kept, MadeToken, Plan, Step, TokenStore, execute,
 };
 use influxdb3_text::escape_lines;
-use influxdb3_token::{Quoted, Timestamp, TokenHash};
+use influxdb3_token::{Quoted, Timestamp, TokenHash, mask_token_shaped};
 use serde::Serialize;
-use serde_json::{Value, json};
+use serde_json::Value;
 
 use crate::admin::AdminFileStore;
 use crate::disk::Written;
@@ -21,7 +22,7 @@ use crate::store::{FileStore, FileStoreError};
 use crate::write::WriteOptions;
 
 /// What a plan of one token did to a tokens file (or, in a dry run, would do), made by
-/// [`run_one`].
+/// [`run_one`]. Its words name the file as [`Written::path`] does.
 #[derive(Debug)]
 #[non_exhaustive]
 #[must_use = "a failure is in the report"]
@@ -36,9 +37,9 @@ pub struct OneRun {
     /// The token of the plan's name (for an admin token file: the token it held,
     /// whatever its name) before the run.
     pub before: Option<Before>,
-    /// That entry after the run (in a dry run: as it would be written), its token
-    /// shown as `apiv3_***`.
-    pub entry: Option<Value>,
+    /// That entry after the run (in a dry run: as it would be written), every
+    /// token-shaped value in it masked.
+    entry: Option<Value>,
     plan: PlanFacts,
     admin_file: bool,
     dry_run: bool,
@@ -69,25 +70,28 @@ struct PlanFacts {
     create_databases: Vec<String>,
 }
 
+/// What kind of plan of one token: one that makes a token, or one that changes a token
+/// of the file (a rotation, a removal).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Kind {
+    Create,
+    Edit,
+}
+
 impl PlanFacts {
-    fn of(plan: &Plan) -> PlanFacts {
-        let step = plan.steps().first();
+    fn of(step: &Step, plan: &Plan) -> PlanFacts {
         let if_exists = match step {
-            Some(Step::Create { if_exists, .. } | Step::CreateAdmin { if_exists, .. }) => {
-                *if_exists
-            }
+            Step::Create { if_exists, .. } | Step::CreateAdmin { if_exists, .. } => *if_exists,
             _ => IfExists::Fail,
         };
         PlanFacts {
             step: match step {
-                Some(Step::Rotate { .. } | Step::Delete { .. }) => Kind::Edit,
+                Step::Rotate { .. } | Step::Delete { .. } => Kind::Edit,
                 _ => Kind::Create,
             },
-            name: step.map(Step::name).unwrap_or_default().to_owned(),
+            name: step.name().to_owned(),
             if_exists,
-            chosen: step
-                .and_then(Step::chosen_secret)
-                .map(influxdb3_token::Token::hash),
+            chosen: step.chosen_secret().map(influxdb3_token::Token::hash),
             create_databases: plan
                 .create_databases()
                 .iter()
@@ -97,20 +101,23 @@ impl PlanFacts {
     }
 }
 
-/// What kind of plan of one token: one that makes a token, or one that changes a token
-/// of the file (a rotation, a removal).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Kind {
-    Create,
-    Edit,
-}
-
-/// A record as a dry run shows it: its token as `apiv3_***`.
+/// A record as a dry run shows it: every token-shaped value in it (its token, and any
+/// other field the file keeps) masked.
 fn redacted(record: &impl Serialize) -> Value {
-    let mut value = serde_json::to_value(record).unwrap_or(Value::Null);
-    if let Some(token) = value.get_mut("token") {
-        *token = json!("apiv3_***");
+    fn mask(value: &mut Value) {
+        match value {
+            Value::String(text) => {
+                if let std::borrow::Cow::Owned(masked) = mask_token_shaped(text) {
+                    *text = masked;
+                }
+            }
+            Value::Array(items) => items.iter_mut().for_each(mask),
+            Value::Object(fields) => fields.values_mut().for_each(mask),
+            _ => {}
+        }
     }
+    let mut value = serde_json::to_value(record).unwrap_or(Value::Null);
+    mask(&mut value);
     value
 }
 
@@ -122,7 +129,8 @@ fn redacted(record: &impl Serialize) -> Value {
 ///
 /// # Errors
 ///
-/// When the file cannot be locked, read or loaded; a step that failed is in
+/// [`TokenFileError::NotOneToken`] for a plan of more or fewer than one step; otherwise
+/// when the file cannot be locked, read or loaded. A step that failed is in
 /// [`OneRun::executed`].
 pub fn run_one(
     path: impl AsRef<Path>,
@@ -130,11 +138,17 @@ pub fn run_one(
     options: &WriteOptions<'_>,
     now: Timestamp,
 ) -> Result<OneRun, TokenFileError> {
-    let facts = PlanFacts::of(plan);
+    let [step] = plan.steps() else {
+        return Err(TokenFileError::NotOneToken {
+            path: path.as_ref().to_path_buf(),
+            steps: plan.steps().len(),
+        });
+    };
+    let facts = PlanFacts::of(step, plan);
     let run = |store: &mut dyn TokenStore<Error = FileStoreError>| {
         execute(plan, store, ExecuteOptions::default(), &mut |_| Ok(()))
     };
-    let admin_file = matches!(plan.steps().first(), Some(Step::CreateAdmin { .. }));
+    let admin_file = matches!(step, Step::CreateAdmin { .. });
     let ((executed, findings, before, entry), written) = if admin_file {
         AdminFileStore::open(path, options, |store| {
             let before = store.token().map(|t| Before {
@@ -173,46 +187,124 @@ pub fn run_one(
 }
 
 impl OneRun {
-    /// What the run's one step did: [`Action::Exists`] when it made nothing (the token
-    /// was there already).
-    pub fn action(&self) -> Action {
-        self.executed
-            .report
-            .done
-            .first()
-            .map_or(Action::Exists, |d| d.action)
-    }
-
-    /// What a dry run shows: the entry that would be written to the file named `path`,
-    /// and how (text and JSON).
-    pub fn dry_run<'a>(&'a self, path: &'a Path) -> FileDryRun<'a> {
-        let action = match (self.action(), self.admin_file) {
-            (Action::Exists, _) => "nothing",
-            (_, true) => "write",
-            (Action::Replaced, false) => "replace",
-            _ => "append",
-        };
-        FileDryRun {
-            path,
-            dry_run: true,
-            output_file: path.display().to_string(),
-            action,
-            entry: self.entry.as_ref().unwrap_or(&Value::Null),
-            create_databases: &self.plan.create_databases,
+    /// What the run's one step did ([`Action::Exists`]: the token was there already);
+    /// `None` when it failed.
+    pub fn action(&self) -> Option<Action> {
+        if self.executed.report.failed.is_some() {
+            return None;
         }
+        Some(
+            self.executed
+                .report
+                .done
+                .first()
+                .map_or(Action::Exists, |d| d.action),
+        )
     }
 
-    /// The warnings of a run that made or kept a token, in the words of `influxdb3
-    /// create token --offline`: the file's findings once a token was made; an expired
-    /// token that `--if-not-exists` kept; for an admin token file, the token it held
-    /// that the run replaces (a server that is running keeps the one it loaded). `name`
-    /// is the file as the words name it.
-    pub fn warnings(&self, name: &Path) -> Vec<String> {
-        let file = Quoted::path(name);
-        let kept = self.action() == Action::Exists;
+    /// The token the run made, with its secret, saved in the file; for a rotation,
+    /// with the permissions it kept. `None` when it made none (a dry run, a token left
+    /// as it was, a removal, a failure).
+    pub fn made(self) -> Option<MadeToken> {
+        let rotated = self.action() == Some(Action::Rotated);
+        let permissions = self.before.map(|b| b.permissions);
+        let made = MadeToken::first(self.executed)?.saved_to(&self.written.path);
+        Some(match permissions {
+            Some(permissions) if rotated => made.with_permissions(permissions),
+            _ => made,
+        })
+    }
+
+    /// Why the token was left as it was, and its name (an admin token file that
+    /// `--if-not-exists` kept: the token it holds, whatever its name); `None` when the
+    /// run changed it, or failed.
+    pub fn kept(&self) -> Option<(&str, Kept)> {
+        if self.action() != Some(Action::Exists) || self.plan.step == Kind::Edit {
+            return None;
+        }
         let keep = self.plan.if_exists == IfExists::Keep;
+        Some(match (&self.before, self.admin_file) {
+            (Some(before), true) if keep => (before.name.as_str(), Kept::IfNotExists),
+            (_, true) => (self.plan.name.as_str(), Kept::SameToken),
+            (_, false) if self.plan.chosen.is_some() && !keep => {
+                (self.plan.name.as_str(), Kept::SameSecret)
+            }
+            (_, false) => (self.plan.name.as_str(), Kept::IfNotExists),
+        })
+    }
+
+    /// What a dry run of a create would write, and how (text and JSON); `None` for a
+    /// run that was not a dry run, a rotation or removal ([`OneRun::edited`]), or a
+    /// failure.
+    pub fn dry_run(&self) -> Option<FileDryRun<'_>> {
+        if !self.dry_run || self.plan.step == Kind::Edit {
+            return None;
+        }
+        let action = match (self.action()?, self.admin_file) {
+            (Action::Exists, _) => DryAction::Nothing,
+            (_, true) => DryAction::Write,
+            (Action::Replaced, false) => DryAction::Replace,
+            _ => DryAction::Append,
+        };
+        // The entry the file holds: an admin token file's may have another name.
+        let entry = self.entry.as_ref().unwrap_or(&Value::Null);
+        Some(FileDryRun {
+            path: &self.written.path,
+            name: entry["name"].as_str().unwrap_or(&self.plan.name),
+            dry_run: true,
+            output_file: self.written.path.display().to_string(),
+            action,
+            entry,
+            create_databases: &self.plan.create_databases,
+        })
+    }
+
+    /// What `tokens remove` says of its run (or dry run), and a dry run of `tokens
+    /// rotate`: text and JSON. `None` for any other run, and for a failure.
+    pub fn edited(&self) -> Option<Edited<'_>> {
+        let rotate = match self.action()? {
+            Action::Deleted => false,
+            Action::Rotated if self.dry_run => true,
+            _ => return None,
+        };
+        Some(Edited {
+            name: &self.plan.name,
+            path: &self.written.path,
+            rotate,
+            dry_run: self.dry_run,
+        })
+    }
+
+    /// The warnings of the run, in the words of `influxdb3 create token --offline` and
+    /// `tokens rotate`: the file's findings once a token was made or changed; an
+    /// expired token that `--if-not-exists` kept, or that a rotation keeps expired;
+    /// for an admin token file, the token it held that the run replaces (a server that
+    /// is running keeps the one it loaded).
+    pub fn warnings(&self) -> Vec<String> {
+        let file = Quoted::path(&self.written.path);
         let new = Quoted(&self.plan.name);
         let mut warnings = Vec::new();
+        let Some(action) = self.action() else {
+            return warnings;
+        };
+        let kept = action == Action::Exists;
+        if self.plan.step == Kind::Edit {
+            // A removal or rotation warns of the file alone; a rotation that keeps an
+            // expiry that has passed, of that.
+            warnings.extend(Finding::summary(&self.written.findings));
+            let done = self.executed.report.done.first();
+            if let Some(at) = done.and_then(|d| d.expiry).filter(|at| *at <= self.now) {
+                warnings.push(format!(
+                    "token {new} expired at {at}, and its expiry is kept: the new secret is expired too; remove the token and create it again to renew it"
+                ));
+            }
+            return warnings;
+        }
+        let (holds, replaced) = if self.dry_run {
+            ("holds", "would be replaced")
+        } else {
+            ("held", "was replaced")
+        };
         match (&self.before, self.admin_file) {
             (
                 Some(Before {
@@ -221,7 +313,7 @@ impl OneRun {
                     ..
                 }),
                 admin,
-            ) if kept && keep && (admin || !self.dry_run) => {
+            ) if kept && self.plan.if_exists == IfExists::Keep => {
                 warnings.push(if admin {
                     format!(
                         "the admin token {} in {file} expired at {at}, and --if-not-exists keeps it: write the file again without --if-not-exists to renew it",
@@ -234,63 +326,54 @@ impl OneRun {
                 });
             }
             (Some(before), true) if !kept => {
-                let would = if self.dry_run { "would be" } else { "is" };
                 if before.name != self.plan.name {
                     warnings.push(format!(
-                        "the admin token file {file} holds the admin token {}, which {would} replaced by {new}: a server that is running keeps the token it loaded when it started, until it restarts",
+                        "the admin token file {file} {holds} the admin token {}, which {replaced} by {new}: a server that is running keeps the token it loaded when it started, until it restarts",
                         Quoted(&before.name)
                     ));
                 } else if self.plan.chosen.as_ref() != Some(&before.hash) {
                     warnings.push(format!(
-                        "the admin token file {file} held another secret for {new}, which {would} replaced: a server that is running keeps the token it loaded when it started, until it restarts"
+                        "the admin token file {file} {holds} another secret for {new}, which {replaced}: a server that is running keeps the token it loaded when it started, until it restarts"
                     ));
                 }
             }
             _ => {}
         }
-        match self.plan.step {
-            // A removal or rotation warns of the file alone; a rotation that keeps an
-            // expiry that has passed, of that.
-            Kind::Edit => {
-                warnings.extend(Finding::summary(&self.written.findings));
-                let done = self.executed.report.done.first();
-                if let Some(at) = done.and_then(|d| d.expiry).filter(|at| *at <= self.now) {
-                    warnings.push(format!(
-                        "token {new} expired at {at}, and its expiry is kept: the new secret is expired too; remove the token and create it again to renew it"
-                    ));
-                }
-            }
-            Kind::Create if !kept && !self.dry_run => warnings.extend(Finding::summary(
+        if !kept && !self.dry_run {
+            warnings.extend(Finding::summary(
                 self.findings.iter().chain(&self.written.findings),
-            )),
-            Kind::Create => {}
+            ));
         }
         warnings
     }
+}
 
-    /// What `tokens remove` says of its run (or dry run), and a dry run of `tokens
-    /// rotate`: text and JSON, the file named `path`.
-    pub fn edited<'a>(&'a self, path: &'a Path) -> Edited<'a> {
-        Edited {
-            name: &self.plan.name,
-            path,
-            rotate: self.action() == Action::Rotated,
-            dry_run: self.dry_run,
-        }
-    }
+/// How a dry run's entry would be written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+enum DryAction {
+    /// Appended to a permission tokens file.
+    Append,
+    /// In the place of the token of its name.
+    Replace,
+    /// As the admin token file's one token.
+    Write,
+    /// Not at all: the token is there.
+    Nothing,
 }
 
 /// What a dry run of one token on a tokens file would write, made by
 /// [`OneRun::dry_run`]: `Display` writes it as `create token --dry-run --offline`
-/// does, `Serialize` as its JSON (the token always `apiv3_***`).
+/// does, `Serialize` as its JSON (every token-shaped value masked).
 #[derive(Debug, Serialize)]
 pub struct FileDryRun<'a> {
     #[serde(skip)]
     path: &'a Path,
+    #[serde(skip)]
+    name: &'a str,
     dry_run: bool,
     output_file: String,
-    /// `append`, `replace`, `write` (an admin token file), or `nothing`.
-    action: &'static str,
+    action: DryAction,
     entry: &'a Value,
     create_databases: &'a [String],
 }
@@ -299,17 +382,16 @@ impl fmt::Display for FileDryRun<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let path = Quoted::path(self.path);
         let what = match self.action {
-            "nothing" => {
-                let name = self.entry["name"].as_str().unwrap_or_default();
+            DryAction::Nothing => {
                 return writeln!(
                     f,
                     "Dry run: a token named {} is already in {path}: nothing would change.",
-                    Quoted(name)
+                    Quoted(self.name)
                 );
             }
-            "replace" => "would replace the token of that name in",
-            "write" => "would be written to",
-            _ => "would be appended to",
+            DryAction::Replace => "would replace the token of that name in",
+            DryAction::Write => "would be written to",
+            DryAction::Append => "would be appended to",
         };
         writeln!(
             f,

@@ -454,11 +454,22 @@ fn an_admin_token_file_store_refuses_permission_tokens_and_wrong_files_and_a_dry
     .unwrap();
 }
 
+/// A one-token run on the file at `path` (a dry run, or not), at `now`.
+fn one(
+    path: &Path,
+    plan: &influxdb3_provision::Plan,
+    dry_run: bool,
+    now: Timestamp,
+) -> influxdb3_tokenfile::OneRun {
+    let options = WriteOptions::default().dry_run(dry_run);
+    influxdb3_tokenfile::run_one(path, plan, &options, now).unwrap()
+}
+
 /// A plan of one token, carried out in one call: the entry a dry run shows, the token
 /// as it was, and the warnings of what was kept or made.
 #[test]
 fn a_one_token_run_says_what_it_would_write_what_was_there_and_what_to_look_at() {
-    use influxdb3_provision::{Action, IfExists, Plan, Policy};
+    use influxdb3_provision::{Action, IfExists, Kept, Plan, Policy};
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("tokens.json");
     let now = Timestamp::from_millis(NOW);
@@ -471,15 +482,16 @@ fn a_one_token_run_says_what_it_would_write_what_was_there_and_what_to_look_at()
         .unwrap()
         .with_databases(vec![db("logs")])
     };
+    let quoted = format!("`{}`", path.display());
     // A dry run: the entry that would be appended, its token masked, and the file left.
-    let dry = WriteOptions::default().dry_run(true);
-    let run =
-        influxdb3_tokenfile::run_one(&path, &plan("ingest", IfExists::Fail), &dry, now).unwrap();
-    assert_eq!(run.action(), Action::Created);
-    let words = run.dry_run(&path);
+    let run = one(&path, &plan("ingest", IfExists::Fail), true, now);
+    assert_eq!(run.action(), Some(Action::Created));
+    let words = run.dry_run().expect("a dry run");
     let text = words.to_string();
     assert!(
-        text.starts_with("Dry run: nothing was written. This entry would be appended to `"),
+        text.starts_with(&format!(
+            "Dry run: nothing was written. This entry would be appended to {quoted}:\n\n{{\n"
+        )),
         "{text}"
     );
     assert!(text.contains("\"token\": \"apiv3_***\""), "{text}");
@@ -488,38 +500,39 @@ fn a_one_token_run_says_what_it_would_write_what_was_there_and_what_to_look_at()
     assert_eq!(json["action"], "append");
     assert_eq!(json["entry"]["name"], "ingest");
     assert_eq!(json["create_databases"], serde_json::json!(["logs"]));
-    assert!(run.warnings(&path).is_empty(), "a dry run warns of nothing");
+    assert!(
+        run.warnings().is_empty(),
+        "a dry run that makes a token warns of nothing"
+    );
+    assert!(run.made().is_none(), "a dry run makes no token");
     assert!(!path.exists());
 
-    // Made: the file's findings are the warnings (db `metrics` is not created).
-    let run = influxdb3_tokenfile::run_one(
-        &path,
-        &plan("ingest", IfExists::Fail),
-        &WriteOptions::default(),
-        now,
-    )
-    .unwrap();
-    assert!(run.before.is_none());
-    let warnings = run.warnings(&path);
+    // Made: the token, saved in the file; the file's findings are the warnings (db
+    // `metrics` is not created).
+    let run = one(&path, &plan("ingest", IfExists::Fail), false, now);
+    assert!(run.before.is_none() && run.dry_run().is_none() && run.kept().is_none());
+    let warnings = run.warnings();
     assert!(
         warnings.len() == 1 && warnings[0].contains("`metrics`"),
         "{warnings:?}"
     );
+    let made = run.made().expect("a new token");
+    assert_eq!(made.saved(), Some(path.canonicalize().unwrap().as_path()));
+    assert!(!made.is_chosen());
 
     // Kept by --if-not-exists: what was there is said, nothing is warned.
-    let run =
-        influxdb3_tokenfile::run_one(&path, &plan("ingest", IfExists::Keep), &dry, now).unwrap();
-    assert_eq!(run.action(), Action::Exists);
+    let run = one(&path, &plan("ingest", IfExists::Keep), true, now);
+    assert_eq!(run.action(), Some(Action::Exists));
+    assert_eq!(run.kept(), Some(("ingest", Kept::IfNotExists)));
     let before = run.before.as_ref().unwrap();
     assert_eq!(before.permissions, ["db:metrics:write"]);
     assert_eq!(before.expired, None);
-    assert!(
-        run.dry_run(&path)
-            .to_string()
-            .starts_with("Dry run: a token named `ingest` is already in `")
+    assert_eq!(
+        run.dry_run().unwrap().to_string(),
+        format!("Dry run: a token named `ingest` is already in {quoted}: nothing would change.\n")
     );
 
-    // An expired token that --if-not-exists keeps is warned of (not in a dry run).
+    // An expired token that --if-not-exists keeps is warned of, in a dry run too.
     let later = Timestamp::from_millis(NOW + 1000);
     let old = NewToken::new(
         TokenName::new("old").unwrap(),
@@ -528,55 +541,145 @@ fn a_one_token_run_says_what_it_would_write_what_was_there_and_what_to_look_at()
         Timestamp::from_millis(NOW - 10_000),
     );
     let made = Plan::create(old, IfExists::Fail, &Policy::default()).unwrap();
-    let _ = influxdb3_tokenfile::run_one(&path, &made, &WriteOptions::default(), later).unwrap();
+    let _ = one(&path, &made, false, later);
     let keep = plan("old", IfExists::Keep);
-    let run = influxdb3_tokenfile::run_one(&path, &keep, &WriteOptions::default(), later).unwrap();
-    let warnings = run.warnings(Path::new("t.json"));
-    assert_eq!(warnings.len(), 1, "{warnings:?}");
-    assert!(
-        warnings[0].starts_with("token `old` in `t.json` expired at ")
-            && warnings[0].ends_with(", and --if-not-exists keeps it: --replace renews it"),
-        "{warnings:?}"
+    for dry_run in [false, true] {
+        let run = one(&path, &keep, dry_run, later);
+        let warnings = run.warnings();
+        assert_eq!(warnings.len(), 1, "{warnings:?}");
+        assert!(
+            warnings[0].starts_with(&format!("token `old` in {quoted} expired at "))
+                && warnings[0].ends_with(", and --if-not-exists keeps it: --replace renews it"),
+            "{warnings:?}"
+        );
+    }
+}
+
+#[test]
+fn a_chosen_secret_made_again_is_kept_and_a_plan_of_two_steps_refused() {
+    use influxdb3_provision::{IfExists, Kept, Plan, Policy};
+    use influxdb3_tokenfile::run_one;
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("tokens.json");
+    let now = Timestamp::from_millis(NOW);
+    // A chosen secret made again: kept, and said so.
+    let chosen = Token::parse_chosen(&format!("apiv3_{}", "c".repeat(40))).unwrap();
+    let same = |if_exists| {
+        Plan::create(
+            new("mine", &["db:logs:read"]).with_secret(chosen.clone()),
+            if_exists,
+            &Policy::default(),
+        )
+        .unwrap()
+    };
+    let run = one(&path, &same(IfExists::Fail), false, now);
+    let made = run.made().unwrap();
+    assert!(made.is_chosen() && !made.words().to_string().contains(chosen.expose_secret()));
+    let run = one(&path, &same(IfExists::Fail), false, now);
+    assert_eq!(run.kept(), Some(("mine", Kept::SameSecret)));
+    let run = one(&path, &same(IfExists::Keep), false, now);
+    assert_eq!(run.kept(), Some(("mine", Kept::IfNotExists)));
+
+    // A plan of two steps is refused before the file is read.
+    let two = Plan::merge(
+        vec![vec![new("a", &["db:a:read"]), new("b", &["db:b:read"])]],
+        &[],
+        now,
+        &Policy::default(),
+    )
+    .unwrap();
+    assert_eq!(two.steps().len(), 2);
+    let refused = run_one(
+        dir.path().join("none.json"),
+        &two,
+        &WriteOptions::default(),
+        now,
     );
-    let run = influxdb3_tokenfile::run_one(&path, &keep, &dry, later).unwrap();
-    assert!(run.warnings(&path).is_empty());
+    assert!(matches!(
+        refused,
+        Err(influxdb3_tokenfile::TokenFileError::NotOneToken { steps: 2, .. })
+    ));
+    assert!(!dir.path().join("none.json").exists());
+}
+
+#[test]
+fn a_dry_run_masks_every_token_shaped_value_of_the_entry() {
+    use influxdb3_provision::{IfExists, Plan, Policy};
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("tokens.json");
+    let secret = format!("apiv3_{}", "s".repeat(60));
+    let token = Token::generate().unwrap();
+    std::fs::write(
+        &path,
+        format!(
+            r#"{{"tokens": [{{"token": "{}", "name": "t", "permissions": ["db:a:read"], "note": "{secret}"}}]}}"#,
+            token.expose_secret()
+        ),
+    )
+    .unwrap();
+    let plan = Plan::create(
+        new("t", &["db:a:write"]),
+        IfExists::Replace,
+        &Policy::default(),
+    )
+    .unwrap();
+    let run = one(&path, &plan, true, Timestamp::from_millis(NOW));
+    let words = run.dry_run().unwrap();
+    let (text, json) = (words.to_string(), serde_json::to_string(&words).unwrap());
+    for shown in [&text, &json] {
+        assert!(
+            !shown.contains(&secret) && !shown.contains(token.expose_secret()),
+            "{shown}"
+        );
+    }
+    assert!(
+        text.contains("would replace the token of that name in"),
+        "{text}"
+    );
 }
 
 #[test]
 fn a_one_token_run_on_an_admin_token_file_says_which_token_it_replaces() {
-    use influxdb3_provision::{IfExists, Plan, Policy};
+    use influxdb3_provision::{IfExists, Kept, Plan, Policy};
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("admin.json");
     let now = Timestamp::from_millis(NOW);
-    let plan = |name: &str| {
-        Plan::create_admin(admin(name), IfExists::Replace, &Policy::default()).unwrap()
+    let quoted = format!("`{}`", path.display());
+    let plan = |name: &str, if_exists| {
+        Plan::create_admin(admin(name), if_exists, &Policy::default()).unwrap()
     };
-    let run = influxdb3_tokenfile::run_one(&path, &plan("_admin"), &WriteOptions::default(), now)
-        .unwrap();
-    assert!(run.before.is_none() && run.warnings(&path).is_empty());
-    // Another name: the token it held is named, as replaced.
-    let dry = WriteOptions::default().dry_run(true);
-    let run = influxdb3_tokenfile::run_one(&path, &plan("ops"), &dry, now).unwrap();
+    let run = one(&path, &plan("_admin", IfExists::Replace), false, now);
+    assert!(run.before.is_none() && run.warnings().is_empty());
+    // Another name: the token it held is named, as replaced (a dry run: would be).
+    let run = one(&path, &plan("ops", IfExists::Replace), true, now);
     assert_eq!(run.before.as_ref().unwrap().name, "_admin");
     assert_eq!(
-        run.warnings(Path::new("a.json")),
-        [
-            "the admin token file `a.json` holds the admin token `_admin`, which would be replaced by `ops`: a server that is running keeps the token it loaded when it started, until it restarts"
-        ]
+        run.warnings(),
+        [format!(
+            "the admin token file {quoted} holds the admin token `_admin`, which would be replaced by `ops`: a server that is running keeps the token it loaded when it started, until it restarts"
+        )]
     );
-    let json = serde_json::to_value(run.dry_run(&path)).unwrap();
+    let json = serde_json::to_value(run.dry_run().unwrap()).unwrap();
     assert_eq!(
         (json["action"].as_str(), json["entry"]["name"].as_str()),
         (Some("write"), Some("ops"))
     );
-    // The same name, a new secret: the old secret is said to go.
-    let run = influxdb3_tokenfile::run_one(&path, &plan("_admin"), &WriteOptions::default(), now)
-        .unwrap();
+    // The same name, a new secret: the old secret is said to have gone.
+    let run = one(&path, &plan("_admin", IfExists::Replace), false, now);
     assert_eq!(
-        run.warnings(Path::new("a.json")),
-        [
-            "the admin token file `a.json` held another secret for `_admin`, which is replaced: a server that is running keeps the token it loaded when it started, until it restarts"
-        ]
+        run.warnings(),
+        [format!(
+            "the admin token file {quoted} held another secret for `_admin`, which was replaced: a server that is running keeps the token it loaded when it started, until it restarts"
+        )]
+    );
+    // Kept by --if-not-exists under another name: the token it holds is the one named.
+    let run = one(&path, &plan("other", IfExists::Keep), true, now);
+    assert_eq!(run.kept(), Some(("_admin", Kept::IfNotExists)));
+    assert!(
+        run.dry_run()
+            .unwrap()
+            .to_string()
+            .starts_with("Dry run: a token named `_admin` is already in ")
     );
 }
 
@@ -593,22 +696,24 @@ fn a_removal_and_a_rotation_say_what_they_did_to_the_file() {
         Timestamp::from_millis(NOW - 10_000),
     );
     let create = Plan::create(short, IfExists::Fail, &Policy::default()).unwrap();
-    let _ = influxdb3_tokenfile::run_one(&path, &create, &WriteOptions::default(), now).unwrap();
-    let named = Path::new("t.json");
+    let _ = one(&path, &create, false, now);
+    let quoted = format!("`{}`", path.canonicalize().unwrap().display());
 
     let rotate = Plan::rotate("short", None, now).unwrap();
-    let dry = WriteOptions::default().dry_run(true);
-    let run = influxdb3_tokenfile::run_one(&path, &rotate, &dry, now).unwrap();
-    let edited = run.edited(named);
+    let run = one(&path, &rotate, true, now);
+    let edited = run.edited().expect("a rotation's dry run");
     assert_eq!(
         edited.to_string(),
-        "Dry run: nothing was written. Token `short` in `t.json` would get a new secret.\n"
+        format!(
+            "Dry run: nothing was written. Token `short` in {quoted} would get a new secret.\n"
+        )
     );
+    let json: serde_json::Value = serde_json::to_value(&edited).unwrap();
     assert_eq!(
-        serde_json::to_string(&edited).unwrap(),
-        r#"{"dry_run":true,"token_name":"short","output_file":"t.json","action":"rotate"}"#
+        json.as_object().unwrap().keys().collect::<Vec<_>>(),
+        ["dry_run", "token_name", "output_file", "action"]
     );
-    let warnings = run.warnings(named);
+    let warnings = run.warnings();
     assert!(
         warnings.len() == 1
             && warnings[0].starts_with("token `short` expired at ")
@@ -617,20 +722,35 @@ fn a_removal_and_a_rotation_say_what_they_did_to_the_file() {
             ),
         "{warnings:?}"
     );
+    // Rotated: the new token keeps the permissions it had; the words are the token's.
+    let run = one(&path, &rotate, false, now);
+    assert!(run.edited().is_none());
+    let made = run.made().unwrap();
+    assert_eq!(
+        serde_json::to_value(made.document()).unwrap()["permissions"],
+        serde_json::json!(["db:logs:read"])
+    );
 
     let remove = Plan::delete("short", false, now).unwrap();
-    let run = influxdb3_tokenfile::run_one(&path, &remove, &dry, now).unwrap();
+    let run = one(&path, &remove, true, now);
     assert_eq!(
-        run.edited(named).to_string(),
-        "Dry run: nothing was written. Token `short` would be removed from `t.json`.\n"
+        run.edited().unwrap().to_string(),
+        format!("Dry run: nothing was written. Token `short` would be removed from {quoted}.\n")
     );
-    let run = influxdb3_tokenfile::run_one(&path, &remove, &WriteOptions::default(), now).unwrap();
-    let edited = run.edited(named);
-    assert_eq!(edited.to_string(), "Token `short` removed from `t.json`.\n");
+    let run = one(&path, &remove, false, now);
+    let edited = run.edited().unwrap();
     assert_eq!(
-        serde_json::to_string(&edited).unwrap(),
-        r#"{"token_name":"short","removed":true,"output_file":"t.json","dry_run":false}"#
+        edited.to_string(),
+        format!("Token `short` removed from {quoted}.\n")
     );
-    assert!(run.warnings(named).is_empty());
+    let json: serde_json::Value = serde_json::to_value(&edited).unwrap();
+    assert_eq!(
+        (json["removed"].as_bool(), json["dry_run"].as_bool()),
+        (Some(true), Some(false))
+    );
+    assert!(run.warnings().is_empty());
     assert!(contents(&path).0.is_empty());
+    // A removal that fails (no such token) says nothing of itself: its error is the report's.
+    let run = one(&path, &remove, false, now);
+    assert!(run.action().is_none() && run.edited().is_none() && run.warnings().is_empty());
 }

@@ -1,17 +1,12 @@
 //! `create token --admin`: the operator token `_admin` or a named admin token on a
 //! server, or an admin token file offline, each a plan carried out by the one executor.
 
-use std::path::Path;
-use std::time::Duration;
-
 use influxdb3_provision::{IfExists, NewAdmin, OPERATOR_TOKEN, Plan, PlanError};
 use influxdb3_token::{Timestamp, TokenName};
 
 use crate::error::CliError;
-use crate::options::{self, Ask, Target};
+use crate::options::{Ask, Target};
 use crate::output::Outcome;
-use crate::quote::quote_path;
-use crate::report::{self, DryRun, Kept, Report};
 
 /// An admin token: the operator token `_admin` or a named one, online; an admin token
 /// file, offline.
@@ -54,44 +49,6 @@ pub(super) fn admin_token(
             output_file,
             lock_timeout,
             ..
-        } => admin_file(&name, &plan, ask, &output_file, lock_timeout),
+        } => super::on_file(&plan, ask, &output_file, lock_timeout, Vec::new()),
     }
-}
-
-/// `create token --admin --offline`: the admin token file, replaced (or kept, with
-/// `--if-not-exists`).
-fn admin_file(
-    name: &TokenName,
-    plan: &Plan,
-    ask: &Ask,
-    output_file: &Path,
-    lock_timeout: Duration,
-) -> Result<Outcome, CliError> {
-    let options = options::write_options(lock_timeout, ask.dry_run);
-    let run = influxdb3_tokenfile::run_one(output_file, plan, &options, Timestamp::now())
-        .map_err(|e| CliError::from_file(&e))?;
-    CliError::on_file(&run.executed.report)?;
-    // What the file held and what takes its place, said before anything else: an
-    // admin token file holds one token, and `_admin` may be the one that goes.
-    let warnings = run.warnings(output_file);
-    let report = if ask.dry_run {
-        Report::DryRun(DryRun::file(&run.dry_run(output_file)))
-    } else {
-        // Kept by --if-not-exists (the token the file holds, whatever its name), or
-        // there with this chosen secret and expiry already.
-        let (shown, why) = match &run.before {
-            Some(before) if ask.if_exists == IfExists::Keep => {
-                (before.name.clone(), Kept::IfNotExists)
-            }
-            _ => (name.as_str().to_owned(), Kept::SameToken),
-        };
-        let place = format!("in {}", quote_path(output_file));
-        report::made(
-            run.executed,
-            Some(output_file),
-            ask.secret.as_ref().map(|(_, from)| from.as_str()),
-            Report::exists(&shown, &place, why),
-        )
-    };
-    Ok(report::outcome(&report, ask.format, warnings))
 }

@@ -1,13 +1,13 @@
 //! A plan of one token (a permission or an admin token) on the server.
 
 use clap::ArgMatches;
-use influxdb3_provision::Plan;
+use influxdb3_provision::{Kept, MadeToken, Plan};
 use influxdb3_token::TokenName;
 
 use crate::error::CliError;
 use crate::options::Ask;
 use crate::output::Outcome;
-use crate::report::{self, Kept, Report};
+use crate::report::{self, Report};
 
 /// A plan of one token carried out on the server (`yes`: confirmed already), after
 /// `warnings` and the server options' own; or its dry run.
@@ -28,7 +28,7 @@ pub(super) fn on_server(
     let executed = online.execute(plan, yes, &mut warnings)?;
     let exists = Report::exists(name.as_str(), "on the server", Kept::IfNotExists);
     Ok(report::outcome(
-        &report::made(executed, None, None, exists),
+        &report::made(MadeToken::first(executed), None, exists),
         ask.format,
         warnings,
     ))

@@ -4,7 +4,7 @@
 
 use std::path::{Path, PathBuf};
 
-use influxdb3_provision::{MadeToken, Plan, Policy};
+use influxdb3_provision::{Plan, Policy};
 use influxdb3_token::{Timestamp, Token};
 use influxdb3_tokenfile::{FileStoreError, MergeError, MergeInput, OneRun, merge_files};
 
@@ -111,10 +111,12 @@ pub(super) fn remove(
 ) -> Result<Outcome, CliError> {
     let plan = Plan::delete(name, false, Timestamp::now()).map_err(|e| CliError::from_plan(&e))?;
     let run = run_one(path, name, &plan, options)?;
-    let stdout = crate::output::report(format, &run.edited(&run.written.path));
+    let Some(edited) = run.edited() else {
+        return Err(CliError::no_token(path, name));
+    };
     Ok(Outcome {
-        warnings: run.warnings(&run.written.path),
-        ..Outcome::ok(stdout)
+        warnings: run.warnings(),
+        ..Outcome::ok(crate::output::report(format, &edited))
     })
 }
 
@@ -129,27 +131,21 @@ pub(super) fn rotate(
     let (chosen, from) = secret.unzip();
     let plan = Plan::rotate(name, chosen, Timestamp::now()).map_err(|e| CliError::from_plan(&e))?;
     let run = run_one(path, name, &plan, options)?;
-    let warnings = run.warnings(&run.written.path);
-    if run.executed.report.done.is_empty() {
-        return Err(CliError::no_token(path, name));
-    }
-    if options.dry_run {
-        let edited = run.edited(&run.written.path);
+    let warnings = run.warnings();
+    if let Some(dry_run) = run.edited() {
         let stdout = match format {
-            CreateFormat::Json => json(&edited),
-            _ => edited.to_string(),
+            CreateFormat::Json => json(&dry_run),
+            _ => dry_run.to_string(),
         };
         return Ok(Outcome {
             warnings,
             ..Outcome::ok(stdout)
         });
     }
-    let written = run.written;
-    let permissions = run.before.map(|b| b.permissions).unwrap_or_default();
-    let Some(made) = MadeToken::first(run.executed) else {
+    let written = run.written.path.clone();
+    let Some(mut made) = run.made() else {
         return Err(CliError::no_token(path, name));
     };
-    let mut made = made.with_permissions(permissions).saved_to(&written.path);
     if let Some(from) = &from {
         made = made.chosen_from(from);
     }
@@ -161,13 +157,13 @@ pub(super) fn rotate(
             format!(
                 "token {} was given a new secret in {}, but it could not be shown (stdout failed)",
                 quote(name),
-                quote_path(&written.path)
+                quote_path(&written)
             ),
             format!(
                 "nobody has seen the new secret: run {} again",
                 command(
                     "influxdb3 tokens rotate {} --name {}",
-                    &[("FILE", written.path.as_os_str()), ("NAME", name.as_ref())]
+                    &[("FILE", written.as_os_str()), ("NAME", name.as_ref())]
                 )
             ),
         )),
