@@ -1,22 +1,22 @@
 //! `create token` and `delete token`: flags to options, a plan carried out by the one
 //! executor on the tokens file or the server, the report rendered.
 
-use std::path::{Path, PathBuf};
-use std::time::Duration;
+use std::path::PathBuf;
 
 use clap::ArgMatches;
 use influxdb3_permission::Grants;
-use influxdb3_provision::{Kept, NewToken, Plan, Step};
+use influxdb3_provision::{NewToken, Plan};
 use influxdb3_token::{Timestamp, TokenName};
 
 use crate::args::{CreateFormat, CreateToken, DeleteToken, Format};
 use crate::error::CliError;
 use crate::options::{self, Ask, Combination, Target};
 use crate::output::Outcome;
-use crate::quote::{quote, quote_path};
-use crate::report::{self, DryRun, Report};
+use crate::quote::quote;
+use crate::report::{self, Report};
 
 mod admin;
+mod offline;
 mod online;
 
 /// `influxdb3 create token`.
@@ -165,41 +165,13 @@ fn permission_token(
         } => {
             let plan = plan.with_databases(create_databases);
             let warnings = uncreatable(&plan);
-            on_file(&plan, ask, &output_file, lock_timeout, warnings)
+            offline::on_file(&plan, ask, &output_file, lock_timeout, warnings)
         }
         Target::Online { server, m } => {
             let warnings = uncreatable(&plan);
             online::on_server(plan, name, false, ask, (server, m), warnings)
         }
     }
-}
-
-/// A plan of one token carried out on the tokens file (an admin token's: the admin
-/// token file) at `output_file`: the token made or kept, or what a dry run would write,
-/// after `warnings` and the run's own.
-pub(crate) fn on_file(
-    plan: &Plan,
-    ask: &Ask,
-    output_file: &Path,
-    lock_timeout: Duration,
-    mut warnings: Vec<String>,
-) -> Result<Outcome, CliError> {
-    let options = options::write_options(lock_timeout, ask.dry_run);
-    let run = influxdb3_tokenfile::run_one(output_file, plan, &options, Timestamp::now())
-        .map_err(|e| CliError::from_file(&e))?;
-    CliError::on_file(&run.executed.report)?;
-    warnings.extend(run.warnings());
-    let report = if let Some(dry_run) = run.dry_run() {
-        Report::DryRun(DryRun::file(&dry_run))
-    } else {
-        let place = format!("in {}", quote_path(&run.written.path));
-        let name = plan.steps().first().map_or("", Step::name);
-        let (name, why) = run.kept().unwrap_or((name, Kept::IfNotExists));
-        let exists = Report::exists(name, &place, why);
-        let chosen = ask.secret.as_ref().map(|(_, from)| from.as_str());
-        report::made(run.made(), chosen, exists)
-    };
-    Ok(report::outcome(&report, ask.format, warnings))
 }
 
 /// `influxdb3 delete token`: a plan of one deletion, confirmed, on the server.

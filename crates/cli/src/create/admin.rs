@@ -49,6 +49,6 @@ pub(super) fn admin_token(
             output_file,
             lock_timeout,
             ..
-        } => super::on_file(&plan, ask, &output_file, lock_timeout, Vec::new()),
+        } => super::offline::on_file(&plan, ask, &output_file, lock_timeout, Vec::new()),
     }
 }
