@@ -497,6 +497,14 @@ fn bad_host_urls_are_refused_before_any_connection() {
         ("http://127.0.0.1:65536", "invalid port number"),
         ("http://[::1", "invalid IPv6 address"),
         ("http://admin:secret@127.0.0.1:8181", "it holds credentials"),
+        // Without `//` the URL parser still finds the credentials, and so must the mask.
+        ("http:admin:secret@127.0.0.1:8181", "it holds credentials"),
+        ("http:/admin:secret@127.0.0.1:8181", "it holds credentials"),
+        (
+            "http:\\\\admin:secret@127.0.0.1:8181",
+            "it holds credentials",
+        ),
+        ("admin:secret@127.0.0.1:8181", "the scheme is `admin`"),
         ("http://127.0.0.1:0", "port 0 cannot be connected to"),
         ("127.0.0.1:8181", "relative URL without a base"),
     ];

@@ -86,13 +86,7 @@ impl HostUrl {
         }
         // WHATWG parsing takes `host:` as the default port; a person who typed the colon
         // meant a port.
-        let authority = text
-            .split_once("://")
-            .map_or("", |(_, rest)| rest)
-            .split(['/', '?', '#'])
-            .next()
-            .unwrap_or_default();
-        if authority.ends_with(':') {
+        if text[authority(text)].ends_with(':') {
             return Err(HostUrlError::EmptyPort);
         }
         if url.port() == Some(0) {
@@ -129,26 +123,58 @@ impl fmt::Display for HostUrl {
     }
 }
 
-/// `text`, a host URL as given, as a message may show it: anything between `://` and
-/// the last `@` of its authority is shown as `***`, so that a URL refused for holding
-/// credentials ([`HostUrlError::Credentials`]) does not repeat its password. Text
-/// without credentials, or that is no URL, is borrowed as it is.
+/// `text`, a host URL as given, as a message may show it: everything up to the last `@`
+/// of its authority is shown as `***`, so that a URL refused for holding credentials
+/// ([`HostUrlError::Credentials`]), or for a scheme that was left out
+/// ([`HostUrlError::Scheme`], as in `ops:pw@db:8181`), does not repeat its password. The
+/// authority is found as a URL parser finds it: after `scheme:` and any `/` or `\` (so
+/// `http:u:p@h` and `http:\\u:p@h` hold credentials too), or, in a text without a scheme,
+/// before the first `/`. Text without credentials, or that is no URL, is borrowed as it
+/// is.
 ///
 /// ```
 /// use influxdb3_token_client::mask_credentials;
 ///
 /// assert_eq!(mask_credentials("https://ops:pw@db:8181/x"), "https://***@db:8181/x");
+/// assert_eq!(mask_credentials("http:ops:pw@db"), "http:***@db");
+/// assert_eq!(mask_credentials("ops:pw@db:8181"), "***@db:8181");
 /// assert_eq!(mask_credentials("http://db:8181/a@b"), "http://db:8181/a@b");
 /// ```
 pub fn mask_credentials(text: &str) -> Cow<'_, str> {
-    let Some((scheme, rest)) = text.split_once("://") else {
-        return Cow::Borrowed(text);
-    };
-    let authority_end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
-    match rest[..authority_end].rfind('@') {
-        Some(at) => Cow::Owned(format!("{scheme}://***{}", &rest[at..])),
+    let authority = authority(text);
+    match text[authority.clone()].rfind('@') {
+        Some(at) => {
+            let at = authority.start + at;
+            Cow::Owned(format!("{}***{}", &text[..authority.start], &text[at..]))
+        }
         None => Cow::Borrowed(text),
     }
+}
+
+/// Where the authority (`user:password@host:port`) of `text` lies, as a WHATWG parser
+/// finds it: after `scheme:` and any run of `/` or `\` for the special schemes (`http`,
+/// `https`, …), after `scheme://` for the others, up to the first `/`, `?` or `#` (or
+/// `\` in a special scheme); in a text with no scheme (or a scheme-like word with no
+/// `//` after it, as in `ops:pw@db`, where a scheme was left out), before the first `/`.
+fn authority(text: &str) -> std::ops::Range<usize> {
+    const SPECIAL: [&str; 6] = ["http", "https", "ws", "wss", "ftp", "file"];
+    let scheme = text.split_once(':').map(|(s, _)| s).filter(|s| {
+        let mut chars = s.chars();
+        chars.next().is_some_and(|c| c.is_ascii_alphabetic())
+            && chars.all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'))
+    });
+    let special = scheme.is_some_and(|s| SPECIAL.iter().any(|k| s.eq_ignore_ascii_case(k)));
+    let (start, ends): (usize, &[char]) = match scheme {
+        Some(s) if special => {
+            let rest = &text[s.len() + 1..];
+            let slashes = rest.len() - rest.trim_start_matches(['/', '\\']).len();
+            (s.len() + 1 + slashes, &['/', '\\', '?', '#'])
+        }
+        Some(s) if text[s.len() + 1..].starts_with("//") => (s.len() + 3, &['/', '?', '#']),
+        _ => (0, &['/']),
+    };
+    let end = text[start..].find(ends).map_or(text.len(), |i| start + i);
+    start..end
 }
 
 #[cfg(test)]
@@ -179,9 +205,14 @@ mod tests {
         }
         assert_eq!(parse("http://127.0.0.1:"), HostUrlError::EmptyPort);
         assert_eq!(parse("http://127.0.0.1:/x"), HostUrlError::EmptyPort);
+        assert_eq!(parse("http:127.0.0.1:"), HostUrlError::EmptyPort);
         assert_eq!(parse("http://h:0"), HostUrlError::PortZero);
         assert_eq!(parse("http://u:p@h"), HostUrlError::Credentials);
         assert_eq!(parse("http://u@h"), HostUrlError::Credentials);
+        for text in ["http:u:p@h", "http:/u:p@h", "http:\\\\u:p@h"] {
+            assert_eq!(parse(text), HostUrlError::Credentials, "{text}");
+        }
+        assert_eq!(parse("ops:pw@db:8181"), HostUrlError::Scheme("ops".into()));
         assert_eq!(parse("http://h/?q"), HostUrlError::QueryOrFragment);
         assert_eq!(parse("http://h/#f"), HostUrlError::QueryOrFragment);
         assert_eq!(
@@ -208,8 +239,29 @@ mod tests {
         assert_eq!(mask_credentials("http://a@b:p@w@h"), "http://***@h");
         assert_eq!(mask_credentials("http://h/p?q=a@b"), "http://h/p?q=a@b");
         assert_eq!(mask_credentials("http://h#a@b"), "http://h#a@b");
-        assert_eq!(mask_credentials("u:p@h"), "u:p@h");
         assert_eq!(mask_credentials("ftp://@h"), "ftp://***@h");
+        // A special scheme needs no `//` before its authority, and takes `\` for `/`.
+        for (text, masked) in [
+            ("http:u:p@h", "http:***@h"),
+            ("http:/u:p@h", "http:/***@h"),
+            ("http:\\\\u:p@h/x", "http:\\\\***@h/x"),
+            ("HTTPS:///u:p@h", "HTTPS:///***@h"),
+            ("http:\\u:p@h\\a@b", "http:\\***@h\\a@b"),
+            // A scheme left out: what looks like one is the user name.
+            ("ops:pw@db:8181", "***@db:8181"),
+            ("u:p@h", "***@h"),
+            ("u:p@h/a@b", "***@h/a@b"),
+            ("foo:u:p@h", "***@h"),
+            ("foo://u:p@h/a@b", "foo://***@h/a@b"),
+        ] {
+            assert_eq!(mask_credentials(text), masked, "{text}");
+            if HostUrl::parse(text) == Err(HostUrlError::Credentials) {
+                assert!(!masked.contains("p@"), "{text}");
+            }
+        }
+        for text in ["http:h", "http:/h/a@b", "h/a@b", "ftp:", ":", ""] {
+            assert!(matches!(mask_credentials(text), Cow::Borrowed(_)), "{text}");
+        }
         assert!(matches!(mask_credentials("http://h:1"), Cow::Borrowed(_)));
     }
 }
