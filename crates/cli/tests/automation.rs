@@ -94,6 +94,28 @@ fn the_admin_token_comes_from_a_file_stdin_or_the_environment() {
 }
 
 #[test]
+fn a_line_too_long_on_standard_input_is_no_token() {
+    // Cut at the bound, this line would be the admin token followed by its first bytes
+    // again: it is refused instead, and nothing is sent.
+    let (server, admin) = server();
+    let before = server.requests().len();
+    let secret = admin.expose_secret();
+    let mut cmd = create_online(&server, "too-long");
+    cmd.args(["--token", "-"]).stdin(Stdio::piped());
+    cmd.stdout(Stdio::piped()).stderr(Stdio::piped());
+    let mut child = cmd.spawn().unwrap();
+    writeln!(child.stdin.take().unwrap(), "{}", secret.repeat(4)).unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert_eq!(
+        text(&out.stderr),
+        "error: cannot read the admin token from standard input: the line read is longer than 256 bytes\n"
+    );
+    assert_eq!(server.requests().len(), before);
+    assert!(!server.has_token("too-long"));
+}
+
+#[test]
 fn a_token_on_the_command_line_warns_and_is_never_echoed() {
     let (server, admin) = server();
     let secret = admin.expose_secret();

@@ -7,8 +7,9 @@ use std::io::BufRead;
 
 use influxdb3_token::{Token, TokenError};
 
-/// The most bytes [`read_token_line`] reads: a minted token is 92, so a line of this
-/// many is room for any token and its line break, and an endless stream ends here.
+/// The most bytes [`read_token_line`] takes, line break included: a minted token is 92,
+/// so a line of this many is room for any token and its line break; a longer line (an
+/// endless stream) is refused as soon as the bound is passed.
 pub const MAX_TOKEN_LINE_BYTES: u64 = 256;
 
 /// Why no token was read from a stream.
@@ -21,12 +22,17 @@ pub enum TokenInputError {
     /// The line read is not a token (it is never shown).
     #[error("the line read is not a token")]
     NotAToken(#[source] TokenError),
+    /// The first line is longer than [`MAX_TOKEN_LINE_BYTES`], line break included: no
+    /// token is that long, and a part of it is not taken for one.
+    #[error("the line read is longer than {MAX_TOKEN_LINE_BYTES} bytes")]
+    TooLong,
 }
 
 /// The token on the first line of `reader` (standard input, a pipe), as a client sends
-/// it: at most [`MAX_TOKEN_LINE_BYTES`] are read (a longer line is cut there), the line
-/// break (`\n` or `\r\n`) is left out, and the rest must be a token as the server takes
-/// it ([`Token::parse_lenient`]).
+/// it: at most [`MAX_TOKEN_LINE_BYTES`] are taken, line break included (a longer line
+/// is an error, read no further than one byte past the bound), the line break (`\n` or
+/// `\r\n`) is left out, and the rest must be a token as the server takes it
+/// ([`Token::parse_lenient`]).
 ///
 /// ```
 /// use influxdb3_token_client::read_token_line;
@@ -39,14 +45,22 @@ pub enum TokenInputError {
 ///
 /// # Errors
 ///
-/// [`TokenInputError::Read`] when the stream fails, [`TokenInputError::NotAToken`]
-/// when what it holds (nothing, or another text) is no token.
+/// [`TokenInputError::Read`] when the stream fails or its line is not UTF-8,
+/// [`TokenInputError::TooLong`] when the line passes [`MAX_TOKEN_LINE_BYTES`],
+/// [`TokenInputError::NotAToken`] when what it holds (nothing, or another text) is no
+/// token.
 pub fn read_token_line(reader: impl BufRead) -> Result<Token, TokenInputError> {
-    let mut line = String::new();
+    let mut line = Vec::new();
     reader
-        .take(MAX_TOKEN_LINE_BYTES)
-        .read_line(&mut line)
+        .take(MAX_TOKEN_LINE_BYTES + 1)
+        .read_until(b'\n', &mut line)
         .map_err(TokenInputError::Read)?;
+    if line.len() as u64 > MAX_TOKEN_LINE_BYTES {
+        return Err(TokenInputError::TooLong);
+    }
+    let line = String::from_utf8(line).map_err(|e| {
+        TokenInputError::Read(std::io::Error::new(std::io::ErrorKind::InvalidData, e))
+    })?;
     Token::parse_lenient(line.trim_end_matches(['\n', '\r'])).map_err(TokenInputError::NotAToken)
 }
 
@@ -107,10 +121,26 @@ mod tests {
             let read = read_token_line(input.as_bytes()).unwrap();
             assert_eq!(read.expose_secret(), token);
         }
-        // An endless line is read up to the bound, and no further.
+        // A line of the bound, break included, is taken; an endless line is refused, not
+        // cut into a token.
+        let longest = format!("apiv3_{}\n", "b".repeat(MAX_TOKEN_LINE_BYTES as usize - 7));
+        let read = read_token_line(longest.as_bytes()).unwrap();
+        assert_eq!(read.expose_secret().len() as u64, MAX_TOKEN_LINE_BYTES - 1);
+        let longer = format!("apiv3_{}\n", "b".repeat(MAX_TOKEN_LINE_BYTES as usize - 6));
+        assert!(matches!(
+            read_token_line(longer.as_bytes()),
+            Err(TokenInputError::TooLong)
+        ));
         let endless = std::io::BufReader::new(std::io::repeat(b'b'));
-        let read = read_token_line(std::io::Cursor::new(b"apiv3_").chain(endless)).unwrap();
-        assert_eq!(read.expose_secret().len() as u64, MAX_TOKEN_LINE_BYTES);
+        let err = read_token_line(std::io::Cursor::new(b"apiv3_").chain(endless)).unwrap_err();
+        assert!(matches!(err, TokenInputError::TooLong));
+        assert_eq!(err.to_string(), "the line read is longer than 256 bytes");
+        // Cut in the middle of a character, a long line is still too long, not bad UTF-8.
+        let wide = "é".repeat(200);
+        assert!(matches!(
+            read_token_line(wide.as_bytes()),
+            Err(TokenInputError::TooLong)
+        ));
         assert!(matches!(
             read_token_line(&b""[..]),
             Err(TokenInputError::NotAToken(_))
