@@ -8,7 +8,7 @@ use influxdb3_provision::{ExecuteOptions, Executed, Failed, Plan, TokenStore as 
 use influxdb3_token::Token;
 use influxdb3_token_client::{
     Client, ClientError, ClientWarning, DEFAULT_HOST, HostUrl, ServerStore, TokenInputError,
-    mask_credentials, parse_bool, read_token_line,
+    mask_credentials, read_token_line,
 };
 use influxdb3_tokenfile::TokenFileError;
 
@@ -184,6 +184,17 @@ fn token_from_file(path: &std::path::Path) -> Result<Token, CliError> {
             _ => err,
         }
     })
+}
+
+/// A yes/no setting as people write it on a command line or in an environment variable
+/// (`INFLUXDB3_TLS_NO_VERIFY`): `true`, `1`, `yes`, `on` and `false`, `0`, `no`, `off`, in
+/// any case; `None` for anything else.
+fn parse_bool(text: &str) -> Option<bool> {
+    match text.to_ascii_lowercase().as_str() {
+        "true" | "1" | "yes" | "on" => Some(true),
+        "false" | "0" | "no" | "off" => Some(false),
+        _ => None,
+    }
 }
 
 pub(crate) fn online(server: Server, m: &ArgMatches) -> Result<Online, CliError> {

@@ -1276,6 +1276,20 @@ fn boolean_variables_are_strict_and_empty_means_unset() {
         assert!(out.status.success(), "{yes}: {err}");
         assert!(err.starts_with("warning: --tls-no-verify"), "{err}");
     }
+    // No: verified (and this CA is unknown), in any case; anything else is refused.
+    for no in ["no", "OFF", "0", "False"] {
+        let out = create(&format!("n-{no}"), Some(no));
+        let err = stderr(&out);
+        assert_eq!(out.status.code(), Some(5), "{no}: {err}");
+        assert!(!err.contains("warning"), "{no}: {err}");
+    }
+    for neither in ["y", "2", "truee", " true"] {
+        assert_eq!(
+            create("e", Some(neither)).status.code(),
+            Some(2),
+            "{neither}"
+        );
+    }
     // Empty: unset, so verification is on (and this CA is unknown).
     let out = create("c", Some(""));
     let err = stderr(&out);

@@ -48,8 +48,6 @@ pub use host::{DEFAULT_HOST, HostUrl, HostUrlError, mask_credentials};
 pub use request::{PERMISSION_TOKEN_PATH, PreparedRequest, TokenRequest};
 pub use rows::TokenFilter;
 pub use server_text::server_message;
-pub use settings::{
-    ClientWarning, MAX_TOKEN_LINE_BYTES, TokenInputError, parse_bool, read_token_line,
-};
+pub use settings::{ClientWarning, MAX_TOKEN_LINE_BYTES, TokenInputError, read_token_line};
 pub use store::ServerStore;
 pub use tokens::{QueryFormat, TokenRow};

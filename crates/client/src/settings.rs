@@ -1,6 +1,5 @@
 //! What a client is configured from besides the builder's calls: the admin token read
-//! from a stream, yes/no settings as people write them, and the warnings a
-//! configuration implies.
+//! from a stream, and the warnings a configuration implies.
 
 use std::fmt;
 use std::io::BufRead;
@@ -62,23 +61,6 @@ pub fn read_token_line(reader: impl BufRead) -> Result<Token, TokenInputError> {
         TokenInputError::Read(std::io::Error::new(std::io::ErrorKind::InvalidData, e))
     })?;
     Token::parse_lenient(line.trim_end_matches(['\n', '\r'])).map_err(TokenInputError::NotAToken)
-}
-
-/// A yes/no setting as people write it on a command line or in an environment variable
-/// (`INFLUXDB3_TLS_NO_VERIFY`): `true`, `1`, `yes`, `on` and `false`, `0`, `no`, `off`, in
-/// any case; `None` for anything else.
-///
-/// ```
-/// use influxdb3_token_client::parse_bool;
-///
-/// assert_eq!((parse_bool("YES"), parse_bool("0"), parse_bool("maybe")), (Some(true), Some(false), None));
-/// ```
-pub fn parse_bool(text: &str) -> Option<bool> {
-    match text.to_ascii_lowercase().as_str() {
-        "true" | "1" | "yes" | "on" => Some(true),
-        "false" | "0" | "no" | "off" => Some(false),
-        _ => None,
-    }
 }
 
 /// A risk that a client's configuration takes ([`ClientBuilder::warnings`]), for its
@@ -153,18 +135,5 @@ mod tests {
             read_token_line(&b"apiv3_\xff\n"[..]),
             Err(TokenInputError::Read(_))
         ));
-    }
-
-    #[test]
-    fn yes_and_no_in_any_case() {
-        for yes in ["true", "TRUE", "1", "yes", "On"] {
-            assert_eq!(parse_bool(yes), Some(true), "{yes}");
-        }
-        for no in ["false", "0", "NO", "off"] {
-            assert_eq!(parse_bool(no), Some(false), "{no}");
-        }
-        for neither in ["", "y", "2", "truee", " true"] {
-            assert_eq!(parse_bool(neither), None, "{neither}");
-        }
     }
 }
