@@ -80,28 +80,49 @@ pub fn escape_lines(text: &str) -> Cow<'_, str> {
     Cow::Owned(out)
 }
 
-/// A JSON document with every [hidden](is_hidden) character but the line break
-/// written as a `\uXXXX` escape (two for a character past U+FFFF), so that a terminal
-/// shows it as it is. Inside strings, where a serializer leaves such characters, this
-/// is still the same JSON with the same values; a raw line break can only be the
-/// document's own layout (JSON escapes those inside strings) and stays. A document
+/// A JSON document with every [hidden](is_hidden) character inside its strings written
+/// as a `\uXXXX` escape (two for a character past U+FFFF), so that a terminal shows it
+/// as it is, and the document stays the same JSON with the same values. Outside
+/// strings the document's layout stays as it is (a server's body may be indented with
+/// tabs and end its lines with `\r\n`), but for a `\r` not followed by `\n`, which would
+/// let the rest of a line overwrite its start on a terminal: it becomes a space, which
+/// JSON reads the same. A raw line break stays anywhere (inside a string it is invalid
+/// JSON and can only be a broken document's own line); any other hidden character
+/// outside strings (in a document that is not JSON then) is escaped too. A document
 /// without hidden characters is borrowed as it is.
 ///
 /// ```
 /// use influxdb3_text::escape_json;
 ///
-/// let doc = "{\n  \"name\": \"x\u{202e}y\"\n}";
-/// assert_eq!(escape_json(doc), "{\n  \"name\": \"x\\u202ey\"\n}");
+/// let doc = "{\r\n\t\"name\": \"x\u{202e}\ty\"\r\n}";
+/// assert_eq!(escape_json(doc), "{\r\n\t\"name\": \"x\\u202e\\u0009y\"\r\n}");
 /// ```
 pub fn escape_json(json: &str) -> Cow<'_, str> {
-    let hidden = |c: char| c != '\n' && is_hidden(c);
     let plain = |b: &u8| *b == b'\n' || (0x20..0x7f).contains(b);
-    if json.as_bytes().iter().all(plain) || !json.chars().any(hidden) {
+    if json.as_bytes().iter().all(plain) || !json.chars().any(|c| c != '\n' && is_hidden(c)) {
         return Cow::Borrowed(json);
     }
     let mut out = String::with_capacity(json.len() + 16);
-    for c in json.chars() {
-        if hidden(c) {
+    let (mut in_string, mut escaped) = (false, false);
+    let mut chars = json.chars().peekable();
+    while let Some(c) = chars.next() {
+        if in_string {
+            // A backslash escapes the next character, so `\"` does not end the string.
+            (in_string, escaped) = (escaped || c != '"', !escaped && c == '\\');
+        } else {
+            in_string = c == '"';
+            let layout = match c {
+                '\t' => Some('\t'),
+                '\r' if chars.peek() == Some(&'\n') => Some('\r'),
+                '\r' => Some(' '),
+                _ => None,
+            };
+            if let Some(kept) = layout {
+                out.push(kept);
+                continue;
+            }
+        }
+        if c != '\n' && is_hidden(c) {
             let mut units = [0u16; 2];
             for unit in c.encode_utf16(&mut units) {
                 let _ = write!(out, "\\u{unit:04x}");
@@ -185,17 +206,61 @@ mod tests {
         assert!(matches!(escape_json("[1,\n2]"), Cow::Borrowed(_)));
     }
 
+    #[test]
+    fn json_layout_stays_json() {
+        // A server's CRLF body indented with tabs: the layout stays, the tab and the
+        // escape character inside its strings are escaped, and it is still the same JSON.
+        let body = "[\r\n\t{\"a\": \"x\ty\", \"b\\\"\": \"\\\"\u{1b}[2J\"}\r\n]\r\n";
+        let shown = escape_json(body);
+        assert_eq!(
+            shown,
+            "[\r\n\t{\"a\": \"x\\u0009y\", \"b\\\"\": \"\\\"\\u001b[2J\"}\r\n]\r\n"
+        );
+        let value = |t: &str| serde_json::from_str::<serde_json::Value>(t).unwrap();
+        assert_eq!(
+            value(&shown),
+            serde_json::json!([{"a": "x\ty", "b\"": "\"\u{1b}[2J"}])
+        );
+        // A lone `\r` would hide the start of its line on a terminal: a space is the
+        // same JSON.
+        assert_eq!(escape_json("{\"a\":1,\r\"b\":2}"), "{\"a\":1, \"b\":2}");
+        // Outside strings, another hidden character (no JSON then) is still escaped.
+        assert_eq!(escape_json("\u{1b}[2J{}"), "\\u001b[2J{}");
+    }
+
     proptest! {
         /// Whatever the text, what the three escapes show has no hidden character
         /// left but the line breaks that `escape_lines` and `escape_json` keep, and
         /// as many of those as the text had.
         #[test]
-        fn nothing_hidden_is_left(text in ".{0,40}|[a\n\r\t\u{1b}\u{202e}\u{e0041}]{0,20}") {
+        fn nothing_hidden_is_left(text in ".{0,40}|[a\"\\\\\n\r\t\u{1b}\u{202e}\u{e0041}]{0,20}") {
             prop_assert!(!escape(&text).chars().any(is_hidden));
-            for shown in [escape_lines(&text), escape_json(&text)] {
+            let json = escape_json(&text);
+            // JSON keeps its layout: tabs, and `\r` before `\n`.
+            let layout = json.replace("\r\n", "\n").replace('\t', "");
+            for shown in [escape_lines(&text), Cow::Owned(layout)] {
                 prop_assert!(!shown.chars().any(|c| c != '\n' && is_hidden(c)), "{:?}", shown);
                 prop_assert_eq!(shown.matches('\n').count(), text.matches('\n').count());
             }
+        }
+
+        /// A JSON document, laid out with any whitespace and holding any strings, is
+        /// the same JSON after `escape_json`.
+        #[test]
+        fn json_stays_the_same_json(
+            strings in proptest::collection::vec(".{0,8}|[a\"\\\\\t\r\u{1b}\u{202e}]{0,8}", 1..4),
+            space in "[ \t\n]|\r\n|\r",
+        ) {
+            let items: Vec<String> = strings
+                .iter()
+                .map(|s| serde_json::Value::String(s.clone()).to_string())
+                .collect();
+            let doc = format!("[{space}{}{space}]", items.join(&format!(",{space}")));
+            let shown = escape_json(&doc);
+            prop_assert_eq!(
+                serde_json::from_str::<serde_json::Value>(&shown).unwrap(),
+                serde_json::from_str::<serde_json::Value>(&doc).unwrap()
+            );
         }
     }
 }
