@@ -80,7 +80,9 @@ fn portable(value: &str) -> String {
 /// A value that no shell would read back as shown is not written out: one that is not
 /// UTF-8, holds hidden or control characters, looks like a token's secret, or is too
 /// long to show whole ([`MAX_QUOTED_CHARS`]). Its placeholder stands in the command,
-/// and a sentence after it says why. Placeholders past the last `{}` are not used.
+/// and a sentence after it says why. Placeholders past the last `{}` are not used; a
+/// `{}` past the last value stays as it is written, and the template's text after it
+/// too.
 ///
 /// ```
 /// use std::ffi::OsStr;
@@ -102,7 +104,13 @@ pub fn command_line(template: &str, values: &[(&str, &OsStr)]) -> String {
     let mut why: Vec<String> = Vec::new();
     let mut parts = template.split("{}");
     line.push_str(parts.next().unwrap_or_default());
-    for (part, (placeholder, value)) in parts.zip(values) {
+    let mut values = values.iter();
+    for part in parts {
+        let Some((placeholder, value)) = values.next() else {
+            line.push_str("{}");
+            line.push_str(part);
+            continue;
+        };
         match (not_written_out(value), value.to_str()) {
             // A plain word needs no quotes in any of the four shells.
             (None, Some(v))

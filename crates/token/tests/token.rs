@@ -669,6 +669,12 @@ fn command_lines_read_back_the_same_in_every_shell() {
         command_line("mkdir -p {}", &[("DIR", OsStr::new("a/b"))]),
         "`mkdir -p a/b`"
     );
+    // Fewer values than `{}`: the rest of the template is kept, its `{}` as written.
+    assert_eq!(
+        command_line("cp {} {} --to-end", &[("FROM", OsStr::new("a"))]),
+        "`cp a {} --to-end`"
+    );
+    assert_eq!(command_line("ls {} -l", &[]), "`ls {} -l`");
     assert_eq!(
         delete_command("x'y"),
         "`influxdb3 delete token --token-name 'x'\"'\"'y'`"
