@@ -5,7 +5,7 @@
 use std::path::Path;
 
 pub(crate) use influxdb3_text::{escape, escape_lines, path_origin as origin};
-pub(crate) use influxdb3_token::{command_line as command, delete_command};
+pub(crate) use influxdb3_token::command_line as command;
 
 /// A value as messages show it: [`influxdb3_token::Quoted`].
 pub(crate) fn quote(value: &str) -> String {

@@ -71,7 +71,7 @@ pub use store::{
     Capabilities, Existing, Failure, Minted, NewAdmin, NewToken, OPERATOR_TOKEN, StoreError,
     TokenStore, Unsupported,
 };
-pub use words::{AppliedTo, ReportWords, StepLine};
+pub use words::{AppliedTo, ReportWords, StepLine, delete_command};
 
 #[cfg(feature = "manifest")]
 impl Manifest {

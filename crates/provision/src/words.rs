@@ -8,7 +8,7 @@ use std::path::Path;
 
 use influxdb3_permission::Permission;
 use influxdb3_text::width;
-use influxdb3_token::{Quoted, Timestamp};
+use influxdb3_token::{Quoted, Timestamp, command_line};
 
 use crate::execute::{Action, Done, Report};
 use crate::store::StoreError;
@@ -24,6 +24,24 @@ pub enum AppliedTo<'a> {
 
 /// Why a prune leaves a token that the manifest does not list.
 const PROTECTED: &str = "(an admin token: --prune never deletes admin tokens)";
+
+/// The command that deletes the token `name` from a server, to paste: the words of
+/// `influxdb3 delete token --token-name NAME`, as [`command_line`] writes a command
+/// (quoted for every common shell, or not written out when no shell would read it back
+/// as shown).
+///
+/// ```
+/// assert_eq!(
+///     influxdb3_provision::delete_command("ingest"),
+///     "`influxdb3 delete token --token-name ingest`"
+/// );
+/// ```
+pub fn delete_command(name: &str) -> String {
+    command_line(
+        "influxdb3 delete token --token-name {}",
+        &[("NAME", name.as_ref())],
+    )
+}
 
 /// Permissions in their canonical form, apart by a space.
 fn spaced(list: Option<&[Permission]>) -> String {
@@ -117,9 +135,8 @@ impl<'a, E: StoreError> ReportWords<'a, E> {
 
     /// The warnings of the run: for a tokens file, the tokens of the manifest that
     /// have expired (a run keeps them as they are); for a server, each token kept that
-    /// has expired there, with the command that deletes it (`delete` writes it, for
-    /// the token's name, as the caller's users paste it).
-    pub fn warnings(&self, delete: impl Fn(&str) -> String) -> Vec<String> {
+    /// has expired there, with the command that deletes it ([`delete_command`]).
+    pub fn warnings(&self) -> Vec<String> {
         let expired = self
             .report
             .done
@@ -132,7 +149,7 @@ impl<'a, E: StoreError> ReportWords<'a, E> {
                     format!(
                         "token {} has expired on the server: --recreate does not renew it; delete it ({}) and apply again",
                         Quoted(name),
-                        delete(name)
+                        delete_command(name)
                     )
                 })
                 .collect();

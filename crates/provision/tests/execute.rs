@@ -868,20 +868,17 @@ fn a_report_warns_of_the_tokens_kept_that_have_expired() {
     let current = store.list().unwrap();
     let plan = reconcile(&want, &current, Capabilities::FILE, PlanOptions::default());
     let done = run(&plan, &mut store);
-    let delete = |name: &str| format!("`delete {name}`");
     assert_eq!(
-        done.report.words(manifest, file).warnings(delete),
+        done.report.words(manifest, file).warnings(),
         [
             "2 tokens of the manifest have expired (`a` and `b`): remove them with `influxdb3 tokens remove` and apply again to create them anew"
         ]
     );
     assert_eq!(
-        done.report
-            .words(manifest, AppliedTo::Server)
-            .warnings(delete),
+        done.report.words(manifest, AppliedTo::Server).warnings(),
         [
-            "token `a` has expired on the server: --recreate does not renew it; delete it (`delete a`) and apply again",
-            "token `b` has expired on the server: --recreate does not renew it; delete it (`delete b`) and apply again",
+            "token `a` has expired on the server: --recreate does not renew it; delete it (`influxdb3 delete token --token-name a`) and apply again",
+            "token `b` has expired on the server: --recreate does not renew it; delete it (`influxdb3 delete token --token-name b`) and apply again",
         ]
     );
     let plan = reconcile(
@@ -897,10 +894,23 @@ fn a_report_warns_of_the_tokens_kept_that_have_expired() {
         &mut |_| Ok(()),
     );
     assert_eq!(
-        done.report.words(manifest, file).warnings(delete),
+        done.report.words(manifest, file).warnings(),
         [
             "1 token of the manifest has expired (`a`): remove it with `influxdb3 tokens remove` and apply again to create it anew"
         ]
+    );
+}
+
+#[test]
+fn the_delete_command_reads_back_as_the_name() {
+    use influxdb3_provision::delete_command;
+    assert_eq!(
+        delete_command("x'y"),
+        "`influxdb3 delete token --token-name 'x'\"'\"'y'`"
+    );
+    assert_eq!(
+        delete_command("a\x1bb"),
+        "`influxdb3 delete token --token-name NAME` (not written out: NAME holds a control or hidden character, which a terminal would not show as it is)"
     );
 }
 

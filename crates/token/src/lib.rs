@@ -48,7 +48,7 @@ mod secret;
 mod shape;
 
 pub use expiry::{Expiry, Lifetime, LifetimeError, Timestamp, TimestampError};
-pub use message::{MAX_LINE_CHARS, command_line, delete_command, message_line};
+pub use message::{MAX_LINE_CHARS, command_line, message_line};
 pub use name::{MAX_NAME_CHARS, OPERATOR_TOKEN, TokenName, TokenNameError};
 pub use secret::{
     CHOSEN_MAX, CHOSEN_MIN, PREFIX, SECRET_BYTES, TOKEN_LEN, Token, TokenError, TokenHash,

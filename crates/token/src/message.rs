@@ -134,19 +134,3 @@ pub fn command_line(template: &str, values: &[(&str, &OsStr)]) -> String {
         format!("`{line}` (not written out: {})", why.join("; "))
     }
 }
-
-/// The command that deletes the token `name` from a server, to paste: the words of
-/// `influxdb3 delete token --token-name NAME`, as [`command_line`] writes a command.
-///
-/// ```
-/// assert_eq!(
-///     influxdb3_token::delete_command("ingest"),
-///     "`influxdb3 delete token --token-name ingest`"
-/// );
-/// ```
-pub fn delete_command(name: &str) -> String {
-    command_line(
-        "influxdb3 delete token --token-name {}",
-        &[("NAME", name.as_ref())],
-    )
-}

@@ -653,7 +653,7 @@ fn read_back(shell: &str, line: &str) -> Option<Vec<String>> {
 
 #[test]
 fn command_lines_read_back_the_same_in_every_shell() {
-    use influxdb3_token::{command_line, delete_command};
+    use influxdb3_token::command_line;
     use std::ffi::OsStr;
     let nasty = "it's a \\\\ \\' \"dir\" $(touch pwned) `touch pwned2`; #x ~ * !! é";
     for value in [nasty, "", "plain-word_1.json", "a b", "'", "\\", "x:y,z"] {
@@ -675,10 +675,6 @@ fn command_lines_read_back_the_same_in_every_shell() {
         "`cp a {} --to-end`"
     );
     assert_eq!(command_line("ls {} -l", &[]), "`ls {} -l`");
-    assert_eq!(
-        delete_command("x'y"),
-        "`influxdb3 delete token --token-name 'x'\"'\"'y'`"
-    );
 }
 
 #[test]

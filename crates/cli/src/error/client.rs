@@ -1,10 +1,11 @@
 //! A failed request, as the user reads it: the client's message, with the exit code,
 //! kind and hint chosen here by variant.
 
+use influxdb3_provision::delete_command;
 use influxdb3_token_client::{ClientError, Phase, RequestError, TlsFailure};
 
 use super::{Action, CliError, Exit, Kind, Request, chain};
-use crate::quote::{delete_command, quote};
+use crate::quote::quote;
 
 impl CliError {
     /// A failed request, with what to do about it. `action` says what was asked, for

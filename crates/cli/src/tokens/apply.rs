@@ -20,7 +20,7 @@ use crate::options;
 use crate::output::Outcome;
 use crate::output::json_doc as json;
 use crate::paint::Paint;
-use crate::quote::{delete_command, escape, quote, quote_path};
+use crate::quote::{escape, quote, quote_path};
 
 /// Where the manifest is applied.
 pub(super) enum Target {
@@ -251,7 +251,7 @@ fn to_file(
         .secrets_written(secrets_out.as_deref(), executed.secrets.len());
     let mut warnings = Finding::summary(&written.findings);
     warnings.extend(Finding::summary_for_manifest(&findings, &a.manifest));
-    warnings.extend(words.warnings(delete_command));
+    warnings.extend(words.warnings());
     let secrets = for_stdout(a, &executed);
     let stdout = render(a, words, &secrets);
     let unshown = (!secrets.is_empty()).then(|| {
@@ -306,7 +306,7 @@ fn to_server(
         return Err(error.hint(hint));
     }
     Ok(Outcome {
-        warnings: words.warnings(delete_command),
+        warnings: words.warnings(),
         ..Outcome::ok(stdout)
     })
 }
