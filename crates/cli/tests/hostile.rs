@@ -929,6 +929,26 @@ fn command_lines_paste_the_same_into_sh_bash_zsh_and_fish() {
         assert_eq!(args, ["delete", "token", "--token-name", name], "{line}");
     }
 
+    // A name that starts with `-`: after `=`, which the command's parser takes as the
+    // value, not as a flag.
+    let name = "--yes it's";
+    let admin = Token::generate().unwrap();
+    let mut create = influxdb3(&["create", "token", "--permission", "db:db1:read"]);
+    create.arg(format!("--name={name}"));
+    create.args(["--host", taken.url(), "--token", admin.expose_secret()]);
+    let out = run(&mut create);
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(3), "{err}");
+    let line = printed_command(&err, "delete the old token with `", "`\n");
+    let flag = format!("--token-name={name}");
+    for args in arguments_in_every_shell(line, dir.path()) {
+        assert_eq!(args, ["delete", "token", flag.as_str()], "{line}");
+    }
+    let mut delete = influxdb3(&["delete", "token", &flag, "--yes"]);
+    delete.args(["--host", taken.url(), "--token", admin.expose_secret()]);
+    let out = run(&mut delete);
+    assert_ne!(out.status.code(), Some(2), "{}", stderr(&out));
+
     // A control character: the command is not written out, and the hint says why.
     let hidden = dir.path().join("a\x1b[31mb");
     let err = rotate_missing(&hidden.join("t.json"));

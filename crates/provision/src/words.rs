@@ -28,19 +28,22 @@ const PROTECTED: &str = "(an admin token: --prune never deletes admin tokens)";
 /// The command that deletes the token `name` from a server, to paste: the words of
 /// `influxdb3 delete token --token-name NAME`, as [`command_line`] writes a command
 /// (quoted for every common shell, or not written out when no shell would read it back
-/// as shown).
+/// as shown). A name that starts with `-` follows `--token-name=`, where a command-line
+/// parser does not take it for a flag.
 ///
 /// ```
-/// assert_eq!(
-///     influxdb3_provision::delete_command("ingest"),
-///     "`influxdb3 delete token --token-name ingest`"
-/// );
+/// use influxdb3_provision::delete_command;
+///
+/// assert_eq!(delete_command("ingest"), "`influxdb3 delete token --token-name ingest`");
+/// assert_eq!(delete_command("-x"), "`influxdb3 delete token --token-name=-x`");
 /// ```
 pub fn delete_command(name: &str) -> String {
-    command_line(
-        "influxdb3 delete token --token-name {}",
-        &[("NAME", name.as_ref())],
-    )
+    let template = if name.starts_with('-') {
+        "influxdb3 delete token --token-name={}"
+    } else {
+        "influxdb3 delete token --token-name {}"
+    };
+    command_line(template, &[("NAME", name.as_ref())])
 }
 
 /// Permissions in their canonical form, apart by a space.

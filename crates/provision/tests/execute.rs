@@ -908,6 +908,15 @@ fn the_delete_command_reads_back_as_the_name() {
         delete_command("x'y"),
         "`influxdb3 delete token --token-name 'x'\"'\"'y'`"
     );
+    // A name that starts with `-` is no flag after `=`.
+    assert_eq!(
+        delete_command("-x"),
+        "`influxdb3 delete token --token-name=-x`"
+    );
+    assert_eq!(
+        delete_command("--yes it's"),
+        "`influxdb3 delete token --token-name='--yes it'\"'\"'s'`"
+    );
     assert_eq!(
         delete_command("a\x1bb"),
         "`influxdb3 delete token --token-name NAME` (not written out: NAME holds a control or hidden character, which a terminal would not show as it is)"
