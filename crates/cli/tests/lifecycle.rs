@@ -538,6 +538,38 @@ fn a_failure_halfway_says_what_was_done_and_keeps_the_secrets() {
 }
 
 #[test]
+fn secrets_out_is_said_only_when_it_holds_secrets() {
+    let (server, admin) = server();
+    let dir = tempfile::tempdir().unwrap();
+    let secrets = dir.path().join("secrets.json");
+    let one = "[[token]]\nname = \"one\"\npermissions = [\"db:metrics:read\"]\n";
+    let m = manifest(dir.path(), one);
+    let apply = |format: &str| {
+        let args = ["tokens", "apply", &m, "--format", format, "--secrets-out"];
+        let mut args = args.to_vec();
+        args.push(secrets.to_str().unwrap());
+        online(&server, &admin, &args)
+    };
+    let (code, out, err) = apply("text");
+    assert_eq!(code, Some(0), "{err}");
+    assert!(
+        out.contains("The secret of the new token was written to `"),
+        "{out}"
+    );
+    fs::remove_file(&secrets).unwrap();
+    // Nothing minted: no file, and nothing said of one.
+    let (code, out, err) = apply("text");
+    assert_eq!(code, Some(0), "{err}");
+    assert!(out.contains("Nothing to change"), "{out}");
+    assert!(!out.contains("written to"), "{out}");
+    assert!(!secrets.exists());
+    let (code, out, err) = apply("json");
+    assert_eq!(code, Some(0), "{err}");
+    let json: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(json["secrets_out"], serde_json::Value::Null, "{out}");
+}
+
+#[test]
 fn apply_refuses_mixed_targets_and_admin_names() {
     let (server, admin) = server();
     let dir = tempfile::tempdir().unwrap();

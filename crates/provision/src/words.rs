@@ -130,9 +130,11 @@ impl<'a, E: StoreError> ReportWords<'a, E> {
     }
 
     /// The file the new secrets were written to (`--secrets-out`), and how many: said
-    /// last, unless it was a dry run.
+    /// last, unless it was a dry run; none written (`made` 0) is no file, said nowhere
+    /// (nor in JSON). Give the path of a file that exists: `None` when the run wrote
+    /// none.
     pub fn secrets_written(mut self, path: Option<&'a Path>, made: usize) -> Self {
-        self.secrets_out = path.map(|path| (path, made));
+        self.secrets_out = path.filter(|_| made > 0).map(|path| (path, made));
         self
     }
 
@@ -196,16 +198,22 @@ impl<'a, E: StoreError> ReportWords<'a, E> {
         }
     }
 
-    /// `The secrets of the N new tokens were written to PATH (mode 0600).`, when they
-    /// were (not in a dry run).
+    /// `The secrets of the N new tokens were written to PATH (mode 0600).` (or `The
+    /// secret of the new token was …`), when there were some (not in a dry run).
     fn secrets_out(&self, f: &mut fmt::Formatter<'_>, blank: &str) -> fmt::Result {
-        match self.secrets_out {
-            Some((path, made)) if !self.report.dry_run => writeln!(
+        let Some((path, made)) = self.secrets_out.filter(|_| !self.report.dry_run) else {
+            return Ok(());
+        };
+        let path = Quoted::path(path);
+        match made {
+            1 => writeln!(
                 f,
-                "{blank}The secrets of the {made} new tokens were written to {} (mode 0600).",
-                Quoted::path(path)
+                "{blank}The secret of the new token was written to {path} (mode 0600)."
             ),
-            _ => Ok(()),
+            _ => writeln!(
+                f,
+                "{blank}The secrets of the {made} new tokens were written to {path} (mode 0600)."
+            ),
         }
     }
 

@@ -961,12 +961,24 @@ fn a_report_says_what_a_failure_left_and_where_the_secrets_went() {
     // Where the secrets went, said last: after a blank line for a file; not in a dry
     // run, which writes none.
     let secrets = Some(Path::new("s.json"));
-    let said = "The secrets of the 1 new tokens were written to `s.json` (mode 0600).\n";
+    let said = "The secret of the new token was written to `s.json` (mode 0600).\n";
     let server_words = words.secrets_written(secrets, 1).to_string();
     assert!(
         server_words.ends_with(&format!(".\n{said}")),
         "{server_words}"
     );
+    let two = words.secrets_written(secrets, 2).to_string();
+    assert!(
+        two.ends_with(".\nThe secrets of the 2 new tokens were written to `s.json` (mode 0600).\n"),
+        "{two}"
+    );
+    // None made: nothing to say.
+    assert_eq!(
+        words.secrets_written(secrets, 0).to_string(),
+        words.to_string()
+    );
+    let json = serde_json::to_value(words.secrets_written(secrets, 0).with_secrets(&[])).unwrap();
+    assert_eq!(json["secrets_out"], serde_json::Value::Null);
     let plan = reconcile(
         &[wanted("c", "db:x:read")],
         &[],

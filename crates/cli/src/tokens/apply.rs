@@ -282,12 +282,13 @@ fn to_server(
         online.error(e, Action::List, "")
     })?;
     // Kept after a failure too: the tokens made before it exist.
-    sink.end(&executed.report, Capabilities::SERVER)
+    let secrets_out = sink
+        .end(&executed.report, Capabilities::SERVER)
         .map_err(|lost| secrets_lost(&executed.secrets, lost))?;
     let words = executed
         .report
         .words(&a.manifest, AppliedTo::Server)
-        .secrets_written(a.secrets_out.as_deref(), executed.secrets.len());
+        .secrets_written(secrets_out.as_deref(), executed.secrets.len());
     let stdout = render(a, words, &for_stdout(a, &executed));
     if let Some(failed) = &executed.report.failed {
         let error = online.failed(&plan, failed);
