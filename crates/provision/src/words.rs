@@ -177,19 +177,36 @@ impl<'a, E: StoreError> ReportWords<'a, E> {
     /// What a run that stopped half-way did before the step that failed, and what to
     /// do next: `again` when applying again can finish the job (a connection that
     /// broke, a server error), not when the failure would repeat (a refusal). For a
-    /// hint.
+    /// hint. On a server each step took effect as it was made: what was done is kept,
+    /// named by action, the first few names of each and how many more. A tokens file's
+    /// changes are written together, so a run that failed wrote nothing.
     pub fn failed_hint(&self, again: bool) -> String {
-        let done: Vec<String> = self
-            .report
-            .done
-            .iter()
-            .filter(|d| d.action.changed())
-            .map(|d| format!("{} {}", d.action, Quoted(&d.name)))
-            .collect();
-        let said = if done.is_empty() {
+        if let AppliedTo::File(_) = self.place {
+            let said = "nothing was written (a tokens file's changes are written together)";
+            return if again {
+                format!("{said}; apply again")
+            } else {
+                said.to_owned()
+            };
+        }
+        // The names changed, by action, in the order each action was first done.
+        let mut by_action: Vec<(Action, Vec<&str>)> = Vec::new();
+        for d in self.report.done.iter().filter(|d| d.action.changed()) {
+            match by_action.iter_mut().find(|(a, _)| *a == d.action) {
+                Some((_, names)) => names.push(&d.name),
+                None => by_action.push((d.action, vec![&d.name])),
+            }
+        }
+        let said = if by_action.is_empty() {
             "nothing was changed before it".to_owned()
         } else {
-            format!("done before it: {}", done.join(", "))
+            let done: Vec<String> = by_action
+                .iter()
+                .map(|(action, names)| {
+                    format!("{action} {}", Quoted::list(names.iter().copied(), 3))
+                })
+                .collect();
+            format!("done before it: {}", done.join("; "))
         };
         if again {
             format!("{said}; apply again to finish (what was done is kept)")

@@ -931,12 +931,8 @@ fn a_report_says_what_a_failure_left_and_where_the_secrets_went() {
     // A run that stopped half-way: what it did before, and whether to apply again.
     let mut server = Mem::new(Capabilities::SERVER);
     server.fail_on = Some("new".into());
-    let plan = reconcile(
-        &[wanted("made", "db:x:read"), wanted("new", "db:x:read")],
-        &[],
-        Capabilities::SERVER,
-        PlanOptions::default(),
-    );
+    let made_new = [wanted("made", "db:x:read"), wanted("new", "db:x:read")];
+    let plan = reconcile(&made_new, &[], Capabilities::SERVER, PlanOptions::default());
     let done = execute(&plan, &mut server, ExecuteOptions::default(), &mut |_| {
         Ok(())
     });
@@ -957,6 +953,36 @@ fn a_report_says_what_a_failure_left_and_where_the_secrets_went() {
             .words(manifest, AppliedTo::Server)
             .failed_hint(false),
         "nothing was changed before it; what was done is kept"
+    );
+    // Many steps done: the first names of each action, and how many more.
+    let many: Vec<Wanted> = (0..7)
+        .map(|i| wanted(&format!("t{i}"), "db:x:read"))
+        .collect();
+    let mut server = holding(Capabilities::SERVER, &["old", "t0"], None);
+    let current = server.list().unwrap();
+    let prune = PlanOptions::default().prune(true);
+    let pruned = reconcile(&many, &current, Capabilities::SERVER, prune);
+    // (Whatever failed after these: deletions come last, and only a creation fails here.)
+    let done = run(&pruned, &mut server);
+    assert_eq!(
+        done.report
+            .words(manifest, AppliedTo::Server)
+            .failed_hint(false),
+        "done before it: create `t1`, `t2`, `t3` and 3 more; delete `old`; what was done is kept"
+    );
+    // A tokens file's run that failed wrote nothing at all.
+    let mut store = Mem::new(Capabilities::FILE);
+    store.fail_on = Some("new".into());
+    let plan = reconcile(&made_new, &[], Capabilities::FILE, PlanOptions::default());
+    let done = run(&plan, &mut store);
+    let file_words = done.report.words(manifest, file);
+    assert_eq!(
+        file_words.failed_hint(true),
+        "nothing was written (a tokens file's changes are written together); apply again"
+    );
+    assert_eq!(
+        file_words.failed_hint(false),
+        "nothing was written (a tokens file's changes are written together)"
     );
     // Where the secrets went, said last: after a blank line for a file; not in a dry
     // run, which writes none.
