@@ -12,7 +12,7 @@
 use std::path::Path;
 
 use influxdb3_provision::{
-    AppliedTo, ApplyOptions, Capabilities, Event, Manifest, Plan, PlanOptions, Policy,
+    AppliedTo, ApplyOptions, Capabilities, Confirmation, Event, Manifest, PlanOptions, Policy,
 };
 use influxdb3_testserver::TestServer;
 use influxdb3_token_client::{Client, HostUrl, ServerStore};
@@ -37,7 +37,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let options =
         ApplyOptions::default().policy(Policy::default().max_lifetime(Some("1y".parse()?)));
     // A plan that would delete every token asks for a confirmation: none is given here.
-    let unconfirmed = |_: Plan| Err(std::io::Error::other("not confirmed"));
+    let unconfirmed = |_: &Confirmation| Err(std::io::Error::other("not confirmed"));
 
     // 1. A tokens file: one durable write under its lock; each secret is kept in a
     //    file of secrets as soon as its token exists (and removed again if the run

@@ -10,14 +10,19 @@ use crate::error::{CliError, Exit, Kind};
 use crate::output;
 use crate::quote::quote;
 
-/// A plan's confirmation: given by `--yes`, not needed in a dry run (nothing is done),
-/// asked on a terminal, refused on anything else.
-pub(crate) fn confirmed(plan: Plan, yes: bool, dry_run: bool) -> Result<Plan, CliError> {
-    let Some(asked) = plan.needs_confirmation() else {
-        return Ok(plan);
-    };
-    if yes || dry_run {
-        return Ok(plan.confirm());
+/// A plan, confirmed: by `--yes`, or asked on a terminal ([`given`]) when it needs it.
+pub(crate) fn confirmed(plan: Plan, yes: bool) -> Result<Plan, CliError> {
+    if let Some(asked) = plan.needs_confirmation() {
+        given(asked, yes)?;
+    }
+    Ok(plan.confirm())
+}
+
+/// What a plan asks confirmed: given by `--yes`, asked on a terminal, refused on
+/// anything else. (A dry run, which does nothing, asks nothing.)
+pub(crate) fn given(asked: &Confirmation, yes: bool) -> Result<(), CliError> {
+    if yes {
+        return Ok(());
     }
     let (what, question, declined) = match asked {
         Confirmation::Delete { name } => (
@@ -41,8 +46,7 @@ pub(crate) fn confirmed(plan: Plan, yes: bool, dry_run: bool) -> Result<Plan, Cl
             "nothing was changed".to_owned(),
         ),
     };
-    confirm(&question, &declined, what)?;
-    Ok(plan.confirm())
+    confirm(&question, &declined, what)
 }
 
 /// Asks `question` on a terminal; refuses to wait on anything else (`refused`: the

@@ -43,7 +43,7 @@ impl Online {
         plan.check(store.capabilities())
             .map_err(|e| CliError::from_plan(&e))?;
         crate::output::warn_all(warnings);
-        let plan = crate::confirm::confirmed(plan, yes, false)?;
+        let plan = crate::confirm::confirmed(plan, yes)?;
         let executed = execute(
             &plan,
             &mut store,

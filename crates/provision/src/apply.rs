@@ -7,7 +7,7 @@ use influxdb3_token::Timestamp;
 
 use crate::execute::{Event, ExecuteOptions, Executed, ObserverError, execute};
 use crate::manifest::Manifest;
-use crate::plan::{Plan, PlanError, PlanOptions, Policy};
+use crate::plan::{Confirmation, Plan, PlanError, PlanOptions, Policy};
 use crate::store::{StoreError, TokenStore};
 
 /// How [`Manifest::apply`] carries a manifest out: what its plan may do beyond
@@ -41,7 +41,8 @@ impl ApplyOptions {
         self
     }
 
-    /// Report what would be done, and mint nothing ([`ExecuteOptions::dry_run`]).
+    /// Report what would be done, and mint nothing ([`ExecuteOptions::dry_run`]); a
+    /// dry run asks no confirmation, as it does nothing.
     pub fn dry_run(mut self, dry_run: bool) -> Self {
         self.dry_run = dry_run;
         self
@@ -79,10 +80,11 @@ pub enum ApplyError<E: StoreError, C: std::error::Error + 'static> {
 impl Manifest {
     /// Carries the manifest out on `store`: lists the tokens it holds, makes the plan
     /// ([`Manifest::plan`]), and [`execute`]s it, telling `observe` of each step as it
-    /// happens (so that each new secret is kept as soon as its token exists). A plan
-    /// that [needs confirmation](Plan::needs_confirmation) (a prune of every token) is
-    /// handed to `confirm` first, which gives it back [confirmed](Plan::confirm) or
-    /// says why not; `confirm` is not called for a plan that needs none.
+    /// happens (so that each new secret is kept as soon as its token exists). What a
+    /// plan [needs confirmed](Plan::needs_confirmation) (a prune of every token) is
+    /// handed to `confirm` first, which says yes (`Ok`) or why not; `confirm` is not
+    /// called for a plan that needs none, nor in a [dry run](ApplyOptions::dry_run),
+    /// which does nothing.
     ///
     /// ```
     /// use std::convert::Infallible;
@@ -93,7 +95,7 @@ impl Manifest {
     ///     let applied = manifest.apply(
     ///         store,
     ///         ApplyOptions::default(),
-    ///         |plan| Ok::<_, Infallible>(plan.confirm()),
+    ///         |_| Ok::<_, Infallible>(()),
     ///         &mut |_| Ok(()),
     ///     )?;
     ///     match applied.executed.report.failed {
@@ -112,7 +114,7 @@ impl Manifest {
         &self,
         store: &mut S,
         options: ApplyOptions,
-        confirm: impl FnOnce(Plan) -> Result<Plan, C>,
+        confirm: impl FnOnce(&Confirmation) -> Result<(), C>,
         observe: &mut dyn FnMut(&Event<'_>) -> Result<(), ObserverError>,
     ) -> Result<Applied<S::Error>, ApplyError<S::Error, C>>
     where
@@ -130,10 +132,10 @@ impl Manifest {
                 &options.policy,
             )
             .map_err(ApplyError::Plan)?;
-        let plan = match plan.needs_confirmation() {
-            Some(_) => confirm(plan).map_err(ApplyError::NotConfirmed)?,
-            None => plan,
-        };
+        if let Some(asked) = plan.needs_confirmation().filter(|_| !options.dry_run) {
+            confirm(asked).map_err(ApplyError::NotConfirmed)?;
+        }
+        let plan = plan.confirm();
         let executed = execute(
             &plan,
             store,

@@ -790,9 +790,10 @@ fn a_manifest_is_listed_planned_confirmed_and_executed_in_one_call() {
         .tokens
         .insert("old".into(), ((&grants("db:x:read")).into(), None));
     let asked = Cell::new(0);
-    let confirm = |plan: Plan| {
+    let confirm = |what: &Confirmation| {
+        assert_eq!(*what, Confirmation::PruneAll { count: 2 });
         asked.set(asked.get() + 1);
-        Ok::<_, NotNow>(plan.confirm())
+        Ok::<_, NotNow>(())
     };
     // A dry run: the plan, and nothing minted or changed.
     let options = ApplyOptions::default().now(NOW);
@@ -829,6 +830,18 @@ fn a_manifest_is_listed_planned_confirmed_and_executed_in_one_call() {
     let refused = empty.apply(&mut store, prune, |_| Err(NotNow), &mut |_| Ok(()));
     assert!(matches!(refused, Err(ApplyError::NotConfirmed(NotNow))));
     assert_eq!(store.tokens.len(), 2);
+    // A dry run does nothing, so it asks nothing: it says what the prune would do.
+    let dry = empty
+        .apply(
+            &mut store,
+            prune.dry_run(true),
+            |_| Err(NotNow),
+            &mut |_| Ok(()),
+        )
+        .unwrap();
+    assert_eq!(dry.executed.report.count(Action::Deleted), 2);
+    assert!(dry.executed.report.failed.is_none());
+    assert_eq!((asked.get(), store.tokens.len()), (0, 2));
     let pruned = empty
         .apply(&mut store, prune, confirm, &mut |_| Ok(()))
         .unwrap();

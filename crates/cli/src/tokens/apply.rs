@@ -205,7 +205,7 @@ fn run<S: TokenStore>(
         .plan(PlanOptions::default().prune(a.prune).update(a.update))
         .policy(a.policy)
         .dry_run(a.dry_run);
-    let confirm = |plan| crate::confirm::confirmed(plan, a.yes, a.dry_run);
+    let confirm = |asked: &_| crate::confirm::given(asked, a.yes);
     manifest
         .apply(store, options, confirm, &mut |e| sink.observe(e))
         .map_err(|e| match e {
