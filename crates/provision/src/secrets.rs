@@ -12,13 +12,14 @@ use serde::ser::SerializeStruct;
 use serde::{Serialize, Serializer};
 
 use crate::execute::{Done, Report};
+use crate::minted::{Emphasis, Style};
 use crate::store::StoreError;
-use crate::words::{AppliedTo, ReportWords};
+use crate::words::{AppliedTo, IMPORTANT, ReportWords, store_securely};
 
 /// A report in words with the secrets of the tokens its run minted beside it, to show
-/// them once: as text ([`Display`](fmt::Display)) and as one JSON document
-/// ([`Serialize`]), the shapes of `influxdb3 tokens apply`. **Both write the secrets in
-/// clear.** Made by [`ReportWords::with_secrets`].
+/// them once: as text ([`Display`](fmt::Display)), with the advice to store them, and as
+/// one JSON document ([`Serialize`]), the shapes of `influxdb3 tokens apply`. **Both
+/// write the secrets in clear.** Made by [`ReportWords::with_secrets`].
 ///
 /// ```
 /// use std::path::Path;
@@ -31,11 +32,32 @@ use crate::words::{AppliedTo, ReportWords};
 ///     words.with_secrets(&minted).to_string()
 /// }
 /// ```
-#[derive(Debug)]
 #[must_use]
 pub struct ReportWithSecrets<'a, E: StoreError> {
     words: ReportWords<'a, E>,
     secrets: &'a [(String, Token)],
+    style: Option<Style<'a>>,
+}
+
+impl<E: StoreError> fmt::Debug for ReportWithSecrets<'_, E> {
+    /// The words, and the names of the secrets (never the secrets).
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let names: Vec<&str> = self.secrets.iter().map(|(n, _)| n.as_str()).collect();
+        f.debug_struct("ReportWithSecrets")
+            .field("words", &self.words)
+            .field("secrets", &names)
+            .finish_non_exhaustive()
+    }
+}
+
+impl<'a, E: StoreError> ReportWithSecrets<'a, E> {
+    /// The same, with the parts a terminal may style given to `style` (which returns
+    /// them as they should be written): the `IMPORTANT:` before the advice to store the
+    /// secrets ([`Emphasis::Important`]).
+    pub fn styled(mut self, style: Style<'a>) -> ReportWithSecrets<'a, E> {
+        self.style = Some(style);
+        self
+    }
 }
 
 impl<'a, E: StoreError> ReportWords<'a, E> {
@@ -46,18 +68,28 @@ impl<'a, E: StoreError> ReportWords<'a, E> {
         ReportWithSecrets {
             words: self,
             secrets,
+            style: None,
         }
     }
 }
 
 impl<E: StoreError> fmt::Display for ReportWithSecrets<'_, E> {
     /// The words of the report; then, for a tokens file, `New tokens:` and a row per
-    /// secret, the token's name and its secret, aligned. (A server's secrets are shown
-    /// as each step is done: [`Done::line_with_secret`].)
+    /// secret, the token's name and its secret, aligned (a server's secrets are shown
+    /// as each step is done: [`Done::line_with_secret`]); then, when there are secrets,
+    /// `IMPORTANT: Store … securely, as they will not be shown again.`
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         fmt::Display::fmt(&self.words, f)?;
-        if matches!(self.words.place, AppliedTo::Server) || self.secrets.is_empty() {
+        if self.secrets.is_empty() {
             return Ok(());
+        }
+        let important = self.style.map_or_else(
+            || IMPORTANT.to_owned(),
+            |style| style(Emphasis::Important, IMPORTANT),
+        );
+        if matches!(self.words.place, AppliedTo::Server) {
+            let advice = store_securely("the new tokens", "they");
+            return writeln!(f, "{important} {advice}");
         }
         f.write_str("\nNew tokens:\n\n")?;
         let names: Vec<String> = self
@@ -70,7 +102,8 @@ impl<E: StoreError> fmt::Display for ReportWithSecrets<'_, E> {
             let pad = columns.saturating_sub(width(shown));
             writeln!(f, "  {shown}{:pad$}  {}", "", escape(token.expose_secret()))?;
         }
-        Ok(())
+        let advice = store_securely("these tokens", "they");
+        writeln!(f, "\n{important} {advice}")
     }
 }
 

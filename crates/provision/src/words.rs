@@ -22,6 +22,17 @@ pub enum AppliedTo<'a> {
     Server,
 }
 
+/// The label before the advice to store the secrets just shown, which a terminal may
+/// style ([`Emphasis::Important`](crate::Emphasis::Important)).
+pub(crate) const IMPORTANT: &str = "IMPORTANT:";
+
+/// The advice after secrets shown once: `Store {these} securely, as {they} will not be
+/// shown again.` (`these` names the tokens: `this token`, `these tokens`; `they` is its
+/// pronoun: `it`, `they`).
+pub(crate) fn store_securely(these: &str, they: &str) -> String {
+    format!("Store {these} securely, as {they} will not be shown again.")
+}
+
 /// Why a prune leaves a token that the manifest does not list.
 const PROTECTED: &str = "(an admin token: --prune never deletes admin tokens)";
 

@@ -4,9 +4,9 @@ use std::collections::BTreeMap;
 
 use influxdb3_permission::{Grants, Permission, PermissionSet};
 use influxdb3_provision::{
-    Action, Capabilities, Cause, Confirmation, ExecuteOptions, Existing, Failure, IfExists, Minted,
-    NewAdmin, NewToken, Plan, PlanError, PlanOptions, Policy, Step, StoreError, TokenStore, Wanted,
-    execute,
+    Action, Capabilities, Cause, Confirmation, Emphasis, ExecuteOptions, Existing, Failure,
+    IfExists, Minted, NewAdmin, NewToken, Plan, PlanError, PlanOptions, Policy, Step, StoreError,
+    TokenStore, Wanted, execute,
 };
 use influxdb3_token::{Expiry, Lifetime, Timestamp, Token, TokenName};
 
@@ -1063,12 +1063,28 @@ fn the_secrets_beside_a_report_are_shown_only_where_asked_for_by_name() {
     // The report and its words hold no secret.
     let report = format!("{words}{}", serde_json::to_string(&done.report).unwrap());
     assert!(!report.contains(a) && !report.contains(long), "{report}");
-    // Beside them, for a tokens file: a table, aligned.
+    // Beside them, for a tokens file: a table, aligned, and the advice to store them.
+    let advice = "Store these tokens securely, as they will not be shown again.\n";
     let shown = words.with_secrets(&secrets).to_string();
     assert_eq!(
         shown,
-        format!("{words}\nNew tokens:\n\n  `a`          {a}\n  `long-name`  {long}\n")
+        format!(
+            "{words}\nNew tokens:\n\n  `a`          {a}\n  `long-name`  {long}\n\nIMPORTANT: {advice}"
+        )
     );
+    // Its `IMPORTANT:` as a terminal styles it.
+    let styled = words
+        .with_secrets(&secrets)
+        .styled(&|emphasis, text| match emphasis {
+            Emphasis::Important => format!("<b>{text}</b>"),
+            _ => text.to_owned(),
+        })
+        .to_string();
+    assert!(
+        styled.ends_with(&format!("\n<b>IMPORTANT:</b> {advice}")),
+        "{styled}"
+    );
+    assert!(!format!("{:?}", words.with_secrets(&secrets)).contains(a));
     // As JSON: each minted step holds its secret; a server's has no `output_file`.
     let json = serde_json::to_value(words.with_secrets(&secrets)).unwrap();
     let keys: Vec<&str> = json
@@ -1092,11 +1108,16 @@ fn the_secrets_beside_a_report_are_shown_only_where_asked_for_by_name() {
     assert_eq!(json["steps"][1]["token"], long);
     assert_eq!(json["steps"][2]["action"], "keep");
     assert!(json["steps"][2].get("token").is_none());
+    // A server's secrets are shown as each step is done: after its words, the advice.
     let server = done.report.words(manifest, AppliedTo::Server);
     assert_eq!(
         server.with_secrets(&secrets).to_string(),
-        server.to_string()
+        format!(
+            "{server}IMPORTANT: Store the new tokens securely, as they will not be shown again.\n"
+        )
     );
+    assert_eq!(server.with_secrets(&[]).to_string(), server.to_string());
+    assert_eq!(words.with_secrets(&[]).to_string(), words.to_string());
     let json = serde_json::to_value(server.with_secrets(&[])).unwrap();
     assert!(json.get("output_file").is_none());
     assert!(json["steps"][0].get("token").is_none());

@@ -7,8 +7,8 @@ use std::time::Duration;
 
 use clap::ArgMatches;
 use influxdb3_provision::{
-    Applied, AppliedTo, ApplyError, ApplyOptions, Capabilities, Event, Executed, Manifest,
-    PlanOptions, Policy, Report, ReportWords, StoreError, TokenStore,
+    Applied, AppliedTo, ApplyError, ApplyOptions, Capabilities, Emphasis, Event, Executed,
+    Manifest, PlanOptions, Policy, Report, ReportWords, StoreError, TokenStore,
 };
 use influxdb3_token::{Timestamp, Token};
 use influxdb3_token_client::ServerStore;
@@ -313,7 +313,7 @@ fn to_server(
 }
 
 /// The report as `--format` asks, with the secrets for stdout beside it (in text,
-/// then how to keep them: after a blank line, below a tokens file's table of them).
+/// then how to keep them, its `IMPORTANT:` styled).
 fn render<E: StoreError>(
     a: &Apply,
     words: ReportWords<'_, E>,
@@ -323,17 +323,12 @@ fn render<E: StoreError>(
     if a.format == Format::Json {
         return json(&shown);
     }
-    if secrets.is_empty() {
-        return shown.to_string();
-    }
-    let (blank, these) = match a.target {
-        Target::File(_) => ("\n", "these tokens"),
-        Target::Server(_) => ("", "the new tokens"),
-    };
-    format!(
-        "{shown}{blank}{} Store {these} securely, as they will not be shown again.\n",
-        Paint::On.important()
-    )
+    shown
+        .styled(&|emphasis, text| match emphasis {
+            Emphasis::Important => Paint::On.important(),
+            _ => text.to_owned(),
+        })
+        .to_string()
 }
 
 /// The secrets stdout shows: every one the store minted, unless `--secrets-out` keeps
