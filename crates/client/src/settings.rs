@@ -105,10 +105,11 @@ mod tests {
         }
         // A line of the bound, break included, is taken; an endless line is refused, not
         // cut into a token.
-        let longest = format!("apiv3_{}\n", "b".repeat(MAX_TOKEN_LINE_BYTES as usize - 7));
+        let max = usize::try_from(MAX_TOKEN_LINE_BYTES).unwrap();
+        let longest = format!("apiv3_{}\n", "b".repeat(max - 7));
         let read = read_token_line(longest.as_bytes()).unwrap();
-        assert_eq!(read.expose_secret().len() as u64, MAX_TOKEN_LINE_BYTES - 1);
-        let longer = format!("apiv3_{}\n", "b".repeat(MAX_TOKEN_LINE_BYTES as usize - 6));
+        assert_eq!(read.expose_secret().len(), max - 1);
+        let longer = format!("apiv3_{}\n", "b".repeat(max - 6));
         assert!(matches!(
             read_token_line(longer.as_bytes()),
             Err(TokenInputError::TooLong)
