@@ -10,6 +10,7 @@ use serde::Serialize;
 
 use crate::execute::{Action, Done, Executed};
 use crate::store::StoreError;
+use crate::words::{IMPORTANT, store_securely};
 
 /// Why a run of one token left a token of its name as it was: what `influxdb3 create
 /// token` notes instead of a new token.
@@ -280,8 +281,9 @@ impl fmt::Display for MadeWords<'_> {
         let token = escape(m.token.expose_secret());
         write!(
             f,
-            "\n{title}\n\nToken: {token}\nHTTP Requests Header: Authorization: Bearer {token}\n\n{} Store this token securely, as it will not be shown again.\n\n",
-            self.emphasis(Emphasis::Important, "IMPORTANT:")
+            "\n{title}\n\nToken: {token}\nHTTP Requests Header: Authorization: Bearer {token}\n\n{} {}\n\n",
+            self.emphasis(Emphasis::Important, IMPORTANT),
+            store_securely("this token", "it"),
         )
     }
 }
