@@ -12,7 +12,7 @@
 use std::path::Path;
 
 use influxdb3_provision::{
-    AppliedTo, ApplyOptions, Capabilities, Confirmation, Event, Manifest, PlanOptions, Policy,
+    AppliedTo, ApplyOptions, Confirmation, Event, Manifest, PlanOptions, Policy,
 };
 use influxdb3_testserver::TestServer;
 use influxdb3_token_client::{Client, HostUrl, ServerStore};
@@ -51,7 +51,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         })
     })?;
     let executed = applied?.executed;
-    let kept = secrets.end_run(&executed.report, Capabilities::FILE)?;
+    let kept = secrets.end_run(&executed.report)?;
     if let Some(failed) = executed.report.failed {
         return Err(failed.into());
     }

@@ -255,6 +255,9 @@ pub struct Report<E: StoreError> {
     pub failed: Option<Failed<E>>,
     /// Whether it was a dry run.
     pub dry_run: bool,
+    /// Whether the store's changes take effect together ([`Capabilities::atomic`]: a
+    /// tokens file): after a failure, none of the run's changes were kept.
+    pub atomic: bool,
 }
 
 impl<E: StoreError> Report<E> {
@@ -343,6 +346,7 @@ pub fn execute<S: TokenStore + ?Sized>(
             done: Vec::with_capacity(plan.steps().len()),
             failed: None,
             dry_run,
+            atomic: capabilities.atomic,
         },
         secrets: Vec::new(),
         chosen: HashSet::new(),

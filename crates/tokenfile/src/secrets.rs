@@ -10,7 +10,7 @@ use std::io::Write;
 use std::os::unix::fs::DirBuilderExt;
 use std::path::{Path, PathBuf};
 
-use influxdb3_provision::{Capabilities, Event, Report, StoreError};
+use influxdb3_provision::{Event, Report, StoreError};
 use influxdb3_token::Token;
 
 use crate::error::TokenFileError;
@@ -417,7 +417,7 @@ impl SecretsFile {
     }
 
     /// Ends a run of the executor that this file [observed](Self::observe), as the
-    /// run's `report` says, on a store with `capabilities`:
+    /// run's `report` says:
     ///
     /// - a run that failed on a store whose changes take effect together (a tokens
     ///   file: nothing of the run was written) made no token: the secrets written here
@@ -438,9 +438,8 @@ impl SecretsFile {
     pub fn end_run<E: StoreError>(
         self,
         report: &Report<E>,
-        capabilities: Capabilities,
     ) -> Result<Option<PathBuf>, TokenFileError> {
-        if report.failed.is_some() && capabilities.atomic {
+        if report.failed.is_some() && report.atomic {
             self.discard();
             return Ok(None);
         }

@@ -177,15 +177,8 @@ impl Sink {
 
     /// Ends `--secrets-out` as the run's report says (kept; removed after a tokens
     /// file's run that failed); the path when it holds secrets.
-    fn end<E: StoreError>(
-        &mut self,
-        report: &Report<E>,
-        capabilities: Capabilities,
-    ) -> Result<Option<PathBuf>, CliError> {
-        let ended = self
-            .secrets
-            .take()
-            .map(|file| file.end_run(report, capabilities));
+    fn end<E: StoreError>(&mut self, report: &Report<E>) -> Result<Option<PathBuf>, CliError> {
+        let ended = self.secrets.take().map(|file| file.end_run(report));
         ended
             .transpose()
             .map(Option::flatten)
@@ -241,7 +234,7 @@ fn to_file(
     let (executed, findings) = ran?;
     // The file was not written after a failure: the tokens do not exist, nor should
     // their secrets.
-    let secrets_out = sink.end(&executed.report, Capabilities::FILE)?;
+    let secrets_out = sink.end(&executed.report)?;
     CliError::on_file(&executed.report)?;
     let words = executed
         .report
@@ -283,7 +276,7 @@ fn to_server(
     })?;
     // Kept after a failure too: the tokens made before it exist.
     let secrets_out = sink
-        .end(&executed.report, Capabilities::SERVER)
+        .end(&executed.report)
         .map_err(|lost| secrets_lost(&executed.secrets, lost))?;
     let words = executed
         .report
