@@ -5,14 +5,13 @@ use std::path::PathBuf;
 
 use clap::ArgMatches;
 use influxdb3_permission::Grants;
-use influxdb3_provision::{NewToken, Plan};
+use influxdb3_provision::{NewToken, Plan, Uncreatable};
 use influxdb3_token::{Timestamp, TokenName};
 
 use crate::args::{CreateFormat, CreateToken, DeleteToken, Format};
 use crate::error::CliError;
 use crate::options::{self, Ask, Combination, Target};
 use crate::output::Outcome;
-use crate::quote::quote;
 use crate::report::{self, Report};
 
 mod admin;
@@ -203,22 +202,6 @@ pub(crate) fn delete(args: DeleteToken, m: &ArgMatches) -> Result<Outcome, CliEr
 /// A warning for each database the plan names (by `--create-databases` or by a
 /// permission) that a server's HTTP API would refuse to create.
 fn uncreatable(plan: &Plan) -> Vec<String> {
-    let flag = |to_create| {
-        if to_create {
-            "--create-databases"
-        } else {
-            "--permission"
-        }
-    };
-    plan.uncreatable()
-        .iter()
-        .map(|u| {
-            format!(
-                "database {} (in {}) cannot be created through the server's HTTP API: {}",
-                quote(&u.database),
-                flag(u.to_create),
-                u.reason
-            )
-        })
-        .collect()
+    let warning = |u: &Uncreatable| u.warning("--create-databases", "--permission");
+    plan.uncreatable().iter().map(warning).collect()
 }

@@ -630,6 +630,24 @@ fn names_the_http_api_cannot_create_get_a_warning() {
     assert!(err.contains("database `_internal` (in --permission) cannot be created through the server's HTTP API: it does not start with a letter or a digit"), "{err}");
     assert!(err.contains("`a/b/c` (in --permission) cannot be created through the server's HTTP API: it holds more than one `/`"), "{err}");
     assert!(!err.contains("`ok`"), "{err}");
+
+    // A manifest applied to a tokens file: the same rule, in the manifest's words.
+    let m = manifest(
+        dir.path(),
+        "create_databases = [\"données\", \"ok\"]\n[[token]]\nname = \"u\"\npermissions = [\"db:_x,ok:read\"]\n",
+    );
+    let out = run(&mut influxdb3(&[
+        "tokens",
+        "apply",
+        &m,
+        "--output-file",
+        file.to_str().unwrap(),
+    ]));
+    let err = text(&out.stderr);
+    assert!(out.status.success(), "{err}");
+    assert!(err.contains("database `données` (in the manifest's create_databases) cannot be created through the server's HTTP API"), "{err}");
+    assert!(err.contains("database `_x` (in a permission of the manifest) cannot be created through the server's HTTP API: it does not start with a letter or a digit"), "{err}");
+    assert!(!err.contains("`ok`"), "{err}");
 }
 
 #[test]

@@ -791,7 +791,7 @@ impl Plan {
 }
 
 /// A database a plan names that a server's HTTP API refuses to create, from
-/// [`Plan::uncreatable`].
+/// [`Plan::uncreatable`]; [`Uncreatable::warning`] says so.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct Uncreatable {
@@ -802,6 +802,20 @@ pub struct Uncreatable {
     pub to_create: bool,
     /// Why the API refuses it.
     pub reason: &'static str,
+}
+
+impl Uncreatable {
+    /// The warning, naming where the caller took the database from: `to_create` (the
+    /// plan's databases to create: `--create-databases`, a manifest's
+    /// `create_databases`) or `granted` (a permission: `--permission`, a manifest's).
+    pub fn warning(&self, to_create: &str, granted: &str) -> String {
+        format!(
+            "database {} (in {}) cannot be created through the server's HTTP API: {}",
+            Quoted(&self.database),
+            if self.to_create { to_create } else { granted },
+            self.reason
+        )
+    }
 }
 
 /// A token a list (a manifest) wants to exist.

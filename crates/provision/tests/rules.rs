@@ -681,6 +681,10 @@ fn a_plan_names_each_database_the_http_api_cannot_create_once_with_why() {
             ("a/b/c".to_owned(), false, "it holds more than one `/`"),
         ]
     );
+    assert_eq!(
+        plan.uncreatable()[2].warning("--create-databases", "--permission"),
+        "database `a/b/c` (in --permission) cannot be created through the server's HTTP API: it holds more than one `/`"
+    );
     // A deletion names no database.
     assert!(
         Plan::delete("t", false, now())

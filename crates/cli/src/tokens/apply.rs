@@ -8,7 +8,7 @@ use std::time::Duration;
 use clap::ArgMatches;
 use influxdb3_provision::{
     Applied, AppliedTo, ApplyError, ApplyOptions, Capabilities, Emphasis, Event, Executed,
-    Manifest, PlanOptions, Policy, Report, ReportWords, StoreError, TokenStore,
+    Manifest, Plan, PlanOptions, Policy, Report, ReportWords, StoreError, TokenStore, Uncreatable,
 };
 use influxdb3_token::{Timestamp, Token};
 use influxdb3_token_client::ServerStore;
@@ -228,10 +228,10 @@ fn to_file(
     // A run that stops before its first token has written no secret to remove.
     let (ran, written) = FileStore::open(path, &options, |store| {
         run(store, manifest, a, &mut sink, CliError::from_file_store)
-            .map(|applied| (applied.executed, store.findings(Timestamp::now())))
+            .map(|applied| (applied, store.findings(Timestamp::now())))
     })
     .map_err(|e| CliError::from_file(&e))?;
-    let (executed, findings) = ran?;
+    let (Applied { plan, executed, .. }, findings) = ran?;
     // The file was not written after a failure: the tokens do not exist, nor should
     // their secrets.
     let secrets_out = sink.end(&executed.report)?;
@@ -242,7 +242,8 @@ fn to_file(
         // A dry run writes nothing: what would change is the report's.
         .changed(written.changed || (a.dry_run && executed.report.changed()))
         .secrets_written(secrets_out.as_deref(), executed.secrets.len());
-    let mut warnings = Finding::summary(&written.findings);
+    let mut warnings = uncreatable(&plan);
+    warnings.extend(Finding::summary(&written.findings));
     warnings.extend(Finding::summary_for_manifest(&findings, &a.manifest));
     warnings.extend(words.warnings());
     let secrets = for_stdout(a, &executed);
@@ -299,10 +300,24 @@ fn to_server(
         };
         return Err(error.hint(hint));
     }
+    let mut warnings = uncreatable(&plan);
+    warnings.extend(words.warnings());
     Ok(Outcome {
-        warnings: words.warnings(),
+        warnings,
         ..Outcome::ok(stdout)
     })
+}
+
+/// A warning for each database the manifest names that a server's HTTP API would
+/// refuse to create.
+fn uncreatable(plan: &Plan) -> Vec<String> {
+    let warning = |u: &Uncreatable| {
+        u.warning(
+            "the manifest's create_databases",
+            "a permission of the manifest",
+        )
+    };
+    plan.uncreatable().iter().map(warning).collect()
 }
 
 /// The report as `--format` asks, with the secrets for stdout beside it (in text,
