@@ -43,8 +43,8 @@ impl Paint {
         self.label(anstyle::AnsiColor::Green.on_default().bold(), text)
     }
 
-    /// `IMPORTANT:` in bold yellow.
-    pub(crate) fn important(self) -> String {
-        self.label(anstyle::AnsiColor::Yellow.on_default().bold(), "IMPORTANT:")
+    /// The label before advice to keep (the libraries' `IMPORTANT:`) in bold yellow.
+    pub(crate) fn important(self, text: &str) -> String {
+        self.label(anstyle::AnsiColor::Yellow.on_default().bold(), text)
     }
 }

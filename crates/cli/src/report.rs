@@ -1,7 +1,9 @@
 //! What `create token`, `delete token` and `tokens rotate` print: upstream's wording for
 //! a new token, the request or entry of a dry run, and the findings of a tokens file.
 
-use influxdb3_provision::{Emphasis, Kept, MadeToken, Plan, TokenStore as _};
+use std::path::{Path, PathBuf};
+
+use influxdb3_provision::{AppliedTo, Emphasis, Kept, MadeToken, Plan, TokenStore as _};
 use influxdb3_token_client::{PreparedRequest, ServerStore};
 use influxdb3_tokenfile::FileDryRun;
 use serde_json::{Value, json};
@@ -20,21 +22,30 @@ pub(crate) enum Report {
     /// The token is there already: nothing on stdout, a note on stderr.
     Exists {
         name: String,
-        place: String,
+        /// The file it is in; `None`: the server.
+        place: Option<PathBuf>,
         why: Kept,
     },
     DryRun(DryRun),
 }
 
 impl Report {
-    /// The token `name` was already `place` (`on the server`, ``in `FILE` ``), and was
-    /// left as it was.
-    pub(crate) fn exists(name: &str, place: &str, why: Kept) -> Report {
+    /// The token `name` was already in the file `place` (`None`: on the server), and
+    /// was left as it was.
+    pub(crate) fn exists(name: &str, place: Option<&Path>, why: Kept) -> Report {
         Report::Exists {
             name: name.to_owned(),
-            place: place.to_owned(),
+            place: place.map(Path::to_path_buf),
             why,
         }
+    }
+
+    /// A token made, its secret read from `chosen` when the caller chose it.
+    pub(crate) fn minted(made: Box<MadeToken>, chosen: Option<&str>) -> Report {
+        Report::Minted(match chosen {
+            Some(from) => Box::new(made.chosen_from(from)),
+            None => made,
+        })
     }
 }
 
@@ -48,21 +59,11 @@ pub(crate) enum DryRun {
 
 impl DryRun {
     /// A dry run on a tokens file, in the tokens-file crate's words.
-    pub(crate) fn file(words: &FileDryRun<'_>) -> DryRun {
+    pub(crate) fn file(words: &FileDryRun) -> DryRun {
         DryRun::File(
             words.to_string(),
             serde_json::to_value(words).unwrap_or(Value::Null),
         )
-    }
-}
-
-/// What a run that makes one token did: the token made (its secret chosen from
-/// `chosen`), or `exists` when it was there already.
-pub(crate) fn made(made: Option<MadeToken>, chosen: Option<&str>, exists: Report) -> Report {
-    match (made, chosen) {
-        (Some(made), Some(from)) => Report::Minted(Box::new(made.chosen_from(from))),
-        (Some(made), None) => Report::Minted(Box::new(made)),
-        (None, _) => exists,
     }
 }
 
@@ -83,7 +84,10 @@ pub(crate) fn note(report: &Report) -> Option<String> {
     let Report::Exists { name, place, why } = report else {
         return None;
     };
-    Some(why.note(name, place))
+    Some(why.note(
+        name,
+        place.as_deref().map_or(AppliedTo::Server, AppliedTo::File),
+    ))
 }
 
 /// The text upstream prints, with `Token saved to:` first offline.
@@ -93,7 +97,7 @@ fn text(report: &Report, paint: Paint) -> String {
             .words()
             .styled(&|emphasis, text| match emphasis {
                 Emphasis::Success => paint.success(text),
-                Emphasis::Important => paint.important(),
+                Emphasis::Important => paint.important(text),
                 _ => text.to_owned(),
             })
             .to_string(),

@@ -124,7 +124,8 @@ impl fmt::Display for HostUrl {
 }
 
 /// `text`, a host URL as given, as a message may show it: everything up to the last `@`
-/// of its authority is shown as `***`, so that a URL refused for holding credentials
+/// of its authority (of the whole text, when it is no `http`/`https` URL) is shown as
+/// `***`, so that a URL refused for holding credentials
 /// ([`HostUrlError::Credentials`]), or for a scheme that was left out
 /// ([`HostUrlError::Scheme`], as in `ops:pw@db:8181`), does not repeat its password. The
 /// authority is found as a URL parser finds it: after `scheme:` and any `/` or `\` (so
@@ -142,7 +143,11 @@ impl fmt::Display for HostUrl {
 /// ```
 pub fn mask_credentials(text: &str) -> Cow<'_, str> {
     let authority = authority(text);
-    match text[authority.clone()].rfind('@') {
+    // A text no HTTP URL parser reads has no authority to trust: everything up to its
+    // last `@` is masked (a path shown masked in a message costs nothing).
+    let http = url::Url::parse(text).is_ok_and(|u| matches!(u.scheme(), "http" | "https"));
+    let end = if http { authority.end } else { text.len() };
+    match text[authority.start..end].rfind('@') {
         Some(at) => {
             let at = authority.start + at;
             Cow::Owned(format!("{}***{}", &text[..authority.start], &text[at..]))
@@ -250,16 +255,21 @@ mod tests {
             // A scheme left out: what looks like one is the user name.
             ("ops:pw@db:8181", "***@db:8181"),
             ("u:p@h", "***@h"),
-            ("u:p@h/a@b", "***@h/a@b"),
             ("foo:u:p@h", "***@h"),
-            ("foo://u:p@h/a@b", "foo://***@h/a@b"),
+            // A text no HTTP URL parser reads: up to its last `@`, whatever it is.
+            ("u:p@h/a@b", "***@b"),
+            ("foo://u:p@h/a@b", "foo://***@b"),
+            ("http://u:p#w@h", "http://***@h"),
+            ("http//u:p@h", "***@h"),
+            ("u:p/x@h", "***@h"),
+            ("h/a@b", "***@b"),
         ] {
             assert_eq!(mask_credentials(text), masked, "{text}");
             if HostUrl::parse(text) == Err(HostUrlError::Credentials) {
                 assert!(!masked.contains("p@"), "{text}");
             }
         }
-        for text in ["http:h", "http:/h/a@b", "h/a@b", "ftp:", ":", ""] {
+        for text in ["http:h", "http:/h/a@b", "ftp:", ":", ""] {
             assert!(matches!(mask_credentials(text), Cow::Borrowed(_)), "{text}");
         }
         assert!(matches!(mask_credentials("http://h:1"), Cow::Borrowed(_)));

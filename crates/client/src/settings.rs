@@ -15,9 +15,12 @@ pub const MAX_TOKEN_LINE_BYTES: u64 = 256;
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum TokenInputError {
-    /// The stream could not be read (or its first line is not UTF-8).
+    /// The stream could not be read.
     #[error("cannot read the token")]
     Read(#[source] std::io::Error),
+    /// The first line is not UTF-8, so not a token (it is never shown).
+    #[error("the line read is not UTF-8, so not a token")]
+    NotUtf8,
     /// The line read is not a token (it is never shown).
     #[error("the line read is not a token")]
     NotAToken(#[source] TokenError),
@@ -57,9 +60,7 @@ pub fn read_token_line(reader: impl BufRead) -> Result<Token, TokenInputError> {
     if line.len() as u64 > MAX_TOKEN_LINE_BYTES {
         return Err(TokenInputError::TooLong);
     }
-    let line = String::from_utf8(line).map_err(|e| {
-        TokenInputError::Read(std::io::Error::new(std::io::ErrorKind::InvalidData, e))
-    })?;
+    let line = String::from_utf8(line).map_err(|_| TokenInputError::NotUtf8)?;
     Token::parse_lenient(line.trim_end_matches(['\n', '\r'])).map_err(TokenInputError::NotAToken)
 }
 
@@ -124,6 +125,11 @@ mod tests {
             read_token_line(wide.as_bytes()),
             Err(TokenInputError::TooLong)
         ));
+        // A line that is not UTF-8 is no token (not a failure to read).
+        assert!(matches!(
+            read_token_line(&b"apiv3_\xff\xfe\n"[..]),
+            Err(TokenInputError::NotUtf8)
+        ));
         assert!(matches!(
             read_token_line(&b""[..]),
             Err(TokenInputError::NotAToken(_))
@@ -134,7 +140,7 @@ mod tests {
         ));
         assert!(matches!(
             read_token_line(&b"apiv3_\xff\n"[..]),
-            Err(TokenInputError::Read(_))
+            Err(TokenInputError::NotUtf8)
         ));
     }
 }

@@ -10,7 +10,7 @@ use serde::Serialize;
 
 use crate::execute::{Action, Done, Executed};
 use crate::store::StoreError;
-use crate::words::{IMPORTANT, store_securely};
+use crate::words::{AppliedTo, IMPORTANT, store_securely};
 
 /// Why a run of one token left a token of its name as it was: what `influxdb3 create
 /// token` notes instead of a new token.
@@ -27,10 +27,14 @@ pub enum Kept {
 }
 
 impl Kept {
-    /// The note, for the token `name` that was already `place` (`on the server`,
-    /// ``in `FILE` ``).
-    pub fn note(self, name: &str, place: &str) -> String {
+    /// The note, for the token `name` that was already in `place` (said ``in `FILE` ``
+    /// or `on the server`).
+    pub fn note(self, name: &str, place: AppliedTo<'_>) -> String {
         let name = Quoted(name);
+        let place = match place {
+            AppliedTo::File(path) => format!("in {}", Quoted::path(path)),
+            AppliedTo::Server => "on the server".to_owned(),
+        };
         match self {
             Kept::IfNotExists => format!(
                 "token {name} already exists {place}; nothing was changed (--if-not-exists)"

@@ -49,12 +49,10 @@ const PROTECTED: &str = "(an admin token: --prune never deletes admin tokens)";
 /// assert_eq!(delete_command("-x"), "`influxdb3 delete token --token-name=-x`");
 /// ```
 pub fn delete_command(name: &str) -> String {
-    let template = if name.starts_with('-') {
-        "influxdb3 delete token --token-name={}"
-    } else {
-        "influxdb3 delete token --token-name {}"
-    };
-    command_line(template, &[("NAME", name.as_ref())])
+    command_line(
+        "influxdb3 delete token --token-name {}",
+        &[("NAME", name.as_ref())],
+    )
 }
 
 /// Permissions in their canonical form, apart by a space.
@@ -192,7 +190,7 @@ impl<'a, E: StoreError> ReportWords<'a, E> {
     /// named by action, the first few names of each and how many more. A tokens file's
     /// changes are written together, so a run that failed wrote nothing.
     pub fn failed_hint(&self, again: bool) -> String {
-        if let AppliedTo::File(_) = self.place {
+        if self.report.atomic {
             let said = "nothing was written (a tokens file's changes are written together)";
             return if again {
                 format!("{said}; apply again")

@@ -80,7 +80,12 @@ fn portable(value: &str) -> String {
 /// A value that no shell would read back as shown is not written out: one that is not
 /// UTF-8, holds hidden or control characters, looks like a token's secret, or is too
 /// long to show whole ([`MAX_QUOTED_CHARS`]). Its placeholder stands in the command,
-/// and a sentence after it says why. Placeholders past the last `{}` are not used; a
+/// and a sentence after it says why.
+///
+/// A value that starts with `-` (other than `-` alone, standard input), which the
+/// command would take for an option, is
+/// written as one: after a long flag as `--flag=VALUE`; as a `FILE` or `DIR` as
+/// `./VALUE`; anywhere else it is not written out. Placeholders past the last `{}` are not used; a
 /// `{}` past the last value stays as it is written, and the template's text after it
 /// too.
 ///
@@ -111,7 +116,29 @@ pub fn command_line(template: &str, values: &[(&str, &OsStr)]) -> String {
             line.push_str(part);
             continue;
         };
-        match (not_written_out(value), value.to_str()) {
+        // `-` alone is standard input, not an option.
+        let dash = value
+            .to_str()
+            .is_some_and(|v| v.starts_with('-') && v != "-");
+        let flag = line.ends_with(' ')
+            && line
+                .rsplit(' ')
+                .nth(1)
+                .is_some_and(|w| w.starts_with("--") && w.len() > 2);
+        let reason = not_written_out(value).or_else(|| {
+            let path = matches!(*placeholder, "FILE" | "DIR");
+            (dash && !flag && !path)
+                .then_some("starts with `-`, which the command would take for an option")
+        });
+        if dash && reason.is_none() {
+            if flag {
+                line.pop();
+                line.push('=');
+            } else {
+                line.push_str("./");
+            }
+        }
+        match (reason, value.to_str()) {
             // A plain word needs no quotes in any of the four shells.
             (None, Some(v))
                 if !v.is_empty()

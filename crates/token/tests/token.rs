@@ -678,6 +678,42 @@ fn command_lines_read_back_the_same_in_every_shell() {
 }
 
 #[test]
+fn a_value_that_starts_with_a_dash_is_written_so_that_it_is_no_option() {
+    use influxdb3_token::command_line;
+    use std::ffi::OsStr;
+    let dash = OsStr::new("-x y");
+    // After a long flag: `--flag=VALUE`.
+    assert_eq!(
+        command_line("influxdb3 delete token --token-name {}", &[("NAME", dash)]),
+        "`influxdb3 delete token --token-name='-x y'`"
+    );
+    // A file: `./VALUE`, then the flag after it as written.
+    assert_eq!(
+        command_line(
+            "influxdb3 tokens rotate {} --name {}",
+            &[("FILE", OsStr::new("-f.json")), ("NAME", OsStr::new("-n"))]
+        ),
+        "`influxdb3 tokens rotate ./-f.json --name=-n`"
+    );
+    // Anything else is not written out, and says why.
+    assert_eq!(
+        command_line("influxdb3 {}", &[("COMMAND", OsStr::new("-h"))]),
+        "`influxdb3 COMMAND` (not written out: COMMAND starts with `-`, which the command would take for an option)"
+    );
+    // `-` alone is standard input, written as it is.
+    assert_eq!(
+        command_line("influxdb3 tokens list {}", &[("FILE", OsStr::new("-"))]),
+        "`influxdb3 tokens list -`"
+    );
+    for shell in ["sh", "bash", "zsh", "fish"] {
+        let line = command_line("influxdb3 tokens list {}", &[("FILE", OsStr::new("-a b"))]);
+        if let Some(args) = read_back(shell, &line) {
+            assert_eq!(args, ["tokens", "list", "./-a b"], "{shell}: {line}");
+        }
+    }
+}
+
+#[test]
 fn command_lines_leave_out_what_a_shell_would_not_read_back_as_shown() {
     use influxdb3_token::command_line;
     use std::ffi::OsStr;

@@ -114,7 +114,7 @@ pub use merge::{MergeError, MergeInput, Merged, merge_files};
 #[cfg(unix)]
 pub use model::{AdminTokenFile, Check, TokenEntry, TokenFile, TokenRecord};
 #[cfg(unix)]
-pub use one::{Before, Edited, FileDryRun, OneRun, run_one};
+pub use one::{Before, Edited, FileDryRun, OneOutcome, OneRun, run_one};
 #[cfg(unix)]
 pub use secrets::{ENV_PREFIX, SecretsFile, SecretsFormat, SecretsFormatError};
 #[cfg(unix)]

@@ -4,10 +4,11 @@
 //! why a token was left as it was, and the warnings.
 
 use std::fmt;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use influxdb3_provision::{
-    Action, ExecuteOptions, Executed, IfExists, Kept, MadeToken, Plan, Step, TokenStore, execute,
+    Action, ExecuteOptions, Executed, IfExists, Kept, MadeToken, Plan, Report, Step, TokenStore,
+    execute,
 };
 use influxdb3_text::escape_lines;
 use influxdb3_token::{Quoted, Timestamp, TokenHash, mask_token_shaped};
@@ -118,6 +119,11 @@ fn redacted(record: &impl Serialize) -> Value {
     }
     let mut value = serde_json::to_value(record).unwrap_or(Value::Null);
     mask(&mut value);
+    // The token whatever its shape (a file's token is read as leniently as the server
+    // reads it, and may not look like one).
+    if let Some(token) = value.get_mut("token") {
+        *token = Value::from("apiv3_***");
+    }
     value
 }
 
@@ -202,77 +208,80 @@ impl OneRun {
         )
     }
 
-    /// The token the run made, with its secret, saved in the file; for a rotation,
-    /// with the permissions it kept. `None` when it made none (a dry run, a token left
-    /// as it was, a removal, a failure).
-    pub fn made(self) -> Option<MadeToken> {
-        let rotated = self.action() == Some(Action::Rotated);
-        let permissions = self.before.map(|b| b.permissions);
-        let made = MadeToken::first(self.executed)?.saved_to(&self.written.path);
-        Some(match permissions {
-            Some(permissions) if rotated => made.with_permissions(permissions),
-            _ => made,
-        })
-    }
-
-    /// Why the token was left as it was, and its name (an admin token file that
-    /// `--if-not-exists` kept: the token it holds, whatever its name); `None` when the
-    /// run changed it, or failed.
-    pub fn kept(&self) -> Option<(&str, Kept)> {
-        if self.action() != Some(Action::Exists) || self.plan.step == Kind::Edit {
-            return None;
-        }
-        let keep = self.plan.if_exists == IfExists::Keep;
-        Some(match (&self.before, self.admin_file) {
-            (Some(before), true) if keep => (before.name.as_str(), Kept::IfNotExists),
-            (_, true) => (self.plan.name.as_str(), Kept::SameToken),
-            (_, false) if self.plan.chosen.is_some() && !keep => {
-                (self.plan.name.as_str(), Kept::SameSecret)
+    /// What the run came to: the token made, the token left as it was, what a dry run
+    /// would write, what a removal did, or the step that failed. Its
+    /// [`warnings`](Self::warnings) are asked first.
+    pub fn outcome(self) -> OneOutcome {
+        let Some(action) = self.action() else {
+            return OneOutcome::Failed(Box::new(self.executed.report));
+        };
+        let path = self.written.path;
+        let edit = self.plan.step == Kind::Edit;
+        match action {
+            Action::Deleted => OneOutcome::Edited(Edited {
+                name: self.plan.name,
+                path,
+                rotate: false,
+                dry_run: self.dry_run,
+            }),
+            Action::Rotated if self.dry_run => OneOutcome::Edited(Edited {
+                name: self.plan.name,
+                path,
+                rotate: true,
+                dry_run: true,
+            }),
+            _ if self.dry_run && !edit => {
+                let action = match (action, self.admin_file) {
+                    (Action::Exists, _) => DryAction::Nothing,
+                    (_, true) => DryAction::Write,
+                    (Action::Replaced, false) => DryAction::Replace,
+                    _ => DryAction::Append,
+                };
+                // The entry the file holds: an admin token file's may have another name.
+                let entry = self.entry.unwrap_or(Value::Null);
+                let name = entry["name"].as_str().map_or(self.plan.name, str::to_owned);
+                OneOutcome::DryRun(FileDryRun {
+                    output_file: path.display().to_string(),
+                    path,
+                    name,
+                    dry_run: true,
+                    action,
+                    entry,
+                    create_databases: self.plan.create_databases,
+                })
             }
-            (_, false) => (self.plan.name.as_str(), Kept::IfNotExists),
-        })
-    }
-
-    /// What a dry run of a create would write, and how (text and JSON); `None` for a
-    /// run that was not a dry run, a rotation or removal ([`OneRun::edited`]), or a
-    /// failure.
-    pub fn dry_run(&self) -> Option<FileDryRun<'_>> {
-        if !self.dry_run || self.plan.step == Kind::Edit {
-            return None;
+            Action::Exists => {
+                let keep = self.plan.if_exists == IfExists::Keep;
+                let (name, why) = match (self.before, self.admin_file) {
+                    (Some(before), true) if keep => (before.name, Kept::IfNotExists),
+                    (_, true) => (self.plan.name, Kept::SameToken),
+                    (_, false) if self.plan.chosen.is_some() && !keep => {
+                        (self.plan.name, Kept::SameSecret)
+                    }
+                    (_, false) => (self.plan.name, Kept::IfNotExists),
+                };
+                OneOutcome::Kept { name, why, path }
+            }
+            _ => {
+                let rotated = action == Action::Rotated;
+                let permissions = self.before.map(|b| b.permissions);
+                match MadeToken::first(self.executed) {
+                    Some(made) => {
+                        let made = made.saved_to(&path);
+                        OneOutcome::Made(Box::new(match permissions {
+                            Some(permissions) if rotated => made.with_permissions(permissions),
+                            _ => made,
+                        }))
+                    }
+                    // A step that says it made a token always hands its secret over.
+                    None => OneOutcome::Kept {
+                        name: self.plan.name,
+                        why: Kept::SameToken,
+                        path,
+                    },
+                }
+            }
         }
-        let action = match (self.action()?, self.admin_file) {
-            (Action::Exists, _) => DryAction::Nothing,
-            (_, true) => DryAction::Write,
-            (Action::Replaced, false) => DryAction::Replace,
-            _ => DryAction::Append,
-        };
-        // The entry the file holds: an admin token file's may have another name.
-        let entry = self.entry.as_ref().unwrap_or(&Value::Null);
-        Some(FileDryRun {
-            path: &self.written.path,
-            name: entry["name"].as_str().unwrap_or(&self.plan.name),
-            dry_run: true,
-            output_file: self.written.path.display().to_string(),
-            action,
-            entry,
-            create_databases: &self.plan.create_databases,
-        })
-    }
-
-    /// What `tokens remove` says of its run (or dry run), and a dry run of `tokens
-    /// rotate`: text and JSON. `None` for any other run, and for a failure.
-    pub fn edited(&self) -> Option<Edited<'_>> {
-        let rotate = match self.action()? {
-            Action::Deleted => false,
-            Action::Rotated if self.dry_run => true,
-            _ => return None,
-        };
-        Some(Edited {
-            name: &self.plan.name,
-            path: &self.written.path,
-            rotate,
-            dry_run: self.dry_run,
-        })
     }
 
     /// The warnings of the run, in the words of `influxdb3 create token --offline` and
@@ -294,8 +303,9 @@ impl OneRun {
             warnings.extend(Finding::summary(&self.written.findings));
             let done = self.executed.report.done.first();
             if let Some(at) = done.and_then(|d| d.expiry).filter(|at| *at <= self.now) {
+                let is = if self.dry_run { "would be" } else { "is" };
                 warnings.push(format!(
-                    "token {new} expired at {at}, and its expiry is kept: the new secret is expired too; remove the token and create it again to renew it"
+                    "token {new} expired at {at}, and its expiry is kept: the new secret {is} expired too; remove the token and create it again to renew it"
                 ));
             }
             return warnings;
@@ -348,6 +358,30 @@ impl OneRun {
     }
 }
 
+/// What a run of one token came to, from [`OneRun::outcome`].
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum OneOutcome {
+    /// A token made (or given a new secret), with its secret, saved in the file.
+    Made(Box<MadeToken>),
+    /// The token of that name was left as it was: its name (an admin token file's own
+    /// token, whatever its name), why, and the file it is in.
+    Kept {
+        /// The token's name.
+        name: String,
+        /// Why it was left.
+        why: Kept,
+        /// The file.
+        path: PathBuf,
+    },
+    /// A dry run of a create: what would be written.
+    DryRun(FileDryRun),
+    /// A removal (done or a dry run), or a rotation's dry run.
+    Edited(Edited),
+    /// The step failed: its cause is in the report, and nothing was written.
+    Failed(Box<Report<FileStoreError>>),
+}
+
 /// How a dry run's entry would be written.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "lowercase")]
@@ -363,30 +397,30 @@ enum DryAction {
 }
 
 /// What a dry run of one token on a tokens file would write, made by
-/// [`OneRun::dry_run`]: `Display` writes it as `create token --dry-run --offline`
+/// [`OneRun::outcome`]: `Display` writes it as `create token --dry-run --offline`
 /// does, `Serialize` as its JSON (every token-shaped value masked).
 #[derive(Debug, Serialize)]
-pub struct FileDryRun<'a> {
+pub struct FileDryRun {
     #[serde(skip)]
-    path: &'a Path,
+    path: PathBuf,
     #[serde(skip)]
-    name: &'a str,
+    name: String,
     dry_run: bool,
     output_file: String,
     action: DryAction,
-    entry: &'a Value,
-    create_databases: &'a [String],
+    entry: Value,
+    create_databases: Vec<String>,
 }
 
-impl fmt::Display for FileDryRun<'_> {
+impl fmt::Display for FileDryRun {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let path = Quoted::path(self.path);
+        let path = Quoted::path(&self.path);
         let what = match self.action {
             DryAction::Nothing => {
                 return writeln!(
                     f,
                     "Dry run: a token named {} is already in {path}: nothing would change.",
-                    Quoted(self.name)
+                    Quoted(&self.name)
                 );
             }
             DryAction::Replace => "would replace the token of that name in",
@@ -397,7 +431,7 @@ impl fmt::Display for FileDryRun<'_> {
             f,
             "Dry run: nothing was written. This entry {what} {path}:\n"
         )?;
-        let entry = serde_json::to_string_pretty(self.entry).unwrap_or_default();
+        let entry = serde_json::to_string_pretty(&self.entry).unwrap_or_default();
         writeln!(f, "{}", escape_lines(&entry))?;
         if !self.create_databases.is_empty() {
             writeln!(
@@ -411,18 +445,18 @@ impl fmt::Display for FileDryRun<'_> {
 }
 
 /// What `tokens remove` says of its run (or dry run), and a dry run of `tokens rotate`,
-/// made by [`OneRun::edited`]: `Display` writes the sentence, `Serialize` its JSON.
+/// made by [`OneRun::outcome`]: `Display` writes the sentence, `Serialize` its JSON.
 #[derive(Debug)]
-pub struct Edited<'a> {
-    name: &'a str,
-    path: &'a Path,
+pub struct Edited {
+    name: String,
+    path: PathBuf,
     rotate: bool,
     dry_run: bool,
 }
 
-impl fmt::Display for Edited<'_> {
+impl fmt::Display for Edited {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let (name, path) = (Quoted(self.name), Quoted::path(self.path));
+        let (name, path) = (Quoted(&self.name), Quoted::path(&self.path));
         match (self.rotate, self.dry_run) {
             (true, _) => writeln!(
                 f,
@@ -437,18 +471,18 @@ impl fmt::Display for Edited<'_> {
     }
 }
 
-impl Serialize for Edited<'_> {
+impl Serialize for Edited {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let path = self.path.display().to_string();
         let mut map = serializer.serialize_map(Some(4))?;
         if self.rotate {
             map.serialize_entry("dry_run", &true)?;
-            map.serialize_entry("token_name", self.name)?;
+            map.serialize_entry("token_name", &self.name)?;
             map.serialize_entry("output_file", &path)?;
             map.serialize_entry("action", "rotate")?;
         } else {
-            map.serialize_entry("token_name", self.name)?;
+            map.serialize_entry("token_name", &self.name)?;
             map.serialize_entry("removed", &true)?;
             map.serialize_entry("output_file", &path)?;
             map.serialize_entry("dry_run", &self.dry_run)?;

@@ -10,7 +10,9 @@ use std::time::Duration;
 use influxdb3_permission::DatabaseName;
 use influxdb3_provision::{Capabilities, Failure, NewToken, StoreError, TokenStore};
 use influxdb3_token::{Expiry, Lifetime, Timestamp, Token, TokenName};
-use influxdb3_tokenfile::{FileStore, FileStoreError, Finding, TokenFile, WriteOptions};
+use influxdb3_tokenfile::{
+    FileStore, FileStoreError, Finding, OneOutcome, TokenFile, WriteOptions,
+};
 
 const NOW: i64 = 1_756_400_061_529;
 
@@ -454,6 +456,16 @@ fn an_admin_token_file_store_refuses_permission_tokens_and_wrong_files_and_a_dry
     .unwrap();
 }
 
+/// What a one-token run came to, expected to be `$variant`.
+macro_rules! outcome {
+    ($run:expr, $variant:pat => $value:expr) => {
+        match $run.outcome() {
+            $variant => $value,
+            other => panic!("unexpected outcome {other:?}"),
+        }
+    };
+}
+
 /// A one-token run on the file at `path` (a dry run, or not), at `now`.
 fn one(
     path: &Path,
@@ -469,7 +481,7 @@ fn one(
 /// as it was, and the warnings of what was kept or made.
 #[test]
 fn a_one_token_run_says_what_it_would_write_what_was_there_and_what_to_look_at() {
-    use influxdb3_provision::{Action, IfExists, Kept, Plan, Policy};
+    use influxdb3_provision::{Action, IfExists, Plan, Policy};
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("tokens.json");
     let now = Timestamp::from_millis(NOW);
@@ -486,7 +498,11 @@ fn a_one_token_run_says_what_it_would_write_what_was_there_and_what_to_look_at()
     // A dry run: the entry that would be appended, its token masked, and the file left.
     let run = one(&path, &plan("ingest", IfExists::Fail), true, now);
     assert_eq!(run.action(), Some(Action::Created));
-    let words = run.dry_run().expect("a dry run");
+    assert!(
+        run.warnings().is_empty(),
+        "a dry run that makes a token warns of nothing"
+    );
+    let words = outcome!(run, OneOutcome::DryRun(d) => d);
     let text = words.to_string();
     assert!(
         text.starts_with(&format!(
@@ -500,35 +516,29 @@ fn a_one_token_run_says_what_it_would_write_what_was_there_and_what_to_look_at()
     assert_eq!(json["action"], "append");
     assert_eq!(json["entry"]["name"], "ingest");
     assert_eq!(json["create_databases"], serde_json::json!(["logs"]));
-    assert!(
-        run.warnings().is_empty(),
-        "a dry run that makes a token warns of nothing"
-    );
-    assert!(run.made().is_none(), "a dry run makes no token");
     assert!(!path.exists());
 
     // Made: the token, saved in the file; the file's findings are the warnings (db
     // `metrics` is not created).
     let run = one(&path, &plan("ingest", IfExists::Fail), false, now);
-    assert!(run.before.is_none() && run.dry_run().is_none() && run.kept().is_none());
+    assert!(run.before.is_none());
     let warnings = run.warnings();
     assert!(
         warnings.len() == 1 && warnings[0].contains("`metrics`"),
         "{warnings:?}"
     );
-    let made = run.made().expect("a new token");
+    let made = outcome!(run, OneOutcome::Made(made) => made);
     assert_eq!(made.saved(), Some(path.canonicalize().unwrap().as_path()));
     assert!(!made.is_chosen());
 
     // Kept by --if-not-exists: what was there is said, nothing is warned.
     let run = one(&path, &plan("ingest", IfExists::Keep), true, now);
     assert_eq!(run.action(), Some(Action::Exists));
-    assert_eq!(run.kept(), Some(("ingest", Kept::IfNotExists)));
     let before = run.before.as_ref().unwrap();
     assert_eq!(before.permissions, ["db:metrics:write"]);
     assert_eq!(before.expired, None);
     assert_eq!(
-        run.dry_run().unwrap().to_string(),
+        outcome!(run, OneOutcome::DryRun(d) => d).to_string(),
         format!("Dry run: a token named `ingest` is already in {quoted}: nothing would change.\n")
     );
 
@@ -573,12 +583,21 @@ fn a_chosen_secret_made_again_is_kept_and_a_plan_of_two_steps_refused() {
         .unwrap()
     };
     let run = one(&path, &same(IfExists::Fail), false, now);
-    let made = run.made().unwrap();
+    let made = outcome!(run, OneOutcome::Made(made) => made);
     assert!(made.is_chosen() && !made.words().to_string().contains(chosen.expose_secret()));
+    let kept = |run: influxdb3_tokenfile::OneRun| outcome!(run, OneOutcome::Kept { name, why, .. } => (name, why));
     let run = one(&path, &same(IfExists::Fail), false, now);
-    assert_eq!(run.kept(), Some(("mine", Kept::SameSecret)));
+    assert_eq!(kept(run), ("mine".to_owned(), Kept::SameSecret));
     let run = one(&path, &same(IfExists::Keep), false, now);
-    assert_eq!(run.kept(), Some(("mine", Kept::IfNotExists)));
+    assert_eq!(kept(run), ("mine".to_owned(), Kept::IfNotExists));
+    let run = one(&path, &same(IfExists::Keep), true, now);
+    assert_eq!(
+        outcome!(run, OneOutcome::DryRun(d) => d).to_string(),
+        format!(
+            "Dry run: a token named `mine` is already in `{}`: nothing would change.\n",
+            path.display()
+        )
+    );
 
     // A plan of two steps is refused before the file is read.
     let two = Plan::merge(
@@ -624,7 +643,7 @@ fn a_dry_run_masks_every_token_shaped_value_of_the_entry() {
     )
     .unwrap();
     let run = one(&path, &plan, true, Timestamp::from_millis(NOW));
-    let words = run.dry_run().unwrap();
+    let words = outcome!(run, OneOutcome::DryRun(d) => d);
     let (text, json) = (words.to_string(), serde_json::to_string(&words).unwrap());
     for shown in [&text, &json] {
         assert!(
@@ -659,7 +678,7 @@ fn a_one_token_run_on_an_admin_token_file_says_which_token_it_replaces() {
             "the admin token file {quoted} holds the admin token `_admin`, which would be replaced by `ops`: a server that is running keeps the token it loaded when it started, until it restarts"
         )]
     );
-    let json = serde_json::to_value(run.dry_run().unwrap()).unwrap();
+    let json = serde_json::to_value(outcome!(run, OneOutcome::DryRun(d) => d)).unwrap();
     assert_eq!(
         (json["action"].as_str(), json["entry"]["name"].as_str()),
         (Some("write"), Some("ops"))
@@ -673,11 +692,12 @@ fn a_one_token_run_on_an_admin_token_file_says_which_token_it_replaces() {
         )]
     );
     // Kept by --if-not-exists under another name: the token it holds is the one named.
+    let run = one(&path, &plan("other", IfExists::Keep), false, now);
+    let (name, why) = outcome!(run, OneOutcome::Kept { name, why, .. } => (name, why));
+    assert_eq!((name.as_str(), why), ("_admin", Kept::IfNotExists));
     let run = one(&path, &plan("other", IfExists::Keep), true, now);
-    assert_eq!(run.kept(), Some(("_admin", Kept::IfNotExists)));
     assert!(
-        run.dry_run()
-            .unwrap()
+        outcome!(run, OneOutcome::DryRun(d) => d)
             .to_string()
             .starts_with("Dry run: a token named `_admin` is already in ")
     );
@@ -701,7 +721,16 @@ fn a_removal_and_a_rotation_say_what_they_did_to_the_file() {
 
     let rotate = Plan::rotate("short", None, now).unwrap();
     let run = one(&path, &rotate, true, now);
-    let edited = run.edited().expect("a rotation's dry run");
+    let warnings = run.warnings();
+    assert!(
+        warnings.len() == 1
+            && warnings[0].starts_with("token `short` expired at ")
+            && warnings[0].ends_with(
+                "the new secret would be expired too; remove the token and create it again to renew it"
+            ),
+        "{warnings:?}"
+    );
+    let edited = outcome!(run, OneOutcome::Edited(e) => e);
     assert_eq!(
         edited.to_string(),
         format!(
@@ -713,19 +742,10 @@ fn a_removal_and_a_rotation_say_what_they_did_to_the_file() {
         json.as_object().unwrap().keys().collect::<Vec<_>>(),
         ["dry_run", "token_name", "output_file", "action"]
     );
-    let warnings = run.warnings();
-    assert!(
-        warnings.len() == 1
-            && warnings[0].starts_with("token `short` expired at ")
-            && warnings[0].ends_with(
-                "the new secret is expired too; remove the token and create it again to renew it"
-            ),
-        "{warnings:?}"
-    );
     // Rotated: the new token keeps the permissions it had; the words are the token's.
     let run = one(&path, &rotate, false, now);
-    assert!(run.edited().is_none());
-    let made = run.made().unwrap();
+    assert!(run.warnings()[0].contains("the new secret is expired too"));
+    let made = outcome!(run, OneOutcome::Made(made) => made);
     assert_eq!(
         serde_json::to_value(made.document()).unwrap()["permissions"],
         serde_json::json!(["db:logs:read"])
@@ -734,11 +754,12 @@ fn a_removal_and_a_rotation_say_what_they_did_to_the_file() {
     let remove = Plan::delete("short", false, now).unwrap();
     let run = one(&path, &remove, true, now);
     assert_eq!(
-        run.edited().unwrap().to_string(),
+        outcome!(run, OneOutcome::Edited(e) => e).to_string(),
         format!("Dry run: nothing was written. Token `short` would be removed from {quoted}.\n")
     );
     let run = one(&path, &remove, false, now);
-    let edited = run.edited().unwrap();
+    assert!(run.warnings().is_empty());
+    let edited = outcome!(run, OneOutcome::Edited(e) => e);
     assert_eq!(
         edited.to_string(),
         format!("Token `short` removed from {quoted}.\n")
@@ -748,9 +769,11 @@ fn a_removal_and_a_rotation_say_what_they_did_to_the_file() {
         (json["removed"].as_bool(), json["dry_run"].as_bool()),
         (Some(true), Some(false))
     );
-    assert!(run.warnings().is_empty());
     assert!(contents(&path).0.is_empty());
-    // A removal that fails (no such token) says nothing of itself: its error is the report's.
+    // A removal that fails (no such token) says nothing of itself: its error is the
+    // report's.
     let run = one(&path, &remove, false, now);
-    assert!(run.action().is_none() && run.edited().is_none() && run.warnings().is_empty());
+    assert!(run.action().is_none() && run.warnings().is_empty());
+    let failed = outcome!(run, OneOutcome::Failed(report) => report);
+    assert!(failed.failed.is_some());
 }

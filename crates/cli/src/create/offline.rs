@@ -3,13 +3,13 @@
 use std::path::Path;
 use std::time::Duration;
 
-use influxdb3_provision::{Kept, Plan, Step};
+use influxdb3_provision::Plan;
 use influxdb3_token::Timestamp;
+use influxdb3_tokenfile::OneOutcome;
 
 use crate::error::CliError;
 use crate::options::{self, Ask};
 use crate::output::Outcome;
-use crate::quote::quote_path;
 use crate::report::{self, DryRun, Report};
 
 /// A plan of one token carried out on the tokens file (an admin token's: the admin
@@ -27,15 +27,12 @@ pub(super) fn on_file(
         .map_err(|e| CliError::from_file(&e))?;
     CliError::on_file(&run.executed.report)?;
     warnings.extend(run.warnings());
-    let report = if let Some(dry_run) = run.dry_run() {
-        Report::DryRun(DryRun::file(&dry_run))
-    } else {
-        let place = format!("in {}", quote_path(&run.written.path));
-        let name = plan.steps().first().map_or("", Step::name);
-        let (name, why) = run.kept().unwrap_or((name, Kept::IfNotExists));
-        let exists = Report::exists(name, &place, why);
-        let chosen = ask.secret.as_ref().map(|(_, from)| from.as_str());
-        report::made(run.made(), chosen, exists)
+    let chosen = ask.secret.as_ref().map(|(_, from)| from.as_str());
+    let report = match run.outcome() {
+        OneOutcome::Made(made) => Report::minted(made, chosen),
+        OneOutcome::Kept { name, why, path } => Report::exists(&name, Some(&path), why),
+        OneOutcome::DryRun(dry_run) => Report::DryRun(DryRun::file(&dry_run)),
+        _ => return Err(CliError::nothing_made()),
     };
     Ok(report::outcome(&report, ask.format, warnings))
 }

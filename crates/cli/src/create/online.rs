@@ -26,10 +26,9 @@ pub(super) fn on_server(
     }
     // Shown (and emptied) before the request.
     let executed = online.execute(plan, yes, &mut warnings)?;
-    let exists = Report::exists(name.as_str(), "on the server", Kept::IfNotExists);
-    Ok(report::outcome(
-        &report::made(MadeToken::first(executed), None, exists),
-        ask.format,
-        warnings,
-    ))
+    let report = match MadeToken::first(executed) {
+        Some(made) => Report::Minted(Box::new(made)),
+        None => Report::exists(name.as_str(), None, Kept::IfNotExists),
+    };
+    Ok(report::outcome(&report, ask.format, warnings))
 }

@@ -49,6 +49,16 @@ impl CliError {
         }
     }
 
+    /// A run on a tokens file that neither failed nor made, kept or would write the
+    /// token it was asked for: not expected of a plan of one token.
+    pub(crate) fn nothing_made() -> CliError {
+        CliError::new(
+            Exit::Failure,
+            Kind::TokensFile,
+            "the run on the tokens file made no token and said why not: nothing more is known",
+        )
+    }
+
     /// The error of a step that failed: the store's (told apart by `store`), or the
     /// observer's.
     pub(crate) fn from_step<E: StoreError>(

@@ -284,9 +284,12 @@ fn to_server(
         .words(&a.manifest, AppliedTo::Server)
         .secrets_written(secrets_out.as_deref(), executed.secrets.len());
     let stdout = render(a, words, &for_stdout(a, &executed));
+    let mut warnings = uncreatable(&plan);
     if let Some(failed) = &executed.report.failed {
         let error = online.failed(&plan, failed);
         let _ = crate::output::stdout(&stdout);
+        // Said before the error too: a database named so may be why the server refused.
+        crate::output::warn_all(&mut warnings);
         // A failure that would repeat gets no advice to apply again.
         let again = match &failed.cause {
             influxdb3_provision::Cause::Store(e) => e.is_transient(),
@@ -300,7 +303,6 @@ fn to_server(
         };
         return Err(error.hint(hint));
     }
-    let mut warnings = uncreatable(&plan);
     warnings.extend(words.warnings());
     Ok(Outcome {
         warnings,
@@ -333,7 +335,7 @@ fn render<E: StoreError>(
     }
     shown
         .styled(&|emphasis, text| match emphasis {
-            Emphasis::Important => Paint::On.important(),
+            Emphasis::Important => Paint::On.important(text),
             _ => text.to_owned(),
         })
         .to_string()

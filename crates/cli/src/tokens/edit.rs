@@ -6,7 +6,9 @@ use std::path::{Path, PathBuf};
 
 use influxdb3_provision::{Plan, Policy};
 use influxdb3_token::{Timestamp, Token};
-use influxdb3_tokenfile::{FileStoreError, MergeError, MergeInput, OneRun, merge_files};
+use influxdb3_tokenfile::{
+    FileStoreError, MergeError, MergeInput, OneOutcome, OneRun, merge_files,
+};
 
 use super::input::{is_stdin, read_input, unusable};
 use crate::args::{CreateFormat, EditOptions, FileWrite, Format};
@@ -111,12 +113,13 @@ pub(super) fn remove(
 ) -> Result<Outcome, CliError> {
     let plan = Plan::delete(name, false, Timestamp::now()).map_err(|e| CliError::from_plan(&e))?;
     let run = run_one(path, name, &plan, options)?;
-    let Some(edited) = run.edited() else {
+    let warnings = run.warnings();
+    let OneOutcome::Edited(removed) = run.outcome() else {
         return Err(CliError::no_token(path, name));
     };
     Ok(Outcome {
-        warnings: run.warnings(),
-        ..Outcome::ok(crate::output::report(format, &edited))
+        warnings,
+        ..Outcome::ok(crate::output::report(format, &removed))
     })
 }
 
@@ -132,25 +135,22 @@ pub(super) fn rotate(
     let plan = Plan::rotate(name, chosen, Timestamp::now()).map_err(|e| CliError::from_plan(&e))?;
     let run = run_one(path, name, &plan, options)?;
     let warnings = run.warnings();
-    if let Some(dry_run) = run.edited() {
-        let stdout = match format {
-            CreateFormat::Json => json(&dry_run),
-            _ => dry_run.to_string(),
-        };
-        return Ok(Outcome {
-            warnings,
-            ..Outcome::ok(stdout)
-        });
-    }
     let written = run.written.path.clone();
-    let Some(mut made) = run.made() else {
-        return Err(CliError::no_token(path, name));
+    let made = match run.outcome() {
+        OneOutcome::Edited(dry_run) => {
+            let stdout = match format {
+                CreateFormat::Json => json(&dry_run),
+                _ => dry_run.to_string(),
+            };
+            return Ok(Outcome {
+                warnings,
+                ..Outcome::ok(stdout)
+            });
+        }
+        OneOutcome::Made(made) => Report::minted(made, from.as_deref()),
+        _ => return Err(CliError::no_token(path, name)),
     };
-    if let Some(from) = &from {
-        made = made.chosen_from(from);
-    }
-    let stdout =
-        report::stdout(&Report::Minted(Box::new(made)), format, Paint::On).unwrap_or_default();
+    let stdout = report::stdout(&made, format, Paint::On).unwrap_or_default();
     Ok(Outcome {
         warnings,
         unshown: Some(CliError::unshown(
