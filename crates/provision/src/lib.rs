@@ -15,10 +15,17 @@
 //!   [`Report`] that holds no secret, with the secrets beside it; [`Report::words`]
 //!   says what it did, as a summary and a line per step, and
 //!   [`ReportWords::with_secrets`] shows the new secrets beside it, once.
-//! - With the `manifest` feature (on by default), a [`Manifest`] (TOML) says which
-//!   tokens should exist, and [`Manifest::apply`] carries it out on a store.
+#![cfg_attr(
+    feature = "manifest",
+    doc = "- With the `manifest` feature (on by default), a [`Manifest`] (TOML) says which\n  tokens should exist, and [`Manifest::apply`] carries it out on a store."
+)]
+#![cfg_attr(
+    not(feature = "manifest"),
+    doc = "- With the `manifest` feature (on by default, off in this build), a `Manifest`\n  (TOML) says which tokens should exist, and `Manifest::apply` carries it out."
+)]
 //!
 //! ```
+//! # #[cfg(feature = "manifest")] {
 //! use influxdb3_provision::{Capabilities, Manifest, PlanOptions, Policy, Step};
 //! use influxdb3_token::Timestamp;
 //!
@@ -32,6 +39,7 @@
 //! let plan = manifest.plan(&[], Capabilities::FILE, Timestamp::now(), PlanOptions::default(), &Policy::default())?;
 //! assert!(matches!(plan.steps(), [Step::Create { .. }]));
 //! assert!(plan.changes());
+//! # }
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 
