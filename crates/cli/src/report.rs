@@ -53,18 +53,8 @@ impl Report {
 pub(crate) enum DryRun {
     /// The request that would have been sent; `None`: the plan sends none.
     Request(Option<PreparedRequest>),
-    /// What would have been written to a file, as text and as JSON.
-    File(String, Value),
-}
-
-impl DryRun {
-    /// A dry run on a tokens file, in the tokens-file crate's words.
-    pub(crate) fn file(words: &FileDryRun) -> DryRun {
-        DryRun::File(
-            words.to_string(),
-            serde_json::to_value(words).unwrap_or(Value::Null),
-        )
-    }
+    /// What would have been written to a file, in the tokens-file crate's words.
+    File(FileDryRun),
 }
 
 /// What goes on stdout, in the chosen format; `None` for nothing at all.
@@ -108,7 +98,7 @@ fn text(report: &Report, paint: Paint) -> String {
             escape_lines(&request.to_string())
         ),
         Report::DryRun(DryRun::Request(None)) => "Dry run: nothing would be sent.\n".to_owned(),
-        Report::DryRun(DryRun::File(text, _)) => text.clone(),
+        Report::DryRun(DryRun::File(words)) => words.to_string(),
     }
 }
 
@@ -124,7 +114,7 @@ fn json(report: &Report) -> String {
         Report::DryRun(DryRun::Request(Some(request))) => {
             json!({ "dry_run": true, "request": request })
         }
-        Report::DryRun(DryRun::File(_, json)) => json.clone(),
+        Report::DryRun(DryRun::File(words)) => serde_json::to_value(words).unwrap_or(Value::Null),
     };
     crate::output::json_doc(&value)
 }

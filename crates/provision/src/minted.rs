@@ -253,9 +253,13 @@ impl<'a> MadeWords<'a> {
     }
 
     fn emphasis(&self, what: Emphasis, text: &str) -> String {
-        self.style
-            .map_or_else(|| text.to_owned(), |style| style(what, text))
+        emphasized(self.style, what, text)
     }
+}
+
+/// `text`, the part `what` of some words, as `style` writes it (as it is without one).
+pub(crate) fn emphasized(style: Option<Style<'_>>, what: Emphasis, text: &str) -> String {
+    style.map_or_else(|| text.to_owned(), |style| style(what, text))
 }
 
 impl fmt::Display for MadeWords<'_> {

@@ -12,7 +12,7 @@ use serde::ser::SerializeStruct;
 use serde::{Serialize, Serializer};
 
 use crate::execute::{Done, Report};
-use crate::minted::{Emphasis, Style};
+use crate::minted::{Emphasis, Style, emphasized};
 use crate::store::StoreError;
 use crate::words::{AppliedTo, IMPORTANT, ReportWords, store_securely};
 
@@ -83,10 +83,7 @@ impl<E: StoreError> fmt::Display for ReportWithSecrets<'_, E> {
         if self.secrets.is_empty() {
             return Ok(());
         }
-        let important = self.style.map_or_else(
-            || IMPORTANT.to_owned(),
-            |style| style(Emphasis::Important, IMPORTANT),
-        );
+        let important = emphasized(self.style, Emphasis::Important, IMPORTANT);
         if matches!(self.words.place, AppliedTo::Server) {
             let advice = store_securely("the new tokens", "they");
             return writeln!(f, "{important} {advice}");

@@ -19,6 +19,7 @@ use crate::admin::AdminFileStore;
 use crate::disk::Written;
 use crate::error::TokenFileError;
 use crate::finding::Finding;
+use crate::model::TokenRecord;
 use crate::store::{FileStore, FileStoreError};
 use crate::write::WriteOptions;
 
@@ -59,6 +60,18 @@ pub struct Before {
     pub hash: TokenHash,
     /// When it expired, if it had at the time of the run.
     pub expired: Option<Timestamp>,
+}
+
+impl Before {
+    /// The token of `record`, with these permissions, as it was at `now`.
+    fn of(record: &TokenRecord<'_>, permissions: Vec<String>, now: Timestamp) -> Before {
+        Before {
+            name: record.name().to_owned(),
+            permissions,
+            hash: record.token().hash(),
+            expired: record.expiry().filter(|_| record.is_expired(now)),
+        }
+    }
 }
 
 /// What a one-token run's words need of its plan.
@@ -157,23 +170,17 @@ pub fn run_one(
     let admin_file = matches!(step, Step::CreateAdmin { .. });
     let ((executed, findings, before, entry), written) = if admin_file {
         AdminFileStore::open(path, options, |store| {
-            let before = store.token().map(|t| Before {
-                name: t.name().to_owned(),
-                permissions: vec!["*:*:*".to_owned()],
-                hash: t.token().hash(),
-                expired: t.expiry().filter(|_| t.is_expired(now)),
-            });
+            let before = store
+                .token()
+                .map(|t| Before::of(t, vec!["*:*:*".to_owned()], now));
             let executed = run(store);
             (executed, Vec::new(), before, store.token().map(redacted))
         })?
     } else {
         FileStore::open(path, options, |store| {
-            let before = store.entry(&facts.name).map(|e| Before {
-                name: e.name().to_owned(),
-                permissions: e.permissions().map(|p| p.to_string()).collect(),
-                hash: e.token().hash(),
-                expired: e.expiry().filter(|_| e.is_expired(now)),
-            });
+            let before = store
+                .entry(&facts.name)
+                .map(|e| Before::of(e, e.permissions().map(|p| p.to_string()).collect(), now));
             let executed = run(store);
             let entry = store.entry(&facts.name).map(redacted);
             (executed, store.findings(now), before, entry)
@@ -241,10 +248,9 @@ impl OneRun {
                 let entry = self.entry.unwrap_or(Value::Null);
                 let name = entry["name"].as_str().map_or(self.plan.name, str::to_owned);
                 OneOutcome::DryRun(FileDryRun {
-                    output_file: path.display().to_string(),
-                    path,
                     name,
                     dry_run: true,
+                    path,
                     action,
                     entry,
                     create_databases: self.plan.create_databases,
@@ -402,11 +408,10 @@ enum DryAction {
 #[derive(Debug, Serialize)]
 pub struct FileDryRun {
     #[serde(skip)]
-    path: PathBuf,
-    #[serde(skip)]
     name: String,
     dry_run: bool,
-    output_file: String,
+    #[serde(rename = "output_file", serialize_with = "shown_path")]
+    path: PathBuf,
     action: DryAction,
     entry: Value,
     create_databases: Vec<String>,
@@ -442,6 +447,11 @@ impl fmt::Display for FileDryRun {
         }
         Ok(())
     }
+}
+
+/// A path as a JSON document names it (lossily for bytes that are not UTF-8).
+fn shown_path<S: serde::Serializer>(path: &Path, serializer: S) -> Result<S::Ok, S::Error> {
+    serializer.collect_str(&path.display())
 }
 
 /// What `tokens remove` says of its run (or dry run), and a dry run of `tokens rotate`,

@@ -31,7 +31,7 @@ pub(super) fn on_file(
     let report = match run.outcome() {
         OneOutcome::Made(made) => Report::minted(made, chosen),
         OneOutcome::Kept { name, why, path } => Report::exists(&name, Some(&path), why),
-        OneOutcome::DryRun(dry_run) => Report::DryRun(DryRun::file(&dry_run)),
+        OneOutcome::DryRun(dry_run) => Report::DryRun(DryRun::File(dry_run)),
         _ => return Err(CliError::nothing_made()),
     };
     Ok(report::outcome(&report, ask.format, warnings))
