@@ -459,3 +459,45 @@ impl fmt::Display for StepLine<'_> {
         }
     }
 }
+
+impl crate::Confirmation {
+    /// The question a terminal is asked, as `delete token` and `--regenerate` ask it.
+    pub fn question(&self) -> String {
+        match self {
+            crate::Confirmation::Delete { name } => format!(
+                "Are you sure you want to delete token {}?",
+                Quoted(name)
+            ),
+            crate::Confirmation::Regenerate => "Are you sure you want to regenerate the operator token `_admin`? The current one stops working at once.".to_owned(),
+            crate::Confirmation::PruneAll { count } => {
+                format!("--prune would remove every token ({count}).")
+            }
+        }
+    }
+
+    /// What was left undone when the answer was not yes.
+    pub fn declined(&self) -> String {
+        match self {
+            crate::Confirmation::Delete { name } => {
+                format!("token {} was not deleted", Quoted(name))
+            }
+            crate::Confirmation::Regenerate => "the `_admin` token was not regenerated".to_owned(),
+            crate::Confirmation::PruneAll { .. } => "nothing was removed".to_owned(),
+        }
+    }
+
+    /// Why nothing was done when nobody could be asked (no terminal, no yes given).
+    pub fn unasked(&self) -> &'static str {
+        match self {
+            crate::Confirmation::Delete { .. } => {
+                "deleting a token asks for confirmation, and stdin is not a terminal: nothing was sent"
+            }
+            crate::Confirmation::Regenerate => {
+                "regenerating the `_admin` token asks for confirmation, and stdin is not a terminal: nothing was sent"
+            }
+            crate::Confirmation::PruneAll { .. } => {
+                "removing every token asks for confirmation, and stdin is not a terminal: nothing was done"
+            }
+        }
+    }
+}

@@ -259,6 +259,10 @@ fn a_prune_of_every_token_needs_confirmation() {
         plan.needs_confirmation(),
         Some(&Confirmation::PruneAll { count: 1 })
     );
+    let asked = plan.needs_confirmation().unwrap();
+    assert_eq!(asked.question(), "--prune would remove every token (1).");
+    assert_eq!(asked.declined(), "nothing was removed");
+    assert!(asked.unasked().starts_with("removing every token asks"));
     let mut store = Mem::new(Capabilities::FILE);
     store
         .tokens
@@ -462,6 +466,21 @@ fn admin_tokens_are_plans_too_the_operator_token_made_and_regenerated_only_so() 
         regenerate.needs_confirmation(),
         Some(&Confirmation::Regenerate)
     );
+    let asked = regenerate.needs_confirmation().unwrap();
+    assert!(
+        asked
+            .question()
+            .contains("regenerate the operator token `_admin`?")
+    );
+    assert_eq!(asked.declined(), "the `_admin` token was not regenerated");
+    assert!(asked.unasked().ends_with("nothing was sent"));
+    let delete = Plan::delete("keep", true, NOW).unwrap();
+    let asked = delete.needs_confirmation().unwrap();
+    assert_eq!(
+        asked.question(),
+        "Are you sure you want to delete token `keep`?"
+    );
+    assert_eq!(asked.declined(), "token `keep` was not deleted");
     let refused = execute(
         &regenerate,
         &mut server,

@@ -394,4 +394,47 @@ impl TokenFileError {
             | TokenFileError::Write { path, .. } => path,
         }
     }
+
+    /// What to do about it, where the rule it keeps has one answer: a `hint` for the
+    /// user, in the words of this crate's messages (lowercase, no final stop); `None`
+    /// where what to do depends on the caller (which file it asked for, and how).
+    ///
+    /// ```
+    /// use influxdb3_tokenfile::TokenFileError;
+    ///
+    /// let e = TokenFileError::Changed { path: "tokens.json".into() };
+    /// assert_eq!(e.hint(), Some("nothing was written: run the command again"));
+    /// ```
+    pub fn hint(&self) -> Option<&'static str> {
+        Some(match self {
+            TokenFileError::NotRegular { .. } => {
+                "a tokens file must be a regular file (or a symbolic link to one); nothing was opened for writing"
+            }
+            TokenFileError::DanglingLink { .. } => {
+                "nothing is created where a link points: create the file first, or name the target itself"
+            }
+            TokenFileError::HardLinked { .. } => {
+                "give each copy its own file (`cp` it), or remove the other links"
+            }
+            TokenFileError::NotWritable { .. } => {
+                "the file's permissions are honoured: run as its owner, or change its mode"
+            }
+            TokenFileError::OwnerWouldChange { .. } => "run the command as the file's owner",
+            TokenFileError::Exists { .. } => {
+                "a file of secrets is created new, never written over: choose another path, or move the old file away"
+            }
+            TokenFileError::Changed { .. } => "nothing was written: run the command again",
+            TokenFileError::SharedDirectory { .. } => {
+                "write the file in a directory of your own, or remove the other user's file first; nothing was written"
+            }
+            TokenFileError::TooLarge { .. } => {
+                "a tokens file or a manifest is read up to 256 MiB, a token file up to 256 bytes"
+            }
+            TokenFileError::InvalidSecret { .. } => {
+                "a chosen secret is `apiv3_` and 32 to 250 characters of `A-Z a-z 0-9 - _ . ~ + / =`, alone in the file; nothing was written"
+            }
+            TokenFileError::Write { .. } => "the file was left as it was",
+            _ => return None,
+        })
+    }
 }

@@ -1830,3 +1830,27 @@ fn an_empty_path_is_no_file_to_write_and_nothing_is_created_for_it() {
     let err = influxdb3_tokenfile::write_file("", b"x", 0o644).unwrap_err();
     assert!(matches!(err, TokenFileError::Write { .. }), "{err:?}");
 }
+
+#[test]
+fn an_error_hints_what_its_rule_asks_and_nothing_where_the_caller_knows_better() {
+    let path = PathBuf::from("tokens.json");
+    let fifo = TokenFileError::NotRegular {
+        path: path.clone(),
+        kind: FileKind::Fifo,
+    };
+    assert!(
+        fifo.hint()
+            .unwrap()
+            .starts_with("a tokens file must be a regular file")
+    );
+    let write = TokenFileError::Write {
+        path: path.clone(),
+        source: std::io::Error::other("disk full"),
+    };
+    assert_eq!(write.hint(), Some("the file was left as it was"));
+    let read = TokenFileError::Read {
+        path,
+        source: std::io::Error::other("gone"),
+    };
+    assert_eq!(read.hint(), None);
+}

@@ -34,7 +34,7 @@ impl CliError {
             ClientError::TlsCa { .. } => CliError::usage(message).kind(Kind::InvalidCa),
             ClientError::InvalidRequest(RequestError::ReservedName) => CliError::usage(message)
                 .kind(Kind::ReservedName)
-                .hint("choose another --name; admin tokens are made with --admin"),
+                .hint(super::file::RESERVED),
             ClientError::InvalidRequest(_) => CliError::usage(message).kind(Kind::InvalidRequest),
             ClientError::Connect { .. } => CliError::new(Exit::Connection, Kind::Connect, message)
                 .hint(format!(

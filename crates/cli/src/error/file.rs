@@ -20,42 +20,17 @@ impl CliError {
         err.hint(list_hint(path))
     }
 
-    /// A tokens file that could not be used; it is as it was.
-    #[allow(clippy::too_many_lines)] // one table: a kind and a hint per variant
+    /// A tokens file that could not be used; it is as it was. The hint is the
+    /// library's ([`TokenFileError::hint`]) unless it names this binary's flags.
     pub(crate) fn from_file(e: &TokenFileError) -> CliError {
         use TokenFileError as E;
-        let unchanged = "the file was left as it was";
-        let (code, kind, hint) = match e {
-            E::Read { .. } => (Exit::TokensFile, Kind::FileUnreadable, None),
-            E::NotRegular { .. } => (
-                Exit::TokensFile,
-                Kind::NotARegularFile,
-                Some(
-                    "a tokens file must be a regular file (or a symbolic link to one); nothing was opened for writing",
-                ),
-            ),
-            E::DanglingLink { .. } => (
-                Exit::TokensFile,
-                Kind::DanglingLink,
-                Some(
-                    "nothing is created where a link points: create the file first, or name the target itself",
-                ),
-            ),
-            E::HardLinked { .. } => (
-                Exit::TokensFile,
-                Kind::HardLinked,
-                Some("give each copy its own file (`cp` it), or remove the other links"),
-            ),
-            E::NotWritable { .. } => (
-                Exit::TokensFile,
-                Kind::NotWritable,
-                Some("the file's permissions are honoured: run as its owner, or change its mode"),
-            ),
-            E::OwnerWouldChange { .. } => (
-                Exit::TokensFile,
-                Kind::OwnerWouldChange,
-                Some("run the command as the file's owner"),
-            ),
+        let (code, kind) = match e {
+            E::Read { .. } => (Exit::TokensFile, Kind::FileUnreadable),
+            E::NotRegular { .. } => (Exit::TokensFile, Kind::NotARegularFile),
+            E::DanglingLink { .. } => (Exit::TokensFile, Kind::DanglingLink),
+            E::HardLinked { .. } => (Exit::TokensFile, Kind::HardLinked),
+            E::NotWritable { .. } => (Exit::TokensFile, Kind::NotWritable),
+            E::OwnerWouldChange { .. } => (Exit::TokensFile, Kind::OwnerWouldChange),
             E::Invalid { path, error } => {
                 // Drawn as its diagnostic, in the file named as the user named it; the
                 // one-line message stays for `--format json`.
@@ -64,67 +39,40 @@ impl CliError {
                 err.code = Exit::TokensFile;
                 err.kind = Kind::InvalidFile;
                 err.message = chain(e);
-                return err.hint(format!(
-                    "{unchanged}: fix it, or write to another --output-file"
-                ));
+                return err.hint(
+                    "the file was left as it was: fix it, or write to another --output-file",
+                );
             }
-            E::Exists { .. } => (
-                Exit::TokensFile,
-                Kind::Exists,
-                Some(
-                    "a file of secrets is created new, never written over: choose another path, or move the old file away",
-                ),
-            ),
-            E::Conflict { error, .. } => match error {
-                AddError::NameTaken { .. } => (
-                    Exit::NameTaken,
-                    Kind::NameTaken,
-                    Some("choose another --name; the file was left as it was"),
-                ),
-                AddError::ReservedName => (
-                    Exit::Usage,
-                    Kind::ReservedName,
-                    Some("choose another --name; admin tokens are made with --admin"),
-                ),
-                AddError::TokenTaken { .. } => (Exit::Failure, Kind::TokenTaken, None),
-                _ => (Exit::Failure, Kind::Conflict, None),
-            },
+            E::Exists { .. } => (Exit::TokensFile, Kind::Exists),
+            E::Conflict { error, .. } => {
+                let (code, kind, hint) = match error {
+                    AddError::NameTaken { .. } => (Exit::NameTaken, Kind::NameTaken, NAME_TAKEN),
+                    AddError::ReservedName => (Exit::Usage, Kind::ReservedName, RESERVED),
+                    AddError::TokenTaken { .. } => (Exit::Failure, Kind::TokenTaken, ""),
+                    _ => (Exit::Failure, Kind::Conflict, ""),
+                };
+                let err = CliError::new(code, kind, chain(e));
+                return if hint.is_empty() { err } else { err.hint(hint) };
+            }
             E::NoDirectory { directory, .. } => {
                 return CliError::new(Exit::Usage, Kind::NoDirectory, chain(e)).hint(format!(
                     "create it first ({}), or choose another --output-file",
                     command("mkdir -p {}", &[("DIR", directory.as_os_str())])
                 ));
             }
-            E::Lock { .. } => (Exit::TokensFile, Kind::LockFailed, None),
-            E::LockTimeout { .. } => (
-                Exit::TokensFile,
-                Kind::LockTimeout,
-                Some("wait for the other writer, or give it longer with --lock-timeout"),
-            ),
-            E::Changed { .. } => (
-                Exit::TokensFile,
-                Kind::Changed,
-                Some("nothing was written: run the command again"),
-            ),
-            E::SharedDirectory { .. } => (
-                Exit::TokensFile,
-                Kind::SharedDirectory,
-                Some(
-                    "write the file in a directory of your own, or remove the other user's file first; nothing was written",
-                ),
-            ),
-            E::TooLarge { .. } => (
-                Exit::TokensFile,
-                Kind::TooLarge,
-                Some(
-                    "a tokens file or a manifest is read up to 256 MiB, a token file up to 256 bytes",
-                ),
-            ),
-            E::Write { .. } => (Exit::TokensFile, Kind::WriteFailed, Some(unchanged)),
-            _ => (Exit::TokensFile, Kind::TokensFile, None),
+            E::Lock { .. } => (Exit::TokensFile, Kind::LockFailed),
+            E::LockTimeout { .. } => {
+                return CliError::new(Exit::TokensFile, Kind::LockTimeout, chain(e))
+                    .hint("wait for the other writer, or give it longer with --lock-timeout");
+            }
+            E::Changed { .. } => (Exit::TokensFile, Kind::Changed),
+            E::SharedDirectory { .. } => (Exit::TokensFile, Kind::SharedDirectory),
+            E::TooLarge { .. } => (Exit::TokensFile, Kind::TooLarge),
+            E::Write { .. } => (Exit::TokensFile, Kind::WriteFailed),
+            _ => (Exit::TokensFile, Kind::TokensFile),
         };
         let err = CliError::new(code, kind, chain(e));
-        match hint {
+        match e.hint() {
             Some(hint) => err.hint(hint),
             None => err,
         }
@@ -135,8 +83,9 @@ impl CliError {
         let err = |code, kind| CliError::new(code, kind, chain(e));
         match e {
             FileStoreError::File(e) => CliError::from_file(e),
-            FileStoreError::NameTaken { .. } => err(Exit::NameTaken, Kind::NameTaken)
-                .hint("choose another --name; the file was left as it was"),
+            FileStoreError::NameTaken { .. } => {
+                err(Exit::NameTaken, Kind::NameTaken).hint(NAME_TAKEN)
+            }
             FileStoreError::NotFound { path, .. } => {
                 err(Exit::Usage, Kind::NotFound).hint(list_hint(path))
             }
@@ -155,6 +104,12 @@ impl CliError {
         }
     }
 }
+
+/// What to do about a name a tokens file holds already.
+const NAME_TAKEN: &str = "choose another --name; the file was left as it was";
+
+/// What to do about a name reserved for the operator token.
+pub(super) const RESERVED: &str = "choose another --name; admin tokens are made with --admin";
 
 /// The command that lists the tokens of the file at `path`.
 fn list_hint(path: &Path) -> String {

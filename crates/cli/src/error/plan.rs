@@ -16,7 +16,7 @@ impl CliError {
             )),
             PlanError::Reserved => err
                 .kind(Kind::ReservedName)
-                .hint("choose another --name; admin tokens are made with --admin"),
+                .hint(super::file::RESERVED),
             PlanError::Operator { .. } => err.kind(Kind::OperatorToken),
             PlanError::AdminListed { .. } => err
                 .kind(Kind::AdminTokenInManifest)
