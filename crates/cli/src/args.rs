@@ -1,5 +1,7 @@
 //! The command line as clap sees it: raw strings, turned into checked options by
-//! `options.rs` and nowhere else.
+//! `options.rs` and nowhere else, and the flags that go together one way only
+//! (`conflicts_with`, `requires`), which clap refuses. No conflict names an argument the
+//! environment may set: clap counts a value from the environment as given.
 
 use std::ffi::OsString;
 use std::path::PathBuf;
@@ -203,8 +205,9 @@ pub(crate) struct CreateToken {
     #[arg(
         long,
         requires = "admin",
-        // Every flag `--admin` conflicts with too: clap takes a required flag that
-        // conflicts with one given as not missing.
+        // The flags of the other kinds of token, and every flag --admin conflicts
+        // with: clap takes the --admin it requires as not missing when one of those
+        // is given.
         conflicts_with_all = [
             "permissions", "name", "expiry", "expires_at", "if_not_exists", "replace",
             "offline", "secret_file", "create_databases", "output_file", "lock_timeout",

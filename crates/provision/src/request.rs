@@ -293,6 +293,9 @@ mod tests {
                 ..
             }]
         ));
+        assert_eq!(TokenRequest::admin(None).name(), OPERATOR_TOKEN);
+        assert_eq!(TokenRequest::admin(Some(name("ops"))).name(), "ops");
+        assert_eq!(TokenRequest::regenerate().name(), OPERATOR_TOKEN);
         let regenerate = plan(TokenRequest::regenerate(), Capabilities::SERVER);
         assert_eq!(regenerate.steps(), [Step::Regenerate]);
         assert!(regenerate.needs_confirmation().is_some());
