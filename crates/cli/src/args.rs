@@ -1,5 +1,7 @@
 //! The command line as clap sees it: raw strings, turned into checked options by
-//! `options.rs` and nowhere else.
+//! `options.rs` and nowhere else, and the flags that go together one way only
+//! (`conflicts_with`, `requires`), which clap refuses. No conflict names an argument the
+//! environment may set: clap counts a value from the environment as given.
 
 use std::ffi::OsString;
 use std::path::PathBuf;
@@ -185,12 +187,14 @@ pub(crate) struct CreateToken {
         visible_alias = "permissions",
         value_name = "PERMISSION",
         action = ArgAction::Append,
-        add = ArgValueCompleter::new(complete::permission)
+        add = ArgValueCompleter::new(complete::permission),
+        required_unless_present = "admin",
+        conflicts_with = "admin"
     )]
     pub(crate) permissions: Vec<String>,
 
     /// Name of the token
-    #[arg(long, value_name = "NAME")]
+    #[arg(long, value_name = "NAME", required_unless_present = "admin")]
     pub(crate) name: Option<String>,
 
     /// Create an admin token instead of a permission token
@@ -198,7 +202,17 @@ pub(crate) struct CreateToken {
     pub(crate) admin: bool,
 
     /// Replace the operator admin token `_admin` with a new one (with --admin); asks first
-    #[arg(long)]
+    #[arg(
+        long,
+        requires = "admin",
+        // The flags of the other kinds of token, and every flag --admin conflicts
+        // with: clap takes the --admin it requires as not missing when one of those
+        // is given.
+        conflicts_with_all = [
+            "permissions", "name", "expiry", "expires_at", "if_not_exists", "replace",
+            "offline", "secret_file", "create_databases", "output_file", "lock_timeout",
+        ]
+    )]
     pub(crate) regenerate: bool,
 
     /// With --regenerate: do not ask for confirmation
@@ -209,7 +223,12 @@ pub(crate) struct CreateToken {
     pub(crate) server: Server,
 
     /// The token expiration time as a duration (for example, 1h, 7d, 1y). If not set, the token does not expire until revoked
-    #[arg(long, value_name = "DURATION", allow_hyphen_values = true)]
+    #[arg(
+        long,
+        value_name = "DURATION",
+        allow_hyphen_values = true,
+        conflicts_with = "expires_at"
+    )]
     pub(crate) expiry: Option<String>,
 
     /// When the token expires, as an RFC 3339 instant in UTC (instead of --expiry)
@@ -234,6 +253,7 @@ pub(crate) struct CreateToken {
     /// When a token of this name exists, change nothing and succeed
     #[arg(
         long,
+        conflicts_with = "replace",
         long_help = "When a token of this name exists already (in the file offline; on the server online), change nothing, print nothing on stdout, say so on stderr, and exit 0: a provisioning script can run again"
     )]
     pub(crate) if_not_exists: bool,
@@ -241,6 +261,7 @@ pub(crate) struct CreateToken {
     /// Offline: give the token of this name a new secret and these permissions and expiry
     #[arg(
         long,
+        conflicts_with = "admin",
         long_help = "Offline: the token of this name gets a new secret and the given permissions and expiry, in the same place in the file (its unknown fields kept); the new secret is printed as for a create. Without a token of that name it is created"
     )]
     pub(crate) replace: bool,
@@ -248,6 +269,7 @@ pub(crate) struct CreateToken {
     /// Write the token to --output-file instead of asking a server
     #[arg(
         long,
+        requires = "output_file",
         long_help = "Write the token to --output-file instead of asking a server: a permission tokens file for `influxdb3 serve --permission-tokens-file` (the token is appended), or with --admin an admin token file for `--admin-token-file` (replaced)"
     )]
     pub(crate) offline: bool,
@@ -262,11 +284,24 @@ pub(crate) struct CreateToken {
     pub(crate) secret_file: Option<PathBuf>,
 
     /// Comma-separated list of database names to create when starting the server with the tokens file (with --offline)
-    #[arg(long, value_name = "DATABASE_LIST", value_delimiter = ',', action = ArgAction::Append)]
+    #[arg(
+        long,
+        value_name = "DATABASE_LIST",
+        value_delimiter = ',',
+        action = ArgAction::Append,
+        requires = "offline",
+        conflicts_with = "admin"
+    )]
     pub(crate) create_databases: Vec<String>,
 
     /// File path to use for the generated tokens file (with --offline)
-    #[arg(long, value_name = "FILE", value_hint = ValueHint::FilePath, value_parser = shared::written_file)]
+    #[arg(
+        long,
+        value_name = "FILE",
+        value_hint = ValueHint::FilePath,
+        value_parser = shared::written_file,
+        requires = "offline"
+    )]
     pub(crate) output_file: Option<PathBuf>,
 
     /// How long to wait for another writer's lock on --output-file (with --offline)
@@ -274,6 +309,7 @@ pub(crate) struct CreateToken {
         long,
         value_name = "DURATION",
         default_value = "30s",
+        requires = "offline",
         long_help = "How long to wait for another writer to release the lock on --output-file (`.FILE.lock` beside it) before giving up with exit code 6"
     )]
     pub(crate) lock_timeout: String,

@@ -1,176 +1,126 @@
-//! `create token` and `delete token`: flags to options, a plan carried out by the one
-//! executor on the tokens file or the server, the report rendered.
-
-use std::path::PathBuf;
+//! `create token` and `delete token`: flags to one token request, its plan carried out
+//! by the one executor on the tokens file or the server, the report rendered.
 
 use clap::ArgMatches;
-use influxdb3_permission::Grants;
-use influxdb3_provision::{NewToken, Plan, Uncreatable};
-use influxdb3_token::{Timestamp, TokenName};
+use influxdb3_provision::{
+    Capabilities, IfExists, Kept, MadeToken, OPERATOR_TOKEN, Plan, PlanError, TokenRequest,
+    Uncreatable,
+};
+use influxdb3_token::{Expiry, Timestamp};
+use influxdb3_tokenfile::OneOutcome;
 
 use crate::args::{CreateFormat, CreateToken, DeleteToken, Format};
 use crate::error::CliError;
-use crate::options::{self, Ask, Combination, Target};
+use crate::options;
 use crate::output::Outcome;
-use crate::report::{self, Report};
+use crate::report::{self, DryRun, Report};
 
-mod admin;
-mod offline;
-mod online;
-
-/// `influxdb3 create token`.
+/// `influxdb3 create token`. clap has refused the flags that go together only one way
+/// (`args.rs`); what depends on their values is checked here. Nothing is read (a
+/// secret, the admin token) or sent until the whole command line has been.
 pub(crate) fn create(args: CreateToken, m: &ArgMatches) -> Result<Outcome, CliError> {
-    let CreateToken {
-        permissions,
-        name,
-        admin,
-        regenerate,
-        yes,
-        server,
-        expiry,
-        expires_at,
-        max_expiry,
-        format,
-        dry_run,
-        if_not_exists,
-        replace,
-        offline,
-        create_databases,
-        output_file,
-        lock_timeout,
-        secret_file,
-        ..
-    } = args;
-    let name = name
-        .map(|n| options::token_name("--name", &n))
-        .transpose()?;
-    let given = Combination {
-        admin,
-        regenerate,
-        offline,
-        named: name.is_some(),
-        permissions: !permissions.is_empty(),
-        create_databases: !create_databases.is_empty(),
-        expiry: expiry.is_some() || expires_at.is_some(),
-        secret: secret_file.is_some(),
-    };
-    options::combinations(&given)?;
-    if yes && !regenerate {
+    // clap would take a required --regenerate as given when a flag it conflicts with
+    // is: the one combination checked by hand.
+    if args.yes && !args.regenerate {
         return Err(CliError::usage("--yes goes with --admin --regenerate"));
     }
-    let if_exists = options::mode(if_not_exists, replace, &given)?;
-    if !offline {
-        options::server_holds(name.as_ref(), &given, replace)?;
-    }
-    let secret = options::secret_file(secret_file, format)?;
-    if dry_run && format == CreateFormat::Token {
+    if args.dry_run && args.format == CreateFormat::Token {
         return Err(
             CliError::usage("--format token prints a new token, and a dry run makes none")
                 .hint("use --format text or --format json with --dry-run"),
         );
     }
-    let permissions = permissions
-        .iter()
-        .map(|p| options::parse_permission(p))
-        .collect::<Result<Vec<_>, _>>()?;
-    let grants = if admin {
-        None
-    } else if name.is_none() {
-        return Err(CliError::usage("a permission token needs --name")
-            .hint("for example --name 'Read/write token for my_database'"));
+    let request = request(&args)?;
+    let policy = options::policy(m, args.max_expiry.as_deref())?;
+    // Offline: clap takes --offline and --output-file only together.
+    let file = match args.output_file {
+        Some(path) => {
+            options::offline_only(m, &[], "--offline", "create the token on a server")?;
+            Some((path, options::lock_timeout(&args.lock_timeout)?))
+        }
+        None => None,
+    };
+    let capabilities = match (&file, args.admin) {
+        (None, _) => Capabilities::SERVER,
+        (Some(_), false) => Capabilities::FILE,
+        (Some(_), true) => Capabilities::ADMIN_FILE,
+    };
+    request
+        .check(capabilities, args.secret_file.is_some())
+        .map_err(|e| CliError::from_plan(&e))?;
+    let (secret, secret_from) = options::secret_file(args.secret_file, args.format)?.unzip();
+    let name = request.name().to_owned();
+    let plan = request
+        .plan(capabilities, secret, Timestamp::now(), &policy)
+        .map_err(|e| match e {
+            // Online, `_admin` is the operator token, which never expires.
+            PlanError::ExpiryPolicy { ref name, .. } if name == OPERATOR_TOKEN && file.is_none() => {
+                CliError::from_plan(&e).hint("unset --max-expiry (INFLUXDB3_MAX_EXPIRY) to make the operator token, or make a named admin token that expires: --admin --name NAME --expiry DURATION")
+            }
+            e => CliError::from_plan(&e),
+        })?;
+    let warning = |u: &Uncreatable| u.warning("--create-databases", "--permission");
+    let mut warnings: Vec<String> = plan.uncreatable().iter().map(warning).collect();
+    let report = if let Some((path, lock_timeout)) = file {
+        let options = options::write_options(lock_timeout, args.dry_run);
+        let run = influxdb3_tokenfile::run_one(&path, &plan, &options, Timestamp::now())
+            .map_err(|e| CliError::from_file(&e))?;
+        CliError::on_file(&run.executed.report)?;
+        warnings.extend(run.warnings());
+        match run.outcome() {
+            OneOutcome::Made(made) => Report::minted(made, secret_from.as_deref()),
+            OneOutcome::Kept { name, why, path } => Report::exists(&name, Some(&path), why),
+            OneOutcome::DryRun(dry_run) => Report::DryRun(DryRun::File(dry_run)),
+            _ => return Err(CliError::nothing_made()),
+        }
     } else {
-        Some(options::grants(permissions)?)
+        let online = crate::connect::online(args.server, m)?;
+        warnings.extend(online.warnings.iter().cloned());
+        if args.dry_run {
+            report::dry_plan(&online, &plan)?
+        } else {
+            // Shown (and emptied) before the request.
+            let executed = online.execute(plan, args.yes, &mut warnings)?;
+            MadeToken::first(executed).map_or_else(
+                || Report::exists(&name, None, Kept::IfNotExists),
+                |made| Report::Minted(Box::new(made)),
+            )
+        }
     };
-    let expiry = options::expiry_of(expiry.as_deref(), expires_at.as_deref())?;
-    let policy = options::policy(m, max_expiry.as_deref())?;
-    let target = target(
-        server,
-        m,
-        offline,
-        output_file,
-        &create_databases,
-        &lock_timeout,
-    )?;
-    let ask = Ask {
-        secret,
-        expiry,
-        if_exists,
-        dry_run,
-        format,
-        policy,
-    };
-    match (grants, name) {
-        (Some(grants), Some(name)) => permission_token(&name, &grants, &ask, target),
-        (_, name) => admin::admin_token(name, regenerate, yes, &ask, target),
-    }
+    Ok(report::outcome(&report, args.format, warnings))
 }
 
-/// Where the token goes: the file (with the flags that mean nothing offline refused), or
-/// the server's options, used once the plan is made.
-fn target<'m>(
-    server: crate::args::Server,
-    m: &'m ArgMatches,
-    offline: bool,
-    output_file: Option<PathBuf>,
-    create_databases: &[String],
-    lock_timeout: &str,
-) -> Result<Target<'m>, CliError> {
-    if !offline {
-        if output_file.is_some() {
-            return Err(CliError::usage("--output-file goes with --offline")
-                .hint("add --offline to write the token to the file instead of asking a server"));
+/// The token the flags ask for, each value checked.
+fn request(args: &CreateToken) -> Result<TokenRequest, CliError> {
+    let name = args.name.as_deref();
+    let name = name.map(|n| options::token_name("--name", n)).transpose()?;
+    let request = match name {
+        _ if args.regenerate => TokenRequest::regenerate(),
+        name if args.admin => TokenRequest::admin(name),
+        Some(name) => {
+            let permissions = args.permissions.iter();
+            let permissions = permissions.map(|p| options::parse_permission(p));
+            let grants = options::grants(permissions.collect::<Result<_, _>>()?)?;
+            TokenRequest::permission(name, grants)
         }
-        if !create_databases.is_empty() {
-            return Err(CliError::usage("--create-databases goes with --offline")
-                .hint("online, create databases on the server before creating the token"));
-        }
-        if options::on_command_line(m, "lock_timeout") {
-            return Err(CliError::usage("--lock-timeout goes with --offline"));
-        }
-        return Ok(Target::Online { server, m });
-    }
-    options::offline_only(m, &[], "--offline", "create the token on a server")?;
-    let Some(output_file) = output_file else {
-        return Err(CliError::usage(
-            "--offline writes the token to a file: --output-file is required",
-        )
-        .hint("add --output-file path/to/tokens.json"));
+        // clap requires --name without --admin.
+        None => return Err(CliError::usage("a permission token needs --name")),
     };
-    Ok(Target::Offline {
-        output_file,
-        create_databases: options::databases(create_databases)?,
-        lock_timeout: options::lock_timeout(lock_timeout)?,
-    })
-}
-
-/// A permission token: one plan, carried out on the file or the server.
-fn permission_token(
-    name: &TokenName,
-    grants: &Grants,
-    ask: &Ask,
-    target: Target<'_>,
-) -> Result<Outcome, CliError> {
-    let mut token = NewToken::new(name.clone(), grants.clone(), ask.expiry, Timestamp::now());
-    if let Some((secret, _)) = &ask.secret {
-        token = token.with_secret(secret.clone());
-    }
-    let plan =
-        Plan::create(token, ask.if_exists, &ask.policy).map_err(|e| CliError::from_plan(&e))?;
-    match target {
-        Target::Offline {
-            output_file,
-            create_databases,
-            lock_timeout,
-        } => {
-            let plan = plan.with_databases(create_databases);
-            let warnings = uncreatable(&plan);
-            offline::on_file(&plan, ask, &output_file, lock_timeout, warnings)
-        }
-        Target::Online { server, m } => {
-            let warnings = uncreatable(&plan);
-            online::on_server(plan, name, false, ask, (server, m), warnings)
-        }
-    }
+    let expiry = Expiry::from_texts(
+        args.expiry.as_deref(),
+        args.expires_at.as_deref(),
+        Timestamp::now(),
+    )
+    .map_err(|e| options::expiry_error(&e))?;
+    let if_exists = match (args.if_not_exists, args.replace) {
+        (true, _) => IfExists::Keep,
+        (false, true) => IfExists::Replace,
+        (false, false) => IfExists::Fail,
+    };
+    Ok(request
+        .expiry(expiry)
+        .if_exists(if_exists)
+        .databases(options::databases(&args.create_databases)?))
 }
 
 /// `influxdb3 delete token`: a plan of one deletion, confirmed, on the server.
@@ -187,21 +137,12 @@ pub(crate) fn delete(args: DeleteToken, m: &ArgMatches) -> Result<Outcome, CliEr
     })?;
     let online = crate::connect::online(args.server, m)?;
     let mut warnings = online.warnings.clone();
-    if args.dry_run {
-        return report::dry_plan(&online, &plan, warnings, format);
-    }
-    // The failure, if any, is the error: the report has nothing more to say.
-    let _deleted = online.execute(plan, args.yes, &mut warnings)?;
-    Ok(report::outcome(
-        &Report::Deleted(name.as_str().to_owned()),
-        format,
-        Vec::new(),
-    ))
-}
-
-/// A warning for each database the plan names (by `--create-databases` or by a
-/// permission) that a server's HTTP API would refuse to create.
-fn uncreatable(plan: &Plan) -> Vec<String> {
-    let warning = |u: &Uncreatable| u.warning("--create-databases", "--permission");
-    plan.uncreatable().iter().map(warning).collect()
+    let report = if args.dry_run {
+        report::dry_plan(&online, &plan)?
+    } else {
+        // The failure, if any, is the error: the report has nothing more to say.
+        let _deleted = online.execute(plan, args.yes, &mut warnings)?;
+        Report::Deleted(name.as_str().to_owned())
+    };
+    Ok(report::outcome(&report, format, warnings))
 }

@@ -177,18 +177,20 @@ fn clap_message(e: &clap::Error) -> String {
         .unwrap_or("invalid command line")
         .trim_end_matches('.')
         .to_lowercase();
+    // The other argument of a conflict follows the one refused: `argument `--a` with `--b``.
     for (what, kind) in [
-        ("argument", ContextKind::InvalidArg),
-        ("value", ContextKind::InvalidValue),
-        ("subcommand", ContextKind::InvalidSubcommand),
+        (": argument", ContextKind::InvalidArg),
+        (" with", ContextKind::PriorArg),
+        (": value", ContextKind::InvalidValue),
+        (": subcommand", ContextKind::InvalidSubcommand),
     ] {
         match e.get(kind) {
             Some(ContextValue::String(v)) => {
-                let _ = write!(message, ": {what} {}", Quoted(v));
+                let _ = write!(message, "{what} {}", Quoted(v));
             }
             Some(ContextValue::Strings(v)) => {
                 let v: Vec<String> = v.iter().map(|v| Quoted(v).to_string()).collect();
-                let _ = write!(message, ": {what} {}", v.join(", "));
+                let _ = write!(message, "{what} {}", v.join(", "));
             }
             _ => {}
         }

@@ -7,8 +7,8 @@ use std::time::Duration;
 use clap::ArgMatches;
 use clap::parser::ValueSource;
 use influxdb3_permission::{DatabaseName, Grants, GrantsError, Permission};
-use influxdb3_provision::{Capabilities, IfExists, OPERATOR_TOKEN, PlanError, Policy, Unsupported};
-use influxdb3_token::{Expiry, Lifetime, Timestamp, Token, TokenName};
+use influxdb3_provision::Policy;
+use influxdb3_token::{ExpiryError, Lifetime, Token, TokenName};
 use influxdb3_tokenfile::{TokenFileError, WriteOptions};
 
 use crate::args::CreateFormat;
@@ -67,65 +67,16 @@ pub(crate) fn token_name(flag: &str, text: &str) -> Result<TokenName, CliError> 
     })
 }
 
-/// What to do with a token of the name that exists: `--if-not-exists`, `--replace`.
-pub(crate) fn mode(
-    if_not_exists: bool,
-    replace: bool,
-    given: &Combination,
-) -> Result<IfExists, CliError> {
-    Ok(match (if_not_exists, replace) {
-        (true, true) => {
-            return Err(CliError::usage(
-                "--if-not-exists keeps a token that exists and --replace changes it: give one of them",
-            ));
-        }
-        (true, false) if given.regenerate => {
-            return Err(CliError::usage(
-                "--if-not-exists keeps a token that exists, and --regenerate replaces the `_admin` token that exists: give one of them",
-            ));
-        }
-        (true, false) => IfExists::Keep,
-        (false, true) if given.admin => {
-            return Err(CliError::usage(
-                "--replace is for permission tokens in a tokens file: an admin token file is always replaced (--admin --offline), and a server cannot replace a token in place",
-            ));
-        }
-        (false, true) => IfExists::Replace,
-        (false, false) => IfExists::Fail,
-    })
-}
-
-/// `--expiry` or `--expires-at` (not both), checked.
-pub(crate) fn expiry_of(
-    expiry: Option<&str>,
-    expires_at: Option<&str>,
-) -> Result<Expiry, CliError> {
-    match (expiry, expires_at) {
-        (Some(_), Some(_)) => Err(CliError::usage(
-            "--expiry and --expires-at both say when the token expires: give one of them",
-        )),
-        (Some(text), None) => text.parse::<Lifetime>().map(Expiry::After).map_err(|e| {
-            CliError::usage(format!("invalid --expiry: {}", chain(&e)))
-                .kind(Kind::InvalidExpiry)
-                .hint("write a duration such as `1h`, `7d`, `1M` or `1y`; without --expiry the token never expires")
-        }),
-        (None, Some(text)) => {
-            let at: Timestamp = text.parse().map_err(|e| {
-                CliError::usage(format!("invalid --expires-at: {}", chain(&e)))
-                    .kind(Kind::InvalidExpiry)
-            })?;
-            // The token crate's rule (an instant not after now has passed), checked
-            // here so that nothing is sent or written with it.
-            let expiry = Expiry::At(at);
-            expiry.ends(Timestamp::now()).map_err(|_| {
-                CliError::usage(format!(
-                    "invalid --expires-at: {at} has passed: a token cannot expire before it is created"
-                ))
-                .kind(Kind::InvalidExpiry)
-            })?;
-            Ok(expiry)
-        }
-        (None, None) => Ok(Expiry::Never),
+/// A new token's expiry that `--expiry` or `--expires-at` does not say.
+pub(crate) fn expiry_error(e: &ExpiryError) -> CliError {
+    let flag = match e {
+        ExpiryError::Lifetime(_) => "--expiry",
+        _ => "--expires-at",
+    };
+    let err = CliError::usage(format!("invalid {flag}: {}", chain(e))).kind(Kind::InvalidExpiry);
+    match e {
+        ExpiryError::Lifetime(_) => err.hint("write a duration such as `1h`, `7d`, `1M` or `1y`; without --expiry the token never expires"),
+        _ => err,
     }
 }
 
@@ -183,90 +134,6 @@ pub(crate) fn databases(names: &[String]) -> Result<Vec<DatabaseName>, CliError>
         .collect()
 }
 
-/// Which flags `create token` was given, for the checks of their combinations.
-#[allow(clippy::struct_excessive_bools)] // one flag each
-pub(crate) struct Combination {
-    pub(crate) admin: bool,
-    pub(crate) regenerate: bool,
-    pub(crate) offline: bool,
-    pub(crate) named: bool,
-    pub(crate) permissions: bool,
-    pub(crate) create_databases: bool,
-    /// `--expiry` or `--expires-at`.
-    pub(crate) expiry: bool,
-    /// `--secret-file`.
-    pub(crate) secret: bool,
-}
-
-/// What `create token` asks of a server that a server cannot hold, refused before
-/// anything is read or sent, by the server's capabilities (the table the plan is
-/// checked against): a chosen secret, an operator token that expires, a token replaced
-/// in place.
-pub(crate) fn server_holds(
-    name: Option<&TokenName>,
-    c: &Combination,
-    replace: bool,
-) -> Result<(), CliError> {
-    let operator = c.admin && name.is_none_or(|n| n.as_str() == OPERATOR_TOKEN);
-    // In the order a plan's step asks them (`Step::needs`).
-    let asked = [
-        (operator && c.expiry, Unsupported::ExpiringOperator),
-        (c.secret, Unsupported::ChosenSecret),
-        (replace, Unsupported::ReplaceInPlace),
-    ];
-    match asked
-        .into_iter()
-        .find(|(asked, what)| *asked && !Capabilities::SERVER.holds(*what))
-    {
-        Some((_, what)) => Err(CliError::from_plan(&PlanError::Unsupported {
-            name: name.map_or(OPERATOR_TOKEN, TokenName::as_str).to_owned(),
-            what,
-        })),
-        None => Ok(()),
-    }
-}
-
-/// Refuses the combinations of flags that make no sense.
-pub(crate) fn combinations(c: &Combination) -> Result<(), CliError> {
-    if c.admin {
-        if c.permissions {
-            return Err(CliError::usage("--permission cannot be used with --admin")
-                .hint("an admin token has every permission; drop --admin to create a permission token"));
-        }
-        if c.create_databases {
-            return Err(CliError::usage(
-                "--create-databases goes with permission tokens, not --admin",
-            ));
-        }
-        if c.regenerate && c.offline {
-            return Err(CliError::usage("--regenerate asks a server for a new `_admin` token; it cannot be used with --offline")
-                .hint("offline, write a new admin token file with `--admin --offline --output-file FILE`"));
-        }
-        if c.regenerate && (c.expiry || c.secret) {
-            return Err(CliError::usage(
-                "--regenerate asks the server to mint a new secret for `_admin`, which never expires: it takes no --expiry, --expires-at or --secret-file",
-            ));
-        }
-        if c.regenerate && c.named {
-            return Err(CliError::usage(
-                "--regenerate replaces the `_admin` token: it takes no --name",
-            ));
-        }
-    } else {
-        if c.regenerate {
-            return Err(CliError::usage("--regenerate goes with --admin"));
-        }
-        if !c.permissions {
-            return Err(
-                CliError::usage("a permission token needs at least one --permission").hint(
-                    format!("{PERMISSION_EXAMPLE}; or create an admin token with --admin"),
-                ),
-            );
-        }
-    }
-    Ok(())
-}
-
 /// A `--permission` value, with the grammar's error rendered under the flag.
 pub(crate) fn parse_permission(text: &str) -> Result<Permission, CliError> {
     text.parse::<Permission>()
@@ -284,32 +151,6 @@ pub(crate) fn grants(permissions: Vec<Permission>) -> Result<Grants, CliError> {
             _ => err.hint(PERMISSION_EXAMPLE),
         }
     })
-}
-
-/// Where a new token goes. Online, the server's options are checked and used (the
-/// admin token read, the CA loaded) only once the plan has been made: what the plan
-/// refuses is refused before anything is read.
-pub(crate) enum Target<'m> {
-    Online {
-        server: crate::args::Server,
-        m: &'m ArgMatches,
-    },
-    Offline {
-        output_file: PathBuf,
-        create_databases: Vec<DatabaseName>,
-        lock_timeout: Duration,
-    },
-}
-
-/// What to make, how, and where.
-pub(crate) struct Ask {
-    /// The secret read from `--secret-file`, and where from (as messages name it).
-    pub(crate) secret: Option<(Token, String)>,
-    pub(crate) expiry: Expiry,
-    pub(crate) if_exists: IfExists,
-    pub(crate) dry_run: bool,
-    pub(crate) format: CreateFormat,
-    pub(crate) policy: Policy,
 }
 
 /// `--secret-file` of a command that prints the token it makes (`create token`,

@@ -13,7 +13,7 @@ use crate::connect::Online;
 use crate::error::{Action, CliError};
 use crate::output::Outcome;
 use crate::paint::Paint;
-use crate::quote::{escape, escape_lines, quote, quote_path};
+use crate::quote::{escape, escape_lines, quote};
 
 /// What a token command has to say.
 pub(crate) enum Report {
@@ -121,28 +121,18 @@ fn json(report: &Report) -> String {
 
 /// A dry run against a server: the plan checked as the run checks it, and the request
 /// its first step would send.
-pub(crate) fn dry_plan(
-    online: &Online,
-    plan: &Plan,
-    warnings: Vec<String>,
-    format: CreateFormat,
-) -> Result<Outcome, CliError> {
+pub(crate) fn dry_plan(online: &Online, plan: &Plan) -> Result<Report, CliError> {
     let store = ServerStore::new(&online.client);
     plan.check(store.capabilities())
         .map_err(|e| CliError::from_plan(&e))?;
     let prepared = store
         .first_request(plan)
         .map_err(|(step, e)| online.error(&e, Action::of(step), step.name()))?;
-    Ok(outcome(
-        &Report::DryRun(DryRun::Request(prepared)),
-        format,
-        warnings,
-    ))
+    Ok(Report::DryRun(DryRun::Request(prepared)))
 }
 
 /// What a token command prints, and the error to report if stdout cannot take it.
 pub(crate) fn outcome(report: &Report, format: CreateFormat, warnings: Vec<String>) -> Outcome {
-    let unshown = unshown(report);
     Outcome {
         stdout: stdout(report, format, Paint::On).unwrap_or_default(),
         note: note(report),
@@ -150,32 +140,21 @@ pub(crate) fn outcome(report: &Report, format: CreateFormat, warnings: Vec<Strin
         code: 0,
         // A token minted on a server: its secret is nowhere else.
         lost_unless_shown: matches!(report, Report::Minted(m) if m.saved().is_none()),
-        unshown,
+        // A token made whose secret stdout could not show, in provision's words.
+        unshown: match report {
+            Report::Minted(made) => {
+                let (message, hint) = made.unshown();
+                Some(CliError::unshown(message, hint))
+            }
+            _ => None,
+        },
     }
 }
 
-/// A token was made but its secret could not be written to stdout.
-fn unshown(report: &Report) -> Option<CliError> {
-    let Report::Minted(m) = report else {
-        return None;
-    };
-    let name = quote(&m.done().name);
-    let (message, hint) = match m.saved() {
-        Some(path) => (
-            format!(
-                "token {name} was saved to {}, but it could not be shown (stdout failed)",
-                quote_path(path)
-            ),
-            format!(
-                "nobody has seen its secret: remove the entry named {name} from the file, and create it again"
-            ),
-        ),
-        None => (
-            format!(
-                "token {name} was created on the server, but it could not be shown (stdout failed)"
-            ),
-            CliError::unheld_secret(&m.done().name),
-        ),
-    };
-    Some(CliError::unshown(message, hint))
+impl CliError {
+    /// What to do about a token the server made whose secret nobody has (its answer
+    /// could not be used, or stdout could not show it), in provision's words.
+    pub(crate) fn unheld_secret(name: &str) -> String {
+        influxdb3_provision::unheld_secret(name)
+    }
 }

@@ -638,7 +638,7 @@ fn expires_at_and_max_expiry_offline() {
         (
             vec!["--expires-at", "2099-01-01T00:00:00Z", "--expiry", "1d"],
             vec![],
-            "give one of them",
+            "argument `--expires-at <RFC3339>` with `--expiry <DURATION>`",
         ),
         (
             vec!["--max-expiry", "90d"],

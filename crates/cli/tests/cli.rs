@@ -312,6 +312,95 @@ fn bad_input_creates_no_file() {
     }
 }
 
+/// The flags that go together one way only are clap's to refuse: before the admin token
+/// is read (from standard input here, which holds no token), before anything is sent or
+/// written; a value from the environment is never taken for a flag given.
+#[test]
+fn flag_combinations_are_refused_before_anything_is_read_or_sent() {
+    let server = TestServer::builder().database("db1").start().unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("tokens.json");
+    let garbage = dir.path().join("stdin");
+    std::fs::write(&garbage, "garbage\n").unwrap();
+    let conflict = "cannot be used with";
+    let missing = "the following required arguments were not provided";
+    // `P`: a permission token's flags; `FILE`: the file an offline run would write.
+    let cases = [
+        ("--admin --permission db:db1:read", conflict),
+        ("--admin --replace", conflict),
+        (
+            "--admin --create-databases db1 --offline --output-file FILE",
+            conflict,
+        ),
+        ("P --expiry 1d --expires-at 2099-01-01T00:00:00Z", conflict),
+        ("P --if-not-exists --replace", conflict),
+        ("--admin --regenerate --if-not-exists", conflict),
+        (
+            "--admin --regenerate --offline --output-file FILE",
+            conflict,
+        ),
+        ("--admin --regenerate --name x", conflict),
+        ("--admin --regenerate --expiry 1d", conflict),
+        (
+            "--admin --regenerate --expires-at 2099-01-01T00:00:00Z",
+            conflict,
+        ),
+        ("--admin --regenerate --secret-file -", conflict),
+        ("--admin --regenerate --lock-timeout 1s", conflict),
+        ("--regenerate --permission db:db1:read", conflict),
+        ("--regenerate", missing),
+        ("--name x", missing),
+        ("--permission db:db1:read", missing),
+        ("P --output-file FILE", missing),
+        ("P --create-databases db1", missing),
+        ("P --lock-timeout 1s", missing),
+        ("P --offline", missing),
+    ];
+    for (flags, want) in cases {
+        let flags = flags.replace('P', "--name x --permission db:db1:read");
+        let mut cmd = influxdb3(&["create", "token", "--host", &server.url(), "--token", "-"]);
+        for flag in flags.split(' ') {
+            cmd.arg(if flag == "FILE" {
+                file.as_os_str()
+            } else {
+                flag.as_ref()
+            });
+        }
+        cmd.env("INFLUXDB3_MAX_EXPIRY", "1d")
+            .stdin(std::fs::File::open(&garbage).unwrap());
+        let out = cmd.output().unwrap();
+        let err = text(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{flags}: {err}");
+        assert!(
+            err.starts_with("error: ") && err.contains(want),
+            "{flags}: {err}"
+        );
+        assert!(
+            !err.contains("not a token"),
+            "{flags} read the admin token: {err}"
+        );
+        assert!(!file.exists(), "{flags} wrote the file");
+    }
+    assert!(server.requests().is_empty(), "nothing sent");
+    // From the environment, the server options and the policy are no flags given: an
+    // offline run takes them, and --lock-timeout's default is no flag either.
+    let mut cmd = influxdb3(&[
+        "create",
+        "token",
+        "--name",
+        "x",
+        "--permission",
+        "db:db1:read",
+    ]);
+    cmd.args(["--expiry", "1h", "--offline", "--output-file"])
+        .arg(&file)
+        .env("INFLUXDB3_HOST_URL", server.url())
+        .env("INFLUXDB3_MAX_EXPIRY", "1d");
+    let out = cmd.output().unwrap();
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert!(server.requests().is_empty(), "nothing sent");
+}
+
 #[test]
 fn environment_variables_configure_the_connection() {
     let server = TestServer::builder()

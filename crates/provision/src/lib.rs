@@ -9,7 +9,8 @@
 //!   [`Plan::delete`], [`Plan::rotate`], [`Plan::merge`], [`Plan::reconcile`]), each
 //!   of which checks the rules once: the expiry cap of a [`Policy`], the reserved name
 //!   `_admin`, the operator token never deleted, pruned or recreated, a confirmation
-//!   before a prune of every token.
+//!   before a prune of every token. A [`TokenRequest`] is one token as `create token`
+//!   asks for it, planned for a store (which decides what an admin token is there).
 //! - [`execute`] carries a plan out on any store, tells an observer of each step as it
 //!   happens (so that a secret is kept as soon as its token exists) and returns a
 //!   [`Report`] that holds no secret, with the secrets beside it; [`Report::words`]
@@ -55,6 +56,7 @@ mod execute;
 mod manifest;
 mod minted;
 mod plan;
+mod request;
 mod secrets;
 mod store;
 mod words;
@@ -74,12 +76,13 @@ pub use plan::{
     Confirmation, Conflict, Drift, IfExists, Plan, PlanError, PlanOptions, Policy, Step,
     Uncreatable, Wanted,
 };
+pub use request::TokenRequest;
 pub use secrets::ReportWithSecrets;
 pub use store::{
     Capabilities, Existing, Failure, Minted, NewAdmin, NewToken, OPERATOR_TOKEN, StoreError,
     TokenStore, Unsupported,
 };
-pub use words::{AppliedTo, ReportWords, StepLine, delete_command};
+pub use words::{AppliedTo, ReportWords, StepLine, delete_command, unheld_secret};
 
 #[cfg(feature = "manifest")]
 impl Manifest {

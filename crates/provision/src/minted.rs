@@ -5,12 +5,12 @@ use std::fmt;
 use std::path::{Path, PathBuf};
 
 use influxdb3_text::escape;
-use influxdb3_token::{Quoted, Token};
+use influxdb3_token::{Quoted, Token, command_line};
 use serde::Serialize;
 
 use crate::execute::{Action, Done, Executed};
 use crate::store::StoreError;
-use crate::words::{AppliedTo, IMPORTANT, store_securely};
+use crate::words::{AppliedTo, IMPORTANT, store_securely, unheld_secret};
 
 /// Why a run of one token left a token of its name as it was: what `influxdb3 create
 /// token` notes instead of a new token.
@@ -160,6 +160,59 @@ impl MadeToken {
     /// Whether the caller chose its secret (which is then never shown).
     pub fn is_chosen(&self) -> bool {
         self.chosen
+    }
+
+    /// What to say when its secret could not be shown (writing it out failed): what
+    /// became of the token, and, as a hint, how to get a secret that somebody has. The
+    /// secret is in neither.
+    ///
+    /// ```
+    /// use std::path::Path;
+    /// use influxdb3_provision::{Action, Done, MadeToken};
+    /// use influxdb3_token::Token;
+    ///
+    /// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// let made = MadeToken::new(&Done::new(Action::Created, "ingest"), Token::generate()?);
+    /// let (message, hint) = made.unshown();
+    /// assert_eq!(message, "token `ingest` was created on the server, but it could not be shown (stdout failed)");
+    /// assert!(hint.contains("delete token --token-name ingest"));
+    /// let (message, _) = made.saved_to(Path::new("tokens.json")).unshown();
+    /// assert!(message.starts_with("token `ingest` was saved to `tokens.json`"));
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn unshown(&self) -> (String, String) {
+        let name = Quoted(&self.done.name);
+        let Some(path) = &self.saved_to else {
+            return (
+                format!(
+                    "token {name} was created on the server, but it could not be shown (stdout failed)"
+                ),
+                unheld_secret(&self.done.name),
+            );
+        };
+        let file = Quoted::path(path);
+        if self.done.action == Action::Rotated {
+            let rotate = command_line(
+                "influxdb3 tokens rotate {} --name {}",
+                &[
+                    ("FILE", path.as_os_str()),
+                    ("NAME", self.done.name.as_ref()),
+                ],
+            );
+            return (
+                format!(
+                    "token {name} was given a new secret in {file}, but it could not be shown (stdout failed)"
+                ),
+                format!("nobody has seen the new secret: run {rotate} again"),
+            );
+        }
+        (
+            format!("token {name} was saved to {file}, but it could not be shown (stdout failed)"),
+            format!(
+                "nobody has seen its secret: remove the entry named {name} from the file, and create it again"
+            ),
+        )
     }
 
     /// The first line of its text, as upstream words it.

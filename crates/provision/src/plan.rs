@@ -194,6 +194,12 @@ impl Step {
     /// What a store must be able to hold or do to carry the step out, in the order
     /// [`Plan::check`] asks.
     pub fn needs(&self) -> impl Iterator<Item = Unsupported> {
+        self.needs_with(self.chosen_secret().is_some())
+    }
+
+    /// The same, `chosen` saying whether its token's secret is chosen by the caller
+    /// (which may not have read it yet: [`TokenRequest::check`](crate::TokenRequest::check)).
+    pub(crate) fn needs_with(&self, chosen: bool) -> impl Iterator<Item = Unsupported> {
         let (admin, operator_expires, replace) = match self {
             Step::Create { if_exists, .. } => (false, false, *if_exists == IfExists::Replace),
             Step::CreateAdmin { token, if_exists } => (
@@ -204,7 +210,6 @@ impl Step {
             Step::Regenerate => (true, false, false),
             _ => (false, false, false),
         };
-        let chosen = self.chosen_secret().is_some();
         let rotate = matches!(self, Step::Rotate { .. });
         // A recreation's chosen secret is asked of no store: no plan makes one.
         let creates = matches!(self, Step::Create { .. } | Step::CreateAdmin { .. });

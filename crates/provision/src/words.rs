@@ -55,6 +55,29 @@ pub fn delete_command(name: &str) -> String {
     )
 }
 
+/// What to do about a token a server made whose secret nobody has (the server's answer
+/// could not be used, or the secret could not be shown): delete it with
+/// [`delete_command`] and create it again; the operator token `_admin`, which is never
+/// deleted, is given a new secret.
+///
+/// ```
+/// use influxdb3_provision::unheld_secret;
+///
+/// assert!(unheld_secret("ingest").contains("`influxdb3 delete token --token-name ingest`"));
+/// assert!(unheld_secret("_admin").contains("--regenerate"));
+/// ```
+pub fn unheld_secret(name: &str) -> String {
+    if name == crate::OPERATOR_TOKEN {
+        "nobody has the operator token's secret: give it a new one with `influxdb3 create token --admin --regenerate`".to_owned()
+    } else {
+        format!(
+            "token {} now exists on the server and nobody has its secret: delete it with {} and create it again",
+            Quoted(name),
+            delete_command(name)
+        )
+    }
+}
+
 /// Permissions in their canonical form, apart by a space.
 fn spaced(list: Option<&[Permission]>) -> String {
     let list = list.unwrap_or_default();

@@ -155,3 +155,49 @@ fn nothing_shows_a_secret_it_should_not_nor_a_hidden_character() {
         "\nNew token created successfully! Token `x` was written with the secret from `-` (not shown: you hold it).\n"
     );
 }
+
+#[test]
+fn a_secret_that_could_not_be_shown_says_how_to_get_one_somebody_has() {
+    let token = Token::generate().unwrap();
+    let secret = token.expose_secret().to_owned();
+    let made = MadeToken::new(&created("ingest"), token.clone());
+    let (message, hint) = made.unshown();
+    assert_eq!(
+        message,
+        "token `ingest` was created on the server, but it could not be shown (stdout failed)"
+    );
+    assert_eq!(hint, influxdb3_provision::unheld_secret("ingest"));
+    assert_eq!(
+        hint,
+        "token `ingest` now exists on the server and nobody has its secret: delete it with `influxdb3 delete token --token-name ingest` and create it again"
+    );
+    let (message, hint) = made.clone().saved_to(Path::new("t.json")).unshown();
+    assert_eq!(
+        message,
+        "token `ingest` was saved to `t.json`, but it could not be shown (stdout failed)"
+    );
+    assert_eq!(
+        hint,
+        "nobody has seen its secret: remove the entry named `ingest` from the file, and create it again"
+    );
+    let rotated =
+        MadeToken::new(&Done::new(Action::Rotated, "ingest"), token).saved_to(Path::new("t.json"));
+    let (message, hint) = rotated.unshown();
+    assert_eq!(
+        message,
+        "token `ingest` was given a new secret in `t.json`, but it could not be shown (stdout failed)"
+    );
+    assert_eq!(
+        hint,
+        "nobody has seen the new secret: run `influxdb3 tokens rotate t.json --name ingest` again"
+    );
+    // The operator token is never deleted: it gets a new secret.
+    let operator = MadeToken::new(
+        &Done::new(Action::Regenerated, "_admin"),
+        Token::generate().unwrap(),
+    );
+    assert!(operator.unshown().1.contains("--regenerate"));
+    for words in [message, hint] {
+        assert!(!words.contains(&secret));
+    }
+}

@@ -325,9 +325,109 @@ impl Expiry {
     }
 }
 
+impl Expiry {
+    /// When a new token expires, from the texts its creator wrote: a lifetime (`7d`,
+    /// as [`Lifetime`] parses it), or an instant in RFC 3339 (`2027-01-01T00:00:00Z`)
+    /// that is after `now`; neither: it never expires.
+    ///
+    /// ```
+    /// use influxdb3_token::{Expiry, ExpiryError, Timestamp};
+    ///
+    /// let now = Timestamp::from_millis(1_756_400_061_529);
+    /// assert_eq!(Expiry::from_texts(None, None, now)?, Expiry::Never);
+    /// assert_eq!(Expiry::from_texts(Some("7d"), None, now)?, Expiry::After("7d".parse()?));
+    /// let passed = Expiry::from_texts(None, Some("2020-01-01T00:00:00Z"), now);
+    /// assert!(matches!(passed, Err(ExpiryError::Passed { .. })));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    ///
+    /// # Errors
+    ///
+    /// [`ExpiryError`]: both texts given, a text that does not parse, an instant that
+    /// is not after `now`.
+    pub fn from_texts(
+        lifetime: Option<&str>,
+        at: Option<&str>,
+        now: Timestamp,
+    ) -> Result<Expiry, ExpiryError> {
+        match (lifetime, at) {
+            (Some(_), Some(_)) => Err(ExpiryError::Both),
+            (Some(text), None) => text
+                .parse()
+                .map(Expiry::After)
+                .map_err(ExpiryError::Lifetime),
+            (None, Some(text)) => match text.parse().map_err(ExpiryError::Instant)? {
+                at if at <= now => Err(ExpiryError::Passed { at }),
+                at => Ok(Expiry::At(at)),
+            },
+            (None, None) => Ok(Expiry::Never),
+        }
+    }
+}
+
+/// Why the texts of a new token's expiry say none, from [`Expiry::from_texts`]: each
+/// variant names which text failed, and keeps it.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+#[non_exhaustive]
+pub enum ExpiryError {
+    /// A lifetime and an instant were both given.
+    #[error("a lifetime and an instant both say when the token expires: give one of them")]
+    Both,
+    /// The lifetime is not one.
+    #[error(transparent)]
+    Lifetime(LifetimeError),
+    /// The instant is not an RFC 3339 instant in UTC.
+    #[error(transparent)]
+    Instant(TimestampError),
+    /// The instant is not after the token's creation.
+    #[error("{at} has passed: a token cannot expire before it is created")]
+    Passed {
+        /// The instant given.
+        at: Timestamp,
+    },
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_expiry_is_one_text_and_an_instant_in_the_future() {
+        let now = Timestamp::from_millis(1_756_400_061_529);
+        let from = |lifetime, at| Expiry::from_texts(lifetime, at, now);
+        let week = "7d".parse().unwrap();
+        assert_eq!(from(Some("7d"), None), Ok(Expiry::After(week)));
+        assert_eq!(
+            from(None, Some("2026-01-01T00:00:00Z")),
+            Ok(Expiry::At("2026-01-01T00:00:00Z".parse().unwrap()))
+        );
+        assert_eq!(
+            from(Some("7d"), Some("2026-01-01T00:00:00Z")),
+            Err(ExpiryError::Both)
+        );
+        assert_eq!(
+            from(Some("0s"), None),
+            Err(ExpiryError::Lifetime(LifetimeError::Zero))
+        );
+        assert!(matches!(
+            from(None, Some("tomorrow")),
+            Err(ExpiryError::Instant(_))
+        ));
+        // Now itself has passed: the token would be expired when created.
+        let err = from(None, Some("2025-08-28T16:54:21.529Z")).unwrap_err();
+        assert_eq!(err, ExpiryError::Passed { at: now });
+        assert_eq!(
+            err.to_string(),
+            "2025-08-28T16:54:21.529Z has passed: a token cannot expire before it is created"
+        );
+        // The causes are the parsers' own, with the text that failed.
+        let err = from(Some("soon"), None).unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "`soon` is not a duration such as `1h`, `7d`, `1M` or `1y`"
+        );
+        assert!(std::error::Error::source(&err).is_some());
+    }
 
     #[test]
     fn lifetimes_are_shown_in_the_units_people_give() {

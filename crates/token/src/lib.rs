@@ -36,6 +36,7 @@
 //! [`TokenError`] for a token string of the wrong shape (it never contains the token),
 //! [`LifetimeError`] for a duration that cannot be a lifetime: zero, under a second,
 //! negative, or ending past the last instant an `i64` of milliseconds holds;
+//! [`ExpiryError`] for the texts of an expiry that say none ([`Expiry::from_texts`]);
 //! [`TokenNameError`] for a name a listing could not show as it is.
 
 #![deny(missing_docs)]
@@ -47,7 +48,7 @@ mod name;
 mod secret;
 mod shape;
 
-pub use expiry::{Expiry, Lifetime, LifetimeError, Timestamp, TimestampError};
+pub use expiry::{Expiry, ExpiryError, Lifetime, LifetimeError, Timestamp, TimestampError};
 pub use message::{MAX_LINE_CHARS, command_line, message_line};
 pub use name::{MAX_NAME_CHARS, OPERATOR_TOKEN, TokenName, TokenNameError};
 pub use secret::{

@@ -126,20 +126,3 @@ impl CliError {
         }
     }
 }
-
-impl CliError {
-    /// What to do about a token the server made whose secret nobody has (its answer could
-    /// not be used, or stdout could not show it): delete it and create it again; the
-    /// operator token, which is never deleted, gets a new secret.
-    pub(crate) fn unheld_secret(name: &str) -> String {
-        if name == influxdb3_provision::OPERATOR_TOKEN {
-            "nobody has the operator token's secret: give it a new one with `influxdb3 create token --admin --regenerate`".to_owned()
-        } else {
-            format!(
-                "token {} now exists on the server and nobody has its secret: delete it with {} and create it again",
-                quote(name),
-                delete_command(name)
-            )
-        }
-    }
-}
