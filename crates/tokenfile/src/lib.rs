@@ -60,6 +60,8 @@ compile_error!(
 // modules it mutates from these declarations).
 #[cfg(unix)]
 mod admin;
+#[cfg(all(unix, feature = "manifest"))]
+mod apply;
 #[cfg(unix)]
 mod code;
 #[cfg(unix)]
@@ -122,6 +124,9 @@ pub use store::{FileStore, FileStoreError};
 #[cfg(unix)]
 pub use write::{MAX_FILE_BYTES, MAX_TOKEN_FILE_BYTES, WriteOptions};
 
+#[cfg(all(unix, feature = "manifest"))]
+#[cfg_attr(docsrs, doc(cfg(feature = "manifest")))]
+pub use apply::{ManifestApplied, ManifestRun};
 #[cfg(all(unix, feature = "manifest"))]
 #[cfg_attr(docsrs, doc(cfg(feature = "manifest")))]
 pub use disk::{ManifestFileError, read_manifest};
