@@ -63,6 +63,8 @@ mod admin;
 #[cfg(all(unix, feature = "manifest"))]
 mod apply;
 #[cfg(unix)]
+mod asked;
+#[cfg(unix)]
 mod code;
 #[cfg(unix)]
 mod compare;
@@ -94,6 +96,8 @@ mod store;
 mod write;
 #[cfg(unix)]
 pub use admin::AdminFileStore;
+#[cfg(unix)]
+pub use asked::AskError;
 #[cfg(unix)]
 pub use code::{Code, Severity};
 #[cfg(unix)]
