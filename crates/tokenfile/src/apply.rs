@@ -61,7 +61,8 @@ impl<'m> ManifestRun<'m> {
     }
 
     /// Keeps each new secret in `secrets` as soon as its token exists
-    /// ([`SecretsFile::observe`]) instead of handing it over to be shown.
+    /// ([`SecretsFile::observe`]) instead of handing it over to be shown: the run's
+    /// observer is then told of each step without its secret.
     ///
     /// # Errors
     ///
@@ -150,16 +151,20 @@ impl<'m> ManifestRun<'m> {
 }
 
 /// Tells `secrets` of `event` first (the secret kept before anything else happens),
-/// then `observe`.
+/// then `observe`, without the secret when the file keeps it.
 fn keep(
     secrets: Option<&mut SecretsFile>,
     observe: &mut dyn FnMut(&Event<'_>) -> Result<(), ObserverError>,
     event: &Event<'_>,
 ) -> Result<(), ObserverError> {
-    if let Some(file) = secrets {
-        file.observe(event)?;
+    let Some(file) = secrets else {
+        return observe(event);
+    };
+    file.observe(event)?;
+    match event {
+        Event::Done { done, .. } => observe(&Event::Done { done, secret: None }),
+        other => observe(other),
     }
-    observe(event)
 }
 
 /// What a manifest's run came to, from [`ManifestRun`]: the plan, what the executor did,

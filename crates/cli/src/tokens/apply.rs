@@ -9,7 +9,7 @@ use std::path::Path;
 use clap::ArgMatches;
 use influxdb3_provision::{
     ApplyError, ApplyOptions, Capabilities, Cause, Emphasis, Event, Manifest, PlanError,
-    PlanOptions, Step, StoreError,
+    PlanOptions, StoreError,
 };
 use influxdb3_token::Token;
 use influxdb3_token_client::{ClientError, ServerStore};
@@ -21,7 +21,6 @@ use crate::args::{ApplyArgs, Format, SecretsForm};
 use crate::error::{Action, CliError, Kind};
 use crate::options;
 use crate::output::Outcome;
-use crate::output::json_doc as json;
 use crate::paint::Paint;
 use crate::quote::{escape, quote, quote_path};
 
@@ -71,7 +70,6 @@ pub(super) fn apply(a: &ApplyArgs, m: &ArgMatches) -> Result<Outcome, CliError> 
     let mut steps = Steps {
         lines: false,
         progress: false,
-        show_secrets: a.secrets_out.is_none(),
     };
     let Some(file) = &a.output_file else {
         let online = crate::connect::online(a.server.clone(), m)?;
@@ -234,25 +232,18 @@ fn on_server(
 /// The report as `--format` asks, with the secrets for stdout beside it (in text,
 /// then how to keep them, its `IMPORTANT:` styled).
 fn render<E: StoreError>(done: &ManifestApplied<E>, format: Format) -> String {
-    let shown = done.with_secrets();
-    if format == Format::Json {
-        return json(&shown);
-    }
-    shown
-        .styled(&|emphasis, text| match emphasis {
-            Emphasis::Important => Paint::On.important(text),
-            _ => text.to_owned(),
-        })
-        .to_string()
+    let style = |emphasis: Emphasis, text: &str| match emphasis {
+        Emphasis::Important => Paint::On.important(text),
+        _ => text.to_owned(),
+    };
+    crate::output::report(format, &done.with_secrets().styled(&style))
 }
 
-/// Each step shown as it is done, on a server: its line on stdout (text), a progress
-/// line on stderr (a terminal).
+/// Each step shown as it is done, on a server: its line on stdout (text; with the new
+/// secret, unless a file of secrets keeps it), a progress line on stderr (a terminal).
 struct Steps {
     lines: bool,
     progress: bool,
-    /// Without `--secrets-out`: each new secret in its step's line.
-    show_secrets: bool,
 }
 
 impl Steps {
@@ -260,15 +251,8 @@ impl Steps {
     fn observe(&mut self, event: &Event<'_>) -> Result<(), influxdb3_provision::ObserverError> {
         match event {
             Event::Starting { index, of, step } if self.progress && *of > 5 => {
-                let deleting = step.changes() && matches!(step, Step::Delete { .. });
                 let mut err = std::io::stderr().lock();
-                let _ = write!(
-                    err,
-                    "\r\x1b[2K[{}/{of}] {} {}",
-                    index + 1,
-                    if deleting { "deleting" } else { "creating" },
-                    quote(step.name())
-                );
+                let _ = write!(err, "\r\x1b[2K{}", step.progress(*index, *of));
                 let _ = err.flush();
             }
             Event::Done { done, secret } => {
@@ -276,9 +260,8 @@ impl Steps {
                     let _ = write!(std::io::stderr().lock(), "\r\x1b[2K");
                 }
                 if self.lines {
-                    let secret = secret.filter(|_| self.show_secrets);
                     let mut out = std::io::stdout().lock();
-                    let _ = write!(out, "{}", done.line_with_secret(secret));
+                    let _ = write!(out, "{}", done.line_with_secret(*secret));
                     let _ = out.flush();
                 }
             }
