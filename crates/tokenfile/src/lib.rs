@@ -105,7 +105,7 @@ pub use compare::{Added, Changed, FileDiff};
 #[cfg(unix)]
 pub use disk::{
     Edit, Written, chosen_secret_from, create_private_file, read, read_chosen_secret, read_from,
-    read_private_token, read_token_file, read_with_mode, same_file, write_file,
+    read_input, read_private_token, read_token_file, read_with_mode, same_file, write_file,
 };
 #[cfg(unix)]
 pub use error::{AddError, FileKind, ParseError, TokenFileError};

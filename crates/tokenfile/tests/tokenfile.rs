@@ -1856,6 +1856,7 @@ fn a_file_of_secrets_is_a_file_of_its_own() {
     SecretsFile::check_apart(dir.path().join("secrets.json"), &others).unwrap();
 }
 
+#[cfg(feature = "manifest")]
 #[test]
 fn a_manifest_run_keeps_its_secrets_where_asked_and_says_what_it_came_to() {
     use influxdb3_provision::{ApplyOptions, Manifest};
@@ -1916,4 +1917,28 @@ fn a_manifest_run_keeps_its_secrets_where_asked_and_says_what_it_came_to() {
         assert!(applied.words().to_string().starts_with("Nothing to change"));
     })
     .unwrap();
+}
+
+#[test]
+fn a_dash_is_standard_input_read_once_and_named_stdin() {
+    use influxdb3_tokenfile::{MergeInput, read_input};
+    let text = r#"{"tokens": []}"#;
+    // A file is not read from standard input (which would give an empty text here).
+    assert_eq!(
+        MergeInput::read(Path::new("a.json"), std::io::empty()).unwrap(),
+        MergeInput::File(PathBuf::from("a.json"))
+    );
+    assert_eq!(
+        MergeInput::read(Path::new("-"), text.as_bytes()).unwrap(),
+        MergeInput::Text {
+            origin: PathBuf::from("<stdin>"),
+            text: text.to_owned()
+        }
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let missing = dir.path().join("missing.json");
+    assert!(matches!(
+        read_input(&missing, std::io::empty()),
+        Err(TokenFileError::NotRegular { .. } | TokenFileError::Read { .. })
+    ));
 }

@@ -15,25 +15,27 @@ pub(super) fn is_stdin(path: &Path) -> bool {
 
 /// The text of FILE, or of standard input for `-`.
 pub(super) fn read_input(path: &Path) -> Result<String, CliError> {
-    if is_stdin(path) {
-        influxdb3_tokenfile::read_from(std::io::stdin().lock(), path).map_err(|e| match e {
-            TokenFileError::TooLarge { limit, .. } => CliError::new(
-                Exit::TokensFile,
-                Kind::TooLarge,
-                format!(
-                    "standard input is longer than {} MiB: it was not read as a tokens file",
-                    limit >> 20
-                ),
+    influxdb3_tokenfile::read_input(path, std::io::stdin().lock())
+        .map_err(|e| input_error(path, &e))
+}
+
+/// An input that cannot be read: standard input in its own words.
+pub(super) fn input_error(path: &Path, e: &TokenFileError) -> CliError {
+    match e {
+        TokenFileError::TooLarge { limit, .. } if is_stdin(path) => CliError::new(
+            Exit::TokensFile,
+            Kind::TooLarge,
+            format!(
+                "standard input is longer than {} MiB: it was not read as a tokens file",
+                limit >> 20
             ),
-            TokenFileError::Read { source, .. } => CliError::new(
-                Exit::TokensFile,
-                Kind::Stdin,
-                format!("cannot read standard input: {source}"),
-            ),
-            e => unusable(&e),
-        })
-    } else {
-        influxdb3_tokenfile::read(path).map_err(|e| unusable(&e))
+        ),
+        TokenFileError::Read { source, .. } if is_stdin(path) => CliError::new(
+            Exit::TokensFile,
+            Kind::Stdin,
+            format!("cannot read standard input: {source}"),
+        ),
+        e => unusable(e),
     }
 }
 
