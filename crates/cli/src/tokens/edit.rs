@@ -53,22 +53,16 @@ pub(super) fn merge(
             .kind(Kind::OutputNotAnInput)
             .hint("name it among the files to merge them into it, or choose a new --output-file"),
         MergeError::Store(e) => CliError::from_file_store(&e),
-        e => conflicts(&e),
+        MergeError::Plan { source } => CliError::from_plan(&source),
+        // Every conflict, in one error (the merge error's own words name them).
+        e => CliError::new(Exit::NameTaken, Kind::MergeConflict, e.to_string())
+            .hint("names and token values are unique in a file: rename or remove one of each pair (`influxdb3 tokens remove`), then merge again; nothing was written"),
     })?;
     CliError::on_file(&merged.executed.report)?;
     Ok(Outcome {
         warnings: influxdb3_tokenfile::Finding::summary(&merged.written.findings),
         ..Outcome::ok(crate::output::report(format, &merged))
     })
-}
-
-/// Every conflict of a merge, in one error (the merge error's own words name them).
-fn conflicts(e: &MergeError) -> CliError {
-    match e {
-        MergeError::Plan { source } => CliError::from_plan(source),
-        _ => CliError::new(Exit::NameTaken, Kind::MergeConflict, e.to_string())
-            .hint("names and token values are unique in a file: rename or remove one of each pair (`influxdb3 tokens remove`), then merge again; nothing was written"),
-    }
 }
 
 /// Carries a plan of one step on the token `name` out on the file at `path`.
