@@ -329,6 +329,23 @@ impl TokenFile<'_> {
         load_with(path.as_ref(), text, TokenFile::parse)
     }
 
+    /// [`load`](Self::load) of the tokens file `path` names, as [`read_input`] reads
+    /// it: standard input, what `stdin` gives, for `-`.
+    ///
+    /// # Errors
+    ///
+    /// The refusals of [`read_input`], and [`TokenFileError::Invalid`] (naming `path`)
+    /// when it does not load.
+    pub fn load_input(
+        path: impl AsRef<Path>,
+        stdin: impl std::io::Read,
+        text: &mut String,
+    ) -> Result<TokenFile<'_>, TokenFileError> {
+        let path = path.as_ref();
+        *text = read_input(path, stdin)?;
+        TokenFile::parse(text).map_err(|error| invalid(path, error))
+    }
+
     /// Changes the file at `path` (created if missing or empty) with `change`, under the
     /// lock, atomically and durably. Nothing is written when `change` fails or says
     /// [`Edit::Unchanged`].

@@ -112,7 +112,7 @@ pub use error::{AddError, FileKind, ParseError, TokenFileError};
 #[cfg(unix)]
 pub use finding::Finding;
 #[cfg(unix)]
-pub use lint::{Lint, LintCount, lint, lint_file};
+pub use lint::{Lint, LintCount, lint, lint_file, lint_input};
 #[cfg(unix)]
 pub use listing::Listing;
 #[cfg(unix)]

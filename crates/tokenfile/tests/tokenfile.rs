@@ -1941,4 +1941,16 @@ fn a_dash_is_standard_input_read_once_and_named_stdin() {
         read_input(&missing, std::io::empty()),
         Err(TokenFileError::NotRegular { .. } | TokenFileError::Read { .. })
     ));
+    // Loaded and linted alike; a text that does not load names `-`, as it was given.
+    let mut read = String::new();
+    let file = TokenFile::load_input("-", text.as_bytes(), &mut read).unwrap();
+    assert!(file.tokens().is_empty());
+    let mut bad = String::new();
+    match TokenFile::load_input("-", &b"{"[..], &mut bad) {
+        Err(TokenFileError::Invalid { path, .. }) => assert_eq!(path, Path::new("-")),
+        other => panic!("{other:?}"),
+    }
+    let found = influxdb3_tokenfile::lint_input("-", &b"{"[..], Timestamp::now()).unwrap();
+    assert!(!found.is_empty());
+    assert!(influxdb3_tokenfile::lint_input(&missing, std::io::empty(), Timestamp::now()).is_err());
 }

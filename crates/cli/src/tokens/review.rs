@@ -5,10 +5,10 @@ use std::path::Path;
 
 use influxdb3_permission::Permission;
 use influxdb3_token::Timestamp;
-use influxdb3_tokenfile::{AskError, Check, FileDiff, LintCount, lint_file};
+use influxdb3_tokenfile::{AskError, Check, FileDiff, LintCount, lint_input};
 use serde_json::{Value, json};
 
-use super::input::{is_stdin, load, read_input, unusable};
+use super::input::{input_error, is_stdin, load};
 use crate::args::Format;
 use crate::diagnostic;
 use crate::error::{CliError, Kind};
@@ -32,11 +32,8 @@ pub(super) fn list(path: &Path, format: Format) -> Result<Outcome, CliError> {
 /// `tokens lint FILE`: each finding drawn as every diagnostic is (text), or as its
 /// object with the token it is about (JSON), then the count.
 pub(super) fn lint(path: &Path, strict: bool, format: Format) -> Result<Outcome, CliError> {
-    let found = if is_stdin(path) {
-        influxdb3_tokenfile::lint(&read_input(path)?, Timestamp::now())
-    } else {
-        lint_file(path, Timestamp::now()).map_err(|e| unusable(&e))?
-    };
+    let found = lint_input(path, std::io::stdin().lock(), Timestamp::now())
+        .map_err(|e| input_error(path, &e))?;
     let count = LintCount::of(&found);
     // As compilers name the file, so that editors and CI annotations find it.
     let origin = crate::quote::origin(path);
