@@ -15,7 +15,7 @@ mod shared;
 mod tokens;
 
 pub(crate) use shared::{CreateFormat, Format, Server};
-pub(crate) use tokens::{EditOptions, FileWrite, SecretsForm, TokensCommand};
+pub(crate) use tokens::{ApplyArgs, EditOptions, FileWrite, SecretsForm, TokensCommand};
 
 const ABOUT: &str = "The token commands of InfluxDB 3: create permission and admin tokens, online or offline into tokens files, show and delete tokens, and review and provision tokens files and servers. This binary is not the database server.";
 

@@ -11,6 +11,7 @@ use influxdb3_text::width;
 use influxdb3_token::{Quoted, Timestamp, command_line};
 
 use crate::execute::{Action, Done, Report};
+use crate::plan::Step;
 use crate::store::StoreError;
 
 /// Where a plan was carried out, as a report's words name it.
@@ -439,6 +440,28 @@ impl<E: StoreError> fmt::Display for ReportWords<'_, E> {
             AppliedTo::File(path) => self.file(f, path),
             AppliedTo::Server => self.server(f),
         }
+    }
+}
+
+impl Step {
+    /// The progress of a run as this step, `index` (from 0) of the `of` steps that
+    /// change the store, starts ([`Event::Starting`](crate::Event::Starting)):
+    /// `[3/12] creating` and the quoted name, or `deleting`.
+    ///
+    /// ```
+    /// use influxdb3_provision::Plan;
+    /// use influxdb3_token::Timestamp;
+    ///
+    /// let plan = Plan::delete("old", false, Timestamp::now())?;
+    /// assert_eq!(plan.steps()[0].progress(2, 12), "[3/12] deleting `old`");
+    /// # Ok::<(), influxdb3_provision::PlanError>(())
+    /// ```
+    pub fn progress(&self, index: usize, of: usize) -> String {
+        let doing = match self {
+            Step::Delete { .. } => "deleting",
+            _ => "creating",
+        };
+        format!("[{}/{of}] {doing} {}", index + 1, Quoted(self.name()))
     }
 }
 

@@ -133,6 +133,34 @@ pub fn read_from(reader: impl std::io::Read, origin: &Path) -> Result<String, To
     write::read_limited(reader, origin, crate::MAX_FILE_BYTES, 0)
 }
 
+/// The text of the tokens file `path` names, as the commands that read one take it:
+/// the file, as [`read`] reads it; for `-`, standard input, what `stdin` gives, as
+/// [`read_from`] reads it (`stdin` is read only then), named `<stdin>` in errors.
+///
+/// ```
+/// use std::path::Path;
+/// use influxdb3_tokenfile::read_input;
+///
+/// let text = read_input(Path::new("-"), &b"{\"tokens\": []}"[..])?;
+/// assert_eq!(text, "{\"tokens\": []}");
+/// # Ok::<(), influxdb3_tokenfile::TokenFileError>(())
+/// ```
+///
+/// # Errors
+///
+/// As [`read`], or as [`read_from`] for standard input.
+pub fn read_input(
+    path: impl AsRef<Path>,
+    stdin: impl std::io::Read,
+) -> Result<String, TokenFileError> {
+    let path = path.as_ref();
+    if path.as_os_str() == "-" {
+        read_from(stdin, Path::new(&influxdb3_text::path_origin(path)))
+    } else {
+        read(path)
+    }
+}
+
 /// [`read`], and the permission bits (`mode & 0o7777`) of the very file read, not of
 /// whatever the path names a moment later: to refuse a file of secrets that its group
 /// or others can read.
@@ -299,6 +327,23 @@ impl TokenFile<'_> {
         text: &mut String,
     ) -> Result<TokenFile<'_>, TokenFileError> {
         load_with(path.as_ref(), text, TokenFile::parse)
+    }
+
+    /// [`load`](Self::load) of the tokens file `path` names, as [`read_input`] reads
+    /// it: standard input, what `stdin` gives, for `-`.
+    ///
+    /// # Errors
+    ///
+    /// The refusals of [`read_input`], and [`TokenFileError::Invalid`] (naming `path`)
+    /// when it does not load.
+    pub fn load_input(
+        path: impl AsRef<Path>,
+        stdin: impl std::io::Read,
+        text: &mut String,
+    ) -> Result<TokenFile<'_>, TokenFileError> {
+        let path = path.as_ref();
+        *text = read_input(path, stdin)?;
+        TokenFile::parse(text).map_err(|error| invalid(path, error))
     }
 
     /// Changes the file at `path` (created if missing or empty) with `change`, under the

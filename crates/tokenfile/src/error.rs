@@ -251,6 +251,20 @@ pub enum TokenFileError {
         /// The path.
         path: PathBuf,
     },
+    /// A new file was to be created at a path that names a file the same run reads or
+    /// writes ([`SecretsFile::check_apart`](crate::SecretsFile::check_apart)); nothing
+    /// was read or written.
+    #[error(
+        "{} names {}, which the run reads or writes: it needs a file of its own",
+        Quoted::path(path),
+        Quoted::path(other)
+    )]
+    SameFile {
+        /// The path.
+        path: PathBuf,
+        /// The file it names.
+        other: PathBuf,
+    },
     /// The directory the file goes in does not exist; nothing was written.
     #[error(
         "cannot write {}: the directory {} does not exist",
@@ -383,6 +397,7 @@ impl TokenFileError {
             | TokenFileError::Conflict { path, .. }
             | TokenFileError::NoDirectory { path, .. }
             | TokenFileError::Exists { path }
+            | TokenFileError::SameFile { path, .. }
             | TokenFileError::TooLarge { path, .. }
             | TokenFileError::InvalidSecret { path, .. }
             | TokenFileError::Readable { path, .. }

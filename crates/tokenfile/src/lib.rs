@@ -60,6 +60,10 @@ compile_error!(
 // modules it mutates from these declarations).
 #[cfg(unix)]
 mod admin;
+#[cfg(all(unix, feature = "manifest"))]
+mod apply;
+#[cfg(unix)]
+mod asked;
 #[cfg(unix)]
 mod code;
 #[cfg(unix)]
@@ -93,20 +97,22 @@ mod write;
 #[cfg(unix)]
 pub use admin::AdminFileStore;
 #[cfg(unix)]
+pub use asked::AskError;
+#[cfg(unix)]
 pub use code::{Code, Severity};
 #[cfg(unix)]
 pub use compare::{Added, Changed, FileDiff};
 #[cfg(unix)]
 pub use disk::{
     Edit, Written, chosen_secret_from, create_private_file, read, read_chosen_secret, read_from,
-    read_private_token, read_token_file, read_with_mode, same_file, write_file,
+    read_input, read_private_token, read_token_file, read_with_mode, same_file, write_file,
 };
 #[cfg(unix)]
 pub use error::{AddError, FileKind, ParseError, TokenFileError};
 #[cfg(unix)]
 pub use finding::Finding;
 #[cfg(unix)]
-pub use lint::{Lint, LintCount, lint, lint_file};
+pub use lint::{Lint, LintCount, lint, lint_file, lint_input};
 #[cfg(unix)]
 pub use listing::Listing;
 #[cfg(unix)]
@@ -122,6 +128,9 @@ pub use store::{FileStore, FileStoreError};
 #[cfg(unix)]
 pub use write::{MAX_FILE_BYTES, MAX_TOKEN_FILE_BYTES, WriteOptions};
 
+#[cfg(all(unix, feature = "manifest"))]
+#[cfg_attr(docsrs, doc(cfg(feature = "manifest")))]
+pub use apply::{ManifestApplied, ManifestRun};
 #[cfg(all(unix, feature = "manifest"))]
 #[cfg_attr(docsrs, doc(cfg(feature = "manifest")))]
 pub use disk::{ManifestFileError, read_manifest};

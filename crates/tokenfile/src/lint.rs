@@ -187,6 +187,26 @@ pub fn lint_file(path: impl AsRef<Path>, now: Timestamp) -> Result<Vec<Lint>, To
     ))
 }
 
+/// [`lint_file`] of the tokens file `path` names, as [`read_input`](crate::read_input)
+/// reads it: for `-`, [`lint`] of what `stdin` gives.
+///
+/// # Errors
+///
+/// When the file or standard input cannot be read: the refusals of
+/// [`read_input`](crate::read_input).
+pub fn lint_input(
+    path: impl AsRef<Path>,
+    stdin: impl std::io::Read,
+    now: Timestamp,
+) -> Result<Vec<Lint>, TokenFileError> {
+    let path = path.as_ref();
+    if path.as_os_str() == "-" {
+        Ok(lint(&crate::read_input(path, stdin)?, now))
+    } else {
+        lint_file(path, now)
+    }
+}
+
 /// The findings of `text`, from `origin`, with the mode of its file if there is one.
 fn findings(origin: &str, text: &str, now: Timestamp, mode: Option<u32>) -> Vec<Lint> {
     let mut loader = Loader::new(text, Some(now));

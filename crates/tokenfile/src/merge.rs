@@ -168,6 +168,24 @@ pub enum MergeInput {
     },
 }
 
+impl MergeInput {
+    /// The input `path` names: the file; for `-`, standard input, the text `stdin`
+    /// gives, read now as [`read_input`](crate::read_input) reads it, named `<stdin>`.
+    ///
+    /// # Errors
+    ///
+    /// As [`read_from`](crate::read_from), for standard input.
+    pub fn read(path: &Path, stdin: impl std::io::Read) -> Result<MergeInput, TokenFileError> {
+        if path.as_os_str() != "-" {
+            return Ok(MergeInput::File(path.to_path_buf()));
+        }
+        Ok(MergeInput::Text {
+            origin: PathBuf::from(influxdb3_text::path_origin(path)),
+            text: crate::disk::read_input(path, stdin)?,
+        })
+    }
+}
+
 impl From<PathBuf> for MergeInput {
     fn from(path: PathBuf) -> MergeInput {
         MergeInput::File(path)

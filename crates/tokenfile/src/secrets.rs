@@ -244,9 +244,33 @@ impl SecretsFile {
         })
     }
 
+    /// Checks that `path` can be a file of secrets of a run that reads or writes the
+    /// files `others` (its manifest, its tokens file): a file of secrets is a file of
+    /// its own. Nothing is read or created.
+    ///
+    /// # Errors
+    ///
+    /// [`TokenFileError::SameFile`] naming the first of `others` that `path` names
+    /// ([`same_file`](crate::same_file)).
+    pub fn check_apart(path: impl AsRef<Path>, others: &[&Path]) -> Result<(), TokenFileError> {
+        let path = path.as_ref();
+        match others.iter().find(|o| crate::same_file(path, o)) {
+            Some(other) => Err(TokenFileError::SameFile {
+                path: path.to_path_buf(),
+                other: other.to_path_buf(),
+            }),
+            None => Ok(()),
+        }
+    }
+
     /// Where it is.
     pub fn path(&self) -> &Path {
         &self.path
+    }
+
+    /// The form it is written in.
+    pub fn format(&self) -> &SecretsFormat {
+        &self.format
     }
 
     /// How many secrets it holds.

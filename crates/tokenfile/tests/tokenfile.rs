@@ -1854,3 +1854,127 @@ fn an_error_hints_what_its_rule_asks_and_nothing_where_the_caller_knows_better()
     };
     assert_eq!(read.hint(), None);
 }
+
+#[test]
+fn a_file_of_secrets_is_a_file_of_its_own() {
+    use influxdb3_tokenfile::SecretsFile;
+    let dir = tempfile::tempdir().unwrap();
+    let (tokens, manifest) = (dir.path().join("tokens.json"), dir.path().join("m.toml"));
+    fs::write(&manifest, "").unwrap();
+    let others = [tokens.as_path(), manifest.as_path()];
+    // The same file under another name, existing or not.
+    for (out, named) in [
+        (dir.path().join(".").join("tokens.json"), &tokens),
+        (dir.path().join("m.toml"), &manifest),
+    ] {
+        match SecretsFile::check_apart(&out, &others) {
+            Err(TokenFileError::SameFile { path, other }) => {
+                assert_eq!(
+                    (path.as_path(), other.as_path()),
+                    (out.as_path(), named.as_path())
+                );
+            }
+            other => panic!("{other:?}"),
+        }
+    }
+    SecretsFile::check_apart(dir.path().join("secrets.json"), &others).unwrap();
+}
+
+#[cfg(feature = "manifest")]
+#[test]
+fn a_manifest_run_keeps_its_secrets_where_asked_and_says_what_it_came_to() {
+    use influxdb3_provision::{ApplyOptions, Manifest};
+    use influxdb3_tokenfile::{FileStore, ManifestRun, SecretsFile, SecretsFormat};
+    use std::convert::Infallible;
+    let dir = tempfile::tempdir().unwrap();
+    let manifest: Manifest =
+        "create_databases = [\"_x\"]\n[[token]]\nname = \"a b\"\npermissions = [\"db:m:read\"]\n"
+            .parse()
+            .unwrap();
+    let named = Path::new("m.toml");
+    let (file, secrets) = (dir.path().join("tokens.json"), dir.path().join("secrets"));
+    let yes = |_: &_| Ok::<_, Infallible>(());
+    // A name the form cannot hold: refused before anything is made.
+    let run = ManifestRun::new(&manifest, named, ApplyOptions::default());
+    let dir_form = SecretsFile::with_format(&secrets, SecretsFormat::Dir).unwrap();
+    assert!(run.keep_secrets(dir_form).is_err());
+    // Kept in a file of secrets: none to show, the file named in the words.
+    let run = ManifestRun::new(&manifest, named, ApplyOptions::default())
+        .keep_secrets(SecretsFile::new(&secrets).unwrap())
+        .unwrap();
+    let mut seen = 0;
+    let applied = run
+        .on_file(&file, &WriteOptions::default(), yes, &mut |_| {
+            seen += 1;
+            Ok(())
+        })
+        .unwrap();
+    assert!(seen > 0 && applied.executed.report.failed.is_none());
+    assert!(applied.shown().is_empty());
+    assert_eq!(
+        applied.secrets_out.as_ref().unwrap().as_deref(),
+        Some(secrets.as_path())
+    );
+    let kept: serde_json::Value =
+        serde_json::from_str(&fs::read_to_string(&secrets).unwrap()).unwrap();
+    assert_eq!(
+        kept["a b"].as_str(),
+        Some(applied.executed.secrets[0].1.expose_secret())
+    );
+    let words = applied.with_secrets().to_string();
+    assert!(
+        words.contains("1 created") && words.contains("secrets` (mode 0600)"),
+        "{words}"
+    );
+    let warnings = applied.warnings();
+    assert!(
+        warnings[0].contains("`_x` (in the manifest's create_databases)"),
+        "{warnings:?}"
+    );
+    assert!(applied.written.as_ref().is_some_and(|w| w.changed));
+    // Again, on a store: nothing to change, nothing to show, no file of secrets.
+    let ((), _) = FileStore::open(&file, &WriteOptions::default(), |store| {
+        let run = ManifestRun::new(&manifest, named, ApplyOptions::default());
+        let applied = run.on_store(store, yes, &mut |_| Ok(())).unwrap();
+        assert!(applied.written.is_none() && applied.shown().is_empty());
+        assert_eq!(applied.secrets_out.as_ref().unwrap(), &None);
+        assert!(applied.words().to_string().starts_with("Nothing to change"));
+    })
+    .unwrap();
+}
+
+#[test]
+fn a_dash_is_standard_input_read_once_and_named_stdin() {
+    use influxdb3_tokenfile::{MergeInput, read_input};
+    let text = r#"{"tokens": []}"#;
+    // A file is not read from standard input (which would give an empty text here).
+    assert_eq!(
+        MergeInput::read(Path::new("a.json"), std::io::empty()).unwrap(),
+        MergeInput::File(PathBuf::from("a.json"))
+    );
+    assert_eq!(
+        MergeInput::read(Path::new("-"), text.as_bytes()).unwrap(),
+        MergeInput::Text {
+            origin: PathBuf::from("<stdin>"),
+            text: text.to_owned()
+        }
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let missing = dir.path().join("missing.json");
+    assert!(matches!(
+        read_input(&missing, std::io::empty()),
+        Err(TokenFileError::NotRegular { .. } | TokenFileError::Read { .. })
+    ));
+    // Loaded and linted alike; a text that does not load names `-`, as it was given.
+    let mut read = String::new();
+    let file = TokenFile::load_input("-", text.as_bytes(), &mut read).unwrap();
+    assert!(file.tokens().is_empty());
+    let mut bad = String::new();
+    match TokenFile::load_input("-", &b"{"[..], &mut bad) {
+        Err(TokenFileError::Invalid { path, .. }) => assert_eq!(path, Path::new("-")),
+        other => panic!("{other:?}"),
+    }
+    let found = influxdb3_tokenfile::lint_input("-", &b"{"[..], Timestamp::now()).unwrap();
+    assert!(!found.is_empty());
+    assert!(influxdb3_tokenfile::lint_input(&missing, std::io::empty(), Timestamp::now()).is_err());
+}

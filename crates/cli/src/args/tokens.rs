@@ -142,51 +142,7 @@ Missing tokens are created and their secrets printed once (or written to --secre
 Without --output-file, the manifest is applied to the server at --host: its tokens are read (as `show tokens` does), the missing ones created, drift reported and, with --recreate, the drifted tokens deleted and created again (new secrets: a server cannot change a token). --prune deletes the tokens the manifest does not list, never an admin token. Each step is printed as it is done.",
         after_help = TOKENS_EXIT
     )]
-    Apply {
-        /// The manifest (TOML)
-        #[arg(value_name = "MANIFEST", value_hint = ValueHint::FilePath)]
-        manifest: PathBuf,
-        /// The permission tokens file to bring in line (created if missing); without it, the server at --host
-        #[arg(long, value_name = "FILE", value_hint = ValueHint::FilePath, value_parser = written_file)]
-        output_file: Option<PathBuf>,
-        /// Remove tokens the manifest does not list
-        #[arg(long)]
-        prune: bool,
-        /// Give drifted tokens the manifest's grants and expiry (same secret; with --output-file)
-        #[arg(long)]
-        update: bool,
-        /// Online: delete and create again the drifted tokens (new secrets)
-        #[arg(long)]
-        recreate: bool,
-        /// With --prune: go ahead when every token would be removed, without asking
-        #[arg(long, short = 'y')]
-        yes: bool,
-        /// Refuse to create or update a token that lives longer than this, or never expires (a CI policy)
-        #[arg(long, value_name = "DURATION", env = "INFLUXDB3_MAX_EXPIRY")]
-        max_expiry: Option<String>,
-        #[command(flatten)]
-        server: Box<Server>,
-        /// Write the new tokens' secrets to this new file (mode 0600, a JSON map name → token) instead of stdout
-        #[arg(long, value_name = "PATH", value_hint = ValueHint::FilePath, value_parser = written_file)]
-        secrets_out: Option<PathBuf>,
-        /// The form of --secrets-out
-        #[arg(
-            long,
-            value_enum,
-            value_name = "FORMAT",
-            default_value_t = SecretsForm::Json,
-            long_help = "The form of --secrets-out, for the program that reads it:\n  json        a JSON map, token name → token\n  env         a file `sh` sources (`set -a; . FILE`) and Docker Compose's `env_file` reads: INFLUXDB3_TOKEN_NAME='apiv3_…', the name in capitals with every character other than A-Z and 0-9 written `_`\n  dir         a new directory (mode 0700) with one file per token, named after it, holding exactly its value: the layout of /run/secrets/NAME\n  kubernetes  a v1 Secret as JSON for `kubectl apply -f`, named by --secrets-name, one stringData key per token\nNames that the form cannot hold are refused before anything is made"
-        )]
-        secrets_format: SecretsForm,
-        /// The Secret's metadata.name (with --secrets-format kubernetes)
-        #[arg(long, value_name = "NAME")]
-        secrets_name: Option<String>,
-        #[command(flatten)]
-        options: EditOptions,
-        /// Output format
-        #[arg(long, value_enum, value_name = "FORMAT", default_value_t = Format::Text)]
-        format: Format,
-    },
+    Apply(ApplyArgs),
 }
 
 /// The form of `--secrets-out`.
@@ -200,6 +156,58 @@ pub(crate) enum SecretsForm {
     Dir,
     /// A Kubernetes Secret.
     Kubernetes,
+}
+
+/// `tokens apply`'s flags. (clap checks those that go with another flag; it does not
+/// count a default value as given.)
+#[derive(Args, Debug)]
+#[allow(clippy::struct_excessive_bools)] // flags, as clap gives them
+#[command(mut_arg("lock_timeout", |a| a.requires("output_file")))]
+pub(crate) struct ApplyArgs {
+    /// The manifest (TOML)
+    #[arg(value_name = "MANIFEST", value_hint = ValueHint::FilePath)]
+    pub(crate) manifest: PathBuf,
+    /// The permission tokens file to bring in line (created if missing); without it, the server at --host
+    #[arg(long, value_name = "FILE", value_hint = ValueHint::FilePath, value_parser = written_file)]
+    pub(crate) output_file: Option<PathBuf>,
+    /// Remove tokens the manifest does not list
+    #[arg(long)]
+    pub(crate) prune: bool,
+    /// Give drifted tokens the manifest's grants and expiry (same secret; with --output-file)
+    #[arg(long)]
+    pub(crate) update: bool,
+    /// Online: delete and create again the drifted tokens (new secrets)
+    #[arg(long)]
+    pub(crate) recreate: bool,
+    /// With --prune: go ahead when every token would be removed, without asking
+    #[arg(long, short = 'y')]
+    pub(crate) yes: bool,
+    /// Refuse to create or update a token that lives longer than this, or never expires (a CI policy)
+    #[arg(long, value_name = "DURATION", env = "INFLUXDB3_MAX_EXPIRY")]
+    pub(crate) max_expiry: Option<String>,
+    #[command(flatten)]
+    pub(crate) server: Server,
+    /// Write the new tokens' secrets to this new file (mode 0600, a JSON map name → token) instead of stdout
+    #[arg(long, value_name = "PATH", value_hint = ValueHint::FilePath, value_parser = written_file)]
+    pub(crate) secrets_out: Option<PathBuf>,
+    /// The form of --secrets-out
+    #[arg(
+        long,
+        value_enum,
+        value_name = "FORMAT",
+        default_value_t = SecretsForm::Json,
+        requires = "secrets_out",
+        long_help = "The form of --secrets-out, for the program that reads it:\n  json        a JSON map, token name → token\n  env         a file `sh` sources (`set -a; . FILE`) and Docker Compose's `env_file` reads: INFLUXDB3_TOKEN_NAME='apiv3_…', the name in capitals with every character other than A-Z and 0-9 written `_`\n  dir         a new directory (mode 0700) with one file per token, named after it, holding exactly its value: the layout of /run/secrets/NAME\n  kubernetes  a v1 Secret as JSON for `kubectl apply -f`, named by --secrets-name, one stringData key per token\nNames that the form cannot hold are refused before anything is made"
+    )]
+    pub(crate) secrets_format: SecretsForm,
+    /// The Secret's metadata.name (with --secrets-format kubernetes)
+    #[arg(long, value_name = "NAME", requires = "secrets_out")]
+    pub(crate) secrets_name: Option<String>,
+    #[command(flatten)]
+    pub(crate) options: EditOptions,
+    /// Output format
+    #[arg(long, value_enum, value_name = "FORMAT", default_value_t = Format::Text)]
+    pub(crate) format: Format,
 }
 
 /// The options of every command that writes a tokens file.

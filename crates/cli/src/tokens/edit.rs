@@ -10,14 +10,14 @@ use influxdb3_tokenfile::{
     FileStoreError, MergeError, MergeInput, OneOutcome, OneRun, merge_files,
 };
 
-use super::input::{is_stdin, read_input, unusable};
+use super::input::{input_error, is_stdin, unusable};
 use crate::args::{CreateFormat, EditOptions, FileWrite, Format};
 use crate::error::{CliError, Exit, Kind, chain};
 use crate::options;
 use crate::output::Outcome;
 use crate::output::json_doc as json;
 use crate::paint::Paint;
-use crate::quote::{command, origin, quote, quote_path};
+use crate::quote::{command, quote, quote_path};
 use crate::report::{self, Report};
 
 /// The files to merge, `-` (once) read from standard input, as every command that reads
@@ -28,18 +28,10 @@ fn merge_inputs(files: &[PathBuf]) -> Result<Vec<MergeInput>, CliError> {
             "`-` (standard input) is given more than once: it can be read once",
         ));
     }
+    let read = |f: &PathBuf| MergeInput::read(f, std::io::stdin().lock());
     files
         .iter()
-        .map(|f| {
-            Ok(if is_stdin(f) {
-                MergeInput::Text {
-                    origin: PathBuf::from(origin(f)),
-                    text: read_input(f)?,
-                }
-            } else {
-                MergeInput::File(f.clone())
-            })
-        })
+        .map(|f| read(f).map_err(|e| input_error(f, &e)))
         .collect()
 }
 
@@ -61,27 +53,16 @@ pub(super) fn merge(
             .kind(Kind::OutputNotAnInput)
             .hint("name it among the files to merge them into it, or choose a new --output-file"),
         MergeError::Store(e) => CliError::from_file_store(&e),
-        e => conflicts(&e),
+        MergeError::Plan { source } => CliError::from_plan(&source),
+        // Every conflict, in one error (the merge error's own words name them).
+        e => CliError::new(Exit::NameTaken, Kind::MergeConflict, e.to_string())
+            .hint("names and token values are unique in a file: rename or remove one of each pair (`influxdb3 tokens remove`), then merge again; nothing was written"),
     })?;
-    if let Some(failed) = &merged.executed.report.failed {
-        return Err(CliError::from_step(
-            &failed.cause,
-            CliError::from_file_store,
-        ));
-    }
+    CliError::on_file(&merged.executed.report)?;
     Ok(Outcome {
         warnings: influxdb3_tokenfile::Finding::summary(&merged.written.findings),
         ..Outcome::ok(crate::output::report(format, &merged))
     })
-}
-
-/// Every conflict of a merge, in one error (the merge error's own words name them).
-fn conflicts(e: &MergeError) -> CliError {
-    match e {
-        MergeError::Plan { source } => CliError::from_plan(source),
-        _ => CliError::new(Exit::NameTaken, Kind::MergeConflict, e.to_string())
-            .hint("names and token values are unique in a file: rename or remove one of each pair (`influxdb3 tokens remove`), then merge again; nothing was written"),
-    }
 }
 
 /// Carries a plan of one step on the token `name` out on the file at `path`.

@@ -13,40 +13,30 @@ pub(super) fn is_stdin(path: &Path) -> bool {
     path.as_os_str() == "-"
 }
 
-/// The text of FILE, or of standard input for `-`.
-pub(super) fn read_input(path: &Path) -> Result<String, CliError> {
-    if is_stdin(path) {
-        influxdb3_tokenfile::read_from(std::io::stdin().lock(), path).map_err(|e| match e {
-            TokenFileError::TooLarge { limit, .. } => CliError::new(
-                Exit::TokensFile,
-                Kind::TooLarge,
-                format!(
-                    "standard input is longer than {} MiB: it was not read as a tokens file",
-                    limit >> 20
-                ),
+/// A tokens file (`-`: standard input, in its own words) that cannot be read.
+pub(super) fn input_error(path: &Path, e: &TokenFileError) -> CliError {
+    match e {
+        TokenFileError::TooLarge { limit, .. } if is_stdin(path) => CliError::new(
+            Exit::TokensFile,
+            Kind::TooLarge,
+            format!(
+                "standard input is longer than {} MiB: it was not read as a tokens file",
+                limit >> 20
             ),
-            TokenFileError::Read { source, .. } => CliError::new(
-                Exit::TokensFile,
-                Kind::Stdin,
-                format!("cannot read standard input: {source}"),
-            ),
-            e => unusable(&e),
-        })
-    } else {
-        influxdb3_tokenfile::read(path).map_err(|e| unusable(&e))
+        ),
+        TokenFileError::Read { source, .. } if is_stdin(path) => CliError::new(
+            Exit::TokensFile,
+            Kind::Stdin,
+            format!("cannot read standard input: {source}"),
+        ),
+        e => unusable(e),
     }
 }
 
 /// Reads and checks a tokens file (`-`: standard input) into `text`; a file that does
 /// not load points at `tokens lint`.
 pub(super) fn load<'t>(path: &Path, text: &'t mut String) -> Result<TokenFile<'t>, CliError> {
-    *text = read_input(path)?;
-    TokenFile::parse(text).map_err(|error| {
-        unusable(&TokenFileError::Invalid {
-            path: path.to_path_buf(),
-            error,
-        })
-    })
+    TokenFile::load_input(path, std::io::stdin().lock(), text).map_err(|e| input_error(path, &e))
 }
 
 /// A tokens file that cannot be used, for the commands that only read it.

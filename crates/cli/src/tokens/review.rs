@@ -3,19 +3,19 @@
 use std::fmt::Write as _;
 use std::path::Path;
 
-use influxdb3_permission::{Action, Permission};
+use influxdb3_permission::Permission;
 use influxdb3_token::Timestamp;
-use influxdb3_tokenfile::{FileDiff, LintCount, lint_file};
+use influxdb3_tokenfile::{AskError, Check, FileDiff, LintCount, lint_input};
 use serde_json::{Value, json};
 
-use super::input::{is_stdin, load, read_input, unusable};
+use super::input::{input_error, is_stdin, load};
 use crate::args::Format;
 use crate::diagnostic;
 use crate::error::{CliError, Kind};
 use crate::output::Outcome;
 use crate::output::json_doc as json;
 use crate::paint::Paint;
-use crate::quote::{escape, quote};
+use crate::quote::escape;
 
 /// `tokens list FILE`.
 pub(super) fn list(path: &Path, format: Format) -> Result<Outcome, CliError> {
@@ -32,11 +32,8 @@ pub(super) fn list(path: &Path, format: Format) -> Result<Outcome, CliError> {
 /// `tokens lint FILE`: each finding drawn as every diagnostic is (text), or as its
 /// object with the token it is about (JSON), then the count.
 pub(super) fn lint(path: &Path, strict: bool, format: Format) -> Result<Outcome, CliError> {
-    let found = if is_stdin(path) {
-        influxdb3_tokenfile::lint(&read_input(path)?, Timestamp::now())
-    } else {
-        lint_file(path, Timestamp::now()).map_err(|e| unusable(&e))?
-    };
+    let found = lint_input(path, std::io::stdin().lock(), Timestamp::now())
+        .map_err(|e| input_error(path, &e))?;
     let count = LintCount::of(&found);
     // As compilers name the file, so that editors and CI annotations find it.
     let origin = crate::quote::origin(path);
@@ -75,46 +72,30 @@ pub(super) fn lint(path: &Path, strict: bool, format: Format) -> Result<Outcome,
     })
 }
 
-/// What `check` asks about: `db:NAME`, `db:*`, `system:NAME`, `system:*` with an action,
-/// as the permission that would grant it.
+/// What `check` asks about (the tokens-file crate's [`Check::asked`]), its error with
+/// the shapes that are asked.
 fn asked(action: &str, resource: &str) -> Result<Permission, CliError> {
-    let action: Action =
-        action
-            .parse()
-            .map_err(|e: influxdb3_permission::ParsePermissionError| {
-                CliError::usage(format!("invalid ACTION {}: {}", quote(action), e.kind()))
-                    .kind(Kind::InvalidAction)
-                    .hint(e.hint().map_or_else(
-                        || "create, describe, read, write or delete".to_owned(),
-                        str::to_owned,
-                    ))
-            })?;
     let shape = "RESOURCE is `db:NAME`, `db:*`, `system:NAME` or `system:*`";
-    let Some((_, names)) = resource.split_once(':') else {
-        return Err(
-            CliError::usage(format!("invalid RESOURCE {}", quote(resource)))
-                .kind(Kind::InvalidResource)
-                .hint(shape),
-        );
-    };
-    if names.contains(',') {
-        return Err(CliError::usage(format!(
-            "invalid RESOURCE {}: name one resource",
-            quote(resource)
-        ))
-        .kind(Kind::InvalidResource)
-        .hint(shape));
-    }
-    format!("{resource}:{action}")
-        .parse::<Permission>()
-        .map_err(|e| {
-            let err = CliError::permission("RESOURCE:ACTION", &e);
-            if e.hint().is_some() {
+    Check::asked(action, resource).map_err(|e| match &e {
+        AskError::Action { source, .. } => CliError::usage(e.to_string())
+            .kind(Kind::InvalidAction)
+            .hint(
+                source
+                    .hint()
+                    .unwrap_or("create, describe, read, write or delete"),
+            ),
+        AskError::Permission(source) => {
+            let err = CliError::permission("RESOURCE:ACTION", source);
+            if source.hint().is_some() {
                 err
             } else {
                 err.hint(shape)
             }
-        })
+        }
+        _ => CliError::usage(e.to_string())
+            .kind(Kind::InvalidResource)
+            .hint(shape),
+    })
 }
 
 /// `tokens check FILE NAME ACTION RESOURCE`.
