@@ -5,7 +5,9 @@
 //! admin tokens, regenerates the admin token and deletes tokens. Every failure is a
 //! [`ClientError`] of its class, with the server's message; the admin token never
 //! appears in an error or in `Debug`, and tokens in the server's text are replaced by
-//! `apiv3_***`. A create is never retried on its own.
+//! `apiv3_***`. A create is never retried on its own. [`ServerOptions`] makes a client
+//! from the `influxdb3` command's server options (`--host`, the admin token's flags and
+//! variables, `--tls-ca`, `--tls-no-verify`) by the command's rules.
 //!
 //! # Example
 //!

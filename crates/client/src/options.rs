@@ -451,6 +451,10 @@ mod tests {
         let c = connect(ServerOptions::new().token(Some(&t), Flag), "").unwrap();
         assert_eq!(c.warnings, [ClientWarning::TokenOnCommandLine]);
         assert!(c.client.has_admin_token());
+        assert_eq!(
+            ClientWarning::TokenOnCommandLine.to_string(),
+            "the admin token was given on the command line, where every user of this machine can read it (`ps`): pass it with --token-file FILE, --token - (standard input) or INFLUXDB3_AUTH_TOKEN_FILE"
+        );
         let c = connect(ServerOptions::new().token(Some(&e), Var), "").unwrap();
         assert!(c.warnings.is_empty() && c.client.has_admin_token());
         let c = connect(
