@@ -296,6 +296,17 @@ impl Client {
         self.base.as_str()
     }
 
+    /// The server's URL, as [`builder`](Client::builder) took it.
+    pub fn host(&self) -> &HostUrl {
+        &self.base
+    }
+
+    /// Whether requests carry an admin token
+    /// ([`ClientBuilder::admin_token`]).
+    pub fn has_admin_token(&self) -> bool {
+        self.token.is_some()
+    }
+
     /// Creates a permission token (`POST /api/v3/enterprise/configure/token`) with these
     /// grants, living `lifetime` (`None`: it never expires).
     ///

@@ -5,7 +5,9 @@
 //! admin tokens, regenerates the admin token and deletes tokens. Every failure is a
 //! [`ClientError`] of its class, with the server's message; the admin token never
 //! appears in an error or in `Debug`, and tokens in the server's text are replaced by
-//! `apiv3_***`. A create is never retried on its own.
+//! `apiv3_***`. A create is never retried on its own. [`ServerOptions`] makes a client
+//! from the `influxdb3` command's server options (`--host`, the admin token's flags and
+//! variables, `--tls-ca`, `--tls-no-verify`) by the command's rules.
 //!
 //! # Example
 //!
@@ -35,6 +37,7 @@ mod client;
 mod error;
 mod host;
 mod mask;
+mod options;
 mod request;
 mod rows;
 mod server_text;
@@ -45,6 +48,7 @@ mod tokens;
 pub use client::{Client, ClientBuilder, CreatedToken, Edition, MAX_CA_BYTES};
 pub use error::{BodyProblem, CaError, ClientError, Phase, RequestError, TlsFailure};
 pub use host::{DEFAULT_HOST, HostUrl, HostUrlError, mask_credentials};
+pub use options::{ConnectError, Connection, Origin, ServerOptions, TokenFrom};
 pub use request::{PERMISSION_TOKEN_PATH, PreparedRequest, TokenRequest};
 pub use rows::TokenFilter;
 pub use server_text::server_message;

@@ -15,9 +15,10 @@ pub const MAX_TOKEN_LINE_BYTES: u64 = 256;
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum TokenInputError {
-    /// The stream could not be read.
-    #[error("cannot read the token")]
-    Read(#[source] std::io::Error),
+    /// The stream could not be read: shown as the system's words, for the caller to
+    /// say which stream (as [`ConnectError::Stdin`](crate::ConnectError::Stdin) does).
+    #[error(transparent)]
+    Read(std::io::Error),
     /// The first line is not UTF-8, so not a token (it is never shown).
     #[error("the line read is not UTF-8, so not a token")]
     NotUtf8,
@@ -47,10 +48,10 @@ pub enum TokenInputError {
 ///
 /// # Errors
 ///
-/// [`TokenInputError::Read`] when the stream fails or its line is not UTF-8,
-/// [`TokenInputError::TooLong`] when the line passes [`MAX_TOKEN_LINE_BYTES`],
-/// [`TokenInputError::NotAToken`] when what it holds (nothing, or another text) is no
-/// token.
+/// [`TokenInputError::Read`] when the stream fails, [`TokenInputError::NotUtf8`] when its
+/// line is not UTF-8, [`TokenInputError::TooLong`] when the line passes
+/// [`MAX_TOKEN_LINE_BYTES`], [`TokenInputError::NotAToken`] when what it holds (nothing,
+/// or another text) is no token.
 pub fn read_token_line(reader: impl BufRead) -> Result<Token, TokenInputError> {
     let mut line = Vec::new();
     reader
@@ -76,6 +77,11 @@ pub enum ClientWarning {
     ///
     /// [`ClientBuilder::no_verify`]: crate::ClientBuilder::no_verify
     Unverified,
+    /// The admin token was given on the command line
+    /// ([`ServerOptions::token`](crate::ServerOptions::token) with
+    /// [`Origin::CommandLine`](crate::Origin::CommandLine)), where every user of the
+    /// machine can read it.
+    TokenOnCommandLine,
 }
 
 impl fmt::Display for ClientWarning {
@@ -83,6 +89,9 @@ impl fmt::Display for ClientWarning {
         f.write_str(match self {
             ClientWarning::Unverified => {
                 "the server's certificate is not checked, so anyone on the network path can read the admin token"
+            }
+            ClientWarning::TokenOnCommandLine => {
+                "the admin token was given on the command line, where every user of this machine can read it (`ps`): pass it with --token-file FILE, --token - (standard input) or INFLUXDB3_AUTH_TOKEN_FILE"
             }
         })
     }
