@@ -189,7 +189,6 @@ pub(crate) fn chosen_secret(path: &Path) -> Result<(Token, String), CliError> {
 pub(crate) fn secret_file_error(e: &TokenFileError, what: &str) -> CliError {
     let file = CliError::from_file(e);
     let hint = match e {
-        TokenFileError::InvalidSecret { .. } => Some("a chosen secret is `apiv3_` and 32 to 250 characters of `A-Z a-z 0-9 - _ . ~ + / =`, alone in the file; nothing was written".to_owned()),
         TokenFileError::NotRegular { .. } | TokenFileError::DanglingLink { .. } => Some(format!(
             "{what} is read from a regular file (or a link to one), or from standard input with `-`; nothing was written"
         )),

@@ -150,11 +150,3 @@ pub(crate) fn outcome(report: &Report, format: CreateFormat, warnings: Vec<Strin
         },
     }
 }
-
-impl CliError {
-    /// What to do about a token the server made whose secret nobody has (its answer
-    /// could not be used, or stdout could not show it), in provision's words.
-    pub(crate) fn unheld_secret(name: &str) -> String {
-        influxdb3_provision::unheld_secret(name)
-    }
-}

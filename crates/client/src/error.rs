@@ -4,7 +4,6 @@
 use std::path::PathBuf;
 use std::time::Duration;
 
-use crate::host::HostUrlError;
 use influxdb3_token::Quoted;
 
 /// A request that failed, by failure class. The admin token never appears in it, and
@@ -13,15 +12,6 @@ use influxdb3_token::Quoted;
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum ClientError {
-    /// The host URL cannot be used; nothing connected.
-    #[error("invalid host URL {}", Quoted(host))]
-    InvalidHost {
-        /// The URL given.
-        host: String,
-        /// What is wrong with it.
-        #[source]
-        source: HostUrlError,
-    },
     /// The CA certificate cannot be used.
     #[error("cannot use {} as a CA certificate", origin.as_ref().map_or_else(|| "the given bytes".to_owned(), |p| Quoted::path(p).to_string()))]
     TlsCa {
@@ -380,8 +370,7 @@ impl ClientError {
     /// (a create may or may not have created the token).
     pub fn request_sent(&self) -> bool {
         match self {
-            ClientError::InvalidHost { .. }
-            | ClientError::TlsCa { .. }
+            ClientError::TlsCa { .. }
             | ClientError::InvalidRequest(_)
             | ClientError::Connect { .. }
             | ClientError::Tls { .. } => false,

@@ -28,9 +28,6 @@ impl CliError {
             )
         };
         match e {
-            ClientError::InvalidHost { .. } => CliError::usage(message).kind(Kind::InvalidHost).hint(
-                "the host is `http(s)://HOST:PORT`, as in `http://127.0.0.1:8181`, with an optional path prefix",
-            ),
             ClientError::TlsCa { .. } => CliError::usage(message).kind(Kind::InvalidCa),
             ClientError::InvalidRequest(RequestError::ReservedName) => CliError::usage(message)
                 .kind(Kind::ReservedName)
@@ -112,7 +109,7 @@ impl CliError {
             }
             ClientError::CreatedButUnreadable { name, .. } => {
                 CliError::new(Exit::Failure, Kind::CreatedButUnreadable, message)
-                    .hint(CliError::unheld_secret(name))
+                    .hint(influxdb3_provision::unheld_secret(name))
             }
             ClientError::TooLarge { .. } => {
                 let hint = if request.action == Action::List {

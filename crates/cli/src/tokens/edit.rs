@@ -16,8 +16,6 @@ use crate::error::{CliError, Exit, Kind, chain};
 use crate::options;
 use crate::output::Outcome;
 use crate::output::json_doc as json;
-use crate::paint::Paint;
-use crate::quote::{command, quote, quote_path};
 use crate::report::{self, Report};
 
 /// The files to merge, `-` (once) read from standard input, as every command that reads
@@ -116,7 +114,6 @@ pub(super) fn rotate(
     let plan = Plan::rotate(name, chosen, Timestamp::now()).map_err(|e| CliError::from_plan(&e))?;
     let run = run_one(path, name, &plan, options)?;
     let warnings = run.warnings();
-    let written = run.written.path.clone();
     let made = match run.outcome() {
         OneOutcome::Edited(dry_run) => {
             let stdout = match format {
@@ -131,23 +128,5 @@ pub(super) fn rotate(
         OneOutcome::Made(made) => Report::minted(made, from.as_deref()),
         _ => return Err(CliError::no_token(path, name)),
     };
-    let stdout = report::stdout(&made, format, Paint::On).unwrap_or_default();
-    Ok(Outcome {
-        warnings,
-        unshown: Some(CliError::unshown(
-            format!(
-                "token {} was given a new secret in {}, but it could not be shown (stdout failed)",
-                quote(name),
-                quote_path(&written)
-            ),
-            format!(
-                "nobody has seen the new secret: run {} again",
-                command(
-                    "influxdb3 tokens rotate {} --name {}",
-                    &[("FILE", written.as_os_str()), ("NAME", name.as_ref())]
-                )
-            ),
-        )),
-        ..Outcome::ok(stdout)
-    })
+    Ok(report::outcome(&made, format, warnings))
 }
