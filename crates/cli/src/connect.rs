@@ -10,7 +10,7 @@ use influxdb3_token_client::{
 use influxdb3_tokenfile::TokenFileError;
 
 use crate::args::Server;
-use crate::error::{Action, CliError, Kind, Request, chain};
+use crate::error::{Action, CliError, Kind, chain};
 use crate::options::{on_command_line, value};
 use crate::quote::command;
 
@@ -63,17 +63,7 @@ impl Online {
 
     /// A failed request, with what to do about it.
     pub(crate) fn error(&self, e: &ClientError, action: Action, name: &str) -> CliError {
-        let host = self.client.host();
-        CliError::from_client(
-            e,
-            &Request {
-                action,
-                name,
-                host: host.as_str(),
-                https: host.is_https(),
-                had_token: self.client.has_admin_token(),
-            },
-        )
+        CliError::from_client(e, action, name, Some(&self.client))
     }
 }
 
@@ -124,16 +114,7 @@ fn refused(e: &ConnectError<TokenFileError>) -> CliError {
         )),
         ConnectError::TokenFile { .. } => usage.kind(Kind::TokenFile),
         // Only a CA that cannot be used fails here: no request was made.
-        ConnectError::Client(e) => CliError::from_client(
-            e,
-            &Request {
-                action: Action::Create,
-                name: "",
-                host: "",
-                https: false,
-                had_token: false,
-            },
-        ),
+        ConnectError::Client(e) => CliError::from_client(e, Action::Create, "", None),
         _ => usage,
     }
 }

@@ -164,15 +164,6 @@ impl CliError {
 }
 
 /// What a request asked, for the hints about its failure.
-#[derive(Debug, Clone, Copy)]
-pub(crate) struct Request<'a> {
-    pub(crate) action: Action,
-    pub(crate) name: &'a str,
-    pub(crate) host: &'a str,
-    pub(crate) https: bool,
-    pub(crate) had_token: bool,
-}
-
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Action {
     Create,

@@ -221,7 +221,7 @@ pub mod fuzzing {
     use influxdb3_token_client::{ClientError, server_message};
     use influxdb3_tokenfile::{FileKind, TokenFileError};
 
-    use crate::error::{Action, CliError, Request};
+    use crate::error::{Action, CliError};
     use crate::render::{self, Paint};
 
     /// The message stderr would show for `text` as a `--permission`, a `--name`, a
@@ -239,13 +239,9 @@ pub mod fuzzing {
                     status: 500,
                     message: server_message(text, None),
                 },
-                &Request {
-                    action: Action::Create,
-                    name: text,
-                    host: "http://127.0.0.1:8181",
-                    https: false,
-                    had_token: true,
-                },
+                Action::Create,
+                text,
+                None,
             ),
             _ => CliError::from_file(&TokenFileError::NotRegular {
                 path: PathBuf::from(text),

@@ -2,19 +2,25 @@
 //! kind and hint chosen here by variant.
 
 use influxdb3_provision::delete_command;
-use influxdb3_token_client::{ClientError, Phase, RequestError, TlsFailure};
+use influxdb3_token_client::{Client, ClientError, HostUrl, Phase, RequestError, TlsFailure};
 
-use super::{Action, CliError, Exit, Kind, Request, chain};
+use super::{Action, CliError, Exit, Kind, chain};
 use crate::quote::quote;
 
 impl CliError {
     /// A failed request, with what to do about it. `action` says what was asked, for
     /// the hints about a request that may or may not have been carried out.
     #[allow(clippy::too_many_lines)] // one table: an exit code, kind and hint per variant
-    pub(crate) fn from_client(e: &ClientError, request: &Request<'_>) -> CliError {
+    pub(crate) fn from_client(
+        e: &ClientError,
+        action: Action,
+        name: &str,
+        client: Option<&Client>,
+    ) -> CliError {
         let message = chain(e);
+        let host = client.map(Client::host);
         let sent_hint = || {
-            let (what, check) = match request.action {
+            let (what, check) = match action {
                 Action::Create => ("created", "check for it on the server"),
                 Action::Delete => ("deleted", "check for it on the server"),
                 Action::Regenerate => ("regenerated", "try the old token"),
@@ -24,7 +30,7 @@ impl CliError {
             };
             format!(
                 "the request was sent, so token {} may or may not have been {what}: {check} before you try again",
-                quote(request.name)
+                quote(name)
             )
         };
         match e {
@@ -36,7 +42,7 @@ impl CliError {
             ClientError::Connect { .. } => CliError::new(Exit::Connection, Kind::Connect, message)
                 .hint(format!(
                     "nothing was sent. Is the server running at {}? Set the URL with --host or INFLUXDB3_HOST_URL",
-                    request.host
+                    host.map_or("", HostUrl::as_str)
                 )),
             ClientError::Tls { kind, .. } => {
                 let hint = match kind {
@@ -54,7 +60,7 @@ impl CliError {
             }
             ClientError::Timeout { .. } | ClientError::Connection { .. } => {
                 let not_http = matches!(e, ClientError::Connection { not_http: true, .. });
-                let hint = if not_http && !request.https {
+                let hint = if not_http && !host.is_some_and(HostUrl::is_https) {
                     format!(
                         "if the server speaks TLS on this port, use an https:// host. {}",
                         sent_hint()
@@ -67,7 +73,7 @@ impl CliError {
                 CliError::new(Exit::Connection, Kind::Connection, message).hint(hint)
             }
             ClientError::Unauthenticated { .. } => {
-                let hint = if request.had_token {
+                let hint = if client.is_some_and(Client::has_admin_token) {
                     "the admin token given is not valid on this server: check the token options"
                 } else {
                     "no admin token was given: pass it with --token or INFLUXDB3_AUTH_TOKEN"
@@ -75,7 +81,7 @@ impl CliError {
                 CliError::new(Exit::Refused, Kind::Unauthenticated, message).hint(hint)
             }
             ClientError::Forbidden { .. } => CliError::new(Exit::Refused, Kind::Forbidden, message)
-                .hint(if request.action == Action::List {
+                .hint(if action == Action::List {
                     "this token is valid but may not do this: listing tokens takes an admin token"
                 } else {
                     "this token is valid but may not do this: creating and deleting tokens takes an admin token"
@@ -112,7 +118,7 @@ impl CliError {
                     .hint(influxdb3_provision::unheld_secret(name))
             }
             ClientError::TooLarge { .. } => {
-                let hint = if request.action == Action::List {
+                let hint = if action == Action::List {
                     "no InfluxDB 3 server lists that many tokens: check that --host is one".to_owned()
                 } else {
                     sent_hint()
