@@ -188,13 +188,13 @@ pub(crate) struct CreateToken {
         value_name = "PERMISSION",
         action = ArgAction::Append,
         add = ArgValueCompleter::new(complete::permission),
-        required_unless_present = "admin",
+        required_unless_present_any = ["admin", "regenerate"],
         conflicts_with = "admin"
     )]
     pub(crate) permissions: Vec<String>,
 
     /// Name of the token
-    #[arg(long, value_name = "NAME", required_unless_present = "admin")]
+    #[arg(long, value_name = "NAME", required_unless_present_any = ["admin", "regenerate"])]
     pub(crate) name: Option<String>,
 
     /// Create an admin token instead of a permission token

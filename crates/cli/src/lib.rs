@@ -152,17 +152,65 @@ fn completions(shell: complete::Shell) -> Outcome {
 /// `--format json`). Printing never panics (a failed write is ignored).
 fn clap_error(e: &clap::Error) -> ExitCode {
     let code = u8::try_from(e.exit_code()).unwrap_or(2);
+    let hint = clap_hint(e);
     if e.use_stderr() && output::json() {
-        output::error(&CliError::usage(clap_message(e)));
+        let err = CliError::usage(clap_message(e));
+        output::error(&match hint {
+            Some(hint) => err.hint(hint),
+            None => err,
+        });
     } else if e.use_stderr() {
         // clap quotes the values it refuses: a secret given to the wrong flag is not
         // echoed.
-        let shown = e.render().ansi().to_string();
+        let mut shown = e.render().ansi().to_string();
+        if let Some(hint) = hint {
+            shown = format!("{shown}{}: {hint}\n", render::Paint::On.hint());
+        }
         output::raw_stderr(&influxdb3_token::mask_token_shaped(&shown));
     } else {
         let _ = e.print();
     }
     ExitCode::from(code)
+}
+
+/// What to do about a combination of `create token`'s flags that clap refused, chosen
+/// by the arguments its error names (its context, not its text).
+fn clap_hint(e: &clap::Error) -> Option<&'static str> {
+    use clap::error::{ContextKind, ContextValue, ErrorKind};
+    let mut named = Vec::new();
+    for kind in [ContextKind::InvalidArg, ContextKind::PriorArg] {
+        match e.get(kind) {
+            Some(ContextValue::String(v)) => named.push(v.as_str()),
+            Some(ContextValue::Strings(v)) => named.extend(v.iter().map(String::as_str)),
+            _ => {}
+        }
+    }
+    // `--name <NAME>` is named by its flag.
+    let has = |flag: &str| named.iter().any(|n| n.split(' ').next() == Some(flag));
+    Some(match e.kind() {
+        ErrorKind::ArgumentConflict if has("--admin") && has("--permission") => {
+            "an admin token has every permission; drop --admin to create a permission token"
+        }
+        ErrorKind::ArgumentConflict if has("--regenerate") && has("--offline") => {
+            "offline, write a new admin token file with `--admin --offline --output-file FILE`"
+        }
+        ErrorKind::MissingRequiredArgument if has("--permission") => {
+            "for example --permission 'db:my_database:read,write' --name 'Read/write token for my_database'; or create an admin token with --admin"
+        }
+        ErrorKind::MissingRequiredArgument if has("--name") => {
+            "for example --name 'Read/write token for my_database'"
+        }
+        ErrorKind::MissingRequiredArgument if has("--offline") && has("--output-file") => {
+            "--create-databases and --lock-timeout are for a tokens file: add --offline --output-file FILE, or drop them (online, create databases on the server first)"
+        }
+        ErrorKind::MissingRequiredArgument if has("--offline") => {
+            "add --offline to write the token to the file instead of asking a server"
+        }
+        ErrorKind::MissingRequiredArgument if has("--output-file") => {
+            "add --output-file path/to/tokens.json"
+        }
+        _ => return None,
+    })
 }
 
 /// A command line clap refused, in one sentence built from the error's kind and

@@ -1904,8 +1904,12 @@ fn a_manifest_run_keeps_its_secrets_where_asked_and_says_what_it_came_to() {
         .unwrap();
     let mut seen = 0;
     let applied = run
-        .on_file(&file, &WriteOptions::default(), yes, &mut |_| {
-            seen += 1;
+        .on_file(&file, &WriteOptions::default(), yes, &mut |event| {
+            // The file of secrets keeps each secret: the observer never sees one.
+            if let influxdb3_provision::Event::Done { secret, .. } = event {
+                assert!(secret.is_none(), "a kept secret reached the observer");
+                seen += 1;
+            }
             Ok(())
         })
         .unwrap();
