@@ -1024,4 +1024,16 @@ pub enum PlanError {
     /// Tokens that cannot all be in one store.
     #[error("{} {}", .0.len(), if .0.len() == 1 { "conflict" } else { "conflicts" })]
     Conflicts(Vec<Conflict>),
+    /// A [`TokenRequest`](crate::TokenRequest) asks for what its kind of token cannot
+    /// have (an expiry, a chosen secret, a choice for a name that exists, or databases
+    /// beside the operator token's new secret; databases beside an admin token).
+    #[error("token {}: {kind} takes no {what}", Quoted(name))]
+    NotForKind {
+        /// The token.
+        name: String,
+        /// What was asked.
+        what: &'static str,
+        /// The kind of token.
+        kind: &'static str,
+    },
 }

@@ -114,9 +114,12 @@ impl TokenRequest {
     ///
     /// # Errors
     ///
+    /// [`PlanError::NotForKind`] for what its kind of token cannot have (a regeneration
+    /// takes no expiry, secret, `if_exists` or databases; an admin token no databases);
     /// [`PlanError::Unsupported`] for the first thing the store cannot hold, in the
     /// order [`Step::needs`] asks.
     pub fn check(&self, capabilities: Capabilities, chosen: bool) -> Result<(), PlanError> {
+        self.fits(chosen)?;
         // The step as the plan would make it, before the secret is read and at any
         // instant: no rule of time is checked here.
         let now = Timestamp::from_millis(0);
@@ -148,8 +151,9 @@ impl TokenRequest {
     ///
     /// # Errors
     ///
-    /// [`PlanError`]: an expiry that has passed or that the policy refuses, the name
-    /// `_admin` for a permission token, what the store cannot hold.
+    /// [`PlanError`]: what its kind of token cannot have (as [`check`](Self::check)),
+    /// an expiry that has passed or that the policy refuses, the name `_admin` for a
+    /// permission token, what the store cannot hold.
     pub fn plan(
         self,
         capabilities: Capabilities,
@@ -157,6 +161,7 @@ impl TokenRequest {
         now: Timestamp,
         policy: &Policy,
     ) -> Result<Plan, PlanError> {
+        self.fits(secret.is_some())?;
         let if_exists = self.if_exists_in(capabilities);
         let plan = match self.asked {
             Asked::Regenerate => Plan::regenerate(now, policy)?,
@@ -174,6 +179,36 @@ impl TokenRequest {
         };
         plan.check(capabilities)?;
         Ok(plan)
+    }
+
+    /// Refuses what its kind of token cannot have, rather than drop it: `chosen`, a
+    /// secret the caller chose.
+    fn fits(&self, chosen: bool) -> Result<(), PlanError> {
+        let misfit = match &self.asked {
+            Asked::Regenerate => [
+                (self.expiry != Expiry::Never, "expiry"),
+                (chosen, "chosen secret"),
+                (
+                    self.if_exists != IfExists::Fail,
+                    "choice for a token that exists",
+                ),
+                (!self.databases.is_empty(), "databases to create"),
+            ]
+            .into_iter()
+            .find_map(|(asked, what)| asked.then_some((what, "a new secret for `_admin`"))),
+            Asked::Admin { .. } if !self.databases.is_empty() => {
+                Some(("databases to create", "an admin token"))
+            }
+            _ => None,
+        };
+        match misfit {
+            Some((what, kind)) => Err(PlanError::NotForKind {
+                name: self.name().to_owned(),
+                what,
+                kind,
+            }),
+            None => Ok(()),
+        }
     }
 
     /// The admin token's name: `_admin` when none was given.
@@ -338,5 +373,35 @@ mod tests {
                 ..
             })
         ));
+    }
+
+    #[test]
+    fn what_a_kind_of_token_cannot_have_is_refused_not_dropped() {
+        let day = Expiry::After("1d".parse().unwrap());
+        let secret = Token::parse_chosen(&format!("apiv3_{}", "k".repeat(40))).unwrap();
+        let db = vec![DatabaseName::new("m").unwrap()];
+        let refused = |request: TokenRequest, secret: Option<Token>| {
+            let checked = request.check(Capabilities::SERVER, secret.is_some());
+            let planned = request.plan(Capabilities::SERVER, secret, NOW, &Policy::default());
+            match (checked, planned) {
+                (Err(a), Err(b)) if a == b => a.to_string(),
+                other => panic!("{other:?}"),
+            }
+        };
+        assert_eq!(
+            refused(TokenRequest::regenerate().expiry(day), None),
+            "token `_admin`: a new secret for `_admin` takes no expiry"
+        );
+        let regenerate = refused(TokenRequest::regenerate(), Some(secret));
+        assert!(
+            regenerate.ends_with("takes no chosen secret"),
+            "{regenerate}"
+        );
+        let keep = refused(TokenRequest::regenerate().if_exists(IfExists::Keep), None);
+        assert!(keep.contains("choice for a token that exists"), "{keep}");
+        assert_eq!(
+            refused(TokenRequest::admin(Some(name("ops"))).databases(db), None),
+            "token `ops`: an admin token takes no databases to create"
+        );
     }
 }

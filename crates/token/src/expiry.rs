@@ -356,10 +356,13 @@ impl Expiry {
                 .parse()
                 .map(Expiry::After)
                 .map_err(ExpiryError::Lifetime),
-            (None, Some(text)) => match text.parse().map_err(ExpiryError::Instant)? {
-                at if at <= now => Err(ExpiryError::Passed { at }),
-                at => Ok(Expiry::At(at)),
-            },
+            (None, Some(text)) => {
+                let at = text.parse().map_err(ExpiryError::Instant)?;
+                // The rule of `ends`: an instant not after `now` has passed.
+                let expiry = Expiry::At(at);
+                expiry.ends(now).map_err(|_| ExpiryError::Passed { at })?;
+                Ok(expiry)
+            }
             (None, None) => Ok(Expiry::Never),
         }
     }
@@ -373,10 +376,10 @@ pub enum ExpiryError {
     /// A lifetime and an instant were both given.
     #[error("a lifetime and an instant both say when the token expires: give one of them")]
     Both,
-    /// The lifetime is not one.
+    /// The lifetime is not one (its error names the text).
     #[error(transparent)]
     Lifetime(LifetimeError),
-    /// The instant is not an RFC 3339 instant in UTC.
+    /// The instant is not an RFC 3339 instant in UTC (its error names the text).
     #[error(transparent)]
     Instant(TimestampError),
     /// The instant is not after the token's creation.
@@ -404,6 +407,10 @@ mod tests {
         assert_eq!(
             from(Some("7d"), Some("2026-01-01T00:00:00Z")),
             Err(ExpiryError::Both)
+        );
+        assert_eq!(
+            ExpiryError::Both.to_string(),
+            "a lifetime and an instant both say when the token expires: give one of them"
         );
         assert_eq!(
             from(Some("0s"), None),

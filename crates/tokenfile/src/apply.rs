@@ -97,13 +97,23 @@ impl<'m> ManifestRun<'m> {
             options,
             mut secrets,
         } = self;
-        let (ran, written) = FileStore::open(file, write, |store| {
+        let opened = FileStore::open(file, write, |store| {
             let kept = &mut |e: &Event<'_>| keep(secrets.as_mut(), observe, e);
             let applied = manifest.apply(store, options, confirm, kept)?;
             let findings = store.findings(applied.plan.now());
             Ok((applied, findings))
-        })
-        .map_err(|e| ApplyError::List(FileStoreError::File(e)))?;
+        });
+        let (ran, written) = match opened {
+            Ok(opened) => opened,
+            // The file was not written (not loaded, or its write failed after the
+            // run): the tokens do not exist, nor should the secrets kept for them.
+            Err(e) => {
+                if let Some(secrets) = secrets {
+                    secrets.discard();
+                }
+                return Err(ApplyError::List(FileStoreError::File(e)));
+            }
+        };
         let (applied, findings) = ran?;
         Ok(ManifestApplied::new(
             applied,
