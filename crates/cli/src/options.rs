@@ -175,7 +175,7 @@ pub(crate) fn secret_file(
 /// for anything wrong with it; the value is never in a message.
 pub(crate) fn chosen_secret(path: &Path) -> Result<(Token, String), CliError> {
     let shown = crate::quote::origin(path);
-    let read = if path.as_os_str() == "-" {
+    let read = if influxdb3_tokenfile::is_stdin(path) {
         influxdb3_tokenfile::chosen_secret_from(std::io::stdin().lock(), Path::new(&shown))
     } else {
         influxdb3_tokenfile::read_chosen_secret(path)

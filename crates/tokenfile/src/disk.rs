@@ -154,11 +154,24 @@ pub fn read_input(
     stdin: impl std::io::Read,
 ) -> Result<String, TokenFileError> {
     let path = path.as_ref();
-    if path.as_os_str() == "-" {
+    if is_stdin(path) {
         read_from(stdin, Path::new(&influxdb3_text::path_origin(path)))
     } else {
         read(path)
     }
+}
+
+/// Whether `path` names standard input: `-`, as every command that reads a file takes
+/// it ([`read_input`]); `./-` names a file called `-`.
+///
+/// ```
+/// use std::path::Path;
+///
+/// assert!(influxdb3_tokenfile::is_stdin(Path::new("-")));
+/// assert!(!influxdb3_tokenfile::is_stdin(Path::new("./-")));
+/// ```
+pub fn is_stdin(path: &Path) -> bool {
+    path.as_os_str() == "-"
 }
 
 /// [`read`], and the permission bits (`mode & 0o7777`) of the very file read, not of

@@ -104,8 +104,9 @@ pub use code::{Code, Severity};
 pub use compare::{Added, Changed, FileDiff};
 #[cfg(unix)]
 pub use disk::{
-    Edit, Written, chosen_secret_from, create_private_file, read, read_chosen_secret, read_from,
-    read_input, read_private_token, read_token_file, read_with_mode, same_file, write_file,
+    Edit, Written, chosen_secret_from, create_private_file, is_stdin, read, read_chosen_secret,
+    read_from, read_input, read_private_token, read_token_file, read_with_mode, same_file,
+    write_file,
 };
 #[cfg(unix)]
 pub use error::{AddError, FileKind, ParseError, TokenFileError};

@@ -200,7 +200,7 @@ pub fn lint_input(
     now: Timestamp,
 ) -> Result<Vec<Lint>, TokenFileError> {
     let path = path.as_ref();
-    if path.as_os_str() == "-" {
+    if crate::is_stdin(path) {
         Ok(lint(&crate::read_input(path, stdin)?, now))
     } else {
         lint_file(path, now)

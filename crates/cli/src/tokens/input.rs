@@ -8,10 +8,7 @@ use influxdb3_tokenfile::{TokenFile, TokenFileError};
 use crate::error::{CliError, Exit, Kind};
 use crate::quote::command;
 
-/// Whether `path` is `-`: standard input.
-pub(super) fn is_stdin(path: &Path) -> bool {
-    path.as_os_str() == "-"
-}
+pub(super) use influxdb3_tokenfile::is_stdin;
 
 /// A tokens file (`-`: standard input, in its own words) that cannot be read.
 pub(super) fn input_error(path: &Path, e: &TokenFileError) -> CliError {
